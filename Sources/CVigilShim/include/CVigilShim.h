@@ -1,0 +1,57 @@
+#ifndef CVIGILSHIM_H
+#define CVIGILSHIM_H
+// Only what Glibc's Swift module does not expose: epoll, accept4, a few socket
+// helpers with fixed-size sockaddr handling, and signal wiring.
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <stdint.h>
+
+typedef struct {
+    int32_t fd;
+    uint32_t events;
+} vigil_event;
+
+int vigil_epoll_create(void);
+int vigil_epoll_ctl(int epfd, int op, int fd, uint32_t events);
+int vigil_epoll_wait(int epfd, vigil_event *out, int max, int timeout_ms);
+
+uint32_t vigil_epollin(void);
+uint32_t vigil_epollout(void);
+uint32_t vigil_epollerr(void);
+uint32_t vigil_epollhup(void);
+
+// Returns a listening non-blocking socket bound to host:port or -1 (errno set).
+// host may be "*" / "0.0.0.0" / "::" / an address. backlog as listen(2).
+int vigil_listen_tcp(const char *host, int port, int backlog);
+// Local port of a bound socket, -1 on error.
+int vigil_local_port(int fd);
+// accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC; writes the peer "ip:port" into addr (size addrlen).
+int vigil_accept(int fd, char *addr, int addrlen);
+// Non-blocking connect; returns fd (connect in progress or done) or -1.
+int vigil_connect_tcp(const char *host, int port, int nonblocking);
+// 0 when a non-blocking connect finished fine, else the pending socket error.
+int vigil_socket_error(int fd);
+int vigil_set_nonblocking(int fd, int on);
+int vigil_set_nodelay(int fd);
+int vigil_set_keepalive(int fd, int interval);
+int vigil_set_timeouts(int fd, int ms);
+// "ip:port" of the peer / of the local side.
+int vigil_peer_name(int fd, char *out, int outlen);
+int vigil_sock_name(int fd, char *out, int outlen);
+// Unix socket listener.
+int vigil_listen_unix(const char *path, int perm);
+
+// Signals: installs handlers that bump counters read by the loop.
+void vigil_install_shutdown_signals(void);
+int vigil_shutdown_requested(void);
+void vigil_clear_shutdown(void);
+void vigil_ignore_sigpipe(void);
+
+int vigil_errno(void);
+int64_t vigil_monotonic_us(void);
+int64_t vigil_realtime_us(void);
+#endif

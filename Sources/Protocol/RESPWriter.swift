@@ -1,0 +1,180 @@
+import Foundation
+
+/// Serializes replies straight into a reusable byte buffer, in the
+/// connection's protocol (2 or 3). RESP3-only types degrade as Redis 7.0
+/// degrades them for RESP2 clients (resp.md §1).
+public struct RESPWriter: Sendable {
+    public var bytes: [UInt8]
+    public var proto: Int
+
+    public init(proto: Int = 2, capacity: Int = 1024) {
+        self.proto = proto
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always) mutating func crlf() { bytes.append(13); bytes.append(10) }
+
+    @inline(__always) mutating func header(_ type: UInt8, _ n: Int) {
+        bytes.append(type)
+        appendDecimal(Int64(n), to: &bytes)
+        crlf()
+    }
+
+    public mutating func simpleString(_ s: String) {
+        bytes.append(UInt8(ascii: "+"))
+        bytes.append(contentsOf: s.utf8)
+        crlf()
+    }
+
+    public mutating func simpleString(bytes b: [UInt8]) {
+        bytes.append(UInt8(ascii: "+"))
+        bytes.append(contentsOf: b)
+        crlf()
+    }
+
+    public mutating func ok() { bytes.append(contentsOf: Self.okBytes) }
+    static let okBytes: [UInt8] = Array("+OK\r\n".utf8)
+
+    /// `message` without the leading '-'. A message with no code gets `ERR `
+    /// from the caller; newlines become spaces as Redis does.
+    public mutating func error(_ message: String) {
+        bytes.append(UInt8(ascii: "-"))
+        for c in message.utf8 { bytes.append(c == 10 || c == 13 ? 32 : c) }
+        crlf()
+    }
+
+    public mutating func integer(_ v: Int) { integer(Int64(v)) }
+
+    public mutating func integer(_ v: Int64) {
+        bytes.append(UInt8(ascii: ":"))
+        appendDecimal(v, to: &bytes)
+        crlf()
+    }
+
+    public mutating func bulk<C: Collection>(_ b: C) where C.Element == UInt8 {
+        header(UInt8(ascii: "$"), b.count)
+        bytes.append(contentsOf: b)
+        crlf()
+    }
+
+    public mutating func bulk(_ s: String) { bulk(s.utf8) }
+
+    /// Bulk string holding the decimal form of `v`.
+    public mutating func bulkInteger(_ v: Int64) {
+        var tmp: [UInt8] = []
+        tmp.reserveCapacity(20)
+        appendDecimal(v, to: &tmp)
+        bulk(tmp)
+    }
+
+    /// Null bulk: `$-1` in RESP2, `_` in RESP3.
+    public mutating func nullBulk() {
+        if proto >= 3 { bytes.append(UInt8(ascii: "_")); crlf() } else { bytes.append(contentsOf: Self.nullBulkBytes) }
+    }
+    static let nullBulkBytes: [UInt8] = Array("$-1\r\n".utf8)
+
+    /// Null array: `*-1` in RESP2, `_` in RESP3.
+    public mutating func nullArray() {
+        if proto >= 3 { bytes.append(UInt8(ascii: "_")); crlf() } else { bytes.append(contentsOf: Array("*-1\r\n".utf8)) }
+    }
+
+    public mutating func arrayHeader(_ n: Int) { header(UInt8(ascii: "*"), n) }
+
+    /// Map of `n` pairs: `%n` in RESP3, a flat array of 2n in RESP2.
+    public mutating func mapHeader(_ n: Int) {
+        if proto >= 3 { header(UInt8(ascii: "%"), n) } else { header(UInt8(ascii: "*"), n * 2) }
+    }
+
+    public mutating func setHeader(_ n: Int) {
+        header(proto >= 3 ? UInt8(ascii: "~") : UInt8(ascii: "*"), n)
+    }
+
+    /// Push header (`>` in RESP3, array in RESP2, used for pub/sub messages).
+    public mutating func pushHeader(_ n: Int) {
+        header(proto >= 3 ? UInt8(ascii: ">") : UInt8(ascii: "*"), n)
+    }
+
+    public mutating func boolean(_ b: Bool) {
+        if proto >= 3 { bytes.append(contentsOf: b ? Array("#t\r\n".utf8) : Array("#f\r\n".utf8)) } else { integer(b ? 1 : 0) }
+    }
+
+    /// Doubles as Redis's addReplyDouble: `%.17g`, `inf`/`-inf`; RESP2 as bulk.
+    public mutating func double(_ d: Double) {
+        let text = formatDouble(d)
+        if proto >= 3 {
+            bytes.append(UInt8(ascii: ","))
+            bytes.append(contentsOf: text)
+            crlf()
+        } else {
+            bulk(text)
+        }
+    }
+
+    public mutating func bigNumber(_ digits: String) {
+        if proto >= 3 {
+            bytes.append(UInt8(ascii: "("))
+            bytes.append(contentsOf: digits.utf8)
+            crlf()
+        } else {
+            bulk(digits)
+        }
+    }
+
+    /// Verbatim string (`=len\r\ntxt:...`) in RESP3, plain bulk in RESP2.
+    public mutating func verbatim(_ text: String, format: String = "txt") {
+        if proto >= 3 {
+            let body = Array(text.utf8)
+            header(UInt8(ascii: "="), body.count + 4)
+            bytes.append(contentsOf: format.utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: body)
+            crlf()
+        } else {
+            bulk(text)
+        }
+    }
+
+    public mutating func raw<C: Collection>(_ b: C) where C.Element == UInt8 { bytes.append(contentsOf: b) }
+
+    /// Writes an already decoded value (used by clients and tests).
+    public mutating func value(_ v: RESPValue) {
+        switch v {
+        case .simpleString(let b): bytes.append(UInt8(ascii: "+")); bytes.append(contentsOf: b); crlf()
+        case .error(let b): bytes.append(UInt8(ascii: "-")); bytes.append(contentsOf: b); crlf()
+        case .integer(let i): integer(i)
+        case .bulkString(nil): nullBulk()
+        case .bulkString(.some(let b)): bulk(b)
+        case .array(nil): nullArray()
+        case .array(.some(let a)): arrayHeader(a.count); for e in a { value(e) }
+        case .null: nullBulk()
+        case .double(let d): double(d)
+        case .boolean(let b): boolean(b)
+        case .bigNumber(let b): bigNumber(String(decoding: b, as: UTF8.self))
+        case .verbatim(let f, let t): verbatim(String(decoding: t, as: UTF8.self), format: String(decoding: f, as: UTF8.self))
+        case .map(let kv): mapHeader(kv.count / 2); for e in kv { value(e) }
+        case .set(let a): setHeader(a.count); for e in a { value(e) }
+        case .attribute: break
+        case .push(let a): pushHeader(a.count); for e in a { value(e) }
+        }
+    }
+
+    /// A command as a multibulk request.
+    public static func command(_ args: [[UInt8]]) -> [UInt8] {
+        var w = RESPWriter()
+        w.arrayHeader(args.count)
+        for a in args { w.bulk(a) }
+        return w.bytes
+    }
+
+    public static func command(_ args: [String]) -> [UInt8] { command(args.map { Array($0.utf8) }) }
+}
+
+/// `%.17g` as Redis prints doubles, with `inf`, `-inf`, `nan`.
+public func formatDouble(_ d: Double) -> [UInt8] {
+    if d.isInfinite { return d > 0 ? Array("inf".utf8) : Array("-inf".utf8) }
+    if d.isNaN { return Array("nan".utf8) }
+    var buf = [CChar](repeating: 0, count: 64)
+    let n = withVaList([d]) { vsnprintf(&buf, 64, "%.17g", $0) }
+    return buf[0..<Int(n)].map { UInt8(bitPattern: $0) }
+}

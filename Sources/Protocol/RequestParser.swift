@@ -1,0 +1,215 @@
+/// Incremental parser for client requests (multibulk and inline), following
+/// Redis 7.0's processMultibulkBuffer / processInlineBuffer.
+///
+/// Feed it the readable bytes of the connection's input buffer; it reports how
+/// many bytes it consumed, which the caller drops from the buffer. Completed
+/// bulk arguments are copied out exactly once and kept across calls, so input
+/// split at any byte costs no re-parsing of finished arguments.
+public struct RequestParser: Sendable {
+    public enum Event: Equatable, Sendable {
+        /// A full command. Arguments are owned copies.
+        case command([[UInt8]])
+        /// More bytes are needed.
+        case needMore
+        /// Bytes were consumed without producing a command (`*0`, `*-1`, empty inline line).
+        case skipped
+        /// Protocol error: reply `-ERR Protocol error: <message>` and close.
+        case error(String)
+    }
+
+    public var maxBulkLength: Int
+    /// True while the client must still authenticate (tighter limits apply).
+    public var authRequired = false
+    /// The replication master's link: no bulk length cap, no inline input.
+    public var isMaster = false
+
+    private var pendingArgs: [[UInt8]] = []
+    private var remaining = 0      // arguments still expected in the current multibulk; 0 = none started
+    private var bulkLength = -1    // length of the bulk being waited for; -1 = header not read
+
+    public init(maxBulkLength: Int = ProtocolLimits.defaultMaxBulkLength) {
+        self.maxBulkLength = maxBulkLength
+    }
+
+    /// True when a multibulk request is partially parsed.
+    public var inMultibulk: Bool { remaining > 0 }
+
+    public mutating func reset() {
+        pendingArgs = []
+        remaining = 0
+        bulkLength = -1
+    }
+
+    /// Parses at most one request from `buf`. Returns the event and the number of bytes consumed.
+    public mutating func parse(_ buf: UnsafeRawBufferPointer) -> (event: Event, consumed: Int) {
+        if remaining == 0 {
+            if buf.isEmpty { return (.needMore, 0) }
+            if buf[0] == UInt8(ascii: "*") { return parseMultibulkStart(buf) }
+            return parseInline(buf)
+        }
+        return parseBulks(buf, offset: 0)
+    }
+
+    private static func findCR(_ buf: UnsafeRawBufferPointer, from: Int) -> Int? {
+        var i = from
+        let n = buf.count
+        while i < n {
+            if buf[i] == 13 { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private mutating func parseMultibulkStart(_ buf: UnsafeRawBufferPointer) -> (event: Event, consumed: Int) {
+        guard let cr = Self.findCR(buf, from: 0) else {
+            if buf.count > ProtocolLimits.inlineMax { return (.error("too big mbulk count string"), 0) }
+            return (.needMore, 0)
+        }
+        // The line must be complete including '\n'.
+        if cr > buf.count - 2 { return (.needMore, 0) }
+        guard let ll = parseStrictInt64(UnsafeRawBufferPointer(rebasing: buf[1..<cr])), ll <= Int64(Int32.max) else {
+            return (.error("invalid multibulk length"), 0)
+        }
+        if ll > Int64(ProtocolLimits.unauthenticatedMaxMultibulk) && authRequired {
+            return (.error("unauthenticated multibulk length"), 0)
+        }
+        let consumed = cr + 2
+        if ll <= 0 { return (.skipped, consumed) }
+        remaining = Int(ll)
+        bulkLength = -1
+        pendingArgs = []
+        pendingArgs.reserveCapacity(min(remaining, 1024))
+        let (ev, more) = parseBulks(buf, offset: consumed)
+        return (ev, more + consumed)
+    }
+
+    /// Parses bulk arguments starting at `offset`; the consumed count returned is relative to `offset`.
+    private mutating func parseBulks(_ buf: UnsafeRawBufferPointer, offset: Int) -> (event: Event, consumed: Int) {
+        var pos = offset
+        while remaining > 0 {
+            if bulkLength < 0 {
+                guard let cr = Self.findCR(buf, from: pos) else {
+                    if buf.count - pos > ProtocolLimits.inlineMax { return (.error("too big bulk count string"), pos - offset) }
+                    return (.needMore, pos - offset)
+                }
+                if cr > buf.count - 2 { return (.needMore, pos - offset) }
+                if buf[pos] != UInt8(ascii: "$") {
+                    return (.error("expected '$', got '\(Character(Unicode.Scalar(buf[pos])))'"), pos - offset)
+                }
+                guard let ll = parseStrictInt64(UnsafeRawBufferPointer(rebasing: buf[(pos + 1)..<cr])), ll >= 0,
+                      isMaster || ll <= Int64(maxBulkLength) else {
+                    return (.error("invalid bulk length"), pos - offset)
+                }
+                if ll > Int64(ProtocolLimits.unauthenticatedMaxBulk) && authRequired {
+                    return (.error("unauthenticated bulk length"), pos - offset)
+                }
+                bulkLength = Int(ll)
+                pos = cr + 2
+            }
+            // Wait for the payload and its two trailing bytes (not checked, as Redis does).
+            if buf.count - pos < bulkLength + 2 { return (.needMore, pos - offset) }
+            pendingArgs.append(Array(UnsafeRawBufferPointer(rebasing: buf[pos..<(pos + bulkLength)])))
+            pos += bulkLength + 2
+            bulkLength = -1
+            remaining -= 1
+        }
+        let args = pendingArgs
+        pendingArgs = []
+        return (.command(args), pos - offset)
+    }
+
+    private mutating func parseInline(_ buf: UnsafeRawBufferPointer) -> (event: Event, consumed: Int) {
+        guard let nl = buf.firstIndex(of: 10) else {
+            if buf.count > ProtocolLimits.inlineMax { return (.error("too big inline request"), 0) }
+            return (.needMore, 0)
+        }
+        var end = nl
+        if end > 0 && buf[end - 1] == 13 { end -= 1 }
+        let consumed = nl + 1
+        if end == 0 { return (.skipped, consumed) }
+        if isMaster { return (.error("Master using the inline protocol. Desync?"), 0) }
+        guard let args = splitArgs(UnsafeRawBufferPointer(rebasing: buf[0..<end])) else {
+            return (.error("unbalanced quotes in request"), 0)
+        }
+        if args.isEmpty { return (.skipped, consumed) }
+        return (.command(args), consumed)
+    }
+}
+
+@inline(__always) private func isSpace(_ c: UInt8) -> Bool {
+    c == 32 || (c >= 9 && c <= 13)
+}
+
+@inline(__always) private func hexValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case 48...57: return c - 48
+    case 97...102: return c - 87
+    case 65...70: return c - 55
+    default: return nil
+    }
+}
+
+/// Splits a line like a shell does, as Redis's sdssplitargs: used for inline
+/// commands and redis.conf lines. Returns nil on unbalanced quotes.
+public func splitArgs<C: Collection>(_ line: C) -> [[UInt8]]? where C.Element == UInt8, C.Index == Int {
+    var args: [[UInt8]] = []
+    let bytes = Array(line)
+    let n = bytes.count
+    // A NUL ends the line, like the C string it is in Redis.
+    @inline(__always) func at(_ i: Int) -> UInt8 { i < n ? bytes[i] : 0 }
+    var p = 0
+    while true {
+        while p < n && at(p) != 0 && isSpace(at(p)) { p += 1 }
+        if at(p) == 0 { return args }
+        var inq = false, insq = false, done = false
+        var current: [UInt8] = []
+        while !done {
+            let c = at(p)
+            if inq {
+                if c == UInt8(ascii: "\\") && at(p + 1) == UInt8(ascii: "x"),
+                   let h = hexValue(at(p + 2)), let l = hexValue(at(p + 3)) {
+                    current.append(h * 16 + l)
+                    p += 3
+                } else if c == UInt8(ascii: "\\") && at(p + 1) != 0 {
+                    p += 1
+                    switch at(p) {
+                    case UInt8(ascii: "n"): current.append(10)
+                    case UInt8(ascii: "r"): current.append(13)
+                    case UInt8(ascii: "t"): current.append(9)
+                    case UInt8(ascii: "b"): current.append(8)
+                    case UInt8(ascii: "a"): current.append(7)
+                    default: current.append(at(p))
+                    }
+                } else if c == UInt8(ascii: "\"") {
+                    if at(p + 1) != 0 && !isSpace(at(p + 1)) { return nil }
+                    done = true
+                } else if c == 0 {
+                    return nil
+                } else {
+                    current.append(c)
+                }
+            } else if insq {
+                if c == UInt8(ascii: "\\") && at(p + 1) == UInt8(ascii: "'") {
+                    p += 1
+                    current.append(UInt8(ascii: "'"))
+                } else if c == UInt8(ascii: "'") {
+                    if at(p + 1) != 0 && !isSpace(at(p + 1)) { return nil }
+                    done = true
+                } else if c == 0 {
+                    return nil
+                } else {
+                    current.append(c)
+                }
+            } else {
+                switch c {
+                case 32, 10, 13, 9, 0: done = true
+                case UInt8(ascii: "\""): inq = true
+                case UInt8(ascii: "'"): insq = true
+                default: current.append(c)
+                }
+            }
+            if at(p) != 0 { p += 1 }
+        }
+        args.append(current)
+    }
+}
