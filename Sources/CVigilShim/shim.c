@@ -1,5 +1,8 @@
 #define _GNU_SOURCE
 #include "CVigilShim.h"
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>

@@ -2,13 +2,12 @@
 #define CVIGILSHIM_H
 // Only what Glibc's Swift module does not expose: epoll, accept4, a few socket
 // helpers with fixed-size sockaddr handling, and signal wiring.
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/types.h>
+// The header deliberately includes no system headers besides stdint: pulling
+// in <sys/epoll.h> under _GNU_SOURCE here would clash with Glibc's module
+// definitions (fd_set). The .c file includes them.
 #include <stdint.h>
+
+enum { VIGIL_EPOLL_CTL_ADD = 1, VIGIL_EPOLL_CTL_DEL = 2, VIGIL_EPOLL_CTL_MOD = 3 };
 
 typedef struct {
     int32_t fd;

@@ -1,0 +1,218 @@
+import CVigilShim
+import Glibc
+import Protocol
+
+public protocol ConnectionDelegate: AnyObject {
+    /// New bytes are in `connection.input`.
+    func connectionDidRead(_ connection: Connection)
+    /// The connection is closed (by the peer, an error, or `close()`); `reason` says why.
+    func connectionDidClose(_ connection: Connection, reason: String)
+    /// An outgoing connection finished connecting.
+    func connectionDidConnect(_ connection: Connection)
+}
+
+extension ConnectionDelegate {
+    public func connectionDidConnect(_ connection: Connection) {}
+}
+
+/// A non-blocking stream socket with an input buffer and an output queue.
+/// Writes are batched: `enqueue` appends, the loop's before-sleep pass (or a
+/// writable event, under backpressure) sends. Bytes only; no protocol here.
+public final class Connection: FileEventHandler {
+    public let fd: Int32
+    public unowned let loop: EventLoop
+    public weak var delegate: ConnectionDelegate?
+    public var input = ByteBuffer(capacity: 16 * 1024)
+    /// Pending output; bytes before `sentIndex` are already on the wire.
+    public private(set) var output: [UInt8] = []
+    public private(set) var sentIndex = 0
+    public private(set) var isClosed = false
+    public private(set) var isConnecting = false
+    /// Stop reading and close once the output is flushed.
+    public private(set) var closing = false
+    public var readChunk = 16 * 1024
+    /// Set by `pause()`: no reads are attempted (used by CLIENT PAUSE, backpressure).
+    public private(set) var readPaused = false
+    public var totalBytesRead = 0
+    public var totalBytesWritten = 0
+    private var flushQueued = false
+    /// Called by the owner to learn that output is pending (so a flush list can be kept).
+    public var onOutputPending: ((Connection) -> Void)?
+
+    public init(fd: Int32, loop: EventLoop, connecting: Bool = false) {
+        self.fd = fd
+        self.loop = loop
+        self.isConnecting = connecting
+        loop.register(fd: fd, handler: self, readable: !connecting, writable: connecting)
+    }
+
+    /// Opens an outgoing connection; `connectionDidConnect` or `connectionDidClose` follows.
+    public static func connect(host: String, port: Int, loop: EventLoop, delegate: ConnectionDelegate) throws -> Connection {
+        let fd = try Socket.connectNonBlocking(host: host, port: port)
+        Socket.setNoDelay(fd)
+        let c = Connection(fd: fd, loop: loop, connecting: true)
+        c.delegate = delegate
+        return c
+    }
+
+    public var pendingOutputBytes: Int { output.count - sentIndex }
+
+    /// Queues bytes for sending.
+    public func enqueue<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        if isClosed || bytes.isEmpty { return }
+        output.append(contentsOf: bytes)
+        markPending()
+    }
+
+    /// Queues a whole buffer, taking it without copying when nothing is pending.
+    /// `bytes` is left empty (with capacity kept where possible) for reuse.
+    public func enqueue(taking bytes: inout [UInt8]) {
+        if isClosed || bytes.isEmpty { return }
+        if pendingOutputBytes == 0 {
+            swap(&output, &bytes)
+            sentIndex = 0
+            bytes.removeAll(keepingCapacity: true)
+        } else {
+            output.append(contentsOf: bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+        markPending()
+    }
+
+    private func markPending() {
+        if !flushQueued {
+            flushQueued = true
+            onOutputPending?(self)
+        }
+    }
+
+    /// Writes what the socket accepts now; arms EPOLLOUT if anything is left.
+    /// Returns false if the connection was closed by an error.
+    @discardableResult
+    public func flush() -> Bool {
+        flushQueued = false
+        if isClosed || isConnecting { return !isClosed }
+        while sentIndex < output.count {
+            let start = sentIndex
+            let n = output.withUnsafeBytes { p in
+                Glibc.write(fd, p.baseAddress! + start, p.count - start)
+            }
+            if n > 0 {
+                sentIndex += n
+                totalBytesWritten += n
+            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                close(reason: "Error writing to client: \(String(cString: strerror(errno)))")
+                return false
+            }
+        }
+        if sentIndex == output.count {
+            if output.capacity > 1024 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
+            sentIndex = 0
+            loop.setInterest(fd: fd, readable: !closing && !readPaused, writable: false)
+            if closing { close(reason: "closed after reply") ; return false }
+        } else {
+            // Compact so a slow reader doesn't keep already-sent bytes alive.
+            if sentIndex > 64 * 1024 && sentIndex > output.count / 2 {
+                output.removeFirst(sentIndex)
+                sentIndex = 0
+            }
+            loop.setInterest(fd: fd, readable: !closing && !readPaused, writable: true)
+        }
+        return true
+    }
+
+    /// Stops reading; closes once pending output is written.
+    public func closeAfterFlush() {
+        if isClosed { return }
+        closing = true
+        if pendingOutputBytes == 0 { close(reason: "closed after reply") } else { markPending() }
+    }
+
+    public func pauseReading() {
+        readPaused = true
+        if !isClosed { loop.setInterest(fd: fd, readable: false, writable: pendingOutputBytes > 0) }
+    }
+
+    public func resumeReading() {
+        readPaused = false
+        if !isClosed && !closing { loop.setInterest(fd: fd, readable: true, writable: pendingOutputBytes > 0) }
+    }
+
+    public func close(reason: String = "closed") {
+        if isClosed { return }
+        isClosed = true
+        loop.unregister(fd: fd)
+        Socket.close(fd)
+        output = []
+        delegate?.connectionDidClose(self, reason: reason)
+    }
+
+    // MARK: FileEventHandler
+
+    public func readable() {
+        if isClosed || closing || readPaused || isConnecting { return }
+        let chunk = readChunk
+        let n = input.writeWithUnsafeMutableBytes(minimum: chunk) { p in
+            Glibc.read(fd, p.baseAddress!, min(p.count, chunk * 4))
+        }
+        if n > 0 {
+            totalBytesRead += n
+            delegate?.connectionDidRead(self)
+        } else if n == 0 {
+            close(reason: "Client closed connection")
+        } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+            close(reason: "Reading from client: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public func writable() {
+        if isClosed { return }
+        if isConnecting {
+            let err = Socket.pendingError(fd)
+            if err != 0 {
+                close(reason: "connect: \(String(cString: strerror(err)))")
+                return
+            }
+            isConnecting = false
+            loop.setInterest(fd: fd, readable: true, writable: pendingOutputBytes > 0)
+            delegate?.connectionDidConnect(self)
+            return
+        }
+        flush()
+    }
+}
+
+/// Accepts connections on a listening socket.
+public final class Listener: FileEventHandler {
+    public let fd: Int32
+    public unowned let loop: EventLoop
+    private let onAccept: (Int32, String) -> Void
+
+    public init(fd: Int32, loop: EventLoop, onAccept: @escaping (Int32, String) -> Void) {
+        self.fd = fd
+        self.loop = loop
+        self.onAccept = onAccept
+        loop.register(fd: fd, handler: self, readable: true)
+    }
+
+    public var port: Int { Socket.localPort(fd) }
+
+    public func readable() {
+        // Accept a bounded batch per event, as Redis does (MAX_ACCEPTS_PER_CALL).
+        for _ in 0..<1000 {
+            guard let (cfd, addr) = Socket.accept(fd) else { return }
+            onAccept(cfd, addr)
+        }
+    }
+
+    public func writable() {}
+
+    public func close() {
+        loop.unregister(fd: fd)
+        Socket.close(fd)
+    }
+}

@@ -1,0 +1,171 @@
+import CVigilShim
+import Glibc
+
+/// Receives readiness events for one file descriptor.
+public protocol FileEventHandler: AnyObject {
+    func readable()
+    func writable()
+}
+
+/// One epoll loop per process, like Redis's `ae`: file events, a timer heap and
+/// before-sleep hooks, all on the calling thread.
+public final class EventLoop {
+    public typealias TimerID = Int
+
+    private let epfd: Int32
+    private var handlers: [FileEventHandler?] = []
+    private var interest: [UInt32] = []
+    private var events = [vigil_event](repeating: vigil_event(), count: 256)
+    private var timers = TimerHeap()
+    private var timerCallbacks: [TimerID: () -> Int64?] = [:]
+    private var nextTimerID = 1
+    private var stopped = false
+
+    /// Runs before each wait: flush pending writes, process deferred work.
+    public var beforeSleep: [() -> Void] = []
+
+    public init() throws {
+        epfd = vigil_epoll_create()
+        if epfd < 0 { throw SocketError.system("epoll_create", vigil_errno()) }
+    }
+
+    deinit { Glibc.close(epfd) }
+
+    /// Monotonic milliseconds.
+    public static func monotonicMs() -> Int64 { vigil_monotonic_us() / 1000 }
+    /// Wall-clock milliseconds since the epoch.
+    public static func unixMs() -> Int64 { vigil_realtime_us() / 1000 }
+
+    // MARK: file events
+
+    public func register(fd: Int32, handler: FileEventHandler, readable: Bool = true, writable: Bool = false) {
+        let idx = Int(fd)
+        if idx >= handlers.count {
+            let n = max(idx + 1, handlers.count * 2)
+            handlers.append(contentsOf: repeatElement(nil, count: n - handlers.count))
+            interest.append(contentsOf: repeatElement(0, count: n - interest.count))
+        }
+        handlers[idx] = handler
+        let mask = Self.mask(readable, writable)
+        interest[idx] = mask
+        _ = vigil_epoll_ctl(epfd, Int32(VIGIL_EPOLL_CTL_ADD), fd, mask)
+    }
+
+    public func setInterest(fd: Int32, readable: Bool, writable: Bool) {
+        let idx = Int(fd)
+        guard idx < handlers.count, handlers[idx] != nil else { return }
+        let mask = Self.mask(readable, writable)
+        if interest[idx] == mask { return }
+        interest[idx] = mask
+        _ = vigil_epoll_ctl(epfd, Int32(VIGIL_EPOLL_CTL_MOD), fd, mask)
+    }
+
+    public func unregister(fd: Int32) {
+        let idx = Int(fd)
+        guard idx >= 0, idx < handlers.count, handlers[idx] != nil else { return }
+        handlers[idx] = nil
+        interest[idx] = 0
+        _ = vigil_epoll_ctl(epfd, Int32(VIGIL_EPOLL_CTL_DEL), fd, 0)
+    }
+
+    private static func mask(_ r: Bool, _ w: Bool) -> UInt32 {
+        (r ? vigil_epollin() : 0) | (w ? vigil_epollout() : 0)
+    }
+
+    // MARK: timers
+
+    /// Calls `callback` after `ms`; it returns the delay until its next run, or nil to stop.
+    @discardableResult
+    public func addTimer(afterMs ms: Int64, _ callback: @escaping () -> Int64?) -> TimerID {
+        let id = nextTimerID
+        nextTimerID += 1
+        timerCallbacks[id] = callback
+        timers.push(due: Self.monotonicMs() + ms, id: id)
+        return id
+    }
+
+    public func cancelTimer(_ id: TimerID) { timerCallbacks[id] = nil }
+
+    private func runDueTimers() {
+        let now = Self.monotonicMs()
+        while let top = timers.peek, top.due <= now {
+            timers.pop()
+            guard let cb = timerCallbacks[top.id] else { continue }
+            if let next = cb() {
+                if timerCallbacks[top.id] != nil { timers.push(due: Self.monotonicMs() + max(0, next), id: top.id) }
+            } else {
+                timerCallbacks[top.id] = nil
+            }
+        }
+    }
+
+    // MARK: running
+
+    public func stop() { stopped = true }
+
+    public func run() {
+        stopped = false
+        while !stopped { runOnce(maxWaitMs: 1000) }
+    }
+
+    /// One iteration: before-sleep hooks, wait, dispatch file events, run due timers.
+    public func runOnce(maxWaitMs: Int64) {
+        for hook in beforeSleep { hook() }
+        var wait = maxWaitMs
+        if let top = timers.peek { wait = max(0, min(wait, top.due - Self.monotonicMs())) }
+        let n = events.withUnsafeMutableBufferPointer { p in
+            vigil_epoll_wait(epfd, p.baseAddress, Int32(p.count), Int32(wait))
+        }
+        if n > 0 {
+            let errMask = vigil_epollerr() | vigil_epollhup()
+            for i in 0..<Int(n) {
+                let ev = events[i]
+                let idx = Int(ev.fd)
+                // Read first, then write, as ae does; re-check after each since a handler may unregister.
+                if ev.events & (vigil_epollin() | errMask) != 0, idx < handlers.count, let h = handlers[idx] {
+                    h.readable()
+                }
+                if ev.events & (vigil_epollout() | errMask) != 0, idx < handlers.count, let h = handlers[idx],
+                   interest[idx] & vigil_epollout() != 0 {
+                    h.writable()
+                }
+            }
+        }
+        runDueTimers()
+    }
+}
+
+/// Binary min-heap of (due, id); cancelled ids are skipped when popped.
+struct TimerHeap {
+    struct Entry { var due: Int64; var id: Int }
+    private var items: [Entry] = []
+
+    var peek: Entry? { items.first }
+
+    mutating func push(due: Int64, id: Int) {
+        items.append(Entry(due: due, id: id))
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if items[parent].due <= items[i].due { break }
+            items.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    mutating func pop() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < items.count && items[l].due < items[m].due { m = l }
+            if r < items.count && items[r].due < items[m].due { m = r }
+            if m == i { break }
+            items.swapAt(i, m)
+            i = m
+        }
+    }
+}
