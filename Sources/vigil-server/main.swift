@@ -1,1 +1,4 @@
 import DataNode
+import Glibc
+
+exit(ServerMain.run(arguments: Array(CommandLine.arguments.dropFirst())))

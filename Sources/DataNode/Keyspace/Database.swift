@@ -1,0 +1,174 @@
+/// State shared by all databases of one server: the command clock, hit/miss
+/// statistics, and what to do when a key expires.
+public final class KeyspaceContext {
+    /// Milliseconds since the epoch, frozen for the duration of one command,
+    /// as Redis caches `mstime()` per call.
+    public var nowMs: Int64 = 0
+    public var keyspaceHits = 0
+    public var keyspaceMisses = 0
+    public var expiredKeys = 0
+    public var expiredStalePercent = 0.0
+    public var expiredTimeCapReachedCount = 0
+    /// A replica never deletes expired keys itself: it waits for the master's DEL.
+    public var isMaster = true
+    /// Called after a key is deleted because it expired (propagation, notifications).
+    public var onExpired: ((Database, Key) -> Void)?
+    /// Called for every modified key (WATCH invalidation, client tracking).
+    public var onModified: ((Database, Key) -> Void)?
+
+    public init() {}
+}
+
+/// One of the numbered databases: keys, their values, and their expire times.
+public final class Database {
+    public let id: Int
+    public let context: KeyspaceContext
+    public var dict = DenseDict<Key, Value>()
+    /// Absolute expire time in ms since the epoch.
+    public var expires = DenseDict<Key, Int64>()
+    /// Running average TTL, as INFO keyspace's avg_ttl.
+    public var avgTTL: Int64 = 0
+    /// Where the active expire cycle resumes.
+    var expireCursor = 0
+
+    public init(id: Int, context: KeyspaceContext) {
+        self.id = id
+        self.context = context
+    }
+
+    public var count: Int { dict.count }
+
+    // MARK: expiry
+
+    public func expireTime(_ key: Key) -> Int64? { expires[key] }
+
+    /// True when the key has a TTL in the past (regardless of role).
+    public func isLogicallyExpired(_ key: Key) -> Bool {
+        guard let when = expires[key] else { return false }
+        return when <= context.nowMs
+    }
+
+    /// Deletes the key if it is expired (on a master); returns true if it is
+    /// logically expired, so callers treat it as missing.
+    @discardableResult
+    public func expireIfNeeded(_ key: Key) -> Bool {
+        guard let when = expires[key], when <= context.nowMs else { return false }
+        if !context.isMaster { return true }
+        deleteExpired(key)
+        return true
+    }
+
+    func deleteExpired(_ key: Key) {
+        _ = dict.remove(key)
+        _ = expires.remove(key)
+        context.expiredKeys += 1
+        context.onModified?(self, key)
+        context.onExpired?(self, key)
+    }
+
+    public func setExpire(_ key: Key, at when: Int64) {
+        expires.set(key, when)
+    }
+
+    @discardableResult
+    public func removeExpire(_ key: Key) -> Bool { expires.remove(key) != nil }
+
+    // MARK: lookups
+
+    /// Read lookup: expires lazily and counts a hit or a miss.
+    public func lookupRead(_ key: Key) -> Value? {
+        if expireIfNeeded(key) {
+            context.keyspaceMisses += 1
+            return nil
+        }
+        if let v = dict[key] {
+            context.keyspaceHits += 1
+            return v
+        }
+        context.keyspaceMisses += 1
+        return nil
+    }
+
+    /// Write lookup: expires lazily, counts nothing.
+    public func lookupWrite(_ key: Key) -> Value? {
+        if expireIfNeeded(key) { return nil }
+        return dict[key]
+    }
+
+    /// Lookup without side effects on stats (TYPE, EXISTS use their own rules).
+    public func lookupNoStats(_ key: Key) -> Value? {
+        if expireIfNeeded(key) { return nil }
+        return dict[key]
+    }
+
+    public func exists(_ key: Key) -> Bool { lookupNoStats(key) != nil }
+
+    // MARK: writes
+
+    /// SET semantics: store, drop the TTL unless `keepTTL`, signal the change.
+    public func setKey(_ key: Key, _ value: Value, keepTTL: Bool = false) {
+        dict.set(key, value)
+        if !keepTTL { _ = expires.remove(key) }
+        context.onModified?(self, key)
+    }
+
+    /// Adds a key known to be missing.
+    public func add(_ key: Key, _ value: Value) {
+        dict.set(key, value)
+        context.onModified?(self, key)
+    }
+
+    /// Replaces the value of an existing key, keeping its TTL.
+    public func overwrite(_ key: Key, _ value: Value) {
+        dict.set(key, value)
+        context.onModified?(self, key)
+    }
+
+    /// Mutates a live value in place; signals the change. Returns nil if missing.
+    @discardableResult
+    public func modify<R>(_ key: Key, _ body: (inout Value) -> R) -> R? {
+        guard let r = dict.modify(key, body) else { return nil }
+        context.onModified?(self, key)
+        return r
+    }
+
+    @discardableResult
+    public func delete(_ key: Key) -> Bool {
+        if expireIfNeeded(key) { return false }
+        guard dict.remove(key) != nil else { return false }
+        _ = expires.remove(key)
+        context.onModified?(self, key)
+        return true
+    }
+
+    /// Empties the database; returns how many keys it held.
+    @discardableResult
+    public func removeAll() -> Int {
+        let n = dict.count
+        dict.removeAll()
+        expires.removeAll()
+        avgTTL = 0
+        expireCursor = 0
+        return n
+    }
+
+    /// A random live key (expired ones found on the way are reaped), as RANDOMKEY.
+    public func randomKey<G: RandomNumberGenerator>(using g: inout G) -> Key? {
+        var tries = 0
+        while let i = dict.randomPosition(using: &g) {
+            let k = dict.key(at: i)
+            if let when = expires[k], when <= context.nowMs {
+                if context.isMaster {
+                    deleteExpired(k)
+                    continue
+                }
+                // A replica cannot delete; give up after many expired picks, as Redis does.
+                tries += 1
+                if tries > 100 { return k }
+                continue
+            }
+            return k
+        }
+        return nil
+    }
+}

@@ -1,0 +1,104 @@
+/// A hash map whose entries live in dense arrays, so that a random entry is
+/// O(1) (RANDOMKEY, expire sampling, SPOP, SRANDMEMBER) and a cursor over the
+/// array survives inserts and deletes (SCAN). Deletion moves the last entry
+/// into the hole.
+///
+/// SCAN guarantee: the cursor walks indices from high to low. A delete only
+/// moves the last entry (an already visited one, or an unvisited one to an
+/// unvisited slot) downwards, so an entry present for the whole scan is
+/// returned at least once; new entries may or may not be, as Redis allows.
+public struct DenseDict<K: Hashable, V> {
+    public private(set) var keys: [K] = []
+    public private(set) var values: [V] = []
+    private var index: [K: Int] = [:]
+
+    public init() {}
+
+    public init(minimumCapacity: Int) {
+        keys.reserveCapacity(minimumCapacity)
+        values.reserveCapacity(minimumCapacity)
+        index.reserveCapacity(minimumCapacity)
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    @inlinable public func position(of key: K) -> Int? { _index(key) }
+    @usableFromInline func _index(_ key: K) -> Int? { index[key] }
+
+    public subscript(key: K) -> V? {
+        get {
+            guard let i = index[key] else { return nil }
+            return values[i]
+        }
+        set {
+            if let v = newValue { set(key, v) } else { _ = remove(key) }
+        }
+    }
+
+    public func contains(_ key: K) -> Bool { index[key] != nil }
+
+    /// Inserts or replaces; returns true if the key is new.
+    @discardableResult
+    public mutating func set(_ key: K, _ value: V) -> Bool {
+        if let i = index[key] {
+            values[i] = value
+            return false
+        }
+        index[key] = keys.count
+        keys.append(key)
+        values.append(value)
+        return true
+    }
+
+    /// Mutates a value in place (no copy of a uniquely held value).
+    @discardableResult
+    public mutating func modify<R>(_ key: K, _ body: (inout V) -> R) -> R? {
+        guard let i = index[key] else { return nil }
+        return body(&values[i])
+    }
+
+    public mutating func modify<R>(at i: Int, _ body: (inout V) -> R) -> R { body(&values[i]) }
+
+    @discardableResult
+    public mutating func remove(_ key: K) -> V? {
+        guard let i = index.removeValue(forKey: key) else { return nil }
+        let last = keys.count - 1
+        let removed: V
+        if i != last {
+            keys.swapAt(i, last)
+            values.swapAt(i, last)
+            index[keys[i]] = i
+        }
+        keys.removeLast()
+        removed = values.removeLast()
+        return removed
+    }
+
+    public mutating func removeAll() {
+        keys = []
+        values = []
+        index = [:]
+    }
+
+    public func key(at i: Int) -> K { keys[i] }
+    public func value(at i: Int) -> V { values[i] }
+
+    /// A uniformly random index, or nil when empty.
+    public func randomPosition<G: RandomNumberGenerator>(using g: inout G) -> Int? {
+        keys.isEmpty ? nil : Int.random(in: 0..<keys.count, using: &g)
+    }
+
+    /// Visits up to `count` positions from `cursor` (0 = start) and returns the
+    /// next cursor (0 = done). The cursor is 1 + the next index to visit.
+    public func scan(cursor: Int, count: Int, _ visit: (K, V) -> Void) -> Int {
+        var i = cursor == 0 ? keys.count - 1 : min(cursor - 1, keys.count - 1)
+        var n = 0
+        while i >= 0 && n < count {
+            visit(keys[i], values[i])
+            i -= 1
+            n += 1
+        }
+        return i < 0 ? 0 : i + 1
+    }
+}

@@ -1,0 +1,61 @@
+/// A stored value. One case per Redis type; later types add cases.
+public enum Value {
+    case string(StringValue)
+
+    /// The name TYPE reports.
+    public var typeName: String {
+        switch self {
+        case .string: return "string"
+        }
+    }
+
+    /// The name OBJECT ENCODING reports.
+    public var encodingName: String {
+        switch self {
+        case .string(let s): return s.encoding.name
+        }
+    }
+}
+
+/// How Redis would hold the string internally; visible through OBJECT ENCODING.
+public enum StringEncoding: Sendable {
+    case int, embstr, raw
+
+    public var name: String {
+        switch self {
+        case .int: return "int"
+        case .embstr: return "embstr"
+        case .raw: return "raw"
+        }
+    }
+}
+
+public struct StringValue {
+    public var bytes: [UInt8]
+    public var encoding: StringEncoding
+
+    /// Encodes as Redis's tryObjectEncoding: integers up to 20 chars as `int`,
+    /// up to 44 bytes as `embstr`, longer as `raw`.
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        if bytes.count <= 20, parseStrictInt64Value(bytes) != nil {
+            encoding = .int
+        } else {
+            encoding = bytes.count <= 44 ? .embstr : .raw
+        }
+    }
+
+    public init(bytes: [UInt8], encoding: StringEncoding) {
+        self.bytes = bytes
+        self.encoding = encoding
+    }
+
+    /// The result of INCR and friends: always `int`.
+    public init(integer: Int64) {
+        var b: [UInt8] = []
+        b.reserveCapacity(20)
+        appendDecimalValue(integer, to: &b)
+        bytes = b
+        encoding = .int
+    }
+}

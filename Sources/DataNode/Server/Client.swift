@@ -1,0 +1,119 @@
+import Protocol
+import Reactor
+
+/// Per-connection state flags, as Redis's CLIENT_* flags.
+public struct ClientFlags: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let multi = ClientFlags(rawValue: 1 << 0)
+    /// A WATCHed key was touched: EXEC will fail.
+    public static let dirtyCAS = ClientFlags(rawValue: 1 << 1)
+    /// A command failed to queue: EXEC answers EXECABORT.
+    public static let dirtyExec = ClientFlags(rawValue: 1 << 2)
+    public static let pubsub = ClientFlags(rawValue: 1 << 3)
+    public static let monitor = ClientFlags(rawValue: 1 << 4)
+    /// Our replication master's link.
+    public static let master = ClientFlags(rawValue: 1 << 5)
+    /// A replica attached to us.
+    public static let replica = ClientFlags(rawValue: 1 << 6)
+    public static let closeAfterReply = ClientFlags(rawValue: 1 << 7)
+    public static let closeASAP = ClientFlags(rawValue: 1 << 8)
+    public static let noEvict = ClientFlags(rawValue: 1 << 9)
+    public static let noTouch = ClientFlags(rawValue: 1 << 10)
+    public static let unixSocket = ClientFlags(rawValue: 1 << 11)
+    public static let readonly = ClientFlags(rawValue: 1 << 12)
+}
+
+/// CLIENT REPLY modes.
+public enum ReplyMode: Sendable { case on, off, skip, skipNext }
+
+/// A connected client: its connection, protocol state and session state.
+public final class Client: ConnectionDelegate {
+    public let id: Int
+    public let connection: Connection?
+    public unowned let server: Server
+    public var parser: RequestParser
+    /// Replies not yet handed to the connection.
+    public var out: RESPWriter
+    public var flags: ClientFlags = []
+    public var dbIndex = 0
+    public var name: [UInt8]? = nil
+    public var authenticated: Bool
+    public var user = "default"
+    public var libName: [UInt8]? = nil
+    public var libVersion: [UInt8]? = nil
+    public let createdMs: Int64
+    public var lastInteractionMs: Int64
+    public let address: String
+    public let localAddress: String
+    public var replyMode: ReplyMode = .on
+    public var lastCommandName = "NULL"
+    /// Commands queued by MULTI.
+    public var multiQueue: [(command: Command, argv: [[UInt8]])] = []
+    /// Keys this client WATCHes.
+    public var watchedKeys: [(db: Int, key: Key)] = []
+    public var channels = Set<Key>()
+    /// Patterns in subscription order (Redis keeps a list).
+    public var patterns: [Key] = []
+    /// When the output first went over the soft limit (ms), 0 if below.
+    public var softLimitReachedMs: Int64 = 0
+    /// Queued in the server's pending-write list.
+    var pendingWrite = false
+    /// Removed from the server (closed or being closed).
+    public private(set) var isFreed = false
+
+    public var proto: Int {
+        get { out.proto }
+        set { out.proto = newValue }
+    }
+
+    public var db: Database { server.databases[dbIndex] }
+
+    public var subscriptionCount: Int { channels.count + patterns.count }
+
+    init(id: Int, connection: Connection?, server: Server, address: String, localAddress: String) {
+        self.id = id
+        self.connection = connection
+        self.server = server
+        self.address = address
+        self.localAddress = localAddress
+        parser = RequestParser(maxBulkLength: server.config.protoMaxBulkLen)
+        out = RESPWriter(proto: 2, capacity: 16 * 1024)
+        authenticated = server.config.requirepass.isEmpty
+        parser.authRequired = !authenticated
+        createdMs = EventLoop.monotonicMs()
+        lastInteractionMs = createdMs
+        connection?.delegate = self
+    }
+
+    /// Output bytes not yet written to the socket.
+    public var pendingOutputBytes: Int { out.bytes.count + (connection?.pendingOutputBytes ?? 0) }
+
+    // MARK: reply helpers
+
+    public func replyError(_ message: String) {
+        out.error(message)
+        server.stats.noteError(message)
+    }
+
+    /// Queues the client for the before-sleep flush.
+    @inline(__always) func markPendingWrite() {
+        if !pendingWrite {
+            pendingWrite = true
+            server.pendingWrites.append(self)
+        }
+    }
+
+    // MARK: ConnectionDelegate
+
+    public func connectionDidRead(_ connection: Connection) {
+        lastInteractionMs = EventLoop.monotonicMs()
+        server.processInput(self)
+    }
+
+    public func connectionDidClose(_ connection: Connection, reason: String) {
+        server.freeClient(self, reason: reason)
+    }
+
+    func markFreed() { isFreed = true }
+}

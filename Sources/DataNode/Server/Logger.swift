@@ -1,0 +1,83 @@
+import Glibc
+
+/// Log lines as Redis writes them: `pid:role dd Mon yyyy hh:mm:ss.mmm <level> message`,
+/// level marks `.` debug, `-` verbose, `*` notice, `#` warning.
+public final class Logger {
+    public enum Level: Int, Comparable, Sendable {
+        case debug = 0, verbose, notice, warning
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        var mark: Character {
+            switch self {
+            case .debug: return "."
+            case .verbose: return "-"
+            case .notice: return "*"
+            case .warning: return "#"
+            }
+        }
+        public init?(name: String) {
+            switch name.lowercased() {
+            case "debug": self = .debug
+            case "verbose": self = .verbose
+            case "notice": self = .notice
+            case "warning": self = .warning
+            default: return nil
+            }
+        }
+    }
+
+    public var level: Level
+    /// "M" master, "S" replica, "X" sentinel, "C" child process.
+    public var role: Character = "M"
+    private var path: String
+    private var fd: Int32 = 1
+
+    public init(level: Level = .notice, path: String = "") {
+        self.level = level
+        self.path = path
+        reopen(path: path)
+    }
+
+    public func reopen(path: String) {
+        if fd > 2 { Glibc.close(fd) }
+        self.path = path
+        if path.isEmpty {
+            fd = 1
+        } else {
+            let f = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            fd = f >= 0 ? f : 1
+        }
+    }
+
+    public static func timestamp() -> String {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        var t = time_t(tv.tv_sec)
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = strftime(&buf, 64, "%d %b %Y %H:%M:%S", &tmv)
+        let base = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let ms = Int(tv.tv_usec / 1000)
+        return base + "." + (ms < 10 ? "00" : ms < 100 ? "0" : "") + String(ms)
+    }
+
+    public func log(_ lvl: Level, _ message: @autoclosure () -> String) {
+        guard lvl >= level else { return }
+        write("\(getpid()):\(role) \(Self.timestamp()) \(lvl.mark) \(message())\n")
+    }
+
+    /// Raw line without prefix (the start-up banner).
+    public func raw(_ text: String) {
+        write(text)
+    }
+
+    private func write(_ text: String) {
+        var t = text
+        t.withUTF8 { p in _ = Glibc.write(fd, p.baseAddress, p.count) }
+    }
+
+    public func debug(_ m: @autoclosure () -> String) { log(.debug, m()) }
+    public func verbose(_ m: @autoclosure () -> String) { log(.verbose, m()) }
+    public func notice(_ m: @autoclosure () -> String) { log(.notice, m()) }
+    public func warning(_ m: @autoclosure () -> String) { log(.warning, m()) }
+}

@@ -1,0 +1,544 @@
+import CVigilShim
+import Glibc
+import Protocol
+import Reactor
+
+/// The data node: one event loop, its clients and its databases.
+public final class Server {
+    public var config: ServerConfig
+    public let configFile: String?
+    public let loop: EventLoop
+    public let log: Logger
+    public let keyspace = KeyspaceContext()
+    public private(set) var databases: [Database]
+    public let commands: CommandTable
+    public var stats = ServerStats()
+    public var slowlog = Slowlog()
+    /// 40 hex chars, new at every start.
+    public let runId: String
+    public let startUnixMs: Int64
+    public let startMonotonicMs: Int64
+    /// Changes since the last save.
+    public var dirty = 0
+    public var lastSaveUnix: Int
+    public var activeExpireEnabled = true
+    /// Added to the wall clock for key expiry: lets tests move time without sleeping.
+    public var clockOffsetMs: Int64 = 0
+    var activeExpire = ActiveExpire()
+    public var rng = SystemRandomNumberGenerator()
+
+    // Clients
+    public private(set) var clients: [Int: Client] = [:]
+    private var nextClientId = 1
+    var pendingWrites: [Client] = []
+    public var monitors: [Client] = []
+    /// Pub/sub: subscribers by channel, and (pattern, client) in subscription order.
+    public var channelSubscribers: [Key: [Client]] = [:]
+    public var patternSubscribers: [(pattern: Key, client: Client)] = []
+    /// WATCHed keys per database index.
+    var watchers: [[Key: [Client]]]
+    /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
+    public var pauseUntilMs: Int64 = 0
+    public var pauseWritesOnly = false
+    var pausedClients: [(client: Client, argv: [[UInt8]])] = []
+
+    private var listeners: [Listener] = []
+    public private(set) var port = 0
+    public var shutdownRequested = false
+    /// Set by SHUTDOWN or a signal; the loop stops after the current iteration.
+    public private(set) var exiting = false
+    public var exitCode: Int32 = 0
+    private var cronLoops = 0
+
+    public init(config: ServerConfig, configFile: String?) throws {
+        self.config = config
+        self.configFile = configFile
+        loop = try EventLoop()
+        log = Logger(level: Logger.Level(name: config.loglevel) ?? .notice, path: config.logfile)
+        commands = CommandTable()
+        databases = []
+        watchers = Array(repeating: [:], count: max(config.databases, 1))
+        var g = SystemRandomNumberGenerator()
+        runId = (0..<40).map { _ in String(Int.random(in: 0..<16, using: &g), radix: 16) }.joined()
+        startUnixMs = EventLoop.unixMs()
+        startMonotonicMs = EventLoop.monotonicMs()
+        lastSaveUnix = Int(startUnixMs / 1000)
+        databases = (0..<max(config.databases, 1)).map { Database(id: $0, context: keyspace) }
+        keyspace.nowMs = startUnixMs
+        keyspace.onModified = { [unowned self] db, key in self.touchWatchedKey(db: db.id, key: key) }
+        loop.beforeSleep.append { [unowned self] in self.beforeSleep() }
+    }
+
+    // MARK: start-up
+
+    /// Opens the listening sockets. Throws with Redis's wording when a bind fails.
+    public func listen() throws {
+        var addrs = config.bind
+        if addrs.isEmpty { addrs = ["*", "-::*"] }
+        if config.port != 0 || addrs.count > 0 {
+            var firstPort = config.port
+            for raw in addrs {
+                let optional = raw.hasPrefix("-")
+                let host = optional ? String(raw.dropFirst()) : raw
+                do {
+                    let fd = try Socket.listenTCP(host: host, port: firstPort, backlog: config.tcpBacklog)
+                    let l = Listener(fd: fd, loop: loop) { [unowned self] cfd, addr in self.accept(fd: cfd, address: addr, unix: false) }
+                    listeners.append(l)
+                    // Port 0 asks the kernel for one: every address then uses that same port.
+                    if firstPort == 0 { firstPort = l.port }
+                } catch {
+                    if optional { continue }
+                    throw error
+                }
+            }
+            port = firstPort
+        }
+        if !config.unixSocket.isEmpty {
+            let fd = try Socket.listenUnix(path: config.unixSocket, permissions: config.unixSocketPerm)
+            listeners.append(Listener(fd: fd, loop: loop) { [unowned self] cfd, _ in
+                self.accept(fd: cfd, address: "/unixsocket:0", unix: true)
+            })
+        }
+    }
+
+    /// Runs the loop until shutdown. Returns the exit code.
+    public func run() -> Int32 {
+        loop.addTimer(afterMs: 1) { [unowned self] in
+            self.cron()
+            return Int64(1000 / max(1, min(self.config.hz, 500)))
+        }
+        while !exiting {
+            loop.runOnce(maxWaitMs: 100)
+            if vigil_shutdown_requested() != 0 && !exiting {
+                let sig = vigil_shutdown_requested()
+                vigil_clear_shutdown()
+                log.warning("Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
+                if prepareForShutdown(save: nil, now: false, force: false) == nil { exiting = true }
+            }
+        }
+        for l in listeners { l.close() }
+        if !config.unixSocket.isEmpty { unlink(config.unixSocket) }
+        if !config.pidfile.isEmpty { unlink(config.pidfile) }
+        log.warning("Vigil is now ready to exit, bye bye...")
+        return exitCode
+    }
+
+    /// SHUTDOWN's work; returns an error text when the shutdown cannot proceed.
+    public func prepareForShutdown(save: Bool?, now: Bool, force: Bool) -> String? {
+        log.warning("User requested shutdown...")
+        // Flush what clients are owed before closing (replicas, monitors).
+        for c in clients.values { flushClient(c) }
+        exiting = true
+        return nil
+    }
+
+    // MARK: clients
+
+    func accept(fd: Int32, address: String, unix: Bool) {
+        stats.totalConnectionsReceived += 1
+        if clients.count >= config.maxclients {
+            // Redis answers before accepting any command, then closes.
+            let msg = Array("-ERR max number of clients reached\r\n".utf8)
+            _ = msg.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            Socket.close(fd)
+            stats.rejectedConnections += 1
+            return
+        }
+        if !unix {
+            Socket.setNoDelay(fd)
+            if config.tcpKeepalive > 0 { Socket.setKeepAlive(fd, interval: config.tcpKeepalive) }
+        }
+        let conn = Connection(fd: fd, loop: loop)
+        let local = unix ? config.unixSocket + ":0" : Socket.localName(fd)
+        let client = Client(id: nextClientId, connection: conn, server: self, address: address, localAddress: local)
+        nextClientId += 1
+        if unix { client.flags.insert(.unixSocket) }
+        conn.onOutputPending = { _ in }
+        clients[client.id] = client
+        if protectedModeRejects(client) {
+            client.out.error(Self.deniedMessage)
+            client.flags.insert(.closeAfterReply)
+            flushClient(client)
+            conn.closeAfterFlush()
+            return
+        }
+        log.verbose("Accepted \(address)")
+    }
+
+    /// Protected mode: no password, default bind, and a non-loopback peer.
+    private func protectedModeRejects(_ c: Client) -> Bool {
+        guard config.protectedMode, config.requirepass.isEmpty, !c.flags.contains(.unixSocket) else { return false }
+        let explicitBind = !(config.bind.isEmpty || config.bind == ["*", "-::*"])
+        if explicitBind { return false }
+        let host = c.address.split(separator: ":").dropLast().joined(separator: ":")
+        return !(host == "127.0.0.1" || host == "::1" || host.hasPrefix("127."))
+    }
+
+    static let deniedMessage = "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside."
+
+    /// A client with no socket (tests, AOF loading): replies accumulate in `out`.
+    public func createDetachedClient() -> Client {
+        let c = Client(id: nextClientId, connection: nil, server: self, address: "127.0.0.1:0", localAddress: "127.0.0.1:0")
+        nextClientId += 1
+        clients[c.id] = c
+        return c
+    }
+
+    /// Removes a client from every structure; closes its connection.
+    public func freeClient(_ c: Client, reason: String) {
+        guard !c.isFreed else { return }
+        c.markFreed()
+        clients[c.id] = nil
+        unwatchAll(c)
+        unsubscribeAll(c)
+        if c.flags.contains(.monitor) { monitors.removeAll { $0 === c } }
+        pausedClients.removeAll { $0.client === c }
+        if let conn = c.connection, !conn.isClosed { conn.close(reason: reason) }
+        log.verbose("Client closed connection id=\(c.id) addr=\(c.address): \(reason)")
+    }
+
+    /// Closes a client asynchronously (output limit, CLIENT KILL): no more replies.
+    public func closeClientAsap(_ c: Client, reason: String) {
+        c.flags.insert(.closeASAP)
+        c.out.bytes.removeAll(keepingCapacity: false)
+        freeClient(c, reason: reason)
+    }
+
+    /// Hands a client's replies to its connection and writes what the socket takes.
+    func flushClient(_ c: Client) {
+        c.pendingWrite = false
+        guard let conn = c.connection, !c.isFreed else { return }
+        if !c.out.bytes.isEmpty {
+            stats.netOutputBytes += c.out.bytes.count
+            conn.enqueue(taking: &c.out.bytes)
+        }
+        if conn.pendingOutputBytes > 0 {
+            stats.totalWritesProcessed += 1
+            conn.flush()
+        }
+        if c.flags.contains(.closeAfterReply) && !conn.isClosed { conn.closeAfterFlush() }
+    }
+
+    func beforeSleep() {
+        if activeExpireEnabled {
+            activeExpire.run(.fast, dbs: databases, hz: config.hz) { vigil_monotonic_us() }
+        }
+        if !pendingWrites.isEmpty {
+            let list = pendingWrites
+            pendingWrites.removeAll(keepingCapacity: true)
+            for c in list { flushClient(c) }
+        }
+    }
+
+    // MARK: input
+
+    /// Parses and runs every complete command in the client's input buffer.
+    func processInput(_ c: Client) {
+        guard let conn = c.connection else { return }
+        stats.totalReadsProcessed += 1
+        while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) {
+            let (ev, consumed) = conn.input.withReadableBytes { c.parser.parse($0) }
+            if consumed > 0 {
+                stats.netInputBytes += consumed
+                conn.input.moveReaderIndex(forwardBy: consumed)
+            }
+            switch ev {
+            case .command(let argv):
+                processCommand(c, argv)
+            case .skipped:
+                continue
+            case .needMore:
+                conn.input.shrinkIfIdle()
+                checkQueryBufferLimit(c)
+                if !c.out.bytes.isEmpty { c.markPendingWrite() }
+                return
+            case .error(let message):
+                log.verbose("Protocol error (\(message)) from client: id=\(c.id) addr=\(c.address)")
+                c.replyError("ERR Protocol error: \(message)")
+                c.flags.insert(.closeAfterReply)
+            }
+        }
+        if !c.isFreed { c.markPendingWrite() }
+    }
+
+    private func checkQueryBufferLimit(_ c: Client) {
+        guard let conn = c.connection, !c.flags.contains(.master) else { return }
+        if conn.input.readableBytes > config.clientQueryBufferLimit {
+            log.warning("Closing client that reached max query buffer length: id=\(c.id) addr=\(c.address) qbuf=\(conn.input.readableBytes)")
+            stats.clientQueryBufferLimitDisconnections += 1
+            closeClientAsap(c, reason: "query buffer limit")
+        }
+    }
+
+    public func unpauseClients() {
+        pauseUntilMs = 0
+        let parked = pausedClients
+        pausedClients.removeAll()
+        for (c, argv) in parked where !c.isFreed {
+            c.connection?.resumeReading()
+            processCommand(c, argv)
+            processInput(c)
+        }
+    }
+
+    // MARK: dispatch
+
+    static let subscribedContextAllowed: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+                                                        "psubscribe", "punsubscribe", "quit", "reset"]
+    static let multiPassThrough: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
+
+    /// Looks up, checks and runs (or queues) one command, as Redis's processCommand.
+    public func processCommand(_ c: Client, _ argv: [[UInt8]]) {
+        guard let first = argv.first else { return }
+        // Cross-protocol scripting guard: an HTTP request is not a client.
+        if argEquals(first, "post") || argEquals(first, "host:") {
+            log.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.")
+            freeClient(c, reason: "security attack")
+            return
+        }
+        guard var cmd = commands.lookup(first) else {
+            rejectCommand(c, unknownCommandError(argv))
+            return
+        }
+        if !cmd.subcommands.isEmpty && argv.count >= 2 {
+            guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else {
+                rejectCommand(c, "ERR unknown subcommand '\(truncated(argv[1]))'. Try \(cmd.fullName.uppercased()) HELP.")
+                return
+            }
+            cmd = sub
+        }
+        if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.subcommands.isEmpty == false) {
+            rejectCommand(c, "ERR wrong number of arguments for '\(cmd.fullName)' command", cmd)
+            return
+        }
+        if !c.authenticated && !cmd.flags.contains(.noAuth) {
+            rejectCommand(c, "NOAUTH Authentication required.", cmd)
+            return
+        }
+        let inMulti = c.flags.contains(.multi)
+        if inMulti && cmd.flags.contains(.noMulti) {
+            rejectCommand(c, "ERR Command not allowed inside a transaction", cmd)
+            return
+        }
+        let base = cmd.parent?.fullName ?? cmd.fullName
+        if c.flags.contains(.pubsub) && c.proto == 2 && !Self.subscribedContextAllowed.contains(base) {
+            rejectCommand(c, "ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd)
+            return
+        }
+        if pauseUntilMs > 0, let conn = c.connection {
+            if EventLoop.monotonicMs() >= pauseUntilMs {
+                unpauseClients()
+            } else if !pauseWritesOnly || cmd.flags.contains(.write) || (inMulti && base == "exec") {
+                pausedClients.append((c, argv))
+                conn.pauseReading()
+                return
+            }
+        }
+        if inMulti && !Self.multiPassThrough.contains(base) {
+            c.multiQueue.append((cmd, argv))
+            c.out.simpleString("QUEUED")
+            return
+        }
+        call(c, cmd, argv)
+    }
+
+    /// Replies with an error before execution; inside MULTI it also dooms EXEC.
+    func rejectCommand(_ c: Client, _ message: String, _ cmd: Command? = nil) {
+        cmd?.rejectedCalls += 1
+        if c.flags.contains(.multi) { c.flags.insert(.dirtyExec) }
+        c.replyError(message)
+    }
+
+    private func truncated(_ b: [UInt8]) -> String {
+        String(decoding: b.prefix(128), as: UTF8.self)
+    }
+
+    /// `unknown command 'X', with args beginning with: 'a' 'b' ` — args until 128 chars accumulate.
+    func unknownCommandError(_ argv: [[UInt8]]) -> String {
+        var args = ""
+        var i = 1
+        while i < argv.count && args.utf8.count < 128 {
+            let remaining = 128 - args.utf8.count
+            args += "'" + String(decoding: argv[i].prefix(remaining), as: UTF8.self) + "' "
+            i += 1
+        }
+        return "ERR unknown command '\(truncated(argv[0]))', with args beginning with: \(args)"
+    }
+
+    /// Executes a command and does the bookkeeping around it (stats, slowlog, MONITOR, CLIENT REPLY).
+    public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) {
+        keyspace.nowMs = EventLoop.unixMs() + clockOffsetMs
+        let replyStart = c.out.bytes.count
+        let errorsBefore = stats.totalErrorReplies
+        let startUs = vigil_monotonic_us()
+        cmd.handler?(self, c, argv)
+        let duration = vigil_monotonic_us() - startUs
+        cmd.calls += 1
+        cmd.microseconds += duration
+        if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
+        stats.totalCommandsProcessed += 1
+        c.lastCommandName = cmd.fullName
+        if !cmd.flags.contains(.skipSlowlog) && config.slowlogLogSlowerThan >= 0 && duration >= Int64(config.slowlogLogSlowerThan) {
+            slowlog.push(args: argv, durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: config.slowlogMaxLen)
+        }
+        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
+            feedMonitors(c, argv)
+        }
+        switch c.replyMode {
+        case .off:
+            c.out.bytes.removeSubrange(replyStart...)
+        case .skip:
+            c.out.bytes.removeSubrange(replyStart...)
+            c.replyMode = .on
+        case .skipNext:
+            c.replyMode = .skip
+        case .on:
+            break
+        }
+        checkOutputBufferLimits(c)
+    }
+
+    // MARK: MONITOR
+
+    /// `+<unix.micro> [db addr] "arg" ...`, as Redis's replicationFeedMonitors.
+    func feedMonitors(_ c: Client, _ argv: [[UInt8]]) {
+        let us = vigil_realtime_us()
+        var line = "+\(us / 1_000_000).\(String(us % 1_000_000).leftPadded(6)) [\(c.dbIndex) \(c.flags.contains(.unixSocket) ? "unix:" + config.unixSocket : c.address)]"
+        for a in argv { line += " " + quotedRepr(a) }
+        line += "\r\n"
+        let bytes = Array(line.utf8)
+        for m in monitors where !m.isFreed {
+            m.out.raw(bytes)
+            m.markPendingWrite()
+            checkOutputBufferLimits(m)
+        }
+    }
+
+    // MARK: output limits
+
+    /// Closes a client whose pending output crossed its class's hard limit, or
+    /// stayed above the soft limit for longer than allowed.
+    public func checkOutputBufferLimits(_ c: Client) {
+        guard !c.isFreed, !c.flags.contains(.master) else { return }
+        let cls: String = c.flags.contains(.replica) ? "replica" : (c.flags.contains(.pubsub) ? "pubsub" : "normal")
+        guard let limit = config.clientOutputBufferLimits.first(where: { $0.className == cls }) else { return }
+        let used = c.pendingOutputBytes
+        var hard = false, soft = false
+        if limit.hard > 0 && used >= limit.hard { hard = true }
+        if limit.soft > 0 && used >= limit.soft {
+            let now = EventLoop.monotonicMs()
+            if c.softLimitReachedMs == 0 { c.softLimitReachedMs = now }
+            else if now - c.softLimitReachedMs > Int64(limit.softSeconds) * 1000 { soft = true }
+        } else {
+            c.softLimitReachedMs = 0
+        }
+        if hard || soft {
+            log.warning("Client id=\(c.id) addr=\(c.address) laddr=\(c.localAddress) name=\(String(decoding: c.name ?? [], as: UTF8.self)) scheduled to be closed ASAP for overcoming of output buffer limits.")
+            stats.clientOutputBufferLimitDisconnections += 1
+            closeClientAsap(c, reason: "output buffer limit")
+        }
+    }
+
+    // MARK: WATCH
+
+    func touchWatchedKey(db: Int, key: Key) {
+        guard db < watchers.count, !watchers[db].isEmpty, let list = watchers[db][key] else { return }
+        for c in list { c.flags.insert(.dirtyCAS) }
+    }
+
+    public func watch(_ c: Client, key: Key) {
+        if c.watchedKeys.contains(where: { $0.db == c.dbIndex && $0.key == key }) { return }
+        c.watchedKeys.append((c.dbIndex, key))
+        watchers[c.dbIndex][key, default: []].append(c)
+    }
+
+    public func unwatchAll(_ c: Client) {
+        for (db, key) in c.watchedKeys {
+            watchers[db][key]?.removeAll { $0 === c }
+            if watchers[db][key]?.isEmpty == true { watchers[db][key] = nil }
+        }
+        c.watchedKeys.removeAll()
+    }
+
+    /// Marks every client watching any key of `db` (FLUSHDB/FLUSHALL/SWAPDB).
+    public func touchAllWatchedKeys(db: Int) {
+        guard db < watchers.count else { return }
+        for (_, list) in watchers[db] { for c in list { c.flags.insert(.dirtyCAS) } }
+    }
+
+    // MARK: pub/sub bookkeeping used by client teardown
+
+    func unsubscribeAll(_ c: Client) {
+        for ch in c.channels {
+            channelSubscribers[ch]?.removeAll { $0 === c }
+            if channelSubscribers[ch]?.isEmpty == true { channelSubscribers[ch] = nil }
+        }
+        c.channels.removeAll()
+        if !c.patterns.isEmpty {
+            patternSubscribers.removeAll { $0.client === c }
+            c.patterns.removeAll()
+        }
+    }
+
+    // MARK: databases
+
+    public func swapDatabases(_ a: Int, _ b: Int) {
+        let da = databases[a], db = databases[b]
+        swap(&da.dict, &db.dict)
+        swap(&da.expires, &db.expires)
+        swap(&da.avgTTL, &db.avgTTL)
+        touchAllWatchedKeys(db: a)
+        touchAllWatchedKeys(db: b)
+    }
+
+    // MARK: cron
+
+    func cron() {
+        cronLoops += 1
+        keyspace.nowMs = EventLoop.unixMs() + clockOffsetMs
+        if activeExpireEnabled && keyspace.isMaster {
+            activeExpire.run(.slow, dbs: databases, hz: config.hz) { vigil_monotonic_us() }
+        }
+        if pauseUntilMs > 0 && EventLoop.monotonicMs() >= pauseUntilMs { unpauseClients() }
+        // Idle timeout and soft output limits, a slice of clients per call.
+        let now = EventLoop.monotonicMs()
+        if config.timeout > 0 || cronLoops % max(config.hz, 1) == 0 {
+            for c in Array(clients.values) {
+                if config.timeout > 0 && !c.flags.contains(.master) && !c.flags.contains(.replica)
+                    && !c.flags.contains(.pubsub) && now - c.lastInteractionMs > Int64(config.timeout) * 1000 {
+                    log.verbose("Closing idle client")
+                    freeClient(c, reason: "idle timeout")
+                    continue
+                }
+                if c.softLimitReachedMs != 0 { checkOutputBufferLimits(c) }
+            }
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int, with ch: Character = "0") -> String {
+        count >= n ? self : String(repeating: ch, count: n - count) + self
+    }
+}
+
+/// Redis's sdscatrepr: a double-quoted string with C-style escapes for non-printables.
+public func quotedRepr(_ b: [UInt8]) -> String {
+    var s = "\""
+    for c in b {
+        switch c {
+        case UInt8(ascii: "\\"): s += "\\\\"
+        case UInt8(ascii: "\""): s += "\\\""
+        case 10: s += "\\n"
+        case 13: s += "\\r"
+        case 9: s += "\\t"
+        case 7: s += "\\a"
+        case 8: s += "\\b"
+        case 32...126: s.append(Character(Unicode.Scalar(c)))
+        default:
+            let hex = String(c, radix: 16)
+            s += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+        }
+    }
+    return s + "\""
+}

@@ -1,0 +1,96 @@
+import CVigilShim
+import Glibc
+import Protocol
+
+/// What `vigil-server` does: parse argv like redis-server, start, run, exit.
+public enum ServerMain {
+    public static let vigilVersion = "0.1.0"
+    public static let redisVersion = "7.0.15"
+
+    public static func run(arguments: [String]) -> Int32 {
+        if arguments.first == "-v" || arguments.first == "--version" {
+            print("Vigil server v=\(vigilVersion) redis_version=\(redisVersion) bits=64 swift")
+            return 0
+        }
+        if arguments.first == "-h" || arguments.first == "--help" {
+            print(usage)
+            return 0
+        }
+        let loaded: (config: ServerConfig, configFile: String?)
+        do {
+            loaded = try ConfigLoader.load(arguments: arguments)
+        } catch {
+            writeStderr("\(error)\n")
+            return 1
+        }
+        let config = loaded.config
+        if config.daemonize { daemonize() }
+        vigil_ignore_sigpipe()
+        vigil_install_shutdown_signals()
+        let server: Server
+        do {
+            server = try Server(config: config, configFile: loaded.configFile)
+        } catch {
+            writeStderr("Failed creating the event loop: \(error)\n")
+            return 1
+        }
+        let log = server.log
+        log.notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo")
+        log.notice("Vigil version=\(vigilVersion), redis_version=\(redisVersion), bits=64, pid=\(getpid()), just started")
+        if let f = loaded.configFile { log.notice("Configuration loaded from \(f)") } else {
+            log.warning("Warning: no config file specified, using the default config. In order to specify a config file use vigil-server /path/to/redis.conf")
+        }
+        do {
+            try server.listen()
+        } catch {
+            log.warning("\(error)")
+            log.warning("Failed listening on port \(config.port) (tcp), aborting.")
+            return 1
+        }
+        if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
+        log.notice("Running mode=standalone, port=\(server.port).")
+        log.notice("Server initialized")
+        log.notice("Ready to accept connections tcp")
+        return server.run()
+    }
+
+    static let usage = """
+    Usage: ./vigil-server [/path/to/redis.conf] [options] [-]
+           ./vigil-server - (read config from stdin)
+           ./vigil-server -v or --version
+           ./vigil-server -h or --help
+
+    Examples:
+           ./vigil-server (run the server with default conf)
+           ./vigil-server /etc/redis/6379.conf
+           ./vigil-server --port 7777
+           ./vigil-server --port 7777 --replicaof 127.0.0.1 8888
+           ./vigil-server /etc/myredis.conf --loglevel verbose -
+           ./vigil-server /etc/myredis.conf --loglevel verbose
+    """
+
+    public static func writeStderr(_ text: String) {
+        var t = text
+        t.withUTF8 { p in _ = Glibc.write(2, p.baseAddress, p.count) }
+    }
+
+    static func writePidfile(_ path: String) {
+        if let f = fopen(path, "w") {
+            fputs("\(getpid())\n", f)
+            fclose(f)
+        }
+    }
+
+    /// Classic double-duty daemonize: the parent exits, the child detaches.
+    static func daemonize() {
+        let pid = fork()
+        if pid < 0 { return }
+        if pid > 0 { exit(0) }
+        setsid()
+        let fd = open("/dev/null", O_RDWR)
+        if fd >= 0 {
+            dup2(fd, 0); dup2(fd, 1); dup2(fd, 2)
+            if fd > 2 { close(fd) }
+        }
+    }
+}

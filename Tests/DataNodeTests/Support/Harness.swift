@@ -1,0 +1,67 @@
+import Protocol
+import XCTest
+@testable import DataNode
+
+/// An in-process server with socketless clients: commands go through the real
+/// dispatch path (lookup, arity, auth, MULTI...) and replies are read back
+/// from the client's output buffer.
+final class Harness {
+    let server: Server
+    let client: Client
+
+    init(config: ServerConfig = ServerConfig()) throws {
+        server = try Server(config: config, configFile: nil)
+        client = server.createDetachedClient()
+    }
+
+    func newClient() -> Client { server.createDetachedClient() }
+
+    /// Runs one command and returns the exact reply bytes.
+    func raw(_ args: [String], on c: Client? = nil) -> [UInt8] {
+        let c = c ?? client
+        c.out.bytes.removeAll()
+        server.processCommand(c, args.map { Array($0.utf8) })
+        let b = c.out.bytes
+        c.out.bytes.removeAll()
+        return b
+    }
+
+    func rawString(_ args: String...) -> String { String(decoding: raw(args), as: UTF8.self) }
+
+    /// Runs one command and decodes its reply.
+    @discardableResult
+    func call(_ args: String..., on c: Client? = nil) -> RESPValue { decode(raw(args, on: c)) }
+
+    @discardableResult
+    func call(args: [String], on c: Client? = nil) -> RESPValue { decode(raw(args, on: c)) }
+
+    /// Runs a command with binary arguments.
+    @discardableResult
+    func call(bytes args: [[UInt8]], on c: Client? = nil) -> RESPValue {
+        let c = c ?? client
+        c.out.bytes.removeAll()
+        server.processCommand(c, args)
+        let b = c.out.bytes
+        c.out.bytes.removeAll()
+        return decode(b)
+    }
+
+    private func decode(_ b: [UInt8]) -> RESPValue {
+        guard !b.isEmpty else { return .array([]) }
+        guard let (v, n) = try? ReplyParser().parse(b) else {
+            XCTFail("undecodable reply: \(String(decoding: b, as: UTF8.self))")
+            return .null
+        }
+        XCTAssertEqual(n, b.count, "reply has trailing bytes: \(String(decoding: b, as: UTF8.self))")
+        return v
+    }
+
+    /// Moves the command clock (expiry tests never sleep).
+    func advanceClock(ms: Int64) { server.clockOffsetMs += ms }
+}
+
+extension RESPValue {
+    /// Short forms for assertions.
+    static let ok = RESPValue.simpleString(Array("OK".utf8))
+    static let nilBulk = RESPValue.bulkString(nil)
+}
