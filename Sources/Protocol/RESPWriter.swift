@@ -123,15 +123,20 @@ public struct RESPWriter: Sendable {
 
     /// Verbatim string (`=len\r\ntxt:...`) in RESP3, plain bulk in RESP2.
     public mutating func verbatim(_ text: String, format: String = "txt") {
+        verbatim(bytes: Array(text.utf8), format: Array(format.utf8))
+    }
+
+    /// Byte form, so decoded binary text is written back unchanged; the length
+    /// counts the real format prefix rather than assuming three bytes.
+    mutating func verbatim(bytes body: [UInt8], format: [UInt8]) {
         if proto >= 3 {
-            let body = Array(text.utf8)
-            header(UInt8(ascii: "="), body.count + 4)
-            bytes.append(contentsOf: format.utf8)
+            header(UInt8(ascii: "="), format.count + 1 + body.count)
+            bytes.append(contentsOf: format)
             bytes.append(UInt8(ascii: ":"))
             bytes.append(contentsOf: body)
             crlf()
         } else {
-            bulk(text)
+            bulk(body)
         }
     }
 
@@ -151,7 +156,7 @@ public struct RESPWriter: Sendable {
         case .double(let d): double(d)
         case .boolean(let b): boolean(b)
         case .bigNumber(let b): bigNumber(String(decoding: b, as: UTF8.self))
-        case .verbatim(let f, let t): verbatim(String(decoding: t, as: UTF8.self), format: String(decoding: f, as: UTF8.self))
+        case .verbatim(let f, let t): verbatim(bytes: t, format: f)
         case .map(let kv): mapHeader(kv.count / 2); for e in kv { value(e) }
         case .set(let a): setHeader(a.count); for e in a { value(e) }
         case .attribute: break

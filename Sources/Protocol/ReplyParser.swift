@@ -91,8 +91,9 @@ public struct ReplyParser: Sendable {
                 guard type == UInt8(ascii: "*") else { throw Malformed(description: "negative aggregate length") }
                 result = .array(nil)
             } else {
-                let count = (type == UInt8(ascii: "%") || type == UInt8(ascii: "|")) ? Int(n) * 2 : Int(n)
+                // Checked before doubling map/attribute counts, which would trap near Int64.max.
                 guard n <= Int64(Int32.max) else { throw Malformed(description: "aggregate too long") }
+                let count = (type == UInt8(ascii: "%") || type == UInt8(ascii: "|")) ? Int(n) * 2 : Int(n)
                 var items: [RESPValue] = []
                 items.reserveCapacity(min(count, 4096))
                 for _ in 0..<count {

@@ -107,7 +107,8 @@ public struct RequestParser: Sendable {
                 pos = cr + 2
             }
             // Wait for the payload and its two trailing bytes (not checked, as Redis does).
-            if buf.count - pos < bulkLength + 2 { return (.needMore, pos - offset) }
+            // Subtract rather than add: a master's bulk length is unbounded, and bulkLength + 2 could trap.
+            if buf.count - pos - 2 < bulkLength { return (.needMore, pos - offset) }
             pendingArgs.append(Array(UnsafeRawBufferPointer(rebasing: buf[pos..<(pos + bulkLength)])))
             pos += bulkLength + 2
             bulkLength = -1
