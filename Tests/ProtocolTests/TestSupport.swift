@@ -105,6 +105,8 @@ struct RequestConnection {
     var parser: RequestParser
     var buffer: ByteBuffer
     var outcomes: [RequestOutcome] = []
+    /// For each command outcome: whether it arrived as multibulk (else inline).
+    var multibulk: [Bool] = []
     var closed = false
     var violations: [String] = []
     /// Bytes dropped from the buffer so far.
@@ -121,6 +123,7 @@ struct RequestConnection {
         self.parser = parser
         buffer.clear()
         outcomes.removeAll(keepingCapacity: true)
+        multibulk.removeAll(keepingCapacity: true)
         closed = false
         violations.removeAll()
         consumedTotal = 0
@@ -146,7 +149,11 @@ struct RequestConnection {
         defer { parser = p }
         while true {
             let readable = buffer.readableBytes
-            let (event, n) = buffer.withReadableBytes { p.parse($0) }
+            let wasInMultibulk = p.inMultibulk
+            let (event, n, first) = buffer.withReadableBytes { raw in
+                let r = p.parse(raw)
+                return (r.event, r.consumed, raw.first)
+            }
             if n < 0 || n > readable {
                 violations.append("consumed \(n) of \(readable) readable bytes")
                 closed = true
@@ -158,6 +165,7 @@ struct RequestConnection {
                 if args.isEmpty { violations.append("command with no arguments") }
                 if p.inMultibulk { violations.append("parser still in multibulk after a command") }
                 outcomes.append(.command(args))
+                multibulk.append(wasInMultibulk || first == UInt8(ascii: "*"))
             case .skipped:
                 if n == 0 { violations.append("skip consumed no bytes"); closed = true; return }
                 skipped += 1
