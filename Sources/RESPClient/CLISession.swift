@@ -36,6 +36,9 @@ public final class CLISession {
     /// Polled while waiting on the server in interactive mode.
     public var pendingSignal: () -> Int32 = { 0 }
     public var connectTimeoutMs = 30_000
+    /// How often a wait on the server checks `pendingSignal` (a signal
+    /// usually cuts the wait short anyway, by interrupting poll).
+    public var signalPollMs = 1000
 
     public init(options: CLIOptions, mode: ReplyFormatter.Mode, io: CLIOutput) {
         self.options = options
@@ -181,7 +184,7 @@ public final class CLISession {
         guard let conn = connection else { throw RedisClientError.connectionClosed }
         guard interactive else { return try conn.readReply() }
         while true {
-            if let v = try conn.readReply(timeoutMs: 1000) { return v }
+            if let v = try conn.readReply(timeoutMs: signalPollMs) { return v }
             let sig = pendingSignal()
             if sig == SIGINT { return nil }
             if sig != 0 {

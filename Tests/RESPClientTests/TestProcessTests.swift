@@ -1,0 +1,60 @@
+import Foundation
+import Glibc
+import RESPClient
+import XCTest
+
+final class TestProcessTests: XCTestCase {
+    func testFreePortsAreDistinctAndBindable() {
+        var seen = Set<Int>()
+        for _ in 0..<20 {
+            let p = TestProcess.freePort()
+            XCTAssertTrue(p > 0 && p <= 55535)
+            XCTAssertTrue(seen.insert(p).inserted, "port \(p) handed out twice")
+        }
+    }
+
+    func testLaunchLogAndTerminate() throws {
+        let p = try TestProcess.launch(executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2; exec sleep 30"])
+        XCTAssertTrue(p.isRunning)
+        var waited = 0
+        while !p.logText.contains("err") && waited < 500 { usleep(10_000); waited += 1 }
+        XCTAssertTrue(p.logText.contains("out\n"))
+        XCTAssertTrue(p.logText.contains("err\n"))
+        p.terminate()
+        XCTAssertFalse(p.isRunning)
+        p.removeLog()
+    }
+
+    func testTerminateEscalatesToSigkill() throws {
+        let p = try TestProcess.launch(executable: "/bin/sh", arguments: ["-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"])
+        while !p.logText.contains("ready") { usleep(10_000) }
+        p.terminate(grace: 0.2)
+        XCTAssertFalse(p.isRunning)
+        p.removeLog()
+    }
+
+    func testWaitForPingFailsWhenTheProcessExits() throws {
+        let p = try TestProcess.launch(executable: "/bin/sh", arguments: ["-c", "echo bye; exit 3"])
+        XCTAssertThrowsError(try p.waitForPing(port: TestProcess.freePort(), timeout: 10))
+        p.removeLog()
+    }
+
+    func testRedisServerLifecycle() throws {
+        let (server, port) = try startRealRedis()
+        XCTAssertEqual(try RedisConnection(host: "127.0.0.1", port: port).call("PING"), .simple("PONG"))
+        server.kill(signal: SIGSTOP)
+        let c = try RedisConnection(host: "127.0.0.1", port: port, ioTimeoutMs: 100)
+        XCTAssertThrowsError(try c.call("PING")) { XCTAssertEqual($0 as? RedisClientError, .timeout) }
+        server.kill(signal: SIGCONT)
+        XCTAssertEqual(try c.readReply(), .simple("PONG")) // the late reply to the timed-out PING
+        server.terminate()
+        XCTAssertFalse(server.isRunning)
+        XCTAssertTrue(server.logText.contains("Ready to accept connections"))
+        server.removeLog()
+    }
+
+    func testFindExecutables() {
+        XCTAssertNotNil(TestProcess.findExecutable(named: "sh"))
+        XCTAssertNil(TestProcess.findExecutable(named: "no-such-binary-\(getpid())"))
+    }
+}
