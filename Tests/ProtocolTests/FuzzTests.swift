@@ -13,6 +13,12 @@ final class FuzzTests: XCTestCase {
         "Master using the inline protocol. Desync?",
     ]
 
+    /// Printed before running: a trap in the parser kills the process
+    /// before any XCTFail could name the seed.
+    private func announce(_ seed: UInt64) {
+        FileHandle.standardError.write(Data("\(name) fuzz seed \(seed) (VIGIL_FUZZ_SEED=\(seed) replays it)\n".utf8))
+    }
+
     private static func isKnownError(_ m: String) -> Bool {
         protocolErrors.contains(m) || (m.hasPrefix("expected '$', got '") && m.hasSuffix("'") && m.count == 21)
     }
@@ -68,6 +74,7 @@ final class FuzzTests: XCTestCase {
     /// depend on how the bytes arrived.
     func testRequestParserSurvivesMutatedPipelines() {
         let seed = fuzzSeed(default: 0xF022_0001)
+        announce(seed)
         var rng = SeededRNG(seed: seed)
         let pool = (0..<Self.poolSize).map { _ in rng.requestFrame() }
         var whole = RequestConnection(capacity: 512)
@@ -123,6 +130,7 @@ final class FuzzTests: XCTestCase {
     /// another as a client does. Any prefix must agree with the whole input.
     func testReplyParserSurvivesMutatedReplies() {
         let seed = fuzzSeed(default: 0xF022_0002)
+        announce(seed)
         var rng = SeededRNG(seed: seed)
         let parser = ReplyParser()
         let pool = (0..<Self.poolSize).map { _ in rng.replyFrame() }
@@ -195,6 +203,7 @@ final class FuzzTests: XCTestCase {
     /// must return exactly the generator's arguments.
     func testRequestParserOutputEqualsGeneratorIntent() {
         let seed = fuzzSeed(default: 0xF022_0003)
+        announce(seed)
         var rng = SeededRNG(seed: seed)
         var conn = RequestConnection(capacity: 64)
         var frames = 0
@@ -231,6 +240,7 @@ final class FuzzTests: XCTestCase {
     /// the value, RESP2 its degraded form (resp.md §1).
     func testRESPWriterOutputParsesBackToTheWrittenValue() throws {
         let seed = fuzzSeed(default: 0xF022_0004)
+        announce(seed)
         var rng = SeededRNG(seed: seed)
         for i in 0..<30_000 {
             let v = Self.writable(rng.replyFrame().value)
