@@ -5,7 +5,12 @@ import Reactor
 
 /// The data node: one event loop, its clients and its databases.
 public final class Server {
-    public var config: ServerConfig
+    /// Any change (CONFIG SET, tests) refreshes the values read per command.
+    public var config: ServerConfig {
+        didSet { hot = HotConfig(config) }
+    }
+    /// Config values read on every command, cached: the config table is keyed by name.
+    private(set) var hot: HotConfig
     public let configFile: String?
     public let loop: EventLoop
     public let log: Logger
@@ -14,8 +19,17 @@ public final class Server {
     public let commands: CommandTable
     public var stats = ServerStats()
     public var slowlog = Slowlog()
+    /// LATENCY events above latency-monitor-threshold.
+    public var latency = LatencyMonitor()
+    /// INFO's sampled figures (instantaneous rates, memory peak).
+    public var infoSampler = InfoSampler()
     /// 40 hex chars, new at every start.
     public let runId: String
+    /// Replication history ids (40 hex chars); the first is new at every start.
+    public var replicationId: String
+    public var replicationId2 = String(repeating: "0", count: 40)
+    public var masterReplOffset: Int64 = 0
+    public var secondReplOffset: Int64 = -1
     public let startUnixMs: Int64
     public let startMonotonicMs: Int64
     /// Changes since the last save.
@@ -35,6 +49,8 @@ public final class Server {
     /// Pub/sub: subscribers by channel, and (pattern, client) in subscription order.
     public var channelSubscribers: [Key: [Client]] = [:]
     public var patternSubscribers: [(pattern: Key, client: Client)] = []
+    /// SSUBSCRIBE subscribers by shard channel (separate namespace from channels).
+    public var shardChannelSubscribers: [Key: [Client]] = [:]
     /// WATCHed keys per database index.
     var watchers: [[Key: [Client]]]
     /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
@@ -52,6 +68,7 @@ public final class Server {
 
     public init(config: ServerConfig, configFile: String?) throws {
         self.config = config
+        self.hot = HotConfig(config)
         self.configFile = configFile
         loop = try EventLoop()
         log = Logger(level: Logger.Level(name: config.loglevel) ?? .notice, path: config.logfile)
@@ -60,6 +77,8 @@ public final class Server {
         watchers = Array(repeating: [:], count: max(config.databases, 1))
         var g = SystemRandomNumberGenerator()
         runId = (0..<40).map { _ in String(Int.random(in: 0..<16, using: &g), radix: 16) }.joined()
+        replicationId = Self.randomHexId(using: &g)
+        latency.configure(thresholdMs: config.latencyMonitorThreshold, tracking: config.latencyTracking)
         startUnixMs = EventLoop.unixMs()
         startMonotonicMs = EventLoop.monotonicMs()
         lastSaveUnix = Int(startUnixMs / 1000)
@@ -75,7 +94,7 @@ public final class Server {
     public func listen() throws {
         var addrs = config.bind
         if addrs.isEmpty { addrs = ["*", "-::*"] }
-        if config.port != 0 || addrs.count > 0 {
+        do {
             var firstPort = config.port
             for raw in addrs {
                 let optional = raw.hasPrefix("-")
@@ -221,7 +240,7 @@ public final class Server {
 
     func beforeSleep() {
         if activeExpireEnabled {
-            activeExpire.run(.fast, dbs: databases, hz: config.hz) { vigil_monotonic_us() }
+            activeExpire.run(.fast, dbs: databases, hz: hot.hz) { vigil_monotonic_us() }
         }
         if !pendingWrites.isEmpty {
             let list = pendingWrites
@@ -263,7 +282,7 @@ public final class Server {
 
     private func checkQueryBufferLimit(_ c: Client) {
         guard let conn = c.connection, !c.flags.contains(.master) else { return }
-        if conn.input.readableBytes > config.clientQueryBufferLimit {
+        if conn.input.readableBytes > hot.clientQueryBufferLimit {
             log.warning("Closing client that reached max query buffer length: id=\(c.id) addr=\(c.address) qbuf=\(conn.input.readableBytes)")
             stats.clientQueryBufferLimitDisconnections += 1
             closeClientAsap(c, reason: "query buffer limit")
@@ -309,6 +328,11 @@ public final class Server {
         }
         if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.subcommands.isEmpty == false) {
             rejectCommand(c, "ERR wrong number of arguments for '\(cmd.fullName)' command", cmd)
+            return
+        }
+        if cmd.flags.contains(.protected) && !protectedCommandAllowed(c, cmd) {
+            let debug = cmd.fullName == "debug"
+            rejectCommand(c, "ERR \(debug ? "DEBUG" : "MODULE") command not allowed. If the \(debug ? "enable-debug-command" : "enable-module-command") option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.", cmd)
             return
         }
         if !c.authenticated && !cmd.flags.contains(.noAuth) {
@@ -373,16 +397,22 @@ public final class Server {
         let startUs = vigil_monotonic_us()
         cmd.handler?(self, c, argv)
         let duration = vigil_monotonic_us() - startUs
+        latency.commandFinished(cmd, durationUs: duration)
+        var logged = argv
+        if !c.redactedArgs.isEmpty {
+            for i in c.redactedArgs where i < logged.count { logged[i] = Self.redactedArg }
+            c.redactedArgs.removeAll()
+        }
         cmd.calls += 1
         cmd.microseconds += duration
         if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
         stats.totalCommandsProcessed += 1
         c.lastCommandName = cmd.fullName
         if !cmd.flags.contains(.skipSlowlog) && config.slowlogLogSlowerThan >= 0 && duration >= Int64(config.slowlogLogSlowerThan) {
-            slowlog.push(args: argv, durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: config.slowlogMaxLen)
+            slowlog.push(args: logged, durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: config.slowlogMaxLen)
         }
         if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
-            feedMonitors(c, argv)
+            feedMonitors(c, logged)
         }
         switch c.replyMode {
         case .off:
@@ -397,6 +427,8 @@ public final class Server {
         }
         checkOutputBufferLimits(c)
     }
+
+    static let redactedArg: [UInt8] = Array("(redacted)".utf8)
 
     // MARK: MONITOR
 
@@ -420,8 +452,9 @@ public final class Server {
     /// stayed above the soft limit for longer than allowed.
     public func checkOutputBufferLimits(_ c: Client) {
         guard !c.isFreed, !c.flags.contains(.master) else { return }
-        let cls: String = c.flags.contains(.replica) ? "replica" : (c.flags.contains(.pubsub) ? "pubsub" : "normal")
-        guard let limit = config.clientOutputBufferLimits.first(where: { $0.className == cls }) else { return }
+        let cls = c.flags.contains(.replica) ? 1 : (c.flags.contains(.pubsub) ? 2 : 0)
+        let limit = hot.outputLimits[cls]
+        if limit.hard == 0 && limit.soft == 0 { return }
         let used = c.pendingOutputBytes
         var hard = false, soft = false
         if limit.hard > 0 && used >= limit.hard { hard = true }
@@ -443,17 +476,27 @@ public final class Server {
 
     func touchWatchedKey(db: Int, key: Key) {
         guard db < watchers.count, !watchers[db].isEmpty, let list = watchers[db][key] else { return }
-        for c in list { c.flags.insert(.dirtyCAS) }
+        for c in list {
+            // A key already expired at WATCH time whose (lazy) deletion is all
+            // that happened is logically unchanged (Redis 7.0 touchWatchedKey).
+            if let i = c.watchedKeys.firstIndex(where: { $0.db == db && $0.key == key }), c.watchedKeys[i].expired {
+                if databases[db].dict[key] == nil {
+                    c.watchedKeys[i].expired = false
+                    continue
+                }
+            }
+            c.flags.insert(.dirtyCAS)
+        }
     }
 
     public func watch(_ c: Client, key: Key) {
         if c.watchedKeys.contains(where: { $0.db == c.dbIndex && $0.key == key }) { return }
-        c.watchedKeys.append((c.dbIndex, key))
+        c.watchedKeys.append((c.dbIndex, key, c.db.isLogicallyExpired(key)))
         watchers[c.dbIndex][key, default: []].append(c)
     }
 
     public func unwatchAll(_ c: Client) {
-        for (db, key) in c.watchedKeys {
+        for (db, key, _) in c.watchedKeys {
             watchers[db][key]?.removeAll { $0 === c }
             if watchers[db][key]?.isEmpty == true { watchers[db][key] = nil }
         }
@@ -478,17 +521,23 @@ public final class Server {
             patternSubscribers.removeAll { $0.client === c }
             c.patterns.removeAll()
         }
+        for ch in c.shardChannels {
+            shardChannelSubscribers[ch]?.removeAll { $0 === c }
+            if shardChannelSubscribers[ch]?.isEmpty == true { shardChannelSubscribers[ch] = nil }
+        }
+        c.shardChannels.removeAll()
     }
 
     // MARK: databases
 
     public func swapDatabases(_ a: Int, _ b: Int) {
         let da = databases[a], db = databases[b]
+        // Before the swap: only watched keys present on either side are touched.
+        touchWatchedKeysBeforeFlush(db: a, replacedWith: b)
+        touchWatchedKeysBeforeFlush(db: b, replacedWith: a)
         swap(&da.dict, &db.dict)
         swap(&da.expires, &db.expires)
         swap(&da.avgTTL, &db.avgTTL)
-        touchAllWatchedKeys(db: a)
-        touchAllWatchedKeys(db: b)
     }
 
     // MARK: cron
@@ -496,6 +545,7 @@ public final class Server {
     func cron() {
         cronLoops += 1
         keyspace.nowMs = EventLoop.unixMs() + clockOffsetMs
+        infoSampler.cron(stats: stats)
         if activeExpireEnabled && keyspace.isMaster {
             activeExpire.run(.slow, dbs: databases, hz: config.hz) { vigil_monotonic_us() }
         }
@@ -541,4 +591,31 @@ public func quotedRepr(_ b: [UInt8]) -> String {
         }
     }
     return s + "\""
+}
+
+/// The config values the command path reads, copied out of the config table.
+struct HotConfig {
+    var slowlogLogSlowerThan: Int
+    var slowlogMaxLen: Int
+    var hz: Int
+    var clientQueryBufferLimit: Int
+    /// normal, replica, pubsub.
+    var outputLimits: [OutputBufferLimit]
+
+    init(_ c: ServerConfig) {
+        slowlogLogSlowerThan = c.slowlogLogSlowerThan
+        slowlogMaxLen = c.slowlogMaxLen
+        hz = c.hz
+        clientQueryBufferLimit = c.clientQueryBufferLimit
+        var limits = ["normal", "replica", "pubsub"].map { OutputBufferLimit(className: $0, hard: 0, soft: 0, softSeconds: 0) }
+        for l in c.clientOutputBufferLimits {
+            switch l.className {
+            case "normal": limits[0] = l
+            case "replica", "slave": limits[1] = l
+            case "pubsub": limits[2] = l
+            default: break
+            }
+        }
+        outputLimits = limits
+    }
 }
