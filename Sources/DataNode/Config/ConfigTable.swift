@@ -21,6 +21,12 @@ enum ConfigTable {
 
     static func lookup(_ name: String) -> Int? { lookup(Array(name.utf8)) }
 
+    /// The position of a parameter the code names itself.
+    static func slot(_ name: String) -> Int {
+        guard let i = lookup(name) else { preconditionFailure("unknown config parameter \(name)") }
+        return i
+    }
+
     static let maxmemoryPolicies = ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                                   "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]
 }

@@ -4,54 +4,54 @@ extension ServerConfig {
     // MARK: network
 
     public var port: Int {
-        get { int("port") }
-        set { setNumber("port", newValue) }
+        get { int(ConfigSlot.port) }
+        set { setNumber(ConfigSlot.port, newValue) }
     }
 
     /// Addresses to listen on; empty means none. The default is ["*", "-::*"].
     public var bind: [String] {
         get {
-            guard case .bind(let a) = values[slot("bind")] else { return [] }
+            guard case .bind(let a) = values[ConfigSlot.bind] else { return [] }
             return a.map { String(decoding: $0, as: UTF8.self) }
         }
-        set { values[slot("bind")] = .bind(newValue.map { Array($0.utf8) }) }
+        set { values[ConfigSlot.bind] = .bind(newValue.map { Array($0.utf8) }) }
     }
 
     public var protectedMode: Bool {
-        get { bool("protected-mode") }
-        set { setBool("protected-mode", newValue) }
+        get { bool(ConfigSlot.protectedMode) }
+        set { setBool(ConfigSlot.protectedMode, newValue) }
     }
 
     /// The unix socket path, "" for none.
     public var unixSocket: String {
-        get { string("unixsocket") }
-        set { setString("unixsocket", newValue) }
+        get { string(ConfigSlot.unixsocket) }
+        set { setString(ConfigSlot.unixsocket, newValue) }
     }
 
     public var unixSocketPerm: Int {
-        get { int("unixsocketperm") }
-        set { setNumber("unixsocketperm", newValue) }
+        get { int(ConfigSlot.unixsocketperm) }
+        set { setNumber(ConfigSlot.unixsocketperm, newValue) }
     }
 
     public var tcpBacklog: Int {
-        get { int("tcp-backlog") }
-        set { setNumber("tcp-backlog", newValue) }
+        get { int(ConfigSlot.tcpBacklog) }
+        set { setNumber(ConfigSlot.tcpBacklog, newValue) }
     }
 
     /// Seconds of idleness before a client is closed; 0 = never.
     public var timeout: Int {
-        get { int("timeout") }
-        set { setNumber("timeout", newValue) }
+        get { int(ConfigSlot.timeout) }
+        set { setNumber(ConfigSlot.timeout, newValue) }
     }
 
     public var tcpKeepalive: Int {
-        get { int("tcp-keepalive") }
-        set { setNumber("tcp-keepalive", newValue) }
+        get { int(ConfigSlot.tcpKeepalive) }
+        set { setNumber(ConfigSlot.tcpKeepalive, newValue) }
     }
 
     public var maxclients: Int {
-        get { int("maxclients") }
-        set { setNumber("maxclients", newValue) }
+        get { int(ConfigSlot.maxclients) }
+        set { setNumber(ConfigSlot.maxclients, newValue) }
     }
 
     // MARK: process
@@ -60,92 +60,92 @@ extension ServerConfig {
     /// appenddirname, logfile, pidfile, unixsocket) are relative to it.
     public var dir: String {
         get {
-            guard case .dir(let d) = values[slot("dir")] else { return "" }
+            guard case .dir(let d) = values[ConfigSlot.dir] else { return "" }
             return d
         }
-        set { values[slot("dir")] = .dir(newValue) }
+        set { values[ConfigSlot.dir] = .dir(newValue) }
     }
 
     /// "" means standard output.
     public var logfile: String {
-        get { string("logfile") }
-        set { setString("logfile", newValue) }
+        get { string(ConfigSlot.logfile) }
+        set { setString(ConfigSlot.logfile, newValue) }
     }
 
     /// debug, verbose, notice or warning.
     public var loglevel: String {
-        get { enumName("loglevel") }
-        set { setEnum("loglevel", newValue) }
+        get { enumName(ConfigSlot.loglevel) }
+        set { setEnum(ConfigSlot.loglevel, newValue) }
     }
 
     /// "" for none.
     public var pidfile: String {
-        get { string("pidfile") }
-        set { setString("pidfile", newValue) }
+        get { string(ConfigSlot.pidfile) }
+        set { setString(ConfigSlot.pidfile, newValue) }
     }
 
     public var daemonize: Bool {
-        get { bool("daemonize") }
-        set { setBool("daemonize", newValue) }
+        get { bool(ConfigSlot.daemonize) }
+        set { setBool(ConfigSlot.daemonize, newValue) }
     }
 
     /// no, upstart, systemd or auto.
-    public var supervised: String { enumName("supervised") }
+    public var supervised: String { enumName(ConfigSlot.supervised) }
 
     public var hz: Int {
-        get { int("hz") }
-        set { setNumber("hz", newValue) }
+        get { int(ConfigSlot.hz) }
+        set { setNumber(ConfigSlot.hz, newValue) }
     }
 
-    public var dynamicHz: Bool { bool("dynamic-hz") }
+    public var dynamicHz: Bool { bool(ConfigSlot.dynamicHz) }
 
     /// no, yes or local.
     public var enableDebugCommand: String {
-        get { enumName("enable-debug-command") }
-        set { setEnum("enable-debug-command", newValue) }
+        get { enumName(ConfigSlot.enableDebugCommand) }
+        set { setEnum(ConfigSlot.enableDebugCommand, newValue) }
     }
 
     /// no, yes or local.
-    public var enableModuleCommand: String { enumName("enable-module-command") }
+    public var enableModuleCommand: String { enumName(ConfigSlot.enableModuleCommand) }
 
     /// no, yes or local.
-    public var enableProtectedConfigs: String { enumName("enable-protected-configs") }
+    public var enableProtectedConfigs: String { enumName(ConfigSlot.enableProtectedConfigs) }
 
     /// shutdown-on-sigint / shutdown-on-sigterm flags: "default" or some of
     /// "save", "nosave", "now", "force".
-    public var shutdownOnSigint: [String] { enumName("shutdown-on-sigint").split(separator: " ").map(String.init) }
-    public var shutdownOnSigterm: [String] { enumName("shutdown-on-sigterm").split(separator: " ").map(String.init) }
-    public var shutdownTimeout: Int { int("shutdown-timeout") }
+    public var shutdownOnSigint: [String] { enumName(ConfigSlot.shutdownOnSigint).split(separator: " ").map(String.init) }
+    public var shutdownOnSigterm: [String] { enumName(ConfigSlot.shutdownOnSigterm).split(separator: " ").map(String.init) }
+    public var shutdownTimeout: Int { int(ConfigSlot.shutdownTimeout) }
 
     // MARK: keyspace and limits
 
     public var databases: Int {
-        get { int("databases") }
-        set { setNumber("databases", newValue) }
+        get { int(ConfigSlot.databases) }
+        set { setNumber(ConfigSlot.databases, newValue) }
     }
 
     /// "" means no password.
     public var requirepass: String {
-        get { string("requirepass") }
-        set { setString("requirepass", newValue) }
+        get { string(ConfigSlot.requirepass) }
+        set { setString(ConfigSlot.requirepass, newValue) }
     }
 
-    public var requirepassBytes: [UInt8] { bytes("requirepass") }
+    public var requirepassBytes: [UInt8] { bytes(ConfigSlot.requirepass) }
 
     public var protoMaxBulkLen: Int {
-        get { int("proto-max-bulk-len") }
-        set { setNumber("proto-max-bulk-len", newValue) }
+        get { int(ConfigSlot.protoMaxBulkLen) }
+        set { setNumber(ConfigSlot.protoMaxBulkLen, newValue) }
     }
 
     public var clientQueryBufferLimit: Int {
-        get { int("client-query-buffer-limit") }
-        set { setNumber("client-query-buffer-limit", newValue) }
+        get { int(ConfigSlot.clientQueryBufferLimit) }
+        set { setNumber(ConfigSlot.clientQueryBufferLimit, newValue) }
     }
 
     /// normal, replica and pubsub, in that order.
     public var clientOutputBufferLimits: [OutputBufferLimit] {
         get {
-            guard case .bufferLimits(let l) = values[slot("client-output-buffer-limit")] else { return [] }
+            guard case .bufferLimits(let l) = values[ConfigSlot.clientOutputBufferLimit] else { return [] }
             return l.enumerated().map {
                 OutputBufferLimit(className: ServerConfig.bufferLimitClasses[$0.offset],
                                   hard: Int(clamping: $0.element.hard), soft: Int(clamping: $0.element.soft),
@@ -153,133 +153,133 @@ extension ServerConfig {
             }
         }
         set {
-            guard case .bufferLimits(var l) = values[slot("client-output-buffer-limit")] else { return }
+            guard case .bufferLimits(var l) = values[ConfigSlot.clientOutputBufferLimit] else { return }
             for limit in newValue {
                 let cls = limit.className == "slave" ? 1 : ServerConfig.bufferLimitClasses.firstIndex(of: limit.className)
                 guard let cls else { continue }
                 l[cls] = ConfigBufferLimit(hard: UInt64(max(0, limit.hard)), soft: UInt64(max(0, limit.soft)),
                                           softSeconds: Int64(limit.softSeconds))
             }
-            values[slot("client-output-buffer-limit")] = .bufferLimits(l)
+            values[ConfigSlot.clientOutputBufferLimit] = .bufferLimits(l)
         }
     }
 
     /// Microseconds; negative disables the slow log, 0 logs everything.
     public var slowlogLogSlowerThan: Int {
-        get { int("slowlog-log-slower-than") }
-        set { setNumber("slowlog-log-slower-than", newValue) }
+        get { int(ConfigSlot.slowlogLogSlowerThan) }
+        set { setNumber(ConfigSlot.slowlogLogSlowerThan, newValue) }
     }
 
     public var slowlogMaxLen: Int {
-        get { int("slowlog-max-len") }
-        set { setNumber("slowlog-max-len", newValue) }
+        get { int(ConfigSlot.slowlogMaxLen) }
+        set { setNumber(ConfigSlot.slowlogMaxLen, newValue) }
     }
 
     /// Milliseconds; 0 disables the latency monitor.
     public var latencyMonitorThreshold: Int {
-        get { int("latency-monitor-threshold") }
-        set { setNumber("latency-monitor-threshold", newValue) }
+        get { int(ConfigSlot.latencyMonitorThreshold) }
+        set { setNumber(ConfigSlot.latencyMonitorThreshold, newValue) }
     }
 
     /// Bytes; 0 = no limit.
     public var maxmemory: Int {
-        get { int("maxmemory") }
-        set { setNumber("maxmemory", newValue) }
+        get { int(ConfigSlot.maxmemory) }
+        set { setNumber(ConfigSlot.maxmemory, newValue) }
     }
 
     /// One of volatile-lru, volatile-lfu, volatile-random, volatile-ttl,
     /// allkeys-lru, allkeys-lfu, allkeys-random, noeviction.
     public var maxmemoryPolicy: String {
-        get { enumName("maxmemory-policy") }
-        set { setEnum("maxmemory-policy", newValue) }
+        get { enumName(ConfigSlot.maxmemoryPolicy) }
+        set { setEnum(ConfigSlot.maxmemoryPolicy, newValue) }
     }
 
-    public var maxmemorySamples: Int { int("maxmemory-samples") }
+    public var maxmemorySamples: Int { int(ConfigSlot.maxmemorySamples) }
 
     /// The notify-keyspace-events classes as Redis's NOTIFY_* bits
     /// (K=1, E=2, g=4, $=8, l=16, s=32, h=64, z=128, x=256, e=512, t=1024,
     /// m=2048, d=8192, n=16384).
     public var notifyKeyspaceEvents: Int {
         get {
-            guard case .notify(let f) = values[slot("notify-keyspace-events")] else { return 0 }
+            guard case .notify(let f) = values[ConfigSlot.notifyKeyspaceEvents] else { return 0 }
             return f
         }
-        set { values[slot("notify-keyspace-events")] = .notify(newValue) }
+        set { values[ConfigSlot.notifyKeyspaceEvents] = .notify(newValue) }
     }
 
-    public var activerehashing: Bool { bool("activerehashing") }
-    public var activeExpireEffort: Int { int("active-expire-effort") }
-    public var lazyfreeLazyEviction: Bool { bool("lazyfree-lazy-eviction") }
-    public var lazyfreeLazyExpire: Bool { bool("lazyfree-lazy-expire") }
-    public var lazyfreeLazyServerDel: Bool { bool("lazyfree-lazy-server-del") }
-    public var lazyfreeLazyUserDel: Bool { bool("lazyfree-lazy-user-del") }
-    public var lazyfreeLazyUserFlush: Bool { bool("lazyfree-lazy-user-flush") }
-    public var busyReplyThreshold: Int { int("busy-reply-threshold") }
-    public var acllogMaxLen: Int { int("acllog-max-len") }
-    public var aclfile: String { string("aclfile") }
+    public var activerehashing: Bool { bool(ConfigSlot.activerehashing) }
+    public var activeExpireEffort: Int { int(ConfigSlot.activeExpireEffort) }
+    public var lazyfreeLazyEviction: Bool { bool(ConfigSlot.lazyfreeLazyEviction) }
+    public var lazyfreeLazyExpire: Bool { bool(ConfigSlot.lazyfreeLazyExpire) }
+    public var lazyfreeLazyServerDel: Bool { bool(ConfigSlot.lazyfreeLazyServerDel) }
+    public var lazyfreeLazyUserDel: Bool { bool(ConfigSlot.lazyfreeLazyUserDel) }
+    public var lazyfreeLazyUserFlush: Bool { bool(ConfigSlot.lazyfreeLazyUserFlush) }
+    public var busyReplyThreshold: Int { int(ConfigSlot.busyReplyThreshold) }
+    public var acllogMaxLen: Int { int(ConfigSlot.acllogMaxLen) }
+    public var aclfile: String { string(ConfigSlot.aclfile) }
     /// allchannels or resetchannels.
-    public var aclPubsubDefault: String { enumName("acl-pubsub-default") }
-    public var trackingTableMaxKeys: Int { int("tracking-table-max-keys") }
-    public var latencyTracking: Bool { bool("latency-tracking") }
+    public var aclPubsubDefault: String { enumName(ConfigSlot.aclPubsubDefault) }
+    public var trackingTableMaxKeys: Int { int(ConfigSlot.trackingTableMaxKeys) }
+    public var latencyTracking: Bool { bool(ConfigSlot.latencyTracking) }
     public var latencyTrackingInfoPercentiles: [Double] {
-        guard case .percentiles(let p) = values[slot("latency-tracking-info-percentiles")] else { return [] }
+        guard case .percentiles(let p) = values[ConfigSlot.latencyTrackingInfoPercentiles] else { return [] }
         return p
     }
 
     // Encoding thresholds.
-    public var hashMaxListpackEntries: Int { int("hash-max-listpack-entries") }
-    public var hashMaxListpackValue: Int { int("hash-max-listpack-value") }
-    public var listMaxListpackSize: Int { int("list-max-listpack-size") }
-    public var listCompressDepth: Int { int("list-compress-depth") }
-    public var setMaxIntsetEntries: Int { int("set-max-intset-entries") }
-    public var zsetMaxListpackEntries: Int { int("zset-max-listpack-entries") }
-    public var zsetMaxListpackValue: Int { int("zset-max-listpack-value") }
-    public var streamNodeMaxBytes: Int { int("stream-node-max-bytes") }
-    public var streamNodeMaxEntries: Int { int("stream-node-max-entries") }
-    public var hllSparseMaxBytes: Int { int("hll-sparse-max-bytes") }
+    public var hashMaxListpackEntries: Int { int(ConfigSlot.hashMaxListpackEntries) }
+    public var hashMaxListpackValue: Int { int(ConfigSlot.hashMaxListpackValue) }
+    public var listMaxListpackSize: Int { int(ConfigSlot.listMaxListpackSize) }
+    public var listCompressDepth: Int { int(ConfigSlot.listCompressDepth) }
+    public var setMaxIntsetEntries: Int { int(ConfigSlot.setMaxIntsetEntries) }
+    public var zsetMaxListpackEntries: Int { int(ConfigSlot.zsetMaxListpackEntries) }
+    public var zsetMaxListpackValue: Int { int(ConfigSlot.zsetMaxListpackValue) }
+    public var streamNodeMaxBytes: Int { int(ConfigSlot.streamNodeMaxBytes) }
+    public var streamNodeMaxEntries: Int { int(ConfigSlot.streamNodeMaxEntries) }
+    public var hllSparseMaxBytes: Int { int(ConfigSlot.hllSparseMaxBytes) }
 
     // MARK: persistence
 
     /// RDB snapshot points: save after `seconds` if at least `changes` writes.
     public var saveParams: [(seconds: Int, changes: Int)] {
         get {
-            guard case .save(let s) = values[slot("save")] else { return [] }
+            guard case .save(let s) = values[ConfigSlot.save] else { return [] }
             return s.map { (seconds: Int($0.seconds), changes: Int($0.changes)) }
         }
-        set { values[slot("save")] = .save(newValue.map { ConfigSaveParam(seconds: Int64($0.seconds), changes: Int64($0.changes)) }) }
+        set { values[ConfigSlot.save] = .save(newValue.map { ConfigSaveParam(seconds: Int64($0.seconds), changes: Int64($0.changes)) }) }
     }
 
     public var dbfilename: String {
-        get { string("dbfilename") }
-        set { setString("dbfilename", newValue) }
+        get { string(ConfigSlot.dbfilename) }
+        set { setString(ConfigSlot.dbfilename, newValue) }
     }
 
-    public var rdbcompression: Bool { bool("rdbcompression") }
-    public var rdbchecksum: Bool { bool("rdbchecksum") }
-    public var rdbDelSyncFiles: Bool { bool("rdb-del-sync-files") }
-    public var stopWritesOnBgsaveError: Bool { bool("stop-writes-on-bgsave-error") }
+    public var rdbcompression: Bool { bool(ConfigSlot.rdbcompression) }
+    public var rdbchecksum: Bool { bool(ConfigSlot.rdbchecksum) }
+    public var rdbDelSyncFiles: Bool { bool(ConfigSlot.rdbDelSyncFiles) }
+    public var stopWritesOnBgsaveError: Bool { bool(ConfigSlot.stopWritesOnBgsaveError) }
     /// no, yes or clients.
-    public var sanitizeDumpPayload: String { enumName("sanitize-dump-payload") }
+    public var sanitizeDumpPayload: String { enumName(ConfigSlot.sanitizeDumpPayload) }
 
     public var appendonly: Bool {
-        get { bool("appendonly") }
-        set { setBool("appendonly", newValue) }
+        get { bool(ConfigSlot.appendonly) }
+        set { setBool(ConfigSlot.appendonly, newValue) }
     }
 
     public var appendfilename: String {
-        get { string("appendfilename") }
-        set { setString("appendfilename", newValue) }
+        get { string(ConfigSlot.appendfilename) }
+        set { setString(ConfigSlot.appendfilename, newValue) }
     }
 
-    public var appenddirname: String { string("appenddirname") }
+    public var appenddirname: String { string(ConfigSlot.appenddirname) }
     /// always, everysec or no.
-    public var appendfsync: String { enumName("appendfsync") }
-    public var noAppendfsyncOnRewrite: Bool { bool("no-appendfsync-on-rewrite") }
-    public var autoAofRewritePercentage: Int { int("auto-aof-rewrite-percentage") }
-    public var autoAofRewriteMinSize: Int { int("auto-aof-rewrite-min-size") }
-    public var aofLoadTruncated: Bool { bool("aof-load-truncated") }
-    public var aofUseRdbPreamble: Bool { bool("aof-use-rdb-preamble") }
-    public var aofTimestampEnabled: Bool { bool("aof-timestamp-enabled") }
+    public var appendfsync: String { enumName(ConfigSlot.appendfsync) }
+    public var noAppendfsyncOnRewrite: Bool { bool(ConfigSlot.noAppendfsyncOnRewrite) }
+    public var autoAofRewritePercentage: Int { int(ConfigSlot.autoAofRewritePercentage) }
+    public var autoAofRewriteMinSize: Int { int(ConfigSlot.autoAofRewriteMinSize) }
+    public var aofLoadTruncated: Bool { bool(ConfigSlot.aofLoadTruncated) }
+    public var aofUseRdbPreamble: Bool { bool(ConfigSlot.aofUseRdbPreamble) }
+    public var aofTimestampEnabled: Bool { bool(ConfigSlot.aofTimestampEnabled) }
 
     // MARK: replication
 
@@ -287,50 +287,153 @@ extension ServerConfig {
     /// REPLICAOF command (CONFIG SET cannot change it).
     public var replicaof: (host: String, port: Int)? {
         get {
-            guard case .replicaof(let r) = values[slot("replicaof")], let r else { return nil }
+            guard case .replicaof(let r) = values[ConfigSlot.replicaof], let r else { return nil }
             return (String(decoding: r.host, as: UTF8.self), r.port)
         }
         set {
-            values[slot("replicaof")] = .replicaof(newValue.map { ConfigReplicaOf(host: Array($0.host.utf8), port: $0.port) })
+            values[ConfigSlot.replicaof] = .replicaof(newValue.map { ConfigReplicaOf(host: Array($0.host.utf8), port: $0.port) })
         }
     }
 
     /// "" for none.
     public var masterauth: String {
-        get { string("masterauth") }
-        set { setString("masterauth", newValue) }
+        get { string(ConfigSlot.masterauth) }
+        set { setString(ConfigSlot.masterauth, newValue) }
     }
 
     /// "" for none.
     public var masteruser: String {
-        get { string("masteruser") }
-        set { setString("masteruser", newValue) }
+        get { string(ConfigSlot.masteruser) }
+        set { setString(ConfigSlot.masteruser, newValue) }
     }
 
     public var replicaReadOnly: Bool {
-        get { bool("replica-read-only") }
-        set { setBool("replica-read-only", newValue) }
+        get { bool(ConfigSlot.replicaReadOnly) }
+        set { setBool(ConfigSlot.replicaReadOnly, newValue) }
     }
 
-    public var replicaServeStaleData: Bool { bool("replica-serve-stale-data") }
-    public var replicaPriority: Int { int("replica-priority") }
-    public var replicaAnnounced: Bool { bool("replica-announced") }
+    public var replicaServeStaleData: Bool { bool(ConfigSlot.replicaServeStaleData) }
+    public var replicaPriority: Int { int(ConfigSlot.replicaPriority) }
+    public var replicaAnnounced: Bool { bool(ConfigSlot.replicaAnnounced) }
     /// "" for none.
-    public var replicaAnnounceIp: String { string("replica-announce-ip") }
-    public var replicaAnnouncePort: Int { int("replica-announce-port") }
-    public var replicaLazyFlush: Bool { bool("replica-lazy-flush") }
-    public var replicaIgnoreMaxmemory: Bool { bool("replica-ignore-maxmemory") }
-    public var replBacklogSize: Int { int("repl-backlog-size") }
-    public var replBacklogTtl: Int { int("repl-backlog-ttl") }
-    public var replTimeout: Int { int("repl-timeout") }
-    public var replPingReplicaPeriod: Int { int("repl-ping-replica-period") }
-    public var replDisklessSync: Bool { bool("repl-diskless-sync") }
-    public var replDisklessSyncDelay: Int { int("repl-diskless-sync-delay") }
-    public var replDisklessSyncMaxReplicas: Int { int("repl-diskless-sync-max-replicas") }
+    public var replicaAnnounceIp: String { string(ConfigSlot.replicaAnnounceIp) }
+    public var replicaAnnouncePort: Int { int(ConfigSlot.replicaAnnouncePort) }
+    public var replicaLazyFlush: Bool { bool(ConfigSlot.replicaLazyFlush) }
+    public var replicaIgnoreMaxmemory: Bool { bool(ConfigSlot.replicaIgnoreMaxmemory) }
+    public var replBacklogSize: Int { int(ConfigSlot.replBacklogSize) }
+    public var replBacklogTtl: Int { int(ConfigSlot.replBacklogTtl) }
+    public var replTimeout: Int { int(ConfigSlot.replTimeout) }
+    public var replPingReplicaPeriod: Int { int(ConfigSlot.replPingReplicaPeriod) }
+    public var replDisklessSync: Bool { bool(ConfigSlot.replDisklessSync) }
+    public var replDisklessSyncDelay: Int { int(ConfigSlot.replDisklessSyncDelay) }
+    public var replDisklessSyncMaxReplicas: Int { int(ConfigSlot.replDisklessSyncMaxReplicas) }
     /// disabled, on-empty-db or swapdb.
-    public var replDisklessLoad: String { enumName("repl-diskless-load") }
-    public var replDisableTcpNodelay: Bool { bool("repl-disable-tcp-nodelay") }
-    public var minReplicasToWrite: Int { int("min-replicas-to-write") }
-    public var minReplicasMaxLag: Int { int("min-replicas-max-lag") }
-    public var clusterEnabled: Bool { bool("cluster-enabled") }
+    public var replDisklessLoad: String { enumName(ConfigSlot.replDisklessLoad) }
+    public var replDisableTcpNodelay: Bool { bool(ConfigSlot.replDisableTcpNodelay) }
+    public var minReplicasToWrite: Int { int(ConfigSlot.minReplicasToWrite) }
+    public var minReplicasMaxLag: Int { int(ConfigSlot.minReplicasMaxLag) }
+    public var clusterEnabled: Bool { bool(ConfigSlot.clusterEnabled) }
+}
+
+/// Table positions of the parameters read on hot paths, resolved once.
+enum ConfigSlot {
+    static let aclPubsubDefault = ConfigTable.slot("acl-pubsub-default")
+    static let aclfile = ConfigTable.slot("aclfile")
+    static let acllogMaxLen = ConfigTable.slot("acllog-max-len")
+    static let activeExpireEffort = ConfigTable.slot("active-expire-effort")
+    static let activerehashing = ConfigTable.slot("activerehashing")
+    static let aofLoadTruncated = ConfigTable.slot("aof-load-truncated")
+    static let aofTimestampEnabled = ConfigTable.slot("aof-timestamp-enabled")
+    static let aofUseRdbPreamble = ConfigTable.slot("aof-use-rdb-preamble")
+    static let appenddirname = ConfigTable.slot("appenddirname")
+    static let appendfilename = ConfigTable.slot("appendfilename")
+    static let appendfsync = ConfigTable.slot("appendfsync")
+    static let appendonly = ConfigTable.slot("appendonly")
+    static let autoAofRewriteMinSize = ConfigTable.slot("auto-aof-rewrite-min-size")
+    static let autoAofRewritePercentage = ConfigTable.slot("auto-aof-rewrite-percentage")
+    static let bind = ConfigTable.slot("bind")
+    static let busyReplyThreshold = ConfigTable.slot("busy-reply-threshold")
+    static let clientOutputBufferLimit = ConfigTable.slot("client-output-buffer-limit")
+    static let clientQueryBufferLimit = ConfigTable.slot("client-query-buffer-limit")
+    static let clusterEnabled = ConfigTable.slot("cluster-enabled")
+    static let daemonize = ConfigTable.slot("daemonize")
+    static let databases = ConfigTable.slot("databases")
+    static let dbfilename = ConfigTable.slot("dbfilename")
+    static let dir = ConfigTable.slot("dir")
+    static let dynamicHz = ConfigTable.slot("dynamic-hz")
+    static let enableDebugCommand = ConfigTable.slot("enable-debug-command")
+    static let enableModuleCommand = ConfigTable.slot("enable-module-command")
+    static let enableProtectedConfigs = ConfigTable.slot("enable-protected-configs")
+    static let hashMaxListpackEntries = ConfigTable.slot("hash-max-listpack-entries")
+    static let hashMaxListpackValue = ConfigTable.slot("hash-max-listpack-value")
+    static let hllSparseMaxBytes = ConfigTable.slot("hll-sparse-max-bytes")
+    static let hz = ConfigTable.slot("hz")
+    static let latencyMonitorThreshold = ConfigTable.slot("latency-monitor-threshold")
+    static let latencyTracking = ConfigTable.slot("latency-tracking")
+    static let latencyTrackingInfoPercentiles = ConfigTable.slot("latency-tracking-info-percentiles")
+    static let lazyfreeLazyEviction = ConfigTable.slot("lazyfree-lazy-eviction")
+    static let lazyfreeLazyExpire = ConfigTable.slot("lazyfree-lazy-expire")
+    static let lazyfreeLazyServerDel = ConfigTable.slot("lazyfree-lazy-server-del")
+    static let lazyfreeLazyUserDel = ConfigTable.slot("lazyfree-lazy-user-del")
+    static let lazyfreeLazyUserFlush = ConfigTable.slot("lazyfree-lazy-user-flush")
+    static let listCompressDepth = ConfigTable.slot("list-compress-depth")
+    static let listMaxListpackSize = ConfigTable.slot("list-max-listpack-size")
+    static let logfile = ConfigTable.slot("logfile")
+    static let loglevel = ConfigTable.slot("loglevel")
+    static let masterauth = ConfigTable.slot("masterauth")
+    static let masteruser = ConfigTable.slot("masteruser")
+    static let maxclients = ConfigTable.slot("maxclients")
+    static let maxmemory = ConfigTable.slot("maxmemory")
+    static let maxmemoryPolicy = ConfigTable.slot("maxmemory-policy")
+    static let maxmemorySamples = ConfigTable.slot("maxmemory-samples")
+    static let minReplicasMaxLag = ConfigTable.slot("min-replicas-max-lag")
+    static let minReplicasToWrite = ConfigTable.slot("min-replicas-to-write")
+    static let noAppendfsyncOnRewrite = ConfigTable.slot("no-appendfsync-on-rewrite")
+    static let notifyKeyspaceEvents = ConfigTable.slot("notify-keyspace-events")
+    static let pidfile = ConfigTable.slot("pidfile")
+    static let port = ConfigTable.slot("port")
+    static let protectedMode = ConfigTable.slot("protected-mode")
+    static let protoMaxBulkLen = ConfigTable.slot("proto-max-bulk-len")
+    static let rdbDelSyncFiles = ConfigTable.slot("rdb-del-sync-files")
+    static let rdbchecksum = ConfigTable.slot("rdbchecksum")
+    static let rdbcompression = ConfigTable.slot("rdbcompression")
+    static let replBacklogSize = ConfigTable.slot("repl-backlog-size")
+    static let replBacklogTtl = ConfigTable.slot("repl-backlog-ttl")
+    static let replDisableTcpNodelay = ConfigTable.slot("repl-disable-tcp-nodelay")
+    static let replDisklessLoad = ConfigTable.slot("repl-diskless-load")
+    static let replDisklessSync = ConfigTable.slot("repl-diskless-sync")
+    static let replDisklessSyncDelay = ConfigTable.slot("repl-diskless-sync-delay")
+    static let replDisklessSyncMaxReplicas = ConfigTable.slot("repl-diskless-sync-max-replicas")
+    static let replPingReplicaPeriod = ConfigTable.slot("repl-ping-replica-period")
+    static let replTimeout = ConfigTable.slot("repl-timeout")
+    static let replicaAnnounceIp = ConfigTable.slot("replica-announce-ip")
+    static let replicaAnnouncePort = ConfigTable.slot("replica-announce-port")
+    static let replicaAnnounced = ConfigTable.slot("replica-announced")
+    static let replicaIgnoreMaxmemory = ConfigTable.slot("replica-ignore-maxmemory")
+    static let replicaLazyFlush = ConfigTable.slot("replica-lazy-flush")
+    static let replicaPriority = ConfigTable.slot("replica-priority")
+    static let replicaReadOnly = ConfigTable.slot("replica-read-only")
+    static let replicaServeStaleData = ConfigTable.slot("replica-serve-stale-data")
+    static let replicaof = ConfigTable.slot("replicaof")
+    static let requirepass = ConfigTable.slot("requirepass")
+    static let sanitizeDumpPayload = ConfigTable.slot("sanitize-dump-payload")
+    static let save = ConfigTable.slot("save")
+    static let setMaxIntsetEntries = ConfigTable.slot("set-max-intset-entries")
+    static let shutdownOnSigint = ConfigTable.slot("shutdown-on-sigint")
+    static let shutdownOnSigterm = ConfigTable.slot("shutdown-on-sigterm")
+    static let shutdownTimeout = ConfigTable.slot("shutdown-timeout")
+    static let slowlogLogSlowerThan = ConfigTable.slot("slowlog-log-slower-than")
+    static let slowlogMaxLen = ConfigTable.slot("slowlog-max-len")
+    static let stopWritesOnBgsaveError = ConfigTable.slot("stop-writes-on-bgsave-error")
+    static let streamNodeMaxBytes = ConfigTable.slot("stream-node-max-bytes")
+    static let streamNodeMaxEntries = ConfigTable.slot("stream-node-max-entries")
+    static let supervised = ConfigTable.slot("supervised")
+    static let tcpBacklog = ConfigTable.slot("tcp-backlog")
+    static let tcpKeepalive = ConfigTable.slot("tcp-keepalive")
+    static let timeout = ConfigTable.slot("timeout")
+    static let trackingTableMaxKeys = ConfigTable.slot("tracking-table-max-keys")
+    static let unixsocket = ConfigTable.slot("unixsocket")
+    static let unixsocketperm = ConfigTable.slot("unixsocketperm")
+    static let zsetMaxListpackEntries = ConfigTable.slot("zset-max-listpack-entries")
+    static let zsetMaxListpackValue = ConfigTable.slot("zset-max-listpack-value")
 }

@@ -59,54 +59,55 @@ public struct ServerConfig: Sendable {
         return ConfigCParse.string(buf)
     }
 
-    // MARK: raw access by name
+    // MARK: raw access, by table position (see ConfigSlot) or by name
 
-    func slot(_ name: String) -> Int {
-        guard let i = ConfigTable.lookup(name) else { preconditionFailure("unknown config \(name)") }
-        return i
-    }
+    func slot(_ name: String) -> Int { ConfigTable.slot(name) }
 
-    func bool(_ name: String) -> Bool {
-        if case .bool(let b) = values[slot(name)] { return b }
+    func bool(_ i: Int) -> Bool {
+        if case .bool(let b) = values[i] { return b }
         return false
     }
 
-    func number(_ name: String) -> Int64 {
-        if case .number(let n) = values[slot(name)] { return n }
+    func number(_ i: Int) -> Int64 {
+        if case .number(let n) = values[i] { return n }
         return 0
     }
 
     /// Numbers as the server uses them: unsigned ones beyond Int.max saturate.
-    func int(_ name: String) -> Int {
-        let i = slot(name)
+    func int(_ i: Int) -> Int {
         guard case .number(let n) = values[i] else { return 0 }
-        if case .numeric(let spec) = ConfigTable.entries[i].kind, spec.unsignedCheck, n < 0 { return Int.max }
+        if n < 0, case .numeric(let spec) = ConfigTable.entries[i].kind, spec.unsignedCheck { return Int.max }
         return Int(n)
     }
 
-    func bytes(_ name: String) -> [UInt8] {
-        if case .string(let s) = values[slot(name)] { return s ?? [] }
+    func bytes(_ i: Int) -> [UInt8] {
+        if case .string(let s) = values[i] { return s ?? [] }
         return []
     }
 
-    func string(_ name: String) -> String { String(decoding: bytes(name), as: UTF8.self) }
+    func string(_ i: Int) -> String { String(decoding: bytes(i), as: UTF8.self) }
 
-    func enumName(_ name: String) -> String { String(decoding: render(slot(name)), as: UTF8.self) }
+    func enumName(_ i: Int) -> String { String(decoding: render(i), as: UTF8.self) }
 
-    mutating func setBool(_ name: String, _ v: Bool) { values[slot(name)] = .bool(v) }
-    mutating func setNumber(_ name: String, _ v: Int) { values[slot(name)] = .number(Int64(v)) }
-    mutating func setString(_ name: String, _ v: String) {
-        let i = slot(name)
+    mutating func setBool(_ i: Int, _ v: Bool) { values[i] = .bool(v) }
+    mutating func setNumber(_ i: Int, _ v: Int) { values[i] = .number(Int64(v)) }
+    mutating func setString(_ i: Int, _ v: String) {
         if case .string(_, let emptyIsNull, _, _) = ConfigTable.entries[i].kind {
             values[i] = .string(v.isEmpty && emptyIsNull ? nil : Array(v.utf8))
         }
     }
-    mutating func setEnum(_ name: String, _ v: String) {
-        let i = slot(name)
+    mutating func setEnum(_ i: Int, _ v: String) {
         guard case .enumeration(let spec) = ConfigTable.entries[i].kind,
               let item = spec.items.first(where: { $0.name == v.lowercased() }) else { return }
         values[i] = .enumeration(item.value)
     }
+
+    func bool(_ name: String) -> Bool { bool(slot(name)) }
+    func number(_ name: String) -> Int64 { number(slot(name)) }
+    func int(_ name: String) -> Int { int(slot(name)) }
+    func bytes(_ name: String) -> [UInt8] { bytes(slot(name)) }
+    func enumName(_ name: String) -> String { enumName(slot(name)) }
+    mutating func setNumber(_ name: String, _ v: Int) { setNumber(slot(name), v) }
 
     /// The CONFIG GET text of a parameter (name or alias, any case), nil if unknown.
     public func value(of name: String) -> String? {
