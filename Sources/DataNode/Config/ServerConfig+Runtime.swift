@@ -20,7 +20,8 @@ extension ServerConfig {
                 for name in [e.name] + (e.alias.map { [$0] } ?? []) {
                     let n = Array(name.utf8)
                     if matched[name] != nil { continue }
-                    if stringMatch(pattern: pattern, string: n, nocase: true) { matched[name] = (n, i) }
+                    // stringmatch() takes C strings: the pattern ends at a NUL.
+                    if stringMatch(pattern: c, string: n, nocase: true) { matched[name] = (n, i) }
                 }
             }
         }
