@@ -64,7 +64,9 @@ public struct ActiveExpire {
                 sampledTotal += sampled
                 if ttlSamples > 0 {
                     let avg = ttlSum / ttlSamples
-                    db.avgTTL = db.avgTTL == 0 ? avg : (db.avgTTL / 50) * 49 + avg / 50
+                    // Redis seeds an empty average with the sample, then still blends.
+                    if db.avgTTL == 0 { db.avgTTL = avg }
+                    db.avgTTL = (db.avgTTL / 50) * 49 + avg / 50
                 }
                 if iteration % 16 == 0 && nowUs() - start > limitUs {
                     timedOut = true

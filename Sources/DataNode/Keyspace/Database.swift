@@ -15,6 +15,10 @@ public final class KeyspaceContext {
     public var onExpired: ((Database, Key) -> Void)?
     /// Called for every modified key (WATCH invalidation, client tracking).
     public var onModified: ((Database, Key) -> Void)?
+    /// How access stamps are kept (AccessTracking.swift); mirrors maxmemory-policy.
+    public var accessPolicy = AccessPolicy()
+    /// State of the LFU counter's coin flips (xorshift; not security-relevant).
+    var randomState: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     public init() {}
 }
@@ -23,7 +27,8 @@ public final class KeyspaceContext {
 public final class Database {
     public let id: Int
     public let context: KeyspaceContext
-    public var dict = DenseDict<Key, Value>()
+    /// Keeps an access stamp per key (OBJECT IDLETIME/FREQ, eviction).
+    public var dict = DenseDict<Key, Value>(tracksAccess: true)
     /// Absolute expire time in ms since the epoch.
     public var expires = DenseDict<Key, Int64>()
     /// Running average TTL, as INFO keyspace's avg_ttl.
@@ -75,13 +80,15 @@ public final class Database {
 
     // MARK: lookups
 
-    /// Read lookup: expires lazily and counts a hit or a miss.
-    public func lookupRead(_ key: Key) -> Value? {
+    /// Read lookup: expires lazily, counts a hit or a miss, and records the
+    /// access unless `touch` is false (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...).
+    public func lookupRead(_ key: Key, touch: Bool = true) -> Value? {
         if expireIfNeeded(key) {
             context.keyspaceMisses += 1
             return nil
         }
-        if let v = dict[key] {
+        let ctx = context
+        if let v = touch ? dict.valueRecordingAccess(key, { ctx.accessStamp($0) }) : dict[key] {
             context.keyspaceHits += 1
             return v
         }
@@ -89,10 +96,11 @@ public final class Database {
         return nil
     }
 
-    /// Write lookup: expires lazily, counts nothing.
+    /// Write lookup: expires lazily, records the access, counts nothing.
     public func lookupWrite(_ key: Key) -> Value? {
         if expireIfNeeded(key) { return nil }
-        return dict[key]
+        let ctx = context
+        return dict.valueRecordingAccess(key) { ctx.accessStamp($0) }
     }
 
     /// Lookup without side effects on stats (TYPE, EXISTS use their own rules).
@@ -107,20 +115,24 @@ public final class Database {
 
     /// SET semantics: store, drop the TTL unless `keepTTL`, signal the change.
     public func setKey(_ key: Key, _ value: Value, keepTTL: Bool = false) {
-        dict.set(key, value)
+        let ctx = context
+        dict.set(key, value) { ctx.storeStamp($0) }
         if !keepTTL { _ = expires.remove(key) }
         context.onModified?(self, key)
     }
 
-    /// Adds a key known to be missing.
-    public func add(_ key: Key, _ value: Value) {
-        dict.set(key, value)
+    /// Adds a key known to be missing; `stamp` carries the access stamp of a
+    /// moved value (RENAME, MOVE), otherwise the key counts as just accessed.
+    public func add(_ key: Key, _ value: Value, stamp: UInt32? = nil) {
+        let ctx = context
+        dict.set(key, value) { _ in stamp ?? ctx.storeStamp(nil) }
         context.onModified?(self, key)
     }
 
     /// Replaces the value of an existing key, keeping its TTL.
     public func overwrite(_ key: Key, _ value: Value) {
-        dict.set(key, value)
+        let ctx = context
+        dict.set(key, value) { ctx.storeStamp($0) }
         context.onModified?(self, key)
     }
 

@@ -11,13 +11,20 @@ public struct DenseDict<K: Hashable, V> {
     public private(set) var keys: [K] = []
     public private(set) var values: [V] = []
     private var index: [K: Int] = [:]
+    /// Per-entry access stamps (Redis's robj.lru field: an LRU clock or an LFU
+    /// counter), parallel to `keys`. Only a database's main dict keeps them
+    /// (`tracksAccess`), so the member dicts of sets and hashes pay nothing.
+    public private(set) var stamps: [UInt32] = []
+    public let tracksAccess: Bool
 
-    public init() {}
+    public init(tracksAccess: Bool = false) { self.tracksAccess = tracksAccess }
 
-    public init(minimumCapacity: Int) {
+    public init(minimumCapacity: Int, tracksAccess: Bool = false) {
+        self.tracksAccess = tracksAccess
         keys.reserveCapacity(minimumCapacity)
         values.reserveCapacity(minimumCapacity)
         index.reserveCapacity(minimumCapacity)
+        if tracksAccess { stamps.reserveCapacity(minimumCapacity) }
     }
 
     public var count: Int { keys.count }
@@ -38,17 +45,39 @@ public struct DenseDict<K: Hashable, V> {
 
     public func contains(_ key: K) -> Bool { index[key] != nil }
 
-    /// Inserts or replaces; returns true if the key is new.
+    /// Inserts or replaces; returns true if the key is new. A replaced entry
+    /// keeps its access stamp; a new one gets 0 (unknown).
     @discardableResult
     public mutating func set(_ key: K, _ value: V) -> Bool {
+        set(key, value) { $0 ?? 0 }
+    }
+
+    /// Inserts or replaces, setting the access stamp from the old one (nil when new).
+    @discardableResult
+    public mutating func set(_ key: K, _ value: V, stamp: (_ old: UInt32?) -> UInt32) -> Bool {
         if let i = index[key] {
             values[i] = value
+            if tracksAccess { stamps[i] = stamp(stamps[i]) }
             return false
         }
         index[key] = keys.count
         keys.append(key)
         values.append(value)
+        if tracksAccess { stamps.append(stamp(nil)) }
         return true
+    }
+
+    /// A lookup that also updates the entry's access stamp, in one hash probe.
+    public mutating func valueRecordingAccess(_ key: K, _ stamp: (_ old: UInt32) -> UInt32) -> V? {
+        guard let i = index[key] else { return nil }
+        if tracksAccess { stamps[i] = stamp(stamps[i]) }
+        return values[i]
+    }
+
+    /// The access stamp of an entry (nil when missing or not tracked).
+    public func stamp(of key: K) -> UInt32? {
+        guard tracksAccess, let i = index[key] else { return nil }
+        return stamps[i]
     }
 
     /// Mutates a value in place (no copy of a uniquely held value).
@@ -68,9 +97,11 @@ public struct DenseDict<K: Hashable, V> {
         if i != last {
             keys.swapAt(i, last)
             values.swapAt(i, last)
+            if tracksAccess { stamps.swapAt(i, last) }
             index[keys[i]] = i
         }
         keys.removeLast()
+        if tracksAccess { stamps.removeLast() }
         removed = values.removeLast()
         return removed
     }
@@ -79,6 +110,7 @@ public struct DenseDict<K: Hashable, V> {
         keys = []
         values = []
         index = [:]
+        stamps = []
     }
 
     public func key(at i: Int) -> K { keys[i] }
