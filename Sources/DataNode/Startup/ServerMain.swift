@@ -24,6 +24,15 @@ public enum ServerMain {
             return 1
         }
         let config = loaded.config
+        // Relative paths (logfile, pidfile, dbfilename) are relative to `dir`, as in Redis.
+        if chdir(config.dir) != 0 {
+            writeStderr("Can't chdir to '\(config.dir)': \(String(cString: strerror(errno)))\n")
+            return 1
+        }
+        if !config.loadModules.isEmpty {
+            writeStderr("Module loading is not supported by vigil-server: loadmodule \(config.loadModules.map { "\($0)" }.joined(separator: ", "))\n")
+            return 1
+        }
         if config.daemonize { daemonize() }
         vigil_ignore_sigpipe()
         vigil_install_shutdown_signals()
