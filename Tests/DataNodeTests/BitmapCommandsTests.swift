@@ -345,6 +345,18 @@ final class BitmapCommandsTests: XCTestCase {
         XCTAssertNil(h.client.db.expireTime(Key("k")))
     }
 
+    func testBitWritesRewriteTheStoredBufferInPlace() throws {
+        let h = try Harness()
+        h.call("SETBIT", "k", "800", "1")
+        guard case .string(let before)? = h.client.db.dict[Key("k")] else { return XCTFail("missing") }
+        let address = before.bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        _ = consume before
+        h.call("SETBIT", "k", "3", "1")
+        h.call("BITFIELD", "k", "SET", "u8", "8", "255", "INCRBY", "i16", "16", "-3")
+        guard case .string(let after)? = h.client.db.dict[Key("k")] else { return XCTFail("missing") }
+        XCTAssertEqual(after.bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, address)
+    }
+
     // MARK: differential
 
     /// A seeded random walk over the bitmap commands, compared byte for byte with redis-server.

@@ -621,6 +621,27 @@ final class StringCommandsTests: XCTestCase {
                        "-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n")
     }
 
+    /// INCR, APPEND and SETRANGE rewrite the stored buffer rather than copying it
+    /// (a copy per APPEND would make appending loops quadratic).
+    func testMutationsRewriteTheStoredBufferInPlace() throws {
+        let h = try Harness()
+        func address(_ key: String) -> UInt {
+            guard case .string(let s)? = h.client.db.dict[Key(key)] else { return 0 }
+            return s.bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        }
+        h.call("INCR", "n")
+        let n = address("n")
+        h.call("INCR", "n")
+        h.call("INCRBY", "n", "41")
+        XCTAssertEqual(address("n"), n)
+        h.call("SET", "s", String(repeating: "x", count: 100))
+        h.call("APPEND", "s", "y")
+        let s = address("s")
+        h.call("APPEND", "s", "z")
+        h.call("SETRANGE", "s", "0", "abc")
+        XCTAssertEqual(address("s"), s)
+    }
+
     // MARK: bookkeeping
 
     func testWritesCountDirtyLikeRedis() throws {
