@@ -1,4 +1,381 @@
-/// Handlers of this group, by full command name.
+import Protocol
+import Reactor
+
+/// CLIENT subcommands (tracking and UNBLOCK are not implemented).
 enum ClientCommands {
-    static let handlers: [String: CommandHandler] = [:]
+    static let handlers: [String: CommandHandler] = [
+        "client|id": id, "client|setname": setname, "client|getname": getname,
+        "client|list": list, "client|info": info, "client|kill": kill,
+        "client|pause": pause, "client|unpause": unpause, "client|reply": reply,
+        "client|no-evict": noEvict, "client|getredir": getredir, "client|help": help,
+    ]
+
+    static func id(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        c.out.integer(c.id)
+    }
+
+    static func getredir(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        // No client-side caching: never redirecting.
+        c.out.integer(-1)
+    }
+
+    // MARK: names
+
+    /// Sets (or with an empty name clears) the client name; replies the
+    /// error and returns false for a name CLIENT LIST could not show.
+    static func setName(_ c: Client, _ name: [UInt8]) -> Bool {
+        if name.isEmpty {
+            c.name = nil
+            return true
+        }
+        // Printable ASCII without space, so CLIENT LIST lines split on spaces.
+        for b in name where b < 0x21 || b > 0x7e {
+            c.replyError("ERR Client names cannot contain spaces, newlines or special characters.")
+            return false
+        }
+        c.name = name
+        return true
+    }
+
+    static func setname(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if setName(c, argv[2]) { c.out.ok() }
+    }
+
+    static func getname(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if let n = c.name { c.out.bulk(n) } else { c.out.nullBulk() }
+    }
+
+    // MARK: LIST / INFO
+
+    enum ClientType { case normal, master, replica, pubsub }
+
+    static func type(named name: [UInt8]) -> ClientType? {
+        if argEquals(name, "normal") { return .normal }
+        if argEquals(name, "slave") || argEquals(name, "replica") { return .replica }
+        if argEquals(name, "pubsub") { return .pubsub }
+        if argEquals(name, "master") { return .master }
+        return nil
+    }
+
+    /// Redis's getClientType: MONITOR clients count as normal.
+    static func type(of c: Client) -> ClientType {
+        if c.flags.contains(.master) { return .master }
+        if c.flags.contains(.replica) { return .replica }
+        if c.flags.contains(.pubsub) { return .pubsub }
+        return .normal
+    }
+
+    static func list(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        var selected: [Client]
+        if argv.count == 4 && argEquals(argv[2], "type") {
+            guard let t = type(named: argv[3]) else {
+                c.replyError("ERR Unknown client type '\(String(decoding: argv[3], as: UTF8.self))'")
+                return
+            }
+            selected = server.clients.values.filter { type(of: $0) == t }.sorted { $0.id < $1.id }
+        } else if argv.count > 3 && argEquals(argv[2], "id") {
+            selected = []
+            for a in argv[3...] {
+                guard let cid = parseStrictInt64(a) else {
+                    c.replyError("ERR Invalid client ID")
+                    return
+                }
+                if let other = server.clients[Int(cid)] { selected.append(other) }
+            }
+        } else if argv.count != 2 {
+            c.replyError("ERR syntax error")
+            return
+        } else {
+            selected = server.clients.values.sorted { $0.id < $1.id }
+        }
+        var text = ""
+        for other in selected {
+            text += infoLine(server, other, current: c, argv: argv)
+            text += "\n"
+        }
+        c.out.verbatim(text)
+    }
+
+    static func info(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        c.out.verbatim(infoLine(server, c, current: c, argv: argv) + "\n")
+    }
+
+    /// The address CLIENT LIST shows and CLIENT KILL ADDR matches.
+    static func peerId(_ server: Server, _ c: Client) -> String {
+        c.flags.contains(.unixSocket) ? server.config.unixSocket + ":0" : c.address
+    }
+
+    static func localId(_ server: Server, _ c: Client) -> String {
+        c.flags.contains(.unixSocket) ? server.config.unixSocket + ":0" : c.localAddress
+    }
+
+    /// One CLIENT LIST line in 7.0's field order. `current` is the client
+    /// running the command: its argv is still live, and its cmd is the one
+    /// running (EXEC when inside a transaction).
+    static func infoLine(_ server: Server, _ c: Client, current: Client, argv: [[UInt8]]) -> String {
+        let now = EventLoop.monotonicMs()
+        let isSelf = c === current
+        var flags = ""
+        if c.flags.contains(.monitor) { flags += "O" } else if c.flags.contains(.replica) { flags += "S" }
+        if c.flags.contains(.master) { flags += "M" }
+        if c.flags.contains(.pubsub) { flags += "P" }
+        if c.flags.contains(.multi) { flags += "x" }
+        if c.flags.contains(.dirtyCAS) { flags += "d" }
+        if c.flags.contains(.closeAfterReply) { flags += "c" }
+        if c.flags.contains(.closeASAP) { flags += "A" }
+        if c.flags.contains(.unixSocket) { flags += "U" }
+        if c.flags.contains(.readonly) { flags += "r" }
+        if c.flags.contains(.noEvict) { flags += "e" }
+        if flags.isEmpty { flags = "N" }
+
+        var events = ""
+        var fd: Int32 = -1
+        var qbuf = 0, qbufFree = 0, inputCapacity = 0, omem = 0
+        if let conn = c.connection {
+            fd = conn.fd
+            if !conn.isClosed && !conn.readPaused && !conn.closing { events += "r" }
+            if conn.pendingOutputBytes > 0 { events += "w" }
+            qbuf = conn.input.readableBytes
+            qbufFree = conn.input.capacity - conn.input.writerIndex
+            inputCapacity = conn.input.capacity
+            omem = conn.pendingOutputBytes
+        }
+        let argvMem = isSelf ? argv.reduce(0) { $0 + $1.count } : 0
+        let inMulti = c.flags.contains(.multi)
+        var multiMem = 0
+        for q in c.multiQueue {
+            multiMem += q.argv.reduce(0) { $0 + $1.count } + 16 * q.argv.count + 32
+        }
+        let totMem = c.out.bytes.capacity + inputCapacity + omem + argvMem + multiMem
+        let cmd = isSelf ? (inMulti ? "exec" : (argv.count >= 2 ? "client|" + asciiLowercased(argv[1]) : "client")) : c.lastCommandName
+
+        var s = "id=\(c.id) addr=\(peerId(server, c)) laddr=\(localId(server, c)) fd=\(fd)"
+        s += " name=\(String(decoding: c.name ?? [], as: UTF8.self))"
+        s += " age=\(max(0, now - c.createdMs) / 1000) idle=\(max(0, now - c.lastInteractionMs) / 1000)"
+        s += " flags=\(flags) db=\(c.dbIndex) sub=\(c.channels.count) psub=\(c.patterns.count) ssub=\(c.shardChannels.count)"
+        s += " multi=\(inMulti ? c.multiQueue.count : -1) qbuf=\(qbuf) qbuf-free=\(qbufFree) argv-mem=\(argvMem)"
+        s += " multi-mem=\(multiMem) rbs=\(c.out.bytes.capacity) rbp=\(c.out.bytes.count)"
+        s += " obl=\(c.out.bytes.count) oll=\(omem > 0 ? 1 : 0) omem=\(omem) tot-mem=\(totMem)"
+        s += " events=\(events) cmd=\(cmd) user=\(c.user) redir=-1 resp=\(c.proto)"
+        return s
+    }
+
+    // MARK: KILL
+
+    static func kill(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        var addr: String? = nil
+        var laddr: String? = nil
+        var user: String? = nil
+        var ctype: ClientType? = nil
+        var id = 0
+        var skipme = true
+        let oldForm = argv.count == 3
+        if oldForm {
+            addr = String(decoding: argv[2], as: UTF8.self)
+            skipme = false  // the old form may kill the caller
+        } else {
+            var i = 2
+            while i < argv.count {
+                let more = argv.count > i + 1
+                let opt = argv[i]
+                if argEquals(opt, "id") && more {
+                    guard let v = parseStrictInt64(argv[i + 1]), v >= 1 else {
+                        c.replyError("ERR client-id should be greater than 0")
+                        return
+                    }
+                    id = Int(v)
+                } else if argEquals(opt, "type") && more {
+                    guard let t = type(named: argv[i + 1]) else {
+                        c.replyError("ERR Unknown client type '\(String(decoding: argv[i + 1], as: UTF8.self))'")
+                        return
+                    }
+                    ctype = t
+                } else if argEquals(opt, "addr") && more {
+                    addr = String(decoding: argv[i + 1], as: UTF8.self)
+                } else if argEquals(opt, "laddr") && more {
+                    laddr = String(decoding: argv[i + 1], as: UTF8.self)
+                } else if argEquals(opt, "user") && more {
+                    // ACL users are not supported: "default" is the only one.
+                    guard argv[i + 1] == ConnectionCommands.defaultUser else {
+                        c.replyError("ERR No such user '\(String(decoding: argv[i + 1], as: UTF8.self))'")
+                        return
+                    }
+                    user = "default"
+                } else if argEquals(opt, "skipme") && more {
+                    if argEquals(argv[i + 1], "yes") {
+                        skipme = true
+                    } else if argEquals(argv[i + 1], "no") {
+                        skipme = false
+                    } else {
+                        c.replyError("ERR syntax error")
+                        return
+                    }
+                } else {
+                    c.replyError("ERR syntax error")
+                    return
+                }
+                i += 2
+            }
+        }
+        var killed = 0
+        var closeSelf = false
+        for other in server.clients.values.sorted(by: { $0.id < $1.id }) {
+            if let addr, peerId(server, other) != addr { continue }
+            if let laddr, localId(server, other) != laddr { continue }
+            if let ctype, type(of: other) != ctype { continue }
+            if id != 0 && other.id != id { continue }
+            if let user, other.user != user { continue }
+            if other === c && skipme { continue }
+            if other === c {
+                closeSelf = true
+            } else {
+                server.freeClient(other, reason: "killed by CLIENT KILL")
+            }
+            killed += 1
+        }
+        if oldForm {
+            if killed == 0 { c.replyError("ERR No such client") } else { c.out.ok() }
+        } else {
+            c.out.integer(killed)
+        }
+        // Only after the reply is queued: the caller still gets it.
+        if closeSelf { c.flags.insert(.closeAfterReply) }
+    }
+
+    // MARK: PAUSE / UNPAUSE
+
+    static func pause(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard argv.count == 3 || argv.count == 4 else {
+            c.replyError("ERR unknown subcommand or wrong number of arguments for '\(String(decoding: argv[1].prefix(128), as: UTF8.self))'. Try CLIENT HELP.")
+            return
+        }
+        var writesOnly = false
+        if argv.count == 4 {
+            if argEquals(argv[3], "write") {
+                writesOnly = true
+            } else if !argEquals(argv[3], "all") {
+                c.replyError("ERR CLIENT PAUSE mode must be WRITE or ALL")
+                return
+            }
+        }
+        guard let ms = parseStrictInt64(argv[2]) else {
+            c.replyError("ERR timeout is not an integer or out of range")
+            return
+        }
+        if ms < 0 {
+            c.replyError("ERR timeout is negative")
+            return
+        }
+        let now = EventLoop.monotonicMs()
+        // Redis adds without an overflow check: a wrapped end time pauses nothing.
+        let (end, overflow) = now.addingReportingOverflow(ms)
+        if ms > 0 && !overflow && end > now {
+            let active = server.pauseUntilMs > 0 && now < server.pauseUntilMs
+            if !active {
+                server.pauseUntilMs = end
+                server.pauseWritesOnly = writesOnly
+            } else {
+                // A pause only ever widens: ALL beats WRITE, the later end wins.
+                if !writesOnly { server.pauseWritesOnly = false }
+                if end > server.pauseUntilMs { server.pauseUntilMs = end }
+            }
+        }
+        c.out.ok()
+    }
+
+    static func unpause(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        server.unpauseClients()
+        c.out.ok()
+    }
+
+    // MARK: REPLY / NO-EVICT
+
+    /// The suppression itself happens in Server.call from `replyMode`.
+    static func reply(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if argEquals(argv[2], "on") {
+            c.replyMode = .on
+            c.out.ok()
+        } else if argEquals(argv[2], "off") {
+            c.replyMode = .off
+        } else if argEquals(argv[2], "skip") {
+            if c.replyMode != .off { c.replyMode = .skipNext }
+        } else {
+            c.replyError("ERR syntax error")
+        }
+    }
+
+    static func noEvict(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if argEquals(argv[2], "on") {
+            c.flags.insert(.noEvict)
+        } else if argEquals(argv[2], "off") {
+            c.flags.remove(.noEvict)
+        } else {
+            c.replyError("ERR syntax error")
+            return
+        }
+        c.out.ok()
+    }
+
+    // MARK: HELP
+
+    static func help(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        replyHelp(c, helpLines)
+    }
+
+    /// Redis's addReplyHelp: one status line each.
+    static func replyHelp(_ c: Client, _ lines: [String]) {
+        c.out.arrayHeader(lines.count)
+        for l in lines { c.out.simpleString(l) }
+    }
+
+    static let helpLines = [
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "INFO",
+        "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "LIST [options ...]",
+        "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
+        "HELP",
+        "    Prints this help.",
+    ]
 }

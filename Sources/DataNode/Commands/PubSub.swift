@@ -1,4 +1,305 @@
-/// Handlers of this group, by full command name.
+import Protocol
+
+/// Pub/sub (plain, pattern and shard channels), PUBSUB introspection, and MONITOR.
+/// Shard channels behave like plain ones in standalone mode but live in a
+/// namespace of their own and are counted apart in the replies.
 enum PubSubCommands {
-    static let handlers: [String: CommandHandler] = [:]
+    static let handlers: [String: CommandHandler] = [
+        "subscribe": subscribe, "unsubscribe": unsubscribe,
+        "psubscribe": psubscribe, "punsubscribe": punsubscribe,
+        "ssubscribe": ssubscribe, "sunsubscribe": sunsubscribe,
+        "publish": publish, "spublish": spublish,
+        "pubsub|channels": channels, "pubsub|numsub": numsub, "pubsub|numpat": numpat,
+        "pubsub|shardchannels": shardchannels, "pubsub|shardnumsub": shardnumsub,
+        "pubsub|help": help,
+        "monitor": monitor,
+    ]
+
+    static let subscribeWord: [UInt8] = Array("subscribe".utf8)
+    static let unsubscribeWord: [UInt8] = Array("unsubscribe".utf8)
+    static let psubscribeWord: [UInt8] = Array("psubscribe".utf8)
+    static let punsubscribeWord: [UInt8] = Array("punsubscribe".utf8)
+    static let ssubscribeWord: [UInt8] = Array("ssubscribe".utf8)
+    static let sunsubscribeWord: [UInt8] = Array("sunsubscribe".utf8)
+    static let messageWord: [UInt8] = Array("message".utf8)
+    static let pmessageWord: [UInt8] = Array("pmessage".utf8)
+    static let smessageWord: [UInt8] = Array("smessage".utf8)
+
+    /// `[kind, channel-or-null, count]` as a push (RESP3) or array (RESP2).
+    static func replySubscription(_ c: Client, _ kind: [UInt8], _ channel: [UInt8]?, _ count: Int) {
+        c.out.pushHeader(3)
+        c.out.bulk(kind)
+        if let channel { c.out.bulk(channel) } else { c.out.nullBulk() }
+        c.out.integer(count)
+    }
+
+    /// Leaves pub/sub mode once nothing (plain, pattern or shard) is left.
+    static func updatePubSubFlag(_ c: Client) {
+        if c.totalSubscriptionCount == 0 { c.flags.remove(.pubsub) } else { c.flags.insert(.pubsub) }
+    }
+
+    // MARK: channels
+
+    static func subscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        for ch in argv[1...] {
+            let key = Key(ch)
+            if c.channels.insert(key).inserted {
+                server.channelSubscribers[key, default: []].append(c)
+            }
+            replySubscription(c, subscribeWord, ch, c.subscriptionCount)
+        }
+        c.flags.insert(.pubsub)
+    }
+
+    /// Removes one channel subscription; returns false if there was none.
+    @discardableResult
+    static func removeChannel(_ server: Server, _ c: Client, _ key: Key) -> Bool {
+        guard c.channels.remove(key) != nil else { return false }
+        server.channelSubscribers[key]?.removeAll { $0 === c }
+        if server.channelSubscribers[key]?.isEmpty == true { server.channelSubscribers[key] = nil }
+        return true
+    }
+
+    static func unsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if argv.count == 1 {
+            if c.channels.isEmpty {
+                replySubscription(c, unsubscribeWord, nil, c.subscriptionCount)
+            }
+            for key in Array(c.channels) {
+                removeChannel(server, c, key)
+                replySubscription(c, unsubscribeWord, key.bytes, c.subscriptionCount)
+            }
+        } else {
+            for ch in argv[1...] {
+                removeChannel(server, c, Key(ch))
+                replySubscription(c, unsubscribeWord, ch, c.subscriptionCount)
+            }
+        }
+        updatePubSubFlag(c)
+    }
+
+    // MARK: patterns
+
+    static func psubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        for p in argv[1...] {
+            let key = Key(p)
+            if !c.patterns.contains(key) {
+                c.patterns.append(key)
+                server.patternSubscribers.append((key, c))
+            }
+            replySubscription(c, psubscribeWord, p, c.subscriptionCount)
+        }
+        c.flags.insert(.pubsub)
+    }
+
+    @discardableResult
+    static func removePattern(_ server: Server, _ c: Client, _ key: Key) -> Bool {
+        guard let i = c.patterns.firstIndex(of: key) else { return false }
+        c.patterns.remove(at: i)
+        if let j = server.patternSubscribers.firstIndex(where: { $0.client === c && $0.pattern == key }) {
+            server.patternSubscribers.remove(at: j)
+        }
+        return true
+    }
+
+    static func punsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if argv.count == 1 {
+            if c.patterns.isEmpty {
+                replySubscription(c, punsubscribeWord, nil, c.subscriptionCount)
+            }
+            for key in c.patterns {
+                removePattern(server, c, key)
+                replySubscription(c, punsubscribeWord, key.bytes, c.subscriptionCount)
+            }
+        } else {
+            for p in argv[1...] {
+                removePattern(server, c, Key(p))
+                replySubscription(c, punsubscribeWord, p, c.subscriptionCount)
+            }
+        }
+        updatePubSubFlag(c)
+    }
+
+    // MARK: shard channels
+
+    static func ssubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        for ch in argv[1...] {
+            let key = Key(ch)
+            if c.shardChannels.insert(key).inserted {
+                server.shardChannelSubscribers[key, default: []].append(c)
+            }
+            replySubscription(c, ssubscribeWord, ch, c.shardChannels.count)
+        }
+        c.flags.insert(.pubsub)
+    }
+
+    @discardableResult
+    static func removeShardChannel(_ server: Server, _ c: Client, _ key: Key) -> Bool {
+        guard c.shardChannels.remove(key) != nil else { return false }
+        server.shardChannelSubscribers[key]?.removeAll { $0 === c }
+        if server.shardChannelSubscribers[key]?.isEmpty == true { server.shardChannelSubscribers[key] = nil }
+        return true
+    }
+
+    static func sunsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if argv.count == 1 {
+            if c.shardChannels.isEmpty {
+                replySubscription(c, sunsubscribeWord, nil, 0)
+            }
+            for key in Array(c.shardChannels) {
+                removeShardChannel(server, c, key)
+                replySubscription(c, sunsubscribeWord, key.bytes, c.shardChannels.count)
+            }
+        } else {
+            for ch in argv[1...] {
+                removeShardChannel(server, c, Key(ch))
+                replySubscription(c, sunsubscribeWord, ch, c.shardChannels.count)
+            }
+        }
+        updatePubSubFlag(c)
+    }
+
+    // MARK: publishing
+
+    /// Delivers to channel subscribers then to matching patterns; returns the
+    /// number of deliveries (a client matching twice counts twice, as Redis).
+    static func publishMessage(_ server: Server, from c: Client?, channel: [UInt8], message: [UInt8]) -> Int {
+        var receivers = 0
+        let key = Key(channel)
+        if let subs = server.channelSubscribers[key] {
+            for other in subs where !other.isFreed {
+                other.out.pushHeader(3)
+                other.out.bulk(messageWord)
+                other.out.bulk(channel)
+                other.out.bulk(message)
+                delivered(server, other, from: c)
+                receivers += 1
+            }
+        }
+        if !server.patternSubscribers.isEmpty {
+            for (pattern, other) in server.patternSubscribers where !other.isFreed {
+                guard stringMatch(pattern: pattern.bytes, string: channel, nocase: false) else { continue }
+                other.out.pushHeader(4)
+                other.out.bulk(pmessageWord)
+                other.out.bulk(pattern.bytes)
+                other.out.bulk(channel)
+                other.out.bulk(message)
+                delivered(server, other, from: c)
+                receivers += 1
+            }
+        }
+        return receivers
+    }
+
+    /// Schedules the subscriber's write and enforces its output limit; the
+    /// publisher itself is checked by call() after the command.
+    @inline(__always)
+    static func delivered(_ server: Server, _ other: Client, from c: Client?) {
+        other.markPendingWrite()
+        if other !== c { server.checkOutputBufferLimits(other) }
+    }
+
+    static func publish(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        let n = publishMessage(server, from: c, channel: argv[1], message: argv[2])
+        c.out.integer(n)
+    }
+
+    static func spublish(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        var receivers = 0
+        if let subs = server.shardChannelSubscribers[Key(argv[1])] {
+            for other in subs where !other.isFreed {
+                other.out.pushHeader(3)
+                other.out.bulk(smessageWord)
+                other.out.bulk(argv[1])
+                other.out.bulk(argv[2])
+                delivered(server, other, from: c)
+                receivers += 1
+            }
+        }
+        c.out.integer(receivers)
+    }
+
+    // MARK: PUBSUB
+
+    static func syntaxError(_ c: Client, _ argv: [[UInt8]]) {
+        c.replyError("ERR unknown subcommand or wrong number of arguments for '\(String(decoding: argv[1].prefix(128), as: UTF8.self))'. Try PUBSUB HELP.")
+    }
+
+    static func channelList(_ c: Client, _ argv: [[UInt8]], _ map: [Key: [Client]]) {
+        guard argv.count <= 3 else { return syntaxError(c, argv) }
+        let pattern = argv.count == 3 ? argv[2] : nil
+        var names: [Key] = []
+        for (k, subs) in map where !subs.isEmpty {
+            if let pattern, !stringMatch(pattern: pattern, string: k.bytes, nocase: false) { continue }
+            names.append(k)
+        }
+        c.out.arrayHeader(names.count)
+        for k in names { c.out.bulk(k.bytes) }
+    }
+
+    static func channels(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        channelList(c, argv, server.channelSubscribers)
+    }
+
+    static func shardchannels(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        channelList(c, argv, server.shardChannelSubscribers)
+    }
+
+    /// A flat array of (channel, count) pairs in both protocols, as 7.0 replies.
+    static func numberOfSubscribers(_ c: Client, _ argv: [[UInt8]], _ map: [Key: [Client]]) {
+        c.out.arrayHeader((argv.count - 2) * 2)
+        for ch in argv.dropFirst(2) {
+            c.out.bulk(ch)
+            c.out.integer(map[Key(ch)]?.count ?? 0)
+        }
+    }
+
+    static func numsub(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        numberOfSubscribers(c, argv, server.channelSubscribers)
+    }
+
+    static func shardnumsub(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        numberOfSubscribers(c, argv, server.shardChannelSubscribers)
+    }
+
+    /// Distinct patterns with at least one subscriber (7.0 keeps them in a dict).
+    static func numpat(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        c.out.integer(Set(server.patternSubscribers.map { $0.pattern }).count)
+    }
+
+    static func help(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        ClientCommands.replyHelp(c, helpLines)
+    }
+
+    static let helpLines = [
+        "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CHANNELS [<pattern>]",
+        "    Return the currently active channels matching a <pattern> (default: '*').",
+        "NUMPAT",
+        "    Return number of subscriptions to patterns.",
+        "NUMSUB [<channel> ...]",
+        "    Return the number of subscribers for the specified channels, excluding",
+        "    pattern subscriptions(default: no channels).",
+        "SHARDCHANNELS [<pattern>]",
+        "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+        "SHARDNUMSUB [<shardchannel> ...]",
+        "    Return the number of subscribers for the specified shard level channel(s)",
+        "HELP",
+        "    Prints this help.",
+    ]
+
+    // MARK: MONITOR
+
+    static func monitor(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        // Inside EXEC the client still carries MULTI: Redis's DENY_BLOCKING case.
+        if c.flags.contains(.multi) {
+            c.replyError("ERR MONITOR isn't allowed for DENY BLOCKING client")
+            return
+        }
+        // Already a monitor (or a replica): silently ignored, no reply at all.
+        if c.flags.contains(.monitor) || c.flags.contains(.replica) { return }
+        c.flags.insert(.monitor)
+        server.monitors.append(c)
+        c.out.ok()
+    }
 }

@@ -50,11 +50,17 @@ public final class Client: ConnectionDelegate {
     public var lastCommandName = "NULL"
     /// Commands queued by MULTI.
     public var multiQueue: [(command: Command, argv: [[UInt8]])] = []
-    /// Keys this client WATCHes.
-    public var watchedKeys: [(db: Int, key: Key)] = []
+    /// Keys this client WATCHes; `expired` when the key was already logically
+    /// expired at WATCH time (its lazy deletion is then not a change, as in 7.0).
+    public var watchedKeys: [(db: Int, key: Key, expired: Bool)] = []
     public var channels = Set<Key>()
     /// Patterns in subscription order (Redis keeps a list).
     public var patterns: [Key] = []
+    /// SSUBSCRIBE channels: a namespace of their own, counted apart.
+    public var shardChannels = Set<Key>()
+    /// Argument positions MONITOR and SLOWLOG show as "(redacted)" for the
+    /// command being run (AUTH, HELLO AUTH passwords); call() clears it.
+    public var redactedArgs: [Int] = []
     /// When the output first went over the soft limit (ms), 0 if below.
     public var softLimitReachedMs: Int64 = 0
     /// Queued in the server's pending-write list.
@@ -69,7 +75,10 @@ public final class Client: ConnectionDelegate {
 
     public var db: Database { server.databases[dbIndex] }
 
+    /// Channels + patterns, the count SUBSCRIBE/PSUBSCRIBE replies carry.
     public var subscriptionCount: Int { channels.count + patterns.count }
+    /// Including shard channels: the client is in pub/sub mode while this is > 0.
+    public var totalSubscriptionCount: Int { channels.count + patterns.count + shardChannels.count }
 
     init(id: Int, connection: Connection?, server: Server, address: String, localAddress: String) {
         self.id = id
