@@ -53,4 +53,10 @@ void vigil_ignore_sigpipe(void);
 int vigil_errno(void);
 int64_t vigil_monotonic_us(void);
 int64_t vigil_realtime_us(void);
+// Process statistics (process_info.c): bytes in use by malloc (mallinfo2's
+// uordblks + hblkhd), bytes the allocator holds (arena + hblkhd), and the
+// calling thread's CPU time.
+int64_t vigil_used_memory(void);
+int64_t vigil_allocator_active(void);
+int vigil_thread_rusage(int64_t *user_us, int64_t *sys_us);
 #endif

@@ -17,7 +17,11 @@ public struct CommandSpec: Sendable {
     public let replacedBy: String
 
     /// "get" or "client|kill": the name used in error texts and COMMAND.
-    public var fullName: String { container.isEmpty ? name : "\(container)|\(name)" }
+    /// (The generated table already spells subcommands "client|kill".)
+    public var fullName: String { container.isEmpty || name.hasPrefix(container + "|") ? name : "\(container)|\(name)" }
+
+    /// "kill" for "client|kill": what a client types after the container.
+    public var subcommandName: String { container.isEmpty ? name : String(fullName.dropFirst(container.count + 1)) }
 }
 
 /// The flags dispatch checks, as a bit set.
@@ -82,6 +86,8 @@ public final class Command {
     public var microseconds: Int64 = 0
     public var rejectedCalls = 0
     public var failedCalls = 0
+    /// Latency distribution (INFO latencystats, LATENCY HISTOGRAM), created on first call.
+    public var latencyHistogram: LatencyHistogram?
 
     init(spec: CommandSpec, handler: CommandHandler?) {
         self.spec = spec

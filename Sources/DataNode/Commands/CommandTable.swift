@@ -35,7 +35,7 @@ public struct CommandTable {
                     guard let h = handlers[sub.fullName] else { continue }
                     let c = Command(spec: sub, handler: h)
                     c.parent = parent
-                    parent.subcommands[sub.name] = c
+                    parent.subcommands[sub.subcommandName] = c
                 }
                 if !parent.subcommands.isEmpty { commands[spec.name] = parent }
             }

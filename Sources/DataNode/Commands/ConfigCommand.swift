@@ -1,4 +1,140 @@
-/// Handlers of this group, by full command name.
+import CVigilShim
+import Glibc
+
+/// CONFIG GET/SET/RESETSTAT/REWRITE/HELP over ServerConfig, applying what
+/// the running server must act on after a successful SET.
 enum ConfigCommands {
-    static let handlers: [String: CommandHandler] = [:]
+    static let handlers: [String: CommandHandler] = [
+        "config|get": get,
+        "config|set": set,
+        "config|resetstat": resetstat,
+        "config|rewrite": rewrite,
+        "config|help": help,
+    ]
+
+    static func get(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        let pairs = s.config.get(patterns: Array(argv[2...]))
+        c.out.mapHeader(pairs.count)
+        for (name, value) in pairs {
+            c.out.bulk(name)
+            c.out.bulk(value)
+        }
+    }
+
+    static func set(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard argv.count % 2 == 0 else {
+            c.replyError("ERR syntax error")
+            return
+        }
+        var pairs: [([UInt8], [UInt8])] = []
+        var i = 2
+        while i < argv.count {
+            pairs.append((argv[i], argv[i + 1]))
+            i += 2
+        }
+        var config = s.config
+        var changed: [String] = []
+        let error = config.set(pairs: pairs, clientIsLocal: isLocal(c), loading: false) { names, newConfig in
+            changed = names
+            return applyProcessChanges(s, names, newConfig)
+        }
+        if let error {
+            c.replyError(error)
+            return
+        }
+        s.config = config
+        applyServerChanges(s, Set(changed))
+        c.out.ok()
+    }
+
+    /// Work that can fail and must undo the SET when it does (config.c's
+    /// apply functions that touch the process).
+    private static func applyProcessChanges(_ s: Server, _ changed: [String], _ config: ServerConfig) -> (name: String, error: String)? {
+        if changed.contains("dir") {
+            if chdir(config.dir) != 0 { return ("dir", ConfigCParse.strerror(errno)) }
+        }
+        return nil
+    }
+
+    /// State cached outside the config that must follow it.
+    static func applyServerChanges(_ s: Server, _ changed: Set<String>) {
+        let config = s.config
+        if changed.contains("loglevel"), let level = Logger.Level(name: config.loglevel) {
+            s.log.level = level
+        }
+        if changed.contains("latency-monitor-threshold") || changed.contains("latency-tracking") {
+            s.latency.configure(thresholdMs: config.latencyMonitorThreshold, tracking: config.latencyTracking)
+        }
+        if changed.contains("maxmemory-policy") || changed.contains("lfu-log-factor") || changed.contains("lfu-decay-time") {
+            s.syncAccessPolicy()
+        }
+        if changed.contains("maxmemory") && config.maxmemory > 0 {
+            let used = Int(vigil_used_memory())
+            if config.maxmemory < used {
+                s.log.warning("WARNING: the new maxmemory value set via CONFIG SET (\(config.maxmemory)) is smaller than the current memory usage (\(used)). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.")
+            }
+        }
+    }
+
+    /// Loopback or unix socket, as Redis's islocalClient.
+    static func isLocal(_ c: Client) -> Bool {
+        if c.flags.contains(.unixSocket) { return true }
+        let host = c.address.split(separator: ":").dropLast().joined(separator: ":")
+        return host == "127.0.0.1" || host == "::1"
+    }
+
+    /// Statistics INFO reports go back to zero; the slow log, latency events
+    /// and the memory peak stay, as in Redis.
+    static func resetstat(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        resetStatistics(s)
+        c.out.ok()
+    }
+
+    static func resetStatistics(_ s: Server) {
+        s.stats = ServerStats()
+        s.keyspace.keyspaceHits = 0
+        s.keyspace.keyspaceMisses = 0
+        s.keyspace.expiredKeys = 0
+        s.keyspace.expiredStalePercent = 0
+        s.keyspace.expiredTimeCapReachedCount = 0
+        s.infoSampler.resetRates()
+        for cmd in ServerCommands.commandsInReportOrder(s) {
+            cmd.calls = 0
+            cmd.microseconds = 0
+            cmd.rejectedCalls = 0
+            cmd.failedCalls = 0
+            cmd.latencyHistogram = nil
+        }
+    }
+
+    static func rewrite(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard let path = s.configFile else {
+            c.replyError("ERR The server is running without a config file")
+            return
+        }
+        do {
+            try s.config.rewrite(path: path)
+            s.log.notice("CONFIG REWRITE executed with success.")
+            c.out.ok()
+        } catch let e as ConfigError {
+            s.log.warning("CONFIG-REWRITE failed: \(e.reason)")
+            c.replyError("ERR Rewriting config file: \(e.reason)")
+        } catch {
+            s.log.warning("CONFIG-REWRITE failed: \(error)")
+            c.replyError("ERR Rewriting config file: \(error)")
+        }
+    }
+
+    static func help(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        ServerCommands.replyHelp(c, argv, [
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ])
+    }
 }

@@ -1,4 +1,200 @@
-/// Handlers of this group, by full command name.
+import CVigilShim
+import Protocol
+
+/// Server-group commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE,
+/// ROLE, SHUTDOWN, SLOWLOG (+Slowlog), LATENCY (+Latency).
 enum ServerCommands {
-    static let handlers: [String: CommandHandler] = [:]
+    static let handlers: [String: CommandHandler] = [
+        "dbsize": dbsize,
+        "flushdb": flushdb,
+        "flushall": flushall,
+        "swapdb": swapdb,
+        "time": time,
+        "lastsave": lastsave,
+        "role": role,
+        "shutdown": shutdown,
+        "slowlog|get": slowlogGet,
+        "slowlog|len": slowlogLen,
+        "slowlog|reset": slowlogReset,
+        "slowlog|help": slowlogHelp,
+        "latency|latest": latencyLatest,
+        "latency|history": latencyHistory,
+        "latency|reset": latencyReset,
+        "latency|doctor": latencyDoctor,
+        "latency|graph": latencyGraph,
+        "latency|histogram": latencyHistogram,
+        "latency|help": latencyHelp,
+    ]
+
+    // MARK: keyspace-wide
+
+    static func dbsize(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        c.out.integer(c.db.count)
+    }
+
+    /// FLUSHDB/FLUSHALL take one optional SYNC or ASYNC; anything else is a
+    /// syntax error. Freeing is always synchronous here, so both mean the same.
+    private static func flushArgumentsValid(_ c: Client, _ argv: [[UInt8]]) -> Bool {
+        if argv.count == 1 { return true }
+        if argv.count == 2 && (argEquals(argv[1], "sync") || argEquals(argv[1], "async")) { return true }
+        c.replyError("ERR syntax error")
+        return false
+    }
+
+    static func flushdb(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard flushArgumentsValid(c, argv) else { return }
+        s.touchWatchedKeysBeforeFlush(db: c.dbIndex)
+        s.dirty += c.db.removeAll()
+        c.out.ok()
+    }
+
+    static func flushall(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard flushArgumentsValid(c, argv) else { return }
+        var removed = 0
+        for db in s.databases {
+            s.touchWatchedKeysBeforeFlush(db: db.id)
+            removed += db.removeAll()
+        }
+        // Redis counts one more change so that even an empty FLUSHALL is
+        // propagated and makes the next save happen.
+        s.dirty += removed + 1
+        c.out.ok()
+    }
+
+    static func swapdb(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard let a = parseStrictInt64(argv[1]), a >= Int64(Int32.min), a <= Int64(Int32.max) else {
+            c.replyError("ERR invalid first DB index")
+            return
+        }
+        guard let b = parseStrictInt64(argv[2]), b >= Int64(Int32.min), b <= Int64(Int32.max) else {
+            c.replyError("ERR invalid second DB index")
+            return
+        }
+        let n = Int64(s.databases.count)
+        guard a >= 0, a < n, b >= 0, b < n else {
+            c.replyError("ERR DB index is out of range")
+            return
+        }
+        if a != b { s.swapDatabases(Int(a), Int(b)) }
+        s.dirty += 1
+        c.out.ok()
+    }
+
+    // MARK: clocks
+
+    static func time(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        let us = vigil_realtime_us()
+        c.out.arrayHeader(2)
+        c.out.bulkInteger(us / 1_000_000)
+        c.out.bulkInteger(us % 1_000_000)
+    }
+
+    static func lastsave(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        c.out.integer(s.lastSaveUnix)
+    }
+
+    // MARK: ROLE
+
+    /// Master form: `master`, the replication offset, and one
+    /// [ip, port, offset] triple per attached replica.
+    static func role(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        let replicas = s.replicaRoleEntries
+        c.out.arrayHeader(3)
+        c.out.bulk("master")
+        c.out.integer(s.masterReplOffset)
+        c.out.arrayHeader(replicas.count)
+        for r in replicas {
+            c.out.arrayHeader(3)
+            c.out.bulk(r.ip)
+            c.out.bulk(String(r.port))
+            c.out.bulk(String(r.offset))
+        }
+    }
+
+    // MARK: SHUTDOWN
+
+    /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as Redis's
+    /// shutdownCommand: unknown words and illegal combinations are syntax errors.
+    static func shutdown(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        var save = false, nosave = false, now = false, force = false, abort = false
+        for a in argv.dropFirst() {
+            if argEquals(a, "nosave") { nosave = true }
+            else if argEquals(a, "save") { save = true }
+            else if argEquals(a, "now") { now = true }
+            else if argEquals(a, "force") { force = true }
+            else if argEquals(a, "abort") { abort = true }
+            else {
+                c.replyError("ERR syntax error")
+                return
+            }
+        }
+        if (abort && (save || nosave || now || force)) || (save && nosave) {
+            c.replyError("ERR syntax error")
+            return
+        }
+        if abort {
+            // A shutdown only waits (and can be aborted) while lagging replicas
+            // catch up; without one pending there is nothing to abort.
+            c.replyError("ERR No shutdown in progress.")
+            return
+        }
+        let saveChoice: Bool? = save ? true : (nosave ? false : nil)
+        if let err = s.prepareForShutdown(save: saveChoice, now: now, force: force) {
+            c.replyError(err)
+        }
+        // On success the process exits without replying, as Redis does.
+    }
+}
+
+extension Server {
+    /// Redis 7.0's touchAllWatchedKeysInDb: a flush or swap only invalidates
+    /// WATCHes of keys that exist in the emptied database (or in the one
+    /// replacing it); watching a missing key survives FLUSHDB.
+    func touchWatchedKeysBeforeFlush(db: Int, replacedWith other: Int? = nil) {
+        guard db < watchers.count, !watchers[db].isEmpty else { return }
+        let emptied = databases[db]
+        let replacement = other.map { databases[$0] }
+        for (key, list) in watchers[db] {
+            if emptied.dict[key] != nil || replacement?.dict[key] != nil {
+                for c in list { c.flags.insert(.dirtyCAS) }
+            }
+        }
+    }
+
+    /// Replicas as ROLE lists them. Filled by the replication layer; empty
+    /// while no replica is attached.
+    var replicaRoleEntries: [(ip: String, port: Int, offset: Int64)] { [] }
+}
+
+extension Server {
+    /// 40 random hex characters (run ids, replication ids).
+    static func randomHexId<G: RandomNumberGenerator>(using g: inout G) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: (0..<40).map { _ in digits[Int.random(in: 0..<16, using: &g)] }, as: UTF8.self)
+    }
+
+    /// changeReplicationId: a new history starts here.
+    public func changeReplicationId() {
+        replicationId = Self.randomHexId(using: &rng)
+    }
+
+    /// clearReplicationId2: forget the previous history.
+    public func clearReplicationId2() {
+        replicationId2 = String(repeating: "0", count: 40)
+        secondReplOffset = -1
+    }
+
+    /// enable-debug-command / enable-module-command: "yes", or "local" for
+    /// unix-socket and loopback (127.0.0.1, ::1) clients.
+    func protectedCommandAllowed(_ c: Client, _ cmd: Command) -> Bool {
+        let setting = cmd.fullName == "debug" ? config.enableDebugCommand : config.enableModuleCommand
+        switch setting {
+        case "yes": return true
+        case "local":
+            if c.flags.contains(.unixSocket) { return true }
+            let host = c.address.split(separator: ":").dropLast().joined(separator: ":")
+            return host == "127.0.0.1" || host == "::1"
+        default: return false
+        }
+    }
 }

@@ -1,0 +1,149 @@
+/// The shapes of COMMAND INFO and COMMAND DOCS entries (Redis 7.0's
+/// addReplyCommandInfo / addReplyCommandDocs).
+extension CommandIntrospection {
+    /// Command flags COMMAND INFO shows, in Redis's order; may_replicate,
+    /// sentinel, only_sentinel and protected are deliberately hidden by Redis.
+    static let shownFlags = [
+        "write", "readonly", "denyoom", "module", "admin", "pubsub", "noscript", "blocking", "loading", "stale",
+        "skip_monitor", "skip_slowlog", "asking", "fast", "no_auth", "no_mandatory_keys", "no_async_loading",
+        "no_multi", "movablekeys", "allow_busy",
+    ]
+
+    /// ACL categories in Redis's declaration order.
+    static let categoryOrder = [
+        "keyspace", "read", "write", "set", "sortedset", "list", "hash", "string", "bitmap", "hyperloglog", "geo",
+        "stream", "pubsub", "admin", "fast", "slow", "blocking", "dangerous", "connection", "transaction", "scripting",
+    ]
+
+    static func replyStatusSet(_ c: Client, _ items: [String]) {
+        c.out.setHeader(items.count)
+        for i in items { c.out.simpleString(i) }
+    }
+
+    /// name, arity, flags, first key, last key, step, ACL categories, tips,
+    /// key specs, subcommands.
+    static func replyInfo(_ c: Client, _ cmd: Command) {
+        let spec = cmd.spec
+        c.out.arrayHeader(10)
+        c.out.bulk(cmd.fullName)
+        c.out.integer(spec.arity)
+        replyStatusSet(c, shownFlags.filter { spec.flags.contains($0) })
+        c.out.integer(spec.firstKey)
+        c.out.integer(spec.lastKey)
+        c.out.integer(spec.keyStep)
+        let cats = categoryOrder.filter { spec.aclCategories.contains($0) }
+            + spec.aclCategories.filter { !categoryOrder.contains($0) }
+        replyStatusSet(c, cats.map { "@" + $0 })
+        c.out.setHeader(spec.tips.count)
+        for t in spec.tips { c.out.bulk(t) }
+        let keySpecs = KeySpec.parseAll(spec.keySpecs)
+        c.out.setHeader(keySpecs.count)
+        for ks in keySpecs { replyKeySpec(c, ks) }
+        let subs = cmd.subcommands.keys.sorted().map { cmd.subcommands[$0]! }
+        if subs.isEmpty {
+            c.out.setHeader(0)
+        } else {
+            c.out.arrayHeader(subs.count)
+            for sub in subs { replyInfo(c, sub) }
+        }
+    }
+
+    /// Key spec maps; the reference table has no "notes", so none are sent.
+    static func replyKeySpec(_ c: Client, _ ks: KeySpec) {
+        c.out.mapHeader(3)
+        c.out.bulk("flags")
+        replyStatusSet(c, ks.flags.replyNames)
+        c.out.bulk("begin_search")
+        c.out.mapHeader(2)
+        c.out.bulk("type")
+        switch ks.begin {
+        case .index(let pos):
+            c.out.bulk("index")
+            c.out.bulk("spec")
+            c.out.mapHeader(1)
+            c.out.bulk("index")
+            c.out.integer(pos)
+        case .keyword(let kw, let from):
+            c.out.bulk("keyword")
+            c.out.bulk("spec")
+            c.out.mapHeader(2)
+            c.out.bulk("keyword")
+            c.out.bulk(kw)
+            c.out.bulk("startfrom")
+            c.out.integer(from)
+        case .unknown:
+            c.out.bulk("unknown")
+            c.out.bulk("spec")
+            c.out.mapHeader(0)
+        }
+        c.out.bulk("find_keys")
+        c.out.mapHeader(2)
+        c.out.bulk("type")
+        switch ks.find {
+        case .range(let last, let step, let limit):
+            c.out.bulk("range")
+            c.out.bulk("spec")
+            c.out.mapHeader(3)
+            c.out.bulk("lastkey")
+            c.out.integer(last)
+            c.out.bulk("keystep")
+            c.out.integer(step)
+            c.out.bulk("limit")
+            c.out.integer(limit)
+        case .keynum(let idx, let first, let step):
+            c.out.bulk("keynum")
+            c.out.bulk("spec")
+            c.out.mapHeader(3)
+            c.out.bulk("keynumidx")
+            c.out.integer(idx)
+            c.out.bulk("firstkey")
+            c.out.integer(first)
+            c.out.bulk("keystep")
+            c.out.integer(step)
+        case .unknown:
+            c.out.bulk("unknown")
+            c.out.bulk("spec")
+            c.out.mapHeader(0)
+        }
+    }
+
+    /// since, group, doc_flags, deprecated_since, replaced_by, subcommands:
+    /// the documentation fields the reference table carries.
+    static func replyDocs(_ c: Client, _ cmd: Command) {
+        let spec = cmd.spec
+        let subs = cmd.subcommands.keys.sorted().map { cmd.subcommands[$0]! }
+        var n = 1
+        if !spec.since.isEmpty { n += 1 }
+        if !spec.docFlags.isEmpty { n += 1 }
+        if !spec.deprecatedSince.isEmpty { n += 1 }
+        if !spec.replacedBy.isEmpty { n += 1 }
+        if !subs.isEmpty { n += 1 }
+        c.out.mapHeader(n)
+        if !spec.since.isEmpty {
+            c.out.bulk("since")
+            c.out.bulk(spec.since)
+        }
+        c.out.bulk("group")
+        c.out.bulk(spec.group)
+        if !spec.docFlags.isEmpty {
+            c.out.bulk("doc_flags")
+            replyStatusSet(c, spec.docFlags)
+        }
+        if !spec.deprecatedSince.isEmpty {
+            c.out.bulk("deprecated_since")
+            c.out.bulk(spec.deprecatedSince)
+        }
+        if !spec.replacedBy.isEmpty {
+            c.out.bulk("replaced_by")
+            c.out.bulk(spec.replacedBy)
+        }
+        if !subs.isEmpty {
+            c.out.bulk("subcommands")
+            c.out.mapHeader(subs.count)
+            for sub in subs {
+                c.out.bulk(sub.fullName)
+                replyDocs(c, sub)
+            }
+        }
+    }
+}

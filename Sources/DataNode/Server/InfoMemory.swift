@@ -1,0 +1,102 @@
+import CVigilShim
+import Glibc
+
+/// INFO memory. used_memory is what glibc's malloc has handed out
+/// (mallinfo2), RSS comes from /proc/self/statm. Redis's own accounting of
+/// its overhead has no counterpart here, so used_memory_overhead is an
+/// estimate: start-up memory, client buffers, and a per-key table cost.
+/// Scripting and function engines do not exist: their fields are 0.
+extension Server {
+    /// Rough bytes per key and per TTL entry spent on the tables themselves.
+    static let estimatedKeyOverhead = 64
+    static let estimatedExpireOverhead = 40
+
+    func infoMemory() -> [(String, String)] {
+        let used = Int(vigil_used_memory())
+        infoSampler.notePeak(used)
+        let peak = infoSampler.peakMemory
+        let startup = infoSampler.startupMemory
+        let rss = Self.residentSetBytes()
+        let active = Int(vigil_allocator_active())
+        var clientsNormal = 0, clientsReplicas = 0
+        for c in clients.values {
+            let bytes = c.out.bytes.capacity + (c.connection.map { $0.input.storage.count + $0.pendingOutputBytes } ?? 0)
+            if c.flags.contains(.replica) { clientsReplicas += bytes } else { clientsNormal += bytes }
+        }
+        var tables = 0
+        for db in databases { tables += db.count * Self.estimatedKeyOverhead + db.expires.count * Self.estimatedExpireOverhead }
+        let overhead = startup + clientsNormal + clientsReplicas + tables
+        let dataset = max(used - overhead, 0)
+        let netUsage = used > startup ? used - startup : 1
+        let totalSystem = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
+        let f2 = ServerCommands.format2
+        let human = ServerCommands.bytesToHuman
+        func ratio(_ a: Int, _ b: Int) -> String { f2(b == 0 ? 0 : Double(a) / Double(b)) }
+        return [
+            ("used_memory", String(used)),
+            ("used_memory_human", human(used)),
+            ("used_memory_rss", String(rss)),
+            ("used_memory_rss_human", human(rss)),
+            ("used_memory_peak", String(peak)),
+            ("used_memory_peak_human", human(peak)),
+            ("used_memory_peak_perc", f2(peak == 0 ? 0 : Double(used) * 100 / Double(peak)) + "%"),
+            ("used_memory_overhead", String(overhead)),
+            ("used_memory_startup", String(startup)),
+            ("used_memory_dataset", String(dataset)),
+            ("used_memory_dataset_perc", f2(Double(dataset) * 100 / Double(netUsage)) + "%"),
+            ("allocator_allocated", String(used)),
+            ("allocator_active", String(active)),
+            ("allocator_resident", String(rss)),
+            ("total_system_memory", String(totalSystem)),
+            ("total_system_memory_human", human(totalSystem)),
+            ("used_memory_lua", "0"),
+            ("used_memory_vm_eval", "0"),
+            ("used_memory_lua_human", "0B"),
+            ("used_memory_scripts_eval", "0"),
+            ("number_of_cached_scripts", "0"),
+            ("number_of_functions", "0"),
+            ("number_of_libraries", "0"),
+            ("used_memory_vm_functions", "0"),
+            ("used_memory_vm_total", "0"),
+            ("used_memory_vm_total_human", "0B"),
+            ("used_memory_functions", "0"),
+            ("used_memory_scripts", "0"),
+            ("used_memory_scripts_human", "0B"),
+            ("maxmemory", String(config.maxmemory)),
+            ("maxmemory_human", human(config.maxmemory)),
+            ("maxmemory_policy", config.maxmemoryPolicy),
+            ("allocator_frag_ratio", ratio(active, used)),
+            ("allocator_frag_bytes", String(active - used)),
+            ("allocator_rss_ratio", ratio(rss, active)),
+            ("allocator_rss_bytes", String(rss - active)),
+            ("rss_overhead_ratio", ratio(rss, rss)),
+            ("rss_overhead_bytes", "0"),
+            ("mem_fragmentation_ratio", ratio(rss, used)),
+            ("mem_fragmentation_bytes", String(rss - used)),
+            ("mem_not_counted_for_evict", "0"),
+            ("mem_replication_backlog", "0"),
+            ("mem_total_replication_buffers", String(clientsReplicas)),
+            ("mem_clients_slaves", String(clientsReplicas)),
+            ("mem_clients_normal", String(clientsNormal)),
+            ("mem_cluster_links", "0"),
+            ("mem_aof_buffer", "0"),
+            ("mem_allocator", "libc"),
+            ("active_defrag_running", "0"),
+            ("lazyfree_pending_objects", "0"),
+            ("lazyfreed_objects", "0"),
+        ]
+    }
+
+    /// Resident pages from /proc/self/statm, in bytes.
+    static func residentSetBytes() -> Int {
+        guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(f) }
+        var size = 0, resident = 0
+        guard withUnsafeMutablePointer(to: &size, { sp in
+            withUnsafeMutablePointer(to: &resident) { rp in
+                withVaList([sp, rp]) { vfscanf(f, "%ld %ld", $0) }
+            }
+        }) == 2 else { return 0 }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

@@ -1,0 +1,280 @@
+import CVigilShim
+import Glibc
+import Reactor
+
+/// The INFO text: "# Section" headers, `name:value` lines ending in \r\n, a
+/// blank line between sections, in Redis 7.0's section order.
+extension Server {
+    public func infoText(_ sel: InfoSelection) -> String {
+        var out = ""
+        var sections = 0
+        func section(_ wanted: Bool, _ title: String, _ body: () -> [(String, String)]) {
+            guard wanted else { return }
+            if sections > 0 { out += "\r\n" }
+            sections += 1
+            out += "# \(title)\r\n"
+            for (k, v) in body() { out += "\(k):\(v)\r\n" }
+        }
+        section(sel.wants("server"), "Server", infoServer)
+        section(sel.wants("clients"), "Clients", infoClients)
+        section(sel.wants("memory"), "Memory", infoMemory)
+        section(sel.wants("persistence"), "Persistence", infoPersistence)
+        section(sel.wants("stats"), "Stats", infoStats)
+        section(sel.wants("replication"), "Replication", infoReplication)
+        section(sel.wants("cpu"), "CPU", infoCPU)
+        section(sel.wants("module_list") || sel.names.contains("modules"), "Modules") { [] }
+        section(sel.wants("commandstats"), "Commandstats", infoCommandStats)
+        section(sel.wants("errorstats"), "Errorstats", infoErrorStats)
+        section(sel.wants("latencystats"), "Latencystats", infoLatencyStats)
+        section(sel.wants("cluster"), "Cluster") { [("cluster_enabled", "0")] }
+        section(sel.wants("keyspace"), "Keyspace", infoKeyspace)
+        return out
+    }
+
+    // MARK: server
+
+    static let buildId: String = {
+        // A stable id for this build's version, in the shape of Redis's (hex of a 64-bit hash).
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in "vigil-\(ServerMain.vigilVersion)".utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }()
+
+    func infoServer() -> [(String, String)] {
+        let nowUs = vigil_realtime_us()
+        let uptime = (EventLoop.monotonicMs() - startMonotonicMs) / 1000
+        return [
+            ("redis_version", ServerMain.redisVersion),
+            ("vigil_version", ServerMain.vigilVersion),
+            ("redis_git_sha1", "00000000"),
+            ("redis_git_dirty", "0"),
+            ("redis_build_id", Self.buildId),
+            ("redis_mode", "standalone"),
+            ("os", Self.osDescription),
+            ("arch_bits", String(MemoryLayout<Int>.size * 8)),
+            ("monotonic_clock", "POSIX clock_gettime"),
+            ("multiplexing_api", "epoll"),
+            // One thread and no atomics: none of Redis's atomicvar back-ends applies.
+            ("atomicvar_api", "none"),
+            // Redis prints 0.0.0 when not built by GCC.
+            ("gcc_version", "0.0.0"),
+            ("process_id", String(getpid())),
+            ("process_supervised", supervisedMode),
+            ("run_id", runId),
+            ("tcp_port", String(port)),
+            ("server_time_usec", String(nowUs)),
+            ("uptime_in_seconds", String(uptime)),
+            ("uptime_in_days", String(uptime / 86400)),
+            ("hz", String(config.hz)),
+            ("configured_hz", String(config.hz)),
+            ("lru_clock", String((nowUs / 1_000_000) & 0xFF_FFFF)),
+            ("executable", Self.executablePath),
+            ("config_file", configFile.map(Self.absolutePath) ?? ""),
+            ("io_threads_active", "0"),
+        ]
+    }
+
+    static let osDescription: String = {
+        var u = utsname()
+        uname(&u)
+        func field<T>(_ t: T) -> String {
+            withUnsafeBytes(of: t) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return "\(field(u.sysname)) \(field(u.release)) \(field(u.machine))"
+    }()
+
+    static let executablePath: String = {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        return n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    }()
+
+    static func absolutePath(_ p: String) -> String {
+        guard let r = realpath(p, nil) else { return p }
+        defer { free(r) }
+        return String(cString: r)
+    }
+
+    /// "auto" resolves as Redis does: systemd when NOTIFY_SOCKET is set,
+    /// upstart when UPSTART_JOB is, else no.
+    var supervisedMode: String {
+        let m = config.supervised
+        if m != "auto" { return m }
+        if getenv("NOTIFY_SOCKET") != nil { return "systemd" }
+        if getenv("UPSTART_JOB") != nil { return "upstart" }
+        return "no"
+    }
+
+    // MARK: clients
+
+    func infoClients() -> [(String, String)] {
+        var replicas = 0, maxIn = 0, maxOut = 0
+        for c in clients.values {
+            if c.flags.contains(.replica) { replicas += 1 }
+            maxIn = max(maxIn, c.connection?.input.storage.count ?? 0)
+            maxOut = max(maxOut, c.pendingOutputBytes)
+        }
+        return [
+            ("connected_clients", String(clients.count - replicas)),
+            ("cluster_connections", "0"),
+            ("maxclients", String(config.maxclients)),
+            ("client_recent_max_input_buffer", String(maxIn)),
+            ("client_recent_max_output_buffer", String(maxOut)),
+            ("blocked_clients", "0"),
+            ("tracking_clients", "0"),
+            ("clients_in_timeout_table", "0"),
+        ]
+    }
+
+    // MARK: persistence
+
+    /// No save or AOF rewrite has happened in this process: the fields say so
+    /// the way a fresh Redis with persistence idle does.
+    func infoPersistence() -> [(String, String)] {
+        [
+            ("loading", "0"),
+            ("async_loading", "0"),
+            ("current_cow_peak", "0"),
+            ("current_cow_size", "0"),
+            ("current_cow_size_age", "0"),
+            ("current_fork_perc", "0.00"),
+            ("current_save_keys_processed", "0"),
+            ("current_save_keys_total", "0"),
+            ("rdb_changes_since_last_save", String(dirty)),
+            ("rdb_bgsave_in_progress", "0"),
+            ("rdb_last_save_time", String(lastSaveUnix)),
+            ("rdb_last_bgsave_status", "ok"),
+            ("rdb_last_bgsave_time_sec", "-1"),
+            ("rdb_current_bgsave_time_sec", "-1"),
+            ("rdb_saves", "0"),
+            ("rdb_last_cow_size", "0"),
+            ("rdb_last_load_keys_expired", "0"),
+            ("rdb_last_load_keys_loaded", "0"),
+            ("aof_enabled", config.appendonly ? "1" : "0"),
+            ("aof_rewrite_in_progress", "0"),
+            ("aof_rewrite_scheduled", "0"),
+            ("aof_last_rewrite_time_sec", "-1"),
+            ("aof_current_rewrite_time_sec", "-1"),
+            ("aof_last_bgrewrite_status", "ok"),
+            ("aof_rewrites", "0"),
+            ("aof_rewrites_consecutive_failures", "0"),
+            ("aof_last_write_status", "ok"),
+            ("aof_last_cow_size", "0"),
+            ("module_fork_in_progress", "0"),
+            ("module_fork_last_cow_size", "0"),
+        ]
+    }
+
+    // MARK: stats
+
+    func infoStats() -> [(String, String)] {
+        let st = stats
+        let kbps = { (m: InfoSampler.Metric) in ServerCommands.format2(Double(m.value) / 1024) }
+        let distinctPatterns = Set(patternSubscribers.map { $0.pattern }).count
+        return [
+            ("total_connections_received", String(st.totalConnectionsReceived)),
+            ("total_commands_processed", String(st.totalCommandsProcessed)),
+            ("instantaneous_ops_per_sec", String(infoSampler.ops.value)),
+            ("total_net_input_bytes", String(st.netInputBytes)),
+            ("total_net_output_bytes", String(st.netOutputBytes)),
+            ("total_net_repl_input_bytes", "0"),
+            ("total_net_repl_output_bytes", "0"),
+            ("instantaneous_input_kbps", kbps(infoSampler.netInput)),
+            ("instantaneous_output_kbps", kbps(infoSampler.netOutput)),
+            ("instantaneous_input_repl_kbps", kbps(infoSampler.netReplInput)),
+            ("instantaneous_output_repl_kbps", kbps(infoSampler.netReplOutput)),
+            ("rejected_connections", String(st.rejectedConnections)),
+            ("sync_full", "0"),
+            ("sync_partial_ok", "0"),
+            ("sync_partial_err", "0"),
+            ("expired_keys", String(keyspace.expiredKeys)),
+            ("expired_stale_perc", ServerCommands.format2(keyspace.expiredStalePercent * 100)),
+            ("expired_time_cap_reached_count", String(keyspace.expiredTimeCapReachedCount)),
+            ("expire_cycle_cpu_milliseconds", "0"),
+            ("evicted_keys", String(st.evictedKeys)),
+            ("evicted_clients", String(st.evictedClients)),
+            ("total_eviction_exceeded_time", "0"),
+            ("current_eviction_exceeded_time", "0"),
+            ("keyspace_hits", String(keyspace.keyspaceHits)),
+            ("keyspace_misses", String(keyspace.keyspaceMisses)),
+            ("pubsub_channels", String(channelSubscribers.count)),
+            ("pubsub_patterns", String(distinctPatterns)),
+            ("pubsubshard_channels", String(shardChannelSubscribers.count)),
+            ("latest_fork_usec", "0"),
+            ("total_forks", "0"),
+            ("migrate_cached_sockets", "0"),
+            ("slave_expires_tracked_keys", "0"),
+            ("active_defrag_hits", "0"),
+            ("active_defrag_misses", "0"),
+            ("active_defrag_key_hits", "0"),
+            ("active_defrag_key_misses", "0"),
+            ("total_active_defrag_time", "0"),
+            ("current_active_defrag_time", "0"),
+            ("tracking_total_keys", "0"),
+            ("tracking_total_items", "0"),
+            ("tracking_total_prefixes", "0"),
+            ("unexpected_error_replies", String(st.unexpectedErrorReplies)),
+            ("total_error_replies", String(st.totalErrorReplies)),
+            ("dump_payload_sanitizations", "0"),
+            ("total_reads_processed", String(st.totalReadsProcessed)),
+            ("total_writes_processed", String(st.totalWritesProcessed)),
+            ("io_threaded_reads_processed", "0"),
+            ("io_threaded_writes_processed", "0"),
+            ("reply_buffer_shrinks", "0"),
+            ("reply_buffer_expands", "0"),
+        ]
+    }
+
+    // MARK: replication (master form)
+
+    func infoReplication() -> [(String, String)] {
+        let replicas = replicaRoleEntries
+        var lines: [(String, String)] = [
+            ("role", "master"),
+            ("connected_slaves", String(replicas.count)),
+        ]
+        for (i, r) in replicas.enumerated() {
+            lines.append(("slave\(i)", "ip=\(r.ip),port=\(r.port),state=online,offset=\(r.offset),lag=0"))
+        }
+        lines += [
+            ("master_failover_state", "no-failover"),
+            ("master_replid", replicationId),
+            ("master_replid2", replicationId2),
+            ("master_repl_offset", String(masterReplOffset)),
+            ("second_repl_offset", String(secondReplOffset)),
+            ("repl_backlog_active", "0"),
+            ("repl_backlog_size", String(config.replBacklogSize)),
+            ("repl_backlog_first_byte_offset", "0"),
+            ("repl_backlog_histlen", "0"),
+        ]
+        return lines
+    }
+
+    // MARK: cpu
+
+    func infoCPU() -> [(String, String)] {
+        var me = rusage(), children = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &me)
+        getrusage(RUSAGE_CHILDREN.rawValue, &children)
+        var tu: Int64 = 0, ts: Int64 = 0
+        _ = vigil_thread_rusage(&tu, &ts)
+        func fmt(_ t: timeval) -> String { "\(t.tv_sec)." + String(t.tv_usec).leftPadded(6) }
+        func fmtUs(_ us: Int64) -> String { "\(us / 1_000_000)." + String(us % 1_000_000).leftPadded(6) }
+        return [
+            ("used_cpu_sys", fmt(me.ru_stime)),
+            ("used_cpu_user", fmt(me.ru_utime)),
+            ("used_cpu_sys_children", fmt(children.ru_stime)),
+            ("used_cpu_user_children", fmt(children.ru_utime)),
+            ("used_cpu_sys_main_thread", fmtUs(ts)),
+            ("used_cpu_user_main_thread", fmtUs(tu)),
+        ]
+    }
+
+    // MARK: keyspace
+
+    func infoKeyspace() -> [(String, String)] {
+        databases.filter { $0.count > 0 || $0.expires.count > 0 }.map {
+            ("db\($0.id)", "keys=\($0.count),expires=\($0.expires.count),avg_ttl=\($0.avgTTL)")
+        }
+    }
+}
