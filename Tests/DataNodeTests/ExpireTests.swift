@@ -210,3 +210,23 @@ final class ExpireTests: XCTestCase {
         XCTAssertEqual(h.server.keyspace.keyspaceMisses, misses + 1)
     }
 }
+
+extension ExpireTests {
+    func testWritableReplicaRenameOverStaleKeyDropsItsTTL() throws {
+        let h = try Harness()
+        put(h, "src", "new"); put(h, "dst", "old")
+        h.call("PEXPIRE", "dst", "5")
+        h.server.keyspace.isMaster = false
+        h.advanceClock(ms: 10)
+        XCTAssertNotNil(h.server.databases[0].dict[Key("dst")], "a replica keeps it")
+        XCTAssertEqual(h.rawString("RENAME", "src", "dst"), "+OK\r\n")
+        XCTAssertNil(expireTime(h, "dst"))
+        XCTAssertEqual(h.rawString("TYPE", "dst"), "+string\r\n")
+        put(h, "c"); put(h, "stale"); h.server.databases[0].setExpire(Key("stale"), at: 1)
+        XCTAssertEqual(h.rawString("COPY", "c", "stale"), ":1\r\n")
+        XCTAssertNil(expireTime(h, "stale"))
+        put(h, "m", "v", db: 0); put(h, "m", "x", db: 1); h.server.databases[1].setExpire(Key("m"), at: 1)
+        XCTAssertEqual(h.rawString("MOVE", "m", "1"), ":1\r\n")
+        XCTAssertNil(h.server.databases[1].expireTime(Key("m")))
+    }
+}

@@ -61,6 +61,13 @@ enum KeyCommands {
 
     // MARK: RENAME, RENAMENX, MOVE, COPY
 
+    /// On a (writable) replica a logically expired key stays stored until the
+    /// master's DEL; a key written over it must not inherit its TTL, so it goes
+    /// first, as Redis 7.0's write lookups force-delete expired keys.
+    static func dropStaleEntry(_ db: Database, _ key: Key) {
+        if db.isLogicallyExpired(key) { db.deleteExpired(key) }
+    }
+
     /// The value, its TTL and its access stamp move to the new name.
     static func rename(_ server: Server, _ client: Client, _ argv: [[UInt8]], nx: Bool) {
         let db = client.db
@@ -82,6 +89,7 @@ enum KeyCommands {
             }
             db.delete(dst)
         }
+        dropStaleEntry(db, dst)
         db.add(dst, value, stamp: stamp)
         if let when = expire { db.setExpire(dst, at: when) }
         db.delete(src)
@@ -123,6 +131,7 @@ enum KeyCommands {
             client.out.integer(0)
             return
         }
+        dropStaleEntry(dst, key)
         dst.add(key, value, stamp: src.dict.stamp(of: key))
         if let when = expire { dst.setExpire(key, at: when) }
         src.delete(key)
@@ -168,6 +177,7 @@ enum KeyCommands {
             }
             dst.delete(newKey)
         }
+        dropStaleEntry(dst, newKey)
         dst.add(newKey, value)
         if let when = expire { dst.setExpire(newKey, at: when) }
         server.dirty += 1
