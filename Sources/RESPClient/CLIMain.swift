@@ -20,7 +20,7 @@ public enum CLIMain {
             return 0
         }
         if options.showHelp {
-            io.printError(CLIOptions.usage)
+            io.print(version + "\n\n" + CLIOptions.usage)
             return 0
         }
         let stdoutIsTTY = isatty(1) != 0 || environment["FAKETTY"] != nil
@@ -51,7 +51,6 @@ public enum CLIMain {
 
         var args = options.command.map { Array($0.utf8) }
         if options.lastArgFromStdin { args.append(readAllStdin()) }
-        if options.repeatCount == 0 { return 0 }
         guard session.connect() else { return 1 }
         return session.issue(args, repeatCount: options.repeatCount) == .ok ? 0 : 1
     }
