@@ -13,9 +13,9 @@ public struct RESPWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
-    @inline(__always) mutating func crlf() { bytes.append(13); bytes.append(10) }
+    @inlinable @inline(__always) mutating func crlf() { bytes.append(13); bytes.append(10) }
 
-    @inline(__always) mutating func header(_ type: UInt8, _ n: Int) {
+    @inlinable @inline(__always) mutating func header(_ type: UInt8, _ n: Int) {
         bytes.append(type)
         appendDecimal(Int64(n), to: &bytes)
         crlf()
@@ -33,8 +33,9 @@ public struct RESPWriter: Sendable {
         crlf()
     }
 
-    public mutating func ok() { bytes.append(contentsOf: Self.okBytes) }
-    static let okBytes: [UInt8] = Array("+OK\r\n".utf8)
+    @inlinable public mutating func ok() {
+        bytes.append(UInt8(ascii: "+")); bytes.append(UInt8(ascii: "O")); bytes.append(UInt8(ascii: "K")); crlf()
+    }
 
     /// `message` without the leading '-'. A message with no code gets `ERR `
     /// from the caller; newlines become spaces as Redis does.
@@ -44,15 +45,28 @@ public struct RESPWriter: Sendable {
         crlf()
     }
 
-    public mutating func integer(_ v: Int) { integer(Int64(v)) }
+    @inlinable public mutating func integer(_ v: Int) { integer(Int64(v)) }
 
-    public mutating func integer(_ v: Int64) {
+    @inlinable public mutating func integer(_ v: Int64) {
         bytes.append(UInt8(ascii: ":"))
         appendDecimal(v, to: &bytes)
         crlf()
     }
 
-    public mutating func bulk<C: Collection>(_ b: C) where C.Element == UInt8 {
+    /// The hot path: a stored value or argument, copied with one memcpy.
+    @inlinable public mutating func bulk(_ b: [UInt8]) {
+        header(UInt8(ascii: "$"), b.count)
+        bytes.append(contentsOf: b)
+        crlf()
+    }
+
+    @inlinable public mutating func bulk(_ b: ArraySlice<UInt8>) {
+        header(UInt8(ascii: "$"), b.count)
+        bytes.append(contentsOf: b)
+        crlf()
+    }
+
+    @inlinable public mutating func bulk<C: Collection>(_ b: C) where C.Element == UInt8 {
         header(UInt8(ascii: "$"), b.count)
         bytes.append(contentsOf: b)
         crlf()
@@ -69,17 +83,21 @@ public struct RESPWriter: Sendable {
     }
 
     /// Null bulk: `$-1` in RESP2, `_` in RESP3.
-    public mutating func nullBulk() {
-        if proto >= 3 { bytes.append(UInt8(ascii: "_")); crlf() } else { bytes.append(contentsOf: Self.nullBulkBytes) }
+    @inlinable public mutating func nullBulk() {
+        if proto >= 3 {
+            bytes.append(UInt8(ascii: "_"))
+        } else {
+            bytes.append(UInt8(ascii: "$")); bytes.append(UInt8(ascii: "-")); bytes.append(UInt8(ascii: "1"))
+        }
+        crlf()
     }
-    static let nullBulkBytes: [UInt8] = Array("$-1\r\n".utf8)
 
     /// Null array: `*-1` in RESP2, `_` in RESP3.
     public mutating func nullArray() {
         if proto >= 3 { bytes.append(UInt8(ascii: "_")); crlf() } else { bytes.append(contentsOf: Array("*-1\r\n".utf8)) }
     }
 
-    public mutating func arrayHeader(_ n: Int) { header(UInt8(ascii: "*"), n) }
+    @inlinable public mutating func arrayHeader(_ n: Int) { header(UInt8(ascii: "*"), n) }
 
     /// Map of `n` pairs: `%n` in RESP3, a flat array of 2n in RESP2.
     public mutating func mapHeader(_ n: Int) {

@@ -3,6 +3,9 @@
 /// at least one of its subcommands is.
 public struct CommandTable {
     public private(set) var commands: [String: Command] = [:]
+    /// The same commands keyed by their bytes in lower and in upper case, so the
+    /// usual spellings are found without building a String per command.
+    private var byBytes: [Key: Command] = [:]
 
     /// Handlers by full name ("get", "client|kill"), one dictionary per group file.
     static var allHandlers: [[String: CommandHandler]] {
@@ -40,13 +43,17 @@ public struct CommandTable {
                 if !parent.subcommands.isEmpty { commands[spec.name] = parent }
             }
         }
+        for (name, c) in commands {
+            byBytes[Key(Array(name.utf8))] = c
+            byBytes[Key(Array(name.uppercased().utf8))] = c
+        }
     }
 
     /// Looks up a top-level command by the client's spelling (any case).
     @inline(__always)
     public func lookup(_ name: [UInt8]) -> Command? {
-        if let c = commands[asciiLowercased(name)] { return c }
-        return nil
+        if let c = byBytes[Key(name)] { return c }
+        return commands[asciiLowercased(name)]
     }
 
     /// All commands and subcommands, sorted by full name.

@@ -57,6 +57,8 @@ public final class Database {
     /// logically expired, so callers treat it as missing.
     @discardableResult
     public func expireIfNeeded(_ key: Key) -> Bool {
+        // Most keys have no TTL: skip hashing the key a second time.
+        if expires.isEmpty { return false }
         guard let when = expires[key], when <= context.nowMs else { return false }
         if !context.isMaster { return true }
         deleteExpired(key)

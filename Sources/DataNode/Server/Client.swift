@@ -31,12 +31,17 @@ public enum ReplyMode: Sendable { case on, off, skip, skipNext }
 public final class Client: ConnectionDelegate {
     public let id: Int
     public let connection: Connection?
-    public unowned let server: Server
+    /// The server outlives its clients; unowned(unsafe) skips the per-access check on the hot path.
+    public unowned(unsafe) let server: Server
     public var parser: RequestParser
     /// Replies not yet handed to the connection.
     public var out: RESPWriter
     public var flags: ClientFlags = []
-    public var dbIndex = 0
+    public var dbIndex = 0 {
+        didSet { db = server.databases[dbIndex] }
+    }
+    /// The selected database (SWAPDB swaps contents, not these objects).
+    public private(set) var db: Database
     public var name: [UInt8]? = nil
     public var authenticated: Bool
     public var user = "default"
@@ -73,7 +78,6 @@ public final class Client: ConnectionDelegate {
         set { out.proto = newValue }
     }
 
-    public var db: Database { server.databases[dbIndex] }
 
     /// Channels + patterns, the count SUBSCRIBE/PSUBSCRIBE replies carry.
     public var subscriptionCount: Int { channels.count + patterns.count }
@@ -86,6 +90,7 @@ public final class Client: ConnectionDelegate {
         self.server = server
         self.address = address
         self.localAddress = localAddress
+        db = server.databases[0]
         parser = RequestParser(maxBulkLength: server.config.protoMaxBulkLen)
         out = RESPWriter(proto: 2, capacity: 16 * 1024)
         authenticated = server.config.requirepass.isEmpty

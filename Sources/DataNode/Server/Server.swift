@@ -391,12 +391,14 @@ public final class Server {
 
     /// Executes a command and does the bookkeeping around it (stats, slowlog, MONITOR, CLIENT REPLY).
     public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) {
-        keyspace.nowMs = EventLoop.unixMs() + clockOffsetMs
+        // One wall-clock read gives both the command's frozen time and the
+        // duration's start, as Redis's call() does with ustime().
+        let startUs = vigil_realtime_us()
+        keyspace.nowMs = startUs / 1000 + clockOffsetMs
         let replyStart = c.out.bytes.count
         let errorsBefore = stats.totalErrorReplies
-        let startUs = vigil_monotonic_us()
         cmd.handler?(self, c, argv)
-        let duration = vigil_monotonic_us() - startUs
+        let duration = max(0, vigil_realtime_us() - startUs)
         latency.commandFinished(cmd, durationUs: duration)
         var logged = argv
         if !c.redactedArgs.isEmpty {
@@ -408,8 +410,8 @@ public final class Server {
         if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
         stats.totalCommandsProcessed += 1
         c.lastCommandName = cmd.fullName
-        if !cmd.flags.contains(.skipSlowlog) && config.slowlogLogSlowerThan >= 0 && duration >= Int64(config.slowlogLogSlowerThan) {
-            slowlog.push(args: logged, durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: config.slowlogMaxLen)
+        if hot.slowlogLogSlowerThan >= 0 && duration >= Int64(hot.slowlogLogSlowerThan) && !cmd.flags.contains(.skipSlowlog) {
+            slowlog.push(args: logged, durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: hot.slowlogMaxLen)
         }
         if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
             feedMonitors(c, logged)
