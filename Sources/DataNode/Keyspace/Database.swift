@@ -119,7 +119,7 @@ public final class Database {
     public func setKey(_ key: Key, _ value: Value, keepTTL: Bool = false) {
         let ctx = context
         dict.set(key, value) { ctx.storeStamp($0) }
-        if !keepTTL { _ = expires.remove(key) }
+        if !keepTTL && !expires.isEmpty { _ = expires.remove(key) }
         context.onModified?(self, key)
     }
 
