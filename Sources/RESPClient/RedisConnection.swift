@@ -4,8 +4,9 @@ import Protocol
 
 /// A blocking RESP client on one TCP socket, for the CLI and for tests.
 /// Pipelining is the caller's business: several `send`s, then as many reads.
-/// Not thread-safe; one owner at a time.
-public final class RedisConnection {
+/// Not thread-safe: it may move between threads (hence the unchecked
+/// Sendable) but must never be used from two at once.
+public final class RedisConnection: @unchecked Sendable {
     public let host: String
     public let port: Int
     /// Timeout for each blocking read or write, nil for none.

@@ -5,11 +5,14 @@ import Protocol
 
 /// A child process for tests (redis-server, vigil-server, sentinels...):
 /// output goes to a temp log file, and `terminate()` / deinit make sure
-/// nothing outlives the test.
-public final class TestProcess {
+/// nothing outlives the test. Tests may hand it between threads, never use
+/// it from two at once.
+public final class TestProcess: @unchecked Sendable {
     public let executable: String
     public let arguments: [String]
     public let logPath: String
+    /// A directory made for this process (launchRedisServer's --dir), removed by cleanUp().
+    public private(set) var scratchDirectory: String?
     private let process: Process
 
     public var pid: Int32 { process.processIdentifier }
@@ -119,6 +122,14 @@ public final class TestProcess {
 
     public func removeLog() { try? FileManager.default.removeItem(atPath: logPath) }
 
+    /// Stops the process if needed, then removes its log and scratch directory.
+    public func cleanUp() {
+        terminate()
+        removeLog()
+        if let dir = scratchDirectory { try? FileManager.default.removeItem(atPath: dir) }
+        scratchDirectory = nil
+    }
+
     // MARK: Ports and executables
 
     private final class PortLedger: @unchecked Sendable {
@@ -198,10 +209,12 @@ public final class TestProcess {
         let args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                     "--dir", dir] + extraArguments
         let p = try launch(executable: exe, arguments: args, workingDirectory: dir)
+        p.scratchDirectory = dir
         do {
             try p.waitForPing(port: port)
         } catch {
             p.terminate()
+            try? FileManager.default.removeItem(atPath: dir)
             throw error
         }
         return p

@@ -34,8 +34,7 @@ final class CLISessionTests: XCTestCase {
     }
 
     override func tearDown() {
-        server?.terminate()
-        server?.removeLog()
+        server?.cleanUp()
         server = nil
     }
 

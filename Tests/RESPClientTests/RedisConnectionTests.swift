@@ -13,8 +13,7 @@ final class RedisConnectionTests: XCTestCase {
     }
 
     override func tearDown() {
-        server?.terminate()
-        server?.removeLog()
+        server?.cleanUp()
         server = nil
     }
 

@@ -50,7 +50,7 @@ final class TestProcessTests: XCTestCase {
         server.terminate()
         XCTAssertFalse(server.isRunning)
         XCTAssertTrue(server.logText.contains("Ready to accept connections"))
-        server.removeLog()
+        server.cleanUp()
     }
 
     func testFindExecutables() {
