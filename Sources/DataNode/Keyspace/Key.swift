@@ -1,16 +1,26 @@
 /// A key or member: binary-safe bytes, hashed as one block rather than
 /// byte by byte (Array's own Hashable combines each element separately).
+///
+/// The hash is computed once, when the key is made, and kept beside the bytes:
+/// a hash table probe then rejects a different key by comparing two integers
+/// stored in the table itself, without touching that key's heap buffer (a
+/// cache miss per probe otherwise; measured under MSET with 100k keys).
 public struct Key: Hashable, Sendable, Comparable {
-    public var bytes: [UInt8]
+    public let bytes: [UInt8]
+    @usableFromInline let hashCode: Int
 
-    @inlinable public init(_ bytes: [UInt8]) { self.bytes = bytes }
-    public init(_ s: String) { bytes = Array(s.utf8) }
-
-    @inlinable public static func == (a: Key, b: Key) -> Bool { a.bytes == b.bytes }
-
-    @inlinable public func hash(into h: inout Hasher) {
+    @inlinable public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var h = Hasher()
         bytes.withUnsafeBytes { h.combine(bytes: $0) }
+        hashCode = h.finalize()
     }
+
+    public init(_ s: String) { self.init(Array(s.utf8)) }
+
+    @inlinable public static func == (a: Key, b: Key) -> Bool { a.hashCode == b.hashCode && a.bytes == b.bytes }
+
+    @inlinable public func hash(into h: inout Hasher) { h.combine(hashCode) }
 
     /// Byte-wise order (memcmp then length), as Redis sorts keys.
     public static func < (a: Key, b: Key) -> Bool { compareBytes(a.bytes, b.bytes) < 0 }

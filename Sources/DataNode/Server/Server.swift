@@ -7,7 +7,10 @@ import Reactor
 public final class Server {
     /// Any change (CONFIG SET, tests) refreshes the values read per command.
     public var config: ServerConfig {
-        didSet { hot = HotConfig(config) }
+        didSet {
+            hot = HotConfig(config)
+            syncAccessPolicy()
+        }
     }
     /// Config values read on every command, cached: the config table is keyed by name.
     private(set) var hot: HotConfig
@@ -86,6 +89,7 @@ public final class Server {
         keyspace.nowMs = startUnixMs
         keyspace.onModified = { [unowned self] db, key in self.touchWatchedKey(db: db.id, key: key) }
         loop.beforeSleep.append { [unowned self] in self.beforeSleep() }
+        syncAccessPolicy()
     }
 
     // MARK: start-up
@@ -370,6 +374,11 @@ public final class Server {
     func rejectCommand(_ c: Client, _ message: String, _ cmd: Command? = nil) {
         cmd?.rejectedCalls += 1
         if c.flags.contains(.multi) { c.flags.insert(.dirtyExec) }
+        // A rejected EXEC itself discards the transaction, as Redis's execCommandAbort.
+        if let cmd, cmd.handler != nil, cmd.fullName == "exec" {
+            TransactionCommands.execAbort(self, c, message)
+            return
+        }
         c.replyError(message)
     }
 
