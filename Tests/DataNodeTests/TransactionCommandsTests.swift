@@ -34,6 +34,20 @@ final class TransactionCommandsTests: XCTestCase {
         XCTAssertEqual(h.rawString("EXEC"), "-ERR EXEC without MULTI\r\n")
     }
 
+    /// Dispatch rejecting EXEC itself aborts with the reason (7.0 execCommandAbort).
+    func testRejectedExecAbortsWithReason() throws {
+        let h = try Harness()
+        _ = h.rawString("MULTI")
+        _ = h.rawString("SET", "k", "v")
+        XCTAssertEqual(h.rawString("EXEC", "x"),
+                       "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n")
+        XCTAssertFalse(h.client.flags.contains(.multi))
+        XCTAssertEqual(h.rawString("EXEC"), "-ERR EXEC without MULTI\r\n")
+        XCTAssertEqual(h.rawString("EXEC", "x"),
+                       "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n")
+        XCTAssertEqual(h.rawString("GET", "k"), "$-1\r\n")
+    }
+
     func testRuntimeErrorsDoNotAbort() throws {
         let h = try Harness()
         _ = h.rawString("SET", "s", "notanumber")

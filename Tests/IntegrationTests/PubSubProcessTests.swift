@@ -158,8 +158,6 @@ final class PubSubProcessTests: XCTestCase {
         }
         XCTAssertTrue(dropped, "subscriber still attached after ~128 MB of unread messages")
         XCTAssertEqual(try pub.call("PUBSUB", "NUMSUB", "flood"), .array([.bulk("flood"), .integer(0)]))
-        let stats = text(try pub.call("INFO", "stats"))
-        XCTAssertTrue(stats.contains("client_output_buffer_limit_disconnections:1") || !stats.contains("client_output_buffer_limit_disconnections"), stats)
     }
 
     // MARK: differential conversations against redis-server 7.0
@@ -290,6 +288,11 @@ final class PubSubProcessTests: XCTestCase {
             Step("a", "EXEC"),
             Step("a", "EXEC"),
             Step("a", "DISCARD"),
+            Step("a", "MULTI"),
+            Step("a", "SET", "never", "1"),
+            Step("a", "EXEC", "x"),
+            Step("a", "EXEC"),
+            Step("a", "EXISTS", "never"),
             Step("a", "WATCH"),
             Step("a", "WATCH", "tk"),
             Step("b", "SET", "tk", "2"),

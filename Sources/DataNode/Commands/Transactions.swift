@@ -23,6 +23,14 @@ enum TransactionCommands {
         server.unwatchAll(c)
     }
 
+    /// EXEC refused by dispatch (arity, NOAUTH, pub/sub context...): the
+    /// transaction is dropped and the reason quoted without its ERR code.
+    static func execAbort(_ server: Server, _ c: Client, _ message: String) {
+        discardTransaction(server, c)
+        let reason = message.hasPrefix("ERR ") ? String(message.dropFirst(4)) : message
+        c.replyError("EXECABORT Transaction discarded because of: \(reason)")
+    }
+
     static func discard(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         guard c.flags.contains(.multi) else {
             c.replyError("ERR DISCARD without MULTI")
