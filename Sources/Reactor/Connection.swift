@@ -82,7 +82,15 @@ public final class Connection: FileEventHandler {
     private func markPending() {
         if !flushQueued {
             flushQueued = true
-            onOutputPending?(self)
+            // An owner with its own flush list (the server) batches writes; otherwise the loop flushes.
+            if let notify = onOutputPending {
+                notify(self)
+            } else {
+                loop.runBeforeSleep { [weak self] in
+                    guard let self, self.flushQueued else { return }
+                    self.flush()
+                }
+            }
         }
     }
 

@@ -23,6 +23,8 @@ public final class EventLoop {
 
     /// Runs before each wait: flush pending writes, process deferred work.
     public var beforeSleep: [() -> Void] = []
+    /// One-shot work for the next before-sleep pass.
+    private var deferred: [() -> Void] = []
 
     public init() throws {
         epfd = vigil_epoll_create()
@@ -72,6 +74,9 @@ public final class EventLoop {
         (r ? vigil_epollin() : 0) | (w ? vigil_epollout() : 0)
     }
 
+    /// Runs `work` once, before the loop next waits for events.
+    public func runBeforeSleep(_ work: @escaping () -> Void) { deferred.append(work) }
+
     // MARK: timers
 
     /// Calls `callback` after `ms`; it returns the delay until its next run, or nil to stop.
@@ -111,6 +116,11 @@ public final class EventLoop {
     /// One iteration: before-sleep hooks, wait, dispatch file events, run due timers.
     public func runOnce(maxWaitMs: Int64) {
         for hook in beforeSleep { hook() }
+        if !deferred.isEmpty {
+            let work = deferred
+            deferred.removeAll(keepingCapacity: true)
+            for w in work { w() }
+        }
         var wait = maxWaitMs
         if let top = timers.peek { wait = max(0, min(wait, top.due - Self.monotonicMs())) }
         let n = events.withUnsafeMutableBufferPointer { p in
