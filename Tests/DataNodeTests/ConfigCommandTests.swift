@@ -1,0 +1,139 @@
+import Foundation
+import Protocol
+import XCTest
+@testable import DataNode
+
+final class ConfigCommandTests: XCTestCase {
+    func testGetRepliesWithAMap() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.rawString("CONFIG", "GET", "maxmemory", "foo"), "*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n")
+        h.client.proto = 3
+        XCTAssertEqual(h.rawString("CONFIG", "GET", "maxmemory", "hz"), "%2\r\n$2\r\nhz\r\n$2\r\n10\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n")
+        XCTAssertEqual(h.rawString("CONFIG", "GET", "nosuch"), "%0\r\n")
+    }
+
+    func testSetErrors() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.rawString("CONFIG", "SET", "maxmemory", "10", "hz"), "-ERR syntax error\r\n")
+        XCTAssertEqual(h.rawString("CONFIG", "SET", "foo", "bar"), "-ERR Unknown option or number of arguments for CONFIG SET - 'foo'\r\n")
+        XCTAssertEqual(h.rawString("CONFIG", "SET", "maxmemory", "abc"),
+                       "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value\r\n")
+        XCTAssertEqual(h.rawString("CONFIG", "SET", "daemonize", "yes"),
+                       "-ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config\r\n")
+        XCTAssertEqual(h.rawString("CONFIG", "SET", "maxmemory"), "-ERR wrong number of arguments for 'config|set' command\r\n")
+    }
+
+    func testSetIsAllOrNothing() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("CONFIG", "SET", "hz", "20", "maxmemory", "abc").isError, true)
+        XCTAssertEqual(h.server.config.hz, 10)
+        XCTAssertEqual(h.call("CONFIG", "SET", "hz", "20", "maxmemory", "1mb"), .ok)
+        XCTAssertEqual(h.server.config.hz, 20)
+        XCTAssertEqual(h.server.config.maxmemory, 1 << 20)
+    }
+
+    func testSetAppliesLiveChanges() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("CONFIG", "SET", "loglevel", "warning"), .ok)
+        XCTAssertEqual(h.server.log.level, .warning)
+        XCTAssertEqual(h.call("CONFIG", "SET", "latency-monitor-threshold", "7", "latency-tracking", "no"), .ok)
+        XCTAssertEqual(h.server.latency.thresholdMs, 7)
+        XCTAssertFalse(h.server.latency.trackingEnabled)
+        XCTAssertEqual(h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"), .ok)
+        XCTAssertTrue(h.server.keyspace.accessPolicy.lfu)
+        XCTAssertEqual(h.call("CONFIG", "SET", "slowlog-log-slower-than", "0"), .ok)
+        h.call("PING")
+        XCTAssertFalse(h.server.slowlog.entries.isEmpty)
+    }
+
+    func testSetDirChangesTheWorkingDirectory() throws {
+        var config = ServerConfig()
+        config.setEnum(config.slot("enable-protected-configs"), "yes")
+        let h = try Harness(config: config)
+        let before = FileManager.default.currentDirectoryPath
+        defer { _ = chdir(before) }
+        XCTAssertEqual(h.call("CONFIG", "SET", "dir", "/tmp"), .ok)
+        XCTAssertEqual(FileManager.default.currentDirectoryPath, "/tmp")
+        XCTAssertEqual(h.call("CONFIG", "GET", "dir"), .array([.bulkString(Array("dir".utf8)), .bulkString(Array("/tmp".utf8))]))
+    }
+
+    func testRewriteWithoutAFile() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.rawString("CONFIG", "REWRITE"), "-ERR The server is running without a config file\r\n")
+    }
+
+    func testRewriteWritesTheConfigFile() throws {
+        let dir = NSTemporaryDirectory() + "vigil-cfgcmd-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/vigil.conf"
+        try "port 0\nhz 10\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let server = try Server(config: ServerConfig(), configFile: path)
+        let c = server.createDetachedClient()
+        server.processCommand(c, [Array("CONFIG".utf8), Array("SET".utf8), Array("hz".utf8), Array("33".utf8)])
+        server.processCommand(c, [Array("CONFIG".utf8), Array("REWRITE".utf8)])
+        XCTAssertEqual(String(decoding: c.out.bytes, as: UTF8.self), "+OK\r\n+OK\r\n")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(text.contains("hz 33"), text)
+    }
+
+    func testRewriteReportsIOErrors() throws {
+        let server = try Server(config: ServerConfig(), configFile: "/nonexistent-dir/vigil.conf")
+        let c = server.createDetachedClient()
+        server.processCommand(c, [Array("CONFIG".utf8), Array("REWRITE".utf8)])
+        XCTAssertTrue(String(decoding: c.out.bytes, as: UTF8.self).hasPrefix("-ERR Rewriting config file: "))
+    }
+
+    func testResetstatArity() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.rawString("CONFIG", "RESETSTAT", "1"), "-ERR wrong number of arguments for 'config|resetstat' command\r\n")
+        XCTAssertEqual(h.rawString("CONFIG", "RESETSTAT"), "+OK\r\n")
+    }
+
+    func testRepliesMatchRealRedis() throws {
+        let redis = try ServerRealRedis()
+        let h = try Harness()
+        let script: [[String]] = [
+            ["CONFIG"], ["CONFIG", "HELP"], ["CONFIG", "help", "x"], ["CONFIG", "foo"], ["CONFIG", "GET"],
+            ["CONFIG", "GET", "maxmemory", "foo"], ["CONFIG", "GET", "*max-*-entries*"], ["CONFIG", "GET", "nosuch"],
+            ["CONFIG", "SET"], ["CONFIG", "SET", "foo", "bar"], ["CONFIG", "SET", "maxmemory"],
+            ["CONFIG", "SET", "maxmemory", "10", "hz"], ["CONFIG", "SET", "maxmemory", "abc"],
+            ["CONFIG", "SET", "maxmemory", "10", "maxmemory", "20"], ["CONFIG", "SET", "hz", "5", "foo", "bar"],
+            ["CONFIG", "SET", "daemonize", "yes"], ["CONFIG", "SET", "hz", "20", "loglevel", "verbose"],
+            ["CONFIG", "GET", "hz"], ["CONFIG", "GET", "loglevel"], ["CONFIG", "SET", "loglevel", "notice"],
+            ["CONFIG", "REWRITE"], ["CONFIG", "REWRITE", "x"], ["CONFIG", "RESETSTAT"], ["CONFIG", "RESETSTAT", "1"],
+            ["CONFIG", "SET", "latency-monitor-threshold", "100"], ["CONFIG", "GET", "latency-monitor-threshold"],
+            ["CONFIG", "SET", "dir", "/nonexistent-dir-for-vigil"], ["CONFIG", "SET", "dbfilename", "x.rdb"],
+        ]
+        for args in script {
+            let want = try redis.raw(args)
+            let got = h.raw(args)
+            if args.count > 2 && args[1] == "GET" {
+                // Redis answers in hash-table order: compare the pairs.
+                XCTAssertEqual(Self.pairs(got), Self.pairs(want), "\(args)")
+                continue
+            }
+            XCTAssertEqual(String(decoding: got, as: UTF8.self), String(decoding: want, as: UTF8.self), "\(args)")
+        }
+    }
+
+    static func pairs(_ raw: [UInt8]) -> [String] {
+        guard let (v, _) = try? ReplyParser().parse(raw), case .array(let items?) = v else { return ["<not an array>"] }
+        var out: [String] = []
+        var i = 0
+        while i + 1 < items.count {
+            if case .bulkString(let k?) = items[i], case .bulkString(let v?) = items[i + 1] {
+                out.append(String(decoding: k, as: UTF8.self) + "=" + String(decoding: v, as: UTF8.self))
+            }
+            i += 2
+        }
+        return out.sorted()
+    }
+}
+
+extension RESPValue {
+    var isError: Bool {
+        if case .error = self { return true }
+        return false
+    }
+}
