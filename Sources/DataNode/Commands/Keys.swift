@@ -164,7 +164,7 @@ enum KeyCommands {
             client.replyError(sameObjectError)
             return
         }
-        // Values are Swift value types: storing one under a second name is a copy.
+        // Collection values are objects: the copy must not share them.
         guard let value = src.lookupRead(key) else {
             client.out.integer(0)
             return
@@ -178,7 +178,7 @@ enum KeyCommands {
             dst.delete(newKey)
         }
         dropStaleEntry(dst, newKey)
-        dst.add(newKey, value)
+        dst.add(newKey, value.duplicate())
         if let when = expire { dst.setExpire(newKey, at: when) }
         server.dirty += 1
         client.out.integer(1)

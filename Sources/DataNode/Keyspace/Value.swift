@@ -1,11 +1,21 @@
-/// A stored value. One case per Redis type; later types add cases.
+/// A stored value. One case per Redis type. Collections are final classes so
+/// that commands mutate them in place (no copy-on-write of a whole list on
+/// LPUSH); `duplicate()` makes the deep copy COPY needs.
 public enum Value {
     case string(StringValue)
+    case list(ListValue)
+    case hash(HashValue)
+    case set(SetValue)
+    case zset(SortedSetValue)
 
     /// The name TYPE reports.
     public var typeName: String {
         switch self {
         case .string: return "string"
+        case .list: return "list"
+        case .hash: return "hash"
+        case .set: return "set"
+        case .zset: return "zset"
         }
     }
 
@@ -13,6 +23,21 @@ public enum Value {
     public var encodingName: String {
         switch self {
         case .string(let s): return s.encoding.name
+        case .list(let l): return l.encodingName
+        case .hash(let h): return h.encodingName
+        case .set(let s): return s.encodingName
+        case .zset(let z): return z.encodingName
+        }
+    }
+
+    /// A value that shares no mutable storage with this one.
+    public func duplicate() -> Value {
+        switch self {
+        case .string: return self
+        case .list(let l): return .list(l.duplicate())
+        case .hash(let h): return .hash(h.duplicate())
+        case .set(let s): return .set(s.duplicate())
+        case .zset(let z): return .zset(z.duplicate())
         }
     }
 }
