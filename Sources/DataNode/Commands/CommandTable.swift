@@ -14,6 +14,7 @@ public struct CommandTable {
             ServerCommands.handlers, InfoCommands.handlers, ConfigCommands.handlers, DebugCommands.handlers,
             ConnectionCommands.handlers, ClientCommands.handlers,
             PubSubCommands.handlers, TransactionCommands.handlers,
+            HashCommands.handlers, SetCommands.handlers,
             CommandIntrospection.handlers,
         ]
     }

@@ -1,0 +1,150 @@
+import Protocol
+
+/// SPOP and SRANDMEMBER with Redis 7.0's count rules and reply types: SPOP
+/// with a count answers a set (RESP3 `~`), SRANDMEMBER with a count an array.
+extension SetCommands {
+    static func spop(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
+        if argv.count == 3 {
+            spopWithCount(server, client, argv)
+            return
+        }
+        if argv.count > 3 {
+            client.replyError("ERR syntax error")
+            return
+        }
+        let key = Key(argv[1])
+        let set: SetValue
+        switch lookupWrite(client, key) {
+        case .missing:
+            client.out.nullBulk()
+            return
+        case .wrongType:
+            client.replyError(wrongType)
+            return
+        case .set(let s): set = s
+        }
+        let m = set.remove(at: Int.random(in: 0..<set.count, using: &server.rng))
+        bulk(client, m)
+        if set.isEmpty { client.db.delete(key) } else { signalModified(client.db, key) }
+        server.dirty += 1
+    }
+
+    /// How much bigger than the count the rest must be to pop one by one
+    /// (Redis's SPOP_MOVE_STRATEGY_MUL); else the survivors are picked instead.
+    private static let spopMoveStrategyMul = 5
+
+    private static func spopWithCount(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
+        guard let l = parseStrictInt64(argv[2]), l >= 0 else {
+            client.replyError("ERR value is out of range, must be positive")
+            return
+        }
+        let key = Key(argv[1])
+        let set: SetValue
+        switch lookupWrite(client, key) {
+        case .missing:
+            client.out.setHeader(0)
+            return
+        case .wrongType:
+            client.replyError(wrongType)
+            return
+        case .set(let s): set = s
+        }
+        let count = Int(l)
+        if count == 0 {
+            client.out.setHeader(0)
+            return
+        }
+        let size = set.count
+        let db = client.db
+        // Everything: Redis answers through SUNION of the key, so an intset comes out sorted.
+        if count >= size {
+            server.dirty += size
+            replyMembers(client, set)
+            db.delete(key)
+            return
+        }
+        server.dirty += count
+        client.out.setHeader(count)
+        let remaining = size - count
+        if remaining * spopMoveStrategyMul > count {
+            for _ in 0..<count {
+                bulk(client, set.remove(at: Int.random(in: 0..<set.count, using: &server.rng)))
+            }
+        } else {
+            // Most of the set goes: move the survivors into a new set (which,
+            // made by setTypeCreate, may be an intset again) and reply the rest.
+            let maxIntset = server.config.setMaxIntsetEntries
+            var survivors: SetValue? = nil
+            for _ in 0..<remaining {
+                let m = set.remove(at: Int.random(in: 0..<set.count, using: &server.rng))
+                if survivors == nil {
+                    survivors = SetValue.forFirstMember(m.bytes)
+                }
+                survivors!.add(m, maxIntsetEntries: maxIntset)
+            }
+            set.forEach { bulk(client, $0) }
+            db.overwrite(key, .set(survivors!))
+        }
+        signalModified(db, key)
+    }
+
+    static func srandmember(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
+        if argv.count == 3 {
+            srandmemberWithCount(server, client, argv)
+            return
+        }
+        if argv.count > 3 {
+            client.replyError("ERR syntax error")
+            return
+        }
+        switch lookupRead(client, argv[1]) {
+        case .missing: client.out.nullBulk()
+        case .wrongType: client.replyError(wrongType)
+        case .set(let s): bulk(client, s.member(at: Int.random(in: 0..<s.count, using: &server.rng)))
+        }
+    }
+
+    private static func srandmemberWithCount(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
+        guard let l = parseStrictInt64(argv[2]) else {
+            client.replyError("ERR value is not an integer or out of range")
+            return
+        }
+        if l == Int64.min {
+            client.replyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+            return
+        }
+        let set: SetValue
+        switch lookupRead(client, argv[1]) {
+        case .missing:
+            client.out.arrayHeader(0)
+            return
+        case .wrongType:
+            client.replyError(wrongType)
+            return
+        case .set(let s): set = s
+        }
+        let unique = l >= 0
+        let count = Int(l.magnitude)
+        if count == 0 {
+            client.out.arrayHeader(0)
+            return
+        }
+        let size = set.count
+        if !unique || count == 1 {
+            client.out.arrayHeader(count)
+            for _ in 0..<count {
+                bulk(client, set.member(at: Int.random(in: 0..<size, using: &server.rng)))
+            }
+            return
+        }
+        if count >= size {
+            client.out.arrayHeader(size)
+            set.forEachBytes { client.out.bulk($0) }
+            return
+        }
+        client.out.arrayHeader(count)
+        for i in RandomPicks.distinctPositions(count, of: size, using: &server.rng) {
+            bulk(client, set.member(at: i))
+        }
+    }
+}
