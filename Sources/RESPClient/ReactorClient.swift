@@ -35,6 +35,14 @@ public final class ReactorClient: ConnectionDelegate {
         self.loop = loop
     }
 
+    deinit {
+        // The connection's delegate is unowned: detach before going away.
+        if let c = connection, !c.isClosed {
+            c.delegate = nil
+            c.close(reason: "client released")
+        }
+    }
+
     /// Commands sent and not answered yet.
     public var outstanding: Int { pending.count - pendingHead }
 

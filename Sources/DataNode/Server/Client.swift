@@ -100,6 +100,14 @@ public final class Client: ConnectionDelegate {
         connection?.delegate = self
     }
 
+    deinit {
+        // The connection's delegate is unowned: detach before going away.
+        if let c = connection, !c.isClosed {
+            c.delegate = nil
+            c.close(reason: "client released")
+        }
+    }
+
     /// Output bytes not yet written to the socket.
     public var pendingOutputBytes: Int { out.bytes.count + (connection?.pendingOutputBytes ?? 0) }
 
