@@ -27,7 +27,7 @@ final class RealClientsTests: XCTestCase {
         (["--no-raw", "MGET", "cli:k", "cli:missing"], nil, "1) \"bar\"\n2) (nil)\n"),
         (["--raw", "MGET", "cli:k", "cli:missing"], nil, "bar\n\n"),
         (["--no-raw", "FOO", "x"], nil, "(error) ERR unknown command 'FOO', with args beginning with: 'x' \n"),
-        (["--raw", "INCR", "cli:k"], nil, "ERR value is not an integer or out of range\n"),
+        (["--raw", "INCR", "cli:k"], nil, "ERR value is not an integer or out of range\n\n"),
         (["-n", "2", "SET", "cli:db2", "1"], nil, "OK\n"),
         (["-n", "2", "DBSIZE"], nil, "1\n"),
         (["-n", "0", "EXISTS", "cli:db2"], nil, "0\n"),

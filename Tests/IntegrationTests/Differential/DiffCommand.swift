@@ -10,7 +10,7 @@ enum DiffGroup: String, CaseIterable, Sendable {
 
     /// Groups off by default, with the reason printed at the start of each run.
     static let disabledByDefault: [DiffGroup: String] = [
-        .types: "Vigil stores strings only so far (Value has one case): LPUSH/SADD/HSET/ZADD answer 'unknown command'",
+        .types: "list/hash/set/zset commands are not registered yet: LPUSH/SADD/HSET/ZADD answer 'unknown command' (turn on with VIGIL_DIFF_GROUPS)",
     ]
 
     /// VIGIL_DIFF_GROUPS=a,b (exactly these) or VIGIL_DIFF_DISABLE=a,b (defaults minus these).
@@ -61,8 +61,11 @@ struct DiffCommand: Sendable {
         self.compare = compare
     }
 
+    /// False for replies that are exact outside MULTI but not inside EXEC.
+    var allowedInMulti = true
+
     /// Safe inside MULTI: its reply is compared byte for byte inside EXEC's array.
-    var multiSafe: Bool { compare == .exact && relativeExpireMs == nil }
+    var multiSafe: Bool { compare == .exact && relativeExpireMs == nil && allowedInMulti }
 
     var name: String { args.first.map { String(decoding: $0, as: UTF8.self).uppercased() } ?? "" }
 

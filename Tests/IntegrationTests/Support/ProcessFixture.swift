@@ -13,7 +13,10 @@ final class ProcessFixture {
             .deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    static var vigilServerPath: String { packageRoot + "/.build/debug/vigil-server" }
+    /// The binary `./scripts/test.sh` builds; VIGIL_SERVER_BIN points elsewhere (another build dir).
+    static var vigilServerPath: String {
+        ProcessInfo.processInfo.environment["VIGIL_SERVER_BIN"] ?? packageRoot + "/.build/debug/vigil-server"
+    }
 
     struct Started {
         let process: TestProcess

@@ -8,9 +8,14 @@ final class RawSocket {
     /// The peer closed (read returned 0) or reset the connection.
     private(set) var sawEOF = false
 
-    init(port: Int, host: String = "127.0.0.1") throws {
+    /// `receiveBuffer` shrinks SO_RCVBUF before connecting (after, a tiny
+    /// window slows the transfer to a crawl), so unread replies pile up in the server.
+    init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawSocketError.failed("socket: \(String(cString: strerror(errno)))") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -41,12 +46,6 @@ final class RawSocket {
         var l = linger(l_onoff: 1, l_linger: 0)
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
         close()
-    }
-
-    /// Shrinks the kernel receive buffer, so unread replies pile up in the server.
-    func setReceiveBuffer(_ bytes: Int32) {
-        var v = bytes
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Writes what the socket takes within `timeoutMs`; false once the peer is gone.
