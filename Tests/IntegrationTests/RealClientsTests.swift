@@ -42,8 +42,7 @@ final class RealClientsTests: XCTestCase {
     func testRedisCli() throws {
         let cli = try ProcessFixture.requireTool("redis-cli", purpose: "redis-cli against vigil-server")
         let vigil = try fixture.startVigil()
-        var redisPort: Int? = nil
-        if TestProcess.findRedisServer() != nil { redisPort = try fixture.startRedis().port }
+        let redisPort = try fixture.optionalRedis(purpose: "comparing redis-cli output with redis-server's")?.port
         for c in Self.cliCases {
             let out = try ToolRun.run(cli, ["-p", String(vigil.port)] + c.args, stdin: c.stdin, timeout: 20)
             XCTAssertEqual(out.status, 0, "redis-cli \(c.args): \(out.stderr)")
@@ -104,8 +103,7 @@ final class RealClientsTests: XCTestCase {
         try Self.redisPyScript.write(toFile: script, atomically: true, encoding: .utf8)
 
         // The script is first checked against real Redis, so a failure below is Vigil's.
-        if TestProcess.findRedisServer() != nil {
-            let redis = try fixture.startRedis()
+        if let redis = try fixture.optionalRedis(purpose: "checking the redis-py script against redis-server") {
             let ref = try ToolRun.run(python, [script, String(redis.port)], timeout: 60)
             XCTAssertEqual(ref.status, 0, "the redis-py script fails against redis-server itself:\n\(ref.stdout)\n\(ref.stderr)")
         }

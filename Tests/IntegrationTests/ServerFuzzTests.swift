@@ -286,12 +286,7 @@ final class ServerFuzzTests: XCTestCase {
     func testProtocolErrorsReplyAndCloseAsRedisDoes() throws {
         let args = ["--proto-max-bulk-len", "1mb"]
         let vigil = try fixture.startVigil(args)
-        var redisPort: Int? = nil
-        if TestProcess.findRedisServer() != nil {
-            redisPort = try fixture.startRedis(args).port
-        } else {
-            print("ServerFuzzTests: redis-server not installed; protocol cases checked against the reference sheet only")
-        }
+        let redisPort = try fixture.optionalRedis(args, purpose: "checking the protocol cases against redis-server itself")?.port
         for c in Self.protocolCases {
             if let redisPort {
                 let ref = try exercise(c, port: redisPort)

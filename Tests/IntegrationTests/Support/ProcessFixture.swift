@@ -106,6 +106,20 @@ final class ProcessFixture {
         return s
     }
 
+    /// A real redis-server for an optional cross-check, or nil (noted) when
+    /// none is installed; under VIGIL_REQUIRE_INTEROP=1 a missing one fails.
+    func optionalRedis(_ args: [String] = [], purpose: String) throws -> Started? {
+        guard TestProcess.findRedisServer() != nil else {
+            if TestProcess.interopRequired {
+                XCTFail("redis-server is not on PATH and VIGIL_REQUIRE_INTEROP=1: \(purpose) cannot run")
+            } else {
+                print("note: redis-server not on PATH: \(purpose) skipped")
+            }
+            return nil
+        }
+        return try startRedis(args)
+    }
+
     static func connect(_ port: Int, ioTimeoutMs: Int = 10_000) throws -> RedisConnection {
         try RedisConnection(host: "127.0.0.1", port: port, connectTimeoutMs: 2000, ioTimeoutMs: ioTimeoutMs)
     }
