@@ -59,6 +59,8 @@ extension SetCommands {
         // Everything: Redis answers through SUNION of the key, so an intset comes out sorted.
         if count >= size {
             server.dirty += size
+            // That SUNION looks the key up again: one more keyspace hit.
+            _ = db.lookupRead(key)
             replyMembers(client, set)
             db.delete(key)
             return

@@ -223,10 +223,12 @@ struct PackedBuffer: ~Copyable {
 
     deinit { free(base) }
 
-    /// Size classes: 16-byte steps while small, then eighths of a power of two.
+    /// Size classes: glibc's chunk sizes (16k + 8 usable bytes) while small,
+    /// so a block fills its chunk, then eighths of a power of two.
     @inline(__always)
     static func capacity(for n: Int) -> Int {
-        if n <= 512 { return (n + 15) & ~15 }
+        if n <= 24 { return n == 0 ? 0 : 24 }
+        if n <= 1024 { return ((n - 8 + 15) & ~15) + 8 }
         let shift = (Int.bitWidth - (n - 1).leadingZeroBitCount) - 3
         let step = 1 << shift
         return (n + step - 1) & ~(step - 1)
