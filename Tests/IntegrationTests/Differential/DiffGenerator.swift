@@ -97,6 +97,23 @@ struct DiffGenerator {
 
     mutating func value() -> [UInt8] { rng.pick(Self.values) }
 
+    /// Where an argument is echoed inside an error message (unknown options,
+    /// subcommands): binary, NUL, CR/LF and over-long words test its formatting.
+    mutating func junk() -> [UInt8] {
+        switch rng.int(0..<6) {
+        case 0: return [0x00, 0x7A, 0x7A]
+        case 1: return bytes("a\r\nb")
+        case 2: return [0x80, 0xFF, 0x41]
+        case 3: return bytes(String(repeating: "q", count: rng.int(120...140)))
+        default: return value()
+        }
+    }
+
+    /// A word from `words`, or now and then junk.
+    mutating func word(_ words: [String], junkChance: Double = 0.15) -> [UInt8] {
+        rng.chance(junkChance) ? junk() : bytes(rng.pick(words))
+    }
+
     static let integers = ["1", "-1", "0", "10", "-100", "3", "9223372036854775807", "-9223372036854775808",
                            "9223372036854775808", "abc", "1.5", "", " 1", "0x10", "+1", "100000000000000000000", "-0"]
     static let floats = ["1", "0.1", "-1.5", "1e3", "1.5e-3", "inf", "-inf", "+inf", "nan", "abc", "", "1e308", "-1e308",

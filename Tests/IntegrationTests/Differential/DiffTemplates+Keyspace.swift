@@ -31,7 +31,7 @@ extension DiffGenerator {
                 switch rng.int(0..<4) {
                 case 0, 1: a += [bytes("DB"), dbIndex()]
                 case 2: a.append(bytes(rng.pick(["REPLACE", "replace"])))
-                default: a.append(bytes(rng.pick(["DB", "FOO"])))
+                default: a.append(word(["DB", "FOO"], junkChance: 0.3))
                 }
             }
         case 9, 10: a = [bytes("MOVE"), key(), dbIndex()]
@@ -66,7 +66,8 @@ extension DiffGenerator {
             case 12, 13: a.append(bytes(rng.pick(["GT", "gt"]))); comparesExpiry = true
             case 14, 15: a.append(bytes(rng.pick(["LT", "lt"]))); comparesExpiry = true
             default:
-                a += rng.pick([["NX", "XX"], ["GT", "LT"], ["NX", "GT"], ["XX", "GT"], ["FOO"], ["XX", "LT", "XX"]]).map(bytes)
+                a += rng.chance(0.2) ? [junk()]
+                    : rng.pick([["NX", "XX"], ["GT", "LT"], ["NX", "GT"], ["XX", "GT"], ["FOO"], ["XX", "LT", "XX"]]).map(bytes)
                 comparesExpiry = true
             }
             var d = DiffCommand(c, .expire, a)
@@ -94,12 +95,14 @@ extension DiffGenerator {
         case 7: return DiffCommand(c, .object, [bytes("OBJECT"), bytes("IDLETIME"), key()], compare: .tolerance(2))
         case 8: return DiffCommand(c, .object, [bytes("OBJECT"), bytes(rng.pick(["HELP", "help"]))])
         default:
+            if rng.chance(0.3) { return DiffCommand(c, .object, [bytes("OBJECT"), junk(), key()]) }
             return DiffCommand(c, .object, rng.pick([["OBJECT"], ["OBJECT", "ENCODING"], ["OBJECT", "BOGUS", "k0"],
                                                       ["OBJECT", "HELP", "x"], ["OBJECT", "ENCODING", "k0", "k1"]]).map(bytes))
         }
     }
 
-    static let patterns = ["*", "k*", "k[0-2]", "?1", "*z*", "k\\*", "[", "nomatch", "k[^1]", "K*", "", "*\\", "k[2-0]"]
+    static let patterns = ["*", "k*", "k[0-2]", "?1", "*z*", "k\\*", "[", "nomatch", "k[^1]", "K*", "", "*\\", "k[2-0]",
+                           "k[", "[k]?", "k[!0]", "*[", "\\k0", "k?", "??", "*1*", "k[0-9", "[a-z][0-9]", "k[\\]]", "k\\"]
 
     mutating func makeScan(_ c: Int) -> DiffCommand {
         switch rng.int(0..<8) {
@@ -112,8 +115,8 @@ extension DiffGenerator {
                 switch rng.int(0..<7) {
                 case 0, 1: a += [bytes("MATCH"), bytes(rng.pick(Self.patterns))]
                 case 2, 3: a += [bytes("COUNT"), bytes(rng.pick(["1", "2", "10", "100", "0", "-1", "abc"]))]
-                case 4, 5: a += [bytes("TYPE"), bytes(rng.pick(["string", "STRING", "list", "bogus", "hash"]))]
-                default: a.append(bytes(rng.pick(["MATCH", "COUNT", "TYPE", "FOO"])))
+                case 4, 5: a += [bytes("TYPE"), word(["string", "STRING", "list", "bogus", "hash"])]
+                default: a.append(word(["MATCH", "COUNT", "TYPE", "FOO"]))
                 }
             }
             return DiffCommand(c, .scan, a, compare: .scan)
@@ -127,7 +130,7 @@ extension DiffGenerator {
         case 7...10: return DiffCommand(c, .databases, [bytes("DBSIZE")])
         case 11, 12:
             var a = [bytes("FLUSHDB")]
-            if rng.chance(0.4) { a.append(bytes(rng.pick(["ASYNC", "SYNC", "sync", "BOGUS"]))) }
+            if rng.chance(0.4) { a.append(word(["ASYNC", "SYNC", "sync", "BOGUS"])) }
             return DiffCommand(c, .databases, a)
         case 13:
             var a = [bytes("FLUSHALL")]
@@ -173,7 +176,9 @@ extension DiffGenerator {
         case 8: a = rng.pick([["AUTH", "x"], ["AUTH", "default", "x"], ["AUTH", "nobody", "x"], ["AUTH", "a", "b", "c"]]).map(bytes)
         case 9: a = [bytes("CLIENT"), bytes("GETNAME")]
         case 10, 11: a = [bytes("CLIENT"), bytes("SETNAME"), bytes(rng.pick(["n1", "a b", "", "x\ny", "conn-\(c)"]))]
-        case 12: a = rng.pick([["CLIENT"], ["CLIENT", "BOGUS"], ["CLIENT", "GETNAME", "x"], ["CLIENT", "SETNAME"]]).map(bytes)
+        case 12:
+            a = rng.chance(0.3) ? [bytes("CLIENT"), junk()]
+                : rng.pick([["CLIENT"], ["CLIENT", "BOGUS"], ["CLIENT", "GETNAME", "x"], ["CLIENT", "SETNAME"]]).map(bytes)
         case 13: a = [bytes("RESET")]
         case 14: a = rng.pick([["HELLO", "2"], ["HELLO"], ["HELLO", "x"], ["HELLO", "4"], ["HELLO", "2", "FOO"]]).map(bytes)
         default: a = [bytes("PING"), bytes(String(repeating: "p", count: rng.int(0...300)))]
@@ -183,6 +188,7 @@ extension DiffGenerator {
 
     /// HELLO shapes on the RESP3 connection (id normalised by the comparer).
     mutating func makeResp3() -> DiffCommand {
+        if rng.chance(0.1) { return DiffCommand(1, .resp3, [bytes("HELLO"), bytes("3"), junk()]) }
         let a = rng.pick([
             ["HELLO", "3"], ["HELLO"], ["HELLO", "2"], ["HELLO", "4"], ["HELLO", "x"], ["HELLO", "3", "SETNAME", "b3"],
             ["HELLO", "3", "AUTH", "default", "any"], ["HELLO", "3", "AUTH", "nobody", "pw"], ["HELLO", "3", "junk"],
@@ -201,6 +207,7 @@ extension DiffGenerator {
 
     /// Only paths with no subscriber anywhere: deliveries are PubSubProcessTests' job.
     mutating func makePubSub(_ c: Int) -> DiffCommand {
+        if rng.chance(0.1) { return DiffCommand(c, .pubsub, [bytes("PUBSUB"), junk()]) }
         let a = rng.pick([
             ["PUBLISH", "ch", "m"], ["SPUBLISH", "ch", "m"], ["PUBSUB", "NUMSUB", "ch", "x"], ["PUBSUB", "NUMSUB"],
             ["PUBSUB", "NUMPAT"], ["PUBSUB", "CHANNELS"], ["PUBSUB", "CHANNELS", "c*"], ["PUBSUB", "SHARDCHANNELS"],

@@ -45,7 +45,7 @@ extension DiffGenerator {
                 case 2: a += [bytes("MINMATCHLEN"), bytes(rng.pick(["0", "1", "2", "4", "-1", "abc"]))]
                 case 3: a.append(bytes("WITHMATCHLEN"))
                 case 4: a.append(bytes("MINMATCHLEN"))
-                default: a.append(bytes(rng.pick(["idx", "len", "BOGUS"])))
+                default: a.append(word(["idx", "len", "BOGUS"], junkChance: 0.3))
                 }
             }
         default:
@@ -75,7 +75,7 @@ extension DiffGenerator {
                 else { a += [bytes("PXAT"), bytes(String(absoluteSeconds() * 1000 + 3))] }
             case 10: a += [bytes(rng.pick(["EX", "PX", "EXAT", "PXAT"])), bytes(rng.pick(Self.badTimes + ["0", "-5"]))]
             case 11: a.append(bytes(rng.pick(["EX", "PX", "EXAT", "PXAT"])))  // missing value
-            case 12: a.append(bytes(rng.pick(["FOO", "PERSIST", "EXX"])))
+            case 12: a.append(word(["FOO", "PERSIST", "EXX"], junkChance: 0.3))
             default: a += [bytes("EX"), bytes(String(relativeSeconds())), bytes("PX"), bytes("100000")]
             }
         }
@@ -92,7 +92,7 @@ extension DiffGenerator {
         case 6, 7: a.append(bytes(rng.pick(["PERSIST", "persist"])))
         case 8: a += [bytes(rng.pick(["EX", "PX", "EXAT", "PXAT"])), bytes(rng.pick(Self.badTimes + ["0", "-1"]))]
         case 9: a += [bytes("EX"), bytes("100"), bytes("PERSIST")]
-        case 10: a.append(bytes(rng.pick(["EX", "FOO", "KEEPTTL"])))
+        case 10: a.append(word(["EX", "FOO", "KEEPTTL"], junkChance: 0.3))
         default: a += [bytes("PERSIST"), bytes("PX"), bytes("5000")]
         }
     }
@@ -121,7 +121,7 @@ extension DiffGenerator {
             a = [bytes("BITCOUNT"), key()]
             if rng.chance(0.7) {
                 a += [index(), index()]
-                if rng.chance(0.5) { a.append(bytes(rng.pick(["BYTE", "BIT", "bit", "WORD"]))) }
+                if rng.chance(0.5) { a.append(word(["BYTE", "BIT", "bit", "WORD"])) }
             } else if rng.chance(0.3) {
                 a.append(index())
             }
@@ -129,11 +129,11 @@ extension DiffGenerator {
             a = [bytes("BITPOS"), key(), bytes(rng.pick(["0", "1", "2", "x"]))]
             if rng.chance(0.7) { a.append(index()) }
             if a.count == 4 && rng.chance(0.6) { a.append(index()) }
-            if a.count == 5 && rng.chance(0.5) { a.append(bytes(rng.pick(["BYTE", "BIT", "bits"]))) }
+            if a.count == 5 && rng.chance(0.5) { a.append(word(["BYTE", "BIT", "bits"])) }
         case 9:
-            let op = rng.pick(["AND", "OR", "XOR", "NOT", "and", "NAND"])
-            a = [bytes("BITOP"), bytes(op), key()]
-            a += keys(op == "NOT" && rng.chance(0.8) ? 1...1 : 1...3)
+            let op = word(["AND", "OR", "XOR", "NOT", "and", "NAND"], junkChance: 0.05)
+            a = [bytes("BITOP"), op, key()]
+            a += keys(op == bytes("NOT") && rng.chance(0.8) ? 1...1 : 1...3)
         case 10, 11:
             a = [bytes(rng.chance(0.8) ? "BITFIELD" : "BITFIELD_RO"), key()]
             for _ in 0..<rng.int(0...4) {
@@ -142,9 +142,9 @@ extension DiffGenerator {
                 case 0, 1: a += [bytes("GET"), type, off]
                 case 2, 3: a += [bytes("SET"), type, off, int()]
                 case 4, 5: a += [bytes("INCRBY"), type, off, int()]
-                case 6: a += [bytes("OVERFLOW"), bytes(rng.pick(["WRAP", "SAT", "FAIL", "sat", "BAD"]))]
+                case 6: a += [bytes("OVERFLOW"), word(["WRAP", "SAT", "FAIL", "sat", "BAD"])]
                 case 7: a += [bytes(rng.pick(["GET", "SET", "INCRBY"])), type]  // too few
-                default: a.append(bytes(rng.pick(["FOO", "OVERFLOW"])))
+                default: a.append(word(["FOO", "OVERFLOW"], junkChance: 0.3))
                 }
             }
         default:
