@@ -60,6 +60,8 @@ public final class Server {
     public var pauseUntilMs: Int64 = 0
     public var pauseWritesOnly = false
     var pausedClients: [(client: Client, argv: [[UInt8]])] = []
+    /// Clients blocked on keys (Blocking.swift).
+    public let blocking = BlockingRegistry()
 
     private var listeners: [Listener] = []
     public private(set) var port = 0
@@ -87,7 +89,10 @@ public final class Server {
         lastSaveUnix = Int(startUnixMs / 1000)
         databases = (0..<max(config.databases, 1)).map { Database(id: $0, context: keyspace) }
         keyspace.nowMs = startUnixMs
-        keyspace.onModified = { [unowned self] db, key in self.touchWatchedKey(db: db.id, key: key) }
+        keyspace.onModified = { [unowned self] db, key in
+            self.touchWatchedKey(db: db.id, key: key)
+            if self.blocking.hasWaiters { self.blocking.signal(db: db.id, key: key) }
+        }
         loop.beforeSleep.append { [unowned self] in self.beforeSleep() }
         syncAccessPolicy()
     }
@@ -216,6 +221,7 @@ public final class Server {
         unsubscribeAll(c)
         if c.flags.contains(.monitor) { monitors.removeAll { $0 === c } }
         pausedClients.removeAll { $0.client === c }
+        if c.flags.contains(.blocked) { blockedClientFreed(c) }
         if let conn = c.connection, !conn.isClosed { conn.close(reason: reason) }
         log.verbose("Client closed connection id=\(c.id) addr=\(c.address): \(reason)")
     }
@@ -243,6 +249,7 @@ public final class Server {
     }
 
     func beforeSleep() {
+        if blocking.hasWaiters || !blocking.unblocked.isEmpty { handleBlockedClientsBeforeSleep() }
         if activeExpireEnabled {
             activeExpire.run(.fast, dbs: databases, hz: hot.hz) { vigil_monotonic_us() }
         }
@@ -259,7 +266,7 @@ public final class Server {
     func processInput(_ c: Client) {
         guard let conn = c.connection else { return }
         stats.totalReadsProcessed += 1
-        while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) {
+        while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) && !c.flags.contains(.blocked) {
             let (ev, consumed) = conn.input.withReadableBytes { c.parser.parse($0) }
             if consumed > 0 {
                 stats.netInputBytes += consumed
@@ -368,6 +375,7 @@ public final class Server {
             return
         }
         call(c, cmd, argv)
+        if blocking.hasReadyKeys { handleClientsBlockedOnKeys() }
     }
 
     /// Replies with an error before execution; inside MULTI it also dooms EXEC.
@@ -408,18 +416,22 @@ public final class Server {
         let errorsBefore = stats.totalErrorReplies
         cmd.handler?(self, c, argv)
         let duration = max(0, vigil_realtime_us() - startUs)
-        latency.commandFinished(cmd, durationUs: duration)
+        // A command that blocked records its statistics when it completes (Blocking.swift).
+        let blocked = c.flags.contains(.blocked)
+        if !blocked { latency.commandFinished(cmd, durationUs: duration) }
         var logged = argv
         if !c.redactedArgs.isEmpty {
             for i in c.redactedArgs where i < logged.count { logged[i] = Self.redactedArg }
             c.redactedArgs.removeAll()
         }
-        cmd.calls += 1
-        cmd.microseconds += duration
-        if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
+        if !blocked {
+            cmd.calls += 1
+            cmd.microseconds += duration
+            if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
+        }
         stats.totalCommandsProcessed += 1
         c.lastCommandName = cmd.fullName
-        if hot.slowlogLogSlowerThan >= 0 && duration >= Int64(hot.slowlogLogSlowerThan) && !cmd.flags.contains(.skipSlowlog) {
+        if !blocked && hot.slowlogLogSlowerThan >= 0 && duration >= Int64(hot.slowlogLogSlowerThan) && !cmd.flags.contains(.skipSlowlog) {
             slowlog.push(args: logged, durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: hot.slowlogMaxLen)
         }
         if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
@@ -549,6 +561,8 @@ public final class Server {
         swap(&da.dict, &db.dict)
         swap(&da.expires, &db.expires)
         swap(&da.avgTTL, &db.avgTTL)
+        signalWaitedKeys(db: a)
+        signalWaitedKeys(db: b)
     }
 
     // MARK: cron
@@ -561,12 +575,13 @@ public final class Server {
             activeExpire.run(.slow, dbs: databases, hz: config.hz) { vigil_monotonic_us() }
         }
         if pauseUntilMs > 0 && EventLoop.monotonicMs() >= pauseUntilMs { unpauseClients() }
+        if blocking.hasWaiters { handleBlockedClientsTimeout() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = EventLoop.monotonicMs()
         if config.timeout > 0 || cronLoops % max(config.hz, 1) == 0 {
             for c in Array(clients.values) {
                 if config.timeout > 0 && !c.flags.contains(.master) && !c.flags.contains(.replica)
-                    && !c.flags.contains(.pubsub) && now - c.lastInteractionMs > Int64(config.timeout) * 1000 {
+                    && !c.flags.contains(.pubsub) && !c.flags.contains(.blocked) && now - c.lastInteractionMs > Int64(config.timeout) * 1000 {
                     log.verbose("Closing idle client")
                     freeClient(c, reason: "idle timeout")
                     continue

@@ -1,0 +1,119 @@
+import Protocol
+
+/// LMOVE, RPOPLPUSH and LMPOP, plus the pieces their blocking forms share.
+extension ListCommands {
+    static func lmove(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard let fromHead = parseEnd(c, argv[3]), let toHead = parseEnd(c, argv[4]) else { return }
+        move(server, c, argv, fromHead: fromHead, toHead: toHead)
+    }
+
+    static func rpoplpush(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        move(server, c, argv, fromHead: false, toHead: true)
+    }
+
+    /// lmoveGenericCommand: source missing answers null; a destination of
+    /// another type fails before anything moves.
+    static func move(_ server: Server, _ c: Client, _ argv: [[UInt8]], fromHead: Bool, toHead: Bool) {
+        let src = Key(argv[1])
+        let list: ListValue
+        switch Found(c.db.lookupWrite(src)) {
+        case .missing:
+            c.out.nullBulk()
+            return
+        case .wrongType:
+            c.replyError(wrongType)
+            return
+        case .list(let l):
+            list = l
+        }
+        moveOne(server, c, from: src, list, to: Key(argv[2]), fromHead: fromHead, toHead: toHead)
+    }
+
+    /// Pops from a non-empty `list` at `src` and pushes to `dst`, replying
+    /// with the element; WRONGTYPE (nothing moved) when `dst` is no list.
+    static func moveOne(_ server: Server, _ c: Client, from src: Key, _ list: ListValue, to dst: Key,
+                        fromHead: Bool, toHead: Bool) {
+        let db = c.db
+        let target: ListValue?
+        switch Found(db.lookupWrite(dst)) {
+        case .wrongType:
+            c.replyError(wrongType)
+            return
+        case .missing: target = nil
+        case .list(let l): target = l
+        }
+        let v = fromHead ? list.popFront()! : list.popBack()!
+        pushForMove(server, c, dst, target, v, head: toHead)
+        // Same key with one element: the push above refilled it.
+        if list.isEmpty { db.delete(src) }
+        db.context.onModified?(db, src)
+        server.dirty += 1
+    }
+
+    static func lmpop(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard let p = parseMpop(c, argv, numkeysIndex: 1) else { return }
+        for k in p.keys {
+            switch Found(c.db.lookupWrite(k)) {
+            case .missing:
+                continue
+            case .wrongType:
+                c.replyError(wrongType)
+                return
+            case .list(let l):
+                popRangeWithKey(server, c, k, l, head: p.head, count: p.count)
+                return
+            }
+        }
+        c.out.nullArray()
+    }
+
+    struct MpopArgs {
+        var keys: [Key]
+        var head: Bool
+        var count: Int
+    }
+
+    /// lmpopGenericCommand's parsing: numkeys, the keys, LEFT|RIGHT, then
+    /// an optional COUNT (once).
+    static func parseMpop(_ c: Client, _ argv: [[UInt8]], numkeysIndex: Int) -> MpopArgs? {
+        guard let n = parseStrictInt64(argv[numkeysIndex]), n >= 1 else {
+            c.replyError("ERR numkeys should be greater than 0")
+            return nil
+        }
+        // Also guards the index arithmetic against a huge numkeys.
+        guard n < Int64(argv.count - numkeysIndex - 1) else {
+            c.replyError(syntaxError)
+            return nil
+        }
+        let numkeys = Int(n)
+        let whereIndex = numkeysIndex + numkeys + 1
+        guard let head = parseEnd(c, argv[whereIndex]) else { return nil }
+        var count = -1
+        var j = whereIndex + 1
+        while j < argv.count {
+            let more = argv.count - 1 - j
+            if count == -1 && argEquals(argv[j], "count") && more > 0 {
+                j += 1
+                guard let v = parseStrictInt64(argv[j]), v >= 1 else {
+                    c.replyError("ERR count should be greater than 0")
+                    return nil
+                }
+                count = Int(v)
+            } else {
+                c.replyError(syntaxError)
+                return nil
+            }
+            j += 1
+        }
+        let keys = argv[(numkeysIndex + 1)..<whereIndex].map { Key($0) }
+        return MpopArgs(keys: keys, head: head, count: count == -1 ? 1 : count)
+    }
+
+    /// listPopRangeAndReplyWithKey: [key, [elements...]], then the removal.
+    static func popRangeWithKey(_ server: Server, _ c: Client, _ key: Key, _ list: ListValue, head: Bool, count: Int) {
+        c.out.arrayHeader(2)
+        c.out.bulk(key.bytes)
+        let n = popRangeReply(c, list, head: head, count: count)
+        elementsRemoved(server, c, key, list, n)
+    }
+}
