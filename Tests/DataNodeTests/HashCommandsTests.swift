@@ -81,6 +81,20 @@ final class HashCommandsTests: XCTestCase {
         XCTAssertEqual(encoding(h, "n"), "hashtable")
     }
 
+    /// hashTypeSet checks the entry limit after updates too: a limit lowered
+    /// by CONFIG SET converts the hash on its next write.
+    func testLoweredLimitConvertsOnUpdate() throws {
+        let h = try Harness()
+        h.call("HSET", "h", "a", "1", "b", "2")
+        h.call("CONFIG", "SET", "hash-max-listpack-entries", "1")
+        XCTAssertEqual(encoding(h, "h"), "listpack")
+        XCTAssertEqual(h.call("HSETNX", "h", "a", "x"), .integer(0))
+        XCTAssertEqual(encoding(h, "h"), "listpack")
+        XCTAssertEqual(h.call("HSET", "h", "a", "3"), .integer(0))
+        XCTAssertEqual(encoding(h, "h"), "hashtable")
+        XCTAssertEqual(pairs(h.call("HGETALL", "h")), ["a": "3", "b": "2"])
+    }
+
     func testEmptiedHashIsDeleted() throws {
         let h = try Harness()
         h.call("HSET", "h", "a", "1", "b", "2")
@@ -447,6 +461,14 @@ final class HashCommandsTests: XCTestCase {
         HINCRBYFLOAT k2 f 1000.25
         OBJECT ENCODING k2
         CONFIG SET hash-max-listpack-value 64
+        HSET u a 1 b 2
+        CONFIG SET hash-max-listpack-entries 1
+        HSET u a 3
+        OBJECT ENCODING u
+        HSET u2 a 1
+        HINCRBY u2 a 1
+        OBJECT ENCODING u2
+        CONFIG SET hash-max-listpack-entries 128
         """.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         s.append(["HSET", "long", "a", long])
         s.append(["OBJECT", "ENCODING", "long"])

@@ -161,22 +161,24 @@ public final class HashValue {
     }
 
     /// Sets a field; returns true when it is new. The hash converts first when
-    /// the field or value is too long for a listpack, and after the insert
+    /// the field or value is too long for a listpack, and after the write
     /// when it holds more than `maxEntries` fields (hashTypeSet).
     @discardableResult
     public func set(_ field: [UInt8], _ value: [UInt8], maxEntries: Int, maxValue: Int) -> Bool {
         if table == nil && (field.count > maxValue || value.count > maxValue) { convertToTable() }
         if let t = table { return t.dict.set(Key(field), value) }
-        let found = field.withUnsafeBytes { packedValueOffset($0) }
-        if let at = found {
+        var inserted = false
+        if let at = field.withUnsafeBytes({ packedValueOffset($0) }) {
             value.withUnsafeBytes { packed.replaceEntry(at: at, with: $0) }
-            return false
+        } else {
+            field.withUnsafeBytes { packed.append($0) }
+            value.withUnsafeBytes { packed.append($0) }
+            packed.count += 1
+            inserted = true
         }
-        field.withUnsafeBytes { packed.append($0) }
-        value.withUnsafeBytes { packed.append($0) }
-        packed.count += 1
+        // Checked after updates too: a limit lowered by CONFIG SET converts on the next write.
         if Int(packed.count) > maxEntries { convertToTable() }
-        return true
+        return inserted
     }
 
     /// Removes a field; returns true when it was there.
