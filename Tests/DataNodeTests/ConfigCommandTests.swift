@@ -25,7 +25,7 @@ final class ConfigCommandTests: XCTestCase {
 
     func testSetIsAllOrNothing() throws {
         let h = try Harness()
-        XCTAssertEqual(h.call("CONFIG", "SET", "hz", "20", "maxmemory", "abc").isError, true)
+        XCTAssertEqual(h.call("CONFIG", "SET", "hz", "20", "maxmemory", "abc").isErrorReply, true)
         XCTAssertEqual(h.server.config.hz, 10)
         XCTAssertEqual(h.call("CONFIG", "SET", "hz", "20", "maxmemory", "1mb"), .ok)
         XCTAssertEqual(h.server.config.hz, 20)
@@ -132,7 +132,7 @@ final class ConfigCommandTests: XCTestCase {
 }
 
 extension RESPValue {
-    var isError: Bool {
+    var isErrorReply: Bool {
         if case .error = self { return true }
         return false
     }

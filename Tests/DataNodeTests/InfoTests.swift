@@ -176,7 +176,7 @@ final class InfoTests: XCTestCase {
             _ = try redis.raw(args)
             h.call(args: args)
         }
-        let real = Self.fieldNames(String(decoding: try redis.call(["INFO", "everything"]).bytes ?? [], as: UTF8.self))
+        let real = Self.fieldNames(String(decoding: try redis.call(["INFO", "everything"]).payloadBytes ?? [], as: UTF8.self))
         let ours = Self.fieldNames(infoText(h, "everything"))
         XCTAssertEqual(ours.map { $0.0 }, real.map { $0.0 }, "sections")
         let byPattern = ["Commandstats", "Errorstats", "Latencystats", "Keyspace"]
@@ -186,7 +186,7 @@ final class InfoTests: XCTestCase {
             let missing = Self.missingFields[title] ?? []
             XCTAssertEqual(mine.filter { !extra.contains($0) }, realNames.filter { !missing.contains($0) }, title)
         }
-        let realText = String(decoding: try redis.call(["INFO", "everything"]).bytes ?? [], as: UTF8.self)
+        let realText = String(decoding: try redis.call(["INFO", "everything"]).payloadBytes ?? [], as: UTF8.self)
         let ourText = infoText(h, "everything")
         let shapes = [
             ("cmdstat_get", #"^calls=\d+,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=\d+,failed_calls=\d+$"#),
@@ -211,7 +211,7 @@ final class InfoTests: XCTestCase {
     func testStaticValuesMatchRealRedis() throws {
         let redis = try ServerRealRedis()
         let h = try Harness()
-        let realText = String(decoding: try redis.call(["INFO", "everything"]).bytes ?? [], as: UTF8.self)
+        let realText = String(decoding: try redis.call(["INFO", "everything"]).payloadBytes ?? [], as: UTF8.self)
         let ourText = infoText(h, "everything")
         let same = ["redis_version", "redis_git_sha1", "redis_git_dirty", "redis_mode", "os", "arch_bits",
                     "monotonic_clock", "multiplexing_api", "process_supervised", "hz", "configured_hz",
@@ -232,7 +232,7 @@ final class InfoTests: XCTestCase {
 }
 
 extension RESPValue {
-    var bytes: [UInt8]? {
+    var payloadBytes: [UInt8]? {
         switch self {
         case .bulkString(let b): return b
         case .verbatim(_, let t): return t

@@ -402,13 +402,22 @@ final class ServerRealRedis {
         let r = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        if r == 0 { return s }
+        if r == 0 {
+            // Never hang a test run on a reply that does not come.
+            var tv = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            return s
+        }
         close(s)
         return nil
     }
 
-    /// Sends one command; returns the exact bytes of its reply.
-    func raw(_ args: [String]) throws -> [UInt8] {
+    /// Bytes read past the last reply.
+    private var pending: [UInt8] = []
+
+    /// Sends one command; returns the exact bytes of its reply (`frames`
+    /// top-level values: a push or attribute comes before the real reply).
+    func raw(_ args: [String], frames: Int = 1) throws -> [UInt8] {
         let req = RESPWriter.command(args)
         var off = 0
         while off < req.count {
@@ -416,14 +425,24 @@ final class ServerRealRedis {
             if n <= 0 { throw XCTSkip("redis-server connection lost") }
             off += n
         }
-        var buf: [UInt8] = []
+        var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            if let (_, used) = try ReplyParser().parse(buf) { return Array(buf[0..<used]) }
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { throw XCTSkip("redis-server connection lost") }
-            buf += chunk[0..<n]
+        for _ in 0..<frames {
+            while true {
+                if let (_, used) = try ReplyParser().parse(pending) {
+                    out += pending[0..<used]
+                    pending.removeFirst(used)
+                    break
+                }
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 {
+                    XCTFail("no reply from redis-server to \(args)")
+                    throw XCTSkip("redis-server did not answer")
+                }
+                pending += chunk[0..<n]
+            }
         }
+        return out
     }
 
     func call(_ args: [String]) throws -> RESPValue {

@@ -124,7 +124,8 @@ extension CommandIntrospection {
             c.out.bulk(spec.since)
         }
         c.out.bulk("group")
-        c.out.bulk(spec.group)
+        // The reference spells the group as in commands.json ("sorted_set"); replies say "sorted-set".
+        c.out.bulk(String(spec.group.map { $0 == "_" ? "-" : $0 }))
         if !spec.docFlags.isEmpty {
             c.out.bulk("doc_flags")
             replyStatusSet(c, spec.docFlags)

@@ -226,13 +226,9 @@ enum DebugCommands {
         c.out.ok()
     }
 
-    /// getPositiveLongFromObjectOrReply with Redis's default messages.
+    /// getPositiveLongFromObjectOrReply: one message for garbage and negatives.
     static func positiveLong(_ c: Client, _ arg: [UInt8]) -> Int? {
-        guard let n = parseStrictInt64(arg) else {
-            c.replyError("ERR value is not an integer or out of range")
-            return nil
-        }
-        guard n >= 0 else {
+        guard let n = parseStrictInt64(arg), n >= 0 else {
             c.replyError("ERR value is out of range, must be positive")
             return nil
         }
