@@ -16,6 +16,7 @@ public struct CommandTable {
             PubSubCommands.handlers, TransactionCommands.handlers,
             HashCommands.handlers, SetCommands.handlers,
             CommandIntrospection.handlers,
+            SortedSetCommands.handlers, GeoCommands.handlers,
             ListCommands.handlers, ClientUnblockCommand.handlers,
         ]
     }
