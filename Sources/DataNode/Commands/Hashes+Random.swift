@@ -68,9 +68,7 @@ extension HashCommands {
         // Picks with repetition: each one independent.
         if !unique || count == 1 {
             header(count)
-            for _ in 0..<count {
-                h.withPair(at: Int.random(in: 0..<size, using: &server.rng), emit)
-            }
+            h.randomPairs(count, using: &server.rng, emit)
             return
         }
         // The whole hash, in storage order.

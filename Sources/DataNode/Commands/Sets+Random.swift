@@ -134,9 +134,7 @@ extension SetCommands {
         let size = set.count
         if !unique || count == 1 {
             client.out.arrayHeader(count)
-            for _ in 0..<count {
-                bulk(client, set.member(at: Int.random(in: 0..<size, using: &server.rng)))
-            }
+            set.randomMembers(count, using: &server.rng) { bulk(client, $0) }
             return
         }
         if count >= size {

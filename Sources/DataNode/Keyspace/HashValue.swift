@@ -127,6 +127,34 @@ public final class HashValue {
         return body(f, UnsafeRawBufferPointer(start: base + off + vhdr, count: vlen))
     }
 
+    /// `count` independent uniform picks (repeats allowed). The packed form
+    /// is indexed once, so each pick costs O(1) rather than a walk.
+    public func randomPairs<G: RandomNumberGenerator>(_ count: Int, using g: inout G,
+                                                      _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
+        let n = self.count
+        guard n > 0 else { return }
+        if table != nil {
+            for _ in 0..<count { withPair(at: Int.random(in: 0..<n, using: &g), body) }
+            return
+        }
+        let base = packed.base!
+        var offsets: [Int] = []
+        offsets.reserveCapacity(n)
+        var off = 0
+        for _ in 0..<n {
+            offsets.append(off)
+            off = PackedBuffer.next(base, PackedBuffer.next(base, off))
+        }
+        for _ in 0..<count {
+            let at = offsets[Int.random(in: 0..<n, using: &g)]
+            let (flen, fhdr) = PackedBuffer.header(base, at)
+            let voff = at + fhdr + flen
+            let (vlen, vhdr) = PackedBuffer.header(base, voff)
+            body(UnsafeRawBufferPointer(start: base + at + fhdr, count: flen),
+                 UnsafeRawBufferPointer(start: base + voff + vhdr, count: vlen))
+        }
+    }
+
     /// Visits the pairs at the given ascending storage positions in one pass.
     public func forEachPair(atSorted positions: [Int], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
         if table != nil {

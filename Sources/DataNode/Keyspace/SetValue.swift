@@ -363,6 +363,21 @@ public final class SetValue {
         }
     }
 
+    /// `count` independent uniform picks (repeats allowed), each O(1): the
+    /// packed strings are indexed once.
+    public func randomMembers<G: RandomNumberGenerator>(_ count: Int, using g: inout G, _ body: (SetMember) -> Void) {
+        let n = self.count
+        guard n > 0 else { return }
+        guard case .strings = kind else {
+            for _ in 0..<count { body(member(at: Int.random(in: 0..<n, using: &g))) }
+            return
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(n)
+        forEach { if case .key(let k) = $0 { keys.append(k) } }
+        for _ in 0..<count { body(.key(keys[Int.random(in: 0..<n, using: &g)])) }
+    }
+
     /// Removes the member at storage position `index` and returns it.
     public func remove(at index: Int) -> SetMember {
         switch kind {
