@@ -148,6 +148,15 @@ final class HashCommandsTests: XCTestCase {
         XCTAssertEqual(h.call("HSTRLEN", "h", ""), .integer(0))
         h.call(bytes: [Array("HSET".utf8), Array("h".utf8), field, Array("short".utf8)])
         XCTAssertEqual(hash(h, "h")!.pairs.map { $0.1 }, [Array("short".utf8), []])
+        // Two-byte headers (128...16383 bytes), then moving entries around them.
+        let mid = String(repeating: "m", count: 200)
+        h.call("HSET", "h", "mid", mid, "after", "1")
+        h.call("HSET", "h", "mid", "tiny")
+        h.call("HSET", "h", "", mid)
+        XCTAssertEqual(hash(h, "h")!.pairs.map { String(decoding: $0.1, as: UTF8.self) }, ["short", mid, "tiny", "1"])
+        h.call(bytes: [Array("HDEL".utf8), Array("h".utf8), field])
+        XCTAssertEqual(bulks(h.call("HKEYS", "h")), ["", "mid", "after"])
+        XCTAssertEqual(encoding(h, "h"), "listpack")
     }
 
     // MARK: counters

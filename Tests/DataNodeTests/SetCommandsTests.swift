@@ -32,8 +32,11 @@ final class SetCommandsTests: XCTestCase {
         XCTAssertEqual(h.call("SADD", "s", "3", "1", "2", "2"), .integer(3))
         XCTAssertEqual(encoding(h, "s"), "intset")
         XCTAssertEqual(bulks(h.call("SMEMBERS", "s")), ["1", "2", "3"])
+        guard case .int16? = set(h, "s")?.kind else { return XCTFail("expected 16-bit entries") }
         h.call("SADD", "s", "70000")         // 32 bits
+        guard case .int32? = set(h, "s")?.kind else { return XCTFail("expected 32-bit entries") }
         h.call("SADD", "s", "-5000000000")   // 64 bits, goes first
+        guard case .int64? = set(h, "s")?.kind else { return XCTFail("expected 64-bit entries") }
         h.call("SADD", "s", "9223372036854775807", "-9223372036854775808", "-1")
         XCTAssertEqual(bulks(h.call("SMEMBERS", "s")),
                        ["-9223372036854775808", "-5000000000", "-1", "1", "2", "3", "70000", "9223372036854775807"])
