@@ -93,4 +93,4 @@ struct DiffCommand: Sendable {
     }
 }
 
-@inline(__always) func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+@inline(__always) func asBytes(_ s: String) -> [UInt8] { Array(s.utf8) }

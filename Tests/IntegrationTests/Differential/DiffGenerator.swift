@@ -36,7 +36,7 @@ struct DiffGenerator {
             mutateArity(&cmd)
             return cmd
         }
-        return DiffCommand(conn, .connection, [bytes("PING")])
+        return DiffCommand(conn, .connection, [asBytes("PING")])
     }
 
     /// Tracks MULTI state from Redis's reply (the reference), and queues follow-ups.
@@ -46,13 +46,13 @@ struct DiffGenerator {
         case "MULTI" where ok && cmd.args.count == 1: inMulti[cmd.conn] = true
         case "EXEC", "DISCARD":
             // A rejected EXEC (arity) inside MULTI aborts the transaction too.
-            if cmd.args.count == 1 || redisReply.starts(with: bytes("-EXECABORT")) { inMulti[cmd.conn] = false }
+            if cmd.args.count == 1 || redisReply.starts(with: asBytes("-EXECABORT")) { inMulti[cmd.conn] = false }
         case "RESET":
             inMulti[cmd.conn] = false
             // RESET drops the connection back to RESP2.
-            if cmd.conn == 1 { pending.append(DiffCommand(1, .resp3, [bytes("HELLO"), bytes("3")])) }
-        case "HELLO" where ok && cmd.conn == 1 && cmd.args.count >= 2 && cmd.args[1] == bytes("2"):
-            pending.append(DiffCommand(1, .resp3, [bytes("HELLO"), bytes("3")]))
+            if cmd.conn == 1 { pending.append(DiffCommand(1, .resp3, [asBytes("HELLO"), asBytes("3")])) }
+        case "HELLO" where ok && cmd.conn == 1 && cmd.args.count >= 2 && cmd.args[1] == asBytes("2"):
+            pending.append(DiffCommand(1, .resp3, [asBytes("HELLO"), asBytes("3")]))
         default: break
         }
     }
@@ -70,7 +70,7 @@ struct DiffGenerator {
             cmd.args.removeLast()
             if cmd.relativeExpireMs != nil && cmd.args.count <= cmd.timeArgIndex { cmd.relativeExpireMs = nil }
         } else if rng.chance(0.02) {
-            cmd.args.append(rng.pick([bytes("junk"), bytes("1"), bytes("NX"), bytes("")]))
+            cmd.args.append(rng.pick([asBytes("junk"), asBytes("1"), asBytes("NX"), asBytes("")]))
         }
     }
 
@@ -83,7 +83,7 @@ struct DiffGenerator {
 
     mutating func key() -> [UInt8] {
         if rng.chance(0.02) { return [0x6B, 0x00, 0xFF, 0x0D, 0x0A] }  // binary-safe key
-        return bytes(rng.pick(Self.keyNames))
+        return asBytes(rng.pick(Self.keyNames))
     }
 
     mutating func keys(_ range: ClosedRange<Int>) -> [[UInt8]] { (0..<rng.int(range)).map { _ in key() } }
@@ -93,7 +93,7 @@ struct DiffGenerator {
         "9223372036854775807", "-9223372036854775808", "9223372036854775808", "12345678901234567890",
         "inf", "nan", "abc", "foobar", "ohmytext", "mynewtext", "\r\n", "10.5", "0x10",
         String(repeating: "x", count: 44), String(repeating: "y", count: 45), String(repeating: "z", count: 200),
-    ].map(bytes) + [[0x00, 0x01, 0xFF, 0xFE], [0xFF], [0x80, 0x00]]
+    ].map(asBytes) + [[0x00, 0x01, 0xFF, 0xFE], [0xFF], [0x80, 0x00]]
 
     mutating func value() -> [UInt8] { rng.pick(Self.values) }
 
@@ -102,16 +102,16 @@ struct DiffGenerator {
     mutating func junk() -> [UInt8] {
         switch rng.int(0..<6) {
         case 0: return [0x00, 0x7A, 0x7A]
-        case 1: return bytes("a\r\nb")
+        case 1: return asBytes("a\r\nb")
         case 2: return [0x80, 0xFF, 0x41]
-        case 3: return bytes(String(repeating: "q", count: rng.int(120...140)))
+        case 3: return asBytes(String(repeating: "q", count: rng.int(120...140)))
         default: return value()
         }
     }
 
     /// A word from `words`, or now and then junk.
     mutating func word(_ words: [String], junkChance: Double = 0.15) -> [UInt8] {
-        rng.chance(junkChance) ? junk() : bytes(rng.pick(words))
+        rng.chance(junkChance) ? junk() : asBytes(rng.pick(words))
     }
 
     static let integers = ["1", "-1", "0", "10", "-100", "3", "9223372036854775807", "-9223372036854775808",
@@ -124,9 +124,9 @@ struct DiffGenerator {
     static let setrangeOffsets = ["0", "1", "3", "10", "-1", "536870912", "abc", "100", "4294967296"]
     static let bitOffsets = ["0", "1", "7", "8", "9", "63", "100", "-1", "4294967296", "abc", "1000", "", "15", "1.5"]
 
-    mutating func int() -> [UInt8] { bytes(rng.pick(Self.integers)) }
-    mutating func float() -> [UInt8] { bytes(rng.pick(Self.floats)) }
-    mutating func index() -> [UInt8] { bytes(rng.pick(Self.indexes)) }
+    mutating func int() -> [UInt8] { asBytes(rng.pick(Self.integers)) }
+    mutating func float() -> [UInt8] { asBytes(rng.pick(Self.floats)) }
+    mutating func index() -> [UInt8] { asBytes(rng.pick(Self.indexes)) }
 
     /// Relative expiry times, far apart from each other and from the absolute
     /// ones below, so no comparison between two expiries is within the run's length.
@@ -142,6 +142,6 @@ struct DiffGenerator {
                            "0x10", " 10"]
 
     mutating func dbIndex() -> [UInt8] {
-        rng.chance(0.85) ? bytes(String(rng.int(0...2))) : bytes(rng.pick(["15", "16", "-1", "x", "4294967296", "", "1.0"]))
+        rng.chance(0.85) ? asBytes(String(rng.int(0...2))) : asBytes(rng.pick(["15", "16", "-1", "x", "4294967296", "", "1.0"]))
     }
 }

@@ -89,8 +89,8 @@ final class DiffSession {
         } catch {
             throw DiffFatal.vigilDied("connect: \(error)")
         }
-        try run(DiffCommand(0, .databases, [bytes("FLUSHALL")]))
-        try run(DiffCommand(1, .resp3, [bytes("HELLO"), bytes("3")]))
+        try run(DiffCommand(0, .databases, [asBytes("FLUSHALL")]))
+        try run(DiffCommand(1, .resp3, [asBytes("HELLO"), asBytes("3")]))
     }
 
     func close() {
@@ -210,7 +210,7 @@ final class DiffSession {
             return
         }
         remember("#\(step) \(cmd.display) -> redis \(visible(r, limit: 60)) vigil \(visible(v, limit: 60))")
-        let keys = DiffCommand(cmd.conn, .scan, [bytes("KEYS"), bytes("*")], compare: .keysSet)
+        let keys = DiffCommand(cmd.conn, .scan, [asBytes("KEYS"), asBytes("*")], compare: .keysSet)
         step += 1
         let (kr, kv) = try exchange(cmd.conn, keys.args)
         guard case .reply(let kvb) = kv else { return record(keys, redis: kr, vigil: Array("<no reply>".utf8), note: "") }
@@ -253,7 +253,7 @@ final class DiffSession {
     private func scanToEnd(_ c: RedisConnection, _ args: [[UInt8]], cursor: [UInt8], into set: inout Set<[UInt8]>) throws {
         var cursor = cursor
         var rounds = 0
-        while cursor != bytes("0") && rounds < 10_000 {
+        while cursor != asBytes("0") && rounds < 10_000 {
             var a = args
             a[1] = cursor
             try c.send(a)
@@ -273,20 +273,20 @@ final class DiffSession {
     /// too), and if the new expiry would land within 30 s of the current one,
     /// move it 50,000 s later so both servers decide GT/LT the same way.
     private func moveAwayFromCurrentExpiry(_ cmd: inout DiffCommand, relativeMs: Int64) throws {
-        let probe = DiffCommand(cmd.conn, .expire, [bytes("PTTL"), cmd.args[1]], compare: .tolerance(2000))
+        let probe = DiffCommand(cmd.conn, .expire, [asBytes("PTTL"), cmd.args[1]], compare: .tolerance(2000))
         let r = try run(probe)
         guard case .integer(let current)? = decode(r), current >= 0, abs(current - relativeMs) < 30_000 else { return }
         let ms = cmd.name == "PEXPIRE"
         let moved = (ms ? relativeMs + 50_000_000 : relativeMs / 1000 + 50_000)
-        cmd.args[cmd.timeArgIndex] = bytes(String(moved))
+        cmd.args[cmd.timeArgIndex] = asBytes(String(moved))
     }
 
     /// After a mismatch the servers may hold different data: close any MULTI,
     /// empty both, and go on from a common state.
     private func resync(_ generator: inout DiffGenerator) throws {
         // Either server may be inside MULTI whatever Redis said: DISCARD both.
-        for conn in 0..<2 { _ = try exchange(conn, [bytes("DISCARD")]) }
-        _ = try exchange(0, [bytes("FLUSHALL")])
+        for conn in 0..<2 { _ = try exchange(conn, [asBytes("DISCARD")]) }
+        _ = try exchange(0, [asBytes("FLUSHALL")])
         generator.resetConnectionState()
         remember("(resync: DISCARD on both connections, FLUSHALL)")
     }
@@ -306,14 +306,14 @@ final class DiffSession {
 
     /// HELLO's `id` field is the client id: it differs between servers by design.
     func normalize(_ raw: [UInt8]) -> [UInt8] {
-        let marker = bytes("$2\r\nid\r\n:")
+        let marker = asBytes("$2\r\nid\r\n:")
         guard raw.count > marker.count else { return raw }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
         while i < raw.count {
             if raw[i] == marker[0], i + marker.count <= raw.count, Array(raw[i..<(i + marker.count)]) == marker {
-                out += marker + bytes("ID")
+                out += marker + asBytes("ID")
                 i += marker.count
                 while i < raw.count, raw[i] >= 48 && raw[i] <= 57 { i += 1 }
                 continue
