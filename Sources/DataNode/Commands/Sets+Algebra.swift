@@ -119,21 +119,21 @@ extension SetCommands {
         var result: [SetMember] = []
         let dstSet: SetValue? = dst == nil ? nil : SetValue()
         let maxIntset = server.config.setMaxIntsetEntries
-        var stop = false
-        first.forEach { m in
-            if stop { return }
+        first.visitMembers({ m in
             for j in 1..<sets.count where sets[j] !== first {
-                if !sets[j].contains(m) { return }
+                if !sets[j].contains(m) { return true }
             }
             if cardinalityOnly {
                 cardinality += 1
-                if limit > 0 && cardinality >= limit { stop = true }
+                // SINTERCARD stops searching at its LIMIT.
+                if limit > 0 && cardinality >= limit { return false }
             } else if let d = dstSet {
                 d.add(m, maxIntsetEntries: maxIntset)
             } else {
                 result.append(m)
             }
-        }
+            return true
+        })
         if cardinalityOnly {
             client.out.integer(cardinality)
         } else if let dst, let d = dstSet {

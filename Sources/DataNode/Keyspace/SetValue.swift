@@ -399,21 +399,26 @@ public final class SetValue {
 
     /// Visits every member in storage order (ascending for an intset).
     public func forEach(_ body: (SetMember) -> Void) {
+        visitMembers { body($0); return true }
+    }
+
+    /// Visits members in storage order until `body` returns false.
+    public func visitMembers(_ body: (SetMember) -> Bool) {
         switch kind {
         case .table(let t):
-            for k in t.dict.keys { body(.key(k)) }
+            for k in t.dict.keys where !body(.key(k)) { return }
         case .strings:
             guard let base = packed.base else { return }
             var off = 0
             let end = Int(packed.used)
             while off < end {
                 let (len, hdr) = PackedBuffer.header(base, off)
-                body(.key(Key(Array(UnsafeRawBufferPointer(start: base + off + hdr, count: len)))))
+                if !body(.key(Key(Array(UnsafeRawBufferPointer(start: base + off + hdr, count: len))))) { return }
                 off += hdr + len
             }
         default:
             let n = Int(packed.count)
-            for i in 0..<n { body(.int(intAt(i))) }
+            for i in 0..<n where !body(.int(intAt(i))) { return }
         }
     }
 
