@@ -1,7 +1,9 @@
 /// Redis's pqsort.c (NetBSD's Bentley-McIlroy qsort, sorting only the
 /// partitions that overlap [lrange, rrange]): GEORADIUS with COUNT uses it,
 /// and points at equal distances come out in its (unstable) order, which
-/// clients can see. Indices stand in for the C byte pointers.
+/// clients can see. Indices stand in for the C byte pointers. Redis 7.0's
+/// copy has no switch to insertion sort after a swap-free partition (checked
+/// against redis-server: ties come out in the partitioned order).
 enum GeoPartialSort {
     static func sort<T>(_ a: inout [T], lrange: Int, rrange: Int, _ cmp: (T, T) -> Int) {
         pqsort(&a, 0, a.count, cmp, lrange, rrange)
@@ -25,7 +27,6 @@ enum GeoPartialSort {
         var base = start
         var n = count
         while true {
-            var swapCnt = false
             if n < 7 {
                 insertionSort(&a, base, n, cmp)
                 return
@@ -50,7 +51,6 @@ enum GeoPartialSort {
                     let r = cmp(a[pb], a[base])
                     if r > 0 { break }
                     if r == 0 {
-                        swapCnt = true
                         a.swapAt(pa, pb)
                         pa += 1
                     }
@@ -60,7 +60,6 @@ enum GeoPartialSort {
                     let r = cmp(a[pc], a[base])
                     if r < 0 { break }
                     if r == 0 {
-                        swapCnt = true
                         a.swapAt(pc, pd)
                         pd -= 1
                     }
@@ -68,13 +67,8 @@ enum GeoPartialSort {
                 }
                 if pb > pc { break }
                 a.swapAt(pb, pc)
-                swapCnt = true
                 pb += 1
                 pc -= 1
-            }
-            if !swapCnt {
-                insertionSort(&a, base, n, cmp)
-                return
             }
             let pn = base + n
             var r = min(pa - base, pb - pa)
