@@ -17,6 +17,7 @@ enum SortedSetCommands {
         "zunionstore": zunionstore, "zinterstore": zinterstore, "zdiffstore": zdiffstore,
         "zpopmin": zpopmin, "zpopmax": zpopmax, "zmpop": zmpop,
         "zrandmember": zrandmember, "zscan": zscan,
+        "bzpopmin": bzpopmin, "bzpopmax": bzpopmax, "bzmpop": bzmpop,
     ]
 
     // MARK: ZADD / ZINCRBY
