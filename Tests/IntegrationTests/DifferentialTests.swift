@@ -33,7 +33,17 @@ final class DifferentialTests: XCTestCase {
         let redis = try fixture.startRedis()
         let vigil = try VigilUnderTest(fixture: fixture)
 
-        let groups = DiffGroup.enabled(environment: env)
+        var groups = DiffGroup.enabled(environment: env)
+        // Type groups land one by one: a group whose probe command is unknown to
+        // this build is left out, loudly.
+        let probe = try ProcessFixture.connect(vigil.port)
+        for g in groups.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let p = g.probe, case .error(let e) = try probe.call(p),
+                  e.starts(with: Array("ERR unknown command".utf8)) else { continue }
+            groups.remove(g)
+            print("DifferentialTests: group '\(g.rawValue)' off: vigil-server answers 'unknown command' to \(p[0]) (not in this build)")
+        }
+        probe.close()
         let steps = Int(env["VIGIL_DIFF_STEPS"] ?? "") ?? 5000
         let seeds: [UInt64]
         if let s = env["VIGIL_DIFF_SEED"], let seed = UInt64(s) {

@@ -5,13 +5,23 @@ import Foundation
 /// of drowning the run in "unknown command" mismatches.
 enum DiffGroup: String, CaseIterable, Sendable {
     case strings, bitmaps, keys, expire, object, scan, databases, transactions, connection, resp3, unknown, pubsub
-    /// Lists, hashes, sets, sorted sets on the shared key space (WRONGTYPE paths).
-    case types
+    /// Other types on the shared key space (so WRONGTYPE paths are hit too).
+    case lists, hashes, sets, zsets
 
     /// Groups off by default, with the reason printed at the start of each run.
-    static let disabledByDefault: [DiffGroup: String] = [
-        .types: "list/hash/set/zset commands are not registered yet: LPUSH/SADD/HSET/ZADD answer 'unknown command' (turn on with VIGIL_DIFF_GROUPS)",
-    ]
+    static let disabledByDefault: [DiffGroup: String] = [:]
+
+    /// A command whose "unknown command" reply means the group has not landed
+    /// in this build: the run then leaves the group out and says so.
+    var probe: [String]? {
+        switch self {
+        case .lists: return ["LLEN", "__probe__"]
+        case .hashes: return ["HLEN", "__probe__"]
+        case .sets: return ["SCARD", "__probe__"]
+        case .zsets: return ["ZCARD", "__probe__"]
+        default: return nil
+        }
+    }
 
     /// VIGIL_DIFF_GROUPS=a,b (exactly these) or VIGIL_DIFF_DISABLE=a,b (defaults minus these).
     static func enabled(environment: [String: String]) -> Set<DiffGroup> {
@@ -38,6 +48,11 @@ enum DiffCompare: Equatable, Sendable {
     case randomKey
     /// SCAN: cursors are opaque; iterated to completion, compared as sets.
     case scan
+    /// Aggregates whose order follows a hash table (SMEMBERS, SINTER, HKEYS...):
+    /// compared as sorted lists of elements.
+    case unordered
+    /// HGETALL: field/value pairs in hash-table order, compared as sorted pairs.
+    case unorderedPairs
 }
 
 /// One generated command for connection 0 (RESP2) or 1 (RESP3 after HELLO 3).

@@ -14,7 +14,8 @@ struct DiffGenerator {
 
     static let weights: [DiffGroup: Int] = [
         .strings: 30, .bitmaps: 12, .keys: 14, .expire: 14, .object: 4, .scan: 5, .databases: 5,
-        .transactions: 8, .connection: 4, .resp3: 3, .unknown: 2, .pubsub: 2, .types: 10,
+        .transactions: 8, .connection: 4, .resp3: 3, .unknown: 2, .pubsub: 2,
+        .lists: 6, .hashes: 6, .sets: 6, .zsets: 6,
     ]
 
     init(seed: UInt64, groups: Set<DiffGroup>, t0: Int64) {

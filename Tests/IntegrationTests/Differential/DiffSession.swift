@@ -174,6 +174,18 @@ final class DiffSession {
             } else {
                 check(cmd, rn == vn, r, v)
             }
+        case .unordered:
+            if let a = sortedElements(r), let b = sortedElements(v), r.first == v.first {
+                check(cmd, a == b, r, v, note: "compared as sorted lists")
+            } else {
+                check(cmd, rn == vn, r, v)
+            }
+        case .unorderedPairs:
+            if let a = sortedPairs(r), let b = sortedPairs(v), r.first == v.first {
+                check(cmd, a == b, r, v, note: "compared as sorted field/value pairs")
+            } else {
+                check(cmd, rn == vn, r, v)
+            }
         case .randomKey:
             try compareRandomKey(cmd, r, v)
         case .scan:
@@ -302,6 +314,14 @@ final class DiffSession {
         let b = e.compactMap { $0.bytes }
         guard b.count == e.count else { return nil }
         return b.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    private func sortedPairs(_ raw: [UInt8]) -> [[UInt8]]? {
+        guard let e = decode(raw)?.elements, e.count % 2 == 0 else { return nil }
+        let b = e.compactMap { $0.bytes }
+        guard b.count == e.count else { return nil }
+        return stride(from: 0, to: b.count, by: 2).map { b[$0] + [0] + b[$0 + 1] }
+            .sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// HELLO's `id` field is the client id: it differs between servers by design.

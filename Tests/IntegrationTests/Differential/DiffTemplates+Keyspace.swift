@@ -14,7 +14,10 @@ extension DiffGenerator {
         case .resp3: return makeResp3()
         case .unknown: return makeUnknown(c)
         case .pubsub: return makePubSub(c)
-        case .types: return makeTypes(c)
+        case .lists: return makeList(c)
+        case .hashes: return makeHash(c)
+        case .sets: return makeSet(c)
+        case .zsets: return makeZSet(c)
         }
     }
 
@@ -115,7 +118,7 @@ extension DiffGenerator {
                 switch rng.int(0..<7) {
                 case 0, 1: a += [asBytes("MATCH"), asBytes(rng.pick(Self.patterns))]
                 case 2, 3: a += [asBytes("COUNT"), asBytes(rng.pick(["1", "2", "10", "100", "0", "-1", "abc"]))]
-                case 4, 5: a += [asBytes("TYPE"), word(["string", "STRING", "list", "bogus", "hash"])]
+                case 4, 5: a += [asBytes("TYPE"), word(["string", "STRING", "list", "bogus", "hash", "set", "zset", "stream"])]
                 default: a.append(word(["MATCH", "COUNT", "TYPE", "FOO"]))
                 }
             }
@@ -214,27 +217,5 @@ extension DiffGenerator {
             ["PUBSUB", "SHARDNUMSUB", "ch"], ["PUBSUB", "BOGUS"], ["PUBSUB"], ["PUBLISH", "ch"], ["PUBSUB", "NUMPAT", "x"],
         ])
         return DiffCommand(c, .pubsub, a.map(asBytes))
-    }
-
-    /// Other types on the same keys: WRONGTYPE paths of string commands and
-    /// vice versa. Only order-independent replies (no SMEMBERS/HGETALL).
-    mutating func makeTypes(_ c: Int) -> DiffCommand {
-        let k = key(), v = value()
-        let a: [[UInt8]]
-        switch rng.int(0..<12) {
-        case 0: a = [asBytes("LPUSH"), k, v]
-        case 1: a = [asBytes("RPUSH"), k, v, value()]
-        case 2: a = [asBytes("LPOP"), k]
-        case 3: a = [asBytes("LRANGE"), k, asBytes("0"), asBytes("-1")]
-        case 4: a = [asBytes("SADD"), k, v]
-        case 5: a = [asBytes("SCARD"), k]
-        case 6: a = [asBytes("SISMEMBER"), k, v]
-        case 7: a = [asBytes("HSET"), k, asBytes("f"), v]
-        case 8: a = [asBytes("HGET"), k, asBytes("f")]
-        case 9: a = [asBytes("ZADD"), k, asBytes(rng.pick(["1", "2.5", "-inf", "x"])), v]
-        case 10: a = [asBytes("ZSCORE"), k, v]
-        default: a = [asBytes("LLEN"), k]
-        }
-        return DiffCommand(c, .types, a)
     }
 }
