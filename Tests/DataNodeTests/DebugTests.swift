@@ -142,6 +142,11 @@ final class DebugTests: XCTestCase {
             ["SELECT", "0"], ["DEBUG", "DIGEST"], ["DEBUG", "DIGEST-VALUE", "k", "n", "e", "nokey"],
             ["DEBUG", "ERROR", "MYERR something"], ["DEBUG", "POPULATE", "5", "pp", "12"], ["DEBUG", "DIGEST"],
             ["DEBUG", "POPULATE", "x"], ["DEBUG", "POPULATE", "-3"], ["DEBUG", "SET-ACTIVE-EXPIRE", "1"],
+            ["RPUSH", "l", "a", "b", "12"], ["SADD", "s", "x", "y"], ["SADD", "si", "1", "2", "3"],
+            ["HSET", "h", "f", "v", "g", "12"], ["ZADD", "z", "1.5", "a", "0.1", "b", "-inf", "c"],
+            ["DEBUG", "DIGEST-VALUE", "l", "s", "si", "h", "z"], ["DEBUG", "DIGEST"],
+            ["CONFIG", "SET", "zset-max-listpack-entries", "0"], ["ZADD", "zs", "3", "m", "1e300", "n"],
+            ["DEBUG", "DIGEST-VALUE", "zs"], ["DEBUG", "DIGEST"],
         ]
         script += types.map { ["DEBUG", "PROTOCOL", $0] }
         script += [["HELLO", "3"]] + types.map { ["DEBUG", "PROTOCOL", $0] }

@@ -1,3 +1,5 @@
+import Protocol
+
 /// DEBUG DIGEST / DIGEST-VALUE: Redis's dataset fingerprint (debug.c), so a
 /// Vigil dataset and a Redis one holding the same data print the same digest.
 extension DebugCommands {
@@ -28,10 +30,33 @@ extension DebugCommands {
         }
     }
 
-    /// xorObjectDigest: the type, the value, and a marker when the key has a TTL.
+    /// xorObjectDigest: the type, the value, and a marker when the key has a
+    /// TTL. List elements are mixed in order; set members, hash pairs and
+    /// sorted-set (member, score) pairs are combined order-independently.
     static func objectDigest(_ db: Database, _ key: Key, _ v: Value, _ d: inout [UInt8]) {
         mixDigest(&d, bigEndian32(redisTypeNumber(v)))
-        if case .string(let s) = v { mixDigest(&d, s.bytes) }
+        switch v {
+        case .string(let s):
+            mixDigest(&d, s.bytes)
+        case .list(let l):
+            for e in l.elements { mixDigest(&d, e) }
+        case .set(let set):
+            set.forEachBytes { xorDigest(&d, Array($0)) }
+        case .hash(let h):
+            h.forEach { field, value in
+                var e = [UInt8](repeating: 0, count: 20)
+                mixDigest(&e, Array(field))
+                mixDigest(&e, Array(value))
+                xorDigest(&d, e)
+            }
+        case .zset(let z):
+            z.forEach { member, score in
+                var e = [UInt8](repeating: 0, count: 20)
+                mixDigest(&e, Array(member))
+                mixDigest(&e, formatDouble(score))
+                xorDigest(&d, e)
+            }
+        }
         if db.expires[key] != nil { xorDigest(&d, Array("!!expire!!".utf8)) }
     }
 

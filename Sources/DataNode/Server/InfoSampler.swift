@@ -35,6 +35,7 @@ public struct InfoSampler {
     public private(set) var netReplInput: Metric
     public private(set) var netReplOutput: Metric
     private var lastRunMs: Int64
+    private var lastPeakSampleMs: Int64 = 0
     /// Largest used_memory seen.
     public private(set) var peakMemory: Int
     /// used_memory right after the server was created.
@@ -52,10 +53,15 @@ public struct InfoSampler {
         peakMemory = startupMemory
     }
 
-    /// Called from cron at every tick; samples at most every 100 ms.
+    /// Called from cron at every tick; samples at most every 100 ms. The
+    /// memory peak is sampled once a second: mallinfo2 walks malloc's free
+    /// lists, which is not free on a fragmented heap (INFO samples it too).
     public mutating func cron(stats: ServerStats) {
         let now = EventLoop.monotonicMs()
-        notePeak(Int(vigil_used_memory()))
+        if now - lastPeakSampleMs >= 1000 {
+            lastPeakSampleMs = now
+            notePeak(Int(vigil_used_memory()))
+        }
         guard now - lastRunMs >= Self.periodMs else { return }
         lastRunMs = now
         ops.track(Int64(stats.totalCommandsProcessed), nowMs: now)

@@ -120,9 +120,9 @@ extension Server {
             ("maxclients", String(config.maxclients)),
             ("client_recent_max_input_buffer", String(maxIn)),
             ("client_recent_max_output_buffer", String(maxOut)),
-            ("blocked_clients", "0"),
+            ("blocked_clients", String(blocking.blockedClients)),
             ("tracking_clients", "0"),
-            ("clients_in_timeout_table", "0"),
+            ("clients_in_timeout_table", String(blocking.clientsWithTimeout)),
         ]
     }
 
