@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "vigil-server", targets: ["vigil-server"]),
         .executable(name: "vigil-cli", targets: ["vigil-cli"]),
+        .executable(name: "vigil-sentinel", targets: ["vigil-sentinel"]),
     ],
     targets: [
         .target(name: "CVigilShim"),
@@ -20,12 +21,16 @@ let package = Package(
         .target(name: "Reactor", dependencies: ["CVigilShim", "Protocol"], swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "Reactor", "CVigilShim"]),
         .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim"], swiftSettings: hotPath),
-        .executableTarget(name: "vigil-server", dependencies: ["DataNode"]),
+        // The sentinel is not a hot path: it keeps runtime exclusivity checks.
+        .target(name: "Sentinel", dependencies: ["Protocol", "Reactor", "RESPClient", "CVigilShim"]),
+        .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
+        .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "RESPClient", "DataNode", "Protocol"]),
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol"]),
+        .testTarget(name: "SentinelTests", dependencies: ["Sentinel", "RESPClient", "Protocol"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode"]),
     ]
 )

@@ -1,4 +1,10 @@
 import DataNode
 import Glibc
+import Sentinel
 
-exit(ServerMain.run(arguments: Array(CommandLine.arguments.dropFirst())))
+let argv = CommandLine.arguments
+let rest = Array(argv.dropFirst())
+if SentinelMain.wantsSentinelMode(executable: argv.first ?? "", arguments: rest) {
+    exit(SentinelMain.run(arguments: rest))
+}
+exit(ServerMain.run(arguments: rest))

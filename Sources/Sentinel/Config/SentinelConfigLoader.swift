@@ -1,0 +1,253 @@
+import Glibc
+import Protocol
+
+/// Reads a sentinel config the way redis-sentinel 7.0 does: the config file,
+/// then `--name value ...` options appended as extra lines (so later lines
+/// win), server directives applied at once and `sentinel` lines queued.
+public enum SentinelConfigLoader {
+    /// `arguments` is argv without the program name.
+    public static func load(arguments: [String], cwd: String = currentDirectory()) throws -> LoadedSentinelConfig {
+        var configFile: String?
+        var j = 0
+        if let first = arguments.first, !first.hasPrefix("-") {
+            configFile = absolutePath(first, cwd: cwd)
+            j = 1
+        }
+        var options: [UInt8] = []
+        var handledLastArg = true
+        while j < arguments.count {
+            let a = Array(arguments[j].utf8)
+            if handledLastArg && a.count >= 2 && a[0] == 45 && a[1] == 45 {
+                if !options.isEmpty { options.append(10) }
+                options += a[2...]
+                options.append(32)
+                if (splitArgs(a)?.count ?? 0) == 1 {
+                    // "--port" alone: its value is the next argument.
+                    handledLastArg = false
+                    let nextIsOption = j + 1 < arguments.count && arguments[j + 1].hasPrefix("--")
+                    if arguments[j].lowercased() == "--sentinel" && nextIsOption { handledLastArg = true }
+                } else {
+                    handledLastArg = true
+                }
+            } else {
+                options += repr(a)
+                options.append(32)
+                handledLastArg = true
+            }
+            j += 1
+        }
+        var content: [UInt8] = []
+        var segments: [(name: String, start: Int, commandLine: Bool)] = []
+        if let f = configFile {
+            segments.append((f, 0, false))
+            guard let bytes = readFile(f) else {
+                let why = String(cString: strerror(errno))
+                throw SentinelConfigError(source: f, line: nil, directive: nil, reason: "can't open config file '\(f)': \(why)",
+                                          redisText: "Fatal error, can't open config file '\(f)': \(why)")
+            }
+            content = bytes
+        }
+        content.append(10)
+        segments.append(("(command line)", content.count, true))
+        content += options
+        var loaded = LoadedSentinelConfig()
+        loaded.configFile = configFile
+        try parse(content, segments: segments, cwd: cwd, into: &loaded)
+        return loaded
+    }
+
+    /// Parses config text (a whole file's content, or a test's string).
+    public static func load(text: String, file: String = "(text)", cwd: String = currentDirectory()) throws -> LoadedSentinelConfig {
+        var loaded = LoadedSentinelConfig()
+        try parse(Array(text.utf8), segments: [(file, 0, false)], cwd: cwd, into: &loaded)
+        return loaded
+    }
+
+    static func parse(_ raw: [UInt8], segments: [(name: String, start: Int, commandLine: Bool)], cwd: String,
+                      into loaded: inout LoadedSentinelConfig) throws {
+        let text = raw.firstIndex(of: 0).map { Array(raw[..<$0]) } ?? raw
+        let lines = text.isEmpty ? [] : text.split(separator: 10, omittingEmptySubsequences: false)
+        let firstLines = segments.map { seg in text[..<min(seg.start, text.count)].reduce(1) { $1 == 10 ? $0 + 1 : $0 } }
+        var dir = cwd
+        for (k, rawLine) in lines.enumerated() {
+            let lineNumber = k + 1
+            let line = trim(rawLine)
+            if line.isEmpty || line[0] == UInt8(ascii: "#") { continue }
+            let seg = segments.lastIndex(where: { $0.start <= rawLine.startIndex }) ?? 0
+            let source = segments[seg].name
+            let fileLine: Int? = segments[seg].commandLine ? nil : lineNumber - firstLines[seg] + 1
+            let lineText = String(decoding: line, as: UTF8.self)
+            func fail(_ reason: String, _ directive: String?) -> SentinelConfigError {
+                .atLine(source: source, line: fileLine, redisLine: lineNumber, text: lineText, directive: directive, reason: reason)
+            }
+            guard let argvBytes = splitArgs(line) else { throw fail("Unbalanced quotes in configuration line", nil) }
+            if argvBytes.isEmpty { continue }
+            let argv = argvBytes.map { String(decoding: $0, as: UTF8.self) }
+            let name = argv[0].lowercased()
+            let args = Array(argv.dropFirst())
+
+            if name == "sentinel" {
+                // A bare "sentinel" only selects sentinel mode.
+                if args.isEmpty { continue }
+                if args[0].lowercased() == "state-config-file" {
+                    guard args.count == 2, !args[1].isEmpty else {
+                        throw fail("Unrecognized sentinel configuration statement.", "sentinel")
+                    }
+                    loaded.options.stateConfigFile = absolutePath(args[1], cwd: dir)
+                    continue
+                }
+                loaded.directives.append(SentinelDirective(args: args, source: source, line: fileLine,
+                                                           redisLine: lineNumber, text: lineText))
+                continue
+            }
+            if name == "user" && !args.isEmpty {
+                loaded.options.users.append(args)
+                continue
+            }
+            if (name == "rename-command" && args.count == 2) || (name == "loadmodule" && !args.isEmpty) {
+                continue
+            }
+            if name == "include" {
+                throw fail("include is not supported by vigil-sentinel", name)
+            }
+            if ServerDirectives.ignored.contains(name) { continue }
+            guard ServerDirectives.names.contains(name) else {
+                throw fail("Bad directive or wrong number of arguments", name)
+            }
+            if ServerDirectives.multiArg.contains(name) ? args.isEmpty : args.count != 1 {
+                throw fail("wrong number of arguments", name)
+            }
+            if let reason = apply(name, args, to: &loaded.options, dir: &dir) {
+                throw fail(reason, name)
+            }
+        }
+        if loaded.options.dir == nil { loaded.options.dir = cwd }
+    }
+
+    /// The server directives we act on; nil when fine, else Redis's reason.
+    static func apply(_ name: String, _ args: [String], to o: inout SentinelServerOptions, dir: inout String) -> String? {
+        func int(_ s: String, _ lo: Int64, _ hi: Int64) -> (Int?, String?) {
+            guard let v = parseStrictInt64(Array(s.utf8)) else { return (nil, "argument couldn't be parsed into an integer") }
+            if v < lo || v > hi { return (nil, "argument must be between \(lo) and \(hi) inclusive") }
+            return (Int(v), nil)
+        }
+        func bool(_ s: String) -> Bool? { yesNo(s) }
+        switch name {
+        case "port":
+            let (v, e) = int(args[0], 0, 65535)
+            if let e { return e }
+            o.port = v!
+        case "bind":
+            o.bind = args
+        case "bind-source-addr":
+            o.bindSourceAddr = args[0].isEmpty ? nil : args[0]
+        case "dir":
+            // Redis chdirs while reading `dir`; we only check and remember it.
+            let path = absolutePath(args[0], cwd: dir)
+            var st = stat()
+            if stat(path, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
+                return String(cString: strerror(errno == 0 ? ENOTDIR : errno))
+            }
+            dir = path
+            o.dir = path
+        case "daemonize":
+            guard let b = bool(args[0]) else { return "argument must be 'yes' or 'no'" }
+            o.daemonize = b
+        case "protected-mode":
+            guard let b = bool(args[0]) else { return "argument must be 'yes' or 'no'" }
+            o.protectedMode = b
+        case "pidfile":
+            o.pidfile = args[0]
+        case "logfile":
+            o.logfile = args[0]
+        case "loglevel":
+            guard let l = LogLevel(name: args[0]) else {
+                return "argument(s) must be one of the following: debug, verbose, notice, warning"
+            }
+            o.loglevel = l
+        case "requirepass":
+            o.requirepass = args[0].isEmpty ? nil : args[0]
+        case "aclfile":
+            o.aclfile = args[0]
+        case "maxclients":
+            let (v, e) = int(args[0], 1, Int64(Int32.max))
+            if let e { return e }
+            o.maxclients = v!
+        case "hz":
+            let (v, e) = int(args[0], 0, Int64(Int32.max))
+            if let e { return e }
+            o.hz = min(max(v!, 1), 500)
+        default:
+            break
+        }
+        return nil
+    }
+
+    public static func currentDirectory() -> String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return "/" }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func absolutePath(_ path: String, cwd: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var base = cwd
+        var rel = Substring(path)
+        if !base.hasSuffix("/") { base += "/" }
+        while rel.hasPrefix("../") {
+            rel = rel.dropFirst(3)
+            if base.count > 1 {
+                base.removeLast()
+                while let c = base.last, c != "/" { base.removeLast() }
+            }
+        }
+        if rel.hasPrefix("./") { rel = rel.dropFirst(2) }
+        return base + rel
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 { out += buf[0..<n]; continue }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        return out
+    }
+
+    static func trim(_ s: ArraySlice<UInt8>) -> [UInt8] {
+        var a = s.startIndex, b = s.endIndex
+        func strip(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 || c == 10 }
+        while a < b && strip(s[a]) { a += 1 }
+        while b > a && strip(s[b - 1]) { b -= 1 }
+        return Array(s[a..<b])
+    }
+
+    /// sdscatrepr: a quoted, escaped string.
+    static func repr(_ b: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [34]
+        let hex = Array("0123456789abcdef".utf8)
+        for c in b {
+            switch c {
+            case 92: out += [92, 92]
+            case 34: out += [92, 34]
+            case 10: out += [92, UInt8(ascii: "n")]
+            case 13: out += [92, UInt8(ascii: "r")]
+            case 9: out += [92, UInt8(ascii: "t")]
+            case 7: out += [92, UInt8(ascii: "a")]
+            case 8: out += [92, UInt8(ascii: "b")]
+            default:
+                if c >= 32 && c < 127 { out.append(c) } else { out += [92, UInt8(ascii: "x"), hex[Int(c >> 4)], hex[Int(c & 15)]] }
+            }
+        }
+        out.append(34)
+        return out
+    }
+
+    static func repr(_ s: String) -> String { String(decoding: repr(Array(s.utf8)), as: UTF8.self) }
+}

@@ -1,0 +1,4 @@
+import Glibc
+import Sentinel
+
+exit(SentinelMain.run(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,135 @@
+import Protocol
+import XCTest
+@testable import Sentinel
+
+/// Drives a SentinelCore with a fake clock and scripted replies, no sockets.
+final class CoreHarness {
+    let core: SentinelCore
+    var now: Int64
+    /// Everything the core emitted, in order.
+    var effects: [SentinelEffect] = []
+    static let myid = "0123456789abcdef0123456789abcdef01234567"
+
+    init(config: String = "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel down-after-milliseconds mymaster 5000\n",
+         myid: String? = CoreHarness.myid, seed: UInt64 = 42, now: Int64 = 1_000_000) throws {
+        self.now = now
+        core = SentinelCore(seed: seed, now: now)
+        core.port = 26379
+        var text = config.hasSuffix("\n") ? config : config + "\n"
+        if let myid { text += "sentinel myid \(myid)\n" }
+        let loaded = try SentinelConfigLoader.load(text: text, file: "test.conf")
+        try SentinelConfigApplier.apply(loaded.directives, to: core, now: now)
+        core.start(now: now)
+        drain()
+    }
+
+    @discardableResult
+    func drain() -> [SentinelEffect] {
+        let e = core.drainEffects()
+        effects += e
+        return e
+    }
+
+    /// Advances the clock by `ms` in steps of `step`, ticking each time.
+    @discardableResult
+    func advance(_ ms: Int64, step: Int64 = 100) -> [SentinelEffect] {
+        var out: [SentinelEffect] = []
+        var left = ms
+        while left > 0 {
+            let d = min(step, left)
+            now += d
+            left -= d
+            core.tick(now: now)
+            out += drain()
+        }
+        return out
+    }
+
+    var master: Instance { core.masters["mymaster"]! }
+
+    /// Connection ids the core asked to open, with their targets.
+    func connects(in e: [SentinelEffect]) -> [(conn: Int, host: String, port: Int)] {
+        e.compactMap { if case .connect(let c, let h, let p) = $0 { return (c, h, p) } else { return nil } }
+    }
+
+    func sends(in e: [SentinelEffect], conn: Int? = nil) -> [(conn: Int, args: [String], tag: ReplyTag)] {
+        e.compactMap {
+            if case .send(let c, let a, let t) = $0, conn == nil || c == conn { return (c, a, t) }
+            return nil
+        }
+    }
+
+    func events(in e: [SentinelEffect]? = nil) -> [String] {
+        (e ?? effects).compactMap { if case .event(_, let t, let m) = $0 { return "\(t) \(m)" } else { return nil } }
+    }
+
+    func flushes(in e: [SentinelEffect]) -> Int {
+        e.filter { $0 == .flushConfig }.count
+    }
+
+    /// Marks every pending connect as connected with local IP 127.0.0.1.
+    func connectAll(_ e: [SentinelEffect]) {
+        for c in connects(in: e) { core.connected(conn: c.conn, localIP: "127.0.0.1", now: now) }
+        drain()
+    }
+
+    /// Answers every command in `e` the way a healthy node would.
+    func answer(_ e: [SentinelEffect], info: (Int) -> String? = { _ in nil }, ping: RESPValue = .simple("PONG")) {
+        for s in sends(in: e) {
+            switch s.tag {
+            case .ping: core.reply(conn: s.conn, tag: s.tag, value: ping, now: now)
+            case .info(let uid): if let text = info(uid) { core.reply(conn: s.conn, tag: s.tag, value: .bulk(text), now: now) }
+            case .publish: core.reply(conn: s.conn, tag: s.tag, value: .integer(1), now: now)
+            case .subscribe: core.reply(conn: s.conn, tag: s.tag,
+                                        value: .array([.bulk("subscribe"), .bulk("__sentinel__:hello"), .integer(1)]), now: now)
+            case .discard: core.reply(conn: s.conn, tag: s.tag, value: .simple("OK"), now: now)
+            case .isMasterDown: break
+            }
+        }
+        drain()
+    }
+
+    func command(_ args: String...) -> SentinelReply {
+        let r = core.sentinelCommand(["SENTINEL"] + args, now: now)
+        drain()
+        return r
+    }
+
+    /// A master's INFO replication section listing these replicas.
+    static func masterInfo(runid: String = String(repeating: "a", count: 40), replicas: [(String, Int)]) -> String {
+        var lines = ["# Server", "redis_version:7.0.15", "run_id:\(runid)", "tcp_port:6379", "", "# Replication", "role:master",
+                     "connected_slaves:\(replicas.count)"]
+        for (i, r) in replicas.enumerated() {
+            lines.append("slave\(i):ip=\(r.0),port=\(r.1),state=online,offset=100,lag=0")
+        }
+        lines += ["master_failover_state:no-failover", "master_repl_offset:100", ""]
+        return lines.joined(separator: "\r\n")
+    }
+
+    static func replicaInfo(runid: String = String(repeating: "b", count: 40), masterHost: String = "127.0.0.1",
+                            masterPort: Int = 6379, linkUp: Bool = true, priority: Int = 100, offset: Int = 100) -> String {
+        var lines = ["# Server", "run_id:\(runid)", "", "# Replication", "role:slave", "master_host:\(masterHost)",
+                     "master_port:\(masterPort)", "master_link_status:\(linkUp ? "up" : "down")"]
+        if !linkUp { lines.append("master_link_down_since_seconds:3") }
+        lines += ["master_last_io_seconds_ago:1", "slave_repl_offset:\(offset)", "slave_priority:\(priority)",
+                  "slave_read_only:1", "replica_announced:1", "connected_slaves:0", ""]
+        return lines.joined(separator: "\r\n")
+    }
+
+    /// Reply map (flattened key/value list) as [(key, value)].
+    static func pairs(_ v: RESPValue) -> [(String, String)] {
+        guard let items = v.elements else { return [] }
+        var out: [(String, String)] = []
+        var i = 0
+        while i + 1 < items.count {
+            out.append((items[i].string ?? "", items[i + 1].string ?? ""))
+            i += 2
+        }
+        return out
+    }
+
+    static func value(_ r: SentinelReply) -> RESPValue {
+        if case .value(let v) = r { return v }
+        return .simple("OK")
+    }
+}
