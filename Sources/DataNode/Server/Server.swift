@@ -42,7 +42,7 @@ public final class Server {
     /// Added to the wall clock for key expiry: lets tests move time without sleeping.
     public var clockOffsetMs: Int64 = 0
     var activeExpire = ActiveExpire()
-    public var rng = SystemRandomNumberGenerator()
+    public var rng = FastRandom()
 
     // Clients
     public private(set) var clients: [Int: Client] = [:]
