@@ -578,10 +578,11 @@ public final class Server {
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = EventLoop.monotonicMs()
-        if config.timeout > 0 || cronLoops % max(config.hz, 1) == 0 {
+        let idleTimeout = hot.timeout
+        if idleTimeout > 0 || cronLoops % max(hot.hz, 1) == 0 {
             for c in Array(clients.values) {
-                if config.timeout > 0 && !c.flags.contains(.master) && !c.flags.contains(.replica)
-                    && !c.flags.contains(.pubsub) && !c.flags.contains(.blocked) && now - c.lastInteractionMs > Int64(config.timeout) * 1000 {
+                if idleTimeout > 0 && !c.flags.contains(.master) && !c.flags.contains(.replica)
+                    && !c.flags.contains(.pubsub) && !c.flags.contains(.blocked) && now - c.lastInteractionMs > Int64(idleTimeout) * 1000 {
                     log.verbose("Closing idle client")
                     freeClient(c, reason: "idle timeout")
                     continue
@@ -624,6 +625,7 @@ struct HotConfig {
     var slowlogLogSlowerThan: Int
     var slowlogMaxLen: Int
     var hz: Int
+    var timeout: Int
     var clientQueryBufferLimit: Int
     /// normal, replica, pubsub.
     var outputLimits: [OutputBufferLimit]
@@ -632,6 +634,7 @@ struct HotConfig {
         slowlogLogSlowerThan = c.slowlogLogSlowerThan
         slowlogMaxLen = c.slowlogMaxLen
         hz = c.hz
+        timeout = c.timeout
         clientQueryBufferLimit = c.clientQueryBufferLimit
         var limits = ["normal", "replica", "pubsub"].map { OutputBufferLimit(className: $0, hard: 0, soft: 0, softSeconds: 0) }
         for l in c.clientOutputBufferLimits {
