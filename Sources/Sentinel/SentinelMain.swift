@@ -1,6 +1,13 @@
+import CVigilShim
+import Glibc
+import Reactor
+
 /// What `vigil-sentinel` (and `vigil-server --sentinel`) does: parse argv like
-/// redis-sentinel, start, run, exit.
+/// redis-sentinel, load the config, start, run, exit.
 public enum SentinelMain {
+    public static let vigilVersion = "0.1.0"
+    public static let redisVersion = "7.0.15"
+
     /// True when argv asks for sentinel mode, as redis-server decides it:
     /// the executable name contains "redis-sentinel" (here "vigil-sentinel"),
     /// or "--sentinel" is one of the arguments.
@@ -8,7 +15,116 @@ public enum SentinelMain {
         executable.hasSuffix("vigil-sentinel") || executable.contains("redis-sentinel") || arguments.contains("--sentinel")
     }
 
+    static var executablePath: String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        return n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    }
+
     public static func run(arguments: [String]) -> Int32 {
-        1
+        if arguments.first == "-v" || arguments.first == "--version" {
+            print("Vigil sentinel v=\(vigilVersion) redis_version=\(redisVersion) bits=64 swift")
+            return 0
+        }
+        if arguments.first == "-h" || arguments.first == "--help" {
+            print("Usage: ./vigil-sentinel /path/to/sentinel.conf [--port N] [--<directive> <value> ...]\n       ./vigil-server /path/to/sentinel.conf --sentinel")
+            return 0
+        }
+        let early = SentinelLogger(level: .notice, path: "")
+        let loaded: LoadedSentinelConfig
+        do {
+            loaded = try SentinelConfigLoader.load(arguments: arguments)
+        } catch {
+            writeStderr("\(error)\n")
+            return 1
+        }
+        guard let configFile = loaded.configFile else {
+            early.log(.warning, "Sentinel needs config file on disk to save state. Exiting...")
+            return 1
+        }
+        if access(configFile, W_OK) != 0 {
+            early.log(.warning, "Sentinel config file \(configFile) is not writable: \(String(cString: strerror(errno))). Exiting...")
+            return 1
+        }
+        var directives = loaded.directives
+        if let state = loaded.options.stateConfigFile {
+            do {
+                directives = SentinelConfigApplier.merge(main: directives, state: try SentinelConfigApplier.loadStateFile(state))
+            } catch {
+                writeStderr("\(error)\n")
+                return 1
+            }
+        }
+        let seed = randomSeed()
+        let now = EventLoop.unixMs()
+        let core = SentinelCore(seed: seed, now: now)
+        do {
+            try SentinelConfigApplier.apply(directives, to: core, now: now)
+        } catch {
+            writeStderr("\(error)\n")
+            return 1
+        }
+        let options = loaded.options
+        if let dir = options.dir, chdir(dir) != 0 {
+            writeStderr("Can't chdir to '\(dir)': \(String(cString: strerror(errno)))\n")
+            return 1
+        }
+        if options.daemonize { daemonize() }
+        vigil_ignore_sigpipe()
+        vigil_install_shutdown_signals()
+        let server: SentinelServer
+        do {
+            server = try SentinelServer(options: options, configFile: configFile, core: core, seed: seed)
+        } catch {
+            writeStderr("\(error)\n")
+            return 1
+        }
+        let log = server.log
+        log.log(.warning, "oO0OoO0OoO0Oo Vigil sentinel is starting oO0OoO0OoO0Oo")
+        log.log(.warning, "Vigil version=\(vigilVersion), redis_version=\(redisVersion), bits=64, pid=\(getpid()), just started")
+        log.log(.warning, "Configuration loaded")
+        do {
+            try server.listen()
+        } catch {
+            log.log(.warning, "Warning: \(error)")
+            log.log(.warning, "Failed listening on port \(options.port) (TCP), aborting.")
+            return 1
+        }
+        if !options.pidfile.isEmpty, let f = fopen(options.pidfile, "w") {
+            fputs("\(getpid())\n", f)
+            fclose(f)
+        }
+        log.log(.notice, "Running mode=sentinel, port=\(options.port).")
+        if let state = options.stateConfigFile {
+            log.log(.notice, "Sentinel state is kept in \(state); \(configFile) is not rewritten")
+        }
+        return server.run()
+    }
+
+    static func randomSeed() -> UInt64 {
+        var seed: UInt64 = 0
+        let fd = open("/dev/urandom", O_RDONLY)
+        if fd >= 0 {
+            _ = withUnsafeMutableBytes(of: &seed) { read(fd, $0.baseAddress, 8) }
+            close(fd)
+        }
+        return seed ^ UInt64(bitPattern: vigil_realtime_us()) ^ (UInt64(getpid()) << 32)
+    }
+
+    static func writeStderr(_ text: String) {
+        var t = text
+        t.withUTF8 { p in _ = Glibc.write(2, p.baseAddress, p.count) }
+    }
+
+    static func daemonize() {
+        let pid = fork()
+        if pid < 0 { return }
+        if pid > 0 { exit(0) }
+        setsid()
+        let fd = open("/dev/null", O_RDWR)
+        if fd >= 0 {
+            dup2(fd, 0); dup2(fd, 1); dup2(fd, 2)
+            if fd > 2 { close(fd) }
+        }
     }
 }

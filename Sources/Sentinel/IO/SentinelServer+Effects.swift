@@ -1,0 +1,133 @@
+import Foundation
+import Glibc
+import Protocol
+import Reactor
+
+/// Carrying out what the core asks for: links, events, the config flush.
+extension SentinelServer {
+    func execute() {
+        while true {
+            let effects = core.drainEffects()
+            if effects.isEmpty { return }
+            for e in effects { perform(e) }
+        }
+    }
+
+    private func perform(_ e: SentinelEffect) {
+        switch e {
+        case .connect(let conn, let host, let port):
+            let link = LinkConnection(id: conn, loop: loop)
+            link.onConnect = { [unowned self] l, local in
+                self.core.connected(conn: l.id, localIP: local, now: self.clockMs())
+                self.execute()
+            }
+            link.onReply = { [unowned self] l, tag, value in
+                self.core.reply(conn: l.id, tag: tag, value: value, now: self.clockMs())
+                self.execute()
+            }
+            link.onPush = { [unowned self] l, value in
+                self.core.push(conn: l.id, value: value, now: self.clockMs())
+                self.execute()
+            }
+            link.onClose = { [unowned self] l, reason in
+                self.links[l.id] = nil
+                self.core.closed(conn: l.id, reason: reason, now: self.clockMs())
+                self.execute()
+            }
+            links[conn] = link
+            link.connect(host: host, port: port, timeoutMs: 60_000)
+        case .send(let conn, let args, let tag):
+            links[conn]?.send(args, tag: tag)
+        case .close(let conn):
+            links.removeValue(forKey: conn)?.close()
+        case .event(let level, let type, let message):
+            log.log(level, "\(type) \(message)")
+            if level != .debug { publishLocal(channel: type, message: message) }
+        case .log(let level, let text):
+            log.log(level, text)
+        case .flushConfig:
+            flushConfig()
+        case .runScript(let argv):
+            runScript(argv)
+        case .exit(let code):
+            Glibc.exit(code)
+        }
+    }
+
+    /// sentinelFlushConfig: the state file if configured, else a CONFIG
+    /// REWRITE of the main file followed by one more fsync.
+    @discardableResult
+    func flushConfig() -> Bool {
+        do {
+            if let state = options.stateConfigFile {
+                try SentinelConfigWriter.writeAtomically(path: state, content: SentinelConfigWriter.stateContent(core: core))
+            } else {
+                let old = SentinelConfigLoader.readFile(configFile).map { String(decoding: $0, as: UTF8.self) }
+                let users = options.aclfile.isEmpty ? acl.sortedUsers.map(\.describe) : nil
+                let content = SentinelConfigWriter.rewriteMain(oldContent: old, options: options,
+                                                               cwd: SentinelConfigLoader.currentDirectory(),
+                                                               userLines: users, core: core)
+                try SentinelConfigWriter.writeAtomically(path: configFile, content: content)
+                let fd = open(configFile, O_RDONLY)
+                if fd >= 0 {
+                    fsync(fd)
+                    close(fd)
+                }
+            }
+            lastFlushError = nil
+            log.log(.notice, "Sentinel new configuration saved on disk")
+            return true
+        } catch {
+            lastFlushError = "\(error)"
+            log.log(.warning, "WARNING: Sentinel was not able to save the new configuration on disk!!!: \(error)")
+            return false
+        }
+    }
+
+    /// Scripts run detached with the sentinel's environment; their queue,
+    /// retries and PENDING-SCRIPTS reporting are not implemented yet.
+    private func runScript(_ argv: [String]) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: argv[0])
+        p.arguments = Array(argv.dropFirst())
+        do {
+            try p.run()
+        } catch {
+            publishLocal(channel: "-script-error", message: "\(argv[0]) 99 0")
+            log.log(.warning, "-script-error \(argv[0]) 99 0")
+        }
+    }
+
+    // MARK: Pub/sub to local clients
+
+    func publishLocal(channel: String, message: String) {
+        let ch = Array(channel.utf8), msg = Array(message.utf8)
+        for c in channelSubscribers[channel] ?? [] {
+            var w = RESPWriter(proto: c.proto)
+            w.pushHeader(3)
+            w.bulk("message")
+            w.bulk(ch)
+            w.bulk(msg)
+            c.write(w)
+        }
+        for (pattern, c) in patternSubscribers where stringMatch(pattern: Array(pattern.utf8), string: ch, nocase: false) {
+            var w = RESPWriter(proto: c.proto)
+            w.pushHeader(4)
+            w.bulk("pmessage")
+            w.bulk(pattern)
+            w.bulk(ch)
+            w.bulk(msg)
+            c.write(w)
+        }
+    }
+
+    func unsubscribeAll(_ c: ClientSession) {
+        for ch in c.channels {
+            channelSubscribers[ch]?.removeAll { $0 === c }
+            if channelSubscribers[ch]?.isEmpty == true { channelSubscribers[ch] = nil }
+        }
+        patternSubscribers.removeAll { $0.client === c }
+        c.channels = []
+        c.patterns = []
+    }
+}

@@ -1,0 +1,172 @@
+import Protocol
+
+/// COMMAND and CLIENT.
+extension SentinelServer {
+    func commandCommand(_ c: ClientSession, _ args: [String]) {
+        if args.count == 1 {
+            return c.reply(.array(commands.order.compactMap { commands.lookup($0)?.info }))
+        }
+        switch args[1].lowercased() {
+        case "count":
+            c.reply(.integer(Int64(commands.order.count)))
+        case "list":
+            if args.count > 2 {
+                guard args.count == 5, args[2].lowercased() == "filterby" else { return replyError(c, "ERR syntax error") }
+                let how = args[3].lowercased(), what = args[4]
+                var names: [String] = []
+                for n in commands.allNames {
+                    guard let spec = spec(named: n) else { continue }
+                    switch how {
+                    case "pattern": if stringMatch(pattern: Array(what.utf8), string: Array(n.utf8), nocase: true) { names.append(n) }
+                    case "aclcat": if spec.categories.contains(what.lowercased()) { names.append(n) }
+                    case "module": break
+                    default: return replyError(c, "ERR syntax error")
+                    }
+                }
+                return c.reply(.array(names.map { .bulk($0) }))
+            }
+            c.reply(.array(commands.allNames.map { .bulk($0) }))
+        case "info":
+            let names = args.count > 2 ? Array(args[2...]) : commands.order
+            c.reply(.array(names.map { spec(named: $0)?.info ?? .array(nil) }))
+        case "docs":
+            var kv: [RESPValue] = []
+            let names = args.count > 2 ? Array(args[2...]).map { $0.lowercased() } : commands.docsOrder
+            for n in names {
+                if let d = commands.docs[n] {
+                    kv.append(.bulk(n))
+                    kv.append(d)
+                }
+            }
+            c.reply(.map(kv))
+        case "getkeys", "getkeysandflags":
+            replyError(c, "ERR The command has no key arguments")
+        default:
+            c.reply(.array([
+                "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "(no subcommand)", "    Return details about all Redis commands.",
+                "COUNT", "    Return the total number of commands in this Redis server.",
+                "LIST", "    Return a list of all commands in this Redis server.",
+                "INFO [<command-name> ...]",
+                "    Return details about multiple Redis commands.",
+                "    If no command names are given, documentation details for all",
+                "    commands are returned.",
+                "DOCS [<command-name> ...]",
+                "    Return documentation details about multiple Redis commands.",
+                "    If no command names are given, documentation details for all",
+                "    commands are returned.",
+                "GETKEYS <full-command>", "    Return the keys from a full Redis command.",
+                "GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
+                "HELP", "    Print this help.",
+            ].map { .simple($0) }))
+        }
+    }
+
+    private func spec(named n: String) -> CommandSpec? {
+        let parts = n.lowercased().split(separator: "|")
+        guard let top = commands.lookup(String(parts[0])) else { return nil }
+        if parts.count == 2 { return top.subcommands[String(parts[1])] }
+        return top
+    }
+
+    func clientCommand(_ c: ClientSession, _ args: [String]) {
+        let now = clockMs()
+        switch args[1].lowercased() {
+        case "id":
+            c.reply(.integer(Int64(c.id)))
+        case "getname":
+            c.reply(c.name.isEmpty ? .bulkString(nil) : .bulk(c.name))
+        case "setname":
+            if let err = Self.checkClientName(args[2]) { return replyError(c, err) }
+            c.name = args[2]
+            c.reply(.simple("OK"))
+        case "info":
+            c.reply(.verbatim(format: Array("txt".utf8), text: Array((clientLine(c, now: now) + "\n").utf8)))
+        case "list":
+            var picked = clients.values.sorted { $0.id < $1.id }
+            if args.count >= 4 && args[2].lowercased() == "id" {
+                let ids = Set(args[3...].compactMap { Int($0) })
+                picked = picked.filter { ids.contains($0.id) }
+            } else if args.count >= 4 && args[2].lowercased() == "type" {
+                let t = args[3].lowercased()
+                picked = picked.filter { (t == "pubsub") == $0.inPubSub && ["normal", "pubsub"].contains(t) }
+            } else if args.count > 2 {
+                return replyError(c, "ERR syntax error")
+            }
+            c.reply(.verbatim(format: Array("txt".utf8), text: Array(picked.map { clientLine($0, now: now) + "\n" }.joined().utf8)))
+        case "kill":
+            clientKill(c, args)
+        case "reply":
+            switch args[2].lowercased() {
+            case "on": c.replyOff = false; c.replySkipNext = false; c.reply(.simple("OK"))
+            case "off": c.replyOff = true
+            case "skip": c.replySkipNext = true
+            default: replyError(c, "ERR syntax error")
+            }
+        case "pause", "unpause", "no-evict", "tracking", "caching":
+            c.reply(.simple("OK"))
+        case "getredir":
+            c.reply(.integer(-1))
+        case "unblock":
+            c.reply(.integer(0))
+        case "trackinginfo":
+            c.reply(.map([.bulk("flags"), .array([.bulk("off")]), .bulk("redirect"), .integer(-1), .bulk("prefixes"), .array([])]))
+        default:
+            c.reply(.array(["CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                            "ID", "    Return the ID of the current connection.",
+                            "GETNAME", "    Return the name of the current connection.",
+                            "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+                            "LIST [options ...]", "    Return information about client connections.",
+                            "SETNAME <name>", "    Assign the name <name> to the current connection.",
+                            "HELP", "    Print this help."].map { .simple($0) }))
+        }
+    }
+
+    private func clientKill(_ c: ClientSession, _ args: [String]) {
+        if args.count == 3 {
+            guard let victim = clients.values.first(where: { $0.addr == args[2] }) else {
+                return replyError(c, "ERR No such client")
+            }
+            victim.connection.closeAfterFlush()
+            return c.reply(.simple("OK"))
+        }
+        guard args.count % 2 == 0 else { return replyError(c, "ERR syntax error") }
+        var skipMe = true
+        var filters: [(String, String)] = []
+        var i = 2
+        while i + 1 < args.count {
+            let k = args[i].lowercased(), v = args[i + 1]
+            if k == "skipme" {
+                guard let b = yesNo(v) else { return replyError(c, "ERR syntax error") }
+                skipMe = b
+            } else if ["id", "type", "user", "addr", "laddr"].contains(k) {
+                filters.append((k, v))
+            } else {
+                return replyError(c, "ERR syntax error")
+            }
+            i += 2
+        }
+        var killed = 0
+        for victim in clients.values where !(skipMe && victim === c) {
+            let match = filters.allSatisfy { k, v in
+                switch k {
+                case "id": return Int(v) == victim.id
+                case "type": return v.lowercased() == (victim.inPubSub ? "pubsub" : "normal")
+                case "user": return victim.user?.name == v
+                case "addr": return victim.addr == v
+                default: return victim.laddr == v
+                }
+            }
+            if match {
+                victim.connection.closeAfterFlush()
+                killed += 1
+            }
+        }
+        c.reply(.integer(Int64(killed)))
+    }
+
+    func clientLine(_ c: ClientSession, now: Int64) -> String {
+        let flags = c.inPubSub ? "P" : "N"
+        return "id=\(c.id) addr=\(c.addr) laddr=\(c.laddr) fd=\(c.connection.fd) name=\(c.name) age=\((now - c.createdAt) / 1000) idle=\((now - c.lastInteraction) / 1000) flags=\(flags) db=0 sub=\(c.channels.count) psub=\(c.patterns.count) ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=\(c.lastCommand) user=\(c.user?.name ?? "default") redir=-1 resp=\(c.proto)"
+    }
+}

@@ -1,0 +1,213 @@
+import CVigilShim
+import Glibc
+import Protocol
+import Reactor
+
+/// The sentinel process: the core, the event loop that drives it (timer,
+/// links), and the server side (clients, the command table, pub/sub for events).
+final class SentinelServer {
+    let loop: EventLoop
+    let core: SentinelCore
+    let log: SentinelLogger
+    var options: SentinelServerOptions
+    let configFile: String
+    let commands = CommandTable()
+    let acl = ACLStore()
+    let startTimeMs: Int64
+    let runID: String
+
+    var listeners: [Listener] = []
+    var clients: [Int: ClientSession] = [:]
+    var nextClientID = 1
+    var links: [Int: LinkConnection] = [:]
+    /// Channel → subscribers, in subscription order.
+    var channelSubscribers: [String: [ClientSession]] = [:]
+    var patternSubscribers: [(pattern: String, client: ClientSession)] = []
+    /// Result of the last flush, for replies that depend on it.
+    var lastFlushError: String?
+    var shuttingDown = false
+    var exitCode: Int32 = 0
+
+    // Stats for INFO.
+    var totalConnections = 0
+    var totalCommands = 0
+    var rejectedConnections = 0
+    var totalErrorReplies = 0
+
+    init(options: SentinelServerOptions, configFile: String, core: SentinelCore, seed: UInt64) throws {
+        loop = try EventLoop()
+        self.options = options
+        self.configFile = configFile
+        self.core = core
+        log = SentinelLogger(level: options.loglevel, path: options.logfile)
+        startTimeMs = EventLoop.unixMs()
+        var rng = SentinelRandom(seed: seed ^ 0x5bd1_e995)
+        runID = rng.runID()
+        for u in options.users {
+            if let err = acl.setUser(u[0], rules: Array(u.dropFirst())) {
+                throw SentinelConfigError(source: configFile, line: nil, directive: "user", reason: err,
+                                          redisText: "Error in user declaration '\(u[0])': \(err)")
+            }
+        }
+        if options.users.isEmpty || options.requirepass != nil { acl.setRequirePass(options.requirepass) }
+        core.requirePass = options.requirepass
+        core.port = options.port
+    }
+
+    func clockMs() -> Int64 { EventLoop.unixMs() }
+
+    // MARK: Listening
+
+    func listen() throws {
+        var addrs = options.bind
+        if addrs.isEmpty { addrs = ["*"] }
+        for raw in addrs {
+            let optional = raw.hasPrefix("-")
+            var host = optional ? String(raw.dropFirst()) : raw
+            if host == "*" { host = "0.0.0.0" }
+            if host == "::*" { host = "::" }
+            do {
+                let fd = try Socket.listenTCP(host: host, port: options.port)
+                listeners.append(Listener(fd: fd, loop: loop) { [unowned self] fd, addr in self.accept(fd, addr) })
+            } catch {
+                if optional { continue }
+                throw error
+            }
+        }
+    }
+
+    private func accept(_ fd: Int32, _ addr: String) {
+        if clients.count >= options.maxclients {
+            rejectedConnections += 1
+            let msg = Array("-ERR max number of clients reached\r\n".utf8)
+            _ = msg.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            Socket.close(fd)
+            return
+        }
+        Socket.setNoDelay(fd)
+        totalConnections += 1
+        let needsAuth = !(acl.user("default").map { $0.enabled && $0.nopass } ?? false)
+        let c = ClientSession(id: nextClientID, fd: fd, addr: addr, server: self, now: clockMs(), authenticated: !needsAuth)
+        nextClientID += 1
+        clients[c.id] = c
+    }
+
+    func clientClosed(_ c: ClientSession) {
+        clients[c.id] = nil
+        unsubscribeAll(c)
+    }
+
+    // MARK: Running
+
+    /// Starts the sentinel timer and runs until SHUTDOWN or a signal.
+    func run() -> Int32 {
+        core.start(now: clockMs())
+        execute()
+        loop.addTimer(afterMs: 1) { [unowned self] in self.timerTick() }
+        while !shuttingDown {
+            loop.runOnce(maxWaitMs: 100)
+            if vigil_shutdown_requested() != 0 && !shuttingDown {
+                log.log(.warning, "Received SIGTERM scheduling shutdown...")
+                shutdown()
+            }
+        }
+        // Let replies and the last writes go out.
+        loop.runOnce(maxWaitMs: 0)
+        return exitCode
+    }
+
+    private func timerTick() -> Int64? {
+        core.tick(now: clockMs())
+        execute()
+        return core.nextTickDelay()
+    }
+
+    func shutdown() {
+        log.log(.warning, "User requested shutdown...")
+        if !options.pidfile.isEmpty {
+            log.log(.notice, "Removing the pid file.")
+            unlink(options.pidfile)
+        }
+        log.log(.warning, "Sentinel is now ready to exit, bye bye...")
+        for l in links.values { l.close() }
+        links = [:]
+        for c in clients.values { c.connection.flush() }
+        shuttingDown = true
+    }
+
+    // MARK: Commands
+
+    func process(_ c: ClientSession, _ argv: [[UInt8]]) {
+        guard !argv.isEmpty else { return }
+        let args = argv.map { String(decoding: $0, as: UTF8.self) }
+        let name = args[0].lowercased()
+        guard let spec = commands.lookup(name) else {
+            var list = ""
+            for a in args.dropFirst() where list.utf8.count < 128 {
+                list += "'\(String(a.prefix(128 - list.utf8.count)))' "
+            }
+            return replyError(c, "ERR unknown command '\(args[0].prefix(128))', with args beginning with: \(list)")
+        }
+        var target = spec
+        if !spec.subcommands.isEmpty && args.count >= 2 {
+            guard let sub = spec.subcommands[args[1].lowercased()] else {
+                return replyError(c, "ERR unknown subcommand '\(args[1].prefix(128))'. Try \(name.uppercased()) HELP.")
+            }
+            target = sub
+        }
+        if (target.arity > 0 && args.count != target.arity) || (target.arity < 0 && args.count < -target.arity) {
+            return replyError(c, "ERR wrong number of arguments for '\(target.name)' command")
+        }
+        if !c.authenticated && !target.flags.contains("no_auth") {
+            return replyError(c, "NOAUTH Authentication required.")
+        }
+        if let u = c.user, target.flags.contains("no_auth") == false,
+           !u.allows(target.name, container: target.name.contains("|") ? name : nil, categories: target.categories) {
+            return replyError(c, "NOPERM this user has no permissions to run the '\(target.name)' command")
+        }
+        if c.proto == 2 && c.inPubSub && !["ping", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "quit", "reset"].contains(name) {
+            return replyError(c, "ERR Can't execute '\(target.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+        }
+        totalCommands += 1
+        c.lastCommand = target.name
+        switch name {
+        case "ping": ping(c, args)
+        case "auth": auth(c, args)
+        case "hello": hello(c, args)
+        case "info": info(c, args)
+        case "role": c.reply(.array([.bulk("sentinel"), .array(core.masters.all.map { .bulk($0.name) })]))
+        case "sentinel": sentinel(c, args)
+        case "publish": publish(c, args)
+        case "subscribe": subscribe(c, args.dropFirst(), pattern: false)
+        case "psubscribe": subscribe(c, args.dropFirst(), pattern: true)
+        case "unsubscribe": unsubscribe(c, Array(args.dropFirst()), pattern: false)
+        case "punsubscribe": unsubscribe(c, Array(args.dropFirst()), pattern: true)
+        case "shutdown": shutdownCommand(c, args)
+        case "command": commandCommand(c, args)
+        case "client": clientCommand(c, args)
+        case "acl": aclCommand(c, args)
+        default: replyError(c, "ERR unknown command '\(args[0])'")
+        }
+    }
+
+    func replyError(_ c: ClientSession, _ text: String) {
+        totalErrorReplies += 1
+        c.reply(.err(text))
+    }
+
+    private func sentinel(_ c: ClientSession, _ args: [String]) {
+        let r = core.sentinelCommand(args, now: clockMs())
+        execute()
+        switch r {
+        case .value(let v):
+            if v.isError { totalErrorReplies += 1 }
+            c.reply(v)
+        case .okAfterFlush:
+            if lastFlushError != nil {
+                replyError(c, SentinelReply.flushFailedText)
+            } else {
+                c.reply(.simple("OK"))
+            }
+        }
+    }
+}
