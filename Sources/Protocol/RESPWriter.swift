@@ -45,6 +45,14 @@ public struct RESPWriter: Sendable {
         crlf()
     }
 
+    /// An error whose text carries client bytes verbatim (Redis echoes
+    /// arguments raw, not as UTF-8); newlines still become spaces.
+    public mutating func error(bytes message: [UInt8]) {
+        bytes.append(UInt8(ascii: "-"))
+        for c in message { bytes.append(c == 10 || c == 13 ? 32 : c) }
+        crlf()
+    }
+
     @inlinable public mutating func integer(_ v: Int) { integer(Int64(v)) }
 
     @inlinable public mutating func integer(_ v: Int64) {

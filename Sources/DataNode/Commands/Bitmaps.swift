@@ -95,16 +95,17 @@ enum BitmapCommands {
             guard let s0 = StringCommands.integerArgument(client, argv[2]),
                   let e0 = StringCommands.integerArgument(client, argv[3]) else { return }
             start = s0; end = e0
+            // 7.0.15 answers an empty negative range before it looks at the unit word.
+            if start < 0 && end < 0 && start > end {
+                client.out.integer(0)
+                return
+            }
             var isBit = false
             if argv.count == 5 {
                 guard let u = rangeUnit(client, argv[4]) else { return }
                 isBit = u
             }
             let total = isBit ? strlen << 3 : strlen
-            if start < 0 && end < 0 && start > end {
-                client.out.integer(0)
-                return
-            }
             if start < 0 { start = total &+ start }
             if end < 0 { end = total &+ end }
             if start < 0 { start = 0 }

@@ -69,7 +69,7 @@ enum ClientCommands {
         var selected: [Client]
         if argv.count == 4 && argEquals(argv[2], "type") {
             guard let t = type(named: argv[3]) else {
-                c.replyError("ERR Unknown client type '\(String(decoding: argv[3], as: UTF8.self))'")
+                c.replyError(bytes: errorText("ERR Unknown client type '", cString(argv[3]), "'"))
                 return
             }
             selected = server.clients.values.filter { type(of: $0) == t }.sorted { $0.id < $1.id }
@@ -186,7 +186,7 @@ enum ClientCommands {
                     id = Int(v)
                 } else if argEquals(opt, "type") && more {
                     guard let t = type(named: argv[i + 1]) else {
-                        c.replyError("ERR Unknown client type '\(String(decoding: argv[i + 1], as: UTF8.self))'")
+                        c.replyError(bytes: errorText("ERR Unknown client type '", cString(argv[i + 1]), "'"))
                         return
                     }
                     ctype = t
@@ -197,7 +197,7 @@ enum ClientCommands {
                 } else if argEquals(opt, "user") && more {
                     // ACL users are not supported: "default" is the only one.
                     guard argv[i + 1] == ConnectionCommands.defaultUser else {
-                        c.replyError("ERR No such user '\(String(decoding: argv[i + 1], as: UTF8.self))'")
+                        c.replyError(bytes: errorText("ERR No such user '", cString(argv[i + 1]), "'"))
                         return
                     }
                     user = "default"
@@ -246,7 +246,7 @@ enum ClientCommands {
 
     static func pause(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         guard argv.count == 3 || argv.count == 4 else {
-            c.replyError("ERR unknown subcommand or wrong number of arguments for '\(String(decoding: argv[1].prefix(128), as: UTF8.self))'. Try CLIENT HELP.")
+            c.replyError(bytes: errorText("ERR unknown subcommand or wrong number of arguments for '", cString(argv[1], max: 128), "'. Try CLIENT HELP."))
             return
         }
         var writesOnly = false

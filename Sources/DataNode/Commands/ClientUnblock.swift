@@ -7,7 +7,7 @@ enum ClientUnblockCommand {
 
     static func unblock(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         guard argv.count == 3 || argv.count == 4 else {
-            c.replyError("ERR unknown subcommand or wrong number of arguments for '\(String(decoding: argv[1], as: UTF8.self))'. Try CLIENT HELP.")
+            c.replyError(bytes: errorText("ERR unknown subcommand or wrong number of arguments for '", cString(argv[1]), "'. Try CLIENT HELP."))
             return
         }
         var error = false

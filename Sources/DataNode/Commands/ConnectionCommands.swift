@@ -128,7 +128,7 @@ enum ConnectionCommands {
                 guard ClientCommands.setName(c, argv[j + 1]) else { return }
                 j += 2
             } else {
-                c.replyError("ERR Syntax error in HELLO option '\(String(decoding: argv[j], as: UTF8.self))'")
+                c.replyError(bytes: errorText("ERR Syntax error in HELLO option '", cString(argv[j]), "'"))
                 return
             }
         }

@@ -34,7 +34,7 @@ extension KeyCommands {
             else if argEquals(arg, "lt") { flags.insert(.lt) }
             else {
                 // %s in C: the text ends at the first NUL.
-                client.replyError("ERR Unsupported option \(String(decoding: arg.prefix { $0 != 0 }, as: UTF8.self))")
+                client.replyError(bytes: errorText("ERR Unsupported option ", cString(arg)))
                 return nil
             }
         }

@@ -61,7 +61,7 @@ extension KeyCommands {
     static func objectRefcount(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
         guard let (_, _, v) = objectLookup(client, argv) else { return }
         var refcount: Int64 = 1
-        if case .string(let s) = v, s.encoding == .int, let n = parseStrictInt64(s.bytes),
+        if case .string(let s) = v, s.encoding == .int, !s.unshared, let n = parseStrictInt64(s.bytes),
            n >= 0 && n < sharedIntegers, sharesIntegers(server) {
             refcount = sharedRefcount
         }

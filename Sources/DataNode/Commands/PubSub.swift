@@ -222,7 +222,7 @@ enum PubSubCommands {
     // MARK: PUBSUB
 
     static func syntaxError(_ c: Client, _ argv: [[UInt8]]) {
-        c.replyError("ERR unknown subcommand or wrong number of arguments for '\(String(decoding: argv[1].prefix(128), as: UTF8.self))'. Try PUBSUB HELP.")
+        c.replyError(bytes: errorText("ERR unknown subcommand or wrong number of arguments for '", cString(argv[1], max: 128), "'. Try PUBSUB HELP."))
     }
 
     static func channelList(_ c: Client, _ argv: [[UInt8]], _ map: [Key: [Client]]) {

@@ -33,7 +33,9 @@ public enum Value {
     /// A value that shares no mutable storage with this one.
     public func duplicate() -> Value {
         switch self {
-        case .string: return self
+        case .string(var s):
+            s.unshared = true
+            return .string(s)
         case .list(let l): return .list(l.duplicate())
         case .hash(let h): return .hash(h.duplicate())
         case .set(let s): return .set(s.duplicate())
@@ -58,6 +60,9 @@ public enum StringEncoding: Sendable {
 public struct StringValue {
     public var bytes: [UInt8]
     public var encoding: StringEncoding
+    /// A private integer object even though small: Redis's COPY duplicates
+    /// the object instead of sharing it, and OBJECT REFCOUNT shows that.
+    public var unshared = false
 
     /// Encodes as Redis's tryObjectEncoding: integers up to 20 chars as `int`,
     /// up to 44 bytes as `embstr`, longer as `raw`.

@@ -118,6 +118,12 @@ public final class Client: ConnectionDelegate {
         server.stats.noteError(message)
     }
 
+    /// An error that echoes client bytes: build it with `errorText`.
+    public func replyError(bytes message: [UInt8]) {
+        out.error(bytes: message)
+        server.stats.noteError(String(decoding: message.prefix { $0 != 32 }, as: UTF8.self))
+    }
+
     /// Queues the client for the before-sleep flush.
     @inline(__always) func markPendingWrite() {
         if !pendingWrite {

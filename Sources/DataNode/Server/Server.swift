@@ -97,6 +97,17 @@ public final class Server {
         syncAccessPolicy()
     }
 
+    deinit {
+        // Connections point at the loop without owning it: close them while it
+        // still exists (stored properties are released after this body).
+        for c in clients.values {
+            if let conn = c.connection, !conn.isClosed {
+                conn.delegate = nil
+                conn.close(reason: "server released")
+            }
+        }
+    }
+
     // MARK: start-up
 
     /// Opens the listening sockets. Throws with Redis's wording when a bind fails.
@@ -327,12 +338,13 @@ public final class Server {
             return
         }
         guard var cmd = commands.lookup(first) else {
-            rejectCommand(c, unknownCommandError(argv))
+            rejectCommand(c, bytes: unknownCommandError(argv))
             return
         }
         if !cmd.subcommands.isEmpty && argv.count >= 2 {
             guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else {
-                rejectCommand(c, "ERR unknown subcommand '\(truncated(argv[1]))'. Try \(cmd.fullName.uppercased()) HELP.")
+                rejectCommand(c, bytes: errorText("ERR unknown subcommand '", cString(argv[1], max: 128),
+                                                  "'. Try \(cmd.fullName.uppercased()) HELP."))
                 return
             }
             cmd = sub
@@ -390,20 +402,25 @@ public final class Server {
         c.replyError(message)
     }
 
-    private func truncated(_ b: [UInt8]) -> String {
-        String(decoding: b.prefix(128), as: UTF8.self)
+    /// A rejection whose text echoes client bytes (no transaction abort path needed:
+    /// only unknown commands and subcommands use it).
+    func rejectCommand(_ c: Client, bytes message: [UInt8]) {
+        if c.flags.contains(.multi) { c.flags.insert(.dirtyExec) }
+        c.replyError(bytes: message)
     }
 
-    /// `unknown command 'X', with args beginning with: 'a' 'b' ` — args until 128 chars accumulate.
-    func unknownCommandError(_ argv: [[UInt8]]) -> String {
-        var args = ""
+    /// `unknown command 'X', with args beginning with: 'a' 'b' ` — arguments
+    /// as C strings (cut at NUL, raw bytes), until 128 bytes accumulate.
+    func unknownCommandError(_ argv: [[UInt8]]) -> [UInt8] {
+        var args: [UInt8] = []
         var i = 1
-        while i < argv.count && args.utf8.count < 128 {
-            let remaining = 128 - args.utf8.count
-            args += "'" + String(decoding: argv[i].prefix(remaining), as: UTF8.self) + "' "
+        while i < argv.count && args.count < 128 {
+            args.append(UInt8(ascii: "'"))
+            args.append(contentsOf: cString(argv[i], max: 128 - args.count + 1))
+            args.append(contentsOf: "' ".utf8)
             i += 1
         }
-        return "ERR unknown command '\(truncated(argv[0]))', with args beginning with: \(args)"
+        return errorText("ERR unknown command '", cString(argv[0], max: 128), "', with args beginning with: ", args)
     }
 
     /// Executes a command and does the bookkeeping around it (stats, slowlog, MONITOR, CLIENT REPLY).
