@@ -28,6 +28,7 @@ struct FuzzFrames {
         "replicaof": "connects out", "slaveof": "connects out", "failover": "replication",
         "sync": "replication stream", "psync": "replication stream", "module": "loads code",
         "monitor": "turns the connection into a feed (kept in-process, where replies are discarded)",
+        "pfselftest": "a deliberate multi-second self test (millions of HLL updates), a stall by design",
     ]
 
     init(seed: UInt64, excluding: Set<String>, mutationRate: Double = 0.3) {
