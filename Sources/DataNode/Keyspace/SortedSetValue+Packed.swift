@@ -3,7 +3,10 @@ import Glibc
 /// The small sorted set: (member, score) entries in one malloc'd block, kept
 /// in (score, member) order, as Redis's listpack encoding. No Swift array
 /// header and no per-entry objects: 100,000 ten-element sets must stay within
-/// 1.3x of Redis's RSS (issue 5).
+/// 1.3x of Redis's RSS (issue 5). The block starts with the payload size (4
+/// bytes); the entry count is found by walking (at most a few hundred
+/// entries), which keeps the block one malloc size class smaller in the
+/// common cases. This is a view: SortedSetValue owns and frees the block.
 ///
 /// Entry: member length (1 byte below 128, 2 bytes below 16384, else 0xC0 and
 /// 4 bytes), member bytes, then the score: one byte 0...240 for that integer,
@@ -11,53 +14,79 @@ import Glibc
 /// 0xF9 for a double in 8 bytes. A score is stored as an integer exactly when
 /// Redis's double2ll would store it as one (so -0 reads back as 0, as in a
 /// Redis listpack, and ZSCAN prints such scores as integers).
-struct ZPacked: ~Copyable {
-    var base: UnsafeMutablePointer<UInt8>?
-    var used: UInt32 = 0
-    var count: UInt32 = 0
+struct ZPacked {
+    static let headerSize = 4
+    /// The malloc'd block, nil while empty.
+    var block: UnsafeMutableRawPointer?
 
-    init() { base = nil }
+    init(block: UnsafeMutableRawPointer? = nil) { self.block = block }
 
-    deinit { free(base) }
-
-    /// Size classes: 16-byte steps while small, then eighths of a power of two,
-    /// so most inserts do not call realloc.
+    /// The first entry.
     @inline(__always)
-    static func capacity(for n: Int) -> Int {
-        if n <= 512 { return (n + 15) & ~15 }
+    var base: UnsafeMutablePointer<UInt8>? {
+        block.map { ($0 + Self.headerSize).assumingMemoryBound(to: UInt8.self) }
+    }
+
+    /// Payload bytes.
+    @inline(__always)
+    var used: Int { block.map { Int($0.load(as: UInt32.self)) } ?? 0 }
+
+    /// Entries, counted by walking.
+    var count: Int {
+        guard let b = base else { return 0 }
+        var off = 0, n = 0
+        let end = used
+        while off < end {
+            off = Self.entry(b, off).next
+            n += 1
+        }
+        return n
+    }
+
+    /// Usable sizes that fill glibc malloc chunks (16-byte steps, 8 bytes of
+    /// chunk header) while small, then eighths of a power of two: no slack
+    /// beyond what malloc would round to anyway, and few reallocs.
+    @inline(__always)
+    static func capacity(for payload: Int) -> Int {
+        let n = payload + headerSize
+        if n <= 1024 { return max(24, ((n + 8 + 15) & ~15) - 8) }
         let shift = (Int.bitWidth - (n - 1).leadingZeroBitCount) - 3
         let step = 1 << shift
         return (n + step - 1) & ~(step - 1)
     }
 
+    /// Makes room for `newUsed` payload bytes (the header is the caller's).
     mutating func resize(to newUsed: Int) {
-        let old = Self.capacity(for: Int(used)), new = Self.capacity(for: newUsed)
-        if base == nil || old != new {
-            if new == 0 {
-                free(base)
-                base = nil
-            } else {
-                base = realloc(base, new)!.assumingMemoryBound(to: UInt8.self)
-            }
+        if newUsed == 0 {
+            free(block)
+            block = nil
+            return
+        }
+        let old = block == nil ? 0 : Self.capacity(for: used), new = Self.capacity(for: newUsed)
+        if block == nil || old != new {
+            let hadBlock = block != nil
+            block = realloc(block, new)!
+            if !hadBlock { block!.storeBytes(of: 0, as: UInt32.self) }
         }
     }
 
+    @inline(__always)
+    private mutating func setUsed(_ n: Int) {
+        block?.storeBytes(of: UInt32(n), as: UInt32.self)
+    }
+
+    /// A new block with the same entries.
     func copy() -> ZPacked {
-        var b = ZPacked()
-        if let src = base, used > 0 {
-            b.resize(to: Int(used))
-            memcpy(b.base!, src, Int(used))
-        }
-        b.used = used
-        b.count = count
-        return b
+        guard let src = block else { return ZPacked() }
+        let size = Self.capacity(for: used)
+        let b = malloc(size)!
+        memcpy(b, src, used + Self.headerSize)
+        return ZPacked(block: b)
     }
 
     mutating func release() {
-        free(base)
-        base = nil
-        used = 0
-        count = 0
+        free(block)
+        block = nil
     }
 
     // MARK: entry codec
@@ -180,10 +209,10 @@ struct ZPacked: ~Copyable {
     /// Start offsets of every entry, in order (reverse walks, rank seeks).
     func offsets() -> [Int] {
         var out: [Int] = []
-        out.reserveCapacity(Int(count))
         guard let b = base else { return out }
+        out.reserveCapacity(16)
         var off = 0
-        let end = Int(used)
+        let end = used
         while off < end {
             out.append(off)
             off = Self.entry(b, off).next
@@ -195,7 +224,7 @@ struct ZPacked: ~Copyable {
     func find(_ member: UnsafeRawBufferPointer) -> (start: Int, end: Int, score: Double)? {
         guard let b = base else { return nil }
         var off = 0
-        let end = Int(used)
+        let end = used
         while off < end {
             let e = Self.entry(b, off)
             if e.member.count == member.count && (member.count == 0 || memcmp(e.member.baseAddress!, member.baseAddress!, member.count) == 0) {
@@ -208,10 +237,10 @@ struct ZPacked: ~Copyable {
 
     /// Inserts in (score, member) order; the member must not be present.
     mutating func insert(_ member: UnsafeRawBufferPointer, _ score: Double) {
-        var at = Int(used)
+        var at = used
         if let b = base {
             var off = 0
-            let end = Int(used)
+            let end = used
             while off < end {
                 let e = Self.entry(b, off)
                 if e.score > score || (e.score == score && compareMembers(e.member, member) > 0) {
@@ -227,27 +256,31 @@ struct ZPacked: ~Copyable {
     /// Inserts an entry at byte offset `at` (an entry boundary).
     mutating func insert(_ member: UnsafeRawBufferPointer, _ score: Double, at: Int) {
         let size = Self.entrySize(memberLength: member.count, score: score)
-        let old = Int(used)
+        let old = used
         resize(to: old + size)
         if at < old { memmove(base! + at + size, base! + at, old - at) }
         Self.writeEntry(base! + at, member, score)
-        used = UInt32(old + size)
-        count += 1
+        setUsed(old + size)
     }
 
     /// Appends an entry known to sort after every other one.
     mutating func append(_ member: UnsafeRawBufferPointer, _ score: Double) {
-        insert(member, score, at: Int(used))
+        insert(member, score, at: used)
     }
 
-    /// Removes bytes [from, to) holding `n` entries.
-    mutating func remove(from: Int, to: Int, entries n: Int) {
+    /// Removes bytes [from, to) (whole entries).
+    mutating func remove(from: Int, to: Int) {
         guard to > from else { return }
-        let total = Int(used)
+        let total = used
         if to < total { memmove(base! + from, base! + to, total - to) }
-        resize(to: total - (to - from))
-        used = UInt32(total - (to - from))
-        count -= UInt32(n)
+        // Shrink (possibly to no block) only after moving the tail down.
+        let newUsed = total - (to - from)
+        setUsed(newUsed)
+        if newUsed == 0 {
+            release()
+        } else if Self.capacity(for: newUsed) != Self.capacity(for: total) {
+            block = realloc(block, Self.capacity(for: newUsed))!
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A sorted set: Redis's "listpack" encoding while it holds at most
 /// zset-max-listpack-entries members of at most zset-max-listpack-value
 /// bytes (one packed block, see ZPacked), else "skiplist" (ZSkipList: skip
@@ -8,10 +10,45 @@
 /// Members are visited as UnsafeRawBufferPointer: valid only inside the
 /// visiting closure, which must not modify this set.
 public final class SortedSetValue {
-    var packed = ZPacked()
-    var list: ZSkipList?
+    /// One word, so that the object is 24 bytes (a 32-byte malloc chunk):
+    /// 0 for an empty listpack, a packed block (malloc'd, so 16-aligned), or
+    /// a retained ZSkipList pointer with the low bit set.
+    private var word: UInt = 0
 
     public init() {}
+
+    deinit {
+        if word & 1 == 1 {
+            Unmanaged<ZSkipList>.fromOpaque(UnsafeRawPointer(bitPattern: word & ~1)!).release()
+        } else {
+            free(UnsafeMutableRawPointer(bitPattern: word))
+        }
+    }
+
+    /// The listpack view (empty once converted).
+    var packed: ZPacked {
+        @inline(__always) get { word & 1 == 0 ? ZPacked(block: UnsafeMutableRawPointer(bitPattern: word)) : ZPacked() }
+        @inline(__always) set {
+            precondition(word & 1 == 0, "listpack write on a skiplist zset")
+            word = UInt(bitPattern: newValue.block)
+        }
+    }
+
+    /// The skiplist, once converted; setting it frees the packed block.
+    var list: ZSkipList? {
+        @inline(__always) get {
+            guard word & 1 == 1 else { return nil }
+            return Unmanaged<ZSkipList>.fromOpaque(UnsafeRawPointer(bitPattern: word & ~1)!).takeUnretainedValue()
+        }
+        set {
+            if word & 1 == 1 {
+                Unmanaged<ZSkipList>.fromOpaque(UnsafeRawPointer(bitPattern: word & ~1)!).release()
+            } else {
+                free(UnsafeMutableRawPointer(bitPattern: word))
+            }
+            word = newValue.map { UInt(bitPattern: Unmanaged.passRetained($0).toOpaque()) | 1 } ?? 0
+        }
+    }
 
     /// An empty set in the encoding Redis's ZADD creates for a new key.
     public init(forFirstMember length: Int, limits: ZsetLimits) {
@@ -27,14 +64,14 @@ public final class SortedSetValue {
             for e in entries { e.member.withUnsafeBytes { packed.append($0, e.score) } }
         } else {
             let l = ZSkipList(capacity: entries.count)
-            for e in entries { l.dict.set(Key(e.member), l.insert(e.score, e.member)) }
+            for e in entries { l.dict.set(Key(e.member), Int32(l.insert(e.score, e.member))) }
             list = l
         }
     }
 
     public var encodingName: String { list == nil ? "listpack" : "skiplist" }
     public var isListpack: Bool { list == nil }
-    public var count: Int { list?.length ?? Int(packed.count) }
+    public var count: Int { list?.length ?? packed.count }
     public var isEmpty: Bool { count == 0 }
 
     /// A copy with the same encoding (COPY, as Redis's zsetDup).
@@ -47,12 +84,11 @@ public final class SortedSetValue {
     /// One-way switch to the skiplist encoding (zsetConvert).
     public func convertToSkipList() {
         guard list == nil else { return }
-        let l = ZSkipList(capacity: Int(packed.count))
+        let l = ZSkipList(capacity: packed.count)
         forEach { m, s in
             let member = Array(m)
-            l.dict.set(Key(member), l.insert(s, member))
+            l.dict.set(Key(member), Int32(l.insert(s, member)))
         }
-        packed.release()
         list = l
     }
 
@@ -61,7 +97,7 @@ public final class SortedSetValue {
     public func score(of member: [UInt8]) -> Double? {
         if let l = list {
             guard let n = l.dict[Key(member)] else { return nil }
-            return l.score(n)
+            return l.score(Int(n))
         }
         return member.withUnsafeBytes { packed.find($0)?.score }
     }
@@ -70,7 +106,7 @@ public final class SortedSetValue {
     public func rank(of member: [UInt8], reverse: Bool) -> Int? {
         let n = count
         if let l = list {
-            guard let x = l.dict[Key(member)] else { return nil }
+            guard let x = l.dict[Key(member)].map({ Int($0) }) else { return nil }
             let r = l.rank(l.score(x), member)
             precondition(r != 0, "zset skiplist out of sync with its dict")
             return reverse ? n - r : r - 1
@@ -78,7 +114,7 @@ public final class SortedSetValue {
         guard let base = packed.base else { return nil }
         return member.withUnsafeBytes { m -> Int? in
             var off = 0, r = 0
-            let end = Int(packed.used)
+            let end = packed.used
             while off < end {
                 let e = ZPacked.entry(base, off)
                 if e.member.count == m.count && compareMembers(e.member, m) == 0 {
@@ -107,14 +143,14 @@ public final class SortedSetValue {
                 }
                 if (flags.contains(.lt) && s >= f.score) || (flags.contains(.gt) && s <= f.score) { return .nop }
                 if s != f.score {
-                    packed.remove(from: f.start, to: f.end, entries: 1)
+                    packed.remove(from: f.start, to: f.end)
                     member.withUnsafeBytes { packed.insert($0, s) }
                     return .updated(s)
                 }
                 return .unchanged(s)
             }
             if flags.contains(.xx) { return .nop }
-            if Int(packed.count) + 1 > limits.maxEntries || member.count > limits.maxValue {
+            if packed.count + 1 > limits.maxEntries || member.count > limits.maxValue {
                 convertToSkipList()
             } else {
                 member.withUnsafeBytes { packed.insert($0, score) }
@@ -123,7 +159,7 @@ public final class SortedSetValue {
         }
         let l = list!
         let key = Key(member)
-        if let x = l.dict[key] {
+        if let x = l.dict[key].map({ Int($0) }) {
             if flags.contains(.nx) { return .nop }
             let cur = l.score(x)
             var s = score
@@ -134,13 +170,13 @@ public final class SortedSetValue {
             if (flags.contains(.lt) && s >= cur) || (flags.contains(.gt) && s <= cur) { return .nop }
             if s != cur {
                 let n = l.updateScore(cur, l.member(x), s)
-                if n != x { l.dict.set(key, n) }
+                if n != x { l.dict.set(key, Int32(n)) }
                 return .updated(s)
             }
             return .unchanged(s)
         }
         if flags.contains(.xx) { return .nop }
-        l.dict.set(key, l.insert(score, member))
+        l.dict.set(key, Int32(l.insert(score, member)))
         return .added(score)
     }
 
@@ -150,12 +186,12 @@ public final class SortedSetValue {
         if let l = list {
             let key = Key(member)
             guard let x = l.dict.remove(key) else { return false }
-            l.delete(l.score(x), member)
+            l.delete(l.score(Int(x)), member)
             return true
         }
         let found = member.withUnsafeBytes { packed.find($0) }
         guard let f = found else { return false }
-        packed.remove(from: f.start, to: f.end, entries: 1)
+        packed.remove(from: f.start, to: f.end)
         return true
     }
 
@@ -166,14 +202,14 @@ public final class SortedSetValue {
         if let l = list {
             var x = l.first
             while x != 0 {
-                l.nodes[Int(x)].member.withUnsafeBytes { body($0, l.nodes[Int(x)].score) }
+                l.withMember(x) { body($0, l.score(x)) }
                 x = l.forward(x, 0)
             }
             return
         }
         guard let base = packed.base else { return }
         var off = 0
-        let end = Int(packed.used)
+        let end = packed.used
         while off < end {
             let e = ZPacked.entry(base, off)
             body(e.member, e.score)
@@ -186,7 +222,7 @@ public final class SortedSetValue {
         if let l = list {
             var x = l.tail
             while x != 0 {
-                l.nodes[Int(x)].member.withUnsafeBytes { body($0, l.nodes[Int(x)].score) }
+                l.withMember(x) { body($0, l.score(x)) }
                 x = l.backward(x)
             }
             return
@@ -211,14 +247,14 @@ public final class SortedSetValue {
     public func forEach(ranks start: Int, _ end: Int, reverse: Bool, _ body: (UnsafeRawBufferPointer, Double) -> Void) {
         var n = end - start + 1
         if let l = list {
-            var x: Int32
+            var x: Int
             if reverse {
                 x = start > 0 ? l.node(atRank: l.length - start) : l.tail
             } else {
                 x = start > 0 ? l.node(atRank: start + 1) : l.first
             }
             while n > 0 && x != 0 {
-                l.nodes[Int(x)].member.withUnsafeBytes { body($0, l.nodes[Int(x)].score) }
+                l.withMember(x) { body($0, l.score(x)) }
                 x = reverse ? l.backward(x) : l.forward(x, 0)
                 n -= 1
             }
@@ -237,7 +273,7 @@ public final class SortedSetValue {
             return
         }
         var off = 0, r = 0
-        let endOff = Int(packed.used)
+        let endOff = packed.used
         while off < endOff && n > 0 {
             let e = ZPacked.entry(base, off)
             if r >= start {
@@ -267,7 +303,7 @@ public final class SortedSetValue {
             while x != 0 && left != 0 {
                 let s = l.score(x)
                 if reverse ? !r.gteMin(s) : !r.lteMax(s) { break }
-                l.nodes[Int(x)].member.withUnsafeBytes { body($0, s) }
+                l.withMember(x) { body($0, s) }
                 visited += 1
                 left -= 1
                 x = reverse ? l.backward(x) : l.forward(x, 0)
@@ -319,7 +355,7 @@ public final class SortedSetValue {
             }
             while x != 0 && left != 0 {
                 if reverse ? !l.lexGteMin(x, r) : !l.lexLteMax(x, r) { break }
-                l.nodes[Int(x)].member.withUnsafeBytes { body($0, l.nodes[Int(x)].score) }
+                l.withMember(x) { body($0, l.score(x)) }
                 visited += 1
                 left -= 1
                 x = reverse ? l.backward(x) : l.forward(x, 0)
@@ -411,8 +447,8 @@ public final class SortedSetValue {
     public func removeRange(ranks start: Int, _ end: Int) -> Int {
         if let l = list { return l.deleteRange(byRank: start + 1, end + 1) }
         let offs = packed.offsets()
-        let to = end + 1 < offs.count ? offs[end + 1] : Int(packed.used)
-        packed.remove(from: offs[start], to: to, entries: end - start + 1)
+        let to = end + 1 < offs.count ? offs[end + 1] : packed.used
+        packed.remove(from: offs[start], to: to)
         return end - start + 1
     }
 
@@ -420,7 +456,7 @@ public final class SortedSetValue {
         if let l = list { return l.deleteRange(byScore: r) }
         guard let base = packed.base, zzlIsInRange(r) else { return 0 }
         var off = 0
-        let end = Int(packed.used)
+        let end = packed.used
         var from = -1, to = end, n = 0
         while off < end {
             let e = ZPacked.entry(base, off)
@@ -439,7 +475,7 @@ public final class SortedSetValue {
             off = e.next
         }
         guard from >= 0 else { return 0 }
-        packed.remove(from: from, to: to, entries: n)
+        packed.remove(from: from, to: to)
         return n
     }
 
@@ -450,7 +486,7 @@ public final class SortedSetValue {
         guard let first = packedFirstInLex(r, base, offs) else { return 0 }
         var i = first
         while i < offs.count && r.lteMax(ZPacked.entry(base, offs[i]).member) { i += 1 }
-        packed.remove(from: offs[first], to: i < offs.count ? offs[i] : Int(packed.used), entries: i - first)
+        packed.remove(from: offs[first], to: i < offs.count ? offs[i] : packed.used)
         return i - first
     }
 
@@ -465,11 +501,11 @@ public final class SortedSetValue {
             remove(m)
             return (m, s)
         }
-        guard let base = packed.base, packed.count > 0 else { return nil }
+        guard let base = packed.base else { return nil }
         let off = highest ? packed.offsets().last! : 0
         let e = ZPacked.entry(base, off)
         let out = (Array(e.member), e.score)
-        packed.remove(from: off, to: e.next, entries: 1)
+        packed.remove(from: off, to: e.next)
         return out
     }
 
@@ -477,7 +513,7 @@ public final class SortedSetValue {
     /// listpack, dictionary slot order when skiplist (uniform random picks).
     public func element(atPosition i: Int) -> (member: [UInt8], score: Double) {
         if let l = list {
-            let x = l.dict.value(at: i)
+            let x = Int(l.dict.value(at: i))
             return (l.member(x), l.score(x))
         }
         let base = packed.base!
@@ -492,8 +528,8 @@ public final class SortedSetValue {
     public func forEach(atPositions positions: [Int], _ body: (UnsafeRawBufferPointer, Double) -> Void) {
         if let l = list {
             for i in positions {
-                let x = l.dict.value(at: i)
-                l.nodes[Int(x)].member.withUnsafeBytes { body($0, l.score(x)) }
+                let x = Int(l.dict.value(at: i))
+                l.withMember(x) { body($0, l.score(x)) }
             }
             return
         }
@@ -512,12 +548,12 @@ public final class SortedSetValue {
     public func scan(cursor: Int, count: Int, _ body: ([UInt8], [UInt8]) -> Void) -> Int {
         if let l = list {
             return l.dict.scan(cursor: cursor, count: count) { k, x in
-                body(k.bytes, formatScore(l.score(x)))
+                body(k.bytes, formatScore(l.score(Int(x))))
             }
         }
         guard let base = packed.base else { return 0 }
         var off = 0
-        let end = Int(packed.used)
+        let end = packed.used
         while off < end {
             let e = ZPacked.entry(base, off)
             body(Array(e.member), ZPacked.scanText(base, off))
