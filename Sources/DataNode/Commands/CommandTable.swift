@@ -18,6 +18,7 @@ public struct CommandTable {
             CommandIntrospection.handlers,
             SortedSetCommands.handlers, GeoCommands.handlers,
             ListCommands.handlers, ClientUnblockCommand.handlers,
+            HyperLogLogCommands.handlers, SortCommands.handlers,
         ]
     }
 
