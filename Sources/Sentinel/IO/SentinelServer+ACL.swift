@@ -77,10 +77,7 @@ extension SentinelServer {
                 c.reply(.bulk("This user has no permissions to run the '\(target.name)' command"))
             }
         default:
-            c.reply(.array(["ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                            "CAT [<category>]", "DELUSER <username> [<username> ...]", "DRYRUN <username> <command> [<arg> ...]",
-                            "GETUSER <username>", "GENPASS [<bits>]", "LIST", "LOAD", "LOG [<count> | RESET]", "SAVE",
-                            "SETUSER <username> <attribute> [<attribute> ...]", "USERS", "WHOAMI", "HELP"].map { .simple($0) }))
+            c.reply(.array(SentinelHelpTexts.acl.map { .simple($0) }))
         }
     }
 

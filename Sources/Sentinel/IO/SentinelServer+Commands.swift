@@ -64,7 +64,7 @@ extension SentinelServer {
             return replyError(c, "WRONGPASS invalid username-password pair or user is disabled.")
         }
         if !c.authenticated {
-            return replyError(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+            return replyError(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
         }
         if let n = setName {
             if let err = Self.checkClientName(n) { return replyError(c, err) }

@@ -6,7 +6,7 @@ import Protocol
 extension SentinelServer {
     func info(_ c: ClientSession, _ args: [String]) {
         var wanted: [String] = []
-        let all = ["server", "clients", "cpu", "stats", "sentinel"]
+        let all = ["server", "clients", "stats", "cpu", "sentinel"]
         if args.count == 1 {
             wanted = all
         } else {

@@ -28,7 +28,7 @@ extension SentinelServer {
             c.reply(.array(commands.allNames.map { .bulk($0) }))
         case "info":
             let names = args.count > 2 ? Array(args[2...]) : commands.order
-            c.reply(.array(names.map { spec(named: $0)?.info ?? .array(nil) }))
+            c.reply(.array(names.map { spec(named: $0)?.info ?? .bulkString(nil) }))
         case "docs":
             var kv: [RESPValue] = []
             let names = args.count > 2 ? Array(args[2...]).map { $0.lowercased() } : commands.docsOrder
@@ -42,23 +42,7 @@ extension SentinelServer {
         case "getkeys", "getkeysandflags":
             replyError(c, "ERR The command has no key arguments")
         default:
-            c.reply(.array([
-                "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "(no subcommand)", "    Return details about all Redis commands.",
-                "COUNT", "    Return the total number of commands in this Redis server.",
-                "LIST", "    Return a list of all commands in this Redis server.",
-                "INFO [<command-name> ...]",
-                "    Return details about multiple Redis commands.",
-                "    If no command names are given, documentation details for all",
-                "    commands are returned.",
-                "DOCS [<command-name> ...]",
-                "    Return documentation details about multiple Redis commands.",
-                "    If no command names are given, documentation details for all",
-                "    commands are returned.",
-                "GETKEYS <full-command>", "    Return the keys from a full Redis command.",
-                "GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
-                "HELP", "    Print this help.",
-            ].map { .simple($0) }))
+            c.reply(.array(SentinelHelpTexts.command.map { .simple($0) }))
         }
     }
 
@@ -112,13 +96,7 @@ extension SentinelServer {
         case "trackinginfo":
             c.reply(.map([.bulk("flags"), .array([.bulk("off")]), .bulk("redirect"), .integer(-1), .bulk("prefixes"), .array([])]))
         default:
-            c.reply(.array(["CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                            "ID", "    Return the ID of the current connection.",
-                            "GETNAME", "    Return the name of the current connection.",
-                            "KILL <ip:port>", "    Kill connection made from <ip:port>.",
-                            "LIST [options ...]", "    Return information about client connections.",
-                            "SETNAME <name>", "    Assign the name <name> to the current connection.",
-                            "HELP", "    Print this help."].map { .simple($0) }))
+            c.reply(.array(SentinelHelpTexts.client.map { .simple($0) }))
         }
     }
 

@@ -21,6 +21,8 @@ final class SentinelDeployment {
         let configPath: String
         var process: TestProcess
         var myid = ""
+        /// A connection kept across calls (connectAndReplay).
+        var conversation: RedisConnection?
         enum Kind { case vigil, real }
         var label: String { "\(kind == .vigil ? "vigil" : "redis")-sentinel:\(port)" }
 
@@ -128,7 +130,10 @@ final class SentinelDeployment {
     }
 
     func tearDown() {
-        for s in sentinels { s.process.cleanUp() }
+        for s in sentinels {
+            s.conversation?.close()
+            s.process.cleanUp()
+        }
         for (r, _) in replicas { r.cleanUp() }
         master?.kill(signal: SIGCONT)
         master?.cleanUp()
