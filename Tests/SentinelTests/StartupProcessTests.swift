@@ -1,0 +1,115 @@
+import Foundation
+import Glibc
+import Protocol
+import RESPClient
+import XCTest
+
+/// Starting vigil-sentinel: required writable config, errors naming file,
+/// line and directive, command-line options, and the state file.
+final class StartupProcessTests: XCTestCase {
+    func run(_ vigil: String, _ args: [String], in dir: String) throws -> (Int32, String) {
+        let p = try TestProcess.launch(executable: vigil, arguments: args, workingDirectory: dir)
+        let deadline = Date().addingTimeInterval(10)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        if p.isRunning {
+            p.terminate()
+            XCTFail("still running: \(args)")
+        }
+        let out = p.logText
+        p.removeLog()
+        return (p.terminationStatus ?? -1, out)
+    }
+
+    func testConfigFileIsRequired() throws {
+        guard let vigil = TestProcess.builtExecutable(named: "vigil-sentinel") else { throw XCTSkip("vigil-sentinel not built") }
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        let (status, out) = try run(vigil, ["--port", "0"], in: d.dir)
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(out.contains("# Sentinel needs config file on disk to save state. Exiting..."), out)
+    }
+
+    func testBadLinesStopStartupNamingFileLineAndDirective() throws {
+        guard let vigil = TestProcess.builtExecutable(named: "vigil-sentinel") else { throw XCTSkip("vigil-sentinel not built") }
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        let cases: [(String, String)] = [
+            ("port 1\nfoobar 1\n", "s.conf:2: directive 'foobar': Bad directive or wrong number of arguments"),
+            ("port 1\nsentinel monitor m 127.0.0.1 6379 0\n", "s.conf:2: directive 'sentinel monitor': Quorum must be 1 or greater."),
+            ("sentinel bogus x\n", "s.conf:1: directive 'sentinel bogus': Unrecognized sentinel configuration statement."),
+            ("sentinel down-after-milliseconds nope 10\n", "s.conf:1: directive 'sentinel down-after-milliseconds': No such master with specified name."),
+            ("port \"unbalanced\n", "s.conf:1: Unbalanced quotes in configuration line"),
+        ]
+        for (text, expected) in cases {
+            let path = d.dir + "/s.conf"
+            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            let (status, out) = try run(vigil, [path], in: d.dir)
+            XCTAssertEqual(status, 1, text)
+            XCTAssertTrue(out.contains(expected), "expected \(expected) in:\n\(out)")
+            XCTAssertTrue(out.contains("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***"), out)
+        }
+        // A bad option on the command line is reported as such.
+        let path = d.dir + "/ok.conf"
+        FileManager.default.createFile(atPath: path, contents: Data("sentinel monitor m 127.0.0.1 6379 2\n".utf8))
+        let (status, out) = try run(vigil, [path, "--port", "1", "2"], in: d.dir)
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(out.contains("(command line): directive 'port': wrong number of arguments"), out)
+        XCTAssertTrue(out.contains(">>> 'port \"1\" \"2\"'"), out)
+    }
+
+    func testUnwritableConfigIsRefused() throws {
+        guard let vigil = TestProcess.builtExecutable(named: "vigil-sentinel") else { throw XCTSkip("vigil-sentinel not built") }
+        if getuid() == 0 { throw XCTSkip("root can write any file; the check cannot fail here") }
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        let path = d.dir + "/ro.conf"
+        FileManager.default.createFile(atPath: path, contents: Data("port 0\n".utf8))
+        chmod(path, 0o444)
+        let (status, out) = try run(vigil, [path], in: d.dir)
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(out.contains("is not writable"), out)
+    }
+
+    func testStateConfigFileLeavesOperatorFileAlone() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        try d.startDataNodes(replicaCount: 1)
+        let statePath = d.dir + "/learned.state"
+        let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 1000, extra: ["sentinel state-config-file \(statePath)"])
+        let original = d.sentinelConfig(port: v.port, downAfter: 1000, extra: ["sentinel state-config-file \(statePath)"])
+        let replica = "127.0.0.1:\(d.replicas[0].1)"
+        try SentinelDeployment.waitUntil(5, "replica discovered") {
+            (try v.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).count == 1
+        }
+        // Learned state went to the state file; the operator's file is untouched.
+        XCTAssertEqual(try String(contentsOfFile: v.configPath, encoding: .utf8), original)
+        let state = try String(contentsOfFile: statePath, encoding: .utf8)
+        XCTAssertTrue(state.contains("sentinel myid \(v.myid)\n"), state)
+        XCTAssertTrue(state.contains("sentinel known-replica \(d.masterName) 127.0.0.1 \(d.replicas[0].1)\n"), state)
+        XCTAssertEqual(try v.call("SENTINEL", "FLUSHCONFIG"), .simple("OK"))
+        XCTAssertEqual(try v.call("SENTINEL", "SET", d.masterName, "quorum", "1"), .simple("OK"))
+        XCTAssertEqual(try String(contentsOfFile: v.configPath, encoding: .utf8), original)
+
+        try d.restart(v, vigil: vigil)
+        XCTAssertEqual(try v.call("SENTINEL", "MYID").string, v.myid)
+        let reps = (try v.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 }
+        XCTAssertEqual(reps, [replica])
+        let quorum = SentinelDeployment.pairs(try v.call("SENTINEL", "MASTER", d.masterName)).first { $0.0 == "quorum" }?.1
+        XCTAssertEqual(quorum, "1", "runtime SET kept in the state file")
+        XCTAssertEqual(try String(contentsOfFile: v.configPath, encoding: .utf8), original)
+    }
+
+    func testFlushFailureIsReported() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        d.masterPort = TestProcess.freePort()
+        let stateDir = d.dir + "/statedir"
+        try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+        let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 60000, extra: ["sentinel state-config-file \(stateDir)/s.state"])
+        try FileManager.default.removeItem(atPath: stateDir)
+        XCTAssertEqual(try v.call("SENTINEL", "FLUSHCONFIG"), .err("ERR Failed to save config file. Check server logs."))
+        XCTAssertTrue(v.process.logText.contains("WARNING: Sentinel was not able to save the new configuration on disk!!!"))
+    }
+}
