@@ -509,3 +509,34 @@ private struct ListSplitMix {
     }
     mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
 }
+
+extension ListCommandsTests {
+    /// A small list is one object (39 bytes: a 48-byte chunk) and one block.
+    func testSmallListLayout() {
+        XCTAssertLessThanOrEqual(MemoryLayout<ListValue.Storage>.size, 23)
+        let l = ListValue((0..<10).map { Array("element:\($0)".utf8) })
+        XCTAssertNil(l.ring)
+        XCTAssertEqual(l.nodeCount, 1)
+        for n in [1, 100, 116, 500, 505, 600, 5000, 70000] {
+            let c = ListNode.capacity(for: n)
+            XCTAssertGreaterThanOrEqual(c, n)
+            XCTAssertEqual((c + 8) % 16, 0, "\(n)")
+        }
+    }
+}
+
+extension ListCommandsTests {
+    func testListMaxListpackSizeShapesNodes() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("CONFIG", "SET", "list-max-listpack-size", "2"), .ok)
+        h.call("RPUSH", "l", "1", "2", "3", "4", "5")
+        guard case .list(let l)? = h.client.db.dict[Key("l")] else { return XCTFail("no list") }
+        XCTAssertEqual(l.nodeCount, 3)
+        XCTAssertEqual(h.call("LINSERT", "l", "AFTER", "1", "x"), .integer(6))
+        XCTAssertEqual(l.elements.map { String(decoding: $0, as: UTF8.self) }, ["1", "x", "2", "3", "4", "5"])
+        XCTAssertEqual(h.call("CONFIG", "SET", "list-max-listpack-size", "-2"), .ok)
+        h.call("RPUSH", "m", "1", "2", "3", "4", "5")
+        guard case .list(let m)? = h.client.db.dict[Key("m")] else { return XCTFail("no list") }
+        XCTAssertEqual(m.nodeCount, 1)
+    }
+}

@@ -31,9 +31,9 @@ enum ListCommands {
         }
     }
 
-    /// Node limits from list-max-listpack-size, read once per command.
+    /// Node limits from list-max-listpack-size (cached with the hot config).
     @inline(__always)
-    static func fill(_ server: Server) -> ListFill { ListFill(server.config.listMaxListpackSize) }
+    static func fill(_ server: Server) -> ListFill { server.hot.listFill }
 
     /// getLongFromObjectOrReply with the generic message.
     @inline(__always)
@@ -152,13 +152,24 @@ enum ListCommands {
             return
         }
         if !hasCount {
-            let v = head ? list.popFront()! : list.popBack()!
-            c.out.bulk(v)
+            popOneReply(c, list, head: head)
             elementsRemoved(server, c, key, list, 1)
             return
         }
         let n = popRangeReply(c, list, head: head, count: count)
         elementsRemoved(server, c, key, list, n)
+    }
+
+    /// Replies with the element at one end straight from its node, then drops it.
+    @inline(__always)
+    static func popOneReply(_ c: Client, _ list: ListValue, head: Bool) {
+        if head {
+            _ = list.withElement(at: 0) { c.out.bulk($0) }
+            list.removeFirst(1)
+        } else {
+            _ = list.withElement(at: list.count - 1) { c.out.bulk($0) }
+            list.removeLast(1)
+        }
     }
 
     /// Replies with up to `count` elements from one end (the tail's in tail

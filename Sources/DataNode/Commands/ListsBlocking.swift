@@ -53,10 +53,9 @@ extension ListCommands {
             popRangeWithKey(server, c, key, list, head: head, count: count)
             return
         }
-        let v = head ? list.popFront()! : list.popBack()!
         c.out.arrayHeader(2)
         c.out.bulk(key.bytes)
-        c.out.bulk(v)
+        popOneReply(c, list, head: head)
         elementsRemoved(server, c, key, list, 1)
     }
 

@@ -6,18 +6,23 @@ import Glibc
 ///
 /// Memory matters (issue 5: 100,000 lists of 10 elements within 1.3x of
 /// Redis's RSS): a list that fits one node keeps it inline in this object, so
-/// a small list is this object plus one block — no ring, no array headers.
-/// Once a second node is needed every node moves to the ring (and stays there).
+/// a small list is this object (48-byte chunk) plus one block — no ring, no
+/// array headers. Once a second node is needed every node moves to the ring
+/// (and stays there).
 ///
 /// Node size follows list-max-listpack-size ("fill"): negative values cap a
 /// node's bytes (-1: 4 KiB ... -5: 64 KiB), positive ones its entry count
 /// (with Redis's 8 KiB safety limit). Indexing walks node counts from the
 /// nearer end, then entries inside one node: O(n / node size), as in Redis.
 public final class ListValue {
-    /// The only node while `ring` is nil; empty (no block) otherwise.
-    var solo = ListNode()
-    var ring: NodeRing?
-    public private(set) var count = 0
+    /// One node inline, or the ring. An enum rather than two fields keeps
+    /// this object at 39 bytes (a 48-byte malloc chunk) for small lists.
+    enum Storage {
+        case solo(ListNode)
+        case ring(NodeRing)
+    }
+
+    var storage = Storage.solo(ListNode())
 
     public init() {}
 
@@ -28,61 +33,104 @@ public final class ListValue {
         for e in elements { pushBack(e, fill: f) }
     }
 
-    deinit { solo.release() }
+    deinit {
+        if case .solo(var n) = storage { n.release() }
+    }
 
     public var encodingName: String { "quicklist" }
+
+    public var count: Int {
+        switch storage {
+        case .solo(let n): return Int(n.count)
+        case .ring(let r): return r.total
+        }
+    }
+
     public var isEmpty: Bool { count == 0 }
 
     /// A deep copy (COPY): every node's block is duplicated.
     public func duplicate() -> ListValue {
         let l = ListValue()
-        l.count = count
-        if let r = ring {
+        switch storage {
+        case .solo(let n):
+            l.storage = .solo(n.copy())
+        case .ring(let r):
             let nr = NodeRing()
             for i in 0..<r.count { nr.pushBack(r[i].copy()) }
-            l.ring = nr
-        } else {
-            l.solo = solo.copy()
+            nr.total = r.total
+            l.storage = .ring(nr)
         }
         return l
     }
 
     // MARK: nodes
 
-    var nodeCount: Int { ring?.count ?? (solo.count == 0 ? 0 : 1) }
+    var ring: NodeRing? {
+        if case .ring(let r) = storage { return r }
+        return nil
+    }
+
+    var nodeCount: Int {
+        switch storage {
+        case .solo(let n): return n.count == 0 ? 0 : 1
+        case .ring(let r): return r.count
+        }
+    }
 
     @inline(__always)
     func withNode<R>(_ i: Int, _ body: (inout ListNode) -> R) -> R {
-        if let r = ring { return r.with(i, body) }
-        return body(&solo)
+        switch storage {
+        case .ring(let r):
+            return r.with(i, body)
+        case .solo(var n):
+            let result = body(&n)
+            storage = .solo(n)
+            return result
+        }
     }
 
     @inline(__always)
     func nodeEntries(_ i: Int) -> Int {
-        if let r = ring { return Int(r[i].count) }
-        return Int(solo.count)
+        switch storage {
+        case .solo(let n): return Int(n.count)
+        case .ring(let r): return Int(r[i].count)
+        }
+    }
+
+    /// The ring's running total follows every change of length.
+    @inline(__always)
+    private func adjust(_ delta: Int) {
+        if case .ring(let r) = storage { r.total += delta }
     }
 
     /// Moves the inline node into a ring (a second node is about to exist).
     @discardableResult
     func ensureRing() -> NodeRing {
-        if let r = ring { return r }
-        let r = NodeRing()
-        if solo.count > 0 { r.pushBack(solo) } else { solo.release() }
-        solo = ListNode()
-        ring = r
-        return r
+        switch storage {
+        case .ring(let r):
+            return r
+        case .solo(var n):
+            let r = NodeRing()
+            if n.count > 0 { r.pushBack(n) } else { n.release() }
+            r.total = Int(n.count)
+            storage = .ring(r)
+            return r
+        }
     }
 
     /// Drops node `i` once it holds no entries.
     func removeNodeIfEmpty(_ i: Int) {
-        if let r = ring {
+        switch storage {
+        case .ring(let r):
             if r[i].count == 0 {
                 var n = r.remove(at: i)
                 n.release()
             }
-        } else if solo.count == 0 {
-            solo.release()
+        case .solo(var n):
+            if n.count == 0 {
+                n.release()
+                storage = .solo(n)
+            }
         }
     }
 
@@ -90,7 +138,8 @@ public final class ListValue {
     /// node counts from the nearer end.
     func locate(_ index: Int) -> (node: Int, entry: Int) {
         guard let r = ring else { return (0, index) }
-        if index <= count / 2 {
+        let total = r.total
+        if index <= total / 2 {
             var i = 0, rem = index
             while true {
                 let c = Int(r[i].count)
@@ -99,7 +148,7 @@ public final class ListValue {
                 i += 1
             }
         }
-        var i = r.count - 1, rem = count - 1 - index
+        var i = r.count - 1, rem = total - 1 - index
         while true {
             let c = Int(r[i].count)
             if rem < c { return (i, c - 1 - rem) }
@@ -120,15 +169,14 @@ public final class ListValue {
 
     public func pushBack(_ e: UnsafeRawBufferPointer, fill: ListFill) {
         let size = ListEntry.size(e.count)
-        count += 1
-        if ring == nil {
-            if fill.allows(solo, adding: size) {
-                solo.append(e)
+        if case .solo(var n) = storage {
+            if fill.allows(n, adding: size) {
+                n.append(e)
+                storage = .solo(n)
                 return
             }
-            ensureRing()
         }
-        let r = ring!
+        let r = ensureRing()
         if r.count > 0 && fill.allows(r[r.count - 1], adding: size) {
             r.with(r.count - 1) { $0.append(e) }
         } else {
@@ -136,19 +184,19 @@ public final class ListValue {
             n.append(e)
             r.pushBack(n)
         }
+        r.total += 1
     }
 
     public func pushFront(_ e: UnsafeRawBufferPointer, fill: ListFill) {
         let size = ListEntry.size(e.count)
-        count += 1
-        if ring == nil {
-            if fill.allows(solo, adding: size) {
-                solo.prepend(e)
+        if case .solo(var n) = storage {
+            if fill.allows(n, adding: size) {
+                n.prepend(e)
+                storage = .solo(n)
                 return
             }
-            ensureRing()
         }
-        let r = ring!
+        let r = ensureRing()
         if r.count > 0 && fill.allows(r[0], adding: size) {
             r.with(0) { $0.prepend(e) }
         } else {
@@ -156,29 +204,30 @@ public final class ListValue {
             n.prepend(e)
             r.pushFront(n)
         }
+        r.total += 1
     }
 
     public func popFront() -> [UInt8]? {
         guard count > 0 else { return nil }
-        count -= 1
         let v = withNode(0) { $0.popFirst() }
         removeNodeIfEmpty(0)
+        adjust(-1)
         return v
     }
 
     public func popBack() -> [UInt8]? {
         guard count > 0 else { return nil }
-        count -= 1
         let last = nodeCount - 1
         let v = withNode(last) { $0.popLast() }
         removeNodeIfEmpty(last)
+        adjust(-1)
         return v
     }
 
     /// Removes the first `n` elements (n <= count).
     public func removeFirst(_ n: Int) {
-        var left = min(n, count)
-        count -= left
+        let total = min(n, count)
+        var left = total
         while left > 0 {
             let c = nodeEntries(0)
             if c <= left {
@@ -190,12 +239,13 @@ public final class ListValue {
                 left = 0
             }
         }
+        adjust(-total)
     }
 
     /// Removes the last `n` elements (n <= count).
     public func removeLast(_ n: Int) {
-        var left = min(n, count)
-        count -= left
+        let total = min(n, count)
+        var left = total
         while left > 0 {
             let last = nodeCount - 1
             let c = nodeEntries(last)
@@ -208,6 +258,7 @@ public final class ListValue {
                 left = 0
             }
         }
+        adjust(-total)
     }
 
     // MARK: reads
@@ -331,7 +382,7 @@ public final class ListValue {
             let off = n.offset(ofEntry: k)
             n.remove(from: off, to: off + ListEntry.sizeAt(n.base! + off), entries: 1)
         }
-        count -= 1
+        adjust(-1)
         let off = withNode(i) { n in k < n.count ? n.offset(ofEntry: k) : Int(n.end) }
         e.withUnsafeBytes { insert($0, node: i, offset: off, entry: k, fill: fill) }
         return true
@@ -369,16 +420,13 @@ public final class ListValue {
     /// node when it is full, as quicklist's _quicklistInsert.
     func insert(_ e: UnsafeRawBufferPointer, node i: Int, offset: Int, entry k: Int, fill: ListFill) {
         let size = ListEntry.size(e.count)
-        count += 1
-        if nodeCount == 0 {
-            solo.append(e)
-            return
-        }
         if withNode(i, { fill.allows($0, adding: size) }) {
             withNode(i) { $0.insert(e, at: offset) }
+            adjust(1)
             return
         }
         let r = ensureRing()
+        r.total += 1
         let n = r[i]
         if offset == Int(n.end) {
             if i + 1 < r.count && fill.allows(r[i + 1], adding: size) {
@@ -443,7 +491,7 @@ public final class ListValue {
                 }
             }
         }
-        count -= removed
+        adjust(-removed)
         return removed
     }
 }
@@ -556,7 +604,9 @@ struct ListNode {
     var start: UInt32 = 0
     var end: UInt32 = 0
     var cap: UInt32 = 0
-    var count: UInt32 = 0
+    /// At most 32768: nodes hold at most 64 KiB of entries of 2+ bytes, or
+    /// 32767 entries under a positive fill.
+    var count: UInt16 = 0
 
     @inline(__always) var byteCount: Int { Int(end &- start) }
 
@@ -579,13 +629,15 @@ struct ListNode {
         return n
     }
 
-    /// Allocation sizes: 16-byte steps while small, then eighths of a power of two.
+    /// Allocation sizes that fill glibc chunks (16-byte steps, 8 bytes of
+    /// header): 16-byte steps while small, then eighths of a power of two.
     @inline(__always)
     static func capacity(for n: Int) -> Int {
-        if n <= 512 { return (n + 15) & ~15 }
-        let shift = (Int.bitWidth - (n - 1).leadingZeroBitCount) - 3
+        let withHeader = n + 8
+        if withHeader <= 512 { return max(24, ((withHeader + 15) & ~15) - 8) }
+        let shift = (Int.bitWidth - (withHeader - 1).leadingZeroBitCount) - 3
         let step = 1 << shift
-        return (n + step - 1) & ~(step - 1)
+        return ((withHeader + step - 1) & ~(step - 1)) - 8
     }
 
     private mutating func reallocate(_ newCap: Int) {
@@ -682,14 +734,14 @@ struct ListNode {
     mutating func dropFirst(_ k: Int) {
         guard k > 0 else { return }
         start = UInt32(offset(ofEntry: k))
-        count -= UInt32(k)
+        count -= UInt16(k)
         shrinkIfSparse()
     }
 
     mutating func dropLast(_ k: Int) {
         guard k > 0 else { return }
         end = UInt32(offset(ofEntry: Int(count) - k))
-        count -= UInt32(k)
+        count -= UInt16(k)
         shrinkIfSparse()
     }
 
@@ -736,7 +788,7 @@ struct ListNode {
         let tail = Int(end) - to
         if tail > 0 { memmove(base! + from, base! + to, tail) }
         end -= UInt32(to - from)
-        count -= UInt32(entries)
+        count -= UInt16(entries)
         shrinkIfSparse()
     }
 
@@ -769,10 +821,10 @@ struct ListNode {
             memcpy(tail.base!, base! + off, bytes)
             tail.cap = UInt32(c)
             tail.end = UInt32(bytes)
-            tail.count = count - UInt32(k)
+            tail.count = count - UInt16(k)
         }
         end = UInt32(off)
-        count = UInt32(k)
+        count = UInt16(k)
         shrinkIfSparse()
         return tail
     }
@@ -812,7 +864,7 @@ struct ListNode {
         }
         if removed > 0 {
             self.end = UInt32(write)
-            count -= UInt32(removed)
+            count -= UInt16(removed)
             shrinkIfSparse()
         }
         return removed
@@ -824,7 +876,10 @@ struct ListNode {
 final class NodeRing {
     private var slots: [ListNode]
     private var head = 0
+    /// Nodes in the ring.
     private(set) var count = 0
+    /// Elements in all nodes (the list's length), kept by ListValue.
+    var total = 0
 
     init() { slots = Array(repeating: ListNode(), count: 4) }
 

@@ -299,6 +299,8 @@ public final class Server {
                 c.flags.insert(.closeAfterReply)
             }
         }
+        // A blocked client's input piles up unprocessed: still bounded.
+        if c.flags.contains(.blocked) { checkQueryBufferLimit(c) }
         if !c.isFreed { c.markPendingWrite() }
     }
 
@@ -646,6 +648,8 @@ struct HotConfig {
     var clientQueryBufferLimit: Int
     /// normal, replica, pubsub.
     var outputLimits: [OutputBufferLimit]
+    /// list-max-listpack-size as node limits (every push reads it).
+    var listFill: ListFill
 
     init(_ c: ServerConfig) {
         slowlogLogSlowerThan = c.slowlogLogSlowerThan
@@ -653,6 +657,7 @@ struct HotConfig {
         hz = c.hz
         timeout = c.timeout
         clientQueryBufferLimit = c.clientQueryBufferLimit
+        listFill = ListFill(c.listMaxListpackSize)
         var limits = ["normal", "replica", "pubsub"].map { OutputBufferLimit(className: $0, hard: 0, soft: 0, softSeconds: 0) }
         for l in c.clientOutputBufferLimits {
             switch l.className {
