@@ -3,94 +3,106 @@ import Glibc
 /// The large sorted set: Redis's zskiplist (levels with span counters, so
 /// rank queries are O(log n)) plus a member -> node dictionary.
 ///
-/// Nodes live in one malloc'd block of 64-bit words, each node laid out as
-/// Redis lays out a zskiplistNode: score, backward link and level count,
-/// member slot, then one word per level (forward in the low 32 bits, span in
-/// the high 32). A step of a walk then touches one cache line, as in C (a
-/// separate array for levels cost a second miss per step: ZADD at a million
-/// members ran 1.6x slower than Redis). Nodes are word offsets; offset 0 is
-/// the header (32 levels) and doubles as "no node", since the header is
-/// never a successor or a predecessor. Members are kept apart (`members`)
-/// and shared with the dictionary's keys.
+/// Each node is one malloc'd block, as a zskiplistNode, with the member's
+/// bytes stored after the levels: a step of a walk touches one node, and
+/// emitting or comparing a member reads the node it is already on (a member
+/// held in a separate Swift array cost an extra cache miss per element:
+/// ZRANGEBYSCORE at a million members ran 1.3x Redis's CPU). Layout:
+/// score (8), backward (8), level count (4), member length (4), then per
+/// level forward (8) and span (8), then the member. Nodes are addresses as
+/// Int; 0 is "no node". The dictionary's keys hold their own copy of the
+/// member (a Key carries its hash beside its bytes).
 final class ZSkipList {
     static let maxLevel = 32
-    static let headerWords = 3
+    private static let levelsOffset = 24
 
-    private(set) var w: UnsafeMutablePointer<UInt64>
-    private var capacity: Int
-    /// Words in use (free blocks included).
-    private var used: Int
-    /// Released node blocks by level count; released member slots.
-    private var freeBlocks: [[Int]] = Array(repeating: [], count: ZSkipList.maxLevel + 1)
-    private(set) var members: [[UInt8]] = []
-    private var freeSlots: [Int] = []
+    /// The header node: 32 levels, no member, never a successor or predecessor.
+    let head: Int
     private(set) var tail = 0
     private(set) var length = 0
     private(set) var level = 1
-    var dict: DenseDict<Key, Int32>
+    var dict: DenseDict<Key, Int>
     /// xorshift state for node levels (not security relevant).
     private var rng: UInt64
 
     init(capacity n: Int = 0) {
-        let words = max(256, Self.headerWords + Self.maxLevel + n * 5)
-        capacity = words
-        w = malloc(words * 8)!.assumingMemoryBound(to: UInt64.self)
-        used = Self.headerWords + Self.maxLevel
-        memset(w, 0, used * 8)
-        w[1] = UInt64(Self.maxLevel) << 32
+        head = Self.makeNode(score: 0, levels: Self.maxLevel, member: UnsafeRawBufferPointer(start: nil, count: 0))
         dict = DenseDict(minimumCapacity: n)
-        members.reserveCapacity(n)
-        rng = 0x2545_F491_4F6C_DD1D ^ UInt64(UInt(bitPattern: w.hashValue))
+        rng = 0x2545_F491_4F6C_DD1D ^ UInt64(UInt(bitPattern: head))
         if rng == 0 { rng = 1 }
     }
 
-    deinit { free(w) }
+    deinit {
+        var x = forward(head, 0)
+        while x != 0 {
+            let next = forward(x, 0)
+            free(ptr(x))
+            x = next
+        }
+        free(ptr(head))
+    }
 
+    /// A copy with the same members and scores (levels drawn anew).
     func copy() -> ZSkipList {
-        let c = ZSkipList()
-        free(c.w)
-        c.w = malloc(capacity * 8)!.assumingMemoryBound(to: UInt64.self)
-        memcpy(c.w, w, used * 8)
-        c.capacity = capacity
-        c.used = used
-        c.freeBlocks = freeBlocks
-        c.members = members
-        c.freeSlots = freeSlots
-        c.tail = tail
-        c.length = length
-        c.level = level
-        c.dict = dict
+        let c = ZSkipList(capacity: length)
+        var x = tail
+        while x != 0 {
+            withMember(x) { m in
+                let n = c.insert(score(x), m)
+                c.dict.set(Key(Array(m)), n)
+            }
+            x = backward(x)
+        }
         return c
     }
 
     // MARK: node fields
 
-    @inline(__always) func score(_ x: Int) -> Double { Double(bitPattern: w[x]) }
-    @inline(__always) func backward(_ x: Int) -> Int { Int(UInt32(truncatingIfNeeded: w[x + 1])) }
-    @inline(__always) func levelCount(_ x: Int) -> Int { Int(w[x + 1] >> 32) }
-    @inline(__always) func slot(_ x: Int) -> Int { Int(w[x + 2]) }
-    @inline(__always) func forward(_ x: Int, _ i: Int) -> Int { Int(UInt32(truncatingIfNeeded: w[x + 3 + i])) }
-    @inline(__always) func span(_ x: Int, _ i: Int) -> Int { Int(w[x + 3 + i] >> 32) }
-    @inline(__always) var first: Int { forward(0, 0) }
+    @inline(__always) private func ptr(_ x: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: x)! }
+    @inline(__always) func score(_ x: Int) -> Double { ptr(x).load(as: Double.self) }
+    @inline(__always) func backward(_ x: Int) -> Int { ptr(x).load(fromByteOffset: 8, as: Int.self) }
+    @inline(__always) func levelCount(_ x: Int) -> Int { Int(ptr(x).load(fromByteOffset: 16, as: UInt32.self)) }
+    @inline(__always) func forward(_ x: Int, _ i: Int) -> Int { ptr(x).load(fromByteOffset: Self.levelsOffset + 16 * i, as: Int.self) }
+    @inline(__always) func span(_ x: Int, _ i: Int) -> Int { ptr(x).load(fromByteOffset: Self.levelsOffset + 8 + 16 * i, as: Int.self) }
+    @inline(__always) var first: Int { forward(head, 0) }
 
-    @inline(__always) func setScore(_ x: Int, _ s: Double) { w[x] = s.bitPattern }
-    @inline(__always) func setBackward(_ x: Int, _ b: Int) { w[x + 1] = (w[x + 1] & 0xFFFF_FFFF_0000_0000) | UInt64(b) }
-    @inline(__always) func setForward(_ x: Int, _ i: Int, _ f: Int) {
-        w[x + 3 + i] = (w[x + 3 + i] & 0xFFFF_FFFF_0000_0000) | UInt64(f)
+    @inline(__always) private func setScore(_ x: Int, _ s: Double) { ptr(x).storeBytes(of: s, as: Double.self) }
+    @inline(__always) private func setBackward(_ x: Int, _ b: Int) { ptr(x).storeBytes(of: b, toByteOffset: 8, as: Int.self) }
+    @inline(__always) private func setForward(_ x: Int, _ i: Int, _ f: Int) {
+        ptr(x).storeBytes(of: f, toByteOffset: Self.levelsOffset + 16 * i, as: Int.self)
     }
-    @inline(__always) func setSpan(_ x: Int, _ i: Int, _ s: Int) {
-        w[x + 3 + i] = (w[x + 3 + i] & 0xFFFF_FFFF) | (UInt64(s) << 32)
+    @inline(__always) private func setSpan(_ x: Int, _ i: Int, _ s: Int) {
+        ptr(x).storeBytes(of: s, toByteOffset: Self.levelsOffset + 8 + 16 * i, as: Int.self)
     }
-    @inline(__always) func addSpan(_ x: Int, _ i: Int, _ d: Int) { setSpan(x, i, span(x, i) + d) }
+    @inline(__always) private func addSpan(_ x: Int, _ i: Int, _ d: Int) { setSpan(x, i, span(x, i) + d) }
 
-    @inline(__always) func member(_ x: Int) -> [UInt8] { members[slot(x)] }
+    /// The member's bytes, valid while the node lives.
+    @inline(__always)
+    func memberBytes(_ x: Int) -> UnsafeRawBufferPointer {
+        let p = ptr(x)
+        let l = Int(p.load(fromByteOffset: 16, as: UInt32.self))
+        let len = Int(p.load(fromByteOffset: 20, as: UInt32.self))
+        return UnsafeRawBufferPointer(start: p + Self.levelsOffset + 16 * l, count: len)
+    }
 
     @inline(__always)
-    func withMember<R>(_ x: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        members[slot(x)].withUnsafeBytes(body)
-    }
+    func withMember<R>(_ x: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(memberBytes(x)) }
+
+    func member(_ x: Int) -> [UInt8] { Array(memberBytes(x)) }
 
     // MARK: node storage
+
+    private static func makeNode(score: Double, levels n: Int, member: UnsafeRawBufferPointer) -> Int {
+        let size = levelsOffset + 16 * n + member.count
+        let p = malloc(size)!
+        p.storeBytes(of: score, as: Double.self)
+        p.storeBytes(of: 0, toByteOffset: 8, as: Int.self)
+        p.storeBytes(of: UInt32(n), toByteOffset: 16, as: UInt32.self)
+        p.storeBytes(of: UInt32(member.count), toByteOffset: 20, as: UInt32.self)
+        memset(p + levelsOffset, 0, 16 * n)
+        if member.count > 0 { memcpy(p + levelsOffset + 16 * n, member.baseAddress!, member.count) }
+        return Int(bitPattern: p)
+    }
 
     /// Redis's zslRandomLevel: each extra level with probability 1/4.
     @inline(__always)
@@ -106,49 +118,13 @@ final class ZSkipList {
         return l
     }
 
-    private func allocNode(_ m: [UInt8], _ s: Double, levels n: Int) -> Int {
-        let x: Int
-        if let b = freeBlocks[n].popLast() {
-            x = b
-        } else {
-            let size = Self.headerWords + n
-            if used + size > capacity {
-                // Large blocks are mmapped by malloc, so realloc remaps pages instead of copying.
-                capacity = max(capacity * 2, used + size)
-                w = realloc(w, capacity * 8)!.assumingMemoryBound(to: UInt64.self)
-            }
-            x = used
-            used += size
-        }
-        let sl: Int
-        if let f = freeSlots.popLast() {
-            sl = f
-            members[f] = m
-        } else {
-            sl = members.count
-            members.append(m)
-        }
-        w[x] = s.bitPattern
-        w[x + 1] = UInt64(n) << 32
-        w[x + 2] = UInt64(sl)
-        for i in 0..<n { w[x + 3 + i] = 0 }
-        return x
-    }
-
-    private func freeNode(_ x: Int) {
-        let sl = slot(x)
-        members[sl] = []
-        freeSlots.append(sl)
-        freeBlocks[levelCount(x)].append(x)
-    }
-
     /// (score, member) of x strictly before (s, m).
     @inline(__always)
     private func precedes(_ x: Int, _ s: Double, _ m: UnsafeRawBufferPointer) -> Bool {
         let xs = score(x)
         if xs < s { return true }
         if xs != s { return false }
-        return withMember(x) { compareMembers($0, m) < 0 }
+        return compareMembers(memberBytes(x), m) < 0
     }
 
     // MARK: zslInsert / zslDeleteNode
@@ -156,33 +132,36 @@ final class ZSkipList {
     /// Inserts a member known to be absent; returns its node.
     @discardableResult
     func insert(_ s: Double, _ m: [UInt8]) -> Int {
+        m.withUnsafeBytes { insert(s, $0) }
+    }
+
+    @discardableResult
+    func insert(_ s: Double, _ m: UnsafeRawBufferPointer) -> Int {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Self.maxLevel) { scratch -> Int in
             let update = scratch.baseAddress!, rank = scratch.baseAddress! + Self.maxLevel
-            m.withUnsafeBytes { mb in
-                var x = 0
-                var i = level - 1
-                while i >= 0 {
-                    rank[i] = i == level - 1 ? 0 : rank[i + 1]
-                    while true {
-                        let f = forward(x, i)
-                        if f == 0 || !precedes(f, s, mb) { break }
-                        rank[i] += span(x, i)
-                        x = f
-                    }
-                    update[i] = x
-                    i -= 1
+            var x = head
+            var i = level - 1
+            while i >= 0 {
+                rank[i] = i == level - 1 ? 0 : rank[i + 1]
+                while true {
+                    let f = forward(x, i)
+                    if f == 0 || !precedes(f, s, m) { break }
+                    rank[i] += span(x, i)
+                    x = f
                 }
+                update[i] = x
+                i -= 1
             }
             let newLevel = randomLevel()
             if newLevel > level {
                 for j in level..<newLevel {
                     rank[j] = 0
-                    update[j] = 0
-                    setSpan(0, j, length)
+                    update[j] = head
+                    setSpan(head, j, length)
                 }
                 level = newLevel
             }
-            let n = allocNode(m, s, levels: newLevel)
+            let n = Self.makeNode(score: s, levels: newLevel, member: m)
             for j in 0..<newLevel {
                 let u = update[j]
                 setForward(n, j, forward(u, j))
@@ -193,7 +172,7 @@ final class ZSkipList {
             if newLevel < level {
                 for j in newLevel..<level { addSpan(update[j], j, 1) }
             }
-            setBackward(n, update[0])
+            setBackward(n, update[0] == head ? 0 : update[0])
             let next = forward(n, 0)
             if next != 0 { setBackward(next, n) } else { tail = n }
             length += 1
@@ -213,25 +192,23 @@ final class ZSkipList {
         }
         let next = forward(x, 0)
         if next != 0 { setBackward(next, backward(x)) } else { tail = backward(x) }
-        while level > 1 && forward(0, level - 1) == 0 { level -= 1 }
+        while level > 1 && forward(head, level - 1) == 0 { level -= 1 }
         length -= 1
     }
 
     /// Fills `update` for (s, m): the last node before it on each level.
     @inline(__always)
-    private func fillUpdate(_ update: UnsafeMutablePointer<Int>, _ s: Double, _ m: [UInt8]) {
-        m.withUnsafeBytes { mb in
-            var x = 0
-            var i = level - 1
-            while i >= 0 {
-                while true {
-                    let f = forward(x, i)
-                    if f == 0 || !precedes(f, s, mb) { break }
-                    x = f
-                }
-                update[i] = x
-                i -= 1
+    private func fillUpdate(_ update: UnsafeMutablePointer<Int>, _ s: Double, _ m: UnsafeRawBufferPointer) {
+        var x = head
+        var i = level - 1
+        while i >= 0 {
+            while true {
+                let f = forward(x, i)
+                if f == 0 || !precedes(f, s, m) { break }
+                x = f
             }
+            update[i] = x
+            i -= 1
         }
     }
 
@@ -239,11 +216,14 @@ final class ZSkipList {
     func delete(_ s: Double, _ m: [UInt8]) {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxLevel) { scratch in
             let update = scratch.baseAddress!
-            fillUpdate(update, s, m)
-            let x = forward(update[0], 0)
-            precondition(x != 0 && score(x) == s && member(x) == m, "zset skiplist out of sync with its dict")
-            deleteNode(x, update)
-            freeNode(x)
+            m.withUnsafeBytes { mb in
+                fillUpdate(update, s, mb)
+                let x = forward(update[0], 0)
+                precondition(x != 0 && score(x) == s && compareMembers(memberBytes(x), mb) == 0,
+                             "zset skiplist out of sync with its dict")
+                deleteNode(x, update)
+                free(ptr(x))
+            }
         }
     }
 
@@ -252,18 +232,20 @@ final class ZSkipList {
     func updateScore(_ cur: Double, _ m: [UInt8], _ new: Double) -> Int {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxLevel) { scratch -> Int in
             let update = scratch.baseAddress!
-            fillUpdate(update, cur, m)
-            let x = forward(update[0], 0)
-            precondition(x != 0 && score(x) == cur && member(x) == m, "zset skiplist out of sync with its dict")
-            let b = backward(x), f = forward(x, 0)
-            if (b == 0 || score(b) < new) && (f == 0 || score(f) > new) {
-                setScore(x, new)
-                return x
+            return m.withUnsafeBytes { mb -> Int in
+                fillUpdate(update, cur, mb)
+                let x = forward(update[0], 0)
+                precondition(x != 0 && score(x) == cur && compareMembers(memberBytes(x), mb) == 0,
+                             "zset skiplist out of sync with its dict")
+                let b = backward(x), f = forward(x, 0)
+                if (b == 0 || score(b) < new) && (f == 0 || score(f) > new) {
+                    setScore(x, new)
+                    return x
+                }
+                deleteNode(x, update)
+                free(ptr(x))
+                return insert(new, mb)
             }
-            deleteNode(x, update)
-            let kept = member(x)
-            freeNode(x)
-            return insert(new, kept)
         }
     }
 
@@ -272,7 +254,7 @@ final class ZSkipList {
     /// zslGetRank: 1-based rank of (s, m), 0 when absent.
     func rank(_ s: Double, _ m: [UInt8]) -> Int {
         m.withUnsafeBytes { mb -> Int in
-            var x = 0
+            var x = head
             var r = 0
             var i = level - 1
             while i >= 0 {
@@ -280,14 +262,14 @@ final class ZSkipList {
                     let f = forward(x, i)
                     if f == 0 { break }
                     let fs = score(f)
-                    if fs < s || (fs == s && withMember(f, { compareMembers($0, mb) <= 0 })) {
+                    if fs < s || (fs == s && compareMembers(memberBytes(f), mb) <= 0) {
                         r += span(x, i)
                         x = f
                     } else {
                         break
                     }
                 }
-                if x != 0 && score(x) == s && withMember(x, { compareMembers($0, mb) == 0 }) { return r }
+                if x != head && score(x) == s && compareMembers(memberBytes(x), mb) == 0 { return r }
                 i -= 1
             }
             return 0
@@ -296,7 +278,7 @@ final class ZSkipList {
 
     /// zslGetElementByRank: the node at a 1-based rank, 0 when out of range.
     func node(atRank r: Int) -> Int {
-        var x = 0
+        var x = head
         var traversed = 0
         var i = level - 1
         while i >= 0 {
@@ -306,7 +288,7 @@ final class ZSkipList {
                 traversed += span(x, i)
                 x = f
             }
-            if traversed == r { return x }
+            if traversed == r { return x == head ? 0 : x }
             i -= 1
         }
         return 0
@@ -324,7 +306,7 @@ final class ZSkipList {
 
     func firstInRange(_ r: ZScoreRange) -> Int {
         guard isInRange(r) else { return 0 }
-        var x = 0
+        var x = head
         var i = level - 1
         while i >= 0 {
             while true {
@@ -340,7 +322,7 @@ final class ZSkipList {
 
     func lastInRange(_ r: ZScoreRange) -> Int {
         guard isInRange(r) else { return 0 }
-        var x = 0
+        var x = head
         var i = level - 1
         while i >= 0 {
             while true {
@@ -350,13 +332,13 @@ final class ZSkipList {
             }
             i -= 1
         }
-        return x != 0 && r.gteMin(score(x)) ? x : 0
+        return x != head && r.gteMin(score(x)) ? x : 0
     }
 
     // MARK: lex ranges
 
-    @inline(__always) func lexGteMin(_ x: Int, _ r: ZLexRange) -> Bool { withMember(x) { r.gteMin($0) } }
-    @inline(__always) func lexLteMax(_ x: Int, _ r: ZLexRange) -> Bool { withMember(x) { r.lteMax($0) } }
+    @inline(__always) func lexGteMin(_ x: Int, _ r: ZLexRange) -> Bool { r.gteMin(memberBytes(x)) }
+    @inline(__always) func lexLteMax(_ x: Int, _ r: ZLexRange) -> Bool { r.lteMax(memberBytes(x)) }
 
     func isInLexRange(_ r: ZLexRange) -> Bool {
         if r.isEmpty { return false }
@@ -368,7 +350,7 @@ final class ZSkipList {
 
     func firstInLexRange(_ r: ZLexRange) -> Int {
         guard isInLexRange(r) else { return 0 }
-        var x = 0
+        var x = head
         var i = level - 1
         while i >= 0 {
             while true {
@@ -384,7 +366,7 @@ final class ZSkipList {
 
     func lastInLexRange(_ r: ZLexRange) -> Int {
         guard isInLexRange(r) else { return 0 }
-        var x = 0
+        var x = head
         var i = level - 1
         while i >= 0 {
             while true {
@@ -394,7 +376,7 @@ final class ZSkipList {
             }
             i -= 1
         }
-        return x != 0 && lexGteMin(x, r) ? x : 0
+        return x != head && lexGteMin(x, r) ? x : 0
     }
 
     // MARK: range deletion
@@ -404,7 +386,7 @@ final class ZSkipList {
     private func deleteRun(startsBefore: (Int) -> Bool, inRange: (Int) -> Bool) -> Int {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxLevel) { scratch -> Int in
             let update = scratch.baseAddress!
-            var x = 0
+            var x = head
             var i = level - 1
             while i >= 0 {
                 while true {
@@ -421,7 +403,7 @@ final class ZSkipList {
                 let next = forward(x, 0)
                 deleteNode(x, update)
                 dict.remove(Key(member(x)))
-                freeNode(x)
+                free(ptr(x))
                 removed += 1
                 x = next
             }
@@ -441,7 +423,7 @@ final class ZSkipList {
     func deleteRange(byRank start: Int, _ end: Int) -> Int {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxLevel) { scratch -> Int in
             let update = scratch.baseAddress!
-            var x = 0
+            var x = head
             var traversed = 0
             var i = level - 1
             while i >= 0 {
@@ -461,7 +443,7 @@ final class ZSkipList {
                 let next = forward(x, 0)
                 deleteNode(x, update)
                 dict.remove(Key(member(x)))
-                freeNode(x)
+                free(ptr(x))
                 removed += 1
                 traversed += 1
                 x = next

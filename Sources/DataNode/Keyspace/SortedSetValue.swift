@@ -64,7 +64,7 @@ public final class SortedSetValue {
             for e in entries { e.member.withUnsafeBytes { packed.append($0, e.score) } }
         } else {
             let l = ZSkipList(capacity: entries.count)
-            for e in entries { l.dict.set(Key(e.member), Int32(l.insert(e.score, e.member))) }
+            for e in entries { l.dict.set(Key(e.member), l.insert(e.score, e.member)) }
             list = l
         }
     }
@@ -87,7 +87,7 @@ public final class SortedSetValue {
         let l = ZSkipList(capacity: packed.count)
         forEach { m, s in
             let member = Array(m)
-            l.dict.set(Key(member), Int32(l.insert(s, member)))
+            l.dict.set(Key(member), l.insert(s, member))
         }
         list = l
     }
@@ -170,13 +170,13 @@ public final class SortedSetValue {
             if (flags.contains(.lt) && s >= cur) || (flags.contains(.gt) && s <= cur) { return .nop }
             if s != cur {
                 let n = l.updateScore(cur, l.member(x), s)
-                if n != x { l.dict.set(key, Int32(n)) }
+                if n != x { l.dict.set(key, n) }
                 return .updated(s)
             }
             return .unchanged(s)
         }
         if flags.contains(.xx) { return .nop }
-        l.dict.set(key, Int32(l.insert(score, member)))
+        l.dict.set(key, l.insert(score, member))
         return .added(score)
     }
 
