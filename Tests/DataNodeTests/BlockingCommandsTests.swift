@@ -88,6 +88,18 @@ final class BlockingCommandsTests: XCTestCase {
         XCTAssertTrue(isBlocked(a))
     }
 
+    func testKeysAreServedInTheOrderTheyWereSignalled() throws {
+        let h = try Harness()
+        let a = h.newClient()
+        _ = send(h, a, "BLPOP", "k1", "k2", "0")
+        h.call("MULTI")
+        h.call("RPUSH", "k2", "a")
+        h.call("RPUSH", "k1", "b")
+        h.call("EXEC")
+        XCTAssertEqual(take(a), "*2\r\n$2\r\nk2\r\n$1\r\na\r\n", "k2 became ready first")
+        XCTAssertEqual(h.call("LLEN", "k1"), .integer(1))
+    }
+
     func testCommandsInsideMultiNeverBlock() throws {
         let h = try Harness()
         h.call("MULTI")

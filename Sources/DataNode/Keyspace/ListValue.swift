@@ -286,7 +286,8 @@ public final class ListValue {
             withNode(i) { node in
                 guard let base = node.base else { return }
                 if reverse {
-                    var end = node.offset(ofEntry: k) + ListEntry.sizeAt(base + node.offset(ofEntry: k))
+                    let at = node.offset(ofEntry: k)
+                    var end = at + ListEntry.sizeAt(base + at)
                     var j = k
                     while j >= 0 && left > 0 {
                         let (len, t) = ListEntry.trailer(base + end)
