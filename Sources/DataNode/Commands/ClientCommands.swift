@@ -120,6 +120,7 @@ enum ClientCommands {
         if c.flags.contains(.master) { flags += "M" }
         if c.flags.contains(.pubsub) { flags += "P" }
         if c.flags.contains(.multi) { flags += "x" }
+        if c.flags.contains(.blocked) { flags += "b" }
         if c.flags.contains(.dirtyCAS) { flags += "d" }
         if c.flags.contains(.closeAfterReply) { flags += "c" }
         if c.flags.contains(.closeASAP) { flags += "A" }
