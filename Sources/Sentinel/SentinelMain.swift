@@ -58,6 +58,7 @@ public enum SentinelMain {
         let seed = randomSeed()
         let now = EventLoop.unixMs()
         let core = SentinelCore(seed: seed, now: now)
+        core.resolver = HostResolver.resolve
         do {
             try SentinelConfigApplier.apply(directives, to: core, now: now)
         } catch {

@@ -113,3 +113,26 @@ final class StartupProcessTests: XCTestCase {
         XCTAssertTrue(v.process.logText.contains("WARNING: Sentinel was not able to save the new configuration on disk!!!"))
     }
 }
+
+/// Scripts run by the real process.
+final class ScriptProcessTests: XCTestCase {
+    func testNotificationScriptGetsWarningEvents() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        d.masterPort = TestProcess.freePort()
+        let out = d.dir + "/events.txt"
+        let script = d.dir + "/notify.sh"
+        FileManager.default.createFile(atPath: script, contents: Data("#!/bin/sh\necho \"$1 $2\" >> \(out)\n".utf8))
+        chmod(script, 0o755)
+        let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 300, extra: ["sentinel notification-script mymaster \(script)"])
+        try SentinelDeployment.waitUntil(5, "+sdown in the script's output") {
+            ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("+sdown master mymaster 127.0.0.1 \(d.masterPort)")
+        }
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        XCTAssertTrue(text.hasPrefix("+monitor master mymaster 127.0.0.1 \(d.masterPort) quorum 2\n"), text)
+        try SentinelDeployment.waitUntil(3, "scripts reaped") { try v.call("SENTINEL", "PENDING-SCRIPTS") == .array([]) }
+        let info = try v.call("INFO", "sentinel").string ?? ""
+        XCTAssertTrue(info.contains("sentinel_running_scripts:0\r\nsentinel_scripts_queue_length:0\r\n"), info)
+    }
+}

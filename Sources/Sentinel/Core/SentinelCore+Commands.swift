@@ -54,7 +54,7 @@ extension SentinelCore {
             guard let m = masters[args[2]] else { return Self.noSuchMaster }
             return manualFailover(m)
         case "pending-scripts":
-            return .value(.array([]))
+            return .value(pendingScripts())
         case "monitor":
             return monitorCommand(args)
         case "flushconfig":

@@ -61,8 +61,8 @@ extension SentinelCore {
                 let old = master.addr
                 if resetMasterAndChangeAddress(master, host: token[5], port: masterPort),
                    let script = master.clientReconfigScript {
-                    effects.append(.runScript(argv: [script, master.name, "observer", "start", old.ip, String(old.port),
-                                                     master.addr.ip, String(master.addr.port)]))
+                    scheduleScript([script, master.name, "observer", "start", announceAddress(old), String(old.port),
+                                    announceAddress(master.addr), String(master.addr.port)])
                 }
             }
         }

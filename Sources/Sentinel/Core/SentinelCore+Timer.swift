@@ -9,6 +9,8 @@ extension SentinelCore {
             for r in m.replicas.all { handleInstance(r) }
             for s in m.sentinels.all { handleInstance(s) }
         }
+        runPendingScripts()
+        killTimedOutScripts()
     }
 
     /// A backwards jump or one longer than tilt-trigger since the last run

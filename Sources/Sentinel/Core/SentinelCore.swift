@@ -39,6 +39,9 @@ public final class SentinelCore {
     /// Open connections: which link they belong to and which instance opened them.
     var connections: [Int: Connection] = [:]
     var instancesByUID: [Int: Instance] = [:]
+    /// Notification and reconfig scripts, oldest first.
+    var scriptQueue: [ScriptJob] = []
+    var nextScriptJob = 1
     /// Bad peer input already logged (instance uid + reason), so it is logged once.
     var loggedBadInput: Set<String> = []
 
@@ -221,7 +224,7 @@ public final class SentinelCore {
         if level == .warning, let ri {
             let m = ri.isMaster ? ri : ri.master
             if let script = m?.notificationScript {
-                effects.append(.runScript(argv: [script, type, message]))
+                scheduleScript([script, type, message])
             }
         }
     }

@@ -28,8 +28,11 @@ public enum SentinelEffect: Sendable, Equatable {
     case log(level: LogLevel, text: String)
     /// Write the state to disk (config rewrite or state file).
     case flushConfig
-    /// Run a notification or reconfig script (argv[0] is the path).
-    case runScript(argv: [String])
+    /// Start script job `job` (argv[0] is the path). The IO layer answers
+    /// with `scriptStarted` or `scriptSpawnFailed`, later `scriptExited`.
+    case spawnScript(job: Int, argv: [String])
+    /// SIGKILL a script that ran too long.
+    case killScript(pid: Int32)
     /// SIMULATE-FAILURE crash points: exit at once with this status.
     case exit(code: Int32)
 }

@@ -47,8 +47,10 @@ extension SentinelServer {
             log.log(level, text)
         case .flushConfig:
             flushConfig()
-        case .runScript(let argv):
-            runScript(argv)
+        case .spawnScript(let job, let argv):
+            spawnScript(job, argv)
+        case .killScript(let pid):
+            kill(pid, SIGKILL)
         case .exit(let code):
             Glibc.exit(code)
         }
@@ -84,17 +86,32 @@ extension SentinelServer {
         }
     }
 
-    /// Scripts run detached with the sentinel's environment; their queue,
-    /// retries and PENDING-SCRIPTS reporting are not implemented yet.
-    private func runScript(_ argv: [String]) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
-        do {
-            try p.run()
-        } catch {
-            publishLocal(channel: "-script-error", message: "\(argv[0]) 99 0")
-            log.log(.warning, "-script-error \(argv[0]) 99 0")
+    /// fork+execve with our environment, as sentinelRunPendingScripts.
+    private func spawnScript(_ job: Int, _ argv: [String]) {
+        var pid: pid_t = 0
+        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
+        cargs.append(nil)
+        defer { for p in cargs { free(p) } }
+        let rc = posix_spawn(&pid, argv[0], nil, nil, cargs, environ)
+        if rc == 0 {
+            core.scriptStarted(job: job, pid: pid, now: clockMs())
+        } else if rc == ENOENT || rc == EACCES || rc == ENOEXEC {
+            // exec failed in the child: exit 2, not retried.
+            core.scriptStarted(job: job, pid: Int32(truncatingIfNeeded: -job), now: clockMs())
+            core.scriptExited(pid: Int32(truncatingIfNeeded: -job), exitCode: 2, signal: 0, now: clockMs())
+        } else {
+            core.scriptSpawnFailed(job: job, now: clockMs())
+        }
+    }
+
+    /// sentinelCollectTerminatedScripts: reap our script children.
+    func collectScripts() {
+        for pid in core.scriptQueue.filter({ $0.running && $0.pid > 0 }).map(\.pid) {
+            var status: Int32 = 0
+            let r = waitpid(pid, &status, WNOHANG)
+            guard r == pid else { continue }
+            let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
+            core.scriptExited(pid: pid, exitCode: (status >> 8) & 0xff, signal: signaled ? status & 0x7f : 0, now: clockMs())
         }
     }
 

@@ -117,6 +117,7 @@ final class SentinelServer {
     }
 
     private func timerTick() -> Int64? {
+        collectScripts()
         core.tick(now: clockMs())
         execute()
         return core.nextTickDelay()
