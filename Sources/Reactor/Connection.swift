@@ -20,7 +20,8 @@ extension ConnectionDelegate {
 /// writable event, under backpressure) sends. Bytes only; no protocol here.
 public final class Connection: FileEventHandler {
     public let fd: Int32
-    public unowned let loop: EventLoop
+    /// The loop outlives what is registered on it; unowned(unsafe) skips a check per access.
+    public unowned(unsafe) let loop: EventLoop
     /// Not weak: a weak reference gives the delegate a side table, which sends
     /// every retain and release of it (the server's Client, on every command)
     /// down the slow reference-counting path (~5% at pipeline 1, measured).
@@ -202,7 +203,8 @@ public final class Connection: FileEventHandler {
 /// Accepts connections on a listening socket.
 public final class Listener: FileEventHandler {
     public let fd: Int32
-    public unowned let loop: EventLoop
+    /// The loop outlives what is registered on it; unowned(unsafe) skips a check per access.
+    public unowned(unsafe) let loop: EventLoop
     private let onAccept: (Int32, String) -> Void
 
     public init(fd: Int32, loop: EventLoop, onAccept: @escaping (Int32, String) -> Void) {

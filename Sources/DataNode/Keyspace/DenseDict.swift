@@ -7,10 +7,10 @@
 /// moves the last entry (an already visited one, or an unvisited one to an
 /// unvisited slot) downwards, so an entry present for the whole scan is
 /// returned at least once; new entries may or may not be, as Redis allows.
-public struct DenseDict<K: Hashable, V> {
+public struct DenseDict<K: PrehashedKey, V> {
     public private(set) var keys: [K] = []
     public private(set) var values: [V] = []
-    private var index: [K: Int] = [:]
+    private var index = PositionTable()
     /// Per-entry access stamps (Redis's robj.lru field: an LRU clock or an LFU
     /// counter), parallel to `keys`. Only a database's main dict keeps them
     /// (`tracksAccess`), so the member dicts of sets and hashes pay nothing.
@@ -23,7 +23,7 @@ public struct DenseDict<K: Hashable, V> {
         self.tracksAccess = tracksAccess
         keys.reserveCapacity(minimumCapacity)
         values.reserveCapacity(minimumCapacity)
-        index.reserveCapacity(minimumCapacity)
+        index.reserve(minimumCapacity)
         if tracksAccess { stamps.reserveCapacity(minimumCapacity) }
     }
 
@@ -31,11 +31,11 @@ public struct DenseDict<K: Hashable, V> {
     public var isEmpty: Bool { keys.isEmpty }
 
     @inlinable public func position(of key: K) -> Int? { _index(key) }
-    @usableFromInline func _index(_ key: K) -> Int? { index[key] }
+    @usableFromInline func _index(_ key: K) -> Int? { index.find(key, in: keys) }
 
     public subscript(key: K) -> V? {
         get {
-            guard let i = index[key] else { return nil }
+            guard let i = index.find(key, in: keys) else { return nil }
             return values[i]
         }
         set {
@@ -43,7 +43,7 @@ public struct DenseDict<K: Hashable, V> {
         }
     }
 
-    public func contains(_ key: K) -> Bool { index[key] != nil }
+    public func contains(_ key: K) -> Bool { index.find(key, in: keys) != nil }
 
     /// Inserts or replaces; returns true if the key is new. A replaced entry
     /// keeps its access stamp; a new one gets 0 (unknown).
@@ -55,10 +55,9 @@ public struct DenseDict<K: Hashable, V> {
     /// Inserts or replaces, setting the access stamp from the old one (nil when new).
     @discardableResult
     public mutating func set(_ key: K, _ value: V, stamp: (_ old: UInt32?) -> UInt32) -> Bool {
-        // One probe for both cases: the defaulted subscript's modify accessor
-        // finds the bucket or inserts there (two lookups cost ~20% of MSET).
+        // One probe for both cases (two lookups cost ~20% of MSET).
         let n = keys.count
-        let i = Self.claim(&index[key, default: -1], n)
+        let i = index.findOrInsert(key, in: keys, newPosition: n)
         if i != n {
             values[i] = value
             if tracksAccess { stamps[i] = stamp(stamps[i]) }
@@ -70,30 +69,23 @@ public struct DenseDict<K: Hashable, V> {
         return true
     }
 
-    /// Returns the stored position, storing `next` first when the slot is new (-1).
-    @inline(__always)
-    private static func claim(_ slot: inout Int, _ next: Int) -> Int {
-        if slot < 0 { slot = next }
-        return slot
-    }
-
     /// A lookup that also updates the entry's access stamp, in one hash probe.
     public mutating func valueRecordingAccess(_ key: K, _ stamp: (_ old: UInt32) -> UInt32) -> V? {
-        guard let i = index[key] else { return nil }
+        guard let i = index.find(key, in: keys) else { return nil }
         if tracksAccess { stamps[i] = stamp(stamps[i]) }
         return values[i]
     }
 
     /// The access stamp of an entry (nil when missing or not tracked).
     public func stamp(of key: K) -> UInt32? {
-        guard tracksAccess, let i = index[key] else { return nil }
+        guard tracksAccess, let i = index.find(key, in: keys) else { return nil }
         return stamps[i]
     }
 
     /// Mutates a value in place (no copy of a uniquely held value).
     @discardableResult
     public mutating func modify<R>(_ key: K, _ body: (inout V) -> R) -> R? {
-        guard let i = index[key] else { return nil }
+        guard let i = index.find(key, in: keys) else { return nil }
         return body(&values[i])
     }
 
@@ -101,14 +93,14 @@ public struct DenseDict<K: Hashable, V> {
 
     @discardableResult
     public mutating func remove(_ key: K) -> V? {
-        guard let i = index.removeValue(forKey: key) else { return nil }
+        guard let i = index.remove(key, in: keys) else { return nil }
         let last = keys.count - 1
         let removed: V
         if i != last {
             keys.swapAt(i, last)
             values.swapAt(i, last)
             if tracksAccess { stamps.swapAt(i, last) }
-            index[keys[i]] = i
+            index.reposition(hash: keys[i].prehash, from: last, to: i)
         }
         keys.removeLast()
         if tracksAccess { stamps.removeLast() }
@@ -119,7 +111,7 @@ public struct DenseDict<K: Hashable, V> {
     public mutating func removeAll() {
         keys = []
         values = []
-        index = [:]
+        index.removeAll()
         stamps = []
     }
 
