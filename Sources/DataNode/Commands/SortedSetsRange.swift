@@ -101,7 +101,7 @@ extension SortedSetCommands {
         let z: SortedSetValue
         switch lookupRead(client.db, Key(argv[argStart])) {
         case .missing:
-            if store { finishStore(server, client, Key(argv[1]), [], reversed: false) } else { client.out.arrayHeader(0) }
+            if store { finishRangeStore(server, client, Key(argv[1]), [], startAsSkiplist: false) } else { client.out.arrayHeader(0) }
             return
         case .wrongType:
             client.replyError(ZsetReplies.wrongType)
@@ -113,9 +113,14 @@ extension SortedSetCommands {
         if store {
             var results: [(member: [UInt8], score: Double)] = []
             let collect: (UnsafeRawBufferPointer, Double) -> Void = { m, s in results.append((Array(m), s)) }
+            var rankLength = -1
             switch type {
             case .auto, .rank:
-                if let (s, e) = clampRanks(rankStart, rankEnd, z.count) { z.forEach(ranks: s, e, reverse: rev, collect) }
+                rankLength = 0
+                if let (s, e) = clampRanks(rankStart, rankEnd, z.count) {
+                    rankLength = e - s + 1
+                    z.forEach(ranks: s, e, reverse: rev, collect)
+                }
             case .score:
                 if !(offset > 0 && offset >= z.count) {
                     z.forEach(inScore: scoreRange, offset: offset, limit: limit, reverse: rev, collect)
@@ -123,7 +128,8 @@ extension SortedSetCommands {
             case .lex:
                 z.forEach(inLex: lexRange, offset: offset, limit: limit, reverse: rev, collect)
             }
-            finishStore(server, client, Key(argv[1]), results, reversed: rev)
+            finishRangeStore(server, client, Key(argv[1]), results,
+                             startAsSkiplist: rankLength > limits(server).maxEntries)
             return
         }
 
@@ -183,17 +189,23 @@ extension SortedSetCommands {
         return (s, e)
     }
 
-    /// zrangeResultFinalizeStore: store the results (in the set's order, or
-    /// reversed) or delete the destination; reply with the count.
-    static func finishStore(_ server: Server, _ client: Client, _ dst: Key, _ results: [(member: [UInt8], score: Double)], reversed: Bool) {
+    /// zrangeResultBeginStore + FinalizeStore: the results go one by one (in
+    /// emission order) into a listpack, or a skiplist when a rank range is
+    /// known to be longer than zset-max-listpack-entries, converting as ZADD
+    /// would; scores that pass through the listpack lose a negative zero, as
+    /// in Redis. An empty result deletes the destination.
+    static func finishRangeStore(_ server: Server, _ client: Client, _ dst: Key,
+                                 _ results: [(member: [UInt8], score: Double)], startAsSkiplist: Bool) {
         let db = client.db
         if results.isEmpty {
             client.out.integer(0)
             if db.delete(dst) { server.dirty += 1 }
             return
         }
-        let sorted = reversed ? Array(results.reversed()) : results
-        db.setKey(dst, .zset(SortedSetValue(sorted: sorted, limits: limits(server))))
+        let lim = limits(server)
+        let z = SortedSetValue(skiplist: startAsSkiplist)
+        for r in results { _ = z.add(r.member, score: r.score, flags: [], limits: lim) }
+        db.setKey(dst, .zset(z))
         server.dirty += 1
         client.out.integer(results.count)
     }

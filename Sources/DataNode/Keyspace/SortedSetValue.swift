@@ -50,6 +50,12 @@ public final class SortedSetValue {
         }
     }
 
+    /// An empty set, listpack or skiplist.
+    public convenience init(skiplist: Bool) {
+        self.init()
+        if skiplist { list = ZSkipList() }
+    }
+
     /// An empty set in the encoding Redis's ZADD creates for a new key.
     public init(forFirstMember length: Int, limits: ZsetLimits) {
         if limits.maxEntries == 0 || length > limits.maxValue { list = ZSkipList() }
