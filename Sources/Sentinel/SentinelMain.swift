@@ -59,6 +59,7 @@ public enum SentinelMain {
         let now = EventLoop.unixMs()
         let core = SentinelCore(seed: seed, now: now)
         core.resolver = HostResolver.resolve
+        core.isExecutable = { access($0, X_OK) == 0 }
         do {
             try SentinelConfigApplier.apply(directives, to: core, now: now)
         } catch {

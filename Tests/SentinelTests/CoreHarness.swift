@@ -15,6 +15,8 @@ final class CoreHarness {
         self.now = now
         core = SentinelCore(seed: seed, now: now)
         core.port = 26379
+        // A fake file system: only /bin/true may be run.
+        core.isExecutable = { $0 == "/bin/true" }
         var text = config.hasSuffix("\n") ? config : config + "\n"
         if let myid { text += "sentinel myid \(myid)\n" }
         let loaded = try SentinelConfigLoader.load(text: text, file: "test.conf")

@@ -1,4 +1,3 @@
-import Glibc
 import Protocol
 
 /// The SENTINEL command (sentinelCommand), with redis-sentinel's arities and

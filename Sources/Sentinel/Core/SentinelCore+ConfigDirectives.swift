@@ -1,4 +1,3 @@
-import Glibc
 
 /// `sentinel ...` config lines (sentinelHandleConfiguration). The loader
 /// applies them in redis-sentinel's three passes; see `configPass`.
@@ -47,11 +46,11 @@ extension SentinelCore {
             ri.parallelSyncs = atoi(argv[2])
         case ("notification-script", 3):
             guard let ri = masters[argv[1]] else { return noMaster }
-            if access(argv[2], X_OK) == -1 { return "Notification script seems non existing or non executable." }
+            if !isExecutable(argv[2]) { return "Notification script seems non existing or non executable." }
             ri.notificationScript = argv[2]
         case ("client-reconfig-script", 3):
             guard let ri = masters[argv[1]] else { return noMaster }
-            if access(argv[2], X_OK) == -1 { return "Client reconfiguration script seems non existing or non executable." }
+            if !isExecutable(argv[2]) { return "Client reconfiguration script seems non existing or non executable." }
             ri.clientReconfigScript = argv[2]
         case ("auth-pass", 3):
             guard let ri = masters[argv[1]] else { return noMaster }

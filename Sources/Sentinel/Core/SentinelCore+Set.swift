@@ -1,4 +1,3 @@
-import Glibc
 import Protocol
 
 /// SENTINEL SET and SENTINEL CONFIG GET/SET.
@@ -43,7 +42,7 @@ extension SentinelCore {
                     failure = .error("ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration")
                     break loop
                 }
-                if !value.isEmpty && access(value, X_OK) == -1 {
+                if !value.isEmpty && !isExecutable(value) {
                     failure = .error(notification ? "ERR Notification script seems non existing or non executable"
                                      : "ERR Client reconfiguration script seems non existing or non executable")
                     break loop

@@ -30,6 +30,8 @@ public final class SentinelCore {
 
     /// Resolves a hostname when resolve-hostnames is on (injected: the core does no DNS).
     public var resolver: (String) -> String? = { _ in nil }
+    /// Whether a script path may be run (access X_OK), injected like the resolver.
+    public var isExecutable: (String) -> Bool = { _ in false }
 
     var rng: SentinelRandom
     var now: Int64

@@ -150,6 +150,10 @@ final class ACLStore {
         return nil
     }
 
+    func replace(with other: ACLStore) {
+        users = other.users
+    }
+
     func deleteUser(_ name: String) -> Bool { users.removeValue(forKey: name) != nil }
 
     /// requirepass: the default user's only password (or nopass when empty).

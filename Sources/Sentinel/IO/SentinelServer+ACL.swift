@@ -1,3 +1,5 @@
+import Foundation
+import Glibc
 import Protocol
 
 /// ACL on the sentinel itself.
@@ -66,7 +68,20 @@ extension SentinelServer {
             if args.count == 3 && args[2].lowercased() == "reset" { return c.reply(.simple("OK")) }
             c.reply(.array([]))
         case "save", "load":
-            replyError(c, "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.")
+            if options.aclfile.isEmpty {
+                return replyError(c, "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.")
+            }
+            if args[1].lowercased() == "load" {
+                if let err = loadACLFile() { return replyError(c, "ERR \(err)") }
+            } else {
+                let text = acl.sortedUsers.map { $0.describe + "\n" }.joined()
+                do {
+                    try SentinelConfigWriter.writeAtomically(path: options.aclfile, content: text)
+                } catch {
+                    return replyError(c, "ERR There was an error trying to save the ACLs. Please check the server logs for more information")
+                }
+            }
+            c.reply(.simple("OK"))
         case "dryrun":
             guard let u = acl.user(args[2]) else { return replyError(c, "ERR User '\(args[2])' not found") }
             guard let spec = commands.lookup(args[3]) else { return replyError(c, "ERR Command '\(args[3])' not found") }
@@ -79,6 +94,28 @@ extension SentinelServer {
         default:
             c.reply(.array(SentinelHelpTexts.acl.map { .simple($0) }))
         }
+    }
+
+    /// ACLLoadFromFile: every line is `user <name> <rules>`; all or nothing.
+    func loadACLFile() -> String? {
+        guard let bytes = SentinelConfigLoader.readFile(options.aclfile) else {
+            return "Error loading ACLs, opening file '\(options.aclfile)': \(String(cString: strerror(errno)))"
+        }
+        let fresh = ACLStore()
+        var sawDefault = false
+        for (i, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let argv = splitArgs(Array(line.utf8))?.map({ String(decoding: $0, as: UTF8.self) }),
+                  argv.count >= 2, argv[0] == "user" else {
+                return "\(options.aclfile):\(i + 1): line should start with user keyword"
+            }
+            if argv[1] == "default" { sawDefault = true; _ = fresh.setUser("default", rules: ["reset"]) }
+            if let err = fresh.setUser(argv[1], rules: Array(argv[2...])) { return "\(options.aclfile):\(i + 1): \(err)" }
+        }
+        _ = sawDefault
+        acl.replace(with: fresh)
+        return nil
     }
 
     /// requirepass follows the default user, as in 7.0; links to other

@@ -49,6 +49,16 @@ final class SentinelServer {
                                           redisText: "Error in user declaration '\(u[0])': \(err)")
             }
         }
+        if !options.aclfile.isEmpty {
+            if !options.users.isEmpty {
+                throw SentinelConfigError(source: configFile, line: nil, directive: "aclfile", reason: "users in both the config file and an ACL file",
+                                          redisText: "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.")
+            }
+            if let err = loadACLFile() {
+                throw SentinelConfigError(source: options.aclfile, line: nil, directive: "aclfile", reason: err,
+                                          redisText: "Aborting Redis startup because of ACL errors: \(err)")
+            }
+        }
         if options.users.isEmpty || options.requirepass != nil { acl.setRequirePass(options.requirepass) }
         core.requirePass = options.requirepass
         core.port = options.port
