@@ -89,11 +89,11 @@ public final class Server {
         lastSaveUnix = Int(startUnixMs / 1000)
         databases = (0..<max(config.databases, 1)).map { Database(id: $0, context: keyspace) }
         keyspace.nowMs = startUnixMs
-        keyspace.onModified = { [unowned self] db, key in
+        keyspace.onModified = { [unowned(unsafe) self] db, key in
             self.touchWatchedKey(db: db.id, key: key)
             if self.blocking.hasWaiters { self.blocking.signal(db: db.id, key: key) }
         }
-        loop.beforeSleep.append { [unowned self] in self.beforeSleep() }
+        loop.beforeSleep.append { [unowned(unsafe) self] in self.beforeSleep() }
         syncAccessPolicy()
     }
 
