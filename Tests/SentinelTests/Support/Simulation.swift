@@ -163,8 +163,12 @@ final class Simulation {
             case "PUBLISH":
                 reply(.integer(1))
                 // Every subscriber on this node (the sender included) gets the message.
-                for (j, table) in conns {
-                    for (cid, sc) in table where sc.subscribed && sc.targetPort == to && reachable(sentinelPorts[j], to) {
+                // Sorted: dictionary order differs between runs, the trace must not.
+                for j in conns.keys.sorted() {
+                    let table = conns[j]!
+                    for cid in table.keys.sorted() {
+                        let sc = table[cid]!
+                        guard sc.subscribed && sc.targetPort == to && reachable(sentinelPorts[j], to) else { continue }
                         let payload = args[2]
                         schedule(after: latency()) { [unowned self] in
                             guard self.conns[j]![cid] != nil else { return }
