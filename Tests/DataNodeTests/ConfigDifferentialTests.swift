@@ -1,3 +1,4 @@
+import Protocol
 import Foundation
 import XCTest
 @testable import DataNode

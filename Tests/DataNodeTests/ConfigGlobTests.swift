@@ -1,3 +1,4 @@
+import Protocol
 import XCTest
 @testable import DataNode
 

@@ -1,3 +1,5 @@
+import Protocol
+
 /// CONFIG GET and CONFIG SET, with Redis 7.0's replies.
 extension ServerConfig {
     /// CONFIG GET with one or more patterns. A pattern without glob

@@ -3,7 +3,7 @@
 /// and the same quirks — an unterminated `[` class ends at the pattern's end,
 /// bytes compare as C's signed `char`, and recursion deeper than 1000 stars
 /// gives up with "no match" (Redis's guard against abusive patterns).
-/// Used by CONFIG GET, KEYS, SCAN MATCH and PSUBSCRIBE.
+/// Used by CONFIG GET, KEYS, SCAN MATCH, PSUBSCRIBE and the sentinel (SENTINEL RESET, CONFIG GET).
 public func stringMatch(pattern: [UInt8], string: [UInt8], nocase: Bool) -> Bool {
     pattern.withUnsafeBufferPointer { p in
         string.withUnsafeBufferPointer { s in
