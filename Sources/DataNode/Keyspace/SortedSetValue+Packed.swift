@@ -11,7 +11,9 @@ import Glibc
 /// Entry: member length (1 byte below 128, 2 bytes below 16384, else 0xC0 and
 /// 4 bytes), member bytes, then the score: one byte 0...240 for that integer,
 /// 0xF1...0xF8 for an integer in 1...8 little-endian bytes (sign-extended),
-/// 0xF9 for a double in 8 bytes. A score is stored as an integer exactly when
+/// 0xFA...0xFF for m / 10^k (k = 1...6, m a zigzag varint) when that
+/// division gives back exactly the score (1.5 takes 2 bytes, as "1.5" takes
+/// 5 in a Redis listpack), else 0xF9 and the double's 8 bytes. A score is stored as an integer exactly when
 /// Redis's double2ll would store it as one (so -0 reads back as 0, as in a
 /// Redis listpack, and ZSCAN prints such scores as integers).
 struct ZPacked {
@@ -106,9 +108,37 @@ struct ZPacked {
 
     @inline(__always)
     static func scoreSize(_ d: Double) -> Int {
-        guard let v = integerScore(d) else { return 9 }
+        guard let v = integerScore(d) else {
+            if let (m, _) = decimalScore(d) { return 1 + varintSize(zigzag(m)) }
+            return 9
+        }
         if v >= 0 && v <= 240 { return 1 }
         return 1 + intBytes(v)
+    }
+
+    static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
+
+    /// (m, k) with m / 10^k == d exactly (a correctly rounded division of
+    /// two exact values), for the fewest decimals k in 1...6.
+    static func decimalScore(_ d: Double) -> (Int64, Int)? {
+        guard d.isFinite else { return nil }
+        for k in 1...6 {
+            let t = (d * powersOfTen[k]).rounded()
+            if abs(t) >= 9007199254740992 { return nil }
+            let m = Int64(t)
+            if Double(m) / powersOfTen[k] == d { return (m, k) }
+        }
+        return nil
+    }
+
+    @inline(__always) static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    @inline(__always) static func unzigzag(_ u: UInt64) -> Int64 { Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1) }
+
+    @inline(__always)
+    static func varintSize(_ u: UInt64) -> Int {
+        var n = 1, v = u >> 7
+        while v != 0 { n += 1; v >>= 7 }
+        return n
     }
 
     /// Bytes needed for `v` as a sign-extended little-endian integer.
@@ -158,6 +188,16 @@ struct ZPacked {
                     u >>= 8
                 }
             }
+        } else if let (m, k) = decimalScore(score) {
+            p[o] = 0xF9 + UInt8(k)
+            var u = zigzag(m)
+            var i = o + 1
+            while u >= 0x80 {
+                p[i] = UInt8(truncatingIfNeeded: u) | 0x80
+                u >>= 7
+                i += 1
+            }
+            p[i] = UInt8(u)
         } else {
             p[o] = 0xF9
             UnsafeMutableRawPointer(p + o + 1).storeBytes(of: score.bitPattern.littleEndian, as: UInt64.self)
@@ -183,6 +223,17 @@ struct ZPacked {
         if t == 0xF9 {
             let bits = UInt64(littleEndian: UnsafeRawPointer(base + s + 1).loadUnaligned(as: UInt64.self))
             return (m, Double(bitPattern: bits), s + 9)
+        }
+        if t > 0xF9 {
+            var u: UInt64 = 0, shift: UInt64 = 0, i = s + 1
+            while true {
+                let b = base[i]
+                u |= UInt64(b & 0x7F) << shift
+                i += 1
+                if b < 0x80 { break }
+                shift += 7
+            }
+            return (m, Double(unzigzag(u)) / powersOfTen[Int(t - 0xF9)], i)
         }
         let n = Int(t - 0xF0)
         var u: UInt64 = 0
