@@ -39,17 +39,23 @@ public struct RESPWriter: Sendable {
 
     /// `message` without the leading '-'. A message with no code gets `ERR `
     /// from the caller; newlines become spaces as Redis does.
+    /// Like Redis's addReplyErrorFormat: trailing CR/LF are trimmed, inner
+    /// ones become spaces (the text may carry client bytes).
     public mutating func error(_ message: String) {
+        var m = message.utf8[...]
+        while let last = m.last, last == 10 || last == 13 { m = m.dropLast() }
         bytes.append(UInt8(ascii: "-"))
-        for c in message.utf8 { bytes.append(c == 10 || c == 13 ? 32 : c) }
+        for c in m { bytes.append(c == 10 || c == 13 ? 32 : c) }
         crlf()
     }
 
     /// An error whose text carries client bytes verbatim (Redis echoes
     /// arguments raw, not as UTF-8); newlines still become spaces.
     public mutating func error(bytes message: [UInt8]) {
+        var m = message[...]
+        while let last = m.last, last == 10 || last == 13 { m = m.dropLast() }
         bytes.append(UInt8(ascii: "-"))
-        for c in message { bytes.append(c == 10 || c == 13 ? 32 : c) }
+        for c in m { bytes.append(c == 10 || c == 13 ? 32 : c) }
         crlf()
     }
 
