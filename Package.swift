@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "RESPClient", dependencies: ["Protocol", "Reactor", "CVigilShim"]),
         .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
-        .target(name: "Sentinel", dependencies: ["Protocol", "Reactor", "RESPClient", "CVigilShim"]),
+        .target(name: "Sentinel", dependencies: ["Protocol", "Reactor", "CVigilShim"]),
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),

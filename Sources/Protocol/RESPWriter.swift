@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Serializes replies straight into a reusable byte buffer, in the
 /// connection's protocol (2 or 3). RESP3-only types degrade as Redis 7.0

@@ -128,8 +128,8 @@ extension SentinelCore {
 
     /// `slave<N>:` in the new (ip=,port=) or the old (ip,port,state) format.
     static func parseReplicaLine(_ l: Substring) -> (String, Int)? {
-        if let ipRange = l.range(of: "ip=") {
-            guard let portRange = l.range(of: "port=") else { return nil }
+        if let ipRange = l.firstRange(of: "ip=") {
+            guard let portRange = l.firstRange(of: "port=") else { return nil }
             let ip = l[ipRange.upperBound...].prefix { $0 != "," }
             let port = l[portRange.upperBound...].prefix { $0 != "," }
             return (String(ip), Int(truncatingIfNeeded: parseLeadingInt(port)))

@@ -1,4 +1,3 @@
-import Foundation
 import Protocol
 
 /// redis-sentinel 7.0.15's command table, read from its own COMMAND and
@@ -44,8 +43,8 @@ final class CommandTable {
     }
 
     private static func decode(_ base64: String) -> RESPValue {
-        guard let data = Data(base64Encoded: base64),
-              let (v, _) = try? ReplyParser().parse(Array(data)) else { return .array([]) }
+        guard let data = Base64.decode(base64),
+              let (v, _) = try? ReplyParser().parse(data) else { return .array([]) }
         return v
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Glibc
 import Protocol
 
@@ -104,7 +104,7 @@ extension SentinelServer {
         let fresh = ACLStore()
         var sawDefault = false
         for (i, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = trimmingBlanks(raw)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let argv = splitArgs(Array(line.utf8))?.map({ String(decoding: $0, as: UTF8.self) }),
                   argv.count >= 2, argv[0] == "user" else {
@@ -127,4 +127,11 @@ extension SentinelServer {
     static let aclCategories = ["keyspace", "read", "write", "set", "sortedset", "list", "hash", "string", "bitmap",
                                 "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow", "blocking", "dangerous",
                                 "connection", "transaction", "scripting"]
+}
+
+/// The line without leading and trailing spaces and tabs.
+private func trimmingBlanks(_ s: Substring) -> Substring {
+    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let start = s.firstIndex(where: { !blank($0) }), let end = s.lastIndex(where: { !blank($0) }) else { return "" }
+    return s[start...end]
 }
