@@ -5,7 +5,7 @@ public struct CommandTable {
     public private(set) var commands: [String: Command] = [:]
     /// The same commands keyed by their bytes in lower and in upper case, so the
     /// usual spellings are found without building a String per command.
-    private var byBytes: [Key: Command] = [:]
+    private var byBytes = DenseDict<Key, Command>()
 
     /// Handlers by full name ("get", "client|kill"), one dictionary per group file.
     static var allHandlers: [[String: CommandHandler]] {
@@ -48,8 +48,8 @@ public struct CommandTable {
             }
         }
         for (name, c) in commands {
-            byBytes[Key(Array(name.utf8))] = c
-            byBytes[Key(Array(name.uppercased().utf8))] = c
+            byBytes.set(Key(Array(name.utf8)), c)
+            byBytes.set(Key(Array(name.uppercased().utf8)), c)
         }
     }
 
