@@ -52,7 +52,9 @@ public final class Client: ConnectionDelegate {
     public let address: String
     public let localAddress: String
     public var replyMode: ReplyMode = .on
-    public var lastCommandName = "NULL"
+    /// The last command run (commands live as long as the server's table).
+    public unowned(unsafe) var lastCommand: Command?
+    public var lastCommandName: String { lastCommand?.fullName ?? "NULL" }
     /// Commands queued by MULTI.
     public var multiQueue: [(command: Command, argv: [[UInt8]])] = []
     /// Keys this client WATCHes; `expired` when the key was already logically

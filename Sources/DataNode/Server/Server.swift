@@ -451,9 +451,10 @@ public final class Server {
         // A command that blocked records its statistics when it completes (Blocking.swift).
         let blocked = c.flags.contains(.blocked)
         if !blocked { latency.commandFinished(cmd, durationUs: duration) }
-        var logged = argv
+        // Passwords (AUTH, HELLO AUTH) never reach SLOWLOG or MONITOR.
+        var redacted: [Int] = []
         if !c.redactedArgs.isEmpty {
-            for i in c.redactedArgs where i < logged.count { logged[i] = Self.redactedArg }
+            redacted = c.redactedArgs
             c.redactedArgs.removeAll()
         }
         if !blocked {
@@ -462,12 +463,12 @@ public final class Server {
             if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
         }
         stats.totalCommandsProcessed += 1
-        c.lastCommandName = cmd.fullName
+        c.lastCommand = cmd
         if !blocked && hot.slowlogLogSlowerThan >= 0 && duration >= Int64(hot.slowlogLogSlowerThan) && !cmd.flags.contains(.skipSlowlog) {
-            slowlog.push(args: logged, durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: hot.slowlogMaxLen)
+            slowlog.push(args: Self.redacting(argv, redacted), durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: hot.slowlogMaxLen)
         }
         if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
-            feedMonitors(c, logged)
+            feedMonitors(c, Self.redacting(argv, redacted))
         }
         switch c.replyMode {
         case .off:
@@ -484,6 +485,13 @@ public final class Server {
     }
 
     static let redactedArg: [UInt8] = Array("(redacted)".utf8)
+
+    static func redacting(_ argv: [[UInt8]], _ positions: [Int]) -> [[UInt8]] {
+        if positions.isEmpty { return argv }
+        var out = argv
+        for i in positions where i < out.count { out[i] = redactedArg }
+        return out
+    }
 
     // MARK: MONITOR
 
@@ -659,8 +667,14 @@ struct HotConfig {
     var hz: Int
     var timeout: Int
     var clientQueryBufferLimit: Int
-    /// normal, replica, pubsub.
-    var outputLimits: [OutputBufferLimit]
+    /// normal, replica, pubsub: numbers only, so reading one per command copies no String.
+    var outputLimits: [ClassLimit]
+
+    struct ClassLimit {
+        var hard = 0
+        var soft = 0
+        var softSeconds = 0
+    }
     /// list-max-listpack-size as node limits (every push reads it).
     var listFill: ListFill
 
@@ -671,12 +685,13 @@ struct HotConfig {
         timeout = c.timeout
         clientQueryBufferLimit = c.clientQueryBufferLimit
         listFill = ListFill(c.listMaxListpackSize)
-        var limits = ["normal", "replica", "pubsub"].map { OutputBufferLimit(className: $0, hard: 0, soft: 0, softSeconds: 0) }
+        var limits = [ClassLimit](repeating: ClassLimit(), count: 3)
         for l in c.clientOutputBufferLimits {
+            let limit = ClassLimit(hard: l.hard, soft: l.soft, softSeconds: l.softSeconds)
             switch l.className {
-            case "normal": limits[0] = l
-            case "replica", "slave": limits[1] = l
-            case "pubsub": limits[2] = l
+            case "normal": limits[0] = limit
+            case "replica", "slave": limits[1] = limit
+            case "pubsub": limits[2] = limit
             default: break
             }
         }
