@@ -78,7 +78,11 @@ public final class Command {
     public let flags: CommandFlags
     public let handler: CommandHandler?
     /// Subcommands by lowercase name, for containers (CLIENT, CONFIG, ...).
-    public internal(set) var subcommands: [String: Command] = [:]
+    public internal(set) var subcommands: [String: Command] = [:] {
+        didSet { isContainer = !subcommands.isEmpty }
+    }
+    /// Has subcommands: read on every dispatch, so kept as a flag.
+    public private(set) var isContainer = false
     public unowned(unsafe) var parent: Command?
 
     // commandstats

@@ -351,7 +351,7 @@ public final class Server {
             rejectCommand(c, bytes: unknownCommandError(argv))
             return
         }
-        if !cmd.subcommands.isEmpty && argv.count >= 2 {
+        if cmd.isContainer && argv.count >= 2 {
             guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else {
                 rejectCommand(c, bytes: errorText("ERR unknown subcommand '", cString(argv[1], max: 128),
                                                   "'. Try \(cmd.fullName.uppercased()) HELP."))
@@ -359,7 +359,7 @@ public final class Server {
             }
             cmd = sub
         }
-        if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.subcommands.isEmpty == false) {
+        if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) {
             rejectCommand(c, "ERR wrong number of arguments for '\(cmd.fullName)' command", cmd)
             return
         }
@@ -377,7 +377,8 @@ public final class Server {
             rejectCommand(c, "ERR Command not allowed inside a transaction", cmd)
             return
         }
-        let base = cmd.parent?.fullName ?? cmd.fullName
+        // The container's name (CLIENT for CLIENT KILL); only the rare paths below need it.
+        var base: String { cmd.parent?.fullName ?? cmd.fullName }
         if c.flags.contains(.pubsub) && c.proto == 2 && !Self.subscribedContextAllowed.contains(base) {
             rejectCommand(c, "ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd)
             return
