@@ -145,37 +145,15 @@ public final class EventLoop {
     }
 }
 
-/// Binary min-heap of (due, id); cancelled ids are skipped when popped.
-struct TimerHeap {
-    struct Entry { var due: Int64; var id: Int }
-    private var items: [Entry] = []
+/// Timer entries: cancelled ids are skipped when popped.
+struct TimerEntry: HeapOrdered {
+    var due: Int64
+    var id: Int
+    var heapKey: Int64 { due }
+}
 
-    var peek: Entry? { items.first }
+typealias TimerHeap = MinHeap<TimerEntry>
 
-    mutating func push(due: Int64, id: Int) {
-        items.append(Entry(due: due, id: id))
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if items[parent].due <= items[i].due { break }
-            items.swapAt(parent, i)
-            i = parent
-        }
-    }
-
-    mutating func pop() {
-        guard !items.isEmpty else { return }
-        items.swapAt(0, items.count - 1)
-        items.removeLast()
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < items.count && items[l].due < items[m].due { m = l }
-            if r < items.count && items[r].due < items[m].due { m = r }
-            if m == i { break }
-            items.swapAt(i, m)
-            i = m
-        }
-    }
+extension MinHeap where Element == TimerEntry {
+    mutating func push(due: Int64, id: Int) { push(TimerEntry(due: due, id: id)) }
 }

@@ -157,42 +157,16 @@ public final class BlockingRegistry {
 }
 
 /// Min-heap of waits by deadline; finished waits are skipped when they surface.
-struct DeadlineHeap {
-    private var items: [BlockedWait] = []
+typealias DeadlineHeap = MinHeap<BlockedWait>
 
-    var peek: BlockedWait? { items.first }
-    var isEmpty: Bool { items.isEmpty }
+extension BlockedWait: HeapOrdered {
+    var heapKey: Int64 { deadlineMs }
+}
 
-    mutating func push(_ w: BlockedWait) {
-        items.append(w)
-        var i = items.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            if items[p].deadlineMs <= items[i].deadlineMs { break }
-            items.swapAt(p, i)
-            i = p
-        }
-    }
-
-    mutating func pop() {
-        guard !items.isEmpty else { return }
-        items.swapAt(0, items.count - 1)
-        items.removeLast()
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < items.count && items[l].deadlineMs < items[m].deadlineMs { m = l }
-            if r < items.count && items[r].deadlineMs < items[m].deadlineMs { m = r }
-            if m == i { break }
-            items.swapAt(i, m)
-            i = m
-        }
-    }
-
+extension MinHeap where Element == BlockedWait {
     /// Drops finished waits sitting at the top.
     mutating func trimDone() {
-        while let t = items.first, t.done { pop() }
+        while let t = peek, t.done { pop() }
     }
 }
 
