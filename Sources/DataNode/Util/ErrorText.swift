@@ -8,16 +8,26 @@ public func cString(_ arg: [UInt8], max: Int = Int.max) -> ArraySlice<UInt8> {
     return arg[0..<Swift.max(0, Swift.min(end, max))]
 }
 
+/// A piece of an error message: literal text or client bytes.
+public protocol ErrorTextPart {
+    func append(to out: inout [UInt8])
+}
+
+extension String: ErrorTextPart {
+    public func append(to out: inout [UInt8]) { out.append(contentsOf: utf8) }
+}
+
+extension Array: ErrorTextPart where Element == UInt8 {
+    public func append(to out: inout [UInt8]) { out.append(contentsOf: self) }
+}
+
+extension ArraySlice: ErrorTextPart where Element == UInt8 {
+    public func append(to out: inout [UInt8]) { out.append(contentsOf: self) }
+}
+
 /// Concatenates text and byte pieces into one message.
-public func errorText(_ parts: Any...) -> [UInt8] {
+public func errorText(_ parts: any ErrorTextPart...) -> [UInt8] {
     var out: [UInt8] = []
-    for p in parts {
-        switch p {
-        case let s as String: out.append(contentsOf: s.utf8)
-        case let b as ArraySlice<UInt8>: out.append(contentsOf: b)
-        case let b as [UInt8]: out.append(contentsOf: b)
-        default: break
-        }
-    }
+    for p in parts { p.append(to: &out) }
     return out
 }
