@@ -146,26 +146,7 @@ public enum ReplyFormatter {
         }
     }
 
-    /// sdscatrepr: double quotes, C escapes, `\xNN` for anything not printable ASCII.
-    public static func appendRepr(_ b: [UInt8], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for c in b {
-            switch c {
-            case UInt8(ascii: "\\"), UInt8(ascii: "\""):
-                out.append(UInt8(ascii: "\\")); out.append(c)
-            case 10: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 13: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 9: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 7: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "a"))
-            case 8: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
-            case 32...126: out.append(c)
-            default:
-                out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "x"))
-                out.append(hexDigits[Int(c >> 4)]); out.append(hexDigits[Int(c & 15)])
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    public static func appendRepr(_ b: [UInt8], to out: inout [UInt8]) { appendSdsRepr(b, to: &out) }
 
     public static func repr(_ b: [UInt8]) -> String {
         var out: [UInt8] = []
@@ -215,7 +196,6 @@ public enum ReplyFormatter {
         return b[...]
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
     private static let errorTag: [UInt8] = Array("(error) ".utf8)
     private static let integerTag: [UInt8] = Array("(integer) ".utf8)
     private static let doubleTag: [UInt8] = Array("(double) ".utf8)

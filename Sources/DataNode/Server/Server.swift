@@ -500,7 +500,7 @@ public final class Server {
     func feedMonitors(_ c: Client, _ argv: [[UInt8]]) {
         let us = vigil_realtime_us()
         var line = "+\(us / 1_000_000).\(String(us % 1_000_000).leftPadded(6)) [\(c.dbIndex) \(c.flags.contains(.unixSocket) ? "unix:" + config.unixSocket : c.address)]"
-        for a in argv { line += " " + quotedRepr(a) }
+        for a in argv { line += " " + String(decoding: sdsRepr(a), as: UTF8.self) }
         line += "\r\n"
         let bytes = Array(line.utf8)
         for m in monitors where !m.isFreed {
@@ -638,27 +638,6 @@ extension String {
     func leftPadded(_ n: Int, with ch: Character = "0") -> String {
         count >= n ? self : String(repeating: ch, count: n - count) + self
     }
-}
-
-/// Redis's sdscatrepr: a double-quoted string with C-style escapes for non-printables.
-public func quotedRepr(_ b: [UInt8]) -> String {
-    var s = "\""
-    for c in b {
-        switch c {
-        case UInt8(ascii: "\\"): s += "\\\\"
-        case UInt8(ascii: "\""): s += "\\\""
-        case 10: s += "\\n"
-        case 13: s += "\\r"
-        case 9: s += "\\t"
-        case 7: s += "\\a"
-        case 8: s += "\\b"
-        case 32...126: s.append(Character(Unicode.Scalar(c)))
-        default:
-            let hex = String(c, radix: 16)
-            s += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-        }
-    }
-    return s + "\""
 }
 
 /// The config values the command path reads, copied out of the config table.

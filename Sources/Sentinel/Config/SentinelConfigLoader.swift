@@ -228,26 +228,7 @@ public enum SentinelConfigLoader {
         return Array(s[a..<b])
     }
 
-    /// sdscatrepr: a quoted, escaped string.
-    static func repr(_ b: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [34]
-        let hex = Array("0123456789abcdef".utf8)
-        for c in b {
-            switch c {
-            case 92: out += [92, 92]
-            case 34: out += [92, 34]
-            case 10: out += [92, UInt8(ascii: "n")]
-            case 13: out += [92, UInt8(ascii: "r")]
-            case 9: out += [92, UInt8(ascii: "t")]
-            case 7: out += [92, UInt8(ascii: "a")]
-            case 8: out += [92, UInt8(ascii: "b")]
-            default:
-                if c >= 32 && c < 127 { out.append(c) } else { out += [92, UInt8(ascii: "x"), hex[Int(c >> 4)], hex[Int(c & 15)]] }
-            }
-        }
-        out.append(34)
-        return out
-    }
+    static func repr(_ b: [UInt8]) -> [UInt8] { sdsRepr(b) }
 
     static func repr(_ s: String) -> String { String(decoding: repr(Array(s.utf8)), as: UTF8.self) }
 }
