@@ -84,7 +84,8 @@ final class CoreHarness {
             case .publish: core.reply(conn: s.conn, tag: s.tag, value: .integer(1), now: now)
             case .subscribe: core.reply(conn: s.conn, tag: s.tag,
                                         value: .array([.bulk("subscribe"), .bulk("__sentinel__:hello"), .integer(1)]), now: now)
-            case .discard: core.reply(conn: s.conn, tag: s.tag, value: .simple("OK"), now: now)
+            case .discard, .coordinatedFailover: core.reply(conn: s.conn, tag: s.tag, value: .simple("OK"), now: now)
+            case .slaveofExec: core.reply(conn: s.conn, tag: s.tag, value: .array([.simple("OK")]), now: now)
             case .isMasterDown: break
             }
         }

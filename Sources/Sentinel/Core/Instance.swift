@@ -22,6 +22,8 @@ public final class Instance {
     var masterRebootDownAfterPeriod: Int64 = 0
     var masterRebootSinceTime: Int64 = 0
     var infoRefresh: Int64 = 0
+    /// Last extra INFO sent during a failover (see SentinelCore+Failover.swift).
+    var fastInfoSentTime: Int64 = 0
     /// rename-command mappings: lower-cased original name → new name, in insertion order.
     var renamedCommands: [(String, String)] = []
 

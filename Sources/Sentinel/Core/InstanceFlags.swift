@@ -19,6 +19,9 @@ public struct InstanceFlags: OptionSet, Sendable, Hashable {
     public static let forceFailover = InstanceFlags(rawValue: 1 << 11)
     public static let scriptKillSent = InstanceFlags(rawValue: 1 << 12)
     public static let masterReboot = InstanceFlags(rawValue: 1 << 13)
+    /// Vigil: SENTINEL FAILOVER <name> COORDINATED (the master is asked to
+    /// hand over with FAILOVER TO). Not shown in `flags`; cleared with the rest.
+    public static let coordinatedFailover = InstanceFlags(rawValue: 1 << 14)
 }
 
 /// What a replica (or a master) says it is in INFO. `unknown` is the 0 of

@@ -21,7 +21,9 @@ extension SentinelCore {
         guard let spec = Self.subcommands.first(where: { $0.name == sub }) else {
             return .error("ERR unknown subcommand '\(args[1].prefix(128))'. Try SENTINEL HELP.")
         }
-        if (spec.arity > 0 && args.count != spec.arity) || (spec.arity < 0 && args.count < -spec.arity) {
+        // FAILOVER takes Vigil's options after the name (FAILOVER's own parser words the errors).
+        let optionsAllowed = sub == "failover" && args.count > spec.arity
+        if !optionsAllowed && ((spec.arity > 0 && args.count != spec.arity) || (spec.arity < 0 && args.count < -spec.arity)) {
             return .error("ERR wrong number of arguments for 'sentinel|\(sub)' command")
         }
         switch sub {
@@ -51,7 +53,7 @@ extension SentinelCore {
             return .value(.array([.bulk(announceAddress(a)), .bulk(String(a.port))]))
         case "failover":
             guard let m = masters[args[2]] else { return Self.noSuchMaster }
-            return manualFailover(m)
+            return failoverCommand(m, options: Array(args[3...]))
         case "pending-scripts":
             return .value(pendingScripts())
         case "monitor":
@@ -88,12 +90,6 @@ extension SentinelCore {
     }
 
     static let noSuchMaster = SentinelReply.error("ERR No such master with that name")
-
-    /// Part 2 runs the failover; until then the command names what is missing.
-    func manualFailover(_ m: Instance) -> SentinelReply {
-        if m.flags.contains(.failoverInProgress) { return .error("INPROG Failover already in progress") }
-        return .error("ERR SENTINEL FAILOVER is not implemented by this sentinel yet")
-    }
 
     func resetMasters(pattern: String) -> Int {
         var count = 0

@@ -120,12 +120,6 @@ extension SentinelCore {
         reconfProgress(ri, role: role)
     }
 
-    /// Part 2: a promoted replica reports master during wait_promotion.
-    func promotionSeen(_ ri: Instance) {}
-
-    /// Part 2: reconf_sent → reconf_inprog → reconf_done from a replica's INFO.
-    func reconfProgress(_ ri: Instance, role: ReportedRole) {}
-
     /// `slave<N>:` in the new (ip=,port=) or the old (ip,port,state) format.
     static func parseReplicaLine(_ l: Substring) -> (String, Int)? {
         if let ipRange = l.firstRange(of: "ip=") {
@@ -177,8 +171,9 @@ extension SentinelCore {
             [ri.mapCommand("CLIENT"), "KILL", "TYPE", "pubsub"],
             [ri.mapCommand("EXEC")],
         ]
-        for c in cmds {
-            send(cc, c, .discard)
+        for (i, c) in cmds.enumerated() {
+            // The EXEC's reply says the node has applied it: the failover asks for INFO then.
+            send(cc, c, i == cmds.count - 1 ? .slaveofExec(uid: ri.uid) : .discard)
             ri.link.pendingCommands += 1
         }
         return true

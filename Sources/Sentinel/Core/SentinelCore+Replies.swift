@@ -61,6 +61,12 @@ extension SentinelCore {
         case .isMasterDown(let uid):
             guard let ri = instancesByUID[uid] else { return }
             isMasterDownReply(ri, value)
+        case .slaveofExec(let uid):
+            guard let ri = instancesByUID[uid] else { return }
+            slaveofTransactionDone(ri)
+        case .coordinatedFailover(let uid):
+            guard let master = instancesByUID[uid] else { return }
+            coordinatedFailoverReply(master, value)
         }
     }
 

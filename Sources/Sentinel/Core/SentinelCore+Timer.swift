@@ -9,6 +9,7 @@ extension SentinelCore {
             for r in m.replicas.all { handleInstance(r) }
             for s in m.sentinels.all { handleInstance(s) }
         }
+        switchToPromotedIfNeeded()
         runPendingScripts()
         killTimedOutScripts()
     }
@@ -42,10 +43,6 @@ extension SentinelCore {
             askMasterStateToOtherSentinels(ri, forced: false)
         }
     }
-
-    /// Where part 2 hooks the failover: start it if needed, run its state
-    /// machine. Part 1 watches only.
-    func failoverStep(_ master: Instance) {}
 
     // MARK: Links
 

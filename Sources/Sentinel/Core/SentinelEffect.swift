@@ -9,6 +9,10 @@ public enum ReplyTag: Sendable, Equatable {
     case subscribe(uid: Int)
     /// SENTINEL is-master-down-by-addr to the sentinel instance `uid`.
     case isMasterDown(uid: Int)
+    /// The EXEC closing a SLAVEOF transaction sent to instance `uid`.
+    case slaveofExec(uid: Int)
+    /// FAILOVER TO ... sent to master `uid` (SENTINEL FAILOVER ... COORDINATED).
+    case coordinatedFailover(uid: Int)
 }
 
 /// The core's outputs, executed by the IO layer in order.

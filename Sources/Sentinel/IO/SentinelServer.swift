@@ -166,7 +166,9 @@ final class SentinelServer {
             }
             target = sub
         }
-        if (target.arity > 0 && args.count != target.arity) || (target.arity < 0 && args.count < -target.arity) {
+        // SENTINEL FAILOVER <name> takes Vigil's COORDINATED option: the core parses what follows the name.
+        let failoverOptions = target.name == "sentinel|failover" && args.count > target.arity
+        if !failoverOptions && ((target.arity > 0 && args.count != target.arity) || (target.arity < 0 && args.count < -target.arity)) {
             return replyError(c, "ERR wrong number of arguments for '\(target.name)' command")
         }
         if !c.authenticated && !target.flags.contains("no_auth") {

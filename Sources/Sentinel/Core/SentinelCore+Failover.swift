@@ -1,0 +1,323 @@
+import Protocol
+
+// The failover state machine (sentinelFailoverStateMachine and its states,
+// the promotion seen in INFO, the replicas' reconfiguration, the switch).
+//
+// Faster than redis-sentinel, and still one of its peers. What the others see
+// of us is unchanged: the same commands to the data nodes, the same
+// is-master-down-by-addr requests and answers, the same votes (one per epoch),
+// the same hello payloads and config epochs, the same events. Only *when* we
+// look and act changes:
+//  1. States that act without waiting for anything (select_slave right after
+//     +elected-leader, send_slaveof_noone right after +selected-slave) run in
+//     the same tick instead of one tick (50–100 ms) each.
+//  2. The promotion transaction's EXEC reply is followed at once by an INFO to
+//     the promoted replica, and during wait_promotion the replica gets an INFO
+//     every 100 ms, instead of waiting up to a second for the periodic one. The
+//     promotion is still only believed when INFO shows role:master.
+//  3. Replicas being reconfigured get INFO right after their SLAVEOF
+//     transaction's EXEC reply and then every 100 ms while reconf_sent or
+//     reconf_inprog, so +slave-reconf-inprog/-done (and with them the next
+//     parallel-syncs batch and +failover-end) follow the node, not the 1 s period.
+//  4. Right after +switch-master we publish our hello to every instance of that
+//     master at once (redis-sentinel does this only at +promoted-slave; after
+//     the switch it waits for the 2 s period). The payload is the normal hello.
+//  Extra INFO and PUBLISH are read-only or already part of the protocol; no
+//  more than one extra INFO is outstanding per node, and none when the
+//  periodic one is due anyway. Asking the other sentinels on +sdown already
+//  happens in the same tick (the answers of the last second are the only
+//  throttle, and there are none when the master just went down).
+//
+// SENTINEL FAILOVER <name> COORDINATED (Vigil) asks the master itself to hand
+// over with FAILOVER TO <replica> TIMEOUT <failover-timeout> (Redis 6.2+): it
+// pauses writes until the replica has caught up, so nothing acknowledged is
+// lost. The rest (promotion seen in INFO, config epoch, reconf, switch) is the
+// normal failover; the old master turns replica by itself, so it gets no SLAVEOF.
+extension SentinelCore {
+    static let fastInfoPeriod: Int64 = 100
+
+    /// One tick of a master's failover: start it if needed, then its state machine.
+    func failoverStep(_ master: Instance) {
+        if startFailoverIfNeeded(master) {
+            askMasterStateToOtherSentinels(master, forced: true)
+        }
+        var state: FailoverState
+        repeat {
+            guard master.flags.contains(.failoverInProgress) else { return }
+            state = master.failoverState
+            switch state {
+            case .waitStart: failoverWaitStart(master)
+            case .selectSlave: failoverSelectSlave(master)
+            case .sendSlaveofNoone: failoverSendSlaveOfNoOne(master)
+            case .waitPromotion: failoverWaitPromotion(master)
+            case .reconfSlaves: failoverReconfNextSlave(master)
+            case .none, .updateConfig: return
+            }
+        } while master.failoverState != state
+            && (master.failoverState == .selectSlave || master.failoverState == .sendSlaveofNoone)
+    }
+
+    func failoverSelectSlave(_ master: Instance) {
+        guard let replica = selectReplica(master) else {
+            event(.warning, "-failover-abort-no-good-slave", master, describe(master))
+            abortFailover(master)
+            return
+        }
+        event(.warning, "+selected-slave", replica, describe(replica))
+        replica.flags.insert(.promoted)
+        master.promotedReplica = replica
+        master.failoverState = .sendSlaveofNoone
+        master.failoverStateChangeTime = now
+        event(.notice, "+failover-state-send-slaveof-noone", replica, describe(replica))
+    }
+
+    /// Sends the promotion (or, coordinated, FAILOVER TO to the master) once
+    /// the node that gets it is connected; abort if it stays away failover-timeout.
+    func failoverSendSlaveOfNoOne(_ master: Instance) {
+        guard let promoted = master.promotedReplica else {
+            abortFailover(master)
+            return
+        }
+        let coordinated = master.flags.contains(.coordinatedFailover)
+        let target = coordinated ? master : promoted
+        if target.link.disconnected {
+            if now - master.failoverStateChangeTime > master.failoverTimeout {
+                event(.warning, "-failover-abort-slave-timeout", master, describe(master))
+                abortFailover(master)
+            }
+            return
+        }
+        if coordinated {
+            guard let cc = master.link.cc else { return }
+            send(cc, [master.mapCommand("FAILOVER"), "TO", promoted.addr.hostname, String(promoted.addr.port),
+                      "TIMEOUT", String(master.failoverTimeout)], .coordinatedFailover(uid: master.uid))
+            master.link.pendingCommands += 1
+        } else if !sendSlaveOf(promoted, to: nil) {
+            return
+        }
+        event(.notice, "+failover-state-wait-promotion", promoted, describe(promoted))
+        master.failoverState = .waitPromotion
+        master.failoverStateChangeTime = now
+    }
+
+    /// The promotion is seen in INFO (promotionSeen); here only its deadline.
+    func failoverWaitPromotion(_ master: Instance) {
+        if now - master.failoverStateChangeTime > master.failoverTimeout {
+            event(.warning, "-failover-abort-slave-timeout", master, describe(master))
+            abortFailover(master)
+            return
+        }
+        if let p = master.promotedReplica { requestFastInfo(p) }
+    }
+
+    /// The promoted replica reports role:master during wait_promotion: the
+    /// new configuration gets the failover's epoch, which is what makes the
+    /// other sentinels take it from our hellos.
+    func promotionSeen(_ ri: Instance) {
+        guard let master = ri.master else { return }
+        master.configEpoch = master.failoverEpoch
+        master.failoverState = .reconfSlaves
+        master.failoverStateChangeTime = now
+        flushConfig()
+        event(.warning, "+promoted-slave", ri, describe(ri))
+        if simulateFailureFlags.contains(.crashAfterPromotion) {
+            simulatedCrash()
+            return
+        }
+        event(.warning, "+failover-state-reconf-slaves", master, describe(master))
+        callClientReconfigScript(master, role: "leader", from: master.addr, to: ri.addr)
+        forceHelloUpdate(master)
+        if master.flags.contains(.coordinatedFailover) {
+            // FAILOVER TO neither saves the nodes' new roles nor drops their
+            // clients: do what the SLAVEOF transaction would have done.
+            sendRewriteAndClientKill(ri)
+            sendRewriteAndClientKill(master)
+        }
+    }
+
+    /// sentinelFailoverReconfNextSlave: point at most parallel-syncs replicas
+    /// at a time at the promoted one.
+    func failoverReconfNextSlave(_ master: Instance) {
+        guard let promoted = master.promotedReplica else { return }
+        var inProgress = master.replicas.all.filter { !$0.flags.intersection([.reconfSent, .reconfInProgress]).isEmpty }.count
+        for r in master.replicas.all {
+            if inProgress >= master.parallelSyncs { break }
+            if !r.flags.intersection([.promoted, .reconfDone]).isEmpty { continue }
+            // Stuck in reconf_sent: call it done; +fix-slave-config repairs it later if needed.
+            if r.flags.contains(.reconfSent) && now - r.slaveReconfSentTime > timings.slaveReconfTimeout {
+                event(.notice, "-slave-reconf-sent-timeout", r, describe(r))
+                r.flags.remove(.reconfSent)
+                r.flags.insert(.reconfDone)
+            }
+            if !r.flags.intersection([.reconfSent, .reconfInProgress]).isEmpty { continue }
+            if r.link.disconnected { continue }
+            if sendSlaveOf(r, to: promoted.addr) {
+                r.flags.insert(.reconfSent)
+                r.slaveReconfSentTime = now
+                event(.notice, "+slave-reconf-sent", r, describe(r))
+                inProgress += 1
+            }
+        }
+        for r in master.replicas.all where !r.flags.intersection([.reconfSent, .reconfInProgress]).isEmpty {
+            requestFastInfo(r)
+        }
+        failoverDetectEnd(master)
+    }
+
+    /// sentinelFailoverDetectEnd: done when every reachable replica is
+    /// reconfigured, or forced after failover-timeout in reconf_slaves (then
+    /// a best-effort SLAVEOF to the rest).
+    func failoverDetectEnd(_ master: Instance) {
+        guard let promoted = master.promotedReplica, !promoted.flags.contains(.sDown) else { return }
+        var notReconfigured = 0
+        for r in master.replicas where r.flags.intersection([.promoted, .reconfDone, .sDown]).isEmpty {
+            notReconfigured += 1
+        }
+        var timedOut = false
+        if now - master.failoverStateChangeTime > master.failoverTimeout {
+            notReconfigured = 0
+            timedOut = true
+            event(.warning, "+failover-end-for-timeout", master, describe(master))
+        }
+        if notReconfigured == 0 {
+            event(.warning, "+failover-end", master, describe(master))
+            master.failoverState = .updateConfig
+            master.failoverStateChangeTime = now
+        }
+        if timedOut {
+            for r in master.replicas.all {
+                if !r.flags.intersection([.promoted, .reconfDone, .reconfSent]).isEmpty { continue }
+                if r.link.disconnected { continue }
+                if sendSlaveOf(r, to: promoted.addr) {
+                    event(.notice, "+slave-reconf-sent-be", r, describe(r))
+                    r.flags.insert(.reconfSent)
+                }
+            }
+        }
+    }
+
+    /// reconf_sent → reconf_inprog once INFO names the promoted replica as
+    /// its master, → reconf_done once the link to it is up.
+    func reconfProgress(_ ri: Instance, role: ReportedRole) {
+        guard ri.isReplica, role == .replica, !ri.flags.intersection([.reconfSent, .reconfInProgress]).isEmpty,
+              let promoted = ri.master?.promotedReplica else { return }
+        if ri.flags.contains(.reconfSent), ri.slaveMasterHost != nil, promoted.addr.equalsHost(ri.slaveMasterHost),
+           ri.slaveMasterPort == promoted.addr.port {
+            ri.flags.remove(.reconfSent)
+            ri.flags.insert(.reconfInProgress)
+            event(.notice, "+slave-reconf-inprog", ri, describe(ri))
+        }
+        if ri.flags.contains(.reconfInProgress) && ri.slaveMasterLinkUp {
+            ri.flags.remove(.reconfInProgress)
+            ri.flags.insert(.reconfDone)
+            event(.notice, "+slave-reconf-done", ri, describe(ri))
+        }
+    }
+
+    /// After every master's turn in the tick: one master in update_config
+    /// (the last, as redis-sentinel) takes its promoted replica's address.
+    func switchToPromotedIfNeeded() {
+        guard let master = masters.all.last(where: { $0.failoverState == .updateConfig }) else { return }
+        let to = master.promotedReplica?.addr ?? master.addr
+        event(.warning, "+switch-master", master, "\(master.name) \(announceAddress(master.addr)) \(master.addr.port) "
+              + "\(announceAddress(to)) \(to.port)")
+        resetMasterAndChangeAddress(master, host: to.hostname, port: to.port)
+        forceHelloUpdate(master)
+    }
+
+    // MARK: Helpers
+
+    /// sentinelCallClientReconfScript.
+    func callClientReconfigScript(_ master: Instance, role: String, from: SentinelAddress, to: SentinelAddress) {
+        guard let script = master.clientReconfigScript else { return }
+        scheduleScript([script, master.name, role, "start", announceAddress(from), String(from.port),
+                        announceAddress(to), String(to.port)])
+    }
+
+    /// sentinelForceHelloUpdateForMaster: every instance of this master
+    /// publishes our hello at its next turn.
+    func forceHelloUpdate(_ master: Instance) {
+        let step = timings.publishPeriod + 1
+        for ri in [master] + master.sentinels.all + master.replicas.all where ri.lastPubTime >= step {
+            ri.lastPubTime -= step
+        }
+    }
+
+    /// An extra INFO during the failover, at most every 100 ms, never two
+    /// outstanding, and not when the periodic one (1 s here) is due anyway.
+    func requestFastInfo(_ ri: Instance) {
+        let age = now - ri.infoRefresh
+        if ri.infoRefresh == 0 || age < Self.fastInfoPeriod || age > 1000 { return }
+        if ri.fastInfoSentTime > ri.infoRefresh && now - ri.fastInfoSentTime < 1000 { return }
+        sendInfoNow(ri)
+    }
+
+    func sendInfoNow(_ ri: Instance) {
+        let link = ri.link
+        guard !link.disconnected, let cc = link.cc,
+              link.pendingCommands < SentinelConstants.maxPendingCommands * link.refcount else { return }
+        send(cc, [ri.mapCommand("INFO")], .info(uid: ri.uid))
+        link.pendingCommands += 1
+        ri.fastInfoSentTime = now
+    }
+
+    /// The node applied a SLAVEOF transaction: if the failover waits on it, look now.
+    func slaveofTransactionDone(_ ri: Instance) {
+        guard let master = ri.master, master.flags.contains(.failoverInProgress) else { return }
+        let promoting = ri === master.promotedReplica && master.failoverState == .waitPromotion
+        let reconfiguring = master.failoverState == .reconfSlaves
+            && !ri.flags.intersection([.reconfSent, .reconfInProgress]).isEmpty
+        if promoting || reconfiguring { sendInfoNow(ri) }
+    }
+
+    /// The master's answer to FAILOVER TO: +OK means the hand-over started
+    /// (the promotion is still seen in INFO); an error ends the attempt.
+    func coordinatedFailoverReply(_ master: Instance, _ value: RESPValue) {
+        guard master.flags.isSuperset(of: [.failoverInProgress, .coordinatedFailover]),
+              master.failoverState == .waitPromotion else { return }
+        if value.isError {
+            event(.warning, "-failover-abort-coordinated", master, "\(describe(master)) #\(value.string ?? "")")
+            abortFailover(master)
+            return
+        }
+        if let p = master.promotedReplica { sendInfoNow(p) }
+    }
+
+    /// The SLAVEOF transaction without SLAVEOF: save the role, drop the clients.
+    func sendRewriteAndClientKill(_ ri: Instance) {
+        guard let cc = ri.link.cc, !ri.link.disconnected else { return }
+        let cmds: [[String]] = [
+            [ri.mapCommand("MULTI")],
+            [ri.mapCommand("CONFIG"), "REWRITE"],
+            [ri.mapCommand("CLIENT"), "KILL", "TYPE", "normal"],
+            [ri.mapCommand("CLIENT"), "KILL", "TYPE", "pubsub"],
+            [ri.mapCommand("EXEC")],
+        ]
+        for c in cmds {
+            send(cc, c, .discard)
+            ri.link.pendingCommands += 1
+        }
+    }
+
+    // MARK: SENTINEL FAILOVER
+
+    /// SENTINEL FAILOVER <name> [COORDINATED]: a forced failover, no
+    /// agreement asked; the replica must be selectable now.
+    func failoverCommand(_ master: Instance, options: [String]) -> SentinelReply {
+        var coordinated = false
+        for o in options {
+            guard o.lowercased() == "coordinated", !coordinated else { return .error("ERR syntax error") }
+            coordinated = true
+        }
+        if master.flags.contains(.failoverInProgress) { return .error("INPROG Failover already in progress") }
+        if selectReplica(master) == nil { return .error("NOGOODSLAVE No suitable replica to promote") }
+        if coordinated && (master.link.disconnected || master.flags.contains(.sDown)) {
+            return .error("NOGOODMASTER The master must be reachable for a coordinated failover")
+        }
+        log(.warning, "Executing user requested \(coordinated ? "coordinated " : "")FAILOVER of '\(master.name)'")
+        startFailover(master)
+        master.flags.insert(.forceFailover)
+        if coordinated { master.flags.insert(.coordinatedFailover) }
+        return .ok
+    }
+}
