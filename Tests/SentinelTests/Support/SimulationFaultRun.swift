@@ -1,0 +1,197 @@
+@testable import Sentinel
+
+/// One seeded run with random faults: a deployment drawn from the seed runs,
+/// faults hit it for a while, everything heals, then the run must converge.
+///
+/// The convergence bound: once everything has healed (network whole, every
+/// process running, no loss, short delays), all sentinels give the same
+/// master address within 2 × failover-timeout + 10 s of simulated time. A
+/// failover in flight at the heal ends or aborts within failover-timeout (each
+/// state has that timeout), a hello reaches every sentinel within a
+/// publish-period or two after the links reconnect (a ping-period), and a
+/// master that reports role:slave is failed over again within down-after +
+/// 2 × info-period. The run then also checks that no failover state has
+/// outlived failover-timeout (+ the jitter and a TILT).
+struct SimulationFaultRun {
+    let seed: UInt64
+    var config = Simulation.Config()
+    var faultTime: Int64 = 0
+    static let warmup: Int64 = 6000
+    var keepTrace = false
+
+    var bound: Int64 { 2 * config.failoverTimeout + 10_000 }
+
+    struct Result {
+        let seed: UInt64
+        var violations: [String] = []
+        /// The redis-sentinel hazard of SimulationChecker.Analysis.staleLeaderSwitches, and what followed from it.
+        var hazards: [String] = []
+        var trace: [String] = []
+        /// Simulated ms from the heal to the first moment all sentinels agreed.
+        var convergedAfter: Int64?
+        var summary = ""
+        var failoverEnds = 0
+        var ok: Bool { violations.isEmpty }
+
+        var report: String {
+            (["seed=\(seed) \(summary)", "violations:"] + violations.map { "  " + $0 } + ["reference hazards:"] + hazards.map { "  " + $0 }
+             + ["trace:"] + trace.map { "  " + $0 })
+                .joined(separator: "\n")
+        }
+    }
+
+    init(seed: UInt64) {
+        self.seed = seed
+        var r = SentinelRandom(seed: seed ^ 0x5EED_0F_FA17)
+        config.sentinels = 3 + r.below(3)
+        config.nodes = 2 + r.below(3)
+        config.quorum = 1 + r.below(config.sentinels)
+        config.downAfter = [1000, 2000, 3000][r.below(3)]
+        config.failoverTimeout = [3000, 4000, 6000][r.below(3)]
+        config.tiltPeriod = 5000
+        faultTime = 4000 + Int64(r.below(10000))
+    }
+
+    func run() -> Result {
+        var result = Result(seed: seed)
+        result.summary = "sentinels=\(config.sentinels) nodes=\(config.nodes) quorum=\(config.quorum) down-after=\(config.downAfter) failover-timeout=\(config.failoverTimeout) faults=\(faultTime)ms bound=\(bound)ms"
+        let sim: Simulation
+        do { sim = try Simulation(seed: seed, config: config) } catch {
+            result.violations = ["cannot start: \(error)"]
+            return result
+        }
+        var r = SentinelRandom(seed: seed ^ 0xFA_17_5C_4E_D0)
+        sim.advance(Self.warmup)
+        let faultsEnd = sim.now + faultTime
+        while true {
+            let step = Int64(300 + r.below(2500))
+            if sim.now + step >= faultsEnd { break }
+            sim.advance(step)
+            inject(sim, &r)
+        }
+        sim.advance(faultsEnd - sim.now)
+        sim.healAll()
+        let healedAt = sim.now
+        var disagreement: String?
+        if sim.advance(until: { Self.agree(sim) }, limit: bound) {
+            result.convergedAfter = sim.now - healedAt
+            // Past the first agreement only failovers still running matter; most runs stop here.
+            sim.advance(until: { !Self.failoverRunning(sim) }, limit: healedAt + bound - sim.now)
+        } else {
+            let views = sim.procs.indices.map { "s\($0)=\(sim.masterAddress($0) ?? "-")" }.joined(separator: " ")
+            disagreement = "no agreement on the master address \(bound) ms after the heal: \(views)"
+        }
+        result.violations += stuckFailovers(sim)
+        let analysis = SimulationChecker.analyse(sim.events)
+        result.violations += analysis.violations.map(\.description)
+        result.hazards = analysis.staleLeaderSwitches.map(\.description)
+        if let d = disagreement {
+            // Two configurations under one epoch never resolve by hellos alone.
+            if result.hazards.isEmpty { result.violations.append(d) } else { result.hazards.append(d) }
+        }
+        result.failoverEnds = sim.events.filter { $0.type == "+failover-end" || $0.type == "+failover-end-for-timeout" }.count
+        if !result.ok || !result.hazards.isEmpty || keepTrace { result.trace = sim.trace }
+        return result
+    }
+
+    static func failoverRunning(_ sim: Simulation) -> Bool {
+        sim.procs.contains { p in p.alive && p.core.masters.all.contains { $0.flags.contains(.failoverInProgress) } }
+    }
+
+    static func agree(_ sim: Simulation) -> Bool {
+        let views = sim.procs.indices.map { sim.masterAddress($0) }
+        guard let first = views.first, first != nil else { return false }
+        return views.allSatisfy { $0 == first }
+    }
+
+    /// Every failover state is bounded by failover-timeout (plus the start
+    /// jitter and a TILT that froze it).
+    func stuckFailovers(_ sim: Simulation) -> [String] {
+        var out: [String] = []
+        for p in sim.procs where p.alive {
+            let now = sim.localTime(p.index)
+            for m in p.core.masters where m.flags.contains(.failoverInProgress) {
+                let age = now - m.failoverStateChangeTime
+                if age > config.failoverTimeout + 1000 + config.tiltPeriod {
+                    out.append("s\(p.index) failover of \(m.name) stuck in \(m.failoverState.name) for \(age) ms")
+                }
+            }
+        }
+        return out
+    }
+
+    /// One random fault. The master node is hit more often: that is what makes failovers.
+    private func inject(_ sim: Simulation, _ r: inout SentinelRandom) {
+        let hosts = sim.sentinelPorts + sim.nodePorts
+        let master = sim.nodePorts.first { sim.nodes[$0]!.alive && sim.nodes[$0]!.isMaster }
+        switch r.below(20) {
+        case 0, 1, 2:
+            if let m = master {
+                sim.crashNode(m)
+                let back = Int64(2000 + r.below(15000))
+                sim.schedule(after: back) { sim.restartNode(m) }
+            }
+        case 3, 4:
+            if let m = master {
+                sim.pauseNode(m)
+                sim.schedule(after: Int64(1000 + r.below(8000))) { sim.resumeNode(m) }
+            }
+        case 5, 6:
+            let h = r.below(2) == 0 ? (master ?? hosts[0]) : hosts[r.below(hosts.count)]
+            sim.isolate(h)
+        case 7, 8:
+            var a: [Int] = [], b: [Int] = []
+            for h in hosts { if r.below(2) == 0 { a.append(h) } else { b.append(h) } }
+            if !a.isEmpty && !b.isEmpty { sim.partition(a, b) }
+        case 9, 10:
+            for _ in 0...r.below(3) {
+                let x = hosts[r.below(hosts.count)], y = hosts[r.below(hosts.count)]
+                if x != y { sim.cut(x, y) }
+            }
+        case 11, 12:
+            sim.healNetwork()
+        case 13:
+            let i = r.below(sim.procs.count)
+            sim.crashSentinel(i)
+            sim.schedule(after: Int64(1000 + r.below(6000))) { sim.restartSentinel(i) }
+        case 14:
+            let i = r.below(sim.procs.count)
+            sim.pauseSentinel(i)
+            sim.schedule(after: Int64(500 + r.below(6000))) { sim.resumeSentinel(i) }
+        case 15:
+            let i = r.below(sim.procs.count)
+            let ms = Int64(2500 + r.below(20000))
+            sim.jumpClock(i, by: r.below(3) == 0 ? -ms : ms)
+        case 16:
+            sim.network.resetRate = [0, 0.002, 0.01, 0.03][r.below(4)]
+            sim.note("connection reset rate \(sim.network.resetRate)")
+        case 17:
+            let (lo, hi): (Int64, Int64) = [(1, 3), (1, 30), (10, 300), (50, 1500)][r.below(4)]
+            sim.network.minDelay = lo
+            sim.network.maxDelay = hi
+            sim.note("delays \(lo)..\(hi) ms")
+        case 18:
+            // An operator forcing a failover while the network is split makes two
+            // configurations of one epoch on purpose; only do it on a whole network.
+            guard sim.network.cuts.isEmpty else { break }
+            sim.command(r.below(sim.procs.count), ["SENTINEL", "FAILOVER", "mymaster"])
+        default:
+            let p = sim.nodePorts[r.below(sim.nodePorts.count)]
+            if sim.nodes[p]!.alive {
+                sim.crashNode(p)
+                sim.schedule(after: Int64(1000 + r.below(10000))) { sim.restartNode(p) }
+            } else {
+                sim.restartNode(p)
+            }
+        }
+    }
+}
+
+extension SimulationFaultRun {
+    /// The run with its trace kept, passed or not (for VIGIL_SIM_SEED replays).
+    func traceOnly() -> Result {
+        var copy = self
+        copy.keepTrace = true
+        return copy.run()
+    }
+}
