@@ -80,6 +80,13 @@ public struct RESPWriter: Sendable {
         crlf()
     }
 
+    /// Bytes that live outside an array (a key or value held inline).
+    @inlinable public mutating func bulk(_ b: UnsafeRawBufferPointer) {
+        header(UInt8(ascii: "$"), b.count)
+        bytes.append(contentsOf: b)
+        crlf()
+    }
+
     @inlinable public mutating func bulk<C: Collection>(_ b: C) where C.Element == UInt8 {
         header(UInt8(ascii: "$"), b.count)
         bytes.append(contentsOf: b)

@@ -108,7 +108,7 @@ extension BitmapCommands {
         // lookupStringForBitCommand: create or grow the string to the highest written bit.
         let needed = Int(highestWrite >> 3) + 1
         var grew = false
-        switch StringCommands.inspectForWrite(db, key, { $0.bytes.count }) {
+        switch StringCommands.inspectForWrite(db, key, { $0.count }) {
         case .wrongType:
             client.replyError(StringReplies.wrongType)
             return
@@ -123,7 +123,7 @@ extension BitmapCommands {
         // The bits are rewritten in place; the key counts as modified only if some op changed it.
         StringCommands.modifyStringSilently(db, key) { s in
             s.encoding = .raw
-            if s.bytes.count < needed { s.bytes.append(contentsOf: repeatElement(0, count: needed - s.bytes.count)) }
+            if s.count < needed { let pad = needed - s.count; s.bytes.append(contentsOf: repeatElement(0, count: pad)) }
             s.bytes.withUnsafeMutableBufferPointer { p in
                 let ro = UnsafeBufferPointer(p)
                 for op in ops {

@@ -25,7 +25,7 @@ enum BitmapCommands {
         let mask: UInt8 = 1 << shift
         let setBit = UInt8(on) << shift
         let current = StringCommands.inspectForWrite(db, key) { s -> (old: Int, grows: Bool, raw: Bool) in
-            let grows = byte >= s.bytes.count
+            let grows = byte >= s.count
             let old = grows ? 0 : Int((s.bytes[byte] & mask) >> shift)
             return (old, grows, s.encoding == .raw)
         }
@@ -41,7 +41,7 @@ enum BitmapCommands {
         case .found(let c):
             if c.grows || c.old != Int(on) {
                 StringCommands.modifyString(db, key) { s in
-                    if s.bytes.count <= byte { s.bytes.append(contentsOf: repeatElement(0, count: byte + 1 - s.bytes.count)) }
+                    if s.count <= byte { let pad = byte + 1 - s.count; s.bytes.append(contentsOf: repeatElement(0, count: pad)) }
                     s.bytes[byte] = (s.bytes[byte] & ~mask) | setBit
                     s.encoding = .raw
                 }
@@ -66,7 +66,7 @@ enum BitmapCommands {
         }
         let byte = Int(offset >> 3)
         var bit = 0
-        if byte < s.bytes.count { bit = Int((s.bytes[byte] >> (7 - UInt8(offset & 7))) & 1) }
+        if byte < s.count { bit = Int((s.bytes[byte] >> (7 - UInt8(offset & 7))) & 1) }
         client.out.integer(bit)
     }
 
@@ -88,7 +88,7 @@ enum BitmapCommands {
             client.replyError(StringReplies.wrongType)
             return
         }
-        let strlen = Int64(s.bytes.count)
+        let strlen = Int64(s.count)
         var start: Int64, end: Int64
         var firstMask: UInt8 = 0, lastMask: UInt8 = 0
         if argv.count == 4 || argv.count == 5 {
@@ -154,7 +154,7 @@ enum BitmapCommands {
             client.replyError(StringReplies.wrongType)
             return
         }
-        let strlen = Int64(s.bytes.count)
+        let strlen = Int64(s.count)
         var start: Int64, end: Int64
         var endGiven = false
         var firstMask: UInt8 = 0, lastMask: UInt8 = 0
@@ -258,7 +258,7 @@ enum BitmapCommands {
                 return
             }
             sources.append(s.bytes)
-            maxLen = max(maxLen, s.bytes.count)
+            maxLen = max(maxLen, s.count)
         }
         let target = Key(argv[2])
         if maxLen == 0 {

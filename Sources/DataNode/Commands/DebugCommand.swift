@@ -94,12 +94,12 @@ enum DebugCommands {
     /// rdbcompression is on, so Redis can report less for those).
     static func serializedLength(_ v: Value) -> Int {
         guard case .string(let s) = v else { return 0 }
-        if s.bytes.count <= 11, let n = parseStrictInt64(s.bytes) {
+        if s.count <= 11, let n = parseStrictInt64(s.bytes) {
             if n >= -(1 << 7) && n <= (1 << 7) - 1 { return 2 }
             if n >= -(1 << 15) && n <= (1 << 15) - 1 { return 3 }
             if n >= -(1 << 31) && n <= (1 << 31) - 1 { return 5 }
         }
-        return rdbLengthSize(s.bytes.count) + s.bytes.count
+        return rdbLengthSize(s.count) + s.count
     }
 
     /// Bytes of an RDB length prefix.

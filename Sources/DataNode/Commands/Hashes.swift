@@ -140,7 +140,7 @@ enum HashCommands {
                 // The large case: straight from the arrays, no closures.
                 let keys = t.dict.keys, values = t.dict.values
                 for i in 0..<keys.count {
-                    client.out.bulk(keys[i].bytes)
+                    client.out.bulk(keys[i])
                     client.out.bulk(values[i])
                 }
             } else {

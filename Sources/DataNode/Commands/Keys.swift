@@ -53,7 +53,7 @@ enum KeyCommands {
 
     static func randomkey(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
         if let k = client.db.randomKey(using: &server.rng) {
-            client.out.bulk(k.bytes)
+            client.out.bulk(k)
         } else {
             client.out.nullBulk()
         }

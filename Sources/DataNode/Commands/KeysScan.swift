@@ -11,12 +11,12 @@ extension KeyCommands {
         let all = pattern.count == 1 && pattern[0] == UInt8(ascii: "*")
         var found: [Key] = []
         for key in db.dict.keys {
-            if !all && !stringMatch(pattern: pattern, string: key.bytes, nocase: false) { continue }
+            if !all && !key.matches(glob: pattern) { continue }
             if db.isLogicallyExpired(key) { continue }
             found.append(key)
         }
         client.out.arrayHeader(found.count)
-        for k in found { client.out.bulk(k.bytes) }
+        for k in found { client.out.bulk(k) }
     }
 
     /// SCAN cursor [MATCH pattern] [COUNT n] [TYPE name]. The cursor is
@@ -66,7 +66,7 @@ extension KeyCommands {
         var found: [Key] = []
         found.reserveCapacity(batch.count)
         for key in batch {
-            if let p = pattern, !stringMatch(pattern: p, string: key.bytes, nocase: false) { continue }
+            if let p = pattern, !key.matches(glob: p) { continue }
             if let t = typeName {
                 // Redis looks the key up for its type (counting a hit or a miss),
                 // so an expired key is reaped here and reads as "none".
@@ -81,7 +81,7 @@ extension KeyCommands {
         appendDecimal(Int64(next), to: &cursorBytes)
         client.out.bulk(cursorBytes)
         client.out.arrayHeader(found.count)
-        for k in found { client.out.bulk(k.bytes) }
+        for k in found { client.out.bulk(k) }
     }
 
     /// Redis's parseScanCursorOrReply: strtoul in base 10, so a sign is allowed

@@ -54,7 +54,7 @@ extension ListCommands {
             return
         }
         c.out.arrayHeader(2)
-        c.out.bulk(key.bytes)
+        c.out.bulk(key)
         popOneReply(c, list, head: head)
         elementsRemoved(server, c, key, list, 1)
     }

@@ -112,7 +112,7 @@ extension ListCommands {
     /// listPopRangeAndReplyWithKey: [key, [elements...]], then the removal.
     static func popRangeWithKey(_ server: Server, _ c: Client, _ key: Key, _ list: ListValue, head: Bool, count: Int) {
         c.out.arrayHeader(2)
-        c.out.bulk(key.bytes)
+        c.out.bulk(key)
         let n = popRangeReply(c, list, head: head, count: count)
         elementsRemoved(server, c, key, list, n)
     }

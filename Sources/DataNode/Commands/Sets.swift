@@ -187,7 +187,7 @@ enum SetCommands {
     static func replyMembers(_ client: Client, _ s: SetValue) {
         client.out.setHeader(s.count)
         if case .table(let t) = s.kind {
-            for k in t.dict.keys { client.out.bulk(k.bytes) }
+            for k in t.dict.keys { client.out.bulk(k) }
         } else {
             s.forEachBytes { client.out.bulk($0) }
         }
@@ -197,7 +197,7 @@ enum SetCommands {
     @inline(__always)
     static func bulk(_ client: Client, _ m: SetMember) {
         switch m {
-        case .key(let k): client.out.bulk(k.bytes)
+        case .key(let k): client.out.bulk(k)
         case .int(let v): client.out.bulkInteger(v)
         }
     }

@@ -202,7 +202,7 @@ extension SortedSetCommands {
                 source.forEach { m, s in
                     var score = source.weight * s
                     if score.isNaN { score = 0 }
-                    let key = Key(Array(m))
+                    let key = Key(m)
                     if let i = index[key] {
                         aggregate(&results[i].score, score, how)
                     } else {

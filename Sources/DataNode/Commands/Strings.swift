@@ -22,7 +22,7 @@ enum StringCommands {
             client.replyError(StringReplies.wrongType)
             return
         }
-        client.out.bulk(s.bytes)
+        client.out.bulk(s)
     }
 
     /// Redis's getGenericCommand: replies the value (or null); false after WRONGTYPE.
@@ -36,7 +36,7 @@ enum StringCommands {
             client.replyError(StringReplies.wrongType)
             return false
         }
-        client.out.bulk(s.bytes)
+        client.out.bulk(s)
         return true
     }
 
@@ -58,7 +58,7 @@ enum StringCommands {
             client.replyError(StringReplies.wrongType)
             return
         }
-        client.out.bulk(s.bytes)
+        client.out.bulk(s)
         db.delete(key)
         server.dirty += 1
     }
@@ -81,7 +81,7 @@ enum StringCommands {
                                                            command: "getex", client: client) else { return }
             when = ms
         }
-        client.out.bulk(s.bytes)
+        client.out.bulk(s)
         let f = opts.flags
         if !f.isDisjoint(with: [.exat, .pxat]) && when <= server.keyspace.nowMs && server.keyspace.isMaster {
             // An absolute time already past deletes the key now (not counted as expired).
@@ -104,7 +104,7 @@ enum StringCommands {
         client.out.arrayHeader(argv.count - 1)
         for i in 1..<argv.count {
             if let v = db.lookupRead(Key(argv[i])), case .string(let s) = v {
-                client.out.bulk(s.bytes)
+                client.out.bulk(s)
             } else {
                 // MGET answers null for a key of another type, not an error.
                 client.out.nullBulk()
@@ -221,7 +221,7 @@ enum StringCommands {
         let key = Key(argv[1])
         let db = client.db
         let tail = argv[2]
-        switch inspectForWrite(db, key, { $0.bytes.count }) {
+        switch inspectForWrite(db, key, { $0.count }) {
         case .wrongType:
             client.replyError(StringReplies.wrongType)
         case .missing:
@@ -233,7 +233,7 @@ enum StringCommands {
             let total = modifyString(db, key) { s -> Int in
                 s.bytes.append(contentsOf: tail)
                 s.encoding = .raw
-                return s.bytes.count
+                return s.count
             } ?? 0
             server.dirty += 1
             client.out.integer(total)
@@ -249,7 +249,7 @@ enum StringCommands {
             client.replyError(StringReplies.wrongType)
             return
         }
-        client.out.integer(s.bytes.count)
+        client.out.integer(s.count)
     }
 
     /// GETRANGE and its old name SUBSTR.
@@ -263,7 +263,7 @@ enum StringCommands {
             client.replyError(StringReplies.wrongType)
             return
         }
-        let len = Int64(s.bytes.count)
+        let len = Int64(s.count)
         if start < 0 && end < 0 && start > end {
             client.out.bulk(EmptyCollection<UInt8>())
             return
@@ -276,7 +276,7 @@ enum StringCommands {
         if start > end || len == 0 {
             client.out.bulk(EmptyCollection<UInt8>())
         } else {
-            client.out.bulk(s.bytes[Int(start)...Int(end)])
+            s.withUnsafeBytes { client.out.bulk(UnsafeRawBufferPointer(rebasing: $0[Int(start)...Int(end)])) }
         }
     }
 
@@ -290,7 +290,7 @@ enum StringCommands {
         let db = client.db
         let patch = argv[3]
         let off = Int(offset)
-        switch inspectForWrite(db, key, { $0.bytes.count }) {
+        switch inspectForWrite(db, key, { $0.count }) {
         case .wrongType:
             client.replyError(StringReplies.wrongType)
         case .missing:
@@ -312,12 +312,13 @@ enum StringCommands {
             guard checkStringLength(server, client, off, patch.count) else { return }
             let total = modifyString(db, key) { s -> Int in
                 let end = off + patch.count
-                if s.bytes.count < end {
-                    s.bytes.append(contentsOf: repeatElement(0, count: end - s.bytes.count))
+                if s.count < end {
+                    let pad = end - s.count
+                    s.bytes.append(contentsOf: repeatElement(0, count: pad))
                 }
                 copyBytes(patch, into: &s.bytes, at: off)
                 s.encoding = .raw
-                return s.bytes.count
+                return s.count
             } ?? 0
             server.dirty += 1
             client.out.integer(total)

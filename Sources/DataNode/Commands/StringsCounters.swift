@@ -34,7 +34,7 @@ extension StringCommands {
     /// Reads without keeping a reference to the bytes (see inspectForWrite).
     @inline(__always)
     private static func currentInteger(_ db: Database, _ key: Key) -> Current {
-        switch inspectForWrite(db, key, { parseStrictInt64($0.bytes) }) {
+        switch inspectForWrite(db, key, { s in s.withUnsafeBytes { parseStrictInt64($0) } }) {
         case .missing: return .missing
         case .wrongType: return .wrongType
         case .found(let v): return v.map { .value($0) } ?? .notInteger
@@ -67,9 +67,9 @@ extension StringCommands {
         }
         // Rewrite the digits in place (Redis reuses the object the same way); the TTL stays.
         modifyString(db, key) { s in
-            s.bytes.removeAll(keepingCapacity: true)
-            appendDecimal(value, to: &s.bytes)
-            s.encoding = .int
+            let unshared = s.unshared
+            s = StringValue(integer: value)
+            if unshared { s.unshared = true }
         }
         server.dirty += 1
         client.out.integer(value)

@@ -84,7 +84,7 @@ public final class HashValue {
         if let t = table {
             let keys = t.dict.keys, values = t.dict.values
             for i in 0..<keys.count {
-                keys[i].bytes.withUnsafeBytes { k in values[i].withUnsafeBytes { v in body(k, v) } }
+                keys[i].withUnsafeBytes { k in values[i].withUnsafeBytes { v in body(k, v) } }
             }
             return
         }
@@ -113,7 +113,7 @@ public final class HashValue {
     /// The pair at `index` in storage order (random picks). O(n) while listpack.
     public func withPair<R>(at index: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R) -> R {
         if let t = table {
-            return t.dict.key(at: index).bytes.withUnsafeBytes { k in t.dict.value(at: index).withUnsafeBytes { v in body(k, v) } }
+            return t.dict.key(at: index).withUnsafeBytes { k in t.dict.value(at: index).withUnsafeBytes { v in body(k, v) } }
         }
         let base = packed.base!
         var off = 0
@@ -223,7 +223,7 @@ public final class HashValue {
     public func convertToTable() {
         guard table == nil else { return }
         var d = DenseDict<Key, [UInt8]>(minimumCapacity: Int(packed.count))
-        forEach { f, v in d.set(Key(Array(f)), Array(v)) }
+        forEach { f, v in d.set(Key(f), Array(v)) }
         table = HashTable(d)
         packed.release()
     }

@@ -2,7 +2,7 @@ import Glibc
 import Protocol
 
 /// One set member as the set holds it: an integer of an intset, or bytes
-/// (a Key, whose hash is computed once and reused by hashtable probes).
+/// (a Key: held inline when short, hashed without touching the heap).
 public enum SetMember {
     case int(Int64)
     case key(Key)
@@ -275,11 +275,11 @@ public final class SetValue {
     public func contains(_ member: SetMember) -> Bool {
         switch (kind, member) {
         case (.table(let t), .key(let k)): return t.dict.contains(k)
-        case (.strings, .key(let k)): return k.bytes.withUnsafeBytes { stringOffset($0) != nil }
+        case (.strings, .key(let k)): return k.withUnsafeBytes { stringOffset($0) != nil }
         case (.table, .int), (.strings, .int): return contains(member.bytes)
         case (_, .int(let v)): return intContains(v)
         case (_, .key(let k)):
-            guard let v = parseStrictInt64(k.bytes) else { return false }
+            guard let v = k.withUnsafeBytes({ parseStrictInt64($0) }) else { return false }
             return intContains(v)
         }
     }
@@ -358,7 +358,7 @@ public final class SetValue {
     public func member(at index: Int) -> SetMember {
         switch kind {
         case .table(let t): return .key(t.dict.key(at: index))
-        case .strings: return .key(Key(Array(packed.entry(at: stringOffset(at: index)))))
+        case .strings: return .key(Key(packed.entry(at: stringOffset(at: index))))
         default: return .int(intAt(index))
         }
     }
@@ -387,7 +387,7 @@ public final class SetValue {
             return .key(k)
         case .strings:
             let off = stringOffset(at: index)
-            let m = SetMember.key(Key(Array(packed.entry(at: off))))
+            let m = SetMember.key(Key(packed.entry(at: off)))
             stringRemove(offset: off)
             return m
         default:
@@ -413,7 +413,7 @@ public final class SetValue {
             let end = Int(packed.used)
             while off < end {
                 let (len, hdr) = PackedBuffer.header(base, off)
-                if !body(.key(Key(Array(UnsafeRawBufferPointer(start: base + off + hdr, count: len))))) { return }
+                if !body(.key(Key(UnsafeRawBufferPointer(start: base + off + hdr, count: len)))) { return }
                 off += hdr + len
             }
         default:
@@ -426,7 +426,7 @@ public final class SetValue {
     public func forEachBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
         switch kind {
         case .table(let t):
-            for k in t.dict.keys { k.bytes.withUnsafeBytes(body) }
+            for k in t.dict.keys { k.withUnsafeBytes(body) }
         case .strings:
             guard let base = packed.base else { return }
             var off = 0

@@ -11,7 +11,7 @@ import Glibc
 /// score (8), backward (8), level count (4), member length (4), then per
 /// level forward (8) and span (8), then the member. Nodes are addresses as
 /// Int; 0 is "no node". The dictionary's keys hold their own copy of the
-/// member (a Key carries its hash beside its bytes).
+/// member (a Key, held inline when short).
 final class ZSkipList {
     static let maxLevel = 32
     private static let levelsOffset = 24
@@ -49,7 +49,7 @@ final class ZSkipList {
         while x != 0 {
             withMember(x) { m in
                 let n = c.insert(score(x), m)
-                c.dict.set(Key(Array(m)), n)
+                c.dict.set(Key(m), n)
             }
             x = backward(x)
         }

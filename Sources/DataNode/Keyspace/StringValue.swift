@@ -1,0 +1,139 @@
+/// How Redis would hold the string internally; visible through OBJECT ENCODING.
+public enum StringEncoding: Sendable {
+    case int, embstr, raw
+
+    public var name: String {
+        switch self {
+        case .int: return "int"
+        case .embstr: return "embstr"
+        case .raw: return "raw"
+        }
+    }
+}
+
+/// A string value. Up to 21 bytes (any integer in decimal) are held inline,
+/// with the encoding beside them (InlineBytes.swift); longer values keep
+/// their array, often the argument array itself, as before. The form depends
+/// only on the length, and OBJECT ENCODING only on `encoding`.
+public struct StringValue {
+    @usableFromInline
+    enum Storage {
+        case inline(InlineValueBytes)
+        case heap([UInt8], StringEncoding, Bool)
+    }
+
+    @usableFromInline var storage: Storage
+
+    /// Encodes as Redis's tryObjectEncoding: integers up to 20 chars as `int`,
+    /// up to 44 bytes as `embstr`, longer as `raw`.
+    public init(_ bytes: [UInt8]) {
+        let encoding: StringEncoding
+        if bytes.count <= 20, parseStrictInt64Value(bytes) != nil {
+            encoding = .int
+        } else {
+            encoding = bytes.count <= 44 ? .embstr : .raw
+        }
+        self.init(bytes: bytes, encoding: encoding)
+    }
+
+    @inlinable public init(bytes: [UInt8], encoding: StringEncoding) {
+        self.init(bytes: bytes, encoding: encoding, unshared: false)
+    }
+
+    @inlinable init(bytes: [UInt8], encoding: StringEncoding, unshared: Bool) {
+        if bytes.count <= InlineValueBytes.capacity {
+            storage = .inline(bytes.withUnsafeBytes { InlineValueBytes($0, encoding: encoding, unshared: unshared) })
+        } else {
+            storage = .heap(bytes, encoding, unshared)
+        }
+    }
+
+    /// Copies the bytes (an array is made only for a long value).
+    @inlinable public init(_ raw: UnsafeRawBufferPointer, encoding: StringEncoding) {
+        if raw.count <= InlineValueBytes.capacity {
+            storage = .inline(InlineValueBytes(raw, encoding: encoding, unshared: false))
+        } else {
+            storage = .heap(Array(raw), encoding, false)
+        }
+    }
+
+    /// The result of INCR and friends: always `int`, digits written in place.
+    @inlinable public init(integer: Int64) {
+        storage = .inline(InlineValueBytes(decimal: integer, encoding: .int))
+    }
+
+    public var encoding: StringEncoding {
+        @inlinable get {
+            switch storage {
+            case .inline(let x): return x.encoding
+            case .heap(_, let e, _): return e
+            }
+        }
+        set {
+            switch storage {
+            case .inline(var x):
+                x.encoding = newValue
+                storage = .inline(x)
+            case .heap(let a, _, let u):
+                storage = .heap(a, newValue, u)
+            }
+        }
+    }
+
+    /// A private integer object even though small: Redis's COPY duplicates
+    /// the object instead of sharing it, and OBJECT REFCOUNT shows that.
+    public var unshared: Bool {
+        get {
+            switch storage {
+            case .inline(let x): return x.unshared
+            case .heap(_, _, let u): return u
+            }
+        }
+        set {
+            switch storage {
+            case .inline(var x):
+                x.unshared = newValue
+                storage = .inline(x)
+            case .heap(let a, let e, _):
+                storage = .heap(a, e, newValue)
+            }
+        }
+    }
+
+    @inlinable public var count: Int {
+        switch storage {
+        case .inline(let x): return x.count
+        case .heap(let a, _, _): return a.count
+        }
+    }
+
+    @inlinable @inline(__always)
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch storage {
+        case .inline(let x): return try x.withUnsafeBytes(body)
+        case .heap(let a, _, _): return try a.withUnsafeBytes(body)
+        }
+    }
+
+    /// The bytes as an array (a new one for an inline value: hot paths use
+    /// `withUnsafeBytes`). Mutating through it keeps the encoding and, for a
+    /// long value, edits the array in place (the value lets go of it first).
+    public var bytes: [UInt8] {
+        get {
+            switch storage {
+            case .heap(let a, _, _): return a
+            case .inline(let x): return x.withUnsafeBytes { Array($0) }
+            }
+        }
+        set {
+            self = StringValue(bytes: newValue, encoding: encoding, unshared: unshared)
+        }
+        _modify {
+            let e = encoding, u = unshared
+            var b = bytes
+            storage = .inline(InlineValueBytes(UnsafeRawBufferPointer(start: nil, count: 0), encoding: e, unshared: u))
+            defer { self = StringValue(bytes: b, encoding: e, unshared: u) }
+            yield &b
+        }
+    }
+}
