@@ -310,10 +310,10 @@ extension SentinelCore {
             coordinated = true
         }
         if master.flags.contains(.failoverInProgress) { return .error("INPROG Failover already in progress") }
-        if selectReplica(master) == nil { return .error("NOGOODSLAVE No suitable replica to promote") }
         if coordinated && (master.link.disconnected || master.flags.contains(.sDown)) {
             return .error("NOGOODMASTER The master must be reachable for a coordinated failover")
         }
+        if selectReplica(master) == nil { return .error("NOGOODSLAVE No suitable replica to promote") }
         log(.warning, "Executing user requested \(coordinated ? "coordinated " : "")FAILOVER of '\(master.name)'")
         startFailover(master)
         master.flags.insert(.forceFailover)
