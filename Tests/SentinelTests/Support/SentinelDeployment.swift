@@ -14,6 +14,10 @@ final class SentinelDeployment {
     var masterPort = 0
     var replicas: [(TestProcess, Int)] = []
     var sentinels: [Node] = []
+    /// Written into every sentinel config; failover tests make it short.
+    var failoverTimeout = 60000
+    /// Data nodes replaced by a restart (FailoverDeployment), cleaned up at the end.
+    var retired: [TestProcess] = []
 
     final class Node {
         let kind: Kind
@@ -62,28 +66,36 @@ final class SentinelDeployment {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
 
-    /// The master and `replicaCount` replicas. Replica priority 0 keeps a real
-    /// redis-sentinel from promoting one: these tests watch, they never fail over.
-    func startDataNodes(replicaCount: Int) throws {
+    /// The master and `replicaCount` replicas. Replica priority 0 (the default
+    /// here) keeps a real redis-sentinel from promoting one: these tests watch,
+    /// they never fail over. Failover tests pass one priority per replica.
+    func startDataNodes(replicaCount: Int, priorities: [Int]? = nil) throws {
         masterPort = TestProcess.freePort()
-        master = try TestProcess.launchRedisServer(port: masterPort)
-        for _ in 0..<replicaCount {
+        master = try TestProcess.launchRedisServer(port: masterPort, extraArguments: Self.dataNodeArguments)
+        for i in 0..<replicaCount {
             let p = TestProcess.freePort()
-            let r = try TestProcess.launchRedisServer(port: p, extraArguments: ["--replicaof", "127.0.0.1", String(masterPort),
-                                                                                  "--replica-priority", "0"])
+            let priority = priorities?[i] ?? 0
+            let r = try TestProcess.launchRedisServer(port: p, extraArguments: Self.dataNodeArguments + [
+                "--replicaof", "127.0.0.1", String(masterPort), "--replica-priority", String(priority)])
             replicas.append((r, p))
         }
-        // Wait until the master lists every replica, so INFO shows them all at once.
+        // Wait until the master lists every replica, in sync, so INFO shows them all at once.
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             let c = try RedisConnection(host: "127.0.0.1", port: masterPort)
             let info = try c.call("INFO", "replication").string ?? ""
             c.close()
-            if info.contains("connected_slaves:\(replicaCount)") { return }
+            if info.contains("connected_slaves:\(replicaCount)")
+                && info.components(separatedBy: ",state=online,").count - 1 == replicaCount { return }
             usleep(50_000)
         }
         throw RedisClientError.io("replicas did not connect to the master")
     }
+
+    /// Redis 7 waits 5 s before a diskless full sync, in case more replicas
+    /// come: replicas would not be in sync (nor FAILOVER TO targets) until
+    /// then. Replicas get it too: they may be promoted.
+    static let dataNodeArguments = ["--repl-diskless-sync-delay", "0"]
 
     func sentinelConfig(port: Int, downAfter: Int, extra: [String]) -> String {
         ([
@@ -92,7 +104,7 @@ final class SentinelDeployment {
             "bind 127.0.0.1",
             "sentinel monitor \(masterName) 127.0.0.1 \(masterPort) 2",
             "sentinel down-after-milliseconds \(masterName) \(downAfter)",
-            "sentinel failover-timeout \(masterName) 60000",
+            "sentinel failover-timeout \(masterName) \(failoverTimeout)",
         ] + extra).joined(separator: "\n") + "\n"
     }
 
@@ -135,6 +147,7 @@ final class SentinelDeployment {
             s.process.cleanUp()
         }
         for (r, _) in replicas { r.cleanUp() }
+        for r in retired { r.cleanUp() }
         master?.kill(signal: SIGCONT)
         master?.cleanUp()
         try? FileManager.default.removeItem(atPath: dir)
