@@ -1,0 +1,133 @@
+import Foundation
+import Glibc
+import Protocol
+import RESPClient
+import XCTest
+
+/// Failovers run by three vigil-sentinels over a real redis-server master and
+/// two real replicas with distinct priorities, on free loopback ports.
+/// down-after 1 s and failover-timeout 3 s keep each scenario to seconds.
+final class FailoverProcessTests: XCTestCase {
+    static let downAfter = 1000
+    static let failoverTimeout = 3000
+
+    /// Master and two replicas with these priorities, three vigil-sentinels.
+    func deploy(priorities: [Int], _ vigil: String) throws -> (SentinelDeployment, [SentinelDeployment.Node]) {
+        let d = try SentinelDeployment()
+        d.failoverTimeout = Self.failoverTimeout
+        do {
+            try d.startDataNodes(replicaCount: priorities.count, priorities: priorities)
+            return (d, try d.startQuorum([.vigil, .vigil, .vigil], vigil: vigil, downAfter: Self.downAfter))
+        } catch {
+            d.tearDown()
+            throw error
+        }
+    }
+
+    func testKilledMasterIsReplacedByTheBestPriorityReplicaAndRejoinsAsItsReplica() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let (d, sentinels) = try deploy(priorities: [10, 20], vigil)
+        defer { d.tearDown() }
+        let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
+        // A sentinel-aware writer during the crash; what asynchronous
+        // replication loses is printed, never asserted.
+        let load = CounterLoad(sentinelPorts: sentinels.map(\.port), masterName: d.masterName)
+        load.start()
+        XCTAssertTrue(load.waitForAcknowledged(100), "the writer never got going")
+
+        let (watcher, killed) = try d.killMasterExpectingSwitch(sentinels, from: d.masterPort, to: best)
+        defer {
+            watcher.printTraceIfAsked(since: killed)
+            watcher.close()
+        }
+        XCTAssertEqual(try SentinelDeployment.replication(port: best)["role"], "master")
+        try d.waitForReplica(other, following: best, pumping: watcher)
+        _ = load.waitForAcknowledged(load.tally.acknowledged + 100)
+        let tally = load.stop()
+        let kept = try load.value(onPort: best)
+        print("SIGKILL failover: \(tally.acknowledged) INCRs acknowledged, \(kept) on the new master "
+              + "(\(max(0, Int64(tally.acknowledged) - kept)) lost), \(tally.failures) failed attempts")
+
+        // The old master comes back believing it is a master; a sentinel turns it into a replica of the new one.
+        try d.restartOldMaster()
+        try d.waitForReplica(d.masterPort, following: best, seconds: 15, pumping: watcher)
+        watcher.pump(for: 0.2)
+        XCTAssertTrue(watcher.events.contains {
+            $0.type == "+convert-to-slave" && $0.message.hasPrefix("slave 127.0.0.1:\(d.masterPort) 127.0.0.1 \(d.masterPort) @ \(d.masterName) 127.0.0.1 \(best)")
+        }, "no +convert-to-slave for the old master")
+        print("old master rejoined as a replica \(String(format: "%.1f", Date().timeIntervalSince(killed))) s after the kill")
+        for n in sentinels { XCTAssertEqual(try d.masterPortSeen(by: n), best, n.label) }
+    }
+
+    func testForcedFailoverWithTheMasterAliveSkipsThePriorityZeroReplica() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        // The priority-0 replica is listed first and is as up to date as the other.
+        let (d, sentinels) = try deploy(priorities: [0, 50], vigil)
+        defer { d.tearDown() }
+        let (never, chosen) = (d.replicaPorts[0], d.replicaPorts[1])
+        let watcher = try EventWatcher(sentinels)
+        let start = Date()
+        defer {
+            watcher.printTraceIfAsked(since: start)
+            watcher.close()
+        }
+        XCTAssertEqual(try sentinels[0].call("SENTINEL", "FAILOVER", d.masterName), .simple("OK"))
+        try d.expectSwitch(watcher, sentinels, from: d.masterPort, to: chosen, since: start)
+        XCTAssertEqual(SentinelDeployment.leaders(watcher), [sentinels[0].label], "a forced failover asks no one")
+        XCTAssertEqual(try SentinelDeployment.replication(port: chosen)["role"], "master")
+        try d.waitForReplica(never, following: chosen, pumping: watcher)
+        // The old master, alive all along, is converted once the others have had time to hear of the switch.
+        try d.waitForReplica(d.masterPort, following: chosen, seconds: 15, pumping: watcher)
+    }
+
+    func testForcedFailoverWithOnlyPriorityZeroReplicasAnswersNoGoodSlave() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        try d.startDataNodes(replicaCount: 1, priorities: [0])
+        let mine = try d.startSentinel(.vigil, vigil: vigil)
+        let real = try d.startSentinel(.real, vigil: vigil)
+        try SentinelDeployment.waitUntil(5, "both sentinels read the replica's INFO") {
+            try [mine, real].allSatisfy { n in
+                (try n.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).contains {
+                    SentinelDeployment.pairs($0).contains { $0 == ("slave-priority", "0") }
+                }
+            }
+        }
+        let expected = RESPValue.err("NOGOODSLAVE No suitable replica to promote")
+        XCTAssertEqual(try real.call("SENTINEL", "FAILOVER", d.masterName), expected, "redis-sentinel itself")
+        XCTAssertEqual(try mine.call("SENTINEL", "FAILOVER", d.masterName), expected)
+        XCTAssertEqual(try mine.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", d.masterName),
+                       .array([.bulk("127.0.0.1"), .bulk(String(d.masterPort))]))
+    }
+
+    func testCoordinatedFailoverUnderIncrLoadLosesNoAcknowledgedIncrement() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let (d, sentinels) = try deploy(priorities: [10, 20], vigil)
+        defer { d.tearDown() }
+        let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
+        let load = CounterLoad(sentinelPorts: sentinels.map(\.port), masterName: d.masterName)
+        load.start()
+        XCTAssertTrue(load.waitForAcknowledged(200), "the writer never got going")
+        let watcher = try EventWatcher(sentinels)
+        let start = Date()
+        defer {
+            watcher.printTraceIfAsked(since: start)
+            watcher.close()
+        }
+        XCTAssertEqual(try sentinels[0].call("SENTINEL", "FAILOVER", d.masterName, "COORDINATED"), .simple("OK"))
+        try d.expectSwitch(watcher, sentinels, from: d.masterPort, to: best, since: start)
+        // Keep writing to the new master for a while before counting.
+        let before = load.tally.acknowledged
+        XCTAssertTrue(load.waitForAcknowledged(before + 200), "no writes acknowledged after the switch")
+        let tally = load.stop()
+        let kept = try load.value(onPort: best)
+        print("COORDINATED failover: \(tally.acknowledged) INCRs acknowledged (highest reply \(tally.highest)), "
+              + "\(kept) on the new master, \(tally.failures) failed attempts")
+        XCTAssertGreaterThanOrEqual(kept, Int64(tally.acknowledged), "acknowledged increments lost")
+        XCTAssertGreaterThanOrEqual(kept, tally.highest, "an acknowledged value is missing on the new master")
+        // The old master hands over and follows the new one; so does the other replica.
+        try d.waitForReplica(d.masterPort, following: best, pumping: watcher)
+        try d.waitForReplica(other, following: best, pumping: watcher)
+    }
+}
