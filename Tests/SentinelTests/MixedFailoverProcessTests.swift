@@ -5,7 +5,8 @@ import RESPClient
 import XCTest
 
 /// Two vigil-sentinels and one real redis-sentinel fail over one real
-/// deployment together: whichever kind leads, all three agree.
+/// deployment together: whichever kind leads, all three agree, and each kind
+/// can be voted into leadership by the other.
 final class MixedFailoverProcessTests: XCTestCase {
     func testMixedQuorumAgreesAfterKillAndFollowsARedisSentinelLeader() throws {
         let vigil = try SentinelDeployment.requireBinaries()
@@ -42,5 +43,45 @@ final class MixedFailoverProcessTests: XCTestCase {
             XCTAssertNotNil(watcher.first(n.label, "+config-update-from", after: start), "\(n.label) switched on the leader's hello")
         }
         XCTAssertEqual(try SentinelDeployment.replication(port: other)["role"], "master")
+    }
+
+    func testVigilSentinelsVoteARedisSentinelIntoLeadership() throws {
+        try electionWithUnreachableQuorum(on: [0, 1], leaderAmong: [2])
+    }
+
+    func testRedisSentinelVotesAVigilSentinelIntoLeadership() throws {
+        try electionWithUnreachableQuorum(on: [2], leaderAmong: [0, 1])
+    }
+
+    /// Sentinels 0 and 1 are vigil, 2 is redis-sentinel. Quorum 4 on the
+    /// `muted` ones (three sentinels can never reach it): only the others see
+    /// ODOWN and start an election, which they win only with the muted ones' votes.
+    func electionWithUnreachableQuorum(on muted: [Int], leaderAmong leading: [Int]) throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        d.failoverTimeout = FailoverProcessTests.failoverTimeout
+        try d.startDataNodes(replicaCount: 2, priorities: [10, 20])
+        let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
+        let sentinels = try d.startQuorum([.vigil, .vigil, .real], vigil: vigil, downAfter: FailoverProcessTests.downAfter)
+        for i in muted {
+            XCTAssertEqual(try sentinels[i].call("SENTINEL", "SET", d.masterName, "quorum", "4"), .simple("OK"))
+        }
+        let (watcher, killed) = try d.killMasterExpectingSwitch(sentinels, from: d.masterPort, to: best)
+        defer {
+            watcher.printTraceIfAsked(since: killed)
+            watcher.close()
+        }
+        let leaders = SentinelDeployment.leaders(watcher)
+        XCTAssertEqual(leaders.count, 1, "one leader")
+        guard let leader = sentinels.first(where: { $0.label == leaders.first }) else { return }
+        XCTAssertTrue(leading.map { sentinels[$0].label }.contains(leader.label), "\(leader.label) led")
+        for i in muted {
+            let n = sentinels[i]
+            XCTAssertNotNil(watcher.events.first { $0.node == n.label && $0.type == "+vote-for-leader" && $0.message.hasPrefix(leader.myid + " ") },
+                            "\(n.label) voted for \(leader.label)")
+            XCTAssertNil(watcher.first(n.label, "+odown", after: killed), "\(n.label) cannot reach quorum 4")
+        }
+        try d.waitForReplica(other, following: best, pumping: watcher)
     }
 }
