@@ -80,6 +80,42 @@ final class FailoverProcessTests: XCTestCase {
         try d.waitForReplica(d.masterPort, following: chosen, seconds: 15, pumping: watcher)
     }
 
+    func testPriorityZeroReplicaIsNotPromotedEvenWithTheBestOffset() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let (d, sentinels) = try deploy(priorities: [0, 50], vigil)
+        defer { d.tearDown() }
+        let (ahead, behind) = (d.replicas[0], d.replicas[1])
+        // Writes that only the priority-0 replica receives: the other is
+        // stopped, its link cut by the master, until the master is gone.
+        let link = try RedisConnection(host: "127.0.0.1", port: behind.1)
+        let clients = try link.call("CLIENT", "LIST").string ?? ""
+        link.close()
+        guard let masterLink = clients.split(separator: "\n").first(where: { $0.contains(" flags=M ") }),
+              let laddr = masterLink.split(separator: " ").first(where: { $0.hasPrefix("laddr=") })?.dropFirst(6) else {
+            return XCTFail("no master link in the replica's CLIENT LIST:\n\(clients)")
+        }
+        behind.0.kill(signal: SIGSTOP)
+        let c = try RedisConnection(host: "127.0.0.1", port: d.masterPort)
+        XCTAssertEqual(try c.call("CLIENT", "KILL", "ADDR", String(laddr)), .integer(1), "the stopped replica's link cut")
+        for i in 0..<100 { try c.call("SET", "k\(i)", "v") }
+        try SentinelDeployment.waitUntil(5, "the priority-0 replica has the writes") {
+            try SentinelDeployment.replication(port: ahead.1)["slave_repl_offset"]
+                == SentinelDeployment.replication(port: d.masterPort)["master_repl_offset"]
+        }
+        c.close()
+        let watcher = try EventWatcher(sentinels)
+        let killed = d.killMaster()
+        behind.0.kill(signal: SIGCONT)
+        defer {
+            watcher.printTraceIfAsked(since: killed)
+            watcher.close()
+        }
+        let offsets = try [ahead.1, behind.1].map { Int(try SentinelDeployment.replication(port: $0)["slave_repl_offset"] ?? "") ?? 0 }
+        XCTAssertGreaterThan(offsets[0], offsets[1], "the priority-0 replica is ahead")
+        try d.expectSwitch(watcher, sentinels, from: d.masterPort, to: behind.1, since: killed)
+        try d.waitForReplica(ahead.1, following: behind.1, pumping: watcher)
+    }
+
     func testForcedFailoverWithOnlyPriorityZeroReplicasAnswersNoGoodSlave() throws {
         let vigil = try SentinelDeployment.requireBinaries()
         let d = try SentinelDeployment()
