@@ -20,7 +20,7 @@ final class CoreFailoverTests: XCTestCase {
         let r1 = "slave 127.0.0.1:7001 127.0.0.1 7001 @ mymaster 127.0.0.1 6379"
         let r2 = "slave 127.0.0.1:7002 127.0.0.1 7002 @ mymaster 127.0.0.1 6379"
         XCTAssertEqual(seen, [
-            "+sdown \(m)", "+odown \(m) #quorum 3/2", "+new-epoch 1", "+try-failover \(m)",
+            "+sdown \(m)", "+odown \(m) #quorum 2/2", "+new-epoch 1", "+try-failover \(m)",
             "+vote-for-leader \(myid) 1", "+elected-leader \(m)", "+failover-state-select-slave \(m)",
             "+selected-slave \(r1)", "+failover-state-send-slaveof-noone \(r1)", "+failover-state-wait-promotion \(r1)",
             "-role-change \(r1) new reported role is master", "+promoted-slave \(r1)", "+failover-state-reconf-slaves \(m)",
@@ -90,6 +90,43 @@ final class CoreFailoverTests: XCTestCase {
         w.run(7000)
         XCTAssertTrue(w.replica(7001)!.flags.contains(.sDown))
         XCTAssertEqual(w.core.selectReplica(w.master)?.name, "127.0.0.1:7002")
+    }
+
+    /// In select_slave with the master down and every replica's INFO 6 s old.
+    func electedWithStaleReplicaInfo() throws -> FailoverWorld {
+        let w = try FailoverWorld()
+        let m = w.master
+        m.flags.formUnion([.sDown, .oDown, .failoverInProgress])
+        m.sDownSinceTime = w.h.now
+        m.failoverState = .selectSlave
+        m.failoverStateChangeTime = w.h.now
+        for r in m.replicas { r.infoRefresh = w.h.now - 6000 }
+        return w
+    }
+
+    func testElectedBeforeFreshReplicaInfoWaitsForIt() throws {
+        let w = try electedWithStaleReplicaInfo()
+        w.core.failoverSelectSlave(w.master)
+        let e = w.h.drain()
+        XCTAssertEqual(w.master.failoverState, .selectSlave, "no abort yet")
+        XCTAssertEqual(w.h.events(in: e), [])
+        let infos = w.h.sends(in: e).filter { $0.args == ["INFO"] }
+        XCTAssertEqual(infos.count, 2, "both replicas asked")
+        for s in infos {
+            w.core.reply(conn: s.conn, tag: s.tag, value: .bulk(CoreHarness.replicaInfo(runid: FailoverWorld.runid(7001))), now: w.h.now)
+        }
+        w.core.failoverSelectSlave(w.master)
+        XCTAssertEqual(w.master.failoverState, .sendSlaveofNoone)
+    }
+
+    func testElectedWithReplicasThatNeverAnswerInfoGivesUpAfterOneInfoPeriod() throws {
+        let w = try electedWithStaleReplicaInfo()
+        w.core.failoverSelectSlave(w.master)
+        w.h.now += 1000
+        w.core.receiveHello("", now: w.h.now)  // an input that only moves the core's clock
+        w.core.failoverSelectSlave(w.master)
+        XCTAssertEqual(w.h.events(in: w.h.drain()), ["-failover-abort-no-good-slave master mymaster 127.0.0.1 6379"])
+        XCTAssertEqual(w.master.failoverState, .none)
     }
 
     // MARK: Promotion
@@ -252,6 +289,27 @@ final class CoreFailoverTests: XCTestCase {
         w.core.receiveHello("127.0.0.1,26400,\(peer.runid),7,mymaster,127.0.0.1,7001,7", now: w.h.now)
         XCTAssertEqual(w.h.events(in: w.h.drain()), [])
         XCTAssertEqual(w.master.addr.port, 7002)
+    }
+
+    func testLeaderStillReconfiguringTakesANewerConfigThatNamesTheOldMaster() throws {
+        let w = try FailoverWorld()
+        w.node(7002).holdSync = true
+        w.killMaster()
+        w.run(until: "+failover-state-reconf-slaves")
+        let peer = w.peers[26400]!
+        w.core.receiveHello("127.0.0.1,26400,\(peer.runid),5,mymaster,127.0.0.1,6379,5", now: w.h.now)
+        let ev = w.h.events(in: w.h.drain())
+        // We announce the promoted replica (7001): the newer config differs from it.
+        XCTAssertEqual(Array(ev.prefix(3)), [
+            "+new-epoch 5",
+            "+config-update-from sentinel \(peer.runid) 127.0.0.1 26400 @ mymaster 127.0.0.1 6379",
+            "+switch-master mymaster 127.0.0.1 7001 127.0.0.1 6379",
+        ])
+        XCTAssertEqual(w.master.failoverState, .none)
+        XCTAssertEqual(w.master.configEpoch, 5)
+        XCTAssertEqual(w.master.addr.port, 6379)
+        w.run(1000)
+        XCTAssertFalse(w.h.events().contains { $0.hasPrefix("+failover-end") }, "our failover is over, not ended under epoch 5")
     }
 
     // MARK: SENTINEL FAILOVER

@@ -32,6 +32,7 @@ extension SentinelCore {
         event(.warning, "+try-failover", master, describe(master))
         master.failoverStartTime = now + Int64(rng.below(SentinelConstants.maxDesync))
         master.failoverStateChangeTime = now
+        refreshReplicasInfo(master)
     }
 
     /// sentinelGetLeader: the runid with the most votes of `epoch` (the other

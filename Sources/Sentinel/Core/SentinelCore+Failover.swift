@@ -10,7 +10,9 @@ import Protocol
 // look and act changes:
 //  1. States that act without waiting for anything (select_slave right after
 //     +elected-leader, send_slaveof_noone right after +selected-slave) run in
-//     the same tick instead of one tick (50–100 ms) each.
+//     the same tick instead of one tick (50–100 ms) each. Likewise the
+//     is-master-down-by-addr answers are acted on when they arrive (ODOWN,
+//     the start, the count of votes), not at the next tick.
 //  2. The promotion transaction's EXEC reply is followed at once by an INFO to
 //     the promoted replica, and during wait_promotion the replica gets an INFO
 //     every 100 ms, instead of waiting up to a second for the periodic one. The
@@ -22,6 +24,11 @@ import Protocol
 //  4. Right after +switch-master we publish our hello to every instance of that
 //     master at once (redis-sentinel does this only at +promoted-slave; after
 //     the switch it waits for the 2 s period). The payload is the normal hello.
+//  5. When a failover starts, replicas whose INFO is older than a second get
+//     one at once (the choice needs INFO at most 5 s old with the master
+//     down; redis-sentinel's slower steps leave time for the periodic one).
+//     If we are elected before it came back, select_slave waits for it, at
+//     most one INFO period, instead of aborting with no good replica.
 //  Extra INFO and PUBLISH are read-only or already part of the protocol; no
 //  more than one extra INFO is outstanding per node, and none when the
 //  periodic one is due anyway. Asking the other sentinels on +sdown already
@@ -35,12 +42,32 @@ import Protocol
 // normal failover; the old master turns replica by itself, so it gets no SLAVEOF.
 extension SentinelCore {
     static let fastInfoPeriod: Int64 = 100
+    /// Replicas' INFO period while their master is ODOWN or failing over.
+    static let failoverInfoPeriod: Int64 = 1000
 
     /// One tick of a master's failover: start it if needed, then its state machine.
     func failoverStep(_ master: Instance) {
         if startFailoverIfNeeded(master) {
             askMasterStateToOtherSentinels(master, forced: true)
         }
+        runFailoverStateMachine(master)
+    }
+
+    /// An is-master-down-by-addr answer (a "down" word or a vote) is acted on
+    /// as it arrives: ODOWN, the start and the count of votes, as the next
+    /// tick would do with the same answers.
+    func masterDownAnswerArrived(_ sentinel: Instance) {
+        guard !tilt, let master = sentinel.master, masters[master.name] === master,
+              master.flags.contains(.sDown) else { return }
+        checkObjectivelyDown(master)
+        if startFailoverIfNeeded(master) {
+            askMasterStateToOtherSentinels(master, forced: true)
+        }
+        if master.failoverState == .waitStart { runFailoverStateMachine(master) }
+    }
+
+    /// The current state's step; the states that wait for nothing follow at once.
+    func runFailoverStateMachine(_ master: Instance) {
         var state: FailoverState
         repeat {
             guard master.flags.contains(.failoverInProgress) else { return }
@@ -59,6 +86,13 @@ extension SentinelCore {
 
     func failoverSelectSlave(_ master: Instance) {
         guard let replica = selectReplica(master) else {
+            // Elected sooner than redis-sentinel would be, before the replicas'
+            // INFO asked at the start came back: give it up to one INFO period.
+            if now - master.failoverStateChangeTime < Self.failoverInfoPeriod,
+               selectReplica(master, checkInfoAge: false) != nil {
+                refreshReplicasInfo(master)
+                return
+            }
             event(.warning, "-failover-abort-no-good-slave", master, describe(master))
             abortFailover(master)
             return
@@ -247,9 +281,21 @@ extension SentinelCore {
     /// outstanding, and not when the periodic one (1 s here) is due anyway.
     func requestFastInfo(_ ri: Instance) {
         let age = now - ri.infoRefresh
-        if ri.infoRefresh == 0 || age < Self.fastInfoPeriod || age > 1000 { return }
-        if ri.fastInfoSentTime > ri.infoRefresh && now - ri.fastInfoSentTime < 1000 { return }
+        if ri.infoRefresh == 0 || age < Self.fastInfoPeriod || age > Self.failoverInfoPeriod { return }
+        if infoOutstanding(ri) { return }
         sendInfoNow(ri)
+    }
+
+    /// At the start of a failover: the replicas' INFO may be up to an INFO
+    /// period (10 s) old, too old to choose from with the master down.
+    func refreshReplicasInfo(_ master: Instance) {
+        for r in master.replicas where now - r.infoRefresh > Self.failoverInfoPeriod && !infoOutstanding(r) {
+            sendInfoNow(r)
+        }
+    }
+
+    func infoOutstanding(_ ri: Instance) -> Bool {
+        ri.fastInfoSentTime > ri.infoRefresh && now - ri.fastInfoSentTime < Self.failoverInfoPeriod
     }
 
     func sendInfoNow(_ ri: Instance) {

@@ -54,11 +54,16 @@ extension SentinelCore {
 
         if let si, master.configEpoch < masterConfigEpoch {
             master.configEpoch = masterConfigEpoch
-            if masterPort != master.addr.port || !master.addr.equalsHost(token[5]) {
+            // Compared with the address we announce: during our own failover
+            // (reconf_slaves) that is the promoted replica, not master.addr.
+            // redis-sentinel compares with master.addr, so a leader there takes
+            // a newer epoch that names the old master silently and then ends its
+            // failover under that epoch at another address.
+            let old = currentAddress(master)
+            if masterPort != old.port || !old.equalsHost(token[5]) {
                 event(.warning, "+config-update-from", si, describe(si))
                 event(.warning, "+switch-master", master,
-                      "\(master.name) \(announceAddress(master.addr)) \(master.addr.port) \(token[5]) \(masterPort)")
-                let old = master.addr
+                      "\(master.name) \(announceAddress(old)) \(old.port) \(token[5]) \(masterPort)")
                 if resetMasterAndChangeAddress(master, host: token[5], port: masterPort),
                    let script = master.clientReconfigScript {
                     scheduleScript([script, master.name, "observer", "start", announceAddress(old), String(old.port),

@@ -2,7 +2,8 @@
 extension SentinelCore {
     /// The best replica that is up, recently heard from, willing (priority
     /// > 0) and not disconnected from the master for too long; nil if none.
-    func selectReplica(_ master: Instance) -> Instance? {
+    /// `checkInfoAge: false` asks who would qualify once its INFO is fresh.
+    func selectReplica(_ master: Instance, checkInfoAge: Bool = true) -> Instance? {
         var maxMasterDownTime: Int64 = 0
         if master.flags.contains(.sDown) { maxMasterDownTime += now - master.sDownSinceTime }
         maxMasterDownTime += master.downAfterPeriod * 10
@@ -15,7 +16,7 @@ extension SentinelCore {
             if r.link.disconnected { return false }
             if now - r.link.lastAvailTime > timings.pingPeriod * 5 { return false }
             if r.slavePriority == 0 { return false }
-            if now - r.infoRefresh > infoValidity { return false }
+            if checkInfoAge && now - r.infoRefresh > infoValidity { return false }
             if r.masterLinkDownTime > maxMasterDownTime { return false }
             return true
         }

@@ -61,6 +61,7 @@ extension SentinelCore {
         case .isMasterDown(let uid):
             guard let ri = instancesByUID[uid] else { return }
             isMasterDownReply(ri, value)
+            masterDownAnswerArrived(ri)
         case .slaveofExec(let uid):
             guard let ri = instancesByUID[uid] else { return }
             slaveofTransactionDone(ri)
