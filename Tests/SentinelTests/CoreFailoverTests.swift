@@ -256,10 +256,17 @@ final class CoreFailoverTests: XCTestCase {
         let w = try FailoverWorld()
         w.killMaster()
         w.run(until: "+switch-master")
-        let before = w.sent.count
-        w.run(100)
-        let hellos = w.sent[before...].filter { $0.args.first == "PUBLISH" && w.peers[$0.port] != nil }
-        XCTAssertEqual(hellos.map(\.port).sorted(), [26400, 26401])
+        // The effects that come with the switch, up to the next tick's first connect.
+        let fromSwitch = w.h.effects.drop { e in
+            if case .event(_, "+switch-master", _) = e { return false }
+            return true
+        }
+        let withSwitch = fromSwitch.prefix { e in
+            if case .connect = e { return false }
+            return true
+        }
+        let hellos = w.h.sends(in: Array(withSwitch)).filter { $0.args.first == "PUBLISH" }
+        XCTAssertEqual(hellos.compactMap { w.portOf[$0.conn] }.sorted(), [26400, 26401])
         XCTAssertTrue(hellos.allSatisfy { $0.args[2].hasSuffix(",1,mymaster,127.0.0.1,7001,1") }, "\(hellos)")
     }
 

@@ -53,7 +53,8 @@ final class FailoverWorld {
     var peers: [Int: Peer] = [:]
     /// Every command the core sent, with the port it went to.
     var sent: [(port: Int, args: [String])] = []
-    private var portOf: [Int: Int] = [:]
+    /// Connection id → the port it goes to.
+    private(set) var portOf: [Int: Int] = [:]
 
     var core: SentinelCore { h.core }
     var master: Instance { h.master }

@@ -21,9 +21,10 @@ import Protocol
 //     transaction's EXEC reply and then every 100 ms while reconf_sent or
 //     reconf_inprog, so +slave-reconf-inprog/-done (and with them the next
 //     parallel-syncs batch and +failover-end) follow the node, not the 1 s period.
-//  4. Right after +switch-master we publish our hello to every instance of that
-//     master at once (redis-sentinel does this only at +promoted-slave; after
-//     the switch it waits for the 2 s period). The payload is the normal hello.
+//  4. Right after +switch-master our hello goes out at once on every connected
+//     link of that master (redis-sentinel forces it only at +promoted-slave,
+//     for the next tick, and after the switch waits for the 2 s period). The
+//     payload is the normal hello.
 //  5. When a failover starts, replicas whose INFO is older than a second get
 //     one at once (the choice needs INFO at most 5 s old with the master
 //     down; redis-sentinel's slower steps leave time for the periodic one).
@@ -256,7 +257,7 @@ extension SentinelCore {
         event(.warning, "+switch-master", master, "\(master.name) \(announceAddress(master.addr)) \(master.addr.port) "
               + "\(announceAddress(to)) \(to.port)")
         resetMasterAndChangeAddress(master, host: to.hostname, port: to.port)
-        forceHelloUpdate(master)
+        publishHelloNow(master)
     }
 
     // MARK: Helpers
@@ -274,6 +275,16 @@ extension SentinelCore {
         let step = timings.publishPeriod + 1
         for ri in [master] + master.sentinels.all + master.replicas.all where ri.lastPubTime >= step {
             ri.lastPubTime -= step
+        }
+    }
+
+    /// Our hello now on every connected link of this master, at the next
+    /// turn on the others.
+    func publishHelloNow(_ master: Instance) {
+        let step = timings.publishPeriod + 1
+        for ri in [master] + master.sentinels.all + master.replicas.all {
+            if sendHello(ri) { continue }
+            if ri.lastPubTime >= step { ri.lastPubTime -= step }
         }
     }
 
