@@ -33,6 +33,7 @@ final class SimulationBadInputTests: XCTestCase {
         let addr = try XCTUnwrap(sim.failOverByCrash())
         let epoch = sim.sentinels[0].masters["mymaster"]!.configEpoch
         XCTAssertEqual(epoch, 1)
+        sim.advance(3000) // every sentinel's pub/sub link to the new master is up
         // A sentinel with an old view publishes it on the new master: the old address, config epoch 0.
         let node = sim.nodes[Int(addr.split(separator: ":")[1])!]!
         let stale = "127.0.0.1,26999,\(String(repeating: "e", count: 40)),0,mymaster,127.0.0.1,6379,0"

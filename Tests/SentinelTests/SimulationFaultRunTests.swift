@@ -28,27 +28,26 @@ final class SimulationFaultRunTests: XCTestCase {
         defer { results.deallocate() }
         results.initialize(repeating: nil)
         let workers = 2
+        SimulationCrashReport.install()
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for k in stride(from: w, to: runs, by: workers) {
+                SimulationCrashReport.running[w] = UInt64(k + 1)
                 results[k] = SimulationFaultRun(seed: UInt64(k + 1)).run()
             }
+            SimulationCrashReport.running[w] = 0
         }
+        SimulationCrashReport.uninstall()
         var failed: [SimulationFaultRun.Result] = []
         var slowest: (Int64, UInt64) = (0, 0)
         var failovers = 0
-        var hazards: [UInt64] = []
         for case let r? in results {
             if !r.ok { failed.append(r) }
             if let c = r.convergedAfter, c > slowest.0 { slowest = (c, r.seed) }
             failovers += r.failoverEnds
-            if !r.hazards.isEmpty { hazards.append(r.seed) }
         }
         let secs = Double((clock.now - started).components.attoseconds) / 1e18 + Double((clock.now - started).components.seconds)
         print("simulation: \(runs) seeded runs in \(String(format: "%.1f", secs)) s (\(Int(Double(runs) / secs)) runs/s), "
               + "\(failovers) failovers ended, slowest convergence \(slowest.0) ms after the heal (seed=\(slowest.1)), \(failed.count) failed")
-        if !hazards.isEmpty {
-            print("simulation: \(hazards.count) runs hit the redis-sentinel stale-leader hazard (see SimulationChecker.Analysis): seeds \(hazards)")
-        }
         if let first = failed.first { print(first.report) }
         for f in failed {
             XCTFail("seed=\(f.seed) (replay: VIGIL_SIM_SEED=\(f.seed)): \(f.violations.prefix(3).joined(separator: "; "))")
