@@ -17,10 +17,13 @@ import Protocol
 //     the promoted replica, and during wait_promotion the replica gets an INFO
 //     every 100 ms, instead of waiting up to a second for the periodic one. The
 //     promotion is still only believed when INFO shows role:master.
-//  3. Replicas being reconfigured get INFO right after their SLAVEOF
-//     transaction's EXEC reply and then every 100 ms while reconf_sent or
-//     reconf_inprog, so +slave-reconf-inprog/-done (and with them the next
-//     parallel-syncs batch and +failover-end) follow the node, not the 1 s period.
+//  3. The first replicas are sent their SLAVEOF as soon as the promotion is
+//     seen, not at the next tick. Replicas being reconfigured get INFO right
+//     after their SLAVEOF transaction's EXEC reply and then every 100 ms while
+//     reconf_sent or reconf_inprog, so +slave-reconf-inprog/-done (and with them
+//     the next parallel-syncs batch and +failover-end) follow the node, not the
+//     1 s period. These extra INFOs need only the command connection (the
+//     transaction's CLIENT KILL TYPE pubsub has just closed our pub/sub one).
 //  4. Right after +switch-master our hello goes out at once on every connected
 //     link of that master (redis-sentinel forces it only at +promoted-slave,
 //     for the next tick, and after the switch waits for the 2 s period). The
@@ -168,6 +171,8 @@ extension SentinelCore {
             sendRewriteAndClientKill(ri)
             sendRewriteAndClientKill(master)
         }
+        // The first parallel-syncs batch now rather than at the next tick.
+        failoverReconfNextSlave(master)
     }
 
     /// sentinelFailoverReconfNextSlave: point at most parallel-syncs replicas
@@ -309,10 +314,11 @@ extension SentinelCore {
         ri.fastInfoSentTime > ri.infoRefresh && now - ri.fastInfoSentTime < Self.failoverInfoPeriod
     }
 
+    /// Needs only the command connection: the SLAVEOF transaction's CLIENT
+    /// KILL TYPE pubsub has just closed our pub/sub one.
     func sendInfoNow(_ ri: Instance) {
         let link = ri.link
-        guard !link.disconnected, let cc = link.cc,
-              link.pendingCommands < SentinelConstants.maxPendingCommands * link.refcount else { return }
+        guard let cc = link.cc, link.pendingCommands < SentinelConstants.maxPendingCommands * link.refcount else { return }
         send(cc, [ri.mapCommand("INFO")], .info(uid: ri.uid))
         link.pendingCommands += 1
         ri.fastInfoSentTime = now
