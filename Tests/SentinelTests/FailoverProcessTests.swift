@@ -11,13 +11,14 @@ final class FailoverProcessTests: XCTestCase {
     static let downAfter = 1000
     static let failoverTimeout = 3000
 
-    /// Master and two replicas with these priorities, three vigil-sentinels.
+    /// Master and replicas with these priorities, three vigil-sentinels (the
+    /// last one started as `vigil-server --sentinel`).
     func deploy(priorities: [Int], _ vigil: String) throws -> (SentinelDeployment, [SentinelDeployment.Node]) {
         let d = try SentinelDeployment()
         d.failoverTimeout = Self.failoverTimeout
         do {
             try d.startDataNodes(replicaCount: priorities.count, priorities: priorities)
-            return (d, try d.startQuorum([.vigil, .vigil, .vigil], vigil: vigil, downAfter: Self.downAfter))
+            return (d, try d.startQuorum([.vigil, .vigil, .vigil], vigil: vigil, downAfter: Self.downAfter, serverIndex: 2))
         } catch {
             d.tearDown()
             throw error
@@ -33,6 +34,7 @@ final class FailoverProcessTests: XCTestCase {
         // replication loses is printed, never asserted.
         let load = CounterLoad(sentinelPorts: sentinels.map(\.port), masterName: d.masterName)
         load.start()
+        defer { load.stop() }
         XCTAssertTrue(load.waitForAcknowledged(100), "the writer never got going")
 
         let (watcher, killed) = try d.killMasterExpectingSwitch(sentinels, from: d.masterPort, to: best)
@@ -144,6 +146,7 @@ final class FailoverProcessTests: XCTestCase {
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
         let load = CounterLoad(sentinelPorts: sentinels.map(\.port), masterName: d.masterName)
         load.start()
+        defer { load.stop() }
         XCTAssertTrue(load.waitForAcknowledged(200), "the writer never got going")
         let watcher = try EventWatcher(sentinels)
         let start = Date()

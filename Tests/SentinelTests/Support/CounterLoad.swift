@@ -15,6 +15,7 @@ final class CounterLoad: @unchecked Sendable {
     private let pauseMicros: UInt32
     private let lock = NSLock()
     private let finished = DispatchSemaphore(value: 0)
+    private var started = false
     private var stopRequested = false
     private var acked = 0
     private var highest: Int64 = 0
@@ -44,18 +45,24 @@ final class CounterLoad: @unchecked Sendable {
     }
 
     func start() {
+        lock.lock()
+        started = true
+        lock.unlock()
         Thread { [self] in
             run()
             finished.signal()
         }.start()
     }
 
-    /// Stops the loop and returns the final tally.
+    /// Stops the loop and returns the final tally; later calls just return it
+    /// (tests also call it from a defer, so a failed step never leaves it running).
+    @discardableResult
     func stop() -> Tally {
         lock.lock()
+        let first = started && !stopRequested
         stopRequested = true
         lock.unlock()
-        finished.wait()
+        if first { finished.wait() }
         return tally
     }
 

@@ -13,10 +13,11 @@ extension SentinelDeployment {
 
     /// Starts one sentinel per kind (all with `downAfter`), makes each quick
     /// and waits until every one knows every replica and every other sentinel.
-    func startQuorum(_ kinds: [Node.Kind], vigil: String, downAfter: Int = 1000) throws -> [Node] {
+    /// The vigil one at `serverIndex` runs as `vigil-server --sentinel` (when built).
+    func startQuorum(_ kinds: [Node.Kind], vigil: String, downAfter: Int = 1000, serverIndex: Int? = nil) throws -> [Node] {
         var nodes: [Node] = []
-        for kind in kinds {
-            let n = try startSentinel(kind, vigil: vigil, downAfter: downAfter)
+        for (i, kind) in kinds.enumerated() {
+            let n = try startSentinel(kind, vigil: vigil, downAfter: downAfter, useVigilServer: i == serverIndex)
             try quicken(n)
             nodes.append(n)
         }
