@@ -252,6 +252,20 @@ final class CoreFailoverTests: XCTestCase {
         XCTAssertFalse(w.node(6379).isMaster)
     }
 
+    func testReplicaAwayDuringTheFailoverIsPointedAtTheNewMasterLater() throws {
+        let w = try FailoverWorld()
+        w.node(7002).up = false
+        w.killMaster()
+        w.run(until: "+switch-master", limit: 30000)
+        XCTAssertEqual(w.node(7002).masterPort, 6379, "nothing it was sent arrived")
+        // Back, still following the old master: fixed once that setting has lasted failover-timeout.
+        w.node(7002).up = true
+        let seen = w.run(until: "+fix-slave-config", limit: 40000)
+        XCTAssertTrue(seen.contains("+fix-slave-config slave 127.0.0.1:7002 127.0.0.1 7002 @ mymaster 127.0.0.1 7001"))
+        XCTAssertTrue(w.commands(to: 7002).contains(["SLAVEOF", "127.0.0.1", "7001"]))
+        XCTAssertEqual(w.node(7002).masterPort, 7001)
+    }
+
     func testSwitchPublishesHelloWithTheNewConfigAtOnce() throws {
         let w = try FailoverWorld()
         w.killMaster()
