@@ -4,21 +4,23 @@ import Protocol
 import RESPClient
 import XCTest
 
-/// Failovers run by three vigil-sentinels over a real redis-server master and
-/// two real replicas with distinct priorities, on free loopback ports.
+/// Failovers run by three vigil-sentinels (one redis-sentinel observer in one
+/// case) over a real redis-server master and two real replicas with distinct
+/// priorities, on free loopback ports.
 /// down-after 1 s and failover-timeout 3 s keep each scenario to seconds.
 final class FailoverProcessTests: XCTestCase {
     static let downAfter = 1000
     static let failoverTimeout = 3000
 
-    /// Master and replicas with these priorities, three vigil-sentinels (the
-    /// last one started as `vigil-server --sentinel`).
-    func deploy(priorities: [Int], _ vigil: String) throws -> (SentinelDeployment, [SentinelDeployment.Node]) {
+    /// Master and replicas with these priorities, three sentinels: vigil ones
+    /// unless told (the third, if vigil, started as `vigil-server --sentinel`).
+    func deploy(priorities: [Int], _ vigil: String, kinds: [SentinelDeployment.Node.Kind] = [.vigil, .vigil, .vigil])
+        throws -> (SentinelDeployment, [SentinelDeployment.Node]) {
         let d = try SentinelDeployment()
         d.failoverTimeout = Self.failoverTimeout
         do {
             try d.startDataNodes(replicaCount: priorities.count, priorities: priorities)
-            return (d, try d.startQuorum([.vigil, .vigil, .vigil], vigil: vigil, downAfter: Self.downAfter, serverIndex: 2))
+            return (d, try d.startQuorum(kinds, vigil: vigil, downAfter: Self.downAfter, serverIndex: 2))
         } catch {
             d.tearDown()
             throw error
@@ -140,8 +142,19 @@ final class FailoverProcessTests: XCTestCase {
     }
 
     func testCoordinatedFailoverUnderIncrLoadLosesNoAcknowledgedIncrement() throws {
+        try coordinatedFailoverUnderIncrLoad(kinds: [.vigil, .vigil, .vigil])
+    }
+
+    func testRedisSentinelFollowsACoordinatedFailover() throws {
+        try coordinatedFailoverUnderIncrLoad(kinds: [.vigil, .vigil, .real])
+    }
+
+    /// SENTINEL FAILOVER COORDINATED on the first sentinel (a vigil one)
+    /// while a client INCRs through the sentinels: every sentinel switches, and
+    /// every acknowledged increment is on the new master.
+    func coordinatedFailoverUnderIncrLoad(kinds: [SentinelDeployment.Node.Kind]) throws {
         let vigil = try SentinelDeployment.requireBinaries()
-        let (d, sentinels) = try deploy(priorities: [10, 20], vigil)
+        let (d, sentinels) = try deploy(priorities: [10, 20], vigil, kinds: kinds)
         defer { d.tearDown() }
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
         let load = CounterLoad(sentinelPorts: sentinels.map(\.port), masterName: d.masterName)
