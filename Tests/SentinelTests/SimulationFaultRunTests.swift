@@ -5,8 +5,8 @@ import XCTest
 
 /// Many seeded runs with random faults, each checked for the invariants and
 /// for convergence after the heal (bound in SimulationFaultRun).
-/// VIGIL_SIM_RUNS=<n> runs n seeds (default 1000); VIGIL_SIM_SEED=<n> replays
-/// one seed and prints its trace.
+/// VIGIL_SIM_RUNS=<n> runs n seeds (default 1000) from VIGIL_SIM_FIRST_SEED
+/// (default 1); VIGIL_SIM_SEED=<n> replays one seed and prints its trace.
 final class SimulationFaultRunTests: XCTestCase {
     private func env(_ name: String) -> UInt64? {
         guard let v = getenv(name) else { return nil }
@@ -21,6 +21,7 @@ final class SimulationFaultRunTests: XCTestCase {
             return
         }
         let runs = Int(env("VIGIL_SIM_RUNS") ?? 1000)
+        let first = env("VIGIL_SIM_FIRST_SEED") ?? 1
         let clock = ContinuousClock()
         let started = clock.now
         // Runs are independent: two workers, each run still one thread and one seed.
@@ -31,8 +32,8 @@ final class SimulationFaultRunTests: XCTestCase {
         SimulationCrashReport.install()
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for k in stride(from: w, to: runs, by: workers) {
-                SimulationCrashReport.running[w] = UInt64(k + 1)
-                results[k] = SimulationFaultRun(seed: UInt64(k + 1)).run()
+                SimulationCrashReport.running[w] = first + UInt64(k)
+                results[k] = SimulationFaultRun(seed: first + UInt64(k)).run()
             }
             SimulationCrashReport.running[w] = 0
         }
@@ -51,6 +52,15 @@ final class SimulationFaultRunTests: XCTestCase {
         if let first = failed.first { print(first.report) }
         for f in failed {
             XCTFail("seed=\(f.seed) (replay: VIGIL_SIM_SEED=\(f.seed)): \(f.violations.prefix(3).joined(separator: "; "))")
+        }
+    }
+
+    func testASeedReplaysExactly() {
+        for seed: UInt64 in [3, 946] {
+            let a = SimulationFaultRun(seed: seed).traceOnly(), b = SimulationFaultRun(seed: seed).traceOnly()
+            XCTAssertGreaterThan(a.trace.count, 5)
+            XCTAssertEqual(a.trace, b.trace, "seed=\(seed)")
+            XCTAssertEqual(a.convergedAfter, b.convergedAfter)
         }
     }
 }

@@ -17,6 +17,10 @@ final class Simulation {
         var failoverTimeout: Int64 = 6000
         /// TILT length; redis-sentinel's 30 s makes runs long, so runs may shorten it.
         var tiltPeriod: Int64 = 30000
+        /// Start as a deployment restarted from its own config files: every
+        /// sentinel's file already names its id, the replicas and the other
+        /// sentinels (known-replica / known-sentinel), so no hello round is needed.
+        var preDiscovered = false
     }
 
     /// A sentinel process: its core, its clock and what it last flushed.
@@ -85,9 +89,16 @@ final class Simulation {
         let initial = ["sentinel monitor mymaster 127.0.0.1 6379 \(config.quorum)",
                        "sentinel down-after-milliseconds mymaster \(config.downAfter)",
                        "sentinel failover-timeout mymaster \(config.failoverTimeout)"].joined(separator: "\n")
+        let ids = (0..<config.sentinels).map { _ in rng.runID() }
         for i in 0..<config.sentinels {
             let p = SentinelProcess(index: i, port: 26379 + i, core: SentinelCore(seed: 0, now: now))
             p.savedState = initial
+            if config.preDiscovered {
+                var known = ["sentinel myid \(ids[i])"]
+                known += (1..<config.nodes).map { "sentinel known-replica mymaster 127.0.0.1 \(6379 + $0)" }
+                known += (0..<config.sentinels).filter { $0 != i }.map { "sentinel known-sentinel mymaster 127.0.0.1 \(26379 + $0) \(ids[$0])" }
+                p.savedState += "\n" + known.joined(separator: "\n")
+            }
             procs.append(p)
             try boot(p)
         }
@@ -335,7 +346,11 @@ final class Simulation {
         while true {
             let s = toServer ? c.toServer : c.toClient
             guard s.pending, s.queue[s.head].readyAt <= now else { break }
-            if toServer ? c.serverGone : c.clientGone { return }
+            // A connection that never opened and is abandoned carries nothing any more.
+            if (toServer ? c.serverGone : c.clientGone) || (!c.open && c.clientGone) {
+                if toServer { c.toServer.removeAll() } else { c.toClient.removeAll() }
+                return
+            }
             if blocked(c, toServer: toServer) {
                 setPumpAt(c, toServer, now + SimulationNetwork.retransmit)
                 let at = now + SimulationNetwork.retransmit
@@ -501,7 +516,11 @@ final class Simulation {
         guard let n = nodes[port], !n.alive else { return }
         n.alive = true
         n.runid = rng.runID()
-        if let m = n.masterPort { n.linkUp = false; n.becomeReplica(of: m, now: now); n.masterPort = m }
+        if n.masterPort != nil {
+            n.linkUp = false
+            n.linkDownSince = now
+            n.syncLeft = SimulationDataNode.syncTime
+        }
         note("node \(port) restarts (\(n.isMaster ? "master" : "replica of \(n.masterPort!)"))")
     }
 

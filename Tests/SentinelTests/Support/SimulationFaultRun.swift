@@ -16,8 +16,9 @@ struct SimulationFaultRun {
     let seed: UInt64
     var config = Simulation.Config()
     var faultTime: Int64 = 0
-    /// Long enough for every sentinel to know the others (hellos every 2 s).
-    static let warmup: Int64 = 5000
+    /// The deployment starts from config files that know every instance, so
+    /// this only has to cover the first connections and INFO replies.
+    static let warmup: Int64 = 2000
     var keepTrace = false
 
     var bound: Int64 { 2 * config.failoverTimeout + 10_000 }
@@ -48,6 +49,7 @@ struct SimulationFaultRun {
         config.downAfter = [1000, 2000, 3000][r.below(3)]
         config.failoverTimeout = [3000, 4000, 6000][r.below(3)]
         config.tiltPeriod = 5000
+        config.preDiscovered = true
         faultTime = 3000 + Int64(r.below(8000))
     }
 
