@@ -5,6 +5,13 @@
 /// many bytes it consumed, which the caller drops from the buffer. Completed
 /// bulk arguments are copied out exactly once and kept across calls, so input
 /// split at any byte costs no re-parsing of finished arguments.
+///
+/// Argument buffers are reused: the next command's argument i is written into
+/// the heap buffer that held argument i of the last one (small commands only),
+/// instead of a malloc and free per argument and per command. The events hand
+/// out copies of the array (value semantics), so whatever a caller keeps (a
+/// MULTI queue, a parked command, a stored value) is never written: while it
+/// is referenced, the next command gets a fresh buffer (copy on write).
 public struct RequestParser: Sendable {
     public enum Event: Equatable, Sendable {
         /// A full command. Arguments are owned copies.
@@ -23,7 +30,15 @@ public struct RequestParser: Sendable {
     /// The replication master's link: no bulk length cap, no inline input.
     public var isMaster = false
 
-    private var pendingArgs: [[UInt8]] = []
+    /// The command being parsed: `filled` of its arguments are this command's,
+    /// any after them are the last command's buffers, waiting to be reused.
+    private var args: [[UInt8]] = []
+    private var filled = 0
+    /// Buffers left over when a command had fewer arguments than the one before.
+    private var spareArgs: [[UInt8]] = []
+    /// A bulk above `maxReusedArgBytes` was read: the command is handed out
+    /// without keeping its buffers (an idle client would otherwise hold them).
+    private var holdsLarge = false
     private var remaining = 0      // arguments still expected in the current multibulk; 0 = none started
     private var bulkLength = -1    // length of the bulk being waited for; -1 = header not read
 
@@ -34,8 +49,15 @@ public struct RequestParser: Sendable {
     /// True when a multibulk request is partially parsed.
     public var inMultibulk: Bool { remaining > 0 }
 
+    /// What is kept for reuse, so an idle client holds a few KiB at most.
+    public static let maxReusedArgs = 64
+    public static let maxReusedArgBytes = 1024
+
     public mutating func reset() {
-        pendingArgs = []
+        args = []
+        spareArgs = []
+        filled = 0
+        holdsLarge = false
         remaining = 0
         bulkLength = -1
     }
@@ -77,8 +99,10 @@ public struct RequestParser: Sendable {
         if ll <= 0 { return (.skipped, consumed) }
         remaining = Int(ll)
         bulkLength = -1
-        pendingArgs = []
-        pendingArgs.reserveCapacity(min(remaining, 1024))
+        filled = 0
+        holdsLarge = remaining > Self.maxReusedArgs
+        if holdsLarge { args = [] }
+        args.reserveCapacity(min(remaining, 1024))
         let (ev, more) = parseBulks(buf, offset: consumed)
         return (ev, more + consumed)
     }
@@ -109,14 +133,54 @@ public struct RequestParser: Sendable {
             // Wait for the payload and its two trailing bytes (not checked, as Redis does).
             // Subtract rather than add: a master's bulk length is unbounded, and bulkLength + 2 could trap.
             if buf.count - pos - 2 < bulkLength { return (.needMore, pos - offset) }
-            pendingArgs.append(Array(UnsafeRawBufferPointer(rebasing: buf[pos..<(pos + bulkLength)])))
+            if bulkLength > Self.maxReusedArgBytes { holdsLarge = true }
+            storeArgument(UnsafeRawBufferPointer(rebasing: buf[pos..<(pos + bulkLength)]))
             pos += bulkLength + 2
             bulkLength = -1
             remaining -= 1
         }
-        let args = pendingArgs
-        pendingArgs = []
-        return (.command(args), pos - offset)
+        return (.command(finishCommand()), pos - offset)
+    }
+
+    @inline(__always)
+    private static func fill(_ arg: inout [UInt8], _ bytes: UnsafeRawBufferPointer) {
+        let cap = arg.capacity
+        if cap >= bytes.count && cap <= maxReusedArgBytes {
+            // In place when `arg` is unique; if someone holds it, a new buffer of the same small capacity.
+            arg.removeAll(keepingCapacity: true)
+            arg.append(contentsOf: bytes)
+        } else {
+            arg = Array(bytes)
+        }
+    }
+
+    /// Writes the next argument into the buffer of the previous command's same argument, or a spare one.
+    private mutating func storeArgument(_ bytes: UnsafeRawBufferPointer) {
+        if filled < args.count {
+            Self.fill(&args[filled], bytes)
+        } else if var arg = spareArgs.popLast() {
+            Self.fill(&arg, bytes)
+            args.append(arg)
+        } else {
+            args.append(Array(bytes))
+        }
+        filled += 1
+    }
+
+    /// The finished command's arguments; this command's buffers stay for the next one.
+    private mutating func finishCommand() -> [[UInt8]] {
+        if holdsLarge {
+            holdsLarge = false
+            var out: [[UInt8]] = []
+            swap(&out, &args)
+            out.removeSubrange(filled...)
+            return out
+        }
+        while args.count > filled {
+            let arg = args.removeLast()
+            if spareArgs.count < Self.maxReusedArgs && arg.capacity <= Self.maxReusedArgBytes { spareArgs.append(arg) }
+        }
+        return args
     }
 
     private mutating func parseInline(_ buf: UnsafeRawBufferPointer) -> (event: Event, consumed: Int) {
