@@ -156,6 +156,13 @@ extension SentinelCore {
         if !newAddr.isEqual(master.addr) { replicaAddrs.append(master.addr) }
         resetMaster(master, keepSentinels: true, generateEvent: false)
         master.addr = newAddr
+        // The reconnect throttle was about the old address. Kept, it can hold
+        // the first connection to the new one back until just after
+        // down-after, which is then counted from this reset: a switch right
+        // after a retry to the dead master (a fast failover does that) would
+        // see the new master SDOWN, and with the other sentinels' down
+        // answers still fresh, fail over again at once.
+        master.link.lastReconnTime = 0
         master.oDownSinceTime = 0
         master.sDownSinceTime = 0
         for a in replicaAddrs {
