@@ -6,7 +6,11 @@ import PackageDescription
 // The server is single-threaded and its hot path touches class properties on
 // every command; runtime exclusivity checks there cost ~10% of throughput
 // (measured with perf under redis-benchmark -P 16). Debug builds keep them.
-let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+// For the same reason reference counting is non-atomic in these modules
+// (-assume-single-threaded): atomic retain/release were ~20% of the server's
+// profile at -P 16. No code in them may share objects across threads.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded"],
+                                            .when(configuration: .release))]
 
 let package = Package(
     name: "Vigil",
