@@ -144,8 +144,16 @@ public struct RequestParser: Sendable {
 
     @inline(__always)
     private static func fill(_ arg: inout [UInt8], _ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        if arg.count == n {
+            // Same length (pipelines repeat one command shape): overwrite in place.
+            if n > 0 {
+                arg.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: n) }
+            }
+            return
+        }
         let cap = arg.capacity
-        if cap >= bytes.count && cap <= maxReusedArgBytes {
+        if cap >= n && cap <= maxReusedArgBytes {
             // In place when `arg` is unique; if someone holds it, a new buffer of the same small capacity.
             arg.removeAll(keepingCapacity: true)
             arg.append(contentsOf: bytes)
