@@ -347,7 +347,7 @@ public final class Server {
             freeClient(c, reason: "security attack")
             return
         }
-        guard var cmd = commands.lookup(first) else {
+        guard var cmd = lookupCommand(first) else {
             rejectCommand(c, bytes: unknownCommandError(argv))
             return
         }
@@ -399,6 +399,23 @@ public final class Server {
         }
         call(c, cmd, argv)
         if blocking.hasReadyKeys { handleClientsBlockedOnKeys() }
+    }
+
+    /// The last name looked up and its command: a pipeline repeats one command,
+    /// and comparing its few bytes is cheaper than hashing them for the table.
+    private var lastLookupName: [UInt8] = []
+    /// Commands live as long as the server's table.
+    private unowned(unsafe) var lastLookup: Command?
+
+    @inline(__always)
+    private func lookupCommand(_ name: [UInt8]) -> Command? {
+        if let hit = lastLookup, name == lastLookupName { return hit }
+        guard let found = commands.lookup(name) else { return nil }
+        // A copy: keeping the client's argument would stop the parser reusing its buffer.
+        lastLookupName.removeAll(keepingCapacity: true)
+        lastLookupName.append(contentsOf: name)
+        lastLookup = found
+        return found
     }
 
     /// Replies with an error before execution; inside MULTI it also dooms EXEC.
