@@ -51,7 +51,7 @@ struct InlineKeyBytes: Sendable {
         a.w0 == b.w0 && a.w1 == b.w1 && a.tail == b.tail && a.length == b.length
     }
 
-    @inlinable var hashCode: Int {
+    @inlinable @inline(__always) var hashCode: Int {
         inlineHash(w0, w1, tail | UInt64(length.rawValue) << 56)
     }
 

@@ -15,7 +15,9 @@ public struct Key: Hashable, Sendable, Comparable {
 
     @usableFromInline let storage: Storage
 
-    @inlinable public init(_ bytes: [UInt8]) {
+    /// Borrows the array (an argument stays owned by argv: no retain and
+    /// release of it for an inline key).
+    @inlinable public init(_ bytes: __shared [UInt8]) {
         if bytes.count <= InlineKeyBytes.capacity {
             storage = .inline(bytes.withUnsafeBytes { InlineKeyBytes($0) })
         } else {
@@ -66,14 +68,16 @@ public struct Key: Hashable, Sendable, Comparable {
         count == other.count && withUnsafeBytes { a in other.withUnsafeBytes { b in compareRawBytes(a, b) == 0 } }
     }
 
-    @inlinable public var hashCode: Int {
-        switch storage {
-        case .inline(let x): return x.hashCode
-        case .heap(let a):
-            var h = Hasher()
-            a.withUnsafeBytes { h.combine(bytes: $0) }
-            return h.finalize()
-        }
+    @inlinable @inline(__always) public var hashCode: Int {
+        if case .inline(let x) = storage { return x.hashCode }
+        return heapHashCode()
+    }
+
+    @usableFromInline @inline(never) func heapHashCode() -> Int {
+        guard case .heap(let a) = storage else { return 0 }
+        var h = Hasher()
+        a.withUnsafeBytes { h.combine(bytes: $0) }
+        return h.finalize()
     }
 
     @inlinable @inline(__always)

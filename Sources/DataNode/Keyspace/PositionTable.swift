@@ -1,10 +1,10 @@
-/// A key whose hash was computed once, when it was made.
+/// A key that supplies its own hash, cheaply (an inline Key mixes its words).
 public protocol PrehashedKey: Hashable {
     var prehash: Int { get }
 }
 
 extension Key: PrehashedKey {
-    @inlinable public var prehash: Int { hashCode }
+    @inlinable @inline(__always) public var prehash: Int { hashCode }
 }
 
 /// The index of a DenseDict: open addressing with linear probing from a key's

@@ -26,7 +26,7 @@ public struct StringValue {
 
     /// Encodes as Redis's tryObjectEncoding: integers up to 20 chars as `int`,
     /// up to 44 bytes as `embstr`, longer as `raw`.
-    public init(_ bytes: [UInt8]) {
+    public init(_ bytes: __shared [UInt8]) {
         let encoding: StringEncoding
         if bytes.count <= 20, parseStrictInt64Value(bytes) != nil {
             encoding = .int
@@ -36,11 +36,11 @@ public struct StringValue {
         self.init(bytes: bytes, encoding: encoding)
     }
 
-    @inlinable public init(bytes: [UInt8], encoding: StringEncoding) {
+    @inlinable public init(bytes: __shared [UInt8], encoding: StringEncoding) {
         self.init(bytes: bytes, encoding: encoding, unshared: false)
     }
 
-    @inlinable init(bytes: [UInt8], encoding: StringEncoding, unshared: Bool) {
+    @inlinable init(bytes: __shared [UInt8], encoding: StringEncoding, unshared: Bool) {
         if bytes.count <= InlineValueBytes.capacity {
             storage = .inline(bytes.withUnsafeBytes { InlineValueBytes($0, encoding: encoding, unshared: unshared) })
         } else {
