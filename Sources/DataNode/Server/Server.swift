@@ -404,8 +404,9 @@ public final class Server {
     /// The last name looked up and its command: a pipeline repeats one command,
     /// and comparing its few bytes is cheaper than hashing them for the table.
     private var lastLookupName: [UInt8] = []
-    /// Commands live as long as the server's table.
-    private unowned(unsafe) var lastLookup: Command?
+    /// Strong: loading an unowned(unsafe) reference retains atomically even
+    /// under -assume-single-threaded (commands live as long as the table anyway).
+    private var lastLookup: Command?
 
     @inline(__always)
     private func lookupCommand(_ name: [UInt8]) -> Command? {
