@@ -61,6 +61,7 @@ final class FailoverProcessTests: XCTestCase {
         }, "no +convert-to-slave for the old master")
         print("old master rejoined as a replica \(String(format: "%.1f", Date().timeIntervalSince(killed))) s after the kill")
         for n in sentinels { XCTAssertEqual(try d.masterPortSeen(by: n), best, n.label) }
+        d.expectNewMasterStaysUp(watcher, sentinels, port: best, since: killed)
     }
 
     func testForcedFailoverWithTheMasterAliveSkipsThePriorityZeroReplica() throws {
@@ -118,6 +119,7 @@ final class FailoverProcessTests: XCTestCase {
         XCTAssertGreaterThan(offsets[0], offsets[1], "the priority-0 replica is ahead")
         try d.expectSwitch(watcher, sentinels, from: d.masterPort, to: behind.1, since: killed)
         try d.waitForReplica(ahead.1, following: behind.1, pumping: watcher)
+        d.expectNewMasterStaysUp(watcher, sentinels, port: behind.1, since: killed)
     }
 
     func testForcedFailoverWithOnlyPriorityZeroReplicasAnswersNoGoodSlave() throws {

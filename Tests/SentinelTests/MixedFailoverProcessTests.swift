@@ -25,7 +25,8 @@ final class MixedFailoverProcessTests: XCTestCase {
             watcher.close()
         }
         XCTAssertEqual(SentinelDeployment.leaders(watcher).count, 1, "one leader")
-        try d.waitForReplica(other, following: best)
+        try d.waitForReplica(other, following: best, pumping: watcher)
+        d.expectNewMasterStaysUp(watcher, sentinels, port: best, since: killed)
 
         // 2. The real sentinel leads a forced failover; the vigil-sentinels follow its hello.
         try SentinelDeployment.waitUntil(10, "redis-sentinel sees \(other) as a promotable replica of \(best)") {
@@ -83,5 +84,6 @@ final class MixedFailoverProcessTests: XCTestCase {
             XCTAssertNil(watcher.first(n.label, "+odown", after: killed), "\(n.label) cannot reach quorum 4")
         }
         try d.waitForReplica(other, following: best, pumping: watcher)
+        d.expectNewMasterStaysUp(watcher, sentinels, port: best, since: killed)
     }
 }

@@ -28,8 +28,22 @@ extension SentinelDeployment {
     /// INFO every second and hellos every half second, on both kinds alike:
     /// a returning old master is then converted 2–3 s after it comes back
     /// instead of 8–18 s (the wait is 4 hello periods, seen at an INFO reply).
+    ///
+    /// redis-sentinel also gets a 300 ms ping period. It keeps the old
+    /// master's reconnect throttle (one attempt per ping period) across an
+    /// address switch, so a switch that lands just after an attempt to the
+    /// dead master reaches the new one only after down-after: +sdown, then at
+    /// once +odown (the other sentinels' down answers about the old master are
+    /// still fresh) and a second failover. A fast leader makes that landing
+    /// the rule for a redis-sentinel whose own +sdown completed the quorum.
+    /// vigil-sentinel connects to a new address at once. (Not shorter: replica
+    /// selection wants INFO younger than 5 ping periods, and INFO comes every second.)
     func quicken(_ n: Node) throws {
-        let reply = try n.call("SENTINEL", "DEBUG", "info-period", "1000", "publish-period", "500")
+        var args = ["SENTINEL", "DEBUG", "info-period", "1000", "publish-period", "500"]
+        if n.kind == .real { args += ["ping-period", "300"] }
+        let c = try n.connect()
+        defer { c.close() }
+        let reply = try c.call(args)
         guard reply == .simple("OK") else { throw RedisClientError.io("\(n.label): SENTINEL DEBUG answered \(reply)") }
     }
 
@@ -153,6 +167,26 @@ extension EventWatcher {
         pump(for: 0.1)
         for e in events where e.at >= start {
             print(String(format: "%7.3f", e.at.timeIntervalSince(start)), e.node, e.type, e.message)
+        }
+    }
+}
+
+extension SentinelDeployment {
+    /// The new master stays up in every sentinel's eyes for `settle` seconds
+    /// after the switch: no +sdown for it and no second failover (a new
+    /// master's links come up late if the reconnect throttle of the old one
+    /// is kept; with the old down answers still fresh that means ODOWN at once).
+    func expectNewMasterStaysUp(_ watcher: EventWatcher, _ nodes: [Node], port: Int, since start: Date, settle: Double = 1.5) {
+        let switched = nodes.compactMap { watcher.first($0.label, "+switch-master", after: start)?.at }.max() ?? start
+        let left = settle - Date().timeIntervalSince(switched)
+        if left > 0 { watcher.pump(for: left) }
+        let master = "master \(masterName) 127.0.0.1 \(port)"
+        for n in nodes {
+            let bad = watcher.events.filter {
+                $0.node == n.label && $0.at >= start
+                    && (($0.type == "+sdown" && $0.message == master) || ($0.type == "+try-failover" && $0.message == master))
+            }
+            XCTAssertTrue(bad.isEmpty, "\(n.label): \(bad.map { "\($0.type) \($0.message)" }); its events:\n\(Self.trace(watcher, n))")
         }
     }
 }
