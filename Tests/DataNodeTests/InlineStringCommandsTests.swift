@@ -2,7 +2,8 @@ import XCTest
 @testable import DataNode
 
 /// String commands on values around the inline limit (21 bytes) and Redis's
-/// encoding limits (20-digit integers, 44-byte embstr).
+/// encoding limits (20-digit integers, 44-byte embstr); set algebra moving
+/// inline members between packed sets.
 final class InlineStringCommandsTests: XCTestCase {
     private func encoding(_ h: Harness, _ key: String) -> String {
         if case .bulkString(let b?) = h.call("OBJECT", "ENCODING", key) { return String(decoding: b, as: UTF8.self) }
@@ -64,5 +65,16 @@ final class InlineStringCommandsTests: XCTestCase {
             if case .bulkString(let b?) = v { return String(decoding: b, as: UTF8.self) }
             return nil
         }), Set(names))
+    }
+
+    func testSetAlgebraMovesInlineMembersThroughPackedSets() throws {
+        let h = try Harness()
+        h.call("SADD", "a", "x", "y", String(repeating: "m", count: 30))
+        h.call("SADD", "b", "y", "z")
+        XCTAssertEqual(h.call("SUNIONSTORE", "u", "a", "b"), .integer(4))
+        XCTAssertEqual(h.call("SDIFFSTORE", "d", "u", "b"), .integer(2))
+        XCTAssertEqual(h.call("SISMEMBER", "d", "x"), .integer(1))
+        XCTAssertEqual(h.call("SISMEMBER", "d", "y"), .integer(0))
+        XCTAssertEqual(h.call("SCARD", "d"), .integer(2))
     }
 }

@@ -303,6 +303,8 @@ public final class SetValue {
     public func add(_ member: SetMember, maxIntsetEntries: Int) -> Bool {
         switch (kind, member) {
         case (.table(let t), .key(let k)): return t.dict.set(k, ())
+        case (.strings, .key(let k)) where k.count <= Self.smallMaxBytes:
+            return k.withUnsafeBytes { addPackedString($0) }
         case (.table, .int), (.strings, _): return add(member.bytes, maxIntsetEntries: maxIntsetEntries)
         case (_, .int(let v)): return addInt(v, maxIntsetEntries: maxIntsetEntries)
         case (_, .key(let k)): return add(k.bytes, maxIntsetEntries: maxIntsetEntries)
@@ -323,8 +325,13 @@ public final class SetValue {
             convertToTable()
             return add(member, maxIntsetEntries: 0)
         }
-        if member.withUnsafeBytes({ stringOffset($0) }) != nil { return false }
-        member.withUnsafeBytes { packed.append($0) }
+        return member.withUnsafeBytes { addPackedString($0) }
+    }
+
+    /// Adds a member short enough for the packed form (the set holds strings).
+    private func addPackedString(_ member: UnsafeRawBufferPointer) -> Bool {
+        if stringOffset(member) != nil { return false }
+        packed.append(member)
         packed.count += 1
         if count > Self.smallMaxEntries { convertToTable() }
         return true
@@ -348,6 +355,10 @@ public final class SetValue {
     public func remove(_ member: SetMember) -> Bool {
         switch (kind, member) {
         case (.table(let t), .key(let k)): return t.dict.remove(k) != nil
+        case (.strings, .key(let k)):
+            guard let off = k.withUnsafeBytes({ stringOffset($0) }) else { return false }
+            stringRemove(offset: off)
+            return true
         case (.table, .int), (.strings, _): return remove(member.bytes)
         case (_, .int(let v)): return intRemove(v)
         case (_, .key(let k)): return remove(k.bytes)
