@@ -6,7 +6,7 @@
 /// (so two equal byte strings have equal fields); the last byte(s) hold the
 /// length, and the value form also its encoding, as small enums whose spare
 /// bits let the enclosing `Storage` and `Value` enums keep their tags there:
-/// Key and Value both stay 24 bytes (pinned by InlineBytesLayoutTests).
+/// Key and Value both stay 24 bytes (pinned by InlineBytesTests).
 
 /// A length from 0 through 23 (the inline capacity of a Key).
 @usableFromInline

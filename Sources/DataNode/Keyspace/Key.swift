@@ -63,11 +63,6 @@ public struct Key: Hashable, Sendable, Comparable {
         }
     }
 
-    /// True when the key holds exactly these bytes.
-    @inlinable public func equals(_ other: [UInt8]) -> Bool {
-        count == other.count && withUnsafeBytes { a in other.withUnsafeBytes { b in compareRawBytes(a, b) == 0 } }
-    }
-
     @inlinable @inline(__always) public var hashCode: Int {
         if case .inline(let x) = storage { return x.hashCode }
         return heapHashCode()
