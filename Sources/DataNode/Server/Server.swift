@@ -93,9 +93,14 @@ public final class Server {
         lastSaveUnix = Int(startUnixMs / 1000)
         databases = (0..<max(config.databases, 1)).map { Database(id: $0, context: keyspace) }
         keyspace.nowMs = startUnixMs
-        keyspace.onModified = { [unowned(unsafe) self] db, key in
-            self.touchWatchedKey(db: db.id, key: key)
-            if self.blocking.hasWaiters { self.blocking.signal(db: db.id, key: key) }
+        // Runs on every write. Unmanaged, not unowned(unsafe): loading the
+        // latter retains atomically (even under -assume-single-threaded).
+        let server = Unmanaged.passUnretained(self)
+        keyspace.onModified = { db, key in
+            server._withUnsafeGuaranteedRef { s in
+                s.touchWatchedKey(db: db.id, key: key)
+                if s.blocking.hasWaiters { s.blocking.signal(db: db.id, key: key) }
+            }
         }
         loop.beforeSleep.append { [unowned(unsafe) self] in self.beforeSleep() }
         syncAccessPolicy()
