@@ -304,34 +304,33 @@ final class ZSkipList {
         return true
     }
 
-    func firstInRange(_ r: ZScoreRange) -> Int {
-        guard isInRange(r) else { return 0 }
+    /// The last node (or head) of the run from the start for which
+    /// `precedes` holds: zslFirstInRange's and zslLastInRange's descent.
+    /// Inlined so that the predicate is compiled in, not called.
+    @inline(__always)
+    private func lastNode(where precedes: (Int) -> Bool) -> Int {
         var x = head
         var i = level - 1
         while i >= 0 {
             while true {
                 let f = forward(x, i)
-                if f == 0 || r.gteMin(score(f)) { break }
+                if f == 0 || !precedes(f) { break }
                 x = f
             }
             i -= 1
         }
-        x = forward(x, 0)
+        return x
+    }
+
+    func firstInRange(_ r: ZScoreRange) -> Int {
+        guard isInRange(r) else { return 0 }
+        let x = forward(lastNode { !r.gteMin(score($0)) }, 0)
         return x != 0 && r.lteMax(score(x)) ? x : 0
     }
 
     func lastInRange(_ r: ZScoreRange) -> Int {
         guard isInRange(r) else { return 0 }
-        var x = head
-        var i = level - 1
-        while i >= 0 {
-            while true {
-                let f = forward(x, i)
-                if f == 0 || !r.lteMax(score(f)) { break }
-                x = f
-            }
-            i -= 1
-        }
+        let x = lastNode { r.lteMax(score($0)) }
         return x != head && r.gteMin(score(x)) ? x : 0
     }
 
@@ -350,32 +349,13 @@ final class ZSkipList {
 
     func firstInLexRange(_ r: ZLexRange) -> Int {
         guard isInLexRange(r) else { return 0 }
-        var x = head
-        var i = level - 1
-        while i >= 0 {
-            while true {
-                let f = forward(x, i)
-                if f == 0 || lexGteMin(f, r) { break }
-                x = f
-            }
-            i -= 1
-        }
-        x = forward(x, 0)
+        let x = forward(lastNode { !lexGteMin($0, r) }, 0)
         return x != 0 && lexLteMax(x, r) ? x : 0
     }
 
     func lastInLexRange(_ r: ZLexRange) -> Int {
         guard isInLexRange(r) else { return 0 }
-        var x = head
-        var i = level - 1
-        while i >= 0 {
-            while true {
-                let f = forward(x, i)
-                if f == 0 || !lexLteMax(f, r) { break }
-                x = f
-            }
-            i -= 1
-        }
+        let x = lastNode { lexLteMax($0, r) }
         return x != head && lexGteMin(x, r) ? x : 0
     }
 
