@@ -78,6 +78,27 @@ enum BitmapCommands {
         return nil
     }
 
+    /// The range of BITCOUNT and BITPOS over a string of `length` bytes:
+    /// negative ends count from the end, both ends are clamped into the
+    /// string; a BIT range becomes the bytes holding it, and the returned
+    /// masks cover the bits of its edge bytes that lie outside it.
+    private static func clampRange(_ start: inout Int64, _ end: inout Int64, length: Int64, isBit: Bool)
+        -> (firstMask: UInt8, lastMask: UInt8)
+    {
+        let total = isBit ? length << 3 : length
+        if start < 0 { start = total &+ start }
+        if end < 0 { end = total &+ end }
+        if start < 0 { start = 0 }
+        if end < 0 { end = 0 }
+        if end >= total { end = total - 1 }
+        guard isBit && start <= end else { return (0, 0) }
+        let firstMask = ~UInt8(truncatingIfNeeded: (1 << (8 - (start & 7))) - 1)
+        let lastMask = UInt8(truncatingIfNeeded: (1 << (7 - (end & 7))) - 1)
+        start >>= 3
+        end >>= 3
+        return (firstMask, lastMask)
+    }
+
     static func bitcount(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
         // Redis 7.0 looks the key up before parsing the range: a missing key answers 0 whatever follows.
         guard let v = client.db.lookupRead(Key(argv[1])) else {
@@ -105,19 +126,7 @@ enum BitmapCommands {
                 guard let u = rangeUnit(client, argv[4]) else { return }
                 isBit = u
             }
-            let total = isBit ? strlen << 3 : strlen
-            if start < 0 { start = total &+ start }
-            if end < 0 { end = total &+ end }
-            if start < 0 { start = 0 }
-            if end < 0 { end = 0 }
-            if end >= total { end = total - 1 }
-            if isBit && start <= end {
-                // Masks for the bits of the edge bytes that lie outside the range.
-                firstMask = ~UInt8(truncatingIfNeeded: (1 << (8 - (start & 7))) - 1)
-                lastMask = UInt8(truncatingIfNeeded: (1 << (7 - (end & 7))) - 1)
-                start >>= 3
-                end >>= 3
-            }
+            (firstMask, lastMask) = clampRange(&start, &end, length: strlen, isBit: isBit)
         } else if argv.count == 2 {
             start = 0
             end = strlen - 1
@@ -173,18 +182,7 @@ enum BitmapCommands {
             } else {
                 end = strlen - 1
             }
-            let total = isBit ? strlen << 3 : strlen
-            if start < 0 { start = total &+ start }
-            if end < 0 { end = total &+ end }
-            if start < 0 { start = 0 }
-            if end < 0 { end = 0 }
-            if end >= total { end = total - 1 }
-            if isBit && start <= end {
-                firstMask = ~UInt8(truncatingIfNeeded: (1 << (8 - (start & 7))) - 1)
-                lastMask = UInt8(truncatingIfNeeded: (1 << (7 - (end & 7))) - 1)
-                start >>= 3
-                end >>= 3
-            }
+            (firstMask, lastMask) = clampRange(&start, &end, length: strlen, isBit: isBit)
         } else if argv.count == 3 {
             start = 0
             end = strlen - 1
