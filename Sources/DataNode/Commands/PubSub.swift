@@ -61,18 +61,27 @@ enum PubSubCommands {
     }
 
     static func unsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        unsubscribe(c, argv, unsubscribeWord, held: Array(c.channels),
+                    remove: { removeChannel(server, c, $0) }, left: { c.subscriptionCount })
+    }
+
+    /// The UNSUBSCRIBE family: the names given, else every one held (and,
+    /// when none is, one reply with a null name); each reply carries the
+    /// count `left` after that removal.
+    private static func unsubscribe(_ c: Client, _ argv: [[UInt8]], _ word: [UInt8], held: [Key],
+                                    remove: (Key) -> Void, left: () -> Int) {
         if argv.count == 1 {
-            if c.channels.isEmpty {
-                replySubscription(c, unsubscribeWord, nil, c.subscriptionCount)
+            if held.isEmpty {
+                replySubscription(c, word, nil, left())
             }
-            for key in Array(c.channels) {
-                removeChannel(server, c, key)
-                replySubscription(c, unsubscribeWord, key.bytes, c.subscriptionCount)
+            for key in held {
+                remove(key)
+                replySubscription(c, word, key.bytes, left())
             }
         } else {
-            for ch in argv[1...] {
-                removeChannel(server, c, Key(ch))
-                replySubscription(c, unsubscribeWord, ch, c.subscriptionCount)
+            for name in argv[1...] {
+                remove(Key(name))
+                replySubscription(c, word, name, left())
             }
         }
         updatePubSubFlag(c)
@@ -103,21 +112,8 @@ enum PubSubCommands {
     }
 
     static func punsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        if argv.count == 1 {
-            if c.patterns.isEmpty {
-                replySubscription(c, punsubscribeWord, nil, c.subscriptionCount)
-            }
-            for key in c.patterns {
-                removePattern(server, c, key)
-                replySubscription(c, punsubscribeWord, key.bytes, c.subscriptionCount)
-            }
-        } else {
-            for p in argv[1...] {
-                removePattern(server, c, Key(p))
-                replySubscription(c, punsubscribeWord, p, c.subscriptionCount)
-            }
-        }
-        updatePubSubFlag(c)
+        unsubscribe(c, argv, punsubscribeWord, held: c.patterns,
+                    remove: { removePattern(server, c, $0) }, left: { c.subscriptionCount })
     }
 
     // MARK: shard channels
@@ -142,21 +138,8 @@ enum PubSubCommands {
     }
 
     static func sunsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        if argv.count == 1 {
-            if c.shardChannels.isEmpty {
-                replySubscription(c, sunsubscribeWord, nil, 0)
-            }
-            for key in Array(c.shardChannels) {
-                removeShardChannel(server, c, key)
-                replySubscription(c, sunsubscribeWord, key.bytes, c.shardChannels.count)
-            }
-        } else {
-            for ch in argv[1...] {
-                removeShardChannel(server, c, Key(ch))
-                replySubscription(c, sunsubscribeWord, ch, c.shardChannels.count)
-            }
-        }
-        updatePubSubFlag(c)
+        unsubscribe(c, argv, sunsubscribeWord, held: Array(c.shardChannels),
+                    remove: { removeShardChannel(server, c, $0) }, left: { c.shardChannels.count })
     }
 
     // MARK: publishing
