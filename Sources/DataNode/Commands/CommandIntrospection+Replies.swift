@@ -54,56 +54,45 @@ extension CommandIntrospection {
         c.out.bulk("flags")
         replyStatusSet(c, ks.flags.replyNames)
         c.out.bulk("begin_search")
-        c.out.mapHeader(2)
-        c.out.bulk("type")
         switch ks.begin {
         case .index(let pos):
-            c.out.bulk("index")
-            c.out.bulk("spec")
-            c.out.mapHeader(1)
-            c.out.bulk("index")
-            c.out.integer(pos)
+            replySearchStep(c, "index", ["index": pos])
         case .keyword(let kw, let from):
-            c.out.bulk("keyword")
-            c.out.bulk("spec")
-            c.out.mapHeader(2)
+            replySearchStepHead(c, "keyword", fields: 2)
             c.out.bulk("keyword")
             c.out.bulk(kw)
             c.out.bulk("startfrom")
             c.out.integer(from)
         case .unknown:
-            c.out.bulk("unknown")
-            c.out.bulk("spec")
-            c.out.mapHeader(0)
+            replySearchStep(c, "unknown", [:])
         }
         c.out.bulk("find_keys")
-        c.out.mapHeader(2)
-        c.out.bulk("type")
         switch ks.find {
         case .range(let last, let step, let limit):
-            c.out.bulk("range")
-            c.out.bulk("spec")
-            c.out.mapHeader(3)
-            c.out.bulk("lastkey")
-            c.out.integer(last)
-            c.out.bulk("keystep")
-            c.out.integer(step)
-            c.out.bulk("limit")
-            c.out.integer(limit)
+            replySearchStep(c, "range", ["lastkey": last, "keystep": step, "limit": limit])
         case .keynum(let idx, let first, let step):
-            c.out.bulk("keynum")
-            c.out.bulk("spec")
-            c.out.mapHeader(3)
-            c.out.bulk("keynumidx")
-            c.out.integer(idx)
-            c.out.bulk("firstkey")
-            c.out.integer(first)
-            c.out.bulk("keystep")
-            c.out.integer(step)
+            replySearchStep(c, "keynum", ["keynumidx": idx, "firstkey": first, "keystep": step])
         case .unknown:
-            c.out.bulk("unknown")
-            c.out.bulk("spec")
-            c.out.mapHeader(0)
+            replySearchStep(c, "unknown", [:])
+        }
+    }
+
+    /// A begin_search or find_keys map up to its spec's fields:
+    /// `{type: <type>, spec: {<fields>...}}`.
+    private static func replySearchStepHead(_ c: Client, _ type: String, fields: Int) {
+        c.out.mapHeader(2)
+        c.out.bulk("type")
+        c.out.bulk(type)
+        c.out.bulk("spec")
+        c.out.mapHeader(fields)
+    }
+
+    /// A begin_search or find_keys map whose spec fields are all integers, in order.
+    private static func replySearchStep(_ c: Client, _ type: String, _ fields: KeyValuePairs<String, Int>) {
+        replySearchStepHead(c, type, fields: fields.count)
+        for (name, value) in fields {
+            c.out.bulk(name)
+            c.out.integer(value)
         }
     }
 
