@@ -5,21 +5,10 @@ import Protocol
 /// intsets do; a hashtable walks DenseDict's cursor (see DenseDict.scan).
 extension SetCommands {
     static func sscan(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
-        guard let cursor = KeyCommands.parseScanCursor(argv[2]) else {
-            client.replyError("ERR invalid cursor")
-            return
-        }
-        let set: SetValue
-        switch lookupRead(client, argv[1]) {
-        case .missing:
-            CollectionScan.replyEmpty(client)
-            return
-        case .wrongType:
-            client.replyError(wrongType)
-            return
-        case .set(let s): set = s
-        }
-        guard let options = CollectionScan.parseOptions(client, argv, from: 3) else { return }
+        guard case let (cursor, set, options)? = CollectionScan.start(client, argv, { v -> SetValue? in
+            if case .set(let s) = v { return s }
+            return nil
+        }) else { return }
         var items: [[UInt8]] = []
         var next = 0
         if case .table(let t) = set.kind {
