@@ -200,30 +200,10 @@ enum HashCommands {
 
     static func hdel(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
         let key = Key(argv[1])
-        let h: HashValue
         switch lookupWrite(client, key) {
-        case .missing:
-            client.out.integer(0)
-            return
-        case .wrongType:
-            client.replyError(wrongType)
-            return
-        case .hash(let found): h = found
+        case .missing: client.out.integer(0)
+        case .wrongType: client.replyError(wrongType)
+        case .hash(let h): MemberRemoval.removeNamed(server, client, key, h, argv)
         }
-        var deleted = 0
-        var keyRemoved = false
-        for i in 2..<argv.count where h.remove(argv[i]) {
-            deleted += 1
-            if h.isEmpty {
-                client.db.delete(key)
-                keyRemoved = true
-                break
-            }
-        }
-        if deleted > 0 {
-            if !keyRemoved { signalModified(client.db, key) }
-            server.dirty += deleted
-        }
-        client.out.integer(deleted)
     }
 }

@@ -65,31 +65,11 @@ enum SetCommands {
 
     static func srem(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
         let key = Key(argv[1])
-        let set: SetValue
         switch lookupWrite(client, key) {
-        case .missing:
-            client.out.integer(0)
-            return
-        case .wrongType:
-            client.replyError(wrongType)
-            return
-        case .set(let s): set = s
+        case .missing: client.out.integer(0)
+        case .wrongType: client.replyError(wrongType)
+        case .set(let s): MemberRemoval.removeNamed(server, client, key, s, argv)
         }
-        var deleted = 0
-        var keyRemoved = false
-        for i in 2..<argv.count where set.remove(argv[i]) {
-            deleted += 1
-            if set.isEmpty {
-                client.db.delete(key)
-                keyRemoved = true
-                break
-            }
-        }
-        if deleted > 0 {
-            if !keyRemoved { signalModified(client.db, key) }
-            server.dirty += deleted
-        }
-        client.out.integer(deleted)
     }
 
     static func smove(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
