@@ -7,14 +7,7 @@ import Protocol
 extension HashCommands {
     static func hrandfield(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
         if argv.count >= 3 {
-            guard let l = parseStrictInt64(argv[2]) else {
-                client.replyError("ERR value is not an integer or out of range")
-                return
-            }
-            if l == Int64.min {
-                client.replyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-                return
-            }
+            guard let l = RandomPicks.parseCount(client, argv[2]) else { return }
             var withValues = false
             if argv.count > 4 || (argv.count == 4 && !argEquals(argv[3], "withvalues")) {
                 client.replyError("ERR syntax error")
@@ -91,6 +84,20 @@ extension HashCommands {
 
 /// Random choices shared by HRANDFIELD, SRANDMEMBER and SPOP.
 enum RandomPicks {
+    /// HRANDFIELD's and SRANDMEMBER's count: an integer whose magnitude fits
+    /// (Int64.min has none); nil after replying the error.
+    static func parseCount(_ client: Client, _ arg: [UInt8]) -> Int64? {
+        guard let l = parseStrictInt64(arg) else {
+            client.replyError("ERR value is not an integer or out of range")
+            return nil
+        }
+        if l == Int64.min {
+            client.replyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+            return nil
+        }
+        return l
+    }
+
     /// `count` distinct positions in 0..<size (count < size), in random order.
     static func distinctPositions<G: RandomNumberGenerator>(_ count: Int, of size: Int, using g: inout G) -> [Int] {
         if count * 3 > size {

@@ -107,14 +107,7 @@ extension SetCommands {
     }
 
     private static func srandmemberWithCount(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
-        guard let l = parseStrictInt64(argv[2]) else {
-            client.replyError("ERR value is not an integer or out of range")
-            return
-        }
-        if l == Int64.min {
-            client.replyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-            return
-        }
+        guard let l = RandomPicks.parseCount(client, argv[2]) else { return }
         let set: SetValue
         switch lookupRead(client, argv[1]) {
         case .missing:
