@@ -29,15 +29,16 @@ extension SentinelDeployment {
     /// a returning old master is then converted 2–3 s after it comes back
     /// instead of 8–18 s (the wait is 4 hello periods, seen at an INFO reply).
     ///
-    /// redis-sentinel also gets a 300 ms ping period. It keeps the old
-    /// master's reconnect throttle (one attempt per ping period) across an
-    /// address switch, so a switch that lands just after an attempt to the
-    /// dead master reaches the new one only after down-after: +sdown, then at
-    /// once +odown (the other sentinels' down answers about the old master are
-    /// still fresh) and a second failover. A fast leader makes that landing
-    /// the rule for a redis-sentinel whose own +sdown completed the quorum.
-    /// vigil-sentinel connects to a new address at once. (Not shorter: replica
-    /// selection wants INFO younger than 5 ping periods, and INFO comes every second.)
+    /// redis-sentinel also gets a 300 ms ping period (vigil-sentinel connects
+    /// to a new address at once). It keeps the old master's reconnect
+    /// throttle (one attempt per ping period) across an address switch, so a
+    /// switch that lands just after an attempt to the dead master reaches the
+    /// new one only after down-after: +sdown, then at once +odown (the other
+    /// sentinels' down answers about the old master are still fresh) and a
+    /// second failover. A fast leader makes that landing likely for a
+    /// redis-sentinel whose own +sdown completed the quorum. Not shorter than
+    /// 300 ms: replica selection wants INFO younger than 5 ping periods, and
+    /// INFO comes every second.
     func quicken(_ n: Node) throws {
         var args = ["SENTINEL", "DEBUG", "info-period", "1000", "publish-period", "500"]
         if n.kind == .real { args += ["ping-period", "300"] }
