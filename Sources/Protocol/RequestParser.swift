@@ -82,7 +82,33 @@ public struct RequestParser: Sendable {
         return nil
     }
 
+    /// The common header, `*` or `$` then a plain decimal (no sign, no leading
+    /// zero, at most 18 digits) and CR with a byte after it, read in one pass.
+    /// Nil sends the caller down the general path, which handles every other
+    /// form and every error exactly as before.
+    @inline(__always)
+    private static func quickHeader(_ buf: UnsafeRawBufferPointer, at start: Int) -> (value: Int, cr: Int)? {
+        let end = min(buf.count, start + 20)
+        var i = start + 1
+        var v = 0
+        while i < end {
+            let d = buf[i] &- 48
+            if d > 9 { break }
+            v = v &* 10 &+ Int(d)
+            i += 1
+        }
+        let digits = i - start - 1
+        guard digits > 0 && digits <= 18 && i < buf.count - 1 && buf[i] == 13 && (digits == 1 || buf[start + 1] != 48) else {
+            return nil
+        }
+        return (v, i)
+    }
+
     private mutating func parseMultibulkStart(_ buf: UnsafeRawBufferPointer) -> (event: Event, consumed: Int) {
+        if let (count, cr) = Self.quickHeader(buf, at: 0), count <= Int(Int32.max),
+           count <= ProtocolLimits.unauthenticatedMaxMultibulk || !authRequired {
+            return startMultibulk(count, consumed: cr + 2, buf)
+        }
         guard let cr = Self.findCR(buf, from: 0) else {
             if buf.count > ProtocolLimits.inlineMax { return (.error("too big mbulk count string"), 0) }
             return (.needMore, 0)
@@ -95,9 +121,12 @@ public struct RequestParser: Sendable {
         if ll > Int64(ProtocolLimits.unauthenticatedMaxMultibulk) && authRequired {
             return (.error("unauthenticated multibulk length"), 0)
         }
-        let consumed = cr + 2
-        if ll <= 0 { return (.skipped, consumed) }
-        remaining = Int(ll)
+        return startMultibulk(Int(ll), consumed: cr + 2, buf)
+    }
+
+    private mutating func startMultibulk(_ count: Int, consumed: Int, _ buf: UnsafeRawBufferPointer) -> (event: Event, consumed: Int) {
+        if count <= 0 { return (.skipped, consumed) }
+        remaining = count
         bulkLength = -1
         filled = 0
         holdsLarge = remaining > Self.maxReusedArgs
@@ -111,6 +140,11 @@ public struct RequestParser: Sendable {
     private mutating func parseBulks(_ buf: UnsafeRawBufferPointer, offset: Int) -> (event: Event, consumed: Int) {
         var pos = offset
         while remaining > 0 {
+            if bulkLength < 0, pos < buf.count, buf[pos] == UInt8(ascii: "$"), let (ll, cr) = Self.quickHeader(buf, at: pos),
+               isMaster || ll <= maxBulkLength, ll <= ProtocolLimits.unauthenticatedMaxBulk || !authRequired {
+                bulkLength = ll
+                pos = cr + 2
+            }
             if bulkLength < 0 {
                 guard let cr = Self.findCR(buf, from: pos) else {
                     if buf.count - pos > ProtocolLimits.inlineMax { return (.error("too big bulk count string"), pos - offset) }
