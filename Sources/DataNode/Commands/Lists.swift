@@ -29,6 +29,29 @@ enum ListCommands {
             default: self = .wrongType
             }
         }
+
+        /// The list, or nil once `missing` (no key) or WRONGTYPE is replied.
+        @inline(__always) func list(orReply c: Client, missing: MissingReply) -> ListValue? {
+            switch self {
+            case .list(let l): return l
+            case .wrongType: c.replyError(ListCommands.wrongType)
+            case .missing:
+                switch missing {
+                case .nullBulk: c.out.nullBulk()
+                case .nullArray: c.out.nullArray()
+                case .emptyArray: c.out.arrayHeader(0)
+                case .ok: c.out.ok()
+                case .error(let text): c.replyError(text)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// What a command that goes on with a list answers when the key is missing.
+    enum MissingReply {
+        case nullBulk, nullArray, emptyArray, ok
+        case error(String)
     }
 
     /// Node limits from list-max-listpack-size (cached with the hot config).
@@ -136,17 +159,8 @@ enum ListCommands {
             count = Int(n)
         }
         let key = Key(argv[1])
-        let list: ListValue
-        switch Found(c.db.lookupWrite(key)) {
-        case .missing:
-            if hasCount { c.out.nullArray() } else { c.out.nullBulk() }
-            return
-        case .wrongType:
-            c.replyError(wrongType)
-            return
-        case .list(let l):
-            list = l
-        }
+        guard let list = Found(c.db.lookupWrite(key)).list(orReply: c, missing: hasCount ? .nullArray : .nullBulk)
+        else { return }
         if hasCount && count == 0 {
             c.out.arrayHeader(0)
             return
@@ -225,17 +239,7 @@ enum ListCommands {
     }
 
     static func lindex(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        let list: ListValue
-        switch Found(c.db.lookupRead(Key(argv[1]))) {
-        case .missing:
-            c.out.nullBulk()
-            return
-        case .wrongType:
-            c.replyError(wrongType)
-            return
-        case .list(let l):
-            list = l
-        }
+        guard let list = Found(c.db.lookupRead(Key(argv[1]))).list(orReply: c, missing: .nullBulk) else { return }
         guard var index = parseLong(c, argv[2]) else { return }
         if index < 0 { index += list.count }
         let found: Void? = list.withElement(at: index) { c.out.bulk($0) }
@@ -247,17 +251,7 @@ enum ListCommands {
     static func lset(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         let key = Key(argv[1])
         let db = c.db
-        let list: ListValue
-        switch Found(db.lookupWrite(key)) {
-        case .missing:
-            c.replyError("ERR no such key")
-            return
-        case .wrongType:
-            c.replyError(wrongType)
-            return
-        case .list(let l):
-            list = l
-        }
+        guard let list = Found(db.lookupWrite(key)).list(orReply: c, missing: .error("ERR no such key")) else { return }
         guard var index = parseLong(c, argv[2]) else { return }
         if index < 0 { index += list.count }
         guard list.replace(at: index, with: argv[3], fill: fill(server)) else {
@@ -321,17 +315,7 @@ enum ListCommands {
         guard var start = parseLong(c, argv[2]), var end = parseLong(c, argv[3]) else { return }
         let key = Key(argv[1])
         let db = c.db
-        let list: ListValue
-        switch Found(db.lookupWrite(key)) {
-        case .missing:
-            c.out.ok()
-            return
-        case .wrongType:
-            c.replyError(wrongType)
-            return
-        case .list(let l):
-            list = l
-        }
+        guard let list = Found(db.lookupWrite(key)).list(orReply: c, missing: .ok) else { return }
         let llen = list.count
         if start < 0 { start = llen + start }
         if end < 0 { end = llen + end }
@@ -394,17 +378,8 @@ enum ListCommands {
             rank = 0 &- rank
             fromTail = true
         }
-        let list: ListValue
-        switch Found(c.db.lookupRead(Key(argv[1]))) {
-        case .missing:
-            if count != -1 { c.out.arrayHeader(0) } else { c.out.nullBulk() }
-            return
-        case .wrongType:
-            c.replyError(wrongType)
-            return
-        case .list(let l):
-            list = l
-        }
+        let missing: MissingReply = count != -1 ? .emptyArray : .nullBulk
+        guard let list = Found(c.db.lookupRead(Key(argv[1]))).list(orReply: c, missing: missing) else { return }
         let llen = list.count
         var index = 0, matches = 0, matchIndex = -1
         var found: [Int] = []

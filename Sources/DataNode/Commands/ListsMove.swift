@@ -15,17 +15,7 @@ extension ListCommands {
     /// another type fails before anything moves.
     static func move(_ server: Server, _ c: Client, _ argv: [[UInt8]], fromHead: Bool, toHead: Bool) {
         let src = Key(argv[1])
-        let list: ListValue
-        switch Found(c.db.lookupWrite(src)) {
-        case .missing:
-            c.out.nullBulk()
-            return
-        case .wrongType:
-            c.replyError(wrongType)
-            return
-        case .list(let l):
-            list = l
-        }
+        guard let list = Found(c.db.lookupWrite(src)).list(orReply: c, missing: .nullBulk) else { return }
         moveOne(server, c, from: src, list, to: Key(argv[2]), fromHead: fromHead, toHead: toHead)
     }
 
