@@ -63,40 +63,10 @@ extension ListCommands {
         var count: Int
     }
 
-    /// lmpopGenericCommand's parsing: numkeys, the keys, LEFT|RIGHT, then
-    /// an optional COUNT (once).
+    /// LMPOP's and BLMPOP's arguments (MpopArguments), the end being LEFT|RIGHT.
     static func parseMpop(_ c: Client, _ argv: [[UInt8]], numkeysIndex: Int) -> MpopArgs? {
-        guard let n = parseStrictInt64(argv[numkeysIndex]), n >= 1 else {
-            c.replyError("ERR numkeys should be greater than 0")
-            return nil
-        }
-        // Also guards the index arithmetic against a huge numkeys.
-        guard n < Int64(argv.count - numkeysIndex - 1) else {
-            c.replyError(syntaxError)
-            return nil
-        }
-        let numkeys = Int(n)
-        let whereIndex = numkeysIndex + numkeys + 1
-        guard let head = parseEnd(c, argv[whereIndex]) else { return nil }
-        var count = -1
-        var j = whereIndex + 1
-        while j < argv.count {
-            let more = argv.count - 1 - j
-            if count == -1 && argEquals(argv[j], "count") && more > 0 {
-                j += 1
-                guard let v = parseStrictInt64(argv[j]), v >= 1 else {
-                    c.replyError("ERR count should be greater than 0")
-                    return nil
-                }
-                count = Int(v)
-            } else {
-                c.replyError(syntaxError)
-                return nil
-            }
-            j += 1
-        }
-        let keys = argv[(numkeysIndex + 1)..<whereIndex].map { Key($0) }
-        return MpopArgs(keys: keys, head: head, count: count == -1 ? 1 : count)
+        guard let a = MpopArguments.parse(c, argv, numkeysIndex: numkeysIndex, end: parseEnd) else { return nil }
+        return MpopArgs(keys: argv[a.keyIndexes].map { Key($0) }, head: a.end, count: a.count)
     }
 
     /// listPopRangeAndReplyWithKey: [key, [elements...]], then the removal.

@@ -37,45 +37,15 @@ extension SortedSetCommands {
                    nested: true, nilWhenEmpty: true)
     }
 
-    /// zmpopGenericCommand's argument checks (shared with BZMPOP).
+    /// ZMPOP's and BZMPOP's arguments (MpopArguments), the end being MIN|MAX.
     static func parseMpop(_ client: Client, _ argv: [[UInt8]], numkeysIndex: Int) -> (keys: [[UInt8]], highest: Bool, count: Int)? {
-        guard let n = parseStrictInt64(argv[numkeysIndex]), n >= 1 else {
-            client.replyError("ERR numkeys should be greater than 0")
+        guard let a = MpopArguments.parse(client, argv, numkeysIndex: numkeysIndex, end: { c, word in
+            if argEquals(word, "min") { return false }
+            if argEquals(word, "max") { return true }
+            c.replyError(ZsetReplies.syntax)
             return nil
-        }
-        let whereIdx = n >= Int64(argv.count) ? argv.count : numkeysIndex + Int(n) + 1
-        if whereIdx >= argv.count {
-            client.replyError(ZsetReplies.syntax)
-            return nil
-        }
-        let highest: Bool
-        if argEquals(argv[whereIdx], "min") {
-            highest = false
-        } else if argEquals(argv[whereIdx], "max") {
-            highest = true
-        } else {
-            client.replyError(ZsetReplies.syntax)
-            return nil
-        }
-        var count = -1
-        var j = whereIdx + 1
-        while j < argv.count {
-            let more = argv.count - 1 - j
-            if count == -1 && argEquals(argv[j], "count") && more > 0 {
-                j += 1
-                guard let c = parseStrictInt64(argv[j]), c >= 1 else {
-                    client.replyError("ERR count should be greater than 0")
-                    return nil
-                }
-                count = Int(c)
-            } else {
-                client.replyError(ZsetReplies.syntax)
-                return nil
-            }
-            j += 1
-        }
-        if count == -1 { count = 1 }
-        return (Array(argv[(numkeysIndex + 1)...(numkeysIndex + Int(n))]), highest, count)
+        }) else { return nil }
+        return (Array(argv[a.keyIndexes]), a.end, a.count)
     }
 
     /// genericZpopCommand: pops from the first non-empty key. `count` -1
