@@ -145,34 +145,27 @@ enum GeoHash {
 
     // MARK: neighbours
 
-    static func moveX(_ h: inout Bits, _ d: Int) {
-        if d == 0 { return }
-        var x = h.bits & 0xaaaaaaaaaaaaaaaa
-        let y = h.bits & 0x5555555555555555
-        let zz: UInt64 = 0x5555555555555555 >> UInt64(64 - Int(h.step) * 2)
-        if d > 0 {
-            x = x &+ (zz &+ 1)
-        } else {
-            x = x | zz
-            x = x &- (zz &+ 1)
-        }
-        x &= (0xaaaaaaaaaaaaaaaa >> UInt64(64 - Int(h.step) * 2))
-        h.bits = x | y
-    }
+    static func moveX(_ h: inout Bits, _ d: Int) { move(&h, d, along: 0xaaaaaaaaaaaaaaaa) }
+    static func moveY(_ h: inout Bits, _ d: Int) { move(&h, d, along: 0x5555555555555555) }
 
-    static func moveY(_ h: inout Bits, _ d: Int) {
+    /// geohash_move_x / geohash_move_y: steps the interleaved coordinate
+    /// whose bits are `moving` by one cell (d > 0 up, d < 0 down), the other
+    /// coordinate unchanged. Filling the other's bits with ones (zz) lets the
+    /// carry or borrow pass over them.
+    private static func move(_ h: inout Bits, _ d: Int, along moving: UInt64) {
         if d == 0 { return }
-        let x = h.bits & 0xaaaaaaaaaaaaaaaa
-        var y = h.bits & 0x5555555555555555
-        let zz: UInt64 = 0xaaaaaaaaaaaaaaaa >> UInt64(64 - Int(h.step) * 2)
+        let staying = ~moving
+        let shift = UInt64(64 - Int(h.step) * 2)
+        var m = h.bits & moving
+        let zz = staying >> shift
         if d > 0 {
-            y = y &+ (zz &+ 1)
+            m = m &+ (zz &+ 1)
         } else {
-            y = y | zz
-            y = y &- (zz &+ 1)
+            m = m | zz
+            m = m &- (zz &+ 1)
         }
-        y &= (0x5555555555555555 >> UInt64(64 - Int(h.step) * 2))
-        h.bits = x | y
+        m &= moving >> shift
+        h.bits = m | (h.bits & staying)
     }
 
     /// geohashNeighbors, in membersOfAllNeighbors order after the centre:
