@@ -95,7 +95,7 @@ final class ConfigDifferentialTests: XCTestCase {
     /// redis-server's start-up error for bad command-line directives equals
     /// the Redis part of ours, byte for byte.
     func testStartupErrorsMatch() throws {
-        _ = try ConfigRealRedis.executable()
+        _ = try RealRedisLauncher.executable()
         let dir = ConfigRealRedis.makeTempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cases: [[String]] = [
@@ -167,10 +167,10 @@ final class ConfigDifferentialTests: XCTestCase {
     /// same text as Redis (the lines Redis appends come in its hash-table
     /// order, so that part is compared as a set).
     func testRewriteMatchesRedis() throws {
-        _ = try ConfigRealRedis.executable()
+        _ = try RealRedisLauncher.executable()
         let dir = ConfigRealRedis.makeTempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let port = ConfigRealRedis.freePort()
+        let port = RealRedisLauncher.freePort()
         let theirs = dir + "/redis.conf", ours = dir + "/vigil.conf"
         _ = FileManager.default.createFile(atPath: dir + "/inc.conf", contents: Data("databases 5\n".utf8))
         let text = """
@@ -230,13 +230,13 @@ final class ConfigDifferentialTests: XCTestCase {
     /// The distribution's stock redis.conf (paths and port adjusted to the
     /// test) loads, and gives the same CONFIG GET * as Redis.
     func testStockRedisConfLoadsTheSame() throws {
-        _ = try ConfigRealRedis.executable()
+        _ = try RealRedisLauncher.executable()
         guard let stock = try? String(contentsOfFile: "/etc/redis/redis.conf", encoding: .utf8) else {
             throw XCTSkip("no /etc/redis/redis.conf on this machine")
         }
         let dir = ConfigRealRedis.makeTempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let port = ConfigRealRedis.freePort()
+        let port = RealRedisLauncher.freePort()
         let replaced: [String: String] = ["port": "port \(port)", "bind": "bind 127.0.0.1", "daemonize": "daemonize no",
                                           "pidfile": "pidfile \(dir)/redis.pid", "logfile": "logfile \(dir)/redis.log",
                                           "dir": "dir \(dir)", "supervised": "supervised no"]

@@ -324,18 +324,7 @@ final class HashCommandsTests: XCTestCase {
 
     /// Deterministic scripts (listpack order, no random picks) on real redis-server and Vigil: identical bytes.
     func testRepliesMatchRealRedis() throws {
-        let redis = try StringsRealRedis()
-        let h = try Harness()
-        for (i, script) in Self.differentialScripts.enumerated() {
-            let args = script.map { Array($0.utf8) }
-            let expected = try redis.raw(args)
-            if script[0] == "HELLO" {
-                h.client.proto = Int(script[1])!
-                continue
-            }
-            let got = StringsRealRedis.raw(h, args)
-            XCTAssertEqual(String(decoding: got, as: UTF8.self), String(decoding: expected, as: UTF8.self), "#\(i) \(script)")
-        }
+        try StringsRealRedis().assertSameReplies(Self.differentialScripts)
     }
 
     static let differentialScripts: [[String]] = {

@@ -711,19 +711,7 @@ final class StringCommandsTests: XCTestCase {
 
     /// Every script runs on a real redis-server and on Vigil; replies must be byte-identical.
     func testRepliesMatchRealRedis() throws {
-        let redis = try StringsRealRedis()
-        let h = try Harness()
-        for (i, script) in Self.differentialScripts.enumerated() {
-            let args = script.map { Array($0.utf8) }
-            let expected = try redis.raw(args)
-            if script[0] == "HELLO" {
-                // The protocol switch is compared, not HELLO's own reply (ids differ).
-                h.client.proto = Int(script[1])!
-                continue
-            }
-            let got = StringsRealRedis.raw(h, args)
-            XCTAssertEqual(String(decoding: got, as: UTF8.self), String(decoding: expected, as: UTF8.self), "#\(i) \(script)")
-        }
+        try StringsRealRedis().assertSameReplies(Self.differentialScripts)
     }
 
     static let differentialScripts: [[String]] = [
@@ -750,105 +738,4 @@ final class StringCommandsTests: XCTestCase {
         ["HELLO", "3"], ["GET", "nope"], ["SET", "k9", "v", "NX"], ["SET", "k9", "v", "NX"], ["LCS", "l1", "l2", "IDX"],
         ["MGET", "nope", "k9"], ["HELLO", "2"],
     ]
-}
-
-/// A real redis-server on a free port for byte-level comparisons. Skips the
-/// test when redis-server is missing unless VIGIL_REQUIRE_INTEROP=1.
-final class StringsRealRedis {
-    private let process: Process
-    private let fd: Int32
-    private var pending: [UInt8] = []
-
-    init() throws {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        let candidates: [String] = paths.map { String($0) + "/redis-server" }
-        guard let exe = candidates.first(where: { access($0, X_OK) == 0 }) else {
-            if ProcessInfo.processInfo.environment["VIGIL_REQUIRE_INTEROP"] == "1" {
-                XCTFail("redis-server is not on PATH and VIGIL_REQUIRE_INTEROP=1")
-            }
-            throw XCTSkip("redis-server is not on PATH: skipping the comparison with real Redis")
-        }
-        for _ in 0..<5 {
-            let port = Self.freePort()
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: exe)
-            p.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            for _ in 0..<200 where p.isRunning {
-                if let s = Self.connect(port) {
-                    process = p
-                    fd = s
-                    return
-                }
-                usleep(20_000)
-            }
-            if p.isRunning { p.terminate(); p.waitUntilExit() }
-        }
-        throw XCTSkip("could not start redis-server")
-    }
-
-    deinit {
-        close(fd)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    /// Sends one command and returns the exact bytes of its reply.
-    func raw(_ args: [[UInt8]]) throws -> [UInt8] {
-        let req = RESPWriter.command(args)
-        var off = 0
-        while off < req.count {
-            let n = req.withUnsafeBytes { write(fd, $0.baseAddress! + off, req.count - off) }
-            if n <= 0 { throw XCTSkip("lost the connection to redis-server") }
-            off += n
-        }
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            if let (_, used) = try ReplyParser().parse(pending) {
-                let reply = Array(pending[0..<used])
-                pending.removeFirst(used)
-                return reply
-            }
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { throw XCTSkip("lost the connection to redis-server") }
-            pending += chunk[0..<n]
-        }
-    }
-
-    /// Runs a binary command through the harness and returns the raw reply.
-    static func raw(_ h: Harness, _ args: [[UInt8]]) -> [UInt8] {
-        h.client.out.bytes.removeAll()
-        h.server.processCommand(h.client, args)
-        let b = h.client.out.bytes
-        h.client.out.bytes.removeAll()
-        return b
-    }
-
-    private static func freePort() -> Int {
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(s) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    private static func connect(_ port: Int) -> Int32? {
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        let r = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        if r == 0 { return s }
-        close(s)
-        return nil
-    }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import Glibc
+import Protocol
+import XCTest
+
+/// A real redis-server on a free loopback port for byte-level comparisons
+/// (shared by the Server/Info/ConfigCommand/Debug/CommandIntrospection tests).
+/// Skips the test when redis-server is missing unless VIGIL_REQUIRE_INTEROP=1.
+final class ServerRealRedis {
+    let port: Int
+    private let process: Process
+    private var fd: Int32 = -1
+    private let directory: String
+
+    init(extraArgs: [String] = []) throws {
+        let exe = try RealRedisLauncher.executable()
+        var template = Array("/tmp/vigil-srvtest-XXXXXX".utf8CString)
+        _ = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        let dir = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        directory = dir
+        // Never hang a test run on a reply that does not come.
+        guard let started = try RealRedisLauncher.start(exe, directory: dir, receiveTimeout: 10, {
+            ["--port", "\($0)", "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"] + extraArgs
+        }) else { throw XCTSkip("redis-server did not start") }
+        process = started.process
+        port = started.port
+        fd = started.fd
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Bytes read past the last reply.
+    private var pending: [UInt8] = []
+
+    /// Sends one command; returns the exact bytes of its reply (`frames`
+    /// top-level values: a push or attribute comes before the real reply).
+    func raw(_ args: [String], frames: Int = 1) throws -> [UInt8] {
+        let req = RESPWriter.command(args)
+        var off = 0
+        while off < req.count {
+            let n = req.withUnsafeBytes { write(fd, $0.baseAddress! + off, req.count - off) }
+            if n <= 0 { throw XCTSkip("redis-server connection lost") }
+            off += n
+        }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        for _ in 0..<frames {
+            while true {
+                if let (_, used) = try ReplyParser().parse(pending) {
+                    out += pending[0..<used]
+                    pending.removeFirst(used)
+                    break
+                }
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 {
+                    XCTFail("no reply from redis-server to \(args)")
+                    throw XCTSkip("redis-server did not answer")
+                }
+                pending += chunk[0..<n]
+            }
+        }
+        return out
+    }
+
+    func call(_ args: [String]) throws -> RESPValue {
+        let b = try raw(args)
+        return try ReplyParser().parse(b)!.0
+    }
+}
