@@ -212,7 +212,7 @@ final class HyperLogLogTests: XCTestCase {
     func testSequencesMatchRealRedis() throws {
         let redis = try StringsRealRedis()
         let h = try Harness()
-        var rng = HLLSplitMix(seed: 0x5EED_4C4C)
+        var rng = SplitMix(seed: 0x5EED_4C4C)
         func both(_ args: [[UInt8]], file: StaticString = #filePath, line: UInt = #line) throws {
             let want = try redis.raw(args)
             let got = StringsRealRedis.raw(h, args)
@@ -278,15 +278,3 @@ final class HyperLogLogTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator for seeded test sequences.
-struct HLLSplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

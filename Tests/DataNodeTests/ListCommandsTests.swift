@@ -163,7 +163,7 @@ final class ListCommandsTests: XCTestCase {
     /// limits small enough to exercise node splits, merges and removal.
     func testListValueAgainstModel() {
         for fill in [-2, -1, 1, 2, 3, 5, 0] {
-            var rng = ListSplitMix(seed: UInt64(bitPattern: Int64(fill)) &+ 17)
+            var rng = SplitMix(seed: UInt64(bitPattern: Int64(fill)) &+ 17)
             let f = ListFill(fill)
             let list = ListValue()
             var model: [[UInt8]] = []
@@ -250,18 +250,7 @@ final class ListCommandsTests: XCTestCase {
 
     /// Scripted commands on real redis-server and Vigil: identical bytes.
     func testRepliesMatchRealRedis() throws {
-        let redis = try StringsRealRedis()
-        let h = try Harness()
-        for (i, script) in Self.script.enumerated() {
-            let args = script.map { Array($0.utf8) }
-            let expected = try redis.raw(args)
-            if script[0] == "HELLO" {
-                h.client.proto = Int(script[1])!
-                continue
-            }
-            let got = StringsRealRedis.raw(h, args)
-            XCTAssertEqual(String(decoding: got, as: UTF8.self), String(decoding: expected, as: UTF8.self), "#\(i) \(script)")
-        }
+        try StringsRealRedis().assertSameReplies(Self.script)
     }
 
     /// Seeded random list commands (small fill so nodes split) on both servers.
@@ -272,7 +261,7 @@ final class ListCommandsTests: XCTestCase {
             _ = try redis.raw(args.map { Array($0.utf8) })
             _ = StringsRealRedis.raw(h, args.map { Array($0.utf8) })
         }
-        var rng = ListSplitMix(seed: 20240705)
+        var rng = SplitMix(seed: 20240705)
         let keys = ["l1", "l2", "l3", "s"]
         let elems = ["a", "b", "c", "dd", "", "12", String(repeating: "z", count: 70)]
         func key() -> String { keys[Int(rng.next() % UInt64(keys.count))] }
@@ -494,20 +483,6 @@ final class ListCommandsTests: XCTestCase {
         s.append(["OBJECT", "ENCODING", "big"])
         return s
     }()
-}
-
-/// ListSplitMix64, so a failing run replays from its seed.
-private struct ListSplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
 }
 
 extension ListCommandsTests {

@@ -280,7 +280,7 @@ final class SortedSetCommandsTests: XCTestCase {
     /// a sorted array after every step: order, ranks, scores and ranges.
     func testSortedSetValueMatchesAModel() {
         for maxEntries in [128, 0] {
-            var rng = ZsetRandom(seed: UInt64(17 + maxEntries))
+            var rng = SplitMix(seed: UInt64(17 + maxEntries))
             let limits = ZsetLimits(maxEntries: maxEntries, maxValue: 64)
             let z = SortedSetValue(forFirstMember: 1, limits: limits)
             var model: [String: Double] = [:]
@@ -431,28 +431,12 @@ final class ZsetRealRedis {
     }
 }
 
-/// SplitMix64: a small seeded generator for reproducible test sequences.
-struct ZsetRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
-    mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
-}
-
 /// Seeded sorted-set command sequences whose replies are deterministic in
 /// Redis (lex ranges only over equal scores; ZRANDMEMBER only with counts
 /// that return the whole set; no ZSCAN of skiplists, whose order is a hash's).
 struct ZsetScriptGenerator {
-    var rng: ZsetRandom
-    init(seed: UInt64) { rng = ZsetRandom(seed: seed) }
+    var rng: SplitMix
+    init(seed: UInt64) { rng = SplitMix(seed: seed) }
 
     let keys = ["z1", "z2", "z3", "s1"]
     let members = ["a", "b", "c", "d", "e", "f", "g", "h", "aa", "ab", "", "1", "2", "10", "-1", String(repeating: "x", count: 70)]
