@@ -142,35 +142,33 @@ final class TransactionCommandsTests: XCTestCase {
         XCTAssertEqual(h.rawString("EXEC"), "*-1\r\n")
     }
 
-    func testKeyAlreadyExpiredAtWatchTimeIsNoChange() throws {
-        let h = try Harness()
-        h.server.activeExpireEnabled = false
-        _ = h.rawString("SET", "k", "v", "PX", "100")
-        h.advanceClock(ms: 200)
-        _ = h.rawString("WATCH", "k")
-        _ = h.rawString("MULTI")
-        XCTAssertEqual(h.rawString("EXEC"), "*0\r\n")
-    }
-
-    func testLazyDeletionOfKeyExpiredAtWatchTimeIsNoChange() throws {
+    /// "k" expired (lazily, active expiry off) before the harness client
+    /// WATCHed it; `other` is a second client to touch it afterwards.
+    private func watchingKeyExpiredBeforeWatch() throws -> (Harness, other: Client) {
         let h = try Harness()
         let other = h.newClient()
         h.server.activeExpireEnabled = false
         _ = h.rawString("SET", "k", "v", "PX", "100")
         h.advanceClock(ms: 200)
         _ = h.rawString("WATCH", "k")
+        return (h, other)
+    }
+
+    func testKeyAlreadyExpiredAtWatchTimeIsNoChange() throws {
+        let (h, _) = try watchingKeyExpiredBeforeWatch()
+        _ = h.rawString("MULTI")
+        XCTAssertEqual(h.rawString("EXEC"), "*0\r\n")
+    }
+
+    func testLazyDeletionOfKeyExpiredAtWatchTimeIsNoChange() throws {
+        let (h, other) = try watchingKeyExpiredBeforeWatch()
         XCTAssertEqual(h.raw(["GET", "k"], on: other), Array("$-1\r\n".utf8))
         _ = h.rawString("MULTI")
         XCTAssertEqual(h.rawString("EXEC"), "*0\r\n")
     }
 
     func testRecreatingKeyExpiredAtWatchTimeAborts() throws {
-        let h = try Harness()
-        let other = h.newClient()
-        h.server.activeExpireEnabled = false
-        _ = h.rawString("SET", "k", "v", "PX", "100")
-        h.advanceClock(ms: 200)
-        _ = h.rawString("WATCH", "k")
+        let (h, other) = try watchingKeyExpiredBeforeWatch()
         _ = h.raw(["GET", "k"], on: other)
         _ = h.raw(["SET", "k", "1"], on: other)
         _ = h.rawString("MULTI")
@@ -178,12 +176,7 @@ final class TransactionCommandsTests: XCTestCase {
     }
 
     func testOverwritingKeyExpiredAtWatchTimeAborts() throws {
-        let h = try Harness()
-        let other = h.newClient()
-        h.server.activeExpireEnabled = false
-        _ = h.rawString("SET", "k", "v", "PX", "100")
-        h.advanceClock(ms: 200)
-        _ = h.rawString("WATCH", "k")
+        let (h, other) = try watchingKeyExpiredBeforeWatch()
         _ = h.raw(["SET", "k", "1"], on: other)
         _ = h.rawString("MULTI")
         XCTAssertEqual(h.rawString("EXEC"), "*-1\r\n")
