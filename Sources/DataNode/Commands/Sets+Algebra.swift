@@ -80,7 +80,7 @@ extension SetCommands {
     }
 
     /// A stable sort (glibc's qsort merges, so Redis keeps equal sizes in key order).
-    private static func stableSorted(_ sets: [SetValue], by less: (SetValue, SetValue) -> Bool) -> [SetValue] {
+    private static func stableSorted<T>(_ sets: [T], by less: (T, T) -> Bool) -> [T] {
         var out = sets
         if out.count < 2 { return out }
         for i in 1..<out.count {
@@ -180,7 +180,7 @@ extension SetCommands {
             algorithm = one <= two ? 1 : 2
             if algorithm == 1 && sets.count > 1 {
                 // Biggest first: members are likelier to be found early.
-                let rest = stableSortedOptional(Array(sets[1...])) { ($0?.count ?? 0) > ($1?.count ?? 0) }
+                let rest = stableSorted(Array(sets[1...])) { ($0?.count ?? 0) > ($1?.count ?? 0) }
                 sets = [s0] + rest
             }
         }
@@ -213,20 +213,5 @@ extension SetCommands {
         } else {
             replyMembers(client, result)
         }
-    }
-
-    private static func stableSortedOptional(_ sets: [SetValue?], by less: (SetValue?, SetValue?) -> Bool) -> [SetValue?] {
-        var out = sets
-        if out.count < 2 { return out }
-        for i in 1..<out.count {
-            let x = out[i]
-            var j = i - 1
-            while j >= 0 && less(x, out[j]) {
-                out[j + 1] = out[j]
-                j -= 1
-            }
-            out[j + 1] = x
-        }
-        return out
     }
 }
