@@ -41,17 +41,17 @@ enum ListCommands {
                 case .nullArray: c.out.nullArray()
                 case .emptyArray: c.out.arrayHeader(0)
                 case .ok: c.out.ok()
-                case .error(let text): c.replyError(text)
+                case .noSuchKey: c.replyError("ERR no such key")
                 }
             }
             return nil
         }
     }
 
-    /// What a command that goes on with a list answers when the key is missing.
+    /// What a command that goes on with a list answers when the key is
+    /// missing (no payload: a trivial value, nothing to retain or release).
     enum MissingReply {
-        case nullBulk, nullArray, emptyArray, ok
-        case error(String)
+        case nullBulk, nullArray, emptyArray, ok, noSuchKey
     }
 
     /// Node limits from list-max-listpack-size (cached with the hot config).
@@ -251,7 +251,7 @@ enum ListCommands {
     static func lset(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         let key = Key(argv[1])
         let db = c.db
-        guard let list = Found(db.lookupWrite(key)).list(orReply: c, missing: .error("ERR no such key")) else { return }
+        guard let list = Found(db.lookupWrite(key)).list(orReply: c, missing: .noSuchKey) else { return }
         guard var index = parseLong(c, argv[2]) else { return }
         if index < 0 { index += list.count }
         guard list.replace(at: index, with: argv[3], fill: fill(server)) else {
