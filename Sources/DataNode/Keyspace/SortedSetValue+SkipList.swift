@@ -305,10 +305,11 @@ final class ZSkipList {
     }
 
     /// The last node (or head) of the run from the start for which
-    /// `precedes` holds: zslFirstInRange's and zslLastInRange's descent.
-    /// Inlined so that the predicate is compiled in, not called.
+    /// `precedes` holds: the descent of zslFirstInRange, zslLastInRange and
+    /// zslDeleteRangeBy*, which also keep the node reached on each level in
+    /// `update`. Inlined so that the predicate is compiled in, not called.
     @inline(__always)
-    private func lastNode(where precedes: (Int) -> Bool) -> Int {
+    private func lastNode(where precedes: (Int) -> Bool, keepingPathIn update: UnsafeMutablePointer<Int>? = nil) -> Int {
         var x = head
         var i = level - 1
         while i >= 0 {
@@ -317,6 +318,7 @@ final class ZSkipList {
                 if f == 0 || !precedes(f) { break }
                 x = f
             }
+            update?[i] = x
             i -= 1
         }
         return x
@@ -332,6 +334,14 @@ final class ZSkipList {
         guard isInRange(r) else { return 0 }
         let x = lastNode { r.lteMax(score($0)) }
         return x != head && r.gteMin(score(x)) ? x : 0
+    }
+
+    /// How many nodes lie from `first` through `last` (0: through the
+    /// tail), by rank: ZCOUNT's and ZLEXCOUNT's arithmetic.
+    func count(from first: Int, through last: Int) -> Int {
+        var n = length - (rank(score(first), member(first)) - 1)
+        if last != 0 { n -= length - rank(score(last), member(last)) }
+        return n
     }
 
     // MARK: lex ranges
@@ -366,18 +376,7 @@ final class ZSkipList {
     private func deleteRun(startsBefore: (Int) -> Bool, inRange: (Int) -> Bool) -> Int {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxLevel) { scratch -> Int in
             let update = scratch.baseAddress!
-            var x = head
-            var i = level - 1
-            while i >= 0 {
-                while true {
-                    let f = forward(x, i)
-                    if f == 0 || !startsBefore(f) { break }
-                    x = f
-                }
-                update[i] = x
-                i -= 1
-            }
-            x = forward(x, 0)
+            var x = forward(lastNode(where: startsBefore, keepingPathIn: update), 0)
             var removed = 0
             while x != 0 && inRange(x) {
                 let next = forward(x, 0)

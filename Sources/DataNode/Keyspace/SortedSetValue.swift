@@ -299,22 +299,9 @@ public final class SortedSetValue {
                         _ body: (UnsafeRawBufferPointer, Double) -> Void) -> Int {
         // A negative offset walks off the end in Redis (offset-- never reaches 0).
         if offset < 0 { return 0 }
-        var skip = offset, left = limit, visited = 0
         if let l = list {
-            var x = reverse ? l.lastInRange(r) : l.firstInRange(r)
-            while x != 0 && skip > 0 {
-                x = reverse ? l.backward(x) : l.forward(x, 0)
-                skip -= 1
-            }
-            while x != 0 && left != 0 {
-                let s = l.score(x)
-                if reverse ? !r.gteMin(s) : !r.lteMax(s) { break }
-                l.withMember(x) { body($0, s) }
-                visited += 1
-                left -= 1
-                x = reverse ? l.backward(x) : l.forward(x, 0)
-            }
-            return visited
+            return Self.walk(l, from: reverse ? l.lastInRange(r) : l.firstInRange(r), skip: offset, limit: limit,
+                             reverse: reverse, while: { x in reverse ? r.gteMin(l.score(x)) : r.lteMax(l.score(x)) }, body)
         }
         guard let base = packed.base, zzlIsInRange(r) else { return 0 }
         let offs = packed.offsets()
@@ -329,16 +316,8 @@ public final class SortedSetValue {
             while i < offs.count && !r.gteMin(ZPacked.entry(base, offs[i]).score) { i += 1 }
             if i >= offs.count || !r.lteMax(ZPacked.entry(base, offs[i]).score) { return 0 }
         }
-        i += reverse ? -skip : skip
-        while i >= 0 && i < offs.count && left != 0 {
-            let e = ZPacked.entry(base, offs[i])
-            if reverse ? !r.gteMin(e.score) : !r.lteMax(e.score) { break }
-            body(e.member, e.score)
-            visited += 1
-            left -= 1
-            i += reverse ? -1 : 1
-        }
-        return visited
+        return Self.walk(base, offs, from: i, skip: offset, limit: limit, reverse: reverse,
+                         while: { _, s in reverse ? r.gteMin(s) : r.lteMax(s) }, body)
     }
 
     /// zzlIsInRange.
@@ -352,29 +331,49 @@ public final class SortedSetValue {
     public func forEach(inLex r: ZLexRange, offset: Int, limit: Int, reverse: Bool,
                         _ body: (UnsafeRawBufferPointer, Double) -> Void) -> Int {
         if offset < 0 { return 0 }
-        var skip = offset, left = limit, visited = 0
         if let l = list {
-            var x = reverse ? l.lastInLexRange(r) : l.firstInLexRange(r)
-            while x != 0 && skip > 0 {
-                x = reverse ? l.backward(x) : l.forward(x, 0)
-                skip -= 1
-            }
-            while x != 0 && left != 0 {
-                if reverse ? !l.lexGteMin(x, r) : !l.lexLteMax(x, r) { break }
-                l.withMember(x) { body($0, l.score(x)) }
-                visited += 1
-                left -= 1
-                x = reverse ? l.backward(x) : l.forward(x, 0)
-            }
-            return visited
+            return Self.walk(l, from: reverse ? l.lastInLexRange(r) : l.firstInLexRange(r), skip: offset, limit: limit,
+                             reverse: reverse, while: { x in reverse ? l.lexGteMin(x, r) : l.lexLteMax(x, r) }, body)
         }
         guard let base = packed.base else { return 0 }
         let offs = packed.offsets()
-        guard var i = reverse ? packedLastInLex(r, base, offs) : packedFirstInLex(r, base, offs) else { return 0 }
-        i += reverse ? -skip : skip
+        guard let i = reverse ? packedLastInLex(r, base, offs) : packedFirstInLex(r, base, offs) else { return 0 }
+        return Self.walk(base, offs, from: i, skip: offset, limit: limit, reverse: reverse,
+                         while: { m, _ in reverse ? r.gteMin(m) : r.lteMax(m) }, body)
+    }
+
+    /// The rest of a range walk in a skip list: from node `x` (0: none),
+    /// skips `skip` nodes, then visits while `inRange` holds, at most `limit`
+    /// (negative: no limit); backwards when `reverse`. Returns how many were
+    /// visited. Inlined so that the range test is compiled in, not called.
+    @inline(__always)
+    private static func walk(_ l: ZSkipList, from start: Int, skip: Int, limit: Int, reverse: Bool,
+                             while inRange: (Int) -> Bool, _ body: (UnsafeRawBufferPointer, Double) -> Void) -> Int {
+        var x = start, skip = skip, left = limit, visited = 0
+        while x != 0 && skip > 0 {
+            x = reverse ? l.backward(x) : l.forward(x, 0)
+            skip -= 1
+        }
+        while x != 0 && left != 0 {
+            if !inRange(x) { break }
+            let s = l.score(x)
+            l.withMember(x) { body($0, s) }
+            visited += 1
+            left -= 1
+            x = reverse ? l.backward(x) : l.forward(x, 0)
+        }
+        return visited
+    }
+
+    /// The same walk over a listpack's entries, from index `start` of `offs`.
+    @inline(__always)
+    private static func walk(_ base: UnsafeMutablePointer<UInt8>, _ offs: [Int], from start: Int, skip: Int, limit: Int,
+                             reverse: Bool, while inRange: (UnsafeRawBufferPointer, Double) -> Bool,
+                             _ body: (UnsafeRawBufferPointer, Double) -> Void) -> Int {
+        var i = start + (reverse ? -skip : skip), left = limit, visited = 0
         while i >= 0 && i < offs.count && left != 0 {
             let e = ZPacked.entry(base, offs[i])
-            if reverse ? !r.gteMin(e.member) : !r.lteMax(e.member) { break }
+            if !inRange(e.member, e.score) { break }
             body(e.member, e.score)
             visited += 1
             left -= 1
@@ -389,11 +388,7 @@ public final class SortedSetValue {
     public func count(inScore r: ZScoreRange) -> Int {
         if let l = list {
             let f = l.firstInRange(r)
-            guard f != 0 else { return 0 }
-            var n = l.length - (l.rank(l.score(f), l.member(f)) - 1)
-            let last = l.lastInRange(r)
-            if last != 0 { n -= l.length - l.rank(l.score(last), l.member(last)) }
-            return n
+            return f == 0 ? 0 : l.count(from: f, through: l.lastInRange(r))
         }
         var n = 0
         forEach { _, s in if r.gteMin(s) && r.lteMax(s) { n += 1 } }
@@ -404,11 +399,7 @@ public final class SortedSetValue {
     public func count(inLex r: ZLexRange) -> Int {
         if let l = list {
             let f = l.firstInLexRange(r)
-            guard f != 0 else { return 0 }
-            var n = l.length - (l.rank(l.score(f), l.member(f)) - 1)
-            let last = l.lastInLexRange(r)
-            if last != 0 { n -= l.length - l.rank(l.score(last), l.member(last)) }
-            return n
+            return f == 0 ? 0 : l.count(from: f, through: l.lastInLexRange(r))
         }
         guard let base = packed.base else { return 0 }
         let offs = packed.offsets()
