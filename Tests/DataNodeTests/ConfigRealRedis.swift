@@ -57,21 +57,10 @@ final class ConfigRealRedis {
 
     /// Sends one command and returns its decoded reply.
     func call(_ args: [String]) throws -> RESPValue {
-        let req = RESPWriter.command(args)
-        var off = 0
-        while off < req.count {
-            let n = req.withUnsafeBytes { write(fd, $0.baseAddress! + off, req.count - off) }
-            if n <= 0 { throw NSError(domain: "ConfigRealRedis", code: 2) }
-            off += n
-        }
+        guard RealRedisLauncher.send(fd, RESPWriter.command(args)) else { throw NSError(domain: "ConfigRealRedis", code: 2) }
         var buf: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            if let (v, _) = try ReplyParser().parse(buf) { return v }
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { throw NSError(domain: "ConfigRealRedis", code: 3) }
-            buf += chunk[0..<n]
-        }
+        guard let reply = try RealRedisLauncher.readReply(fd, &buf) else { throw NSError(domain: "ConfigRealRedis", code: 3) }
+        return try ReplyParser().parse(reply)!.0
     }
 
     /// CONFIG GET as name -> value.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Protocol
 import XCTest
 
 /// What the real-redis helpers of these tests (StringsRealRedis,
@@ -78,5 +79,33 @@ enum RealRedisLauncher {
             if p.isRunning { p.terminate(); p.waitUntilExit() }
         }
         return nil
+    }
+
+    /// Writes the whole request; false once the connection is gone.
+    static func send(_ fd: Int32, _ req: [UInt8]) -> Bool {
+        var off = 0
+        while off < req.count {
+            let n = req.withUnsafeBytes { write(fd, $0.baseAddress! + off, req.count - off) }
+            if n <= 0 { return false }
+            off += n
+        }
+        return true
+    }
+
+    /// The exact bytes of the next whole reply, taken from `pending` (bytes
+    /// read past the last reply) and the socket; nil once the connection is
+    /// gone (or a receive timeout ran out) first.
+    static func readReply(_ fd: Int32, _ pending: inout [UInt8]) throws -> [UInt8]? {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            if let (_, used) = try ReplyParser().parse(pending) {
+                let reply = Array(pending[0..<used])
+                pending.removeFirst(used)
+                return reply
+            }
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return nil }
+            pending += chunk[0..<n]
+        }
     }
 }

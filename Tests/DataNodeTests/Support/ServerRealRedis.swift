@@ -40,29 +40,14 @@ final class ServerRealRedis {
     /// Sends one command; returns the exact bytes of its reply (`frames`
     /// top-level values: a push or attribute comes before the real reply).
     func raw(_ args: [String], frames: Int = 1) throws -> [UInt8] {
-        let req = RESPWriter.command(args)
-        var off = 0
-        while off < req.count {
-            let n = req.withUnsafeBytes { write(fd, $0.baseAddress! + off, req.count - off) }
-            if n <= 0 { throw XCTSkip("redis-server connection lost") }
-            off += n
-        }
+        guard RealRedisLauncher.send(fd, RESPWriter.command(args)) else { throw XCTSkip("redis-server connection lost") }
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
         for _ in 0..<frames {
-            while true {
-                if let (_, used) = try ReplyParser().parse(pending) {
-                    out += pending[0..<used]
-                    pending.removeFirst(used)
-                    break
-                }
-                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n <= 0 {
-                    XCTFail("no reply from redis-server to \(args)")
-                    throw XCTSkip("redis-server did not answer")
-                }
-                pending += chunk[0..<n]
+            guard let reply = try RealRedisLauncher.readReply(fd, &pending) else {
+                XCTFail("no reply from redis-server to \(args)")
+                throw XCTSkip("redis-server did not answer")
             }
+            out += reply
         }
         return out
     }

@@ -28,24 +28,10 @@ final class StringsRealRedis {
 
     /// Sends one command and returns the exact bytes of its reply.
     func raw(_ args: [[UInt8]]) throws -> [UInt8] {
-        let req = RESPWriter.command(args)
-        var off = 0
-        while off < req.count {
-            let n = req.withUnsafeBytes { write(fd, $0.baseAddress! + off, req.count - off) }
-            if n <= 0 { throw XCTSkip("lost the connection to redis-server") }
-            off += n
-        }
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            if let (_, used) = try ReplyParser().parse(pending) {
-                let reply = Array(pending[0..<used])
-                pending.removeFirst(used)
-                return reply
-            }
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { throw XCTSkip("lost the connection to redis-server") }
-            pending += chunk[0..<n]
-        }
+        guard RealRedisLauncher.send(fd, RESPWriter.command(args)),
+              let reply = try RealRedisLauncher.readReply(fd, &pending)
+        else { throw XCTSkip("lost the connection to redis-server") }
+        return reply
     }
 
     /// Runs a binary command through the harness and returns the raw reply.
