@@ -1,7 +1,8 @@
 import Protocol
 
 /// What HSCAN, SSCAN and ZSCAN share (Redis's scanGenericCommand): the
-/// checks before the walk, the options, and the reply.
+/// checks before the walk, the options, and the reply (whose cursor and
+/// start position SCAN shares too).
 struct CollectionScan {
     var count = 10
     var pattern: [UInt8]? = nil
@@ -69,12 +70,17 @@ struct CollectionScan {
     }
 
     static func reply(_ client: Client, cursor: Int, _ items: [[UInt8]]) {
+        replyHeader(client, cursor: cursor, count: items.count)
+        for b in items { client.out.bulk(b) }
+    }
+
+    /// Every *SCAN reply up to its elements: [cursor, [count elements...]].
+    static func replyHeader(_ client: Client, cursor: Int, count: Int) {
         client.out.arrayHeader(2)
         var digits: [UInt8] = []
         appendDecimal(Int64(cursor), to: &digits)
         client.out.bulk(digits)
-        client.out.arrayHeader(items.count)
-        for b in items { client.out.bulk(b) }
+        client.out.arrayHeader(count)
     }
 
     /// Redis's shared.emptyscan: cursor 0, no elements.

@@ -59,8 +59,7 @@ extension KeyCommands {
         let db = client.db
         var batch: [Key] = []
         batch.reserveCapacity(min(count, db.count))
-        let start = cursor > UInt64(Int.max) ? Int.max : Int(cursor)
-        let next = db.dict.scan(cursor: start, count: count) { key, _ in batch.append(key) }
+        let next = db.dict.scan(cursor: CollectionScan.startIndex(cursor), count: count) { key, _ in batch.append(key) }
 
         // Filter after collecting: the expiry filter deletes, which moves slots.
         var found: [Key] = []
@@ -76,11 +75,7 @@ extension KeyCommands {
             if db.expireIfNeeded(key) { continue }
             found.append(key)
         }
-        client.out.arrayHeader(2)
-        var cursorBytes: [UInt8] = []
-        appendDecimal(Int64(next), to: &cursorBytes)
-        client.out.bulk(cursorBytes)
-        client.out.arrayHeader(found.count)
+        CollectionScan.replyHeader(client, cursor: next, count: found.count)
         for k in found { client.out.bulk(k) }
     }
 
