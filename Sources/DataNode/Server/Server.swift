@@ -590,12 +590,6 @@ public final class Server {
         c.watchedKeys.removeAll()
     }
 
-    /// Marks every client watching any key of `db` (FLUSHDB/FLUSHALL/SWAPDB).
-    public func touchAllWatchedKeys(db: Int) {
-        guard db < watchers.count else { return }
-        for (_, list) in watchers[db] { for c in list { c.flags.insert(.dirtyCAS) } }
-    }
-
     // MARK: pub/sub bookkeeping used by client teardown
 
     func unsubscribeAll(_ c: Client) {
