@@ -388,6 +388,12 @@ public final class Server {
             rejectCommand(c, "ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd)
             return
         }
+        // Monitors are replicas to Redis 7.0: they may not touch the keyspace
+        // (keeps them from sneaking past CLIENT PAUSE, which exempts replicas).
+        if !c.flags.isDisjoint(with: [.monitor, .replica]) && touchesKeyspace(c, cmd) {
+            rejectCommand(c, "ERR Replica can't interact with the keyspace", cmd)
+            return
+        }
         if pauseUntilMs > 0, let conn = c.connection {
             if EventLoop.monotonicMs() >= pauseUntilMs {
                 unpauseClients()
@@ -404,6 +410,14 @@ public final class Server {
         }
         call(c, cmd, argv)
         if blocking.hasReadyKeys { handleClientsBlockedOnKeys() }
+    }
+
+    /// Reads, writes or may replicate; EXEC counts what it queued.
+    private func touchesKeyspace(_ c: Client, _ cmd: Command) -> Bool {
+        let keyspaceFlags: CommandFlags = [.readonly, .write, .mayReplicate]
+        if !cmd.flags.isDisjoint(with: keyspaceFlags) { return true }
+        guard cmd.fullName == "exec" else { return false }
+        return c.multiQueue.contains { !$0.command.flags.isDisjoint(with: keyspaceFlags) }
     }
 
     /// The last name looked up and its command: a pipeline repeats one command,
@@ -526,7 +540,8 @@ public final class Server {
         for a in argv { line += " " + String(decoding: sdsRepr(a), as: UTF8.self) }
         line += "\r\n"
         let bytes = Array(line.utf8)
-        for m in monitors where !m.isFreed {
+        // A monitor that sent QUIT (or is being dropped) gets no more output.
+        for m in monitors where !m.isFreed && m.flags.isDisjoint(with: [.closeAfterReply, .closeASAP]) {
             m.out.raw(bytes)
             m.markPendingWrite()
             checkOutputBufferLimits(m)
