@@ -49,9 +49,35 @@ enum ConfigCommands {
 
     /// Work that can fail and must undo the SET when it does (config.c's
     /// apply functions that touch the process).
+    /// In the order given, as config.c runs them; port and bind share one
+    /// re-listen, which a later failure undoes.
     private static func applyProcessChanges(_ s: Server, _ changed: [String], _ config: ServerConfig) -> (name: String, error: String)? {
-        if changed.contains("dir") {
-            if chdir(config.dir) != 0 { return ("dir", ConfigCParse.strerror(errno)) }
+        var relistened = false
+        // The port in use: with `port 0` at start-up the kernel chose it.
+        let oldPort = s.port
+        let newPort = changed.contains("port") ? config.port : oldPort
+        for name in changed {
+            var refusal: String? = nil
+            switch name {
+            case "dir":
+                if chdir(config.dir) != 0 { refusal = ConfigCParse.strerror(errno) }
+            case "port", "bind":
+                if relistened { continue }
+                if s.relisten(port: newPort, bind: config.bind) {
+                    relistened = true
+                } else {
+                    if name == "bind" { s.log.warning("Failed to bind") }
+                    refusal = name == "port" ? "Unable to listen on this port. Check server logs."
+                                             : "Failed to bind to specified addresses."
+                }
+            default:
+                continue
+            }
+            if let refusal {
+                s.log.warning("Failed applying new configuration. Possibly related to new \(name) setting. Restoring previous settings.")
+                if relistened { _ = s.relisten(port: oldPort, bind: s.config.bind) }
+                return (name, refusal)
+            }
         }
         return nil
     }

@@ -67,7 +67,10 @@ public final class Server {
     /// Clients blocked on keys (Blocking.swift).
     public let blocking = BlockingRegistry()
 
-    private var listeners: [Listener] = []
+    private var tcpListeners: [Listener] = []
+    private var unixListener: Listener?
+    /// listen() ran: a server driven in-process by tests has no sockets to move.
+    private var listening = false
     public private(set) var port = 0
     public var shutdownRequested = false
     /// Set by SHUTDOWN or a signal; the loop stops after the current iteration.
@@ -121,31 +124,61 @@ public final class Server {
 
     /// Opens the listening sockets. Throws with Redis's wording when a bind fails.
     public func listen() throws {
-        var addrs = config.bind
-        if addrs.isEmpty { addrs = ["*", "-::*"] }
-        do {
-            var firstPort = config.port
-            for raw in addrs {
-                let optional = raw.hasPrefix("-")
-                let host = optional ? String(raw.dropFirst()) : raw
-                do {
-                    let fd = try Socket.listenTCP(host: host, port: firstPort, backlog: config.tcpBacklog)
-                    let l = Listener(fd: fd, loop: loop) { [unowned self] cfd, addr in self.accept(fd: cfd, address: addr, unix: false) }
-                    listeners.append(l)
-                    // Port 0 asks the kernel for one: every address then uses that same port.
-                    if firstPort == 0 { firstPort = l.port }
-                } catch {
-                    if optional { continue }
-                    throw error
-                }
-            }
-            port = firstPort
-        }
+        (tcpListeners, port) = try openTCPListeners(port: config.port, bind: config.bind)
+        listening = true
         if !config.unixSocket.isEmpty {
             let fd = try Socket.listenUnix(path: config.unixSocket, permissions: config.unixSocketPerm)
-            listeners.append(Listener(fd: fd, loop: loop) { [unowned self] cfd, _ in
+            unixListener = Listener(fd: fd, loop: loop) { [unowned self] cfd, _ in
                 self.accept(fd: cfd, address: "/unixsocket:0", unix: true)
-            })
+            }
+        }
+    }
+
+    /// One listener per bind address ("-" marks one that may fail), all or
+    /// none. Port 0 asks the kernel for one, which every address then shares.
+    private func openTCPListeners(port: Int, bind: [String]) throws -> (listeners: [Listener], port: Int) {
+        let addrs = bind.isEmpty ? ["*", "-::*"] : bind
+        var opened: [Listener] = []
+        var firstPort = port
+        for raw in addrs {
+            let optional = raw.hasPrefix("-")
+            let host = optional ? String(raw.dropFirst()) : raw
+            do {
+                let fd = try Socket.listenTCP(host: host, port: firstPort, backlog: config.tcpBacklog)
+                let l = Listener(fd: fd, loop: loop) { [unowned self] cfd, addr in self.accept(fd: cfd, address: addr, unix: false) }
+                opened.append(l)
+                if firstPort == 0 { firstPort = l.port }
+            } catch {
+                if optional { continue }
+                for l in opened { l.close() }
+                throw error
+            }
+        }
+        return (opened, firstPort)
+    }
+
+    /// CONFIG SET port / bind, as 7.0's changeListenPort / changeBindAddr: the
+    /// old sockets close first (a new bind may reuse the same port), port 0
+    /// stops TCP, and a failure reopens the old ones and returns false.
+    /// Established connections are not touched. `config` still holds the old values.
+    func relisten(port newPort: Int, bind newBind: [String]) -> Bool {
+        guard listening else { return true }
+        for l in tcpListeners { l.close() }
+        tcpListeners = []
+        let oldPort = port
+        if newPort == 0 {
+            port = 0
+            return true
+        }
+        do {
+            (tcpListeners, port) = try openTCPListeners(port: newPort, bind: newBind)
+            return true
+        } catch {
+            log.warning("Warning: \(error)")
+            if oldPort != 0, let restored = try? openTCPListeners(port: oldPort, bind: config.bind) {
+                (tcpListeners, port) = restored
+            }
+            return false
         }
     }
 
@@ -164,7 +197,8 @@ public final class Server {
                 if prepareForShutdown(save: nil, now: false, force: false) == nil { exiting = true }
             }
         }
-        for l in listeners { l.close() }
+        for l in tcpListeners { l.close() }
+        unixListener?.close()
         if !config.unixSocket.isEmpty { unlink(config.unixSocket) }
         if !config.pidfile.isEmpty { unlink(config.pidfile) }
         log.warning("Vigil is now ready to exit, bye bye...")
