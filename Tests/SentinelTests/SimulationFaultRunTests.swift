@@ -40,15 +40,23 @@ final class SimulationFaultRunTests: XCTestCase {
         SimulationCrashReport.uninstall()
         var failed: [SimulationFaultRun.Result] = []
         var slowest: (Int64, UInt64) = (0, 0)
+        var slowestReconf: (Int64, Int64, UInt64) = (0, 0, 0)
+        var tightestReconf: (Int64, Int64, UInt64) = (0, 1, 0)
         var failovers = 0
         for case let r? in results {
             if !r.ok { failed.append(r) }
             if let c = r.convergedAfter, c > slowest.0 { slowest = (c, r.seed) }
+            if let c = r.reconfiguredAfter {
+                if c > slowestReconf.0 { slowestReconf = (c, r.reconfLimit, r.seed) }
+                if c * tightestReconf.1 > tightestReconf.0 * r.reconfLimit { tightestReconf = (c, r.reconfLimit, r.seed) }
+            }
             failovers += r.failoverEnds
         }
         let secs = Double((clock.now - started).components.attoseconds) / 1e18 + Double((clock.now - started).components.seconds)
         print("simulation: \(runs) seeded runs in \(String(format: "%.1f", secs)) s (\(Int(Double(runs) / secs)) runs/s), "
-              + "\(failovers) failovers ended, slowest convergence \(slowest.0) ms after the heal (seed=\(slowest.1)), \(failed.count) failed")
+              + "\(failovers) failovers ended, slowest convergence \(slowest.0) ms after the heal (seed=\(slowest.1)), "
+              + "data nodes following it \(slowestReconf.0) of \(slowestReconf.1) ms after the heal at the latest (seed=\(slowestReconf.2)), "
+              + "closest to its limit \(tightestReconf.0) of \(tightestReconf.1) ms (seed=\(tightestReconf.2)), \(failed.count) failed")
         if let first = failed.first { print(first.report) }
         for f in failed {
             XCTFail("seed=\(f.seed) (replay: VIGIL_SIM_SEED=\(f.seed)): \(f.violations.prefix(3).joined(separator: "; "))")

@@ -12,6 +12,12 @@
 /// master that reports role:slave is failed over again within down-after +
 /// 2 × info-period. The run then also checks that no failover state has
 /// outlived failover-timeout (+ the jitter and a TILT).
+///
+/// The data nodes then have to follow: sentinels re-point nodes only from
+/// INFO replies, so they get a further max(failover-timeout, 8 s) + 3 ×
+/// info-period (`reconfBound`), by which the node at the agreed address reports role
+/// master and every live node any sentinel lists as its replica replicates
+/// from it.
 struct SimulationFaultRun {
     let seed: UInt64
     var config = Simulation.Config()
@@ -23,12 +29,33 @@ struct SimulationFaultRun {
 
     var bound: Int64 { 2 * config.failoverTimeout + 10_000 }
 
+    /// The lag of reconfiguration after the sentinels agree. `+fix-slave-config`
+    /// waits until the replica has followed the wrong master for failover-timeout
+    /// (and its last SDOWN start, before the heal, is that old), then acts on the
+    /// next INFO, at most an info-period later. `+convert-to-slave` waits 8 s
+    /// (4 × publish-period) after the master role was first seen, then the next
+    /// INFO. One more info-period covers the INFO that sees the SLAVEOF applied.
+    /// The longest path seen: the sentinels agree at the heal on a master that a
+    /// crashed leader's FAILOVER TO had already turned into a replica; it is
+    /// failed over down-after + 2 × info-period later, then re-pointed by
+    /// `+fix-slave-config` (seed 71954: 33.5 s of its 56 s). Counted from the
+    /// heal, 2 × failover-timeout + 10 s + this leaves room for one more
+    /// election round (2 × failover-timeout) on that path.
+    var reconfBound: Int64 {
+        let t = SentinelTimings()
+        return max(config.failoverTimeout, 4 * t.publishPeriod) + 3 * t.infoPeriod
+    }
+
     struct Result {
         let seed: UInt64
         var violations: [String] = []
         var trace: [String] = []
         /// Simulated ms from the heal to the first moment all sentinels agreed.
         var convergedAfter: Int64?
+        /// Simulated ms from the heal to the first moment the data nodes followed the agreed master.
+        var reconfiguredAfter: Int64?
+        /// The limit for `reconfiguredAfter`: bound + reconfBound.
+        var reconfLimit: Int64 = 0
         var summary = ""
         var failoverEnds = 0
         var ok: Bool { violations.isEmpty }
@@ -82,6 +109,15 @@ struct SimulationFaultRun {
             let views = sim.procs.indices.map { "s\($0)=\(sim.masterAddress($0) ?? "-")" }.joined(separator: " ")
             disagreement = "no agreement on the master address \(bound) ms after the heal: \(views)"
         }
+        if disagreement == nil {
+            result.reconfLimit = bound + reconfBound
+            let deadline = healedAt + result.reconfLimit
+            if sim.advance(until: { Self.replicationMismatch(sim) == nil }, limit: max(0, deadline - sim.now)) {
+                result.reconfiguredAfter = sim.now - healedAt
+            } else {
+                result.violations.append("\(bound + reconfBound) ms after the heal the data nodes do not follow the sentinels: \(Self.replicationMismatch(sim)!)")
+            }
+        }
         result.violations += stuckFailovers(sim)
         result.violations += SimulationChecker.check(sim.events).map(\.description)
         if let d = disagreement { result.violations.append(d) }
@@ -98,6 +134,29 @@ struct SimulationFaultRun {
         let views = sim.procs.indices.map { sim.masterAddress($0) }
         guard let first = views.first, first != nil else { return false }
         return views.allSatisfy { $0 == first }
+    }
+
+    /// How the data nodes differ from the sentinels' agreed view, nil when the
+    /// node at the agreed address is a master and every live node a sentinel
+    /// lists as its replica replicates from it.
+    static func replicationMismatch(_ sim: Simulation) -> String? {
+        guard agree(sim), let addr = sim.masterAddress(0) else { return "the sentinels do not agree on the master" }
+        guard let port = addr.split(separator: ":").last.flatMap({ Int($0) }), let master = sim.nodes[port] else {
+            return "the agreed master \(addr) is no data node"
+        }
+        var out: [String] = []
+        if !master.alive { out.append("node \(port) (agreed master) is down") }
+        if let mp = master.masterPort { out.append("node \(port) (agreed master) replicates from \(mp)") }
+        var listed = Set<Int>()
+        for p in sim.procs where p.alive {
+            guard let m = p.core.masters["mymaster"] else { continue }
+            for r in m.replicas { listed.insert(r.addr.port) }
+        }
+        for rp in listed.sorted() where rp != port {
+            guard let n = sim.nodes[rp], n.alive, n.masterPort != port else { continue }
+            out.append("node \(rp) (listed replica) " + (n.masterPort.map { "replicates from \($0)" } ?? "is a master"))
+        }
+        return out.isEmpty ? nil : out.joined(separator: ", ")
     }
 
     /// Every failover state is bounded by failover-timeout (plus the start
