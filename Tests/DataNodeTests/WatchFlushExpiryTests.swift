@@ -16,7 +16,7 @@ final class WatchFlushExpiryTests: XCTestCase {
     /// Leaves "k" in `db` logically expired but still stored.
     private func storeExpiredKey(_ h: Harness, db: Int, via c: Client) {
         h.call("SELECT", String(db), on: c)
-        h.call("SET", "k", "old", "PX", "100", on: c)
+        XCTAssertEqual(h.call("SET", "k", "old", "PX", "100", on: c), .ok)
         h.call("SELECT", "0", on: c)
     }
 
@@ -30,7 +30,7 @@ final class WatchFlushExpiryTests: XCTestCase {
         let (h, other) = try setUp()
         storeExpiredKey(h, db: 0, via: other)
         h.advanceClock(ms: 200)
-        h.call("WATCH", "k")
+        XCTAssertEqual(h.call("WATCH", "k"), .ok)
         h.call("FLUSHALL", on: other)
         XCTAssertEqual(execReply(h), "*1\r\n+PONG\r\n")
     }
@@ -39,7 +39,7 @@ final class WatchFlushExpiryTests: XCTestCase {
         let (h, other) = try setUp()
         storeExpiredKey(h, db: 1, via: other)
         h.advanceClock(ms: 200)
-        h.call("WATCH", "k")
+        XCTAssertEqual(h.call("WATCH", "k"), .ok)
         h.call("SWAPDB", "0", "1", on: other)
         XCTAssertEqual(execReply(h), "*1\r\n+PONG\r\n")
     }
@@ -48,7 +48,7 @@ final class WatchFlushExpiryTests: XCTestCase {
         let (h, other) = try setUp()
         storeExpiredKey(h, db: 1, via: other)
         h.advanceClock(ms: 200)
-        h.call("WATCH", "k")
+        XCTAssertEqual(h.call("WATCH", "k"), .ok)
         h.call("SWAPDB", "0", "1", on: other)
         h.call("SET", "k", "new", on: other)
         XCTAssertEqual(execReply(h), "*-1\r\n")
@@ -59,7 +59,7 @@ final class WatchFlushExpiryTests: XCTestCase {
         storeExpiredKey(h, db: 0, via: other)
         storeExpiredKey(h, db: 1, via: other)
         h.advanceClock(ms: 200)
-        h.call("WATCH", "k")
+        XCTAssertEqual(h.call("WATCH", "k"), .ok)
         h.call("SWAPDB", "0", "1", on: other)
         XCTAssertEqual(execReply(h), "*1\r\n+PONG\r\n")
     }
@@ -68,7 +68,7 @@ final class WatchFlushExpiryTests: XCTestCase {
         let (h, other) = try setUp()
         storeExpiredKey(h, db: 0, via: other)
         h.advanceClock(ms: 200)
-        h.call("WATCH", "k")
+        XCTAssertEqual(h.call("WATCH", "k"), .ok)
         h.call("SWAPDB", "0", "1", on: other)
         XCTAssertEqual(execReply(h), "*1\r\n+PONG\r\n")
     }
@@ -79,7 +79,7 @@ final class WatchFlushExpiryTests: XCTestCase {
         h.advanceClock(ms: 200)
         h.call("SELECT", "1", on: other)
         h.call("SET", "k", "live", on: other)
-        h.call("WATCH", "k")
+        XCTAssertEqual(h.call("WATCH", "k"), .ok)
         h.call("SWAPDB", "0", "1", on: other)
         XCTAssertEqual(execReply(h), "*-1\r\n")
     }
@@ -89,7 +89,7 @@ final class WatchFlushExpiryTests: XCTestCase {
         h.call("SET", "k", "live")
         storeExpiredKey(h, db: 1, via: other)
         h.advanceClock(ms: 200)
-        h.call("WATCH", "k")
+        XCTAssertEqual(h.call("WATCH", "k"), .ok)
         h.call("SWAPDB", "0", "1", on: other)
         XCTAssertEqual(execReply(h), "*-1\r\n")
     }
@@ -100,7 +100,7 @@ final class WatchFlushExpiryTests: XCTestCase {
         let (h, other) = try setUp()
         storeExpiredKey(h, db: 0, via: other)
         h.advanceClock(ms: 200)
-        h.call("WATCH", "k")
+        XCTAssertEqual(h.call("WATCH", "k"), .ok)
         h.call("SWAPDB", "0", "1", on: other)
         h.call("FLUSHALL", on: other)
         XCTAssertEqual(execReply(h), "*1\r\n+PONG\r\n")
