@@ -80,9 +80,8 @@ final class ZSkipList {
     @inline(__always)
     func memberBytes(_ x: Int) -> UnsafeRawBufferPointer {
         let p = ptr(x)
-        let l = Int(p.load(fromByteOffset: 16, as: UInt32.self))
         let len = Int(p.load(fromByteOffset: 20, as: UInt32.self))
-        return UnsafeRawBufferPointer(start: p + Self.levelsOffset + 16 * l, count: len)
+        return UnsafeRawBufferPointer(start: p + Self.levelsOffset + 16 * levelCount(x), count: len)
     }
 
     @inline(__always)
