@@ -278,8 +278,8 @@ extension SentinelCore {
     /// publishes our hello at its next turn.
     func forceHelloUpdate(_ master: Instance) {
         let step = timings.publishPeriod + 1
-        for ri in [master] + master.sentinels.all + master.replicas.all where ri.lastPubTime >= step {
-            ri.lastPubTime -= step
+        forEachInstance(of: master) { ri in
+            if ri.lastPubTime >= step { ri.lastPubTime -= step }
         }
     }
 
@@ -287,10 +287,17 @@ extension SentinelCore {
     /// turn on the others.
     func publishHelloNow(_ master: Instance) {
         let step = timings.publishPeriod + 1
-        for ri in [master] + master.sentinels.all + master.replicas.all {
-            if sendHello(ri) { continue }
-            if ri.lastPubTime >= step { ri.lastPubTime -= step }
+        forEachInstance(of: master) { ri in
+            if !sendHello(ri) && ri.lastPubTime >= step { ri.lastPubTime -= step }
         }
+    }
+
+    /// The master, its sentinels, then its replicas, without building a
+    /// combined array.
+    func forEachInstance(of master: Instance, _ body: (Instance) -> Void) {
+        body(master)
+        for s in master.sentinels { body(s) }
+        for r in master.replicas { body(r) }
     }
 
     /// An extra INFO during the failover, at most every 100 ms, never two
