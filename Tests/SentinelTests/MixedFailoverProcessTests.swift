@@ -75,7 +75,7 @@ final class MixedFailoverProcessTests: XCTestCase {
         }
         let leaders = SentinelDeployment.leaders(watcher)
         XCTAssertEqual(leaders.count, 1, "one leader")
-        guard let leader = sentinels.first(where: { $0.label == leaders.first }) else { return }
+        let leader = try XCTUnwrap(sentinels.first(where: { $0.label == leaders.first }), "leader \(leaders) is one of ours")
         XCTAssertTrue(leading.map { sentinels[$0].label }.contains(leader.label), "\(leader.label) led")
         for i in muted {
             let n = sentinels[i]
