@@ -47,26 +47,21 @@ final class SimulationFailoverTests: XCTestCase {
 
     func testLeaderDyingAfterPromotionIsFinishedByAnotherAfterFailoverTimeout() throws {
         let sim = try Simulation.started(seed: 13)
-        var leader: Int?
-        sim.onEvent = { e in
-            guard e.type == "+promoted-slave", leader == nil, let s = e.sentinel else { return }
-            leader = s
-            sim.schedule(after: 0) { sim.crashSentinel(s) }
-        }
+        let crashed = crashFirstSentinel(logging: "+promoted-slave", in: sim)
         sim.crashNode(6379)
         let crashedAt = sim.now
-        XCTAssertTrue(sim.advance(until: { leader != nil && !sim.procs[leader!].alive }, limit: 15_000))
+        XCTAssertTrue(sim.advance(until: { crashed().map { !sim.procs[$0].alive } ?? false }, limit: 15_000))
         // The others voted for the leader, so they wait 2 × failover-timeout before trying themselves.
         XCTAssertNotNil(sim.settle(awayFrom: "127.0.0.1:6379", limit: 30_000), sim.trace.joined(separator: "\n"))
         let ends = sim.events.filter { $0.type == "+failover-end" }
         XCTAssertEqual(ends.count, 1)
-        XCTAssertNotEqual(ends.first?.sentinel, leader)
+        XCTAssertNotEqual(ends.first?.sentinel, crashed())
         XCTAssertGreaterThan(sim.now - crashedAt, 2 * sim.config.failoverTimeout - 1000)
         let epochs = sim.events.filter { $0.type == "+elected-leader" }.map(\.epoch)
         XCTAssertEqual(epochs.count, 2)
         XCTAssertLessThan(epochs[0], epochs[1])
         // The dead leader restarts from its flushed state (the promoted address, the older epoch) and follows.
-        sim.restartSentinel(leader!)
+        sim.restartSentinel(crashed()!)
         XCTAssertTrue(sim.advance(until: { sim.settledAddress != nil && sim.procs.allSatisfy(\.alive) }, limit: 10_000))
         let a = sim.settledAddress!
         XCTAssertTrue(sim.nodes[Int(a.split(separator: ":")[1])!]!.isMaster)
@@ -76,16 +71,11 @@ final class SimulationFailoverTests: XCTestCase {
 
     func testLeaderDyingAfterElectionLeavesTheFailoverToAnother() throws {
         let sim = try Simulation.started(seed: 14)
-        var leader: Int?
-        sim.onEvent = { e in
-            guard e.type == "+elected-leader", leader == nil, let s = e.sentinel else { return }
-            leader = s
-            sim.schedule(after: 0) { sim.crashSentinel(s) }
-        }
+        let crashed = crashFirstSentinel(logging: "+elected-leader", in: sim)
         sim.crashNode(6379)
         XCTAssertNotNil(sim.settle(awayFrom: "127.0.0.1:6379", limit: 40_000), sim.trace.joined(separator: "\n"))
         XCTAssertEqual(sim.events("+failover-end").count, 1)
-        XCTAssertNotEqual(sim.events.first { $0.type == "+failover-end" }?.sentinel, leader)
+        XCTAssertNotEqual(sim.events.first { $0.type == "+failover-end" }?.sentinel, crashed())
         assertInvariants(sim, seed: 14)
     }
 
@@ -124,5 +114,17 @@ final class SimulationFailoverTests: XCTestCase {
         XCTAssertEqual(sim.nodes[6379]!.masterPort, promoted, "the old master handed over by itself")
         XCTAssertTrue(sim.trace.contains { $0.contains("node 6379 FAILOVER TO \(promoted) completes") })
         assertInvariants(sim, seed: 17)
+    }
+
+    /// Crashes the first sentinel to log `type`, right after it does; the
+    /// returned closure names that sentinel once it has.
+    func crashFirstSentinel(logging type: String, in sim: Simulation) -> () -> Int? {
+        var crashed: Int?
+        sim.onEvent = { e in
+            guard e.type == type, crashed == nil, let s = e.sentinel else { return }
+            crashed = s
+            sim.schedule(after: 0) { sim.crashSentinel(s) }
+        }
+        return { crashed }
     }
 }
