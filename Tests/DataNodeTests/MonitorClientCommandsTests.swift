@@ -43,7 +43,7 @@ final class MonitorClientCommandsTests: XCTestCase {
 
     func testRefusedReadInsideMonitorTransactionAbortsExec() throws {
         let (h, m) = try monitoring()
-        _ = h.raw(["MULTI"], on: m)
+        XCTAssertEqual(withoutTimestamps(reply(h, "MULTI", on: m)), "+OK\r\n+TS [0] \"MULTI\"\r\n")
         XCTAssertEqual(reply(h, "GET", "k", on: m), keyspaceRefusal)
         XCTAssertEqual(reply(h, "PING", on: m), "+QUEUED\r\n")
         XCTAssertEqual(withoutTimestamps(reply(h, "EXEC", on: m)),
@@ -60,7 +60,7 @@ final class MonitorClientCommandsTests: XCTestCase {
     func testMonitorQuittingSeesNoFeedOfItsOwnQuit() throws {
         let (h, m) = try monitoring()
         let other = h.newClient()
-        _ = h.raw(["MONITOR"], on: other)
+        XCTAssertEqual(reply(h, "MONITOR", on: other), "+OK\r\n")
         XCTAssertEqual(reply(h, "QUIT", on: m), "+OK\r\n")
         XCTAssertEqual(withoutTimestamps(String(decoding: other.out.bytes, as: UTF8.self)), "+TS [0] \"QUIT\"\r\n")
     }
