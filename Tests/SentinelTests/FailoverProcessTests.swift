@@ -14,7 +14,7 @@ final class FailoverProcessTests: XCTestCase {
 
     /// Master and replicas with these priorities, three sentinels: vigil ones
     /// unless told (the third, if vigil, started as `vigil-server --sentinel`).
-    func deploy(priorities: [Int], _ vigil: String, kinds: [SentinelDeployment.Node.Kind] = [.vigil, .vigil, .vigil])
+    static func deploy(priorities: [Int], _ vigil: String, kinds: [SentinelDeployment.Node.Kind] = [.vigil, .vigil, .vigil])
         throws -> (SentinelDeployment, [SentinelDeployment.Node]) {
         let d = try SentinelDeployment()
         d.failoverTimeout = Self.failoverTimeout
@@ -29,7 +29,7 @@ final class FailoverProcessTests: XCTestCase {
 
     func testKilledMasterIsReplacedByTheBestPriorityReplicaAndRejoinsAsItsReplica() throws {
         let vigil = try SentinelDeployment.requireBinaries()
-        let (d, sentinels) = try deploy(priorities: [10, 20], vigil)
+        let (d, sentinels) = try Self.deploy(priorities: [10, 20], vigil)
         defer { d.tearDown() }
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
         // A sentinel-aware writer during the crash; what asynchronous
@@ -67,7 +67,7 @@ final class FailoverProcessTests: XCTestCase {
     func testForcedFailoverWithTheMasterAliveSkipsThePriorityZeroReplica() throws {
         let vigil = try SentinelDeployment.requireBinaries()
         // The priority-0 replica is listed first and is as up to date as the other.
-        let (d, sentinels) = try deploy(priorities: [0, 50], vigil)
+        let (d, sentinels) = try Self.deploy(priorities: [0, 50], vigil)
         defer { d.tearDown() }
         let (never, chosen) = (d.replicaPorts[0], d.replicaPorts[1])
         let watcher = try EventWatcher(sentinels)
@@ -87,7 +87,7 @@ final class FailoverProcessTests: XCTestCase {
 
     func testPriorityZeroReplicaIsNotPromotedEvenWithTheBestOffset() throws {
         let vigil = try SentinelDeployment.requireBinaries()
-        let (d, sentinels) = try deploy(priorities: [0, 50], vigil)
+        let (d, sentinels) = try Self.deploy(priorities: [0, 50], vigil)
         defer { d.tearDown() }
         let (ahead, behind) = (d.replicas[0], d.replicas[1])
         // Writes that only the priority-0 replica receives: the other is
@@ -156,7 +156,7 @@ final class FailoverProcessTests: XCTestCase {
     /// every acknowledged increment is on the new master.
     func coordinatedFailoverUnderIncrLoad(kinds: [SentinelDeployment.Node.Kind]) throws {
         let vigil = try SentinelDeployment.requireBinaries()
-        let (d, sentinels) = try deploy(priorities: [10, 20], vigil, kinds: kinds)
+        let (d, sentinels) = try Self.deploy(priorities: [10, 20], vigil, kinds: kinds)
         defer { d.tearDown() }
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
         let load = CounterLoad(sentinelPorts: sentinels.map(\.port), masterName: d.masterName)

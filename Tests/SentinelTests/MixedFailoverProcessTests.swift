@@ -9,13 +9,9 @@ import XCTest
 /// can be voted into leadership by the other.
 final class MixedFailoverProcessTests: XCTestCase {
     func testMixedQuorumAgreesAfterKillAndFollowsARedisSentinelLeader() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let (d, sentinels) = try deployMixed()
         defer { d.tearDown() }
-        d.failoverTimeout = FailoverProcessTests.failoverTimeout
-        try d.startDataNodes(replicaCount: 2, priorities: [10, 20])
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
-        let sentinels = try d.startQuorum([.vigil, .vigil, .real], vigil: vigil, downAfter: FailoverProcessTests.downAfter)
         let real = sentinels[2]
 
         // 1. SIGKILL: the election may go either way; the outcome may not.
@@ -58,13 +54,9 @@ final class MixedFailoverProcessTests: XCTestCase {
     /// `muted` ones (three sentinels can never reach it): only the others see
     /// ODOWN and start an election, which they win only with the muted ones' votes.
     func electionWithUnreachableQuorum(on muted: [Int], leaderAmong leading: [Int]) throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let (d, sentinels) = try deployMixed()
         defer { d.tearDown() }
-        d.failoverTimeout = FailoverProcessTests.failoverTimeout
-        try d.startDataNodes(replicaCount: 2, priorities: [10, 20])
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
-        let sentinels = try d.startQuorum([.vigil, .vigil, .real], vigil: vigil, downAfter: FailoverProcessTests.downAfter)
         for i in muted {
             XCTAssertEqual(try sentinels[i].call("SENTINEL", "SET", d.masterName, "quorum", "4"), .simple("OK"))
         }
@@ -85,5 +77,10 @@ final class MixedFailoverProcessTests: XCTestCase {
         }
         try d.waitForReplica(other, following: best, pumping: watcher)
         d.expectNewMasterStaysUp(watcher, sentinels, port: best, since: killed)
+    }
+
+    /// Vigil, vigil, redis-sentinel over a master and replicas of priority 10 and 20.
+    func deployMixed() throws -> (SentinelDeployment, [SentinelDeployment.Node]) {
+        try FailoverProcessTests.deploy(priorities: [10, 20], try SentinelDeployment.requireBinaries(), kinds: [.vigil, .vigil, .real])
     }
 }
