@@ -570,10 +570,13 @@ public final class Server {
     /// `+<unix.micro> [db addr] "arg" ...`, as Redis's replicationFeedMonitors.
     func feedMonitors(_ c: Client, _ argv: [[UInt8]]) {
         let us = vigil_realtime_us()
-        var line = "+\(us / 1_000_000).\(String(us % 1_000_000).leftPadded(6)) [\(c.dbIndex) \(c.flags.contains(.unixSocket) ? "unix:" + config.unixSocket : c.address)]"
-        for a in argv { line += " " + String(decoding: sdsRepr(a), as: UTF8.self) }
-        line += "\r\n"
-        let bytes = Array(line.utf8)
+        let head = "+\(us / 1_000_000).\(String(us % 1_000_000).leftPadded(6)) [\(c.dbIndex) \(c.flags.contains(.unixSocket) ? "unix:" + config.unixSocket : c.address)]"
+        var bytes = Array(head.utf8)
+        for a in argv {
+            bytes.append(UInt8(ascii: " "))
+            appendSdsRepr(a, to: &bytes)
+        }
+        bytes.append(contentsOf: "\r\n".utf8)
         // A monitor that sent QUIT (or is being dropped) gets no more output.
         for m in monitors where !m.isFreed && m.flags.isDisjoint(with: [.closeAfterReply, .closeASAP]) {
             m.out.raw(bytes)
