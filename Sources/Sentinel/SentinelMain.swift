@@ -46,6 +46,14 @@ public enum SentinelMain {
             early.log(.warning, "Sentinel config file \(configFile) is not writable: \(String(cString: strerror(errno))). Exiting...")
             return 1
         }
+        // redis-sentinel is in the last `dir` when it applies the queued
+        // `sentinel` lines and for the rest of its life: relative script,
+        // logfile, pidfile and state-file paths all mean that directory.
+        let options = loaded.options
+        if let dir = options.dir, chdir(dir) != 0 {
+            writeStderr("Can't chdir to '\(dir)': \(String(cString: strerror(errno)))\n")
+            return 1
+        }
         var directives = loaded.directives
         if let state = loaded.options.stateConfigFile {
             do {
@@ -64,11 +72,6 @@ public enum SentinelMain {
             try SentinelConfigApplier.apply(directives, to: core, now: now)
         } catch {
             writeStderr("\(error)\n")
-            return 1
-        }
-        let options = loaded.options
-        if let dir = options.dir, chdir(dir) != 0 {
-            writeStderr("Can't chdir to '\(dir)': \(String(cString: strerror(errno)))\n")
             return 1
         }
         if options.daemonize { daemonize() }

@@ -93,7 +93,8 @@ public enum SentinelConfigLoader {
                     guard args.count == 2, !args[1].isEmpty else {
                         throw fail("Unrecognized sentinel configuration statement.", "sentinel")
                     }
-                    loaded.options.stateConfigFile = absolutePath(args[1], cwd: dir)
+                    // Queued like every `sentinel` line: resolved against the final `dir` below.
+                    loaded.options.stateConfigFile = args[1]
                     continue
                 }
                 loaded.directives.append(SentinelDirective(args: args, source: source, line: fileLine,
@@ -122,6 +123,10 @@ public enum SentinelConfigLoader {
             }
         }
         if loaded.options.dir == nil { loaded.options.dir = cwd }
+        // redis-sentinel applies `sentinel` lines after the whole file is read,
+        // when it has already chdir'ed to the last `dir`: their relative paths
+        // (scripts, our state file) mean that directory, wherever we started.
+        if let state = loaded.options.stateConfigFile { loaded.options.stateConfigFile = absolutePath(state, cwd: dir) }
     }
 
     /// The server directives we act on; nil when fine, else Redis's reason.
@@ -142,7 +147,9 @@ public enum SentinelConfigLoader {
         case "bind-source-addr":
             o.bindSourceAddr = args[0].isEmpty ? nil : args[0]
         case "dir":
-            // Redis chdirs while reading `dir`; we only check and remember it.
+            // Redis chdirs while reading `dir`: we check it and track it as the
+            // directory later relative paths mean; SentinelMain chdirs to the
+            // last one before it applies the `sentinel` lines.
             let path = absolutePath(args[0], cwd: dir)
             var st = stat()
             if stat(path, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
