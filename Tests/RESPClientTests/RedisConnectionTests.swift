@@ -1,5 +1,6 @@
 import Protocol
 import RESPClient
+import TestSupport
 import XCTest
 
 final class RedisConnectionTests: XCTestCase {

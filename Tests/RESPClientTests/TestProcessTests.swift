@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import RESPClient
+import TestSupport
 import XCTest
 
 final class TestProcessTests: XCTestCase {

@@ -1,4 +1,5 @@
 import Protocol
+import CLI
 import RESPClient
 import XCTest
 

@@ -1,3 +1,4 @@
+import RESPClient
 import CVigilShim
 import Foundation
 import Protocol

@@ -1,7 +1,9 @@
 import Foundation
 import Glibc
 import Protocol
+import CLI
 import RESPClient
+import TestSupport
 import XCTest
 
 /// Lines fed to the prompt loop by a test.

@@ -3,7 +3,7 @@ import XCTest
 
 /// Starts a real redis-server for one test, or skips (fails when
 /// VIGIL_REQUIRE_INTEROP=1) when none is installed.
-func startRealRedis(extraArguments: [String] = []) throws -> (TestProcess, Int) {
+public func startRealRedis(extraArguments: [String] = []) throws -> (TestProcess, Int) {
     guard TestProcess.findRedisServer() != nil else {
         if TestProcess.interopRequired {
             XCTFail("redis-server not found on PATH and VIGIL_REQUIRE_INTEROP=1")
@@ -15,4 +15,4 @@ func startRealRedis(extraArguments: [String] = []) throws -> (TestProcess, Int) 
     return (server, port)
 }
 
-func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+public func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
