@@ -2,9 +2,9 @@
 """Prints the README's table of implemented commands: asks a running
 vigil-server for COMMAND LIST and groups the names by the Redis 7.0 reference.
 
-Usage: python3 scripts/commands_table.py PORT [../shared/reference/commands.tsv]
+Usage: python3 scripts/commands_table.py PORT [scripts/data/redis-7.0-commands.tsv]
 """
-import socket, sys
+import os, socket, sys
 
 def command_list(port):
     s = socket.create_connection(("127.0.0.1", port))
@@ -26,7 +26,7 @@ def command_list(port):
     return [lines[2 + 2 * i].decode() for i in range(n)]
 
 port = int(sys.argv[1])
-tsv = sys.argv[2] if len(sys.argv) > 2 else "../shared/reference/commands.tsv"
+tsv = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "redis-7.0-commands.tsv")
 groups = {}
 with open(tsv) as f:
     header = f.readline().rstrip("\n").split("\t")

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Generates Sources/DataNode/Commands/CommandSpecs+Generated.swift from the
-Redis 7.0 command reference (shared/reference/commands.tsv).
+Redis 7.0 command reference kept in the repo (scripts/data/redis-7.0-commands.tsv).
 
-Usage: python3 scripts/gen_command_table.py ../shared/reference/commands.tsv
+Usage: python3 scripts/gen_command_table.py [path/to/commands.tsv]
 """
-import sys
+import os, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def q(s):
     return '"' + s.replace('\\', '\\\\').replace('"', '\\"') + '"'
@@ -13,7 +15,7 @@ def arr(s):
     items = [x for x in s.split(',') if x] if s else []
     return '[' + ', '.join(q(x) for x in items) + ']'
 
-src = sys.argv[1] if len(sys.argv) > 1 else '../shared/reference/commands.tsv'
+src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'scripts', 'data', 'redis-7.0-commands.tsv')
 rows = []
 with open(src) as f:
     header = f.readline().rstrip('\n').split('\t')
@@ -39,5 +41,5 @@ for r in rows:
                    arr(r['tips']), q(r['deprecated_since']), q(r['replaced_by'])))
 out.append('    ]')
 out.append('}')
-open('Sources/DataNode/Commands/CommandSpecs+Generated.swift', 'w').write('\n'.join(out) + '\n')
+open(os.path.join(ROOT, 'Sources', 'DataNode', 'Commands', 'CommandSpecs+Generated.swift'), 'w').write('\n'.join(out) + '\n')
 print('wrote %d commands' % len(rows))
