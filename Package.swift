@@ -24,6 +24,9 @@ let package = Package(
         .target(name: "Protocol", swiftSettings: hotPath),
         .target(name: "Reactor", dependencies: ["CVigilShim", "Protocol"], swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "CVigilShim"]),
+        // Starting, watching and stopping server processes and whole deployments:
+        // tests, benchmarks and the operator's tool share it.
+        .target(name: "Deployment", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
         // redis-cli's behaviour (options, formatting, prompt) apart from the client it drives.
         .target(name: "CLI", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
         .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim"], swiftSettings: hotPath),
@@ -33,13 +36,13 @@ let package = Package(
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
         // Helpers every test tier shares (real-Redis peers, the interop policy).
-        .target(name: "TestSupport", dependencies: ["RESPClient"], path: "Tests/TestSupport"),
-        .testTarget(name: "ProtocolTests", dependencies: ["Protocol"]),
+        .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol"], path: "Tests/TestSupport"),
+        .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "TestSupport"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Protocol"]),
-        .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol", "TestSupport"]),
-        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol"]),
-        .testTarget(name: "SentinelTests", dependencies: ["Sentinel", "RESPClient", "Protocol"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode"]),
+        .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "SentinelTests", dependencies: ["Sentinel", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
     ]
 )

@@ -4,6 +4,7 @@ import Protocol
 import CLI
 import RESPClient
 import TestSupport
+import Deployment
 import XCTest
 
 /// Lines fed to the prompt loop by a test.
@@ -20,7 +21,7 @@ final class ScriptedLines: CLILineSource {
 }
 
 final class CLISessionTests: XCTestCase {
-    private var server: TestProcess?
+    private var server: NodeProcess?
     private var port = 0
 
     override func setUpWithError() throws {
@@ -65,7 +66,7 @@ final class CLISessionTests: XCTestCase {
     }
 
     func testConnectionAndAuthFailures() {
-        let closed = TestProcess.freePort()
+        let closed = Ports.free()
         let cap = CLICapture()
         let status = CLIMain.run(arguments: ["-p", String(closed), "ping"], environment: [:], io: cap.output)
         XCTAssertEqual(status, 1)
@@ -183,29 +184,12 @@ final class CLISessionTests: XCTestCase {
     // MARK: Differential against the real redis-cli
 
     private func runRedisCli(_ exe: String, _ args: [String], stdin: String? = nil) throws -> (out: String, err: String, status: Int32) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["-p", String(port)] + args
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = stdin == nil ? FileHandle.nullDevice : inp
-        try p.run()
-        if let stdin {
-            inp.fileHandleForWriting.write(Data(stdin.utf8))
-            try inp.fileHandleForWriting.close()
-        }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self), p.terminationStatus)
+        let run = try ToolRun.run(exe, ["-p", String(port)] + args, stdin: stdin, timeout: 30)
+        return (run.stdout, run.stderr, run.status)
     }
 
     func testSameOutputAsRedisCli() throws {
-        guard let redisCli = TestProcess.findRedisCli() else {
-            if TestProcess.interopRequired { XCTFail("redis-cli not found on PATH") }
-            throw XCTSkip("redis-cli not found on PATH")
-        }
+        let redisCli = try Interop.tool("redis-cli", purpose: "comparing vigil-cli's output with redis-cli's")
         let commands: [[String]] = [
             ["get", "s"], ["get", "bin"], ["get", "nope"], ["lrange", "l", "0", "-1"], ["lrange", "nope", "0", "-1"],
             ["hgetall", "h"], ["smembers", "st"], ["zrange", "z", "0", "-1", "withscores"], ["xrange", "xs", "-", "+"],
@@ -229,10 +213,7 @@ final class CLISessionTests: XCTestCase {
     }
 
     func testSameStdinSessionAsRedisCli() throws {
-        guard let redisCli = TestProcess.findRedisCli() else {
-            if TestProcess.interopRequired { XCTFail("redis-cli not found on PATH") }
-            throw XCTSkip("redis-cli not found on PATH")
-        }
+        let redisCli = try Interop.tool("redis-cli", purpose: "comparing vigil-cli's output with redis-cli's")
         let script = ["set a 1", "get a", "", "foo", "select 1", "get a", "set b \"x y", "2 get s", "-1 get s",
                       "hgetall h", "select 0", "hgetall h", "quit", "ping"]
         for mode in [ReplyFormatter.Mode.raw, .standard] {

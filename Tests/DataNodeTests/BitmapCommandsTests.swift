@@ -1,4 +1,5 @@
 import Protocol
+import TestSupport
 import XCTest
 @testable import DataNode
 
@@ -363,7 +364,7 @@ final class BitmapCommandsTests: XCTestCase {
     func testRandomBitmapCommandsMatchRealRedis() throws {
         let redis = try StringsRealRedis()
         let h = try Harness()
-        var rng = SplitMix(seed: 20240611)
+        var rng = SeededRandom(seed: 20240611)
         let numbers: [String] = ["0", "1", "-1", "7", "8", "-8", "15", "100", "-100", "9223372036854775807", "-9223372036854775808"]
         func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
         func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }

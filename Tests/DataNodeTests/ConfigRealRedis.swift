@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import Protocol
+import Deployment
+import TestSupport
 import XCTest
 
 /// A real redis-server for differential config tests: started on a free
@@ -8,7 +10,7 @@ import XCTest
 final class ConfigRealRedis {
     let port: Int
     let directory: String
-    private let process: Process
+    private let process: NodeProcess
     private var fd: Int32 = -1
 
     static func makeTempDir() -> String {
@@ -22,36 +24,29 @@ final class ConfigRealRedis {
         let exe = try RealRedisLauncher.executable()
         let text = try String(contentsOfFile: configFile, encoding: .utf8)
         guard let portLine = text.split(separator: "\n").first(where: { $0.hasPrefix("port ") }),
-              let port = Int(portLine.dropFirst(5)) else { throw XCTSkip("config file without a port line") }
+              let port = Int(portLine.dropFirst(5)) else { throw DeploymentError("\(configFile) has no port line") }
         directory = ConfigRealRedis.makeTempDir()
-        if let started = try RealRedisLauncher.start(exe, attempts: 1, port: { port }, { _ in [configFile] }) {
-            process = started.process
-            self.port = port
-            fd = started.fd
-            return
-        }
-        throw NSError(domain: "ConfigRealRedis", code: 1, userInfo: [NSLocalizedDescriptionKey: "redis-server \(configFile) did not start"])
+        let started = try RealRedisLauncher.start(exe, attempts: 1, port: { port }, { _ in [configFile] })
+        process = started.process
+        self.port = port
+        fd = started.fd
     }
 
     init(extraArgs: [String] = []) throws {
         let exe = try RealRedisLauncher.executable()
         let dir = ConfigRealRedis.makeTempDir()
         directory = dir
-        if let started = try RealRedisLauncher.start(exe, directory: dir, {
+        let started = try RealRedisLauncher.start(exe, directory: dir, {
             ["--port", "\($0)", "--bind", "127.0.0.1", "--dir", dir] + extraArgs
-        }) {
-            process = started.process
-            port = started.port
-            fd = started.fd
-            return
-        }
-        throw NSError(domain: "ConfigRealRedis", code: 1, userInfo: [NSLocalizedDescriptionKey: "redis-server did not start"])
+        })
+        process = started.process
+        port = started.port
+        fd = started.fd
     }
 
     deinit {
         if fd >= 0 { close(fd) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.cleanUp()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -87,17 +82,7 @@ final class ConfigRealRedis {
     /// What `redis-server <args>` prints on stderr when its configuration is
     /// rejected, and whether it was rejected (exit 1 before listening).
     static func startupError(_ args: [String], cwd: String) throws -> (rejected: Bool, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try RealRedisLauncher.executable())
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        return (text.contains("*** FATAL CONFIG FILE ERROR"), text)
+        let run = try ToolRun.run(try RealRedisLauncher.executable(), args, timeout: 10, workingDirectory: cwd)
+        return (run.stderr.contains("*** FATAL CONFIG FILE ERROR"), run.stderr)
     }
 }

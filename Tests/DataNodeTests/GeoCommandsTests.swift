@@ -1,4 +1,5 @@
 import Protocol
+import TestSupport
 import XCTest
 @testable import DataNode
 
@@ -115,8 +116,8 @@ final class GeoCommandsTests: XCTestCase {
 /// Seeded points in clusters (including the antimeridian, high latitudes
 /// and repeated positions) and searches of every kind over them.
 struct GeoScriptGenerator {
-    var rng: SplitMix
-    init(seed: UInt64) { rng = SplitMix(seed: seed) }
+    var rng: SeededRandom
+    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
     let centers: [(Double, Double)] = [(13.36, 38.11), (0, 0), (179.9, 10), (-179.9, -10), (10, 84.9), (-20, -84.5), (100, 66.5), (-70, -45)]
     let units = ["m", "km", "mi", "ft", "KM"]

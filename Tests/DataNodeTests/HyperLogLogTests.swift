@@ -1,4 +1,5 @@
 import Protocol
+import TestSupport
 import XCTest
 @testable import DataNode
 
@@ -212,7 +213,7 @@ final class HyperLogLogTests: XCTestCase {
     func testSequencesMatchRealRedis() throws {
         let redis = try StringsRealRedis()
         let h = try Harness()
-        var rng = SplitMix(seed: 0x5EED_4C4C)
+        var rng = SeededRandom(seed: 0x5EED_4C4C)
         func both(_ args: [[UInt8]], file: StaticString = #filePath, line: UInt = #line) throws {
             let want = try redis.raw(args)
             let got = StringsRealRedis.raw(h, args)

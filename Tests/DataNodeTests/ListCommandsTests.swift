@@ -1,4 +1,5 @@
 import Protocol
+import TestSupport
 import XCTest
 @testable import DataNode
 
@@ -163,7 +164,7 @@ final class ListCommandsTests: XCTestCase {
     /// limits small enough to exercise node splits, merges and removal.
     func testListValueAgainstModel() {
         for fill in [-2, -1, 1, 2, 3, 5, 0] {
-            var rng = SplitMix(seed: UInt64(bitPattern: Int64(fill)) &+ 17)
+            var rng = SeededRandom(seed: UInt64(bitPattern: Int64(fill)) &+ 17)
             let f = ListFill(fill)
             let list = ListValue()
             var model: [[UInt8]] = []
@@ -261,7 +262,7 @@ final class ListCommandsTests: XCTestCase {
             _ = try redis.raw(args.map { Array($0.utf8) })
             _ = StringsRealRedis.raw(h, args.map { Array($0.utf8) })
         }
-        var rng = SplitMix(seed: 20240705)
+        var rng = SeededRandom(seed: 20240705)
         let keys = ["l1", "l2", "l3", "s"]
         let elems = ["a", "b", "c", "dd", "", "12", String(repeating: "z", count: 70)]
         func key() -> String { keys[Int(rng.next() % UInt64(keys.count))] }

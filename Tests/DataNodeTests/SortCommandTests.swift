@@ -1,4 +1,5 @@
 import Protocol
+import TestSupport
 import XCTest
 @testable import DataNode
 
@@ -171,7 +172,7 @@ final class SortCommandTests: XCTestCase {
                            args.joined(separator: " "), file: file, line: line)
         }
         try both(["FLUSHALL"])
-        var rng = SplitMix(seed: 0x50_12_7E)
+        var rng = SeededRandom(seed: 0x50_12_7E)
         func word() -> String {
             let pool = ["1", "2", "10", "-3", "2.5", "a", "b", "B", "aa", "", "1e2", "0x1f", " 4", "zz", "3", "3"]
             return pool[Int(rng.next() % UInt64(pool.count))]

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Protocol
+import TestSupport
 import XCTest
 @testable import DataNode
 
@@ -280,7 +281,7 @@ final class SortedSetCommandsTests: XCTestCase {
     /// a sorted array after every step: order, ranks, scores and ranges.
     func testSortedSetValueMatchesAModel() {
         for maxEntries in [128, 0] {
-            var rng = SplitMix(seed: UInt64(17 + maxEntries))
+            var rng = SeededRandom(seed: UInt64(17 + maxEntries))
             let limits = ZsetLimits(maxEntries: maxEntries, maxValue: 64)
             let z = SortedSetValue(forFirstMember: 1, limits: limits)
             var model: [String: Double] = [:]
@@ -358,15 +359,9 @@ final class ZsetRealRedis {
 
     init() throws {
         server = try ConfigRealRedis()
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(server.port).bigEndian
-        let r = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard let s = RealRedisLauncher.connect(server.port) else {
+            throw Interop.unavailable("could not connect to the test redis-server")
         }
-        guard r == 0 else { throw XCTSkip("could not connect to the test redis-server") }
         fd = s
     }
 
@@ -435,8 +430,8 @@ final class ZsetRealRedis {
 /// Redis (lex ranges only over equal scores; ZRANDMEMBER only with counts
 /// that return the whole set; no ZSCAN of skiplists, whose order is a hash's).
 struct ZsetScriptGenerator {
-    var rng: SplitMix
-    init(seed: UInt64) { rng = SplitMix(seed: seed) }
+    var rng: SeededRandom
+    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
     let keys = ["z1", "z2", "z3", "s1"]
     let members = ["a", "b", "c", "d", "e", "f", "g", "h", "aa", "ab", "", "1", "2", "10", "-1", String(repeating: "x", count: 70)]

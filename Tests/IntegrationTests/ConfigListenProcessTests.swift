@@ -3,6 +3,7 @@ import Glibc
 import Protocol
 import RESPClient
 import Reactor
+import Deployment
 import XCTest
 
 /// CONFIG SET port / bind re-listen live, as redis-server 7.0.15 does:
@@ -29,7 +30,7 @@ final class ConfigListenProcessTests: XCTestCase {
     func testConfigSetPortMovesTheListenerAndKeepsConnections() throws {
         let s = try fixture.startVigil()
         let c = try ProcessFixture.connect(s.port)
-        let newPort = TestProcess.freePort()
+        let newPort = Ports.free()
         XCTAssertEqual(try c.call("CONFIG", "SET", "port", String(newPort)), .simple("OK"))
         XCTAssertEqual(try c.call("PING"), .simple("PONG"), "the connection made before the move stays")
         XCTAssertEqual(try c.call("CONFIG", "GET", "port"), .array([.bulk("port"), .bulk(String(newPort))]))
@@ -40,7 +41,7 @@ final class ConfigListenProcessTests: XCTestCase {
 
     func testConfigSetPortInUseIsRefusedAndKeepsTheOldListener() throws {
         let s = try fixture.startVigil()
-        let taken = TestProcess.freePort()
+        let taken = Ports.free()
         let occupant = try Socket.listenTCP(host: "127.0.0.1", port: taken)
         defer { Socket.close(occupant) }
         let c = try ProcessFixture.connect(s.port)
@@ -77,7 +78,7 @@ final class ConfigListenProcessTests: XCTestCase {
     func testConfigSetPortAndBadBindIsRefusedAsPort() throws {
         let s = try fixture.startVigil()
         let c = try ProcessFixture.connect(s.port)
-        let newPort = TestProcess.freePort()
+        let newPort = Ports.free()
         XCTAssertEqual(try c.call("CONFIG", "SET", "port", String(newPort), "bind", "192.0.2.1"),
                        .err("ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."))
         XCTAssertEqual(try c.call("CONFIG", "GET", "port"), .array([.bulk("port"), .bulk(String(s.port))]))

@@ -1,6 +1,7 @@
 import Foundation
 import Protocol
 import RESPClient
+import TestSupport
 import XCTest
 
 /// Seeded random command sequences sent to a real redis-server 7.0 and to

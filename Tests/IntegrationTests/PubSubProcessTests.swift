@@ -2,48 +2,32 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// Connection, client, pub/sub and transaction commands against the built
 /// vigil-server over real sockets, plus byte-for-byte comparisons of whole
 /// conversations with a real redis-server 7.0 when one is installed.
 final class PubSubProcessTests: XCTestCase {
-    static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-    }
-
-    var processes: [TestProcess] = []
+    var processes: [NodeProcess] = []
 
     override func tearDown() {
-        for p in processes { p.terminate() }
+        for p in processes { p.cleanUp() }
         processes.removeAll()
         super.tearDown()
     }
 
     func startVigil(_ extra: [String] = []) throws -> Int {
-        let exe = Self.packageRoot + "/.build/debug/vigil-server"
-        guard FileManager.default.isExecutableFile(atPath: exe) else {
-            XCTFail("\(exe) is missing: run `swift build` first")
-            throw XCTSkip("vigil-server not built")
-        }
-        let port = TestProcess.freePort()
-        let dir = NSTemporaryDirectory() + "vigil-pubsub-\(port)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let p = try TestProcess.launch(executable: exe, arguments: ["--port", String(port), "--bind", "127.0.0.1"] + extra,
-                                       workingDirectory: dir)
+        _ = try Interop.built("vigil-server")
+        let port = Ports.free()
+        let p = try NodeProcess.startVigilServer(port: port, arguments: extra)
         processes.append(p)
-        try p.waitForPing(port: port)
         return port
     }
 
     func startRedis() throws -> Int {
-        guard TestProcess.findRedisServer() != nil else {
-            if TestProcess.interopRequired { XCTFail("redis-server not on PATH and VIGIL_REQUIRE_INTEROP=1") }
-            throw XCTSkip("redis-server not on PATH: differential check skipped")
-        }
-        let port = TestProcess.freePort()
-        let p = try TestProcess.launchRedisServer(port: port)
+        let (p, port) = try startRealRedis()
         processes.append(p)
         return port
     }

@@ -1,5 +1,7 @@
 import Foundation
 import RESPClient
+import TestSupport
+import Deployment
 import XCTest
 
 /// Real Redis clients against vigil-server: redis-cli, redis-benchmark and
@@ -40,7 +42,7 @@ final class RealClientsTests: XCTestCase {
     ]
 
     func testRedisCli() throws {
-        let cli = try ProcessFixture.requireTool("redis-cli", purpose: "redis-cli against vigil-server")
+        let cli = try Interop.tool("redis-cli", purpose: "redis-cli against vigil-server")
         let vigil = try fixture.startVigil()
         let redisPort = try fixture.optionalRedis(purpose: "comparing redis-cli output with redis-server's")?.port
         for c in Self.cliCases {
@@ -66,7 +68,7 @@ final class RealClientsTests: XCTestCase {
     // MARK: redis-benchmark
 
     func testRedisBenchmarkCompletesWithoutErrors() throws {
-        let bench = try ProcessFixture.requireTool("redis-benchmark", purpose: "redis-benchmark against vigil-server")
+        let bench = try Interop.tool("redis-benchmark", purpose: "redis-benchmark against vigil-server")
         let vigil = try fixture.startVigil()
         let run = try ToolRun.run(bench, ["-h", "127.0.0.1", "-p", String(vigil.port), "-t", "set,get,incr,ping,mset",
                                           "-n", "2000", "-q"], timeout: 120)
@@ -88,16 +90,12 @@ final class RealClientsTests: XCTestCase {
     // MARK: redis-py
 
     func testRedisPy() throws {
-        let python = try ProcessFixture.requireTool("python3", purpose: "redis-py against vigil-server")
+        let python = try Interop.tool("python3", purpose: "redis-py against vigil-server")
         let probe = try ToolRun.run(python, ["-c", "import redis; print(redis.__version__)"], timeout: 30)
         if probe.status != 0 {
-            if TestProcess.interopRequired {
-                XCTFail("python3 cannot import redis and VIGIL_REQUIRE_INTEROP=1: \(probe.stderr)")
-                return
-            }
-            throw XCTSkip("python3 cannot `import redis` (pip install redis): redis-py test skipped")
+            throw Interop.unavailable("python3 cannot `import redis` (pip install redis): \(probe.stderr)")
         }
-        let dir = try ProcessFixture.makeTempDir("redispy")
+        let dir = try makeScratchDirectory("redispy")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let script = dir + "/client.py"
         try Self.redisPyScript.write(toFile: script, atomically: true, encoding: .utf8)

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import TestSupport
 import XCTest
 
 /// Robustness: over a million random and mutated request frames with zero

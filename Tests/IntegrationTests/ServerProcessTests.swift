@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// vigil-server as a process: configuration file and argv overrides, start-up
@@ -21,16 +23,16 @@ final class ServerProcessTests: XCTestCase {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    private func waitForExit(_ p: TestProcess, timeout: Double = 10) -> Bool {
+    private func waitForExit(_ p: NodeProcess, timeout: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { usleep(10_000) }
         return !p.isRunning
     }
 
     func testConfigFileWithIncludeAndCommandLineOverrides() throws {
-        let dir = try ProcessFixture.makeTempDir("conf")
+        let dir = try makeScratchDirectory("conf")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let filePort = TestProcess.freePort(), argvPort = TestProcess.freePort()
+        let filePort = Ports.free(), argvPort = Ports.free()
         try write("hz 20\nslowlog-max-len 77\n", to: dir + "/included.conf")
         try write("""
             # a redis.conf-style file
@@ -69,10 +71,10 @@ final class ServerProcessTests: XCTestCase {
     }
 
     func testUnknownDirectiveInFileExits1NamingFileLineAndDirective() throws {
-        let dir = try ProcessFixture.makeTempDir("badconf")
+        let dir = try makeScratchDirectory("badconf")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/bad.conf"
-        try write("port \(TestProcess.freePort())\n# comment\n\nfrobnicate yes\n", to: path)
+        try write("port \(Ports.free())\n# comment\n\nfrobnicate yes\n", to: path)
         let s = try fixture.launchVigilRaw([path])
         XCTAssertTrue(waitForExit(s.process), "vigil-server kept running with an unknown directive")
         XCTAssertEqual(s.process.terminationStatus, 1)
@@ -89,7 +91,7 @@ final class ServerProcessTests: XCTestCase {
         XCTAssertEqual(s2.process.terminationStatus, 1)
         XCTAssertTrue(s2.process.logText.contains("port"), s2.process.logText)
 
-        let s3 = try fixture.launchVigilRaw(["--port", String(TestProcess.freePort()), "--no-such-directive", "1"])
+        let s3 = try fixture.launchVigilRaw(["--port", String(Ports.free()), "--no-such-directive", "1"])
         XCTAssertTrue(waitForExit(s3.process))
         XCTAssertEqual(s3.process.terminationStatus, 1)
         XCTAssertTrue(s3.process.logText.contains("no-such-directive"), s3.process.logText)
@@ -126,7 +128,7 @@ final class ServerProcessTests: XCTestCase {
     }
 
     func testVersionAndHelp() throws {
-        let exe = try ProcessFixture.requireVigilBinary()
+        let exe = try Interop.built("vigil-server")
         for flag in ["--version", "-v"] {
             let r = try ToolRun.run(exe, [flag], timeout: 10)
             XCTAssertEqual(r.status, 0, flag)

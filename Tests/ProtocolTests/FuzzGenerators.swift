@@ -1,3 +1,4 @@
+import TestSupport
 import Protocol
 
 /// Random request and reply frames that know what they should parse to, and
@@ -18,10 +19,10 @@ struct ReplyFrame {
 
 private let interestingBytes: [UInt8] = Array("\r\n\r\n*$\"'\\ \t0123456789-+:_#,%~>|=(!xX".utf8) + [0, 7, 8, 11, 12, 127, 128, 255]
 
-extension SeededRNG {
+extension SeededRandom {
     /// Argument bytes biased toward bytes that matter to the protocol.
     mutating func argument(maxLength: Int = 10) -> [UInt8] {
-        let n = chance(10) ? below(40) : below(maxLength + 1)
+        let n = chance(percent: 10) ? below(40) : below(maxLength + 1)
         var out: [UInt8] = []
         out.reserveCapacity(n)
         for _ in 0..<n {
@@ -35,7 +36,7 @@ extension SeededRNG {
     }
 
     mutating func arguments() -> [[UInt8]] {
-        let n = 1 + (chance(10) ? below(8) : below(3))
+        let n = 1 + (chance(percent: 10) ? below(8) : below(3))
         var out: [[UInt8]] = []
         for _ in 0..<n { out.append(argument()) }
         return out
@@ -52,8 +53,8 @@ extension SeededRNG {
         var args = arguments()
         // Big arguments only in multibulk: an inline line arriving in tiny chunks is rescanned per chunk
         // (as in Redis), which is quadratic and only slows the test down.
-        if bigBulks && chance(6) {
-            args.append(bytes(1000 + below(5000)))
+        if bigBulks && chance(percent: 6) {
+            args.append(bytes(count: 1000 + below(5000)))
             return multibulk(args)
         }
         return kind < 11 ? multibulk(args) : inline(args)
@@ -69,7 +70,7 @@ extension SeededRNG {
             out += [13, 10]
             out += a
             // Redis skips the two bytes after a payload unchecked; any two bytes are valid.
-            if chance(3) { out += [byte(), byte()] } else { out += [13, 10] }
+            if chance(percent: 3) { out += [byte(), byte()] } else { out += [13, 10] }
         }
         return RequestFrame(bytes: out, args: args)
     }
@@ -78,22 +79,22 @@ extension SeededRNG {
     /// plain words, double quotes (escapes, \xHH) and single quotes at random.
     mutating func inline(_ args: [[UInt8]]) -> RequestFrame {
         var out: [UInt8] = []
-        while chance(30) { out.append(chance(50) ? 32 : 9) }
+        while chance(percent: 30) { out.append(chance(percent: 50) ? 32 : 9) }
         for (i, a) in args.enumerated() {
-            if i > 0 { out.append(chance(80) ? 32 : 9) }
+            if i > 0 { out.append(chance(percent: 80) ? 32 : 9) }
             let atLineStart = out.isEmpty
             var quoted = true
-            if canBePlain(a, atLineStart: atLineStart) && chance(60) {
+            if canBePlain(a, atLineStart: atLineStart) && chance(percent: 60) {
                 out += a
                 quoted = false
-            } else if canBeSingleQuoted(a) && chance(40) {
+            } else if canBeSingleQuoted(a) && chance(percent: 40) {
                 out.append(UInt8(ascii: "'"))
                 for c in a {
                     if c == UInt8(ascii: "'") { out.append(UInt8(ascii: "\\")) }
                     out.append(c)
                 }
                 out.append(UInt8(ascii: "'"))
-            } else if a.count >= 2 && isPlainByte(a[0]) && !(atLineStart && a[0] == UInt8(ascii: "*")) && chance(20) {
+            } else if a.count >= 2 && isPlainByte(a[0]) && !(atLineStart && a[0] == UInt8(ascii: "*")) && chance(percent: 20) {
                 // A quote may open mid-word: foo"bar baz" is one argument.
                 out.append(a[0])
                 appendDoubleQuoted(a.dropFirst(), to: &out)
@@ -101,10 +102,10 @@ extension SeededRNG {
                 appendDoubleQuoted(a[...], to: &out)
             }
             // isspace() after a closing quote also accepts \v and \f.
-            if quoted && i + 1 < args.count && chance(10) { out.append(chance(50) ? 11 : 12) }
+            if quoted && i + 1 < args.count && chance(percent: 10) { out.append(chance(percent: 50) ? 11 : 12) }
         }
-        while chance(20) { out.append(chance(50) ? 32 : 9) }
-        out += chance(50) ? [13, 10] : [10]
+        while chance(percent: 20) { out.append(chance(percent: 50) ? 32 : 9) }
+        out += chance(percent: 50) ? [13, 10] : [10]
         return RequestFrame(bytes: out, args: args)
     }
 
@@ -126,22 +127,22 @@ extension SeededRNG {
     }
 
     private mutating func appendDoubleQuoted(_ a: ArraySlice<UInt8>, to out: inout [UInt8]) {
-        let hex = Array((chance(50) ? "0123456789abcdef" : "0123456789ABCDEF").utf8)
+        let hex = Array((chance(percent: 50) ? "0123456789abcdef" : "0123456789ABCDEF").utf8)
         out.append(UInt8(ascii: "\""))
         for c in a {
             switch c {
             case UInt8(ascii: "\""): out += [92, c]
             case 92: out += [92, 92]
-            case 10: out += chance(70) ? [92, UInt8(ascii: "n")] : [92, UInt8(ascii: "x"), hex[0], hex[10]]
-            case 13 where chance(50): out += [92, UInt8(ascii: "r")]
-            case 9 where chance(50): out += [92, UInt8(ascii: "t")]
+            case 10: out += chance(percent: 70) ? [92, UInt8(ascii: "n")] : [92, UInt8(ascii: "x"), hex[0], hex[10]]
+            case 13 where chance(percent: 50): out += [92, UInt8(ascii: "r")]
+            case 9 where chance(percent: 50): out += [92, UInt8(ascii: "t")]
             case 8: out += [92, UInt8(ascii: "b")]
             case 7: out += [92, UInt8(ascii: "a")]
             case 0: out += [92, UInt8(ascii: "x"), hex[0], hex[0]]
             default:
-                if chance(15) {
+                if chance(percent: 15) {
                     out += [92, UInt8(ascii: "x"), hex[Int(c >> 4)], hex[Int(c & 15)]]
-                } else if chance(5) && c >= UInt8(ascii: "c") && c <= UInt8(ascii: "z") && c != UInt8(ascii: "n")
+                } else if chance(percent: 5) && c >= UInt8(ascii: "c") && c <= UInt8(ascii: "z") && c != UInt8(ascii: "n")
                             && c != UInt8(ascii: "r") && c != UInt8(ascii: "t") && c != UInt8(ascii: "x") {
                     // An unknown escape stands for the letter itself.
                     out += [92, c]
@@ -159,7 +160,7 @@ extension SeededRNG {
     /// RESPWriter) and the value it decodes to.
     mutating func replyFrame(depth: Int = 0) -> ReplyFrame {
         var out: [UInt8] = []
-        if depth < 2 && chance(4) {
+        if depth < 2 && chance(percent: 4) {
             // An attribute decorates the reply; a client sees only the reply.
             let pairs = below(2)
             out += Array("|\(pairs)\r\n".utf8)
@@ -205,17 +206,17 @@ extension SeededRNG {
             return .null
         case 6:
             let specials: [Double] = [0, -0.0, 1.5, .infinity, -.infinity, .nan, 1e300, -2.5e-300]
-            let d = chance(30) ? specials[below(specials.count)] : Double(bitPattern: next())
+            let d = chance(percent: 30) ? specials[below(specials.count)] : Double(bitPattern: next())
             let text: [UInt8]
-            if d.isNaN { text = Array("nan".utf8) } else if chance(50) { text = formatDouble(d) } else { text = Array("\(d)".utf8) }
+            if d.isNaN { text = Array("nan".utf8) } else if chance(percent: 50) { text = formatDouble(d) } else { text = Array("\(d)".utf8) }
             out.append(UInt8(ascii: ",")); out += text; out += [13, 10]
             return .double(d.isNaN ? .nan : d)
         case 7:
-            let t = chance(50)
+            let t = chance(percent: 50)
             out += Array((t ? "#t\r\n" : "#f\r\n").utf8)
             return .boolean(t)
         case 8:
-            var digits: [UInt8] = chance(30) ? [UInt8(ascii: "-")] : []
+            var digits: [UInt8] = chance(percent: 30) ? [UInt8(ascii: "-")] : []
             for _ in 0..<(1 + below(40)) { digits.append(UInt8(ascii: "0") + UInt8(below(10))) }
             out.append(UInt8(ascii: "(")); out += digits; out += [13, 10]
             return .bigNumber(digits)
@@ -265,12 +266,12 @@ extension SeededRNG {
     /// deletions and duplicated ranges.
     mutating func mutate(_ input: inout [UInt8]) {
         for _ in 0..<(1 + below(3)) {
-            if input.isEmpty { input = bytes(1 + below(4)); continue }
+            if input.isEmpty { input = bytes(count: 1 + below(4)); continue }
             switch below(8) {
             case 0:
                 input[below(input.count)] ^= UInt8(1) << UInt8(below(8))
             case 1:
-                input[below(input.count)] = chance(50) ? byte() : interestingBytes[below(interestingBytes.count)]
+                input[below(input.count)] = chance(percent: 50) ? byte() : interestingBytes[below(interestingBytes.count)]
             case 2:
                 input.removeLast(1 + below(input.count))
             case 3:
@@ -289,7 +290,7 @@ extension SeededRNG {
             case 4:
                 input[below(input.count)] = Self.typeBytes[below(Self.typeBytes.count)]
             case 5:
-                input.insert(contentsOf: bytes(1 + below(6)), at: below(input.count + 1))
+                input.insert(contentsOf: bytes(count: 1 + below(6)), at: below(input.count + 1))
             case 6:
                 let start = below(input.count)
                 input.removeSubrange(start..<min(input.count, start + 1 + below(8)))

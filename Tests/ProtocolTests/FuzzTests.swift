@@ -1,5 +1,6 @@
 import Foundation
 import Protocol
+import TestSupport
 import XCTest
 
 /// Seeded fuzzing of both parsers. A failure prints the seed and the case
@@ -56,11 +57,11 @@ final class FuzzTests: XCTestCase {
         return nil
     }
 
-    private static func randomParser(_ rng: inout SeededRNG) -> RequestParser {
+    private static func randomParser(_ rng: inout SeededRandom) -> RequestParser {
         let limits = [ProtocolLimits.defaultMaxBulkLength, 16, 1024, 3]
         var p = RequestParser(maxBulkLength: limits[rng.below(limits.count)])
-        p.authRequired = rng.chance(20)
-        p.isMaster = rng.chance(5)
+        p.authRequired = rng.chance(percent: 20)
+        p.isMaster = rng.chance(percent: 5)
         return p
     }
 
@@ -75,7 +76,7 @@ final class FuzzTests: XCTestCase {
     func testRequestParserSurvivesMutatedPipelines() {
         let seed = fuzzSeed(default: 0xF022_0001)
         announce(seed)
-        var rng = SeededRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let pool = (0..<Self.poolSize).map { _ in rng.requestFrame() }
         var whole = RequestConnection(capacity: 512)
         var chunked = RequestConnection(capacity: 16)
@@ -91,7 +92,7 @@ final class FuzzTests: XCTestCase {
                 if let a = f.args { intended.append(.command(a)) }
                 frames += 1
             }
-            let mutated = rng.chance(80)
+            let mutated = rng.chance(percent: 80)
             if mutated { rng.mutate(&input) }
 
             whole.reset(parser: parser)
@@ -131,7 +132,7 @@ final class FuzzTests: XCTestCase {
     func testReplyParserSurvivesMutatedReplies() {
         let seed = fuzzSeed(default: 0xF022_0002)
         announce(seed)
-        var rng = SeededRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let parser = ReplyParser()
         let pool = (0..<Self.poolSize).map { _ in rng.replyFrame() }
         var frames = 0, cases = 0, values = 0, thrown = 0
@@ -145,7 +146,7 @@ final class FuzzTests: XCTestCase {
                 intended.append(f.value)
                 frames += 1
             }
-            let mutated = rng.chance(80)
+            let mutated = rng.chance(percent: 80)
             if mutated { rng.mutate(&input) }
 
             var problem: String?
@@ -204,7 +205,7 @@ final class FuzzTests: XCTestCase {
     func testRequestParserOutputEqualsGeneratorIntent() {
         let seed = fuzzSeed(default: 0xF022_0003)
         announce(seed)
-        var rng = SeededRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var conn = RequestConnection(capacity: 64)
         var frames = 0
         for pipeline in 0..<15_000 {
@@ -219,7 +220,7 @@ final class FuzzTests: XCTestCase {
             }
             conn.reset(parser: RequestParser())
             var start = 0
-            for cut in rng.cuts(input.count) + (rng.chance(10) ? Array(stride(from: 0, through: input.count, by: 1 + rng.below(5))) : []) {
+            for cut in rng.cuts(input.count) + (rng.chance(percent: 10) ? Array(stride(from: 0, through: input.count, by: 1 + rng.below(5))) : []) {
                 if cut < start { continue }
                 conn.feed(input[start..<cut])
                 start = cut
@@ -241,10 +242,10 @@ final class FuzzTests: XCTestCase {
     func testRESPWriterOutputParsesBackToTheWrittenValue() throws {
         let seed = fuzzSeed(default: 0xF022_0004)
         announce(seed)
-        var rng = SeededRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         for i in 0..<30_000 {
             let v = Self.writable(rng.replyFrame().value)
-            let proto = rng.chance(50) ? 3 : 2
+            let proto = rng.chance(percent: 50) ? 3 : 2
             var w = RESPWriter(proto: proto)
             w.value(v)
             let expected = proto == 3 ? ReplyParserTests.asRESP3(v) : ReplyParserTests.asRESP2(v)

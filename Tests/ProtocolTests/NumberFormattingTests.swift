@@ -1,4 +1,5 @@
 import Protocol
+import TestSupport
 import XCTest
 
 /// parseStrictInt64 (Redis string2ll), appendDecimal and formatDouble (%.17g).
@@ -75,7 +76,7 @@ final class NumberFormattingTests: XCTestCase {
     }
 
     func testRandomValuesRoundTripThroughTheirDecimalForm() {
-        var rng = SeededRNG(seed: fuzzSeed(default: 0xDEC1))
+        var rng = SeededRandom(seed: fuzzSeed(default: 0xDEC1))
         for _ in 0..<20000 {
             let v = Int64(bitPattern: rng.next()) >> rng.below(64)
             let s = String(v)
@@ -129,7 +130,7 @@ final class NumberFormattingTests: XCTestCase {
     }
 
     func testFormattedDoublesParseBackExactly() {
-        var rng = SeededRNG(seed: fuzzSeed(default: 0xD0B1E))
+        var rng = SeededRandom(seed: fuzzSeed(default: 0xD0B1E))
         for _ in 0..<5000 {
             let d = Double(bitPattern: rng.next())
             if !d.isFinite { continue }

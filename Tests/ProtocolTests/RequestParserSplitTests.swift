@@ -1,4 +1,5 @@
 import Protocol
+import TestSupport
 import XCTest
 
 /// Input split anywhere must give the same commands: the parser keeps finished
@@ -23,7 +24,7 @@ final class RequestParserSplitTests: XCTestCase {
         add(b("PING\n"), cmd("PING"))
         if bigBulk > 0 {
             var big = [UInt8](repeating: 0, count: bigBulk)
-            var rng = SeededRNG(seed: 7)
+            var rng = SeededRandom(seed: 7)
             for i in 0..<bigBulk { big[i] = i % 97 == 0 ? 13 : (i % 89 == 0 ? 10 : rng.byte()) }
             add(RESPWriter.command([b("SET"), b("big"), big]), .command([b("SET"), b("big"), big]))
         }
@@ -95,7 +96,7 @@ final class RequestParserSplitTests: XCTestCase {
     func testRandomChunkings() {
         let (input, expected) = Self.mixedPipeline(bigBulk: 100 * 1024)
         let seed = fuzzSeed(default: 0x5EED_0001)
-        var rng = SeededRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         for round in 0..<150 {
             // Small buffers exercise compaction and growth; a large one skips both.
             let capacity = [16, 4096, input.count + 16][round % 3]

@@ -1,35 +1,7 @@
 import Foundation
 import Protocol
 import XCTest
-
-/// SplitMix64: tiny, fast and reproducible from one seed, so a failing fuzz
-/// case replays exactly from the seed it prints.
-struct SeededRNG: RandomNumberGenerator {
-    private(set) var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..<n (the modulo bias is irrelevant for tests).
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-
-    mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-
-    mutating func bytes(_ n: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: n)
-        for i in 0..<n { out[i] = byte() }
-        return out
-    }
-}
+import TestSupport
 
 /// Fuzz seeds are fixed so runs are reproducible; VIGIL_FUZZ_SEED overrides
 /// to replay a reported failure or to explore further.

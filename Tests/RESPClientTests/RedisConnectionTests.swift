@@ -1,10 +1,11 @@
 import Protocol
 import RESPClient
 import TestSupport
+import Deployment
 import XCTest
 
 final class RedisConnectionTests: XCTestCase {
-    private var server: TestProcess?
+    private var server: NodeProcess?
     private var port = 0
 
     override func setUpWithError() throws {
@@ -176,7 +177,7 @@ final class RedisConnectionTests: XCTestCase {
 
 final class RedisConnectionErrorTests: XCTestCase {
     func testConnectionRefusedCarriesErrnoText() {
-        let port = TestProcess.freePort()
+        let port = Ports.free()
         XCTAssertThrowsError(try RedisConnection(host: "127.0.0.1", port: port)) { error in
             XCTAssertEqual(error as? RedisClientError, .connectFailed("Connection refused"))
             XCTAssertEqual("\(error)", "Connection refused")

@@ -2,20 +2,21 @@ import Foundation
 import Glibc
 import RESPClient
 import TestSupport
+import Deployment
 import XCTest
 
-final class TestProcessTests: XCTestCase {
+final class NodeProcessTests: XCTestCase {
     func testFreePortsAreDistinctAndBindable() {
         var seen = Set<Int>()
         for _ in 0..<20 {
-            let p = TestProcess.freePort()
+            let p = Ports.free()
             XCTAssertTrue(p > 0 && p <= 55535)
             XCTAssertTrue(seen.insert(p).inserted, "port \(p) handed out twice")
         }
     }
 
     func testLaunchLogAndTerminate() throws {
-        let p = try TestProcess.launch(executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2; exec sleep 30"])
+        let p = try NodeProcess.launch(executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2; exec sleep 30"])
         XCTAssertTrue(p.isRunning)
         var waited = 0
         while !p.logText.contains("err") && waited < 500 { usleep(10_000); waited += 1 }
@@ -27,7 +28,7 @@ final class TestProcessTests: XCTestCase {
     }
 
     func testTerminateEscalatesToSigkill() throws {
-        let p = try TestProcess.launch(executable: "/bin/sh", arguments: ["-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"])
+        let p = try NodeProcess.launch(executable: "/bin/sh", arguments: ["-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"])
         while !p.logText.contains("ready") { usleep(10_000) }
         p.terminate(grace: 0.2)
         XCTAssertFalse(p.isRunning)
@@ -35,8 +36,8 @@ final class TestProcessTests: XCTestCase {
     }
 
     func testWaitForPingFailsWhenTheProcessExits() throws {
-        let p = try TestProcess.launch(executable: "/bin/sh", arguments: ["-c", "echo bye; exit 3"])
-        XCTAssertThrowsError(try p.waitForPing(port: TestProcess.freePort(), timeout: 10))
+        let p = try NodeProcess.launch(executable: "/bin/sh", arguments: ["-c", "echo bye; exit 3"])
+        XCTAssertThrowsError(try p.waitForPing(port: Ports.free(), timeout: 10))
         p.removeLog()
     }
 
@@ -55,7 +56,7 @@ final class TestProcessTests: XCTestCase {
     }
 
     func testFindExecutables() {
-        XCTAssertNotNil(TestProcess.findExecutable(named: "sh"))
-        XCTAssertNil(TestProcess.findExecutable(named: "no-such-binary-\(getpid())"))
+        XCTAssertNotNil(Executables.onPath("sh"))
+        XCTAssertNil(Executables.onPath("no-such-binary-\(getpid())"))
     }
 }

@@ -2,37 +2,39 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// Credentials on every link (master, replicas, other sentinels) and TILT.
 final class AuthAndTiltProcessTests: XCTestCase {
     func testPasswordsEverywhere() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         // A master and replica that require a password, sentinels that require one too.
-        d.masterPort = TestProcess.freePort()
-        d.master = try TestProcess.launchRedisServer(port: d.masterPort, extraArguments: ["--requirepass", "nodepw"])
-        let rp = TestProcess.freePort()
-        let replica = try TestProcess.launchRedisServer(port: rp, extraArguments: [
+        d.masterPort = Ports.free()
+        d.master = try NodeProcess.startRedisServer(port: d.masterPort, extraArguments: ["--requirepass", "nodepw"])
+        let rp = Ports.free()
+        let replica = try NodeProcess.startRedisServer(port: rp, extraArguments: [
             "--replicaof", "127.0.0.1", String(d.masterPort), "--masterauth", "nodepw", "--requirepass", "nodepw", "--replica-priority", "0"])
         d.replicas.append((replica, rp))
         let extra = ["requirepass sentpw", "sentinel auth-pass mymaster nodepw"]
         let v1 = try d.startSentinel(.vigil, vigil: vigil, downAfter: 1000, extra: extra)
         let v2 = try d.startSentinel(.vigil, vigil: vigil, downAfter: 1000, extra: extra)
         let real = try d.startSentinel(.real, vigil: vigil, downAfter: 1000, extra: extra)
-        func authed(_ n: SentinelDeployment.Node, _ args: String...) throws -> RESPValue {
+        func authed(_ n: LocalDeployment.Node, _ args: String...) throws -> RESPValue {
             let c = try n.connect()
             defer { c.close() }
             _ = try c.call("AUTH", "sentpw")
             return try c.call(args)
         }
         // Everyone knows everyone, and no link is disconnected (flags carry "disconnected" otherwise).
-        try SentinelDeployment.waitUntil(8, "authenticated discovery") {
+        try LocalDeployment.waitUntil(8, "authenticated discovery") {
             try [v1, v2, real].allSatisfy { n in
-                let sents = (try authed(n, "SENTINEL", "SENTINELS", d.masterName).elements ?? []).map(SentinelDeployment.pairs)
-                let reps = (try authed(n, "SENTINEL", "REPLICAS", d.masterName).elements ?? []).map(SentinelDeployment.pairs)
-                let master = SentinelDeployment.pairs(try authed(n, "SENTINEL", "MASTER", d.masterName))
+                let sents = (try authed(n, "SENTINEL", "SENTINELS", d.masterName).elements ?? []).map(LocalDeployment.pairs)
+                let reps = (try authed(n, "SENTINEL", "REPLICAS", d.masterName).elements ?? []).map(LocalDeployment.pairs)
+                let master = LocalDeployment.pairs(try authed(n, "SENTINEL", "MASTER", d.masterName))
                 return sents.count == 2 && reps.count == 1
                     && (sents + reps + [master]).allSatisfy { $0.first { $0.0 == "flags" }?.1.contains("disconnected") == false }
             }
@@ -41,8 +43,8 @@ final class AuthAndTiltProcessTests: XCTestCase {
     }
 
     func testStoppedSentinelEntersTilt() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         try d.startDataNodes(replicaCount: 0)
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 1000)

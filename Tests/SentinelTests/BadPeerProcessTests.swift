@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// A sentinel never crashes on what a peer does: a node that accepts and
@@ -67,11 +69,11 @@ final class BadPeerProcessTests: XCTestCase {
     }
 
     func testSilentAndGarbagePeers() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
+        let vigil = try LocalDeployment.requireBinaries()
         let silent = try FakePeer(answer: nil)
         let garbage = try FakePeer(answer: "%%%garbage\r\n*-5\r\n$abc\r\n")
         defer { silent.stop(); garbage.stop() }
-        let d = try SentinelDeployment()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         d.masterPort = silent.port
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 500, extra: [
@@ -84,8 +86,8 @@ final class BadPeerProcessTests: XCTestCase {
         let downs = Set(watcher.events.filter { $0.type == "+sdown" }.map(\.message))
         XCTAssertEqual(downs, ["master mymaster 127.0.0.1 \(silent.port)", "master junk 127.0.0.1 \(garbage.port)"])
         // The garbage link is dropped and retried, about once per second; the sentinel keeps answering.
-        try SentinelDeployment.waitUntil(4, "three connections to the garbage peer") { garbage.connectionCount >= 3 }
-        let flags = SentinelDeployment.pairs(try v.call("SENTINEL", "MASTER", "junk")).first { $0.0 == "flags" }?.1 ?? ""
+        try LocalDeployment.waitUntil(4, "three connections to the garbage peer") { garbage.connectionCount >= 3 }
+        let flags = LocalDeployment.pairs(try v.call("SENTINEL", "MASTER", "junk")).first { $0.0 == "flags" }?.1 ?? ""
         XCTAssertTrue(flags.hasPrefix("s_down,o_down,master"), flags)
         XCTAssertTrue(v.process.isRunning)
         // Garbage hellos and odd PUBLISH payloads are ignored.
@@ -96,21 +98,21 @@ final class BadPeerProcessTests: XCTestCase {
     }
 
     func testMasterThatTurnsIntoAReplicaGoesDownAndComesBack() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         try d.startDataNodes(replicaCount: 0)
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 500)
         // Faster INFO so the role change is seen (and timed out) quickly: down-after + 2 × info-period.
         XCTAssertEqual(try v.call("SENTINEL", "DEBUG", "info-period", "300"), .simple("OK"))
-        try SentinelDeployment.waitUntil(3, "first INFO") {
-            SentinelDeployment.pairs(try v.call("SENTINEL", "MASTER", d.masterName)).first { $0.0 == "runid" }?.1.count == 40
+        try LocalDeployment.waitUntil(3, "first INFO") {
+            LocalDeployment.pairs(try v.call("SENTINEL", "MASTER", d.masterName)).first { $0.0 == "runid" }?.1.count == 40
         }
         let watcher = try EventWatcher([v])
         defer { watcher.close() }
         let m = try RedisConnection(host: "127.0.0.1", port: d.masterPort)
         defer { m.close() }
-        XCTAssertEqual(try m.call("REPLICAOF", "127.0.0.1", String(TestProcess.freePort())), .simple("OK"))
+        XCTAssertEqual(try m.call("REPLICAOF", "127.0.0.1", String(Ports.free())), .simple("OK"))
         watcher.pump(for: 5) { ev in ev.contains { $0.type == "+sdown" } }
         let types = watcher.events.map(\.type)
         XCTAssertTrue(types.contains("-role-change"), "\(types)")

@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// Failovers run by three vigil-sentinels (one redis-sentinel observer in one
@@ -14,9 +16,9 @@ final class FailoverProcessTests: XCTestCase {
 
     /// Master and replicas with these priorities, three sentinels: vigil ones
     /// unless told (the third, if vigil, started as `vigil-server --sentinel`).
-    static func deploy(priorities: [Int], _ vigil: String, kinds: [SentinelDeployment.Node.Kind] = [.vigil, .vigil, .vigil])
-        throws -> (SentinelDeployment, [SentinelDeployment.Node]) {
-        let d = try SentinelDeployment()
+    static func deploy(priorities: [Int], _ vigil: String, kinds: [LocalDeployment.Node.Kind] = [.vigil, .vigil, .vigil])
+        throws -> (LocalDeployment, [LocalDeployment.Node]) {
+        let d = try LocalDeployment()
         d.failoverTimeout = Self.failoverTimeout
         do {
             try d.startDataNodes(replicaCount: priorities.count, priorities: priorities)
@@ -28,7 +30,7 @@ final class FailoverProcessTests: XCTestCase {
     }
 
     func testKilledMasterIsReplacedByTheBestPriorityReplicaAndRejoinsAsItsReplica() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
+        let vigil = try LocalDeployment.requireBinaries()
         let (d, sentinels) = try Self.deploy(priorities: [10, 20], vigil)
         defer { d.tearDown() }
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
@@ -44,7 +46,7 @@ final class FailoverProcessTests: XCTestCase {
             watcher.printTraceIfAsked(since: killed)
             watcher.close()
         }
-        XCTAssertEqual(try SentinelDeployment.replication(port: best)["role"], "master")
+        XCTAssertEqual(try LocalDeployment.replication(port: best)["role"], "master")
         try d.waitForReplica(other, following: best, pumping: watcher)
         _ = load.waitForAcknowledged(load.tally.acknowledged + 100)
         let tally = load.stop()
@@ -65,7 +67,7 @@ final class FailoverProcessTests: XCTestCase {
     }
 
     func testForcedFailoverWithTheMasterAliveSkipsThePriorityZeroReplica() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
+        let vigil = try LocalDeployment.requireBinaries()
         // The priority-0 replica is listed first and is as up to date as the other.
         let (d, sentinels) = try Self.deploy(priorities: [0, 50], vigil)
         defer { d.tearDown() }
@@ -78,15 +80,15 @@ final class FailoverProcessTests: XCTestCase {
         }
         XCTAssertEqual(try sentinels[0].call("SENTINEL", "FAILOVER", d.masterName), .simple("OK"))
         try d.expectSwitch(watcher, sentinels, from: d.masterPort, to: chosen, since: start)
-        XCTAssertEqual(SentinelDeployment.leaders(watcher), [sentinels[0].label], "a forced failover asks no one")
-        XCTAssertEqual(try SentinelDeployment.replication(port: chosen)["role"], "master")
+        XCTAssertEqual(LocalDeployment.leaders(watcher), [sentinels[0].label], "a forced failover asks no one")
+        XCTAssertEqual(try LocalDeployment.replication(port: chosen)["role"], "master")
         try d.waitForReplica(never, following: chosen, pumping: watcher)
         // The old master, alive all along, is converted once the others have had time to hear of the switch.
         try d.waitForReplica(d.masterPort, following: chosen, seconds: 15, pumping: watcher)
     }
 
     func testPriorityZeroReplicaIsNotPromotedEvenWithTheBestOffset() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
+        let vigil = try LocalDeployment.requireBinaries()
         let (d, sentinels) = try Self.deploy(priorities: [0, 50], vigil)
         defer { d.tearDown() }
         let (ahead, behind) = (d.replicas[0], d.replicas[1])
@@ -103,9 +105,9 @@ final class FailoverProcessTests: XCTestCase {
         let c = try RedisConnection(host: "127.0.0.1", port: d.masterPort)
         XCTAssertEqual(try c.call("CLIENT", "KILL", "ADDR", String(laddr)), .integer(1), "the stopped replica's link cut")
         for i in 0..<100 { try c.call("SET", "k\(i)", "v") }
-        try SentinelDeployment.waitUntil(5, "the priority-0 replica has the writes") {
-            try SentinelDeployment.replication(port: ahead.1)["slave_repl_offset"]
-                == SentinelDeployment.replication(port: d.masterPort)["master_repl_offset"]
+        try LocalDeployment.waitUntil(5, "the priority-0 replica has the writes") {
+            try LocalDeployment.replication(port: ahead.1)["slave_repl_offset"]
+                == LocalDeployment.replication(port: d.masterPort)["master_repl_offset"]
         }
         c.close()
         let watcher = try EventWatcher(sentinels)
@@ -115,7 +117,7 @@ final class FailoverProcessTests: XCTestCase {
             watcher.printTraceIfAsked(since: killed)
             watcher.close()
         }
-        let offsets = try [ahead.1, behind.1].map { Int(try SentinelDeployment.replication(port: $0)["slave_repl_offset"] ?? "") ?? 0 }
+        let offsets = try [ahead.1, behind.1].map { Int(try LocalDeployment.replication(port: $0)["slave_repl_offset"] ?? "") ?? 0 }
         XCTAssertGreaterThan(offsets[0], offsets[1], "the priority-0 replica is ahead")
         try d.expectSwitch(watcher, sentinels, from: d.masterPort, to: behind.1, since: killed)
         try d.waitForReplica(ahead.1, following: behind.1, pumping: watcher)
@@ -123,16 +125,16 @@ final class FailoverProcessTests: XCTestCase {
     }
 
     func testForcedFailoverWithOnlyPriorityZeroReplicasAnswersNoGoodSlave() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         try d.startDataNodes(replicaCount: 1, priorities: [0])
         let mine = try d.startSentinel(.vigil, vigil: vigil)
         let real = try d.startSentinel(.real, vigil: vigil)
-        try SentinelDeployment.waitUntil(5, "both sentinels read the replica's INFO") {
+        try LocalDeployment.waitUntil(5, "both sentinels read the replica's INFO") {
             try [mine, real].allSatisfy { n in
                 (try n.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).contains {
-                    SentinelDeployment.pairs($0).contains { $0 == ("slave-priority", "0") }
+                    LocalDeployment.pairs($0).contains { $0 == ("slave-priority", "0") }
                 }
             }
         }
@@ -154,8 +156,8 @@ final class FailoverProcessTests: XCTestCase {
     /// SENTINEL FAILOVER COORDINATED on the first sentinel (a vigil one)
     /// while a client INCRs through the sentinels: every sentinel switches, and
     /// every acknowledged increment is on the new master.
-    func coordinatedFailoverUnderIncrLoad(kinds: [SentinelDeployment.Node.Kind]) throws {
-        let vigil = try SentinelDeployment.requireBinaries()
+    func coordinatedFailoverUnderIncrLoad(kinds: [LocalDeployment.Node.Kind]) throws {
+        let vigil = try LocalDeployment.requireBinaries()
         let (d, sentinels) = try Self.deploy(priorities: [10, 20], vigil, kinds: kinds)
         defer { d.tearDown() }
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])

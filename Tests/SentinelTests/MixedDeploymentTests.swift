@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// The "Must show": a real redis-server master with two real
@@ -11,8 +13,8 @@ final class MixedDeploymentTests: XCTestCase {
     let downAfter = 1000
 
     func testWatchRealDeploymentWithRealSentinel() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         try d.startDataNodes(replicaCount: 2)
         let v1 = try d.startSentinel(.vigil, vigil: vigil, downAfter: downAfter)
@@ -23,10 +25,10 @@ final class MixedDeploymentTests: XCTestCase {
 
         // 1. Discovery: both replicas and the three other sentinels, within three hello periods.
         let replicaNames = Set(d.replicas.map { "127.0.0.1:\($0.1)" })
-        let took = try SentinelDeployment.waitUntil(6.0, "full discovery") {
+        let took = try LocalDeployment.waitUntil(6.0, "full discovery") {
             try all.allSatisfy { n in
-                let reps = Set((try n.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 })
-                let sents = Set((try n.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 })
+                let reps = Set((try n.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { LocalDeployment.pairs($0)[0].1 })
+                let sents = Set((try n.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).map { LocalDeployment.pairs($0)[0].1 })
                 return reps == replicaNames && sents == Set(all.filter { $0 !== n }.map(\.myid))
             }
         }
@@ -63,8 +65,8 @@ final class MixedDeploymentTests: XCTestCase {
 
         // While down: the same fields (s-down-time, o-down-time) in the same order as the real one.
         // The real sentinel may be inside its (doomed: replica priority 0) failover attempt: leave that out.
-        func downView(_ n: SentinelDeployment.Node) throws -> [(String, String)] {
-            SentinelDeployment.pairs(try n.call("SENTINEL", "MASTER", d.masterName)).filter { $0.0 != "failover-state" }.map { k, v in
+        func downView(_ n: LocalDeployment.Node) throws -> [(String, String)] {
+            LocalDeployment.pairs(try n.call("SENTINEL", "MASTER", d.masterName)).filter { $0.0 != "failover-state" }.map { k, v in
                 (k, k == "flags" ? v.split(separator: ",").filter { $0 != "failover_in_progress" }.joined(separator: ",") : v)
             }
         }
@@ -84,14 +86,14 @@ final class MixedDeploymentTests: XCTestCase {
             XCTAssertNotNil(watcher.first(n.label, "-sdown", after: resumed), "\(n.label): no -sdown")
             XCTAssertNotNil(watcher.first(n.label, "-odown", after: resumed), "\(n.label): no -odown")
         }
-        let flags = SentinelDeployment.pairs(try v1.call("SENTINEL", "MASTER", d.masterName)).first { $0.0 == "flags" }?.1
+        let flags = LocalDeployment.pairs(try v1.call("SENTINEL", "MASTER", d.masterName)).first { $0.0 == "flags" }?.1
         XCTAssertEqual(flags, "master")
         XCTAssertEqual(try v1.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", d.masterName),
                        .array([.bulk("127.0.0.1"), .bulk(String(d.masterPort))]), "no failover")
 
         // 5. Restarted from its rewritten config, a vigil-sentinel knows the same replicas and sentinels at once.
         let conf = try String(contentsOfFile: v1.configPath, encoding: .utf8)
-        XCTAssertTrue(conf.hasPrefix("# written by SentinelDeployment\nport \(v1.port)\n"), "operator lines kept in place")
+        XCTAssertTrue(conf.hasPrefix("# written by LocalDeployment\nport \(v1.port)\n"), "operator lines kept in place")
         XCTAssertEqual(conf.components(separatedBy: "sentinel known-replica ").count - 1, 2)
         XCTAssertEqual(conf.components(separatedBy: "sentinel known-sentinel ").count - 1, 3)
         XCTAssertTrue(conf.contains("sentinel myid \(v1.myid)\n"))
@@ -99,16 +101,16 @@ final class MixedDeploymentTests: XCTestCase {
         try d.restart(v1, vigil: vigil)
         let c = try v1.connect()
         defer { c.close() }
-        let reps = (try c.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 }
-        let sents = (try c.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 }
+        let reps = (try c.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { LocalDeployment.pairs($0)[0].1 }
+        let sents = (try c.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).map { LocalDeployment.pairs($0)[0].1 }
         XCTAssertEqual(Set(reps), knownBefore.replicas)
         XCTAssertEqual(Set(sents), knownBefore.sentinels)
         XCTAssertEqual(try c.call("SENTINEL", "MYID").string, v1.myid)
     }
 
-    func knownNames(_ n: SentinelDeployment.Node, _ d: SentinelDeployment) throws -> (replicas: Set<String>, sentinels: Set<String>) {
-        let reps = (try n.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 }
-        let sents = (try n.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 }
+    func knownNames(_ n: LocalDeployment.Node, _ d: LocalDeployment) throws -> (replicas: Set<String>, sentinels: Set<String>) {
+        let reps = (try n.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { LocalDeployment.pairs($0)[0].1 }
+        let sents = (try n.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).map { LocalDeployment.pairs($0)[0].1 }
         return (Set(reps), Set(sents))
     }
 
@@ -124,22 +126,22 @@ final class MixedDeploymentTests: XCTestCase {
         }
     }
 
-    func compareWithReal(_ d: SentinelDeployment, vigil v: SentinelDeployment.Node, real r: SentinelDeployment.Node) throws {
+    func compareWithReal(_ d: LocalDeployment, vigil v: LocalDeployment.Node, real r: LocalDeployment.Node) throws {
         // Let both see fresh INFO from every replica first (link status, offsets...).
-        try SentinelDeployment.waitUntil(12, "replica INFO on both sentinels") {
+        try LocalDeployment.waitUntil(12, "replica INFO on both sentinels") {
             try [v, r].allSatisfy { n in
                 (try n.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).allSatisfy {
-                    SentinelDeployment.pairs($0).contains { $0 == ("master-link-status", "ok") }
+                    LocalDeployment.pairs($0).contains { $0 == ("master-link-status", "ok") }
                 }
             }
         }
-        compareMaps("MASTER", SentinelDeployment.pairs(try v.call("SENTINEL", "MASTER", d.masterName)),
-                    SentinelDeployment.pairs(try r.call("SENTINEL", "MASTER", d.masterName)))
+        compareMaps("MASTER", LocalDeployment.pairs(try v.call("SENTINEL", "MASTER", d.masterName)),
+                    LocalDeployment.pairs(try r.call("SENTINEL", "MASTER", d.masterName)))
 
-        func byName(_ n: SentinelDeployment.Node, _ sub: String) throws -> [String: [(String, String)]] {
+        func byName(_ n: LocalDeployment.Node, _ sub: String) throws -> [String: [(String, String)]] {
             var out: [String: [(String, String)]] = [:]
             for e in try n.call("SENTINEL", sub, d.masterName).elements ?? [] {
-                let p = SentinelDeployment.pairs(e)
+                let p = LocalDeployment.pairs(e)
                 out[p[0].1] = p
             }
             return out

@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// Two vigil-sentinels and one real redis-sentinel fail over one real
@@ -20,14 +22,14 @@ final class MixedFailoverProcessTests: XCTestCase {
             watcher.printTraceIfAsked(since: killed)
             watcher.close()
         }
-        XCTAssertEqual(SentinelDeployment.leaders(watcher).count, 1, "one leader")
+        XCTAssertEqual(LocalDeployment.leaders(watcher).count, 1, "one leader")
         try d.waitForReplica(other, following: best, pumping: watcher)
         d.expectNewMasterStaysUp(watcher, sentinels, port: best, since: killed)
 
         // 2. The real sentinel leads a forced failover; the vigil-sentinels follow its hello.
-        try SentinelDeployment.waitUntil(10, "redis-sentinel sees \(other) as a promotable replica of \(best)") {
+        try LocalDeployment.waitUntil(10, "redis-sentinel sees \(other) as a promotable replica of \(best)") {
             (try real.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).contains {
-                let p = SentinelDeployment.pairs($0)
+                let p = LocalDeployment.pairs($0)
                 return p.contains { $0 == ("name", "127.0.0.1:\(other)") } && p.contains { $0 == ("master-port", String(best)) }
                     && p.contains { $0 == ("master-link-status", "ok") }
             }
@@ -39,7 +41,7 @@ final class MixedFailoverProcessTests: XCTestCase {
         for n in sentinels.prefix(2) {
             XCTAssertNotNil(watcher.first(n.label, "+config-update-from", after: start), "\(n.label) switched on the leader's hello")
         }
-        XCTAssertEqual(try SentinelDeployment.replication(port: other)["role"], "master")
+        XCTAssertEqual(try LocalDeployment.replication(port: other)["role"], "master")
     }
 
     func testVigilSentinelsVoteARedisSentinelIntoLeadership() throws {
@@ -65,7 +67,7 @@ final class MixedFailoverProcessTests: XCTestCase {
             watcher.printTraceIfAsked(since: killed)
             watcher.close()
         }
-        let leaders = SentinelDeployment.leaders(watcher)
+        let leaders = LocalDeployment.leaders(watcher)
         XCTAssertEqual(leaders.count, 1, "one leader")
         let leader = try XCTUnwrap(sentinels.first(where: { $0.label == leaders.first }), "leader \(leaders) is one of ours")
         XCTAssertTrue(leading.map { sentinels[$0].label }.contains(leader.label), "\(leader.label) led")
@@ -80,7 +82,7 @@ final class MixedFailoverProcessTests: XCTestCase {
     }
 
     /// Vigil, vigil, redis-sentinel over a master and replicas of priority 10 and 20.
-    func deployMixed() throws -> (SentinelDeployment, [SentinelDeployment.Node]) {
-        try FailoverProcessTests.deploy(priorities: [10, 20], try SentinelDeployment.requireBinaries(), kinds: [.vigil, .vigil, .real])
+    func deployMixed() throws -> (LocalDeployment, [LocalDeployment.Node]) {
+        try FailoverProcessTests.deploy(priorities: [10, 20], try LocalDeployment.requireBinaries(), kinds: [.vigil, .vigil, .real])
     }
 }

@@ -2,23 +2,25 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// A sentinel that comes back with a new run id on the same address replaces
 /// its old entry everywhere (+sentinel-invalid-addr), as redis-sentinel does.
 final class SentinelRestartProcessTests: XCTestCase {
     func testNewRunIDOnSameAddressDoesNotRaiseTheCount() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         try d.startDataNodes(replicaCount: 0)
         let v1 = try d.startSentinel(.vigil, vigil: vigil)
         let v2 = try d.startSentinel(.vigil, vigil: vigil)
         let real = try d.startSentinel(.real, vigil: vigil)
-        func sentinelIDs(_ n: SentinelDeployment.Node) throws -> Set<String> {
-            Set((try n.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 })
+        func sentinelIDs(_ n: LocalDeployment.Node) throws -> Set<String> {
+            Set((try n.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).map { LocalDeployment.pairs($0)[0].1 })
         }
-        try SentinelDeployment.waitUntil(6, "discovery") { try sentinelIDs(v1).count == 2 && sentinelIDs(real).count == 2 }
+        try LocalDeployment.waitUntil(6, "discovery") { try sentinelIDs(v1).count == 2 && sentinelIDs(real).count == 2 }
         let watcher = try EventWatcher([v1, real])
         defer { watcher.close() }
         // Forget v2's identity and start it again on the same port.
@@ -30,7 +32,7 @@ final class SentinelRestartProcessTests: XCTestCase {
         try d.restart(v2, vigil: vigil)
         let newID = try v2.call("SENTINEL", "MYID").string ?? ""
         XCTAssertNotEqual(newID, oldID)
-        try SentinelDeployment.waitUntil(6, "the new id replaces the old one") {
+        try LocalDeployment.waitUntil(6, "the new id replaces the old one") {
             try sentinelIDs(v1) == [real.myid, newID] && sentinelIDs(real) == [v1.myid, newID]
         }
         watcher.pump(for: 0.5)
@@ -42,10 +44,10 @@ final class SentinelRestartProcessTests: XCTestCase {
     }
 
     func testACLFileUsers() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
-        d.masterPort = TestProcess.freePort()
+        d.masterPort = Ports.free()
         let aclPath = d.dir + "/users.acl"
         try "user default on nopass ~* &* +@all\nuser ops on >opspw ~* &* +@all\n".write(toFile: aclPath, atomically: true, encoding: .utf8)
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 60000, extra: ["aclfile \(aclPath)"])

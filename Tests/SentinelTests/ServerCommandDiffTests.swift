@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// The sentinel's own command set compared with a real redis-sentinel 7.0,
@@ -39,11 +41,11 @@ final class ServerCommandDiffTests: XCTestCase {
     ]
 
     func testRepliesMatchRealSentinel() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         // A master nobody listens on: replies do not depend on a data node.
-        d.masterPort = TestProcess.freePort()
+        d.masterPort = Ports.free()
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 60000)
         let r = try d.startSentinel(.real, vigil: vigil, downAfter: 60000)
         let cv = try v.connect(), cr = try r.connect()
@@ -73,7 +75,7 @@ final class ServerCommandDiffTests: XCTestCase {
             XCTAssertEqual(a, b, "\(args)")
         }
         XCTAssertEqual(try cv.call("COMMAND").elements?.count, try cr.call("COMMAND").elements?.count)
-        let hv = SentinelDeployment.pairs(try cv.call("HELLO", "2")), hr = SentinelDeployment.pairs(try cr.call("HELLO", "2"))
+        let hv = LocalDeployment.pairs(try cv.call("HELLO", "2")), hr = LocalDeployment.pairs(try cr.call("HELLO", "2"))
         XCTAssertEqual(hv.map(\.0), hr.map(\.0))
         XCTAssertEqual(hv.filter { $0.0 != "id" }.map(\.1), hr.filter { $0.0 != "id" }.map(\.1))
         for section in ["", "server", "clients", "stats", "cpu", "sentinel", "all", "everything", "default"] {
@@ -87,10 +89,10 @@ final class ServerCommandDiffTests: XCTestCase {
     }
 
     func testRequirepassAndAuth() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
-        d.masterPort = TestProcess.freePort()
+        d.masterPort = Ports.free()
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 60000, extra: ["requirepass s3cret"])
         let r = try d.startSentinel(.real, vigil: vigil, downAfter: 60000, extra: ["requirepass s3cret"])
         for cmd in [["PING"], ["SENTINEL", "MASTERS"], ["AUTH", "wrong"], ["HELLO", "3"], ["AUTH", "default", "wrong"],
@@ -103,7 +105,7 @@ final class ServerCommandDiffTests: XCTestCase {
     }
 }
 
-extension SentinelDeployment.Node {
+extension LocalDeployment.Node {
     /// One connection for the whole conversation, kept per node.
     func connectAndReplay(_ cmd: [String]) throws -> [UInt8] {
         if conversation == nil { conversation = try connect() }

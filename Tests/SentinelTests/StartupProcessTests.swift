@@ -2,13 +2,15 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// Starting vigil-sentinel: required writable config, errors naming file,
 /// line and directive, command-line options, and the state file.
 final class StartupProcessTests: XCTestCase {
     func run(_ vigil: String, _ args: [String], in dir: String) throws -> (Int32, String) {
-        let p = try TestProcess.launch(executable: vigil, arguments: args, workingDirectory: dir)
+        let p = try NodeProcess.launch(executable: vigil, arguments: args, workingDirectory: dir)
         let deadline = Date().addingTimeInterval(10)
         while p.isRunning && Date() < deadline { usleep(20_000) }
         if p.isRunning {
@@ -21,8 +23,8 @@ final class StartupProcessTests: XCTestCase {
     }
 
     func testConfigFileIsRequired() throws {
-        guard let vigil = TestProcess.builtExecutable(named: "vigil-sentinel") else { throw XCTSkip("vigil-sentinel not built") }
-        let d = try SentinelDeployment()
+        let vigil = try Interop.built("vigil-sentinel")
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         let (status, out) = try run(vigil, ["--port", "0"], in: d.dir)
         XCTAssertEqual(status, 1)
@@ -30,8 +32,8 @@ final class StartupProcessTests: XCTestCase {
     }
 
     func testBadLinesStopStartupNamingFileLineAndDirective() throws {
-        guard let vigil = TestProcess.builtExecutable(named: "vigil-sentinel") else { throw XCTSkip("vigil-sentinel not built") }
-        let d = try SentinelDeployment()
+        let vigil = try Interop.built("vigil-sentinel")
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         let cases: [(String, String)] = [
             ("port 1\nfoobar 1\n", "s.conf:2: directive 'foobar': Bad directive or wrong number of arguments"),
@@ -58,9 +60,9 @@ final class StartupProcessTests: XCTestCase {
     }
 
     func testUnwritableConfigIsRefused() throws {
-        guard let vigil = TestProcess.builtExecutable(named: "vigil-sentinel") else { throw XCTSkip("vigil-sentinel not built") }
+        let vigil = try Interop.built("vigil-sentinel")
         if getuid() == 0 { throw XCTSkip("root can write any file; the check cannot fail here") }
-        let d = try SentinelDeployment()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         let path = d.dir + "/ro.conf"
         FileManager.default.createFile(atPath: path, contents: Data("port 0\n".utf8))
@@ -71,15 +73,15 @@ final class StartupProcessTests: XCTestCase {
     }
 
     func testStateConfigFileLeavesOperatorFileAlone() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
         try d.startDataNodes(replicaCount: 1)
         let statePath = d.dir + "/learned.state"
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 1000, extra: ["sentinel state-config-file \(statePath)"])
         let original = d.sentinelConfig(port: v.port, downAfter: 1000, extra: ["sentinel state-config-file \(statePath)"])
         let replica = "127.0.0.1:\(d.replicas[0].1)"
-        try SentinelDeployment.waitUntil(5, "replica discovered") {
+        try LocalDeployment.waitUntil(5, "replica discovered") {
             (try v.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).count == 1
         }
         // Learned state went to the state file; the operator's file is untouched.
@@ -93,18 +95,18 @@ final class StartupProcessTests: XCTestCase {
 
         try d.restart(v, vigil: vigil)
         XCTAssertEqual(try v.call("SENTINEL", "MYID").string, v.myid)
-        let reps = (try v.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { SentinelDeployment.pairs($0)[0].1 }
+        let reps = (try v.call("SENTINEL", "REPLICAS", d.masterName).elements ?? []).map { LocalDeployment.pairs($0)[0].1 }
         XCTAssertEqual(reps, [replica])
-        let quorum = SentinelDeployment.pairs(try v.call("SENTINEL", "MASTER", d.masterName)).first { $0.0 == "quorum" }?.1
+        let quorum = LocalDeployment.pairs(try v.call("SENTINEL", "MASTER", d.masterName)).first { $0.0 == "quorum" }?.1
         XCTAssertEqual(quorum, "1", "runtime SET kept in the state file")
         XCTAssertEqual(try String(contentsOfFile: v.configPath, encoding: .utf8), original)
     }
 
     func testFlushFailureIsReported() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
-        d.masterPort = TestProcess.freePort()
+        d.masterPort = Ports.free()
         let stateDir = d.dir + "/statedir"
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 60000, extra: ["sentinel state-config-file \(stateDir)/s.state"])
@@ -117,21 +119,21 @@ final class StartupProcessTests: XCTestCase {
 /// Scripts run by the real process.
 final class ScriptProcessTests: XCTestCase {
     func testNotificationScriptGetsWarningEvents() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        let d = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        let d = try LocalDeployment()
         defer { d.tearDown() }
-        d.masterPort = TestProcess.freePort()
+        d.masterPort = Ports.free()
         let out = d.dir + "/events.txt"
         let script = d.dir + "/notify.sh"
         FileManager.default.createFile(atPath: script, contents: Data("#!/bin/sh\necho \"$1 $2\" >> \(out)\n".utf8))
         chmod(script, 0o755)
         let v = try d.startSentinel(.vigil, vigil: vigil, downAfter: 300, extra: ["sentinel notification-script mymaster \(script)"])
-        try SentinelDeployment.waitUntil(5, "+sdown in the script's output") {
+        try LocalDeployment.waitUntil(5, "+sdown in the script's output") {
             ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("+sdown master mymaster 127.0.0.1 \(d.masterPort)")
         }
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         XCTAssertTrue(text.hasPrefix("+monitor master mymaster 127.0.0.1 \(d.masterPort) quorum 2\n"), text)
-        try SentinelDeployment.waitUntil(3, "scripts reaped") { try v.call("SENTINEL", "PENDING-SCRIPTS") == .array([]) }
+        try LocalDeployment.waitUntil(3, "scripts reaped") { try v.call("SENTINEL", "PENDING-SCRIPTS") == .array([]) }
         let info = try v.call("INFO", "sentinel").string ?? ""
         XCTAssertTrue(info.contains("sentinel_running_scripts:0\r\nsentinel_scripts_queue_length:0\r\n"), info)
     }

@@ -1,17 +1,14 @@
-import RESPClient
+import Deployment
 import XCTest
 
-/// Starts a real redis-server for one test, or skips (fails when
-/// VIGIL_REQUIRE_INTEROP=1) when none is installed.
-public func startRealRedis(extraArguments: [String] = []) throws -> (TestProcess, Int) {
-    guard TestProcess.findRedisServer() != nil else {
-        if TestProcess.interopRequired {
-            XCTFail("redis-server not found on PATH and VIGIL_REQUIRE_INTEROP=1")
-        }
-        throw XCTSkip("redis-server not found on PATH (set VIGIL_REQUIRE_INTEROP=1 to make this a failure)")
+/// A real redis-server for one test on a free port (persistence off, its own
+/// dir), under the interop policy.
+public func startRealRedis(extraArguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> (NodeProcess, Int) {
+    _ = try Interop.tool("redis-server", purpose: "comparison with real Redis", file: file, line: line)
+    let port = Ports.free()
+    let server = try Interop.talking(to: "redis-server", file: file, line: line) {
+        try NodeProcess.startRedisServer(port: port, extraArguments: extraArguments)
     }
-    let port = TestProcess.freePort()
-    let server = try TestProcess.launchRedisServer(port: port, extraArguments: extraArguments)
     return (server, port)
 }
 

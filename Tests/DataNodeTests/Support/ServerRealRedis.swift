@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import Protocol
+import Deployment
+import TestSupport
 import XCTest
 
 /// A real redis-server on a free loopback port for byte-level comparisons
@@ -8,7 +10,7 @@ import XCTest
 /// Skips the test when redis-server is missing unless VIGIL_REQUIRE_INTEROP=1.
 final class ServerRealRedis {
     let port: Int
-    private let process: Process
+    private let process: NodeProcess
     private var fd: Int32 = -1
     private let directory: String
 
@@ -19,9 +21,9 @@ final class ServerRealRedis {
         let dir = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         directory = dir
         // Never hang a test run on a reply that does not come.
-        guard let started = try RealRedisLauncher.start(exe, directory: dir, receiveTimeout: 10, {
+        let started = try RealRedisLauncher.start(exe, directory: dir, receiveTimeout: 10, {
             ["--port", "\($0)", "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"] + extraArgs
-        }) else { throw XCTSkip("redis-server did not start") }
+        })
         process = started.process
         port = started.port
         fd = started.fd
@@ -29,8 +31,7 @@ final class ServerRealRedis {
 
     deinit {
         if fd >= 0 { close(fd) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.cleanUp()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -40,12 +41,12 @@ final class ServerRealRedis {
     /// Sends one command; returns the exact bytes of its reply (`frames`
     /// top-level values: a push or attribute comes before the real reply).
     func raw(_ args: [String], frames: Int = 1) throws -> [UInt8] {
-        guard RealRedisLauncher.send(fd, RESPWriter.command(args)) else { throw XCTSkip("redis-server connection lost") }
+        guard RealRedisLauncher.send(fd, RESPWriter.command(args)) else { throw Interop.unavailable("redis-server closed the connection") }
         var out: [UInt8] = []
         for _ in 0..<frames {
             guard let reply = try RealRedisLauncher.readReply(fd, &pending) else {
                 XCTFail("no reply from redis-server to \(args)")
-                throw XCTSkip("redis-server did not answer")
+                throw Interop.unavailable("redis-server did not answer")
             }
             out += reply
         }

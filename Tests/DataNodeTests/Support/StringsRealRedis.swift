@@ -1,36 +1,37 @@
 import Foundation
 import Glibc
 import Protocol
+import Deployment
+import TestSupport
 import XCTest
 @testable import DataNode
 
 /// A real redis-server on a free port for byte-level comparisons. Skips the
 /// test when redis-server is missing unless VIGIL_REQUIRE_INTEROP=1.
 final class StringsRealRedis {
-    private let process: Process
+    private let process: NodeProcess
     private let fd: Int32
     private var pending: [UInt8] = []
 
     init() throws {
         let exe = try RealRedisLauncher.executable()
-        guard let started = try RealRedisLauncher.start(exe, {
+        let started = try RealRedisLauncher.start(exe, {
             ["--port", "\($0)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        }) else { throw XCTSkip("could not start redis-server") }
+        })
         process = started.process
         fd = started.fd
     }
 
     deinit {
         close(fd)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.cleanUp()
     }
 
     /// Sends one command and returns the exact bytes of its reply.
     func raw(_ args: [[UInt8]]) throws -> [UInt8] {
         guard RealRedisLauncher.send(fd, RESPWriter.command(args)),
               let reply = try RealRedisLauncher.readReply(fd, &pending)
-        else { throw XCTSkip("lost the connection to redis-server") }
+        else { throw Interop.unavailable("redis-server closed the connection") }
         return reply
     }
 

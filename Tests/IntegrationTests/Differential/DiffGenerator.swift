@@ -1,3 +1,4 @@
+import TestSupport
 /// Seeded random command sequences over a small key space, so commands
 /// collide on keys, types, databases and transactions. The generator keeps
 /// the little state it needs to stay deterministic across the two servers

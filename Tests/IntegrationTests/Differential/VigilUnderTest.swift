@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 import RESPClient
 
@@ -19,7 +20,7 @@ final class VigilUnderTest {
 
     var port: Int { current.port }
     var isRunning: Bool { current.process.isRunning }
-    var process: TestProcess { current.process }
+    var process: NodeProcess { current.process }
 
     /// Headline ("CRASH in Foo.bar at File.swift:12") and the first frames.
     func crashSummary() -> (headline: String, frames: String) {

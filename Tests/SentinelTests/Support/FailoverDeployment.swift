@@ -2,13 +2,14 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
 import XCTest
 
-/// What the failover process tests add to a SentinelDeployment: a quorum of
+/// What the failover process tests add to a LocalDeployment: a quorum of
 /// sentinels made quick and fully discovered, the address each sentinel
 /// gives for the master, the data nodes' own view (INFO replication), and
 /// the killed master brought back on its port.
-extension SentinelDeployment {
+extension LocalDeployment {
     var replicaPorts: [Int] { replicas.map(\.1) }
 
     /// Starts one sentinel per kind (all with `downAfter`), makes each quick
@@ -112,7 +113,7 @@ extension SentinelDeployment {
     /// so it comes back believing it is a master.
     func restartOldMaster() throws {
         retired.append(master)
-        master = try TestProcess.launchRedisServer(port: masterPort, extraArguments: Self.dataNodeArguments)
+        master = try NodeProcess.startRedisServer(port: masterPort, extraArguments: Self.dataNodeArguments)
     }
 
     /// Who led a failover, from +elected-leader events.
@@ -126,7 +127,7 @@ extension SentinelDeployment {
     }
 }
 
-extension SentinelDeployment {
+extension LocalDeployment {
     /// Watches `nodes` while the current master (on `oldPort`) is SIGKILLed and
     /// expects every one to announce +switch-master to `newPort`, then to
     /// answer it to GET-MASTER-ADDR-BY-NAME. Returns the watcher (still open)
@@ -172,7 +173,7 @@ extension EventWatcher {
     }
 }
 
-extension SentinelDeployment {
+extension LocalDeployment {
     /// The new master stays up in every sentinel's eyes for `settle` seconds
     /// after the switch: no +sdown for it and no second failover (a new
     /// master's links come up late if the reconnect throttle of the old one

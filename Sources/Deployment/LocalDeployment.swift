@@ -2,80 +2,65 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
-import XCTest
 
-/// Real processes on loopback for the sentinel process tests: a redis-server
-/// master with replicas, vigil-sentinels and real redis-sentinels, each on a
-/// free port with its own config file in a scratch directory.
-final class SentinelDeployment {
-    let dir: String
-    let masterName = "mymaster"
-    var master: TestProcess!
-    var masterPort = 0
-    var replicas: [(TestProcess, Int)] = []
-    var sentinels: [Node] = []
+/// A deployment on loopback: a redis-server master with replicas,
+/// vigil-sentinels and real redis-sentinels, each on a free port with its own
+/// config file in one scratch directory.
+public final class LocalDeployment {
+    public let dir: String
+    public let masterName = "mymaster"
+    public var master: NodeProcess!
+    public var masterPort = 0
+    public var replicas: [(NodeProcess, Int)] = []
+    public var sentinels: [Node] = []
     /// Written into every sentinel config; failover tests make it short.
-    var failoverTimeout = 60000
-    /// Data nodes replaced by a restart (FailoverDeployment), cleaned up at the end.
-    var retired: [TestProcess] = []
+    public var failoverTimeout = 60000
+    /// Data nodes replaced by a restart, cleaned up at the end.
+    public var retired: [NodeProcess] = []
 
-    final class Node {
-        let kind: Kind
-        let port: Int
-        let configPath: String
-        var process: TestProcess
-        var myid = ""
+    public final class Node {
+        public let kind: Kind
+        public let port: Int
+        public let configPath: String
+        public var process: NodeProcess
+        public var myid = ""
         /// A connection kept across calls (connectAndReplay).
-        var conversation: RedisConnection?
-        enum Kind { case vigil, real }
-        var label: String { "\(kind == .vigil ? "vigil" : "redis")-sentinel:\(port)" }
+        public var conversation: RedisConnection?
+        public enum Kind: Sendable { case vigil, real }
+        public var label: String { "\(kind == .vigil ? "vigil" : "redis")-sentinel:\(port)" }
 
-        init(kind: Kind, port: Int, configPath: String, process: TestProcess) {
+        public init(kind: Kind, port: Int, configPath: String, process: NodeProcess) {
             self.kind = kind
             self.port = port
             self.configPath = configPath
             self.process = process
         }
 
-        func connect(timeoutMs: Int = 5000) throws -> RedisConnection {
+        public func connect(timeoutMs: Int = 5000) throws -> RedisConnection {
             try RedisConnection(host: "127.0.0.1", port: port, connectTimeoutMs: 1000, ioTimeoutMs: timeoutMs)
         }
 
-        func call(_ args: String...) throws -> RESPValue {
+        public func call(_ args: String...) throws -> RESPValue {
             let c = try connect()
             defer { c.close() }
             return try c.call(args)
         }
     }
 
-    /// Fails or skips (per VIGIL_REQUIRE_INTEROP) when a real binary is missing,
-    /// and finds the built vigil-sentinel.
-    static func requireBinaries() throws -> String {
-        for name in ["redis-server", "redis-sentinel"] where TestProcess.findExecutable(named: name) == nil {
-            if TestProcess.interopRequired { XCTFail("\(name) not found on PATH and VIGIL_REQUIRE_INTEROP=1") }
-            throw XCTSkip("\(name) not found on PATH (set VIGIL_REQUIRE_INTEROP=1 to make this a failure)")
-        }
-        guard let vigil = TestProcess.builtExecutable(named: "vigil-sentinel") else {
-            throw XCTSkip("vigil-sentinel is not built (run swift build first)")
-        }
-        return vigil
-    }
-
-    init() throws {
-        dir = NSTemporaryDirectory() + "vigil-sentinel-deploy-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    public init() throws {
+        dir = try makeScratchDirectory("deployment")
     }
 
     /// The master and `replicaCount` replicas. Replica priority 0 (the default
     /// here) keeps a real redis-sentinel from promoting one: these tests watch,
     /// they never fail over. Failover tests pass one priority per replica.
-    func startDataNodes(replicaCount: Int, priorities: [Int]? = nil) throws {
-        masterPort = TestProcess.freePort()
-        master = try TestProcess.launchRedisServer(port: masterPort, extraArguments: Self.dataNodeArguments)
+    public func startDataNodes(replicaCount: Int, priorities: [Int]? = nil) throws {
+        masterPort = Ports.free()
+        master = try NodeProcess.startRedisServer(port: masterPort, extraArguments: Self.dataNodeArguments)
         for i in 0..<replicaCount {
-            let p = TestProcess.freePort()
+            let p = Ports.free()
             let priority = priorities?[i] ?? 0
-            let r = try TestProcess.launchRedisServer(port: p, extraArguments: Self.dataNodeArguments + [
+            let r = try NodeProcess.startRedisServer(port: p, extraArguments: Self.dataNodeArguments + [
                 "--replicaof", "127.0.0.1", String(masterPort), "--replica-priority", String(priority)])
             replicas.append((r, p))
         }
@@ -89,17 +74,17 @@ final class SentinelDeployment {
                 && info.components(separatedBy: ",state=online,").count - 1 == replicaCount { return }
             usleep(50_000)
         }
-        throw RedisClientError.io("replicas did not connect to the master")
+        throw DeploymentError("replicas did not connect to the master")
     }
 
     /// Redis 7 waits 5 s before a diskless full sync, in case more replicas
     /// come: replicas would not be in sync (nor FAILOVER TO targets) until
     /// then. Replicas get it too: they may be promoted.
-    static let dataNodeArguments = ["--repl-diskless-sync-delay", "0"]
+    public static let dataNodeArguments = ["--repl-diskless-sync-delay", "0"]
 
-    func sentinelConfig(port: Int, downAfter: Int, extra: [String]) -> String {
+    public func sentinelConfig(port: Int, downAfter: Int, extra: [String]) -> String {
         ([
-            "# written by SentinelDeployment",
+            "# written by LocalDeployment",
             "port \(port)",
             "bind 127.0.0.1",
             "sentinel monitor \(masterName) 127.0.0.1 \(masterPort) 2",
@@ -109,9 +94,9 @@ final class SentinelDeployment {
     }
 
     @discardableResult
-    func startSentinel(_ kind: Node.Kind, vigil: String, downAfter: Int = 1000, extra: [String] = [],
+    public func startSentinel(_ kind: Node.Kind, vigil: String, downAfter: Int = 1000, extra: [String] = [],
                        useVigilServer: Bool = false) throws -> Node {
-        let port = TestProcess.freePort()
+        let port = Ports.free()
         let path = "\(dir)/sentinel-\(port).conf"
         FileManager.default.createFile(atPath: path, contents: Data(sentinelConfig(port: port, downAfter: downAfter, extra: extra).utf8))
         let node = Node(kind: kind, port: port, configPath: path, process: try launch(kind, vigil: vigil, config: path, useVigilServer: useVigilServer))
@@ -121,27 +106,27 @@ final class SentinelDeployment {
         return node
     }
 
-    func launch(_ kind: Node.Kind, vigil: String, config: String, useVigilServer: Bool = false) throws -> TestProcess {
+    public func launch(_ kind: Node.Kind, vigil: String, config: String, useVigilServer: Bool = false) throws -> NodeProcess {
         switch kind {
         case .real:
-            return try TestProcess.launch(executable: TestProcess.findExecutable(named: "redis-sentinel")!, arguments: [config],
-                                          workingDirectory: dir)
+            guard let exe = Executables.redisSentinel else { throw DeploymentError("redis-sentinel not found on PATH") }
+            return try NodeProcess.launch(executable: exe, arguments: [config], workingDirectory: dir)
         case .vigil:
-            if useVigilServer, let server = TestProcess.builtExecutable(named: "vigil-server") {
-                return try TestProcess.launch(executable: server, arguments: [config, "--sentinel"], workingDirectory: dir)
+            if useVigilServer, let server = Executables.built("vigil-server") {
+                return try NodeProcess.launch(executable: server, arguments: [config, "--sentinel"], workingDirectory: dir)
             }
-            return try TestProcess.launch(executable: vigil, arguments: [config], workingDirectory: dir)
+            return try NodeProcess.launch(executable: vigil, arguments: [config], workingDirectory: dir)
         }
     }
 
     /// Stops a sentinel and starts it again from its (rewritten) config file.
-    func restart(_ node: Node, vigil: String) throws {
+    public func restart(_ node: Node, vigil: String) throws {
         node.process.terminate()
         node.process = try launch(node.kind, vigil: vigil, config: node.configPath)
         try node.process.waitForPing(port: node.port)
     }
 
-    func tearDown() {
+    public func tearDown() {
         for s in sentinels {
             s.conversation?.close()
             s.process.cleanUp()
@@ -154,7 +139,7 @@ final class SentinelDeployment {
     }
 
     /// A SENTINEL reply map as ordered (field, value) pairs.
-    static func pairs(_ v: RESPValue) -> [(String, String)] {
+    public static func pairs(_ v: RESPValue) -> [(String, String)] {
         guard let items = v.elements else { return [] }
         var out: [(String, String)] = []
         var i = 0
@@ -165,33 +150,33 @@ final class SentinelDeployment {
         return out
     }
 
-    /// Polls `check` every 50 ms until it holds or `seconds` pass; returns the time taken.
+    /// Polls `check` every 50 ms until it holds; returns the time taken, or
+    /// throws once `seconds` pass.
     @discardableResult
-    static func waitUntil(_ seconds: Double, _ what: String, _ check: () throws -> Bool) throws -> Double {
+    public static func waitUntil(_ seconds: Double, _ what: String, _ check: () throws -> Bool) throws -> Double {
         let start = Date()
         while Date().timeIntervalSince(start) < seconds {
             if (try? check()) == true { return Date().timeIntervalSince(start) }
             usleep(50_000)
         }
-        XCTFail("timed out after \(seconds)s waiting for \(what)")
-        return seconds
+        throw DeploymentError("timed out after \(seconds)s waiting for \(what)")
     }
 }
 
 /// PSUBSCRIBE * on several sentinels, polled from the test thread; each
 /// event is stamped with the time it arrived.
-final class EventWatcher {
-    struct Event {
-        let node: String
-        let type: String
-        let message: String
-        let at: Date
+public final class EventWatcher {
+    public struct Event: Sendable {
+        public let node: String
+        public let type: String
+        public let message: String
+        public let at: Date
     }
 
     private var conns: [(String, RedisConnection)] = []
-    private(set) var events: [Event] = []
+    public private(set) var events: [Event] = []
 
-    init(_ nodes: [SentinelDeployment.Node]) throws {
+    public init(_ nodes: [LocalDeployment.Node]) throws {
         for n in nodes {
             let c = try n.connect()
             try c.send(["PSUBSCRIBE", "*"])
@@ -201,7 +186,7 @@ final class EventWatcher {
     }
 
     /// Reads whatever arrived, for up to `seconds`, or until `stop` holds.
-    func pump(for seconds: Double, until stop: (([Event]) -> Bool)? = nil) {
+    public func pump(for seconds: Double, until stop: (([Event]) -> Bool)? = nil) {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             for (label, c) in conns {
@@ -213,11 +198,11 @@ final class EventWatcher {
         }
     }
 
-    func first(_ node: String, _ type: String, after: Date) -> Event? {
+    public func first(_ node: String, _ type: String, after: Date) -> Event? {
         events.first { $0.node == node && $0.type == type && $0.at >= after }
     }
 
-    func close() {
+    public func close() {
         for (_, c) in conns { c.close() }
     }
 }
