@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// sentinel.conf parsing, directive errors, rewrite and the state file.
 final class ConfigTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// SENTINEL subcommands: replies, field order, errors.
 final class CoreCommandTests: XCTestCase {

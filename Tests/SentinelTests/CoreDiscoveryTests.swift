@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Replicas from INFO, sentinels from hellos, master switches carried by hellos.
 final class CoreDiscoveryTests: XCTestCase {

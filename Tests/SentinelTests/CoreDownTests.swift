@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// SDOWN, ODOWN, TILT, and answering is-master-down-by-addr.
 final class CoreDownTests: XCTestCase {

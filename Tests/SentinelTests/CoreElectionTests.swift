@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Starting a failover and electing its leader: votes, majority and quorum,
 /// epochs, the election timeout and the retry delay.

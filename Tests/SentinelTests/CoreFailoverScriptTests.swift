@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// client-reconfig-script during a failover: redis-sentinel's arguments
 /// `<master-name> <role> <state> <from-ip> <from-port> <to-ip> <to-port>`,

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// The failover after the election: replica selection, promotion, the
 /// replicas' reconfiguration, the switch, forced and coordinated failovers.

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// One SentinelCore (through CoreHarness) among scripted data nodes and
 /// sentinels that answer at once: just enough of a deployment to walk the

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Drives a SentinelCore with a fake clock and scripted replies, no sockets.
 final class CoreHarness {

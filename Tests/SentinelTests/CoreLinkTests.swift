@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Links: what the core sends on connect, and the periodic PING/INFO/hello.
 final class CoreLinkTests: XCTestCase {

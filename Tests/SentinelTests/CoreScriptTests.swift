@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// The notification/reconfig script queue of the core.
 final class CoreScriptTests: XCTestCase {

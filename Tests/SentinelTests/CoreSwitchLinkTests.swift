@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// The links of a master whose address just switched: the new address is
 /// reached at once, not when the reconnect throttle of the old (dead) one

@@ -1,4 +1,5 @@
 import Glibc
+import SentinelCore
 
 /// Writes the sentinel's state: a CONFIG REWRITE of the main file as
 /// redis-sentinel does it, or the separate state file.

@@ -1,7 +1,7 @@
 import Glibc
-import Glibc
 import Protocol
 import Reactor
+import SentinelCore
 
 /// Carrying out what the core asks for: links, events, the config flush.
 extension SentinelServer {
@@ -106,7 +106,7 @@ extension SentinelServer {
 
     /// sentinelCollectTerminatedScripts: reap our script children.
     func collectScripts() {
-        for pid in core.scriptQueue.filter({ $0.running && $0.pid > 0 }).map(\.pid) {
+        for pid in core.runningScriptPIDs {
             var status: Int32 = 0
             let r = waitpid(pid, &status, WNOHANG)
             guard r == pid else { continue }

@@ -2,6 +2,7 @@ import CVigilShim
 import Glibc
 import Protocol
 import Reactor
+import SentinelCore
 
 /// The sentinel process: the core, the event loop that drives it (timer,
 /// links), and the server side (clients, the command table, pub/sub for events).

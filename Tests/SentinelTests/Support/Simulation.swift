@@ -1,5 +1,6 @@
 import Protocol
 @testable import Sentinel
+@testable import SentinelCore
 
 /// A deterministic simulation: several SentinelCores and modelled Redis data
 /// nodes on a simulated network and clock, all driven from one seed in one

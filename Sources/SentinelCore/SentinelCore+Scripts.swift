@@ -19,6 +19,9 @@ extension SentinelCore {
     static let scriptMaxRetry = 10
 
     public var runningScripts: Int { scriptQueue.filter(\.running).count }
+    public var scriptQueueLength: Int { scriptQueue.count }
+    /// Children the shell reaps (a failed exec has no child: its pid is negative).
+    public var runningScriptPIDs: [Int32] { scriptQueue.filter { $0.running && $0.pid > 0 }.map(\.pid) }
 
     func scheduleScript(_ argv: [String]) {
         scriptQueue.append(ScriptJob(id: nextScriptJob, argv: Array(argv.prefix(16))))

@@ -65,10 +65,10 @@ public struct SentinelTimings: Sendable, Equatable {
 }
 
 /// Fixed values of sentinel.c that are not DEBUG parameters.
-enum SentinelConstants {
+public enum SentinelConstants {
     static let maxPendingCommands = 100
     static let defaultSlavePriority = 100
-    static let defaultParallelSyncs = 1
+    public static let defaultParallelSyncs = 1
     static let maxDesync = 1000
     static let helloChannel = "__sentinel__:hello"
 }

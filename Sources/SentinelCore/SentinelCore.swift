@@ -32,6 +32,9 @@ public final class SentinelCore {
     public var resolver: (String) -> String? = { _ in nil }
     /// Whether a script path may be run (access X_OK), injected like the resolver.
     public var isExecutable: (String) -> Bool = { _ in false }
+    /// ctime text of a wall-clock ms for log lines. Local time needs the time
+    /// zone files, so the shell injects it; the default is UTC.
+    public var timeText: (Int64) -> String = CTimeText.utc
 
     var rng: SentinelRandom
     var now: Int64
@@ -217,7 +220,7 @@ public final class SentinelCore {
         return s
     }
 
-    func announceAddress(_ a: SentinelAddress) -> String { announceHostnames ? a.hostname : a.ip }
+    public func announceAddress(_ a: SentinelAddress) -> String { announceHostnames ? a.hostname : a.ip }
 
     /// sentinelEvent: publish (unless debug), log, and for warnings tied to an
     /// instance, run its master's notification script.
@@ -265,7 +268,7 @@ public final class SentinelCore {
 
     /// sentinelGetCurrentMasterAddress: the promoted replica's address once a
     /// failover reaches reconf_slaves.
-    func currentAddress(_ master: Instance) -> SentinelAddress {
+    public func currentAddress(_ master: Instance) -> SentinelAddress {
         if master.flags.contains(.failoverInProgress), let p = master.promotedReplica,
            master.failoverState >= .reconfSlaves {
             return p.addr
