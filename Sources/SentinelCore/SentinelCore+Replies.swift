@@ -4,88 +4,92 @@ import Protocol
 extension SentinelCore {
     /// The connection finished connecting; `localIP` is our side's address
     /// (what the hello announces unless announce-ip is set).
-    public func connected(conn: Int, localIP: String, now: Int64) {
-        self.now = now
-        guard let c = connections[conn] else { return }
-        if !c.isPubsub && c.link.cc == conn { c.link.ccLocalIP = localIP }
+    public func connected(conn: Int, localIP: String, now: Int64) -> [SentinelEffect] {
+        input(now) {
+            guard let c = connections[conn] else { return }
+            if !c.isPubsub && c.link.cc == conn { c.link.ccLocalIP = localIP }
+        }
     }
 
     /// The connection failed or was closed by the peer.
-    public func closed(conn: Int, reason: String, now: Int64) {
-        self.now = now
-        guard let c = connections[conn] else { return }
-        if let owner = instancesByUID[c.ownerUID] {
-            event(.debug, c.isPubsub ? "-pubsub-link-reconnection" : "-cmd-link-reconnection", owner,
-                  "\(describe(owner)) #\(reason)")
+    public func closed(conn: Int, reason: String, now: Int64) -> [SentinelEffect] {
+        input(now) {
+            guard let c = connections[conn] else { return }
+            if let owner = instancesByUID[c.ownerUID] {
+                event(.debug, c.isPubsub ? "-pubsub-link-reconnection" : "-cmd-link-reconnection", owner,
+                      "\(describe(owner)) #\(reason)")
+            }
+            forgetConnection(c.link, conn)
         }
-        forgetConnection(c.link, conn)
     }
 
     /// A reply to a command sent with `tag`.
-    public func reply(conn: Int, tag: ReplyTag, value: RESPValue, now: Int64) {
-        self.now = now
-        // A closed connection's late replies mean nothing (hiredis frees them with c->data = NULL).
-        guard let c = connections[conn] else { return }
-        let link = c.link
-        if case .subscribe(let uid) = tag {
-            if value.isError {
-                if let ri = instancesByUID[uid] {
-                    log(.verbose, "Pub/Sub link to \(describe(ri)) refused SUBSCRIBE: \(value.string ?? "")")
+    public func reply(conn: Int, tag: ReplyTag, value: RESPValue, now: Int64) -> [SentinelEffect] {
+        input(now) {
+            // A closed connection's late replies mean nothing (hiredis frees them with c->data = NULL).
+            guard let c = connections[conn] else { return }
+            let link = c.link
+            if case .subscribe(let uid) = tag {
+                if value.isError {
+                    if let ri = instancesByUID[uid] {
+                        log(.verbose, "Pub/Sub link to \(describe(ri)) refused SUBSCRIBE: \(value.string ?? "")")
+                    }
+                    closeConnection(link, conn)
+                } else {
+                    link.pcLastActivity = now
                 }
-                closeConnection(link, conn)
-            } else {
-                link.pcLastActivity = now
+                return
             }
-            return
-        }
-        link.pendingCommands -= 1
-        switch tag {
-        case .discard, .subscribe:
-            return
-        case .ping(let uid):
-            guard let ri = instancesByUID[uid] else { return }
-            pingReply(ri, link, conn, value)
-        case .info(let uid):
-            guard let ri = instancesByUID[uid] else { return }
-            if case .bulkString(.some(let bytes)) = value {
-                refreshInstanceInfo(ri, String(decoding: bytes, as: UTF8.self))
-            } else if case .verbatim(_, let text) = value {
-                refreshInstanceInfo(ri, String(decoding: text, as: UTF8.self))
-            } else {
-                noteBadInput(ri, "INFO reply is not a bulk string")
+            link.pendingCommands -= 1
+            switch tag {
+            case .discard, .subscribe:
+                return
+            case .ping(let uid):
+                guard let ri = instancesByUID[uid] else { return }
+                pingReply(ri, link, conn, value)
+            case .info(let uid):
+                guard let ri = instancesByUID[uid] else { return }
+                if case .bulkString(.some(let bytes)) = value {
+                    refreshInstanceInfo(ri, String(decoding: bytes, as: UTF8.self))
+                } else if case .verbatim(_, let text) = value {
+                    refreshInstanceInfo(ri, String(decoding: text, as: UTF8.self))
+                } else {
+                    noteBadInput(ri, "INFO reply is not a bulk string")
+                }
+            case .publish(let uid):
+                guard let ri = instancesByUID[uid] else { return }
+                // Only a published hello counts; after an error we try again next tick.
+                if !value.isError { ri.lastPubTime = now }
+            case .isMasterDown(let uid):
+                guard let ri = instancesByUID[uid] else { return }
+                isMasterDownReply(ri, value)
+                masterDownAnswerArrived(ri)
+            case .slaveofExec(let uid):
+                guard let ri = instancesByUID[uid] else { return }
+                slaveofTransactionDone(ri)
+            case .coordinatedFailover(let uid):
+                guard let master = instancesByUID[uid] else { return }
+                coordinatedFailoverReply(master, value)
             }
-        case .publish(let uid):
-            guard let ri = instancesByUID[uid] else { return }
-            // Only a published hello counts; after an error we try again next tick.
-            if !value.isError { ri.lastPubTime = now }
-        case .isMasterDown(let uid):
-            guard let ri = instancesByUID[uid] else { return }
-            isMasterDownReply(ri, value)
-            masterDownAnswerArrived(ri)
-        case .slaveofExec(let uid):
-            guard let ri = instancesByUID[uid] else { return }
-            slaveofTransactionDone(ri)
-        case .coordinatedFailover(let uid):
-            guard let master = instancesByUID[uid] else { return }
-            coordinatedFailoverReply(master, value)
         }
     }
 
     /// A message on a pub/sub connection (subscribe confirmations included).
-    public func push(conn: Int, value: RESPValue, now: Int64) {
-        self.now = now
-        guard let c = connections[conn], c.isPubsub else { return }
-        // Our own hellos come back too, so silence here means a dead link.
-        c.link.pcLastActivity = now
-        guard let items = value.elements, items.count == 3,
-              case .bulkString(.some(let kind)) = items[0],
-              case .bulkString(.some) = items[1],
-              case .bulkString(.some(let payload)) = items[2],
-              kind == Array("message".utf8) else { return }
-        let text = String(decoding: payload, as: UTF8.self)
-        // Not interested in meeting ourselves.
-        if !myid.isEmpty && text.contains(myid) { return }
-        processHello(text)
+    public func push(conn: Int, value: RESPValue, now: Int64) -> [SentinelEffect] {
+        input(now) {
+            guard let c = connections[conn], c.isPubsub else { return }
+            // Our own hellos come back too, so silence here means a dead link.
+            c.link.pcLastActivity = now
+            guard let items = value.elements, items.count == 3,
+                  case .bulkString(.some(let kind)) = items[0],
+                  case .bulkString(.some) = items[1],
+                  case .bulkString(.some(let payload)) = items[2],
+                  kind == Array("message".utf8) else { return }
+            let text = String(decoding: payload, as: UTF8.self)
+            // Not interested in meeting ourselves.
+            if !myid.isEmpty && text.contains(myid) { return }
+            processHello(text)
+        }
     }
 
     func pingReply(_ ri: Instance, _ link: InstanceLink, _ conn: Int, _ value: RESPValue) {

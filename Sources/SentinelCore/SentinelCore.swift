@@ -1,8 +1,9 @@
 /// The sentinel as a deterministic state machine (sentinel.c without the
 /// sockets): the masters, replicas and sentinels it knows, driven only by the
-/// inputs below and answering only with `SentinelEffect`s. It reads no clock
-/// (every input carries `now`, wall-clock ms, as mstime()), draws randomness
-/// only from its seeded generator, and owns no socket.
+/// inputs below and answering only with `SentinelEffect`s: every input
+/// returns the effects it caused, in the order the IO layer must carry them
+/// out. It reads no clock (every input carries `now`, wall-clock ms, as
+/// mstime()), draws randomness only from its seeded generator, and owns no socket.
 public final class SentinelCore {
     public internal(set) var masters = InstanceTable()
     /// Empty until loaded from the config or picked at start.
@@ -38,6 +39,7 @@ public final class SentinelCore {
 
     var rng: SentinelRandom
     var now: Int64
+    /// What the input being handled has caused so far (see `input`).
     var effects: [SentinelEffect] = []
     private var nextUID = 1
     private var nextConnID = 1
@@ -69,8 +71,17 @@ public final class SentinelCore {
         previousTime = now
     }
 
-    /// Effects produced since the last call, in order.
-    public func drainEffects() -> [SentinelEffect] {
+    /// Every input: the clock moves to the input's time, the body runs, and
+    /// the effects it caused go back to the caller.
+    func input(_ now: Int64, _ body: () -> Void) -> [SentinelEffect] {
+        self.now = now
+        body()
+        return takeEffects()
+    }
+
+    /// Effects emitted since the last input returned (unit tests that call a
+    /// step directly collect its effects with this).
+    func takeEffects() -> [SentinelEffect] {
         let out = effects
         effects.removeAll(keepingCapacity: true)
         return out
@@ -89,16 +100,17 @@ public final class SentinelCore {
 
     /// sentinelIsRunning: pick and save an id if none was configured, log it,
     /// and announce every configured master.
-    public func start(now: Int64) {
-        self.now = now
-        previousTime = now
-        if myid.isEmpty {
-            myid = rng.runID()
-            flushConfig()
-        }
-        log(.warning, "Sentinel ID is \(myid)")
-        for m in masters {
-            event(.warning, "+monitor", m, "\(describe(m)) quorum \(m.quorum)")
+    public func start(now: Int64) -> [SentinelEffect] {
+        input(now) {
+            previousTime = now
+            if myid.isEmpty {
+                myid = rng.runID()
+                flushConfig()
+            }
+            log(.warning, "Sentinel ID is \(myid)")
+            for m in masters {
+                event(.warning, "+monitor", m, "\(describe(m)) quorum \(m.quorum)")
+            }
         }
     }
 

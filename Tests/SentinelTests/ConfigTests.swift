@@ -150,8 +150,8 @@ final class ConfigTests: XCTestCase {
 
         """
         let (core, c) = try core(from: original)
-        core.start(now: 1000)
-        core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0", now: 1000)
+        _ = core.start(now: 1000)
+        _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0", now: 1000)
         _ = core.applyConfig(["known-replica", "mymaster", "127.0.0.1", "7001"], now: 1000)
         let out = SentinelConfigWriter.rewriteMain(oldContent: original, options: c.options, cwd: "/tmp/d",
                                                    userLines: ["user default on nopass ~* &* +@all"], core: core)
@@ -186,7 +186,7 @@ final class ConfigTests: XCTestCase {
     func testRewriteReplacesInPlaceAndBlanksOrphans() throws {
         let original = "sentinel monitor m 127.0.0.1 6379 2\nsentinel known-slave m 127.0.0.1 7001\nsentinel known-replica m 127.0.0.1 7002\nsentinel parallel-syncs m 3\n"
         let (core, c) = try core(from: original)
-        core.start(now: 1000)
+        _ = core.start(now: 1000)
         _ = core.sentinelCommand(["sentinel", "set", "m", "parallel-syncs", "1"], now: 1000)
         _ = core.sentinelCommand(["sentinel", "reset", "m"], now: 1000)
         let out = SentinelConfigWriter.rewriteMain(oldContent: original, options: c.options, cwd: "/d", userLines: nil, core: core)
@@ -198,8 +198,8 @@ final class ConfigTests: XCTestCase {
 
     func testRestartFromRewrittenConfigKnowsTheSame() throws {
         let (core, c) = try core(from: "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel down-after-milliseconds mymaster 1500\n")
-        core.start(now: 1000)
-        core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,6379,2", now: 1000)
+        _ = core.start(now: 1000)
+        _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,6379,2", now: 1000)
         _ = core.applyConfig(["known-replica", "mymaster", "127.0.0.1", "7001"], now: 1000)
         let text = SentinelConfigWriter.rewriteMain(oldContent: nil, options: c.options, cwd: dir, userLines: nil, core: core)
         let (again, _) = try self.core(from: text)
@@ -224,8 +224,8 @@ final class ConfigTests: XCTestCase {
     func testStateFileHoldsLearnedStateAndWinsForItsMasters() throws {
         let main = "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel monitor other 127.0.0.1 6390 1\nsentinel announce-port 1234\n"
         let (core, _) = try core(from: main)
-        core.start(now: 1000)
-        core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,7001,2", now: 1000)
+        _ = core.start(now: 1000)
+        _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,7001,2", now: 1000)
         let state = SentinelConfigWriter.stateContent(core: core)
         XCTAssertTrue(state.hasPrefix("# Sentinel state"))
         XCTAssertTrue(state.contains("sentinel monitor mymaster 127.0.0.1 7001 2\n"), state)
