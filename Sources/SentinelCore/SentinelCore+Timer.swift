@@ -1,7 +1,10 @@
 /// The sentinel timer (sentinelTimer): TILT check, then every master with
 /// its replicas and sentinels.
 extension SentinelCore {
-    public func tick(now: Int64) -> [SentinelEffect] {
+    /// Time passing: the clock moves to `now` and the timer does what is due.
+    /// The shell calls it after `nextTickDelay()` ms; a test moves time with
+    /// it (other inputs carry their own arrival time, as mstime() reads it).
+    public func advance(now: Int64) -> [SentinelEffect] {
         input(now) {
             checkTiltCondition()
             for m in masters.all {

@@ -87,8 +87,8 @@ public final class SentinelCore {
         return out
     }
 
-    /// Delay until the next tick: redis-sentinel moves hz to 10 + rand()%10
-    /// after every timer run, so sentinels drift out of step.
+    /// Delay until the next `advance`: redis-sentinel moves hz to 10 +
+    /// rand()%10 after every timer run, so sentinels drift out of step.
     public func nextTickDelay() -> Int64 {
         Int64(1000 / (10 + rng.below(10)))
     }

@@ -146,8 +146,7 @@ final class CoreDownTests: XCTestCase {
 
     func testTiltOnClockJumpSuspendsDownChecks() throws {
         let h = try setUpDeployment()
-        h.now += 5000
-        h.tick()
+        h.advance(to: h.now + 5000)
         XCTAssertTrue(h.events(in: h.drain()).contains("+tilt #tilt mode entered"))
         XCTAssertTrue(h.core.tilt)
         // The master stops answering: no SDOWN while in TILT.
@@ -164,8 +163,7 @@ final class CoreDownTests: XCTestCase {
 
     func testBackwardsClockEntersTilt() throws {
         let h = try CoreHarness()
-        h.now -= 10
-        h.tick()
+        h.advance(to: h.now - 10)
         XCTAssertTrue(h.core.tilt)
     }
 

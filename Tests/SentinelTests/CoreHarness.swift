@@ -68,8 +68,10 @@ final class CoreHarness {
         pending += core.scriptExited(pid: pid, exitCode: exitCode, signal: signal, now: now)
     }
 
-    func tick() {
-        pending += core.tick(now: now)
+    /// Moves the clock to `t` (backwards too) for one timer run.
+    func advance(to t: Int64) {
+        now = t
+        pending += core.advance(now: now)
     }
 
     /// SENTINEL <args>; its effects wait for `drain`.
@@ -79,16 +81,15 @@ final class CoreHarness {
         return r
     }
 
-    /// Advances the clock by `ms` in steps of `step`, ticking each time.
+    /// Advances the clock by `ms` in steps of `step`, a timer run each time.
     @discardableResult
     func advance(_ ms: Int64, step: Int64 = 100) -> [SentinelEffect] {
         var out: [SentinelEffect] = []
         var left = ms
         while left > 0 {
             let d = min(step, left)
-            now += d
             left -= d
-            tick()
+            advance(to: now + d)
             out += drain()
         }
         return out

@@ -131,7 +131,7 @@ final class SentinelServer {
 
     private func timerTick() -> Int64? {
         collectScripts()
-        execute(core.tick(now: clockMs()))
+        execute(core.advance(now: clockMs()))
         return core.nextTickDelay()
     }
 

@@ -182,7 +182,7 @@ final class Simulation {
     }
 
     private func tick(_ p: SentinelProcess) {
-        runEffects(p.index, p.core.tick(now: localTime(p.index)))
+        runEffects(p.index, p.core.advance(now: localTime(p.index)))
         scheduleTick(p)
     }
 
