@@ -12,20 +12,20 @@ public final class Instance {
     /// The master this replica or sentinel belongs to.
     public internal(set) weak var master: Instance?
 
-    public internal(set) var configEpoch: UInt64 = 0
+    var configEpoch: UInt64 = 0
     var lastPubTime: Int64
     var lastHelloTime: Int64
     var lastMasterDownReplyTime: Int64
     var sDownSinceTime: Int64 = 0
     var oDownSinceTime: Int64 = 0
-    public internal(set) var downAfterPeriod: Int64
-    public internal(set) var masterRebootDownAfterPeriod: Int64 = 0
+    var downAfterPeriod: Int64
+    var masterRebootDownAfterPeriod: Int64 = 0
     var masterRebootSinceTime: Int64 = 0
     var infoRefresh: Int64 = 0
     /// Last extra INFO sent during a failover (see SentinelCore+Failover.swift).
     var fastInfoSentTime: Int64 = 0
     /// rename-command mappings: lower-cased original name → new name, in insertion order.
-    public internal(set) var renamedCommands: [(String, String)] = []
+    var renamedCommands: [(String, String)] = []
 
     var roleReported: ReportedRole
     var roleReportedTime: Int64
@@ -34,23 +34,23 @@ public final class Instance {
     // Masters
     public internal(set) var replicas = InstanceTable()
     public internal(set) var sentinels = InstanceTable()
-    public internal(set) var quorum: Int
-    public internal(set) var parallelSyncs = SentinelConstants.defaultParallelSyncs
-    public internal(set) var authPass: String?
-    public internal(set) var authUser: String?
-    public internal(set) var notificationScript: String?
-    public internal(set) var clientReconfigScript: String?
+    var quorum: Int
+    var parallelSyncs = SentinelConstants.defaultParallelSyncs
+    var authPass: String?
+    var authUser: String?
+    var notificationScript: String?
+    var clientReconfigScript: String?
     var info: String?
     var infoTime: Int64 = 0
 
     // Failover (part 2 drives these; part 1 keeps them at rest and reports them)
     var leader: String?
-    public internal(set) var leaderEpoch: UInt64 = 0
+    var leaderEpoch: UInt64 = 0
     var failoverEpoch: UInt64 = 0
     var failoverState: FailoverState = .none
     var failoverStateChangeTime: Int64 = 0
     var failoverStartTime: Int64 = 0
-    public internal(set) var failoverTimeout: Int64
+    var failoverTimeout: Int64
     var failoverDelayLogged: Int64 = 0
     weak var promotedReplica: Instance?
 

@@ -250,8 +250,9 @@ public final class SentinelCore {
         effects.append(.log(level: level, text: text))
     }
 
+    /// sentinelFlushConfig: the state as it is at this call goes to disk.
     func flushConfig() {
-        effects.append(.flushConfig)
+        effects.append(.persist(snapshot()))
     }
 
     // MARK: Lookups

@@ -65,10 +65,10 @@ public struct SentinelTimings: Sendable, Equatable {
 }
 
 /// Fixed values of sentinel.c that are not DEBUG parameters.
-public enum SentinelConstants {
+enum SentinelConstants {
     static let maxPendingCommands = 100
     static let defaultSlavePriority = 100
-    public static let defaultParallelSyncs = 1
+    static let defaultParallelSyncs = 1
     static let maxDesync = 1000
     static let helloChannel = "__sentinel__:hello"
 }

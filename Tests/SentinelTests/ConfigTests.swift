@@ -154,7 +154,7 @@ final class ConfigTests: XCTestCase {
         _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0", now: 1000)
         _ = core.applyConfig(["known-replica", "mymaster", "127.0.0.1", "7001"], now: 1000)
         let out = SentinelConfigWriter.rewriteMain(oldContent: original, options: c.options, cwd: "/tmp/d",
-                                                   userLines: ["user default on nopass ~* &* +@all"], core: core)
+                                                   userLines: ["user default on nopass ~* &* +@all"], snapshot: core.snapshot())
         XCTAssertEqual(out, """
         # my comment
         port 26390
@@ -176,10 +176,10 @@ final class ConfigTests: XCTestCase {
         """)
         // Rewriting the result changes nothing but the one blank line 7.0 adds at the end.
         let again = SentinelConfigWriter.rewriteMain(oldContent: out, options: c.options, cwd: "/tmp/d",
-                                                     userLines: ["user default on nopass ~* &* +@all"], core: core)
+                                                     userLines: ["user default on nopass ~* &* +@all"], snapshot: core.snapshot())
         XCTAssertEqual(again, out + "\n")
         let third = SentinelConfigWriter.rewriteMain(oldContent: again, options: c.options, cwd: "/tmp/d",
-                                                     userLines: ["user default on nopass ~* &* +@all"], core: core)
+                                                     userLines: ["user default on nopass ~* &* +@all"], snapshot: core.snapshot())
         XCTAssertEqual(third, again)
     }
 
@@ -189,7 +189,7 @@ final class ConfigTests: XCTestCase {
         _ = core.start(now: 1000)
         _ = core.sentinelCommand(["sentinel", "set", "m", "parallel-syncs", "1"], now: 1000)
         _ = core.sentinelCommand(["sentinel", "reset", "m"], now: 1000)
-        let out = SentinelConfigWriter.rewriteMain(oldContent: original, options: c.options, cwd: "/d", userLines: nil, core: core)
+        let out = SentinelConfigWriter.rewriteMain(oldContent: original, options: c.options, cwd: "/d", userLines: nil, snapshot: core.snapshot())
         XCTAssertEqual(out.split(separator: "\n", omittingEmptySubsequences: false).prefix(2).map(String.init),
                        ["sentinel monitor m 127.0.0.1 6379 2", ""], "replica lines and the default parallel-syncs are gone")
         XCTAssertFalse(out.contains("known-"))
@@ -201,7 +201,7 @@ final class ConfigTests: XCTestCase {
         _ = core.start(now: 1000)
         _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,6379,2", now: 1000)
         _ = core.applyConfig(["known-replica", "mymaster", "127.0.0.1", "7001"], now: 1000)
-        let text = SentinelConfigWriter.rewriteMain(oldContent: nil, options: c.options, cwd: dir, userLines: nil, core: core)
+        let text = SentinelConfigWriter.rewriteMain(oldContent: nil, options: c.options, cwd: dir, userLines: nil, snapshot: core.snapshot())
         let (again, _) = try self.core(from: text)
         XCTAssertEqual(again.myid, core.myid)
         XCTAssertEqual(again.currentEpoch, 4)
@@ -226,7 +226,7 @@ final class ConfigTests: XCTestCase {
         let (core, _) = try core(from: main)
         _ = core.start(now: 1000)
         _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,7001,2", now: 1000)
-        let state = SentinelConfigWriter.stateContent(core: core)
+        let state = SentinelConfigWriter.stateContent(core.snapshot())
         XCTAssertTrue(state.hasPrefix("# Sentinel state"))
         XCTAssertTrue(state.contains("sentinel monitor mymaster 127.0.0.1 7001 2\n"), state)
         XCTAssertFalse(state.contains("announce-port"), "global options stay in the operator's file")

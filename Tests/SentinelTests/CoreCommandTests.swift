@@ -84,7 +84,7 @@ final class CoreCommandTests: XCTestCase {
         let before = h.effects.count
         XCTAssertEqual(h.command("monitor", "other", "127.0.0.1", "7000", "1"), .okAfterFlush)
         let e = Array(h.effects[before...])
-        XCTAssertEqual(e.first, .flushConfig)
+        XCTAssertEqual(CoreHarness.persisted(e.first)?.masters.map(\.name), ["mymaster", "other"], "saved with the new master")
         XCTAssertEqual(h.events(in: e), ["+monitor master other 127.0.0.1 7000 quorum 1"])
         XCTAssertEqual(h.command("remove", "other"), .okAfterFlush)
         XCTAssertTrue(h.events().contains("-monitor master other 127.0.0.1 7000"))

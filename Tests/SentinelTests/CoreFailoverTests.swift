@@ -198,7 +198,8 @@ final class CoreFailoverTests: XCTestCase {
             if case .event(_, "+promoted-slave", _) = e { return false }
             return true
         }
-        XCTAssertEqual(beforePromoted.last, .flushConfig, "the new config epoch is saved first")
+        XCTAssertEqual(CoreHarness.persisted(beforePromoted.last)?.masters.first?.configEpoch, w.master.failoverEpoch,
+                       "the new config epoch is saved first")
     }
 
     // MARK: Reconfiguring the replicas

@@ -114,7 +114,13 @@ final class CoreHarness {
     }
 
     func flushes(in e: [SentinelEffect]) -> Int {
-        e.filter { $0 == .flushConfig }.count
+        e.filter { Self.persisted($0) != nil }.count
+    }
+
+    /// The state a `.persist` effect asks to write.
+    static func persisted(_ e: SentinelEffect?) -> SentinelStateSnapshot? {
+        if case .persist(let s) = e { return s }
+        return nil
     }
 
     /// Marks every pending connect as connected with local IP 127.0.0.1.

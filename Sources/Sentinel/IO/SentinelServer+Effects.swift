@@ -49,8 +49,8 @@ extension SentinelServer {
             if level != .debug { publishLocal(channel: type, message: message) }
         case .log(let level, let text):
             log.log(level, text)
-        case .flushConfig:
-            flushConfig()
+        case .persist(let snapshot):
+            flushConfig(snapshot)
         case .spawnScript(let job, let argv):
             spawnScript(job, argv)
         case .killScript(let pid):
@@ -61,18 +61,18 @@ extension SentinelServer {
     }
 
     /// sentinelFlushConfig: the state file if configured, else a CONFIG
-    /// REWRITE of the main file followed by one more fsync.
-    @discardableResult
-    func flushConfig() -> Bool {
+    /// REWRITE of the main file (its old text and our server options around
+    /// the snapshot) followed by one more fsync.
+    private func flushConfig(_ snapshot: SentinelStateSnapshot) {
         do {
             if let state = options.stateConfigFile {
-                try SentinelConfigWriter.writeAtomically(path: state, content: SentinelConfigWriter.stateContent(core: core))
+                try SentinelConfigWriter.writeAtomically(path: state, content: SentinelConfigWriter.stateContent(snapshot))
             } else {
                 let old = SentinelConfigLoader.readFile(configFile).map { String(decoding: $0, as: UTF8.self) }
                 let users = options.aclfile.isEmpty ? acl.sortedUsers.map(\.describe) : nil
                 let content = SentinelConfigWriter.rewriteMain(oldContent: old, options: options,
                                                                cwd: SentinelConfigLoader.currentDirectory(),
-                                                               userLines: users, core: core)
+                                                               userLines: users, snapshot: snapshot)
                 try SentinelConfigWriter.writeAtomically(path: configFile, content: content)
                 let fd = open(configFile, O_RDONLY)
                 if fd >= 0 {
@@ -82,11 +82,9 @@ extension SentinelServer {
             }
             lastFlushError = nil
             log.log(.notice, "Sentinel new configuration saved on disk")
-            return true
         } catch {
             lastFlushError = "\(error)"
             log.log(.warning, "WARNING: Sentinel was not able to save the new configuration on disk!!!: \(error)")
-            return false
         }
     }
 

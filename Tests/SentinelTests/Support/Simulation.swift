@@ -224,8 +224,8 @@ final class Simulation {
                 }
             case .event(let level, let type, let message):
                 if level != .debug { record(i, type, message) }
-            case .flushConfig:
-                p.savedState = SentinelConfigWriter.stateContent(core: p.core)
+            case .persist(let snapshot):
+                p.savedState = SentinelConfigWriter.stateContent(snapshot)
             case .exit(let code):
                 note("s\(i) exits with code \(code)")
                 crashSentinel(i)
