@@ -31,7 +31,12 @@ let package = Package(
         .target(name: "CLI", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
         .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
-        .target(name: "Sentinel", dependencies: ["Protocol", "Reactor", "CVigilShim"]),
+        // Its decision logic is a target of its own so that the compiler keeps
+        // it free of IO: with only Protocol (RESP values) to import it cannot
+        // reach a socket, a file, the clock or libc, and the simulation can
+        // drive it exactly as the process does. Sentinel is the shell around it.
+        .target(name: "SentinelCore", dependencies: ["Protocol"]),
+        .target(name: "Sentinel", dependencies: ["SentinelCore", "Protocol", "Reactor", "CVigilShim"]),
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
@@ -42,7 +47,7 @@ let package = Package(
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "Deployment", "TestSupport"]),
-        .testTarget(name: "SentinelTests", dependencies: ["Sentinel", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "SentinelTests", dependencies: ["SentinelCore", "Sentinel", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
     ]
 )

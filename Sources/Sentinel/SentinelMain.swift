@@ -1,6 +1,7 @@
 import CVigilShim
 import Glibc
 import Reactor
+import SentinelCore
 
 /// What `vigil-sentinel` (and `vigil-server --sentinel`) does: parse argv like
 /// redis-sentinel, load the config, start, run, exit.
@@ -68,6 +69,7 @@ public enum SentinelMain {
         let core = SentinelCore(seed: seed, now: now)
         core.resolver = HostResolver.resolve
         core.isExecutable = { access($0, X_OK) == 0 }
+        core.timeText = { LocalTime.ctimeText(ms: $0) }
         do {
             try SentinelConfigApplier.apply(directives, to: core, now: now)
         } catch {

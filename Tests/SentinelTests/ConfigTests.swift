@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// sentinel.conf parsing, directive errors, rewrite and the state file.
 final class ConfigTests: XCTestCase {
@@ -149,11 +150,11 @@ final class ConfigTests: XCTestCase {
 
         """
         let (core, c) = try core(from: original)
-        core.start(now: 1000)
-        core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0", now: 1000)
+        _ = core.start(now: 1000)
+        _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0", now: 1000)
         _ = core.applyConfig(["known-replica", "mymaster", "127.0.0.1", "7001"], now: 1000)
         let out = SentinelConfigWriter.rewriteMain(oldContent: original, options: c.options, cwd: "/tmp/d",
-                                                   userLines: ["user default on nopass ~* &* +@all"], core: core)
+                                                   userLines: ["user default on nopass ~* &* +@all"], snapshot: core.snapshot())
         XCTAssertEqual(out, """
         # my comment
         port 26390
@@ -175,20 +176,20 @@ final class ConfigTests: XCTestCase {
         """)
         // Rewriting the result changes nothing but the one blank line 7.0 adds at the end.
         let again = SentinelConfigWriter.rewriteMain(oldContent: out, options: c.options, cwd: "/tmp/d",
-                                                     userLines: ["user default on nopass ~* &* +@all"], core: core)
+                                                     userLines: ["user default on nopass ~* &* +@all"], snapshot: core.snapshot())
         XCTAssertEqual(again, out + "\n")
         let third = SentinelConfigWriter.rewriteMain(oldContent: again, options: c.options, cwd: "/tmp/d",
-                                                     userLines: ["user default on nopass ~* &* +@all"], core: core)
+                                                     userLines: ["user default on nopass ~* &* +@all"], snapshot: core.snapshot())
         XCTAssertEqual(third, again)
     }
 
     func testRewriteReplacesInPlaceAndBlanksOrphans() throws {
         let original = "sentinel monitor m 127.0.0.1 6379 2\nsentinel known-slave m 127.0.0.1 7001\nsentinel known-replica m 127.0.0.1 7002\nsentinel parallel-syncs m 3\n"
         let (core, c) = try core(from: original)
-        core.start(now: 1000)
+        _ = core.start(now: 1000)
         _ = core.sentinelCommand(["sentinel", "set", "m", "parallel-syncs", "1"], now: 1000)
         _ = core.sentinelCommand(["sentinel", "reset", "m"], now: 1000)
-        let out = SentinelConfigWriter.rewriteMain(oldContent: original, options: c.options, cwd: "/d", userLines: nil, core: core)
+        let out = SentinelConfigWriter.rewriteMain(oldContent: original, options: c.options, cwd: "/d", userLines: nil, snapshot: core.snapshot())
         XCTAssertEqual(out.split(separator: "\n", omittingEmptySubsequences: false).prefix(2).map(String.init),
                        ["sentinel monitor m 127.0.0.1 6379 2", ""], "replica lines and the default parallel-syncs are gone")
         XCTAssertFalse(out.contains("known-"))
@@ -197,10 +198,10 @@ final class ConfigTests: XCTestCase {
 
     func testRestartFromRewrittenConfigKnowsTheSame() throws {
         let (core, c) = try core(from: "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel down-after-milliseconds mymaster 1500\n")
-        core.start(now: 1000)
-        core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,6379,2", now: 1000)
+        _ = core.start(now: 1000)
+        _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,6379,2", now: 1000)
         _ = core.applyConfig(["known-replica", "mymaster", "127.0.0.1", "7001"], now: 1000)
-        let text = SentinelConfigWriter.rewriteMain(oldContent: nil, options: c.options, cwd: dir, userLines: nil, core: core)
+        let text = SentinelConfigWriter.rewriteMain(oldContent: nil, options: c.options, cwd: dir, userLines: nil, snapshot: core.snapshot())
         let (again, _) = try self.core(from: text)
         XCTAssertEqual(again.myid, core.myid)
         XCTAssertEqual(again.currentEpoch, 4)
@@ -223,9 +224,9 @@ final class ConfigTests: XCTestCase {
     func testStateFileHoldsLearnedStateAndWinsForItsMasters() throws {
         let main = "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel monitor other 127.0.0.1 6390 1\nsentinel announce-port 1234\n"
         let (core, _) = try core(from: main)
-        core.start(now: 1000)
-        core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,7001,2", now: 1000)
-        let state = SentinelConfigWriter.stateContent(core: core)
+        _ = core.start(now: 1000)
+        _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,7001,2", now: 1000)
+        let state = SentinelConfigWriter.stateContent(core.snapshot())
         XCTAssertTrue(state.hasPrefix("# Sentinel state"))
         XCTAssertTrue(state.contains("sentinel monitor mymaster 127.0.0.1 7001 2\n"), state)
         XCTAssertFalse(state.contains("announce-port"), "global options stay in the operator's file")

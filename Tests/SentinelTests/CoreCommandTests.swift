@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// SENTINEL subcommands: replies, field order, errors.
 final class CoreCommandTests: XCTestCase {
@@ -57,7 +58,7 @@ final class CoreCommandTests: XCTestCase {
 
     func testArityAndUnknownSubcommand() throws {
         let h = try CoreHarness()
-        XCTAssertEqual(h.core.sentinelCommand(["sentinel"], now: h.now), .value(.err("ERR wrong number of arguments for 'sentinel' command")))
+        XCTAssertEqual(h.sentinelCommand(["sentinel"]), .value(.err("ERR wrong number of arguments for 'sentinel' command")))
         XCTAssertEqual(h.command("foo"), .value(.err("ERR unknown subcommand 'foo'. Try SENTINEL HELP.")))
         XCTAssertEqual(h.command("MASTER"), .value(.err("ERR wrong number of arguments for 'sentinel|master' command")))
         XCTAssertEqual(h.command("masters", "x"), .value(.err("ERR wrong number of arguments for 'sentinel|masters' command")))
@@ -83,7 +84,7 @@ final class CoreCommandTests: XCTestCase {
         let before = h.effects.count
         XCTAssertEqual(h.command("monitor", "other", "127.0.0.1", "7000", "1"), .okAfterFlush)
         let e = Array(h.effects[before...])
-        XCTAssertEqual(e.first, .flushConfig)
+        XCTAssertEqual(CoreHarness.persisted(e.first)?.masters.map(\.name), ["mymaster", "other"], "saved with the new master")
         XCTAssertEqual(h.events(in: e), ["+monitor master other 127.0.0.1 7000 quorum 1"])
         XCTAssertEqual(h.command("remove", "other"), .okAfterFlush)
         XCTAssertTrue(h.events().contains("-monitor master other 127.0.0.1 7000"))
@@ -151,11 +152,11 @@ final class CoreCommandTests: XCTestCase {
         let h = try CoreHarness(config: "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel down-after-milliseconds mymaster 5000\n")
         XCTAssertEqual(h.command("ckquorum", "mymaster"),
                        .value(.err("NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master")))
-        h.core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0", now: h.now)
+        h.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0")
         XCTAssertEqual(h.command("ckquorum", "mymaster"),
                        .value(.simple("OK 2 usable Sentinels. Quorum and failover authorization can be reached")))
-        h.core.receiveHello("127.0.0.1,26401,ffffffffffffffffffffffffffffffffffffff02,0,mymaster,127.0.0.1,6379,0", now: h.now)
-        h.core.receiveHello("127.0.0.1,26402,ffffffffffffffffffffffffffffffffffffff03,0,mymaster,127.0.0.1,6379,0", now: h.now)
+        h.receiveHello("127.0.0.1,26401,ffffffffffffffffffffffffffffffffffffff02,0,mymaster,127.0.0.1,6379,0")
+        h.receiveHello("127.0.0.1,26402,ffffffffffffffffffffffffffffffffffffff03,0,mymaster,127.0.0.1,6379,0")
         h.advance(5200)  // the three unreachable sentinels go SDOWN
         XCTAssertEqual(h.command("ckquorum", "mymaster"),
                        .value(.err("NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master. Not enough available Sentinels to reach the majority and authorize a failover")))

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Replicas from INFO, sentinels from hellos, master switches carried by hellos.
 final class CoreDiscoveryTests: XCTestCase {
@@ -25,8 +26,8 @@ final class CoreDiscoveryTests: XCTestCase {
         XCTAssertEqual(h.master.runid, String(repeating: "a", count: 40))
         // The same INFO again adds nothing.
         let before = h.effects.count
-        h.core.reply(conn: h.master.link.cc!, tag: .info(uid: h.master.uid),
-                     value: .bulk(CoreHarness.masterInfo(replicas: [("127.0.0.1", 7001)])), now: h.now)
+        h.reply(conn: h.master.link.cc!, tag: .info(uid: h.master.uid),
+                value: .bulk(CoreHarness.masterInfo(replicas: [("127.0.0.1", 7001)])))
         h.drain()
         XCTAssertEqual(h.effects.count, before)
     }
@@ -78,15 +79,15 @@ final class CoreDiscoveryTests: XCTestCase {
 
     func testRebootEventOnNewRunID() throws {
         let h = try connected()
-        h.core.reply(conn: h.master.link.cc!, tag: .info(uid: h.master.uid),
-                     value: .bulk(CoreHarness.masterInfo(runid: String(repeating: "c", count: 40), replicas: [])), now: h.now)
+        h.reply(conn: h.master.link.cc!, tag: .info(uid: h.master.uid),
+                value: .bulk(CoreHarness.masterInfo(runid: String(repeating: "c", count: 40), replicas: [])))
         XCTAssertEqual(h.events(in: h.drain()), ["+reboot master mymaster 127.0.0.1 6379"])
     }
 
     func hello(_ h: CoreHarness, ip: String = "127.0.0.1", port: Int = 26400, runid: String? = nil, epoch: Int = 0,
                masterIP: String = "127.0.0.1", masterPort: Int = 6379, configEpoch: Int = 0) -> [SentinelEffect] {
         let payload = "\(ip),\(port),\(runid ?? otherID),\(epoch),mymaster,\(masterIP),\(masterPort),\(configEpoch)"
-        h.core.push(conn: h.master.link.pc!, value: .array([.bulk("message"), .bulk("__sentinel__:hello"), .bulk(payload)]), now: h.now)
+        h.push(conn: h.master.link.pc!, value: .array([.bulk("message"), .bulk("__sentinel__:hello"), .bulk(payload)]))
         return h.drain()
     }
 
@@ -114,10 +115,10 @@ final class CoreDiscoveryTests: XCTestCase {
         let h = try connected()
         for bad in ["", "a,b,c", "1,2,3,4,5,6,7,8,9", "127.0.0.1,x,\(otherID),0,nosuchmaster,127.0.0.1,6379,0",
                     "notanip,26400,\(otherID),0,mymaster,127.0.0.1,6379,0"] {
-            h.core.push(conn: h.master.link.pc!, value: .array([.bulk("message"), .bulk("__sentinel__:hello"), .bulk(bad)]), now: h.now)
+            h.push(conn: h.master.link.pc!, value: .array([.bulk("message"), .bulk("__sentinel__:hello"), .bulk(bad)]))
         }
-        h.core.push(conn: h.master.link.pc!, value: .array([.bulk("message"), .integer(3), .bulk("x")]), now: h.now)
-        h.core.push(conn: h.master.link.pc!, value: .integer(3), now: h.now)
+        h.push(conn: h.master.link.pc!, value: .array([.bulk("message"), .integer(3), .bulk("x")]))
+        h.push(conn: h.master.link.pc!, value: .integer(3))
         h.drain()
         XCTAssertEqual(h.master.sentinels.count, 0)
     }
@@ -165,7 +166,7 @@ final class CoreDiscoveryTests: XCTestCase {
         XCTAssertEqual(h.master.sentinels.count, 1, "sentinels are kept")
         XCTAssertEqual(CoreHarness.value(h.command("GET-MASTER-ADDR-BY-NAME", "mymaster")), .array([.bulk("127.0.0.1"), .bulk("7001")]))
         // Same epoch again: nothing.
-        h.core.receiveHello("127.0.0.1,26400,\(otherID),3,mymaster,127.0.0.1,7001,3", now: h.now)
+        h.receiveHello("127.0.0.1,26400,\(otherID),3,mymaster,127.0.0.1,7001,3")
         XCTAssertTrue(h.events(in: h.drain()).isEmpty)
     }
 
@@ -184,7 +185,7 @@ final class CoreDiscoveryTests: XCTestCase {
         for m in ["m1", "m2"] {
             let mi = h.core.masters[m]!
             let payload = "127.0.0.1,26400,\(otherID),0,\(m),\(mi.addr.ip),\(mi.addr.port),0"
-            h.core.push(conn: mi.link.pc!, value: .array([.bulk("message"), .bulk("__sentinel__:hello"), .bulk(payload)]), now: h.now)
+            h.push(conn: mi.link.pc!, value: .array([.bulk("message"), .bulk("__sentinel__:hello"), .bulk(payload)]))
         }
         h.drain()
         let s1 = h.core.masters["m1"]!.sentinels.all[0], s2 = h.core.masters["m2"]!.sentinels.all[0]
@@ -201,7 +202,7 @@ final class CoreDiscoveryTests: XCTestCase {
         let cc = h.master.link.cc!
         for v: RESPValue in [.integer(1), .err("ERR no"), .array([]), .bulkString(nil),
                              .bulk("role:master\r\nslave0:\r\nslave1:ip=,port=\r\nslave2:ip=1.1.1.1\r\nrun_id:short\r\nmaster_link_down_since_seconds:\r\n")] {
-            h.core.reply(conn: cc, tag: .info(uid: h.master.uid), value: v, now: h.now)
+            h.reply(conn: cc, tag: .info(uid: h.master.uid), value: v)
         }
         h.drain()
         XCTAssertEqual(h.master.replicas.count, 0)

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// SDOWN, ODOWN, TILT, and answering is-master-down-by-addr.
 final class CoreDownTests: XCTestCase {
@@ -14,7 +15,7 @@ final class CoreDownTests: XCTestCase {
         h.connectAll(e)
         h.answer(e, info: { _ in CoreHarness.masterInfo(replicas: []) })
         for (i, id) in [s1, s2].enumerated() {
-            h.core.receiveHello("127.0.0.1,\(26400 + i),\(id),0,mymaster,127.0.0.1,6379,0", now: h.now)
+            h.receiveHello("127.0.0.1,\(26400 + i),\(id),0,mymaster,127.0.0.1,6379,0")
         }
         h.drain()
         let t = h.advance(100)
@@ -37,10 +38,10 @@ final class CoreDownTests: XCTestCase {
                 if isMaster && !masterAnswers { continue }
                 switch s.tag {
                 case .isMasterDown:
-                    h.core.reply(conn: s.conn, tag: s.tag, value: .array([.integer(othersSayDown ? 1 : 0), .bulk("*"), .integer(0)]), now: h.now)
-                case .ping: h.core.reply(conn: s.conn, tag: s.tag, value: .simple("PONG"), now: h.now)
-                case .info: h.core.reply(conn: s.conn, tag: s.tag, value: .bulk(CoreHarness.masterInfo(replicas: [])), now: h.now)
-                default: h.core.reply(conn: s.conn, tag: s.tag, value: .integer(1), now: h.now)
+                    h.reply(conn: s.conn, tag: s.tag, value: .array([.integer(othersSayDown ? 1 : 0), .bulk("*"), .integer(0)]))
+                case .ping: h.reply(conn: s.conn, tag: s.tag, value: .simple("PONG"))
+                case .info: h.reply(conn: s.conn, tag: s.tag, value: .bulk(CoreHarness.masterInfo(replicas: [])))
+                default: h.reply(conn: s.conn, tag: s.tag, value: .integer(1))
                 }
             }
             all += h.drain()
@@ -92,7 +93,7 @@ final class CoreDownTests: XCTestCase {
         _ = run(h, 7000, masterAnswers: false, othersSayDown: true)
         XCTAssertTrue(h.master.sentinels.all.allSatisfy { $0.flags.contains(.masterDown) })
         // Sentinels stop answering: their "down" answer expires after 5 ask periods.
-        for s in h.master.sentinels { h.core.closed(conn: s.link.cc!, reason: "gone", now: h.now) }
+        for s in h.master.sentinels { h.closed(conn: s.link.cc!, reason: "gone") }
         h.advance(5200)
         XCTAssertTrue(h.master.sentinels.all.allSatisfy { !$0.flags.contains(.masterDown) })
         XCTAssertFalse(h.master.flags.contains(.oDown))
@@ -145,8 +146,7 @@ final class CoreDownTests: XCTestCase {
 
     func testTiltOnClockJumpSuspendsDownChecks() throws {
         let h = try setUpDeployment()
-        h.now += 5000
-        h.core.tick(now: h.now)
+        h.advance(to: h.now + 5000)
         XCTAssertTrue(h.events(in: h.drain()).contains("+tilt #tilt mode entered"))
         XCTAssertTrue(h.core.tilt)
         // The master stops answering: no SDOWN while in TILT.
@@ -163,8 +163,7 @@ final class CoreDownTests: XCTestCase {
 
     func testBackwardsClockEntersTilt() throws {
         let h = try CoreHarness()
-        h.now -= 10
-        h.core.tick(now: h.now)
+        h.advance(to: h.now - 10)
         XCTAssertTrue(h.core.tilt)
     }
 
@@ -198,10 +197,10 @@ final class CoreDownTests: XCTestCase {
         let s = h.master.sentinels.all[0]
         for bad: RESPValue in [.array([.integer(1), .bulk("*")]), .array([.bulk("1"), .bulk("*"), .integer(0)]),
                                .err("ERR unknown"), .array([.integer(1), .simple("*"), .integer(0)])] {
-            h.core.reply(conn: s.link.cc!, tag: .isMasterDown(uid: s.uid), value: bad, now: h.now)
+            h.reply(conn: s.link.cc!, tag: .isMasterDown(uid: s.uid), value: bad)
         }
         XCTAssertFalse(s.flags.contains(.masterDown))
-        h.core.reply(conn: s.link.cc!, tag: .isMasterDown(uid: s.uid), value: .array([.integer(1), .bulk(s2), .integer(4)]), now: h.now)
+        h.reply(conn: s.link.cc!, tag: .isMasterDown(uid: s.uid), value: .array([.integer(1), .bulk(s2), .integer(4)]))
         XCTAssertTrue(s.flags.contains(.masterDown))
         XCTAssertEqual(s.leader, s2)
         XCTAssertEqual(s.leaderEpoch, 4)

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Starting a failover and electing its leader: votes, majority and quorum,
 /// epochs, the election timeout and the retry delay.
@@ -73,8 +74,8 @@ final class CoreElectionTests: XCTestCase {
         XCTAssertEqual(w.master.failoverEpoch, 1)
         let s = w.master.sentinels.all
         func vote(_ i: Int, epoch: Int64) {
-            w.core.reply(conn: s[i].link.cc!, tag: .isMasterDown(uid: s[i].uid),
-                         value: .array([.integer(1), .bulk(myid), .integer(epoch)]), now: w.h.now)
+            w.h.reply(conn: s[i].link.cc!, tag: .isMasterDown(uid: s[i].uid),
+                      value: .array([.integer(1), .bulk(myid), .integer(epoch)]))
         }
         vote(0, epoch: 1)
         vote(1, epoch: 0)
@@ -88,8 +89,8 @@ final class CoreElectionTests: XCTestCase {
         let other = w.peers[26400]!.runid
         w.core.startFailover(w.master)
         for s in w.master.sentinels {
-            w.core.reply(conn: s.link.cc!, tag: .isMasterDown(uid: s.uid),
-                         value: .array([.integer(1), .bulk(other), .integer(1)]), now: w.h.now)
+            w.h.reply(conn: s.link.cc!, tag: .isMasterDown(uid: s.uid),
+                      value: .array([.integer(1), .bulk(other), .integer(1)]))
         }
         w.h.drain()
         XCTAssertEqual(w.core.getLeader(w.master, epoch: 1), other)

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// client-reconfig-script during a failover: redis-sentinel's arguments
 /// `<master-name> <role> <state> <from-ip> <from-port> <to-ip> <to-port>`,
@@ -29,7 +30,7 @@ final class CoreFailoverScriptTests: XCTestCase {
     func testObserverRunsTheReconfigScriptWhenAHelloSwitchesTheMaster() throws {
         let w = try world()
         let peer = w.peers[26400]!
-        w.core.receiveHello("127.0.0.1,26400,\(peer.runid),3,mymaster,127.0.0.1,7002,3", now: w.h.now)
+        w.h.receiveHello("127.0.0.1,26400,\(peer.runid),3,mymaster,127.0.0.1,7002,3")
         let effects = w.h.drain() + w.run(200)
         XCTAssertEqual(spawned(effects), [["/bin/true", "mymaster", "observer", "start", "127.0.0.1", "6379", "127.0.0.1", "7002"]])
     }

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// One SentinelCore (through CoreHarness) among scripted data nodes and
 /// sentinels that answer at once: just enough of a deployment to walk the
@@ -76,7 +77,7 @@ final class FailoverWorld {
         for i in 0..<sentinels {
             let p = Peer(port: 26400 + i, runid: "ffffffffffffffffffffffffffffffffffff" + String(i).leftPad(4))
             peers[p.port] = p
-            core.receiveHello("127.0.0.1,\(p.port),\(p.runid),0,mymaster,127.0.0.1,6379,0", now: h.now)
+            h.receiveHello("127.0.0.1,\(p.port),\(p.runid),0,mymaster,127.0.0.1,6379,0")
         }
         h.drain()
         run(300)
@@ -121,16 +122,16 @@ final class FailoverWorld {
     private func answer(_ e: [SentinelEffect]) -> [SentinelEffect] {
         for c in h.connects(in: e) {
             portOf[c.conn] = c.port
-            core.connected(conn: c.conn, localIP: "127.0.0.1", now: h.now)
+            h.connected(conn: c.conn, localIP: "127.0.0.1")
         }
         for s in h.sends(in: e) {
             guard let port = portOf[s.conn] else { continue }
             sent.append((port, s.args))
             if let n = nodes[port] {
                 if !n.up { continue }
-                if let v = nodeReply(n, s.args) { core.reply(conn: s.conn, tag: s.tag, value: v, now: h.now) }
+                if let v = nodeReply(n, s.args) { h.reply(conn: s.conn, tag: s.tag, value: v) }
             } else if let p = peers[port] {
-                core.reply(conn: s.conn, tag: s.tag, value: peerReply(p, s.args), now: h.now)
+                h.reply(conn: s.conn, tag: s.tag, value: peerReply(p, s.args))
             }
         }
         return h.drain()

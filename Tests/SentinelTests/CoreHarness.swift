@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Drives a SentinelCore with a fake clock and scripted replies, no sockets.
 final class CoreHarness {
@@ -8,6 +9,8 @@ final class CoreHarness {
     var now: Int64
     /// Everything the core emitted, in order.
     var effects: [SentinelEffect] = []
+    /// Effects of inputs fed since the last `drain`.
+    private var pending: [SentinelEffect] = []
     static let myid = "0123456789abcdef0123456789abcdef01234567"
 
     init(config: String = "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel down-after-milliseconds mymaster 5000\n",
@@ -21,27 +24,72 @@ final class CoreHarness {
         if let myid { text += "sentinel myid \(myid)\n" }
         let loaded = try SentinelConfigLoader.load(text: text, file: "test.conf")
         try SentinelConfigApplier.apply(loaded.directives, to: core, now: now)
-        core.start(now: now)
+        pending = core.start(now: now)
         drain()
     }
 
+    /// Effects since the last drain: those the inputs returned, then those of
+    /// steps a test called directly.
     @discardableResult
     func drain() -> [SentinelEffect] {
-        let e = core.drainEffects()
+        let e = pending + core.takeEffects()
+        pending.removeAll()
         effects += e
         return e
     }
 
-    /// Advances the clock by `ms` in steps of `step`, ticking each time.
+    // MARK: Inputs at the harness clock; their effects wait for `drain`.
+
+    func connected(conn: Int, localIP: String = "127.0.0.1") {
+        pending += core.connected(conn: conn, localIP: localIP, now: now)
+    }
+
+    func closed(conn: Int, reason: String) {
+        pending += core.closed(conn: conn, reason: reason, now: now)
+    }
+
+    func reply(conn: Int, tag: ReplyTag, value: RESPValue) {
+        pending += core.reply(conn: conn, tag: tag, value: value, now: now)
+    }
+
+    func push(conn: Int, value: RESPValue) {
+        pending += core.push(conn: conn, value: value, now: now)
+    }
+
+    func receiveHello(_ payload: String) {
+        pending += core.receiveHello(payload, now: now)
+    }
+
+    func scriptStarted(job: Int, pid: Int32) {
+        pending += core.scriptStarted(job: job, pid: pid, now: now)
+    }
+
+    func scriptExited(pid: Int32, exitCode: Int32, signal: Int32) {
+        pending += core.scriptExited(pid: pid, exitCode: exitCode, signal: signal, now: now)
+    }
+
+    /// Moves the clock to `t` (backwards too) for one timer run.
+    func advance(to t: Int64) {
+        now = t
+        pending += core.advance(now: now)
+    }
+
+    /// SENTINEL <args>; its effects wait for `drain`.
+    func sentinelCommand(_ args: [String]) -> SentinelReply {
+        let (r, e) = core.sentinelCommand(args, now: now)
+        pending += e
+        return r
+    }
+
+    /// Advances the clock by `ms` in steps of `step`, a timer run each time.
     @discardableResult
     func advance(_ ms: Int64, step: Int64 = 100) -> [SentinelEffect] {
         var out: [SentinelEffect] = []
         var left = ms
         while left > 0 {
             let d = min(step, left)
-            now += d
             left -= d
-            core.tick(now: now)
+            advance(to: now + d)
             out += drain()
         }
         return out
@@ -66,12 +114,18 @@ final class CoreHarness {
     }
 
     func flushes(in e: [SentinelEffect]) -> Int {
-        e.filter { $0 == .flushConfig }.count
+        e.filter { Self.persisted($0) != nil }.count
+    }
+
+    /// The state a `.persist` effect asks to write.
+    static func persisted(_ e: SentinelEffect?) -> SentinelStateSnapshot? {
+        if case .persist(let s) = e { return s }
+        return nil
     }
 
     /// Marks every pending connect as connected with local IP 127.0.0.1.
     func connectAll(_ e: [SentinelEffect]) {
-        for c in connects(in: e) { core.connected(conn: c.conn, localIP: "127.0.0.1", now: now) }
+        for c in connects(in: e) { connected(conn: c.conn) }
         drain()
     }
 
@@ -79,13 +133,13 @@ final class CoreHarness {
     func answer(_ e: [SentinelEffect], info: (Int) -> String? = { _ in nil }, ping: RESPValue = .simple("PONG")) {
         for s in sends(in: e) {
             switch s.tag {
-            case .ping: core.reply(conn: s.conn, tag: s.tag, value: ping, now: now)
-            case .info(let uid): if let text = info(uid) { core.reply(conn: s.conn, tag: s.tag, value: .bulk(text), now: now) }
-            case .publish: core.reply(conn: s.conn, tag: s.tag, value: .integer(1), now: now)
-            case .subscribe: core.reply(conn: s.conn, tag: s.tag,
-                                        value: .array([.bulk("subscribe"), .bulk("__sentinel__:hello"), .integer(1)]), now: now)
-            case .discard, .coordinatedFailover: core.reply(conn: s.conn, tag: s.tag, value: .simple("OK"), now: now)
-            case .slaveofExec: core.reply(conn: s.conn, tag: s.tag, value: .array([.simple("OK")]), now: now)
+            case .ping: reply(conn: s.conn, tag: s.tag, value: ping)
+            case .info(let uid): if let text = info(uid) { reply(conn: s.conn, tag: s.tag, value: .bulk(text)) }
+            case .publish: reply(conn: s.conn, tag: s.tag, value: .integer(1))
+            case .subscribe: reply(conn: s.conn, tag: s.tag,
+                                   value: .array([.bulk("subscribe"), .bulk("__sentinel__:hello"), .integer(1)]))
+            case .discard, .coordinatedFailover: reply(conn: s.conn, tag: s.tag, value: .simple("OK"))
+            case .slaveofExec: reply(conn: s.conn, tag: s.tag, value: .array([.simple("OK")]))
             case .isMasterDown: break
             }
         }
@@ -93,7 +147,7 @@ final class CoreHarness {
     }
 
     func command(_ args: String...) -> SentinelReply {
-        let r = core.sentinelCommand(["SENTINEL"] + args, now: now)
+        let r = sentinelCommand(["SENTINEL"] + args)
         drain()
         return r
     }

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Links: what the core sends on connect, and the periodic PING/INFO/hello.
 final class CoreLinkTests: XCTestCase {
@@ -111,7 +112,7 @@ final class CoreLinkTests: XCTestCase {
         let h = try CoreHarness()
         let first = h.advance(100)
         let cc = h.connects(in: first)[0].conn
-        h.core.closed(conn: cc, reason: "connection refused", now: h.now)
+        h.closed(conn: cc, reason: "connection refused")
         h.drain()
         XCTAssertTrue(h.master.link.disconnected)
         XCTAssertNil(h.master.link.cc)
@@ -124,8 +125,8 @@ final class CoreLinkTests: XCTestCase {
         let h = try CoreHarness()
         let first = h.advance(100)
         let cc = h.connects(in: first)[0].conn
-        h.core.closed(conn: cc, reason: "reset", now: h.now)
-        h.core.reply(conn: cc, tag: .info(uid: h.master.uid), value: .bulk(CoreHarness.masterInfo(replicas: [("127.0.0.1", 7000)])), now: h.now)
+        h.closed(conn: cc, reason: "reset")
+        h.reply(conn: cc, tag: .info(uid: h.master.uid), value: .bulk(CoreHarness.masterInfo(replicas: [("127.0.0.1", 7000)])))
         XCTAssertEqual(h.master.replicas.count, 0)
     }
 
@@ -133,7 +134,7 @@ final class CoreLinkTests: XCTestCase {
         let h = try CoreHarness()
         let first = h.advance(100)
         let pc = h.connects(in: first)[1].conn
-        h.core.reply(conn: pc, tag: .subscribe(uid: h.master.uid), value: .err("NOAUTH Authentication required."), now: h.now)
+        h.reply(conn: pc, tag: .subscribe(uid: h.master.uid), value: .err("NOAUTH Authentication required."))
         let e = h.drain()
         XCTAssertTrue(e.contains(.close(conn: pc)))
         XCTAssertTrue(h.master.link.disconnected)

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// The notification/reconfig script queue of the core.
 final class CoreScriptTests: XCTestCase {
@@ -21,7 +22,7 @@ final class CoreScriptTests: XCTestCase {
         XCTAssertEqual(s.map(\.1), [["/bin/true", "+monitor", "master mymaster 127.0.0.1 6379 quorum 2"],
                                     ["/bin/true", "+sdown", "master mymaster 127.0.0.1 6379"]])
         // Notice events (e.g. +slave) do not run it.
-        h.core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0", now: h.now)
+        h.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,0,mymaster,127.0.0.1,6379,0")
         XCTAssertTrue(spawns(h.advance(100)).isEmpty)
     }
 
@@ -29,10 +30,10 @@ final class CoreScriptTests: XCTestCase {
         let h = try harness()
         let first = spawns(h.advance(100))
         XCTAssertEqual(first.count, 1)
-        h.core.scriptStarted(job: first[0].0, pid: 4242, now: h.now)
+        h.scriptStarted(job: first[0].0, pid: 4242)
         XCTAssertEqual(CoreHarness.pairs(CoreHarness.value(h.command("PENDING-SCRIPTS")).elements![0]).map(\.0),
                        ["argv", "flags", "pid", "run-time", "retry-num"])
-        h.core.scriptExited(pid: 4242, exitCode: 1, signal: 0, now: h.now)
+        h.scriptExited(pid: 4242, exitCode: 1, signal: 0)
         let pending = CoreHarness.pairs(CoreHarness.value(h.command("PENDING-SCRIPTS")).elements![0])
         XCTAssertEqual(pending.map(\.0), ["argv", "flags", "pid", "run-delay", "retry-num"])
         XCTAssertEqual(pending[1].1, "scheduled")
@@ -40,8 +41,8 @@ final class CoreScriptTests: XCTestCase {
         XCTAssertTrue(spawns(h.advance(29_000, step: 1000)).filter { $0.0 == first[0].0 }.isEmpty)
         let again = spawns(h.advance(1_200, step: 100)).filter { $0.0 == first[0].0 }
         XCTAssertEqual(again.count, 1, "retried after 30 s")
-        h.core.scriptStarted(job: first[0].0, pid: 4243, now: h.now)
-        h.core.scriptExited(pid: 4243, exitCode: 2, signal: 0, now: h.now)
+        h.scriptStarted(job: first[0].0, pid: 4243)
+        h.scriptExited(pid: 4243, exitCode: 2, signal: 0)
         XCTAssertTrue(h.events(in: h.drain()).contains("-script-error /bin/true 0 2"))
         XCTAssertTrue(h.core.scriptQueue.allSatisfy { $0.id != first[0].0 })
     }
@@ -49,7 +50,7 @@ final class CoreScriptTests: XCTestCase {
     func testTimeoutKillsAndQueueIsBounded() throws {
         let h = try harness()
         let first = spawns(h.advance(100))
-        h.core.scriptStarted(job: first[0].0, pid: 777, now: h.now)
+        h.scriptStarted(job: first[0].0, pid: 777)
         let e = h.advance(61_000, step: 1000)
         XCTAssertTrue(e.contains(.killScript(pid: 777)))
         XCTAssertTrue(h.events(in: e).contains("-script-timeout /bin/true 777"))

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// The links of a master whose address just switched: the new address is
 /// reached at once, not when the reconnect throttle of the old (dead) one
@@ -11,14 +12,14 @@ final class CoreSwitchLinkTests: XCTestCase {
         h.connectAll(h.advance(100))
         // The old master dies; the core keeps retrying it once per ping period.
         for conn in [h.master.link.cc, h.master.link.pc].compactMap({ $0 }) {
-            h.core.closed(conn: conn, reason: "connection refused", now: h.now)
+            h.closed(conn: conn, reason: "connection refused")
         }
         h.drain()
         var retried = false
         for _ in 0..<30 where !retried {
             let e = h.advance(100)
             for c in h.connects(in: e) where c.port == 6379 {
-                h.core.closed(conn: c.conn, reason: "connection refused", now: h.now)
+                h.closed(conn: c.conn, reason: "connection refused")
                 retried = true
             }
             h.drain()

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Bad input on the simulated network: each ends in the state redis-sentinel
 /// prescribes, with no stuck failover (failover-timeout bounds every state).

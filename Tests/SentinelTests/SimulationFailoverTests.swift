@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Failovers on the simulated network, one scenario each. Every test also
 /// runs the trace checker; a failure prints the seed and the trace.

@@ -2,6 +2,7 @@ import Dispatch
 import Glibc
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Many seeded runs with random faults, each checked for the invariants and
 /// for convergence after the heal (bound in SimulationFaultRun).

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Several sentinel cores and modelled data nodes on a simulated network.
 final class SimulationTests: XCTestCase {

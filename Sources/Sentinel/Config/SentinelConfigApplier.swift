@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// Applies the queued `sentinel` lines to the core in redis-sentinel's three
 /// passes (globals, then monitor lines, then the rest, each in file order),
 /// so per-master lines may come before their monitor line.

@@ -1,5 +1,6 @@
 import Glibc
 import Protocol
+import SentinelCore
 
 /// Reads a sentinel config the way redis-sentinel 7.0 does: the config file,
 /// then `--name value ...` options appended as extra lines (so later lines

@@ -1,12 +1,13 @@
 import Glibc
+import SentinelCore
 
-/// Writes the sentinel's state: a CONFIG REWRITE of the main file as
-/// redis-sentinel does it, or the separate state file.
+/// Writes the sentinel's state (the snapshot the core handed over): a CONFIG
+/// REWRITE of the main file as redis-sentinel does it, or the separate state file.
 public enum SentinelConfigWriter {
     /// The main config file rewritten: server options, ACL users (nil when an
     /// aclfile holds them), then the sentinel lines.
     public static func rewriteMain(oldContent: String?, options: SentinelServerOptions, cwd: String,
-                                   userLines: [String]?, core: SentinelCore) -> String {
+                                   userLines: [String]?, snapshot: SentinelStateSnapshot) -> String {
         var state = ConfigRewriteState(oldContent: oldContent) { name in
             ServerDirectives.names.contains(name) || ["include", "rename-command", "user", "loadmodule", "sentinel"].contains(name)
         }
@@ -30,27 +31,27 @@ public enum SentinelConfigWriter {
             for u in userLines { state.rewriteLine("user", u, force: true) }
         }
         state.markProcessed("user")
-        rewriteSentinel(&state, core: core, globals: true)
+        rewriteSentinel(&state, snapshot, globals: true)
         return state.content()
     }
 
     /// The state file: only what the sentinel learned and keeps across
     /// restarts (its id, the epochs, every master with its replicas and
     /// sentinels). Global options stay in the operator's file.
-    public static func stateContent(core: SentinelCore) -> String {
+    public static func stateContent(_ snapshot: SentinelStateSnapshot) -> String {
         var state = ConfigRewriteState()
         state.rewriteLine("#", "# Sentinel state written by vigil-sentinel (sentinel state-config-file). Do not edit.", force: true)
-        rewriteSentinel(&state, core: core, globals: false)
+        rewriteSentinel(&state, snapshot, globals: false)
         return state.content()
     }
 
     /// rewriteConfigSentinelOption.
-    static func rewriteSentinel(_ state: inout ConfigRewriteState, core: SentinelCore, globals: Bool) {
-        state.rewriteLine("sentinel myid", "sentinel myid \(core.myid)", force: true)
+    static func rewriteSentinel(_ state: inout ConfigRewriteState, _ snapshot: SentinelStateSnapshot, globals: Bool) {
+        state.rewriteLine("sentinel myid", "sentinel myid \(snapshot.myid)", force: true)
         if globals {
-            for (key, value, def) in [("deny-scripts-reconfig", core.denyScriptsReconfig, true),
-                                      ("resolve-hostnames", core.resolveHostnames, false),
-                                      ("announce-hostnames", core.announceHostnames, false)] {
+            for (key, value, def) in [("deny-scripts-reconfig", snapshot.denyScriptsReconfig, true),
+                                      ("resolve-hostnames", snapshot.resolveHostnames, false),
+                                      ("announce-hostnames", snapshot.announceHostnames, false)] {
                 if value != def {
                     state.rewriteLine("sentinel \(key)", "sentinel \(key) \(value ? "yes" : "no")", force: true)
                 } else {
@@ -58,20 +59,19 @@ public enum SentinelConfigWriter {
                 }
             }
         }
-        for master in core.masters {
-            let addr = core.currentAddress(master)
+        for master in snapshot.masters {
+            let addr = master.address
             let name = master.name
             state.rewriteLine("sentinel monitor",
-                              "sentinel monitor \(name) \(core.announceAddress(addr)) \(addr.port) \(master.quorum)", force: true)
-            if master.downAfterPeriod != core.timings.defaultDownAfter {
-                state.rewriteLine("sentinel down-after-milliseconds",
-                                  "sentinel down-after-milliseconds \(name) \(master.downAfterPeriod)", force: true)
+                              "sentinel monitor \(name) \(addr.host) \(addr.port) \(master.quorum)", force: true)
+            if let v = master.downAfterPeriod {
+                state.rewriteLine("sentinel down-after-milliseconds", "sentinel down-after-milliseconds \(name) \(v)", force: true)
             }
-            if master.failoverTimeout != core.timings.defaultFailoverTimeout {
-                state.rewriteLine("sentinel failover-timeout", "sentinel failover-timeout \(name) \(master.failoverTimeout)", force: true)
+            if let v = master.failoverTimeout {
+                state.rewriteLine("sentinel failover-timeout", "sentinel failover-timeout \(name) \(v)", force: true)
             }
-            if master.parallelSyncs != SentinelConstants.defaultParallelSyncs {
-                state.rewriteLine("sentinel parallel-syncs", "sentinel parallel-syncs \(name) \(master.parallelSyncs)", force: true)
+            if let v = master.parallelSyncs {
+                state.rewriteLine("sentinel parallel-syncs", "sentinel parallel-syncs \(name) \(v)", force: true)
             }
             if let s = master.notificationScript {
                 state.rewriteLine("sentinel notification-script", "sentinel notification-script \(name) \(s)", force: true)
@@ -91,41 +91,38 @@ public enum SentinelConfigWriter {
             }
             state.rewriteLine("sentinel config-epoch", "sentinel config-epoch \(name) \(master.configEpoch)", force: true)
             state.rewriteLine("sentinel leader-epoch", "sentinel leader-epoch \(name) \(master.leaderEpoch)", force: true)
-            for r in master.replicas {
-                // A promoted replica is where the master is now: list the old master instead.
-                let ra = r.addr.isEqual(addr) ? master.addr : r.addr
-                let line = "sentinel known-replica \(name) \(core.announceAddress(ra)) \(ra.port)"
+            for ra in master.knownReplicas {
+                let line = "sentinel known-replica \(name) \(ra.host) \(ra.port)"
                 if !state.rewriteLine("sentinel known-slave", line, force: false) {
                     state.rewriteLine("sentinel known-replica", line, force: true)
                 }
             }
-            for s in master.sentinels {
-                guard let runid = s.runid else { continue }
+            for s in master.knownSentinels {
                 state.rewriteLine("sentinel known-sentinel",
-                                  "sentinel known-sentinel \(name) \(core.announceAddress(s.addr)) \(s.addr.port) \(runid)", force: true)
+                                  "sentinel known-sentinel \(name) \(s.address.host) \(s.address.port) \(s.runid)", force: true)
             }
             for (from, to) in master.renamedCommands {
                 state.rewriteLine("sentinel rename-command", "sentinel rename-command \(name) \(from) \(to)", force: true)
             }
         }
-        state.rewriteLine("sentinel current-epoch", "sentinel current-epoch \(core.currentEpoch)", force: true)
+        state.rewriteLine("sentinel current-epoch", "sentinel current-epoch \(snapshot.currentEpoch)", force: true)
         if globals {
-            if let ip = core.announceIP {
+            if let ip = snapshot.announceIP {
                 state.rewriteLine("sentinel announce-ip", "sentinel announce-ip \(SentinelConfigLoader.repr(ip))", force: true)
             } else {
                 state.markProcessed("sentinel announce-ip")
             }
-            if core.announcePort != 0 {
-                state.rewriteLine("sentinel announce-port", "sentinel announce-port \(core.announcePort)", force: true)
+            if snapshot.announcePort != 0 {
+                state.rewriteLine("sentinel announce-port", "sentinel announce-port \(snapshot.announcePort)", force: true)
             } else {
                 state.markProcessed("sentinel announce-port")
             }
-            if let u = core.sentinelAuthUser {
+            if let u = snapshot.sentinelAuthUser {
                 state.rewriteLine("sentinel sentinel-user", "sentinel sentinel-user \(u)", force: true)
             } else {
                 state.markProcessed("sentinel sentinel-user")
             }
-            if let p = core.sentinelAuthPass {
+            if let p = snapshot.sentinelAuthPass {
                 state.rewriteLine("sentinel sentinel-pass", "sentinel sentinel-pass \(p)", force: true)
             } else {
                 state.markProcessed("sentinel sentinel-pass")

@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// The server directives vigil-sentinel acts on, with redis-sentinel's
 /// defaults (protected-mode is off and the port is 26379 in sentinel mode).
 public struct SentinelServerOptions: Sendable {

@@ -1,5 +1,6 @@
 import Protocol
 import Reactor
+import SentinelCore
 
 /// One outgoing connection of the sentinel (a command or pub/sub link) on
 /// the event loop. Like hiredis's async context: commands may be queued while

@@ -1,4 +1,5 @@
 import Glibc
+import SentinelCore
 
 /// Log lines as redis-sentinel writes them: `pid:X dd Mon yyyy hh:mm:ss.mmm <mark> message`
 /// (marks `.` debug, `-` verbose, `*` notice, `#` warning). The same format

@@ -1,6 +1,6 @@
 import Glibc
-import Glibc
 import Protocol
+import SentinelCore
 
 /// ACL on the sentinel itself.
 extension SentinelServer {

@@ -88,8 +88,7 @@ extension SentinelServer {
         guard args[1] == "__sentinel__:hello" else {
             return replyError(c, "ERR Only HELLO messages are accepted by Sentinel instances.")
         }
-        core.receiveHello(args[2], now: clockMs())
-        execute()
+        execute(core.receiveHello(args[2], now: clockMs()))
         c.reply(.integer(1))
     }
 

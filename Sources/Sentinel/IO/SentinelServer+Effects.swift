@@ -1,16 +1,24 @@
 import Glibc
-import Glibc
 import Protocol
 import Reactor
+import SentinelCore
 
 /// Carrying out what the core asks for: links, events, the config flush.
 extension SentinelServer {
-    func execute() {
-        while true {
-            let effects = core.drainEffects()
-            if effects.isEmpty { return }
-            for e in effects { perform(e) }
+    /// Carries out an input's effects in order. Effects of inputs fed while
+    /// carrying them out (a script spawned at once) queue behind the rest.
+    func execute(_ effects: [SentinelEffect]) {
+        pendingEffects.append(contentsOf: effects)
+        if executingEffects { return }
+        executingEffects = true
+        defer { executingEffects = false }
+        var i = 0
+        while i < pendingEffects.count {
+            let e = pendingEffects[i]
+            i += 1
+            perform(e)
         }
+        pendingEffects.removeAll(keepingCapacity: true)
     }
 
     private func perform(_ e: SentinelEffect) {
@@ -18,21 +26,17 @@ extension SentinelServer {
         case .connect(let conn, let host, let port):
             let link = LinkConnection(id: conn, loop: loop)
             link.onConnect = { [unowned self] l, local in
-                self.core.connected(conn: l.id, localIP: local, now: self.clockMs())
-                self.execute()
+                self.execute(self.core.connected(conn: l.id, localIP: local, now: self.clockMs()))
             }
             link.onReply = { [unowned self] l, tag, value in
-                self.core.reply(conn: l.id, tag: tag, value: value, now: self.clockMs())
-                self.execute()
+                self.execute(self.core.reply(conn: l.id, tag: tag, value: value, now: self.clockMs()))
             }
             link.onPush = { [unowned self] l, value in
-                self.core.push(conn: l.id, value: value, now: self.clockMs())
-                self.execute()
+                self.execute(self.core.push(conn: l.id, value: value, now: self.clockMs()))
             }
             link.onClose = { [unowned self] l, reason in
                 self.links[l.id] = nil
-                self.core.closed(conn: l.id, reason: reason, now: self.clockMs())
-                self.execute()
+                self.execute(self.core.closed(conn: l.id, reason: reason, now: self.clockMs()))
             }
             links[conn] = link
             link.connect(host: host, port: port, timeoutMs: 60_000)
@@ -45,8 +49,8 @@ extension SentinelServer {
             if level != .debug { publishLocal(channel: type, message: message) }
         case .log(let level, let text):
             log.log(level, text)
-        case .flushConfig:
-            flushConfig()
+        case .persist(let snapshot):
+            flushConfig(snapshot)
         case .spawnScript(let job, let argv):
             spawnScript(job, argv)
         case .killScript(let pid):
@@ -57,18 +61,18 @@ extension SentinelServer {
     }
 
     /// sentinelFlushConfig: the state file if configured, else a CONFIG
-    /// REWRITE of the main file followed by one more fsync.
-    @discardableResult
-    func flushConfig() -> Bool {
+    /// REWRITE of the main file (its old text and our server options around
+    /// the snapshot) followed by one more fsync.
+    private func flushConfig(_ snapshot: SentinelStateSnapshot) {
         do {
             if let state = options.stateConfigFile {
-                try SentinelConfigWriter.writeAtomically(path: state, content: SentinelConfigWriter.stateContent(core: core))
+                try SentinelConfigWriter.writeAtomically(path: state, content: SentinelConfigWriter.stateContent(snapshot))
             } else {
                 let old = SentinelConfigLoader.readFile(configFile).map { String(decoding: $0, as: UTF8.self) }
                 let users = options.aclfile.isEmpty ? acl.sortedUsers.map(\.describe) : nil
                 let content = SentinelConfigWriter.rewriteMain(oldContent: old, options: options,
                                                                cwd: SentinelConfigLoader.currentDirectory(),
-                                                               userLines: users, core: core)
+                                                               userLines: users, snapshot: snapshot)
                 try SentinelConfigWriter.writeAtomically(path: configFile, content: content)
                 let fd = open(configFile, O_RDONLY)
                 if fd >= 0 {
@@ -78,11 +82,9 @@ extension SentinelServer {
             }
             lastFlushError = nil
             log.log(.notice, "Sentinel new configuration saved on disk")
-            return true
         } catch {
             lastFlushError = "\(error)"
             log.log(.warning, "WARNING: Sentinel was not able to save the new configuration on disk!!!: \(error)")
-            return false
         }
     }
 
@@ -94,24 +96,24 @@ extension SentinelServer {
         defer { for p in cargs { free(p) } }
         let rc = posix_spawn(&pid, argv[0], nil, nil, cargs, environ)
         if rc == 0 {
-            core.scriptStarted(job: job, pid: pid, now: clockMs())
+            execute(core.scriptStarted(job: job, pid: pid, now: clockMs()))
         } else if rc == ENOENT || rc == EACCES || rc == ENOEXEC {
             // exec failed in the child: exit 2, not retried.
-            core.scriptStarted(job: job, pid: Int32(truncatingIfNeeded: -job), now: clockMs())
-            core.scriptExited(pid: Int32(truncatingIfNeeded: -job), exitCode: 2, signal: 0, now: clockMs())
+            execute(core.scriptStarted(job: job, pid: Int32(truncatingIfNeeded: -job), now: clockMs()))
+            execute(core.scriptExited(pid: Int32(truncatingIfNeeded: -job), exitCode: 2, signal: 0, now: clockMs()))
         } else {
-            core.scriptSpawnFailed(job: job, now: clockMs())
+            execute(core.scriptSpawnFailed(job: job, now: clockMs()))
         }
     }
 
     /// sentinelCollectTerminatedScripts: reap our script children.
     func collectScripts() {
-        for pid in core.scriptQueue.filter({ $0.running && $0.pid > 0 }).map(\.pid) {
+        for pid in core.runningScriptPIDs {
             var status: Int32 = 0
             let r = waitpid(pid, &status, WNOHANG)
             guard r == pid else { continue }
             let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
-            core.scriptExited(pid: pid, exitCode: (status >> 8) & 0xff, signal: signaled ? status & 0x7f : 0, now: clockMs())
+            execute(core.scriptExited(pid: pid, exitCode: (status >> 8) & 0xff, signal: signaled ? status & 0x7f : 0, now: clockMs()))
         }
     }
 

@@ -1,6 +1,7 @@
 import CVigilShim
 import Glibc
 import Protocol
+import SentinelCore
 
 /// INFO as redis-sentinel gives it: server, clients, cpu, stats and sentinel.
 extension SentinelServer {
@@ -121,7 +122,7 @@ extension SentinelServer {
             ("sentinel_masters", String(core.masters.count)),
             ("sentinel_tilt", core.tilt ? "1" : "0"),
             ("sentinel_tilt_since_seconds", core.tilt ? String((clockMs() - core.tiltStartTime) / 1000) : "-1"),
-            ("sentinel_running_scripts", String(core.runningScripts)), ("sentinel_scripts_queue_length", String(core.scriptQueue.count)),
+            ("sentinel_running_scripts", String(core.runningScripts)), ("sentinel_scripts_queue_length", String(core.scriptQueueLength)),
             ("sentinel_simulate_failure_flags", String(core.simulateFailureFlags.rawValue)),
         ]
         for (i, m) in core.masters.all.enumerated() {

@@ -1,4 +1,5 @@
 import Protocol
+import SentinelCore
 
 /// COMMAND and CLIENT.
 extension SentinelServer {

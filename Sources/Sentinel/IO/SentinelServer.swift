@@ -2,6 +2,7 @@ import CVigilShim
 import Glibc
 import Protocol
 import Reactor
+import SentinelCore
 
 /// The sentinel process: the core, the event loop that drives it (timer,
 /// links), and the server side (clients, the command table, pub/sub for events).
@@ -20,6 +21,9 @@ final class SentinelServer {
     var clients: [Int: ClientSession] = [:]
     var nextClientID = 1
     var links: [Int: LinkConnection] = [:]
+    /// Effects not yet carried out, and whether `execute` is working through them.
+    var pendingEffects: [SentinelEffect] = []
+    var executingEffects = false
     /// Channel → subscribers, in subscription order.
     var channelSubscribers: [String: [ClientSession]] = [:]
     var patternSubscribers: [(pattern: String, client: ClientSession)] = []
@@ -111,8 +115,7 @@ final class SentinelServer {
 
     /// Starts the sentinel timer and runs until SHUTDOWN or a signal.
     func run() -> Int32 {
-        core.start(now: clockMs())
-        execute()
+        execute(core.start(now: clockMs()))
         loop.addTimer(afterMs: 1) { [unowned self] in self.timerTick() }
         while !shuttingDown {
             loop.runOnce(maxWaitMs: 100)
@@ -128,8 +131,7 @@ final class SentinelServer {
 
     private func timerTick() -> Int64? {
         collectScripts()
-        core.tick(now: clockMs())
-        execute()
+        execute(core.advance(now: clockMs()))
         return core.nextTickDelay()
     }
 
@@ -209,8 +211,8 @@ final class SentinelServer {
     }
 
     private func sentinel(_ c: ClientSession, _ args: [String]) {
-        let r = core.sentinelCommand(args, now: clockMs())
-        execute()
+        let (r, effects) = core.sentinelCommand(args, now: clockMs())
+        execute(effects)
         switch r {
         case .value(let v):
             if v.isError { totalErrorReplies += 1 }

@@ -1,5 +1,6 @@
 import Protocol
 @testable import Sentinel
+@testable import SentinelCore
 
 /// A deterministic simulation: several SentinelCores and modelled Redis data
 /// nodes on a simulated network and clock, all driven from one seed in one
@@ -167,8 +168,7 @@ final class Simulation {
         p.conns = [:]
         p.alive = true
         p.paused = false
-        core.start(now: localTime(p.index))
-        runEffects(p.index)
+        runEffects(p.index, core.start(now: localTime(p.index)))
         scheduleTick(p)
     }
 
@@ -182,8 +182,7 @@ final class Simulation {
     }
 
     private func tick(_ p: SentinelProcess) {
-        p.core.tick(now: localTime(p.index))
-        runEffects(p.index)
+        runEffects(p.index, p.core.advance(now: localTime(p.index)))
         scheduleTick(p)
     }
 
@@ -194,8 +193,8 @@ final class Simulation {
         guard p.alive && !p.paused else { return .err("ERR simulated sentinel is not running") }
         note("s\(i) command \(args.joined(separator: " "))")
         forcedCommand = true
-        let r = p.core.sentinelCommand(args, now: localTime(i))
-        runEffects(i)
+        let (r, effects) = p.core.sentinelCommand(args, now: localTime(i))
+        runEffects(i, effects)
         forcedCommand = false
         switch r {
         case .value(let v): return v
@@ -204,39 +203,35 @@ final class Simulation {
     }
 
     /// Carries out sentinel i's effects, in order.
-    func runEffects(_ i: Int) {
+    func runEffects(_ i: Int, _ effects: [SentinelEffect]) {
         let p = procs[i]
-        while true {
-            let effects = p.core.drainEffects()
-            if effects.isEmpty { return }
-            for e in effects {
-                guard p.alive else { return }
-                switch e {
-                case .connect(let conn, _, let port):
-                    let c = SimulationConnection(id: nextConnID, sentinel: i, coreConn: conn, clientPort: p.port,
-                                                 serverPort: port, startedAt: now)
-                    nextConnID += 1
-                    p.conns[conn] = c
-                    let life = p.life
-                    schedule(after: network.delay(&rng)) { [unowned self] in self.attemptConnect(c, life: life) }
-                case .send(let conn, let args, let tag):
-                    if let c = p.conns[conn] { send(c, toServer: .command(args, tag)) }
-                case .close(let conn):
-                    if let c = p.conns.removeValue(forKey: conn) {
-                        c.clientGone = true
-                        send(c, toServer: .eof("client closed"))
-                    }
-                case .event(let level, let type, let message):
-                    if level != .debug { record(i, type, message) }
-                case .flushConfig:
-                    p.savedState = SentinelConfigWriter.stateContent(core: p.core)
-                case .exit(let code):
-                    note("s\(i) exits with code \(code)")
-                    crashSentinel(i)
-                    return
-                case .log, .spawnScript, .killScript:
-                    break
+        for e in effects {
+            guard p.alive else { return }
+            switch e {
+            case .connect(let conn, _, let port):
+                let c = SimulationConnection(id: nextConnID, sentinel: i, coreConn: conn, clientPort: p.port,
+                                             serverPort: port, startedAt: now)
+                nextConnID += 1
+                p.conns[conn] = c
+                let life = p.life
+                schedule(after: network.delay(&rng)) { [unowned self] in self.attemptConnect(c, life: life) }
+            case .send(let conn, let args, let tag):
+                if let c = p.conns[conn] { send(c, toServer: .command(args, tag)) }
+            case .close(let conn):
+                if let c = p.conns.removeValue(forKey: conn) {
+                    c.clientGone = true
+                    send(c, toServer: .eof("client closed"))
                 }
+            case .event(let level, let type, let message):
+                if level != .debug { record(i, type, message) }
+            case .persist(let snapshot):
+                p.savedState = SentinelConfigWriter.stateContent(snapshot)
+            case .exit(let code):
+                note("s\(i) exits with code \(code)")
+                crashSentinel(i)
+                return
+            case .log, .spawnScript, .killScript:
+                break
             }
         }
     }
@@ -250,8 +245,7 @@ final class Simulation {
             if serverAlive(c.serverPort) {
                 c.open = true
                 if let n = nodes[c.serverPort] { n.clients[c.id] = c } else { procs[sentinelIndex(c.serverPort)!].served[c.id] = c }
-                p.core.connected(conn: c.coreConn, localIP: "127.0.0.1", now: localTime(c.sentinel))
-                runEffects(c.sentinel)
+                runEffects(c.sentinel, p.core.connected(conn: c.coreConn, localIP: "127.0.0.1", now: localTime(c.sentinel)))
                 pump(c, toServer: true)
             } else {
                 clientLearnsClosed(c, "Connection refused")
@@ -280,8 +274,7 @@ final class Simulation {
         guard !c.clientGone, p.alive else { return }
         c.clientGone = true
         p.conns[c.coreConn] = nil
-        p.core.closed(conn: c.coreConn, reason: reason, now: localTime(c.sentinel))
-        runEffects(c.sentinel)
+        runEffects(c.sentinel, p.core.closed(conn: c.coreConn, reason: reason, now: localTime(c.sentinel)))
     }
 
     func send(_ c: SimulationConnection, toServer m: SimulationConnection.Message) {
@@ -390,16 +383,14 @@ final class Simulation {
         guard p.alive, !c.clientGone else { return }
         switch m {
         case .reply(let tag, let v):
-            p.core.reply(conn: c.coreConn, tag: tag, value: v, now: localTime(c.sentinel))
+            runEffects(c.sentinel, p.core.reply(conn: c.coreConn, tag: tag, value: v, now: localTime(c.sentinel)))
         case .push(let v):
-            p.core.push(conn: c.coreConn, value: v, now: localTime(c.sentinel))
+            runEffects(c.sentinel, p.core.push(conn: c.coreConn, value: v, now: localTime(c.sentinel)))
         case .eof(let reason):
             clientLearnsClosed(c, reason)
-            return
         case .command:
-            return
+            break
         }
-        runEffects(c.sentinel)
     }
 
     private func deliverToServer(_ c: SimulationConnection, _ m: SimulationConnection.Message) {
@@ -421,22 +412,25 @@ final class Simulation {
     private func sentinelServes(_ j: Int, _ args: [String]) -> RESPValue {
         let peer = procs[j].core
         var v: RESPValue
+        var effects: [SentinelEffect] = []
         switch args[0].uppercased() {
         case "PING": v = .simple("PONG")
         case "AUTH", "CLIENT": v = .simple("OK")
         case "PUBLISH":
             guard args.count == 3 else { return .err("ERR wrong number of arguments for 'publish' command") }
-            peer.receiveHello(args[2], now: localTime(j))
+            effects = peer.receiveHello(args[2], now: localTime(j))
             v = .integer(1)
         case "SENTINEL":
-            switch peer.sentinelCommand(args, now: localTime(j)) {
+            let (r, e) = peer.sentinelCommand(args, now: localTime(j))
+            effects = e
+            switch r {
             case .value(let r): v = r
             case .okAfterFlush: v = .simple("OK")
             }
         default:
             v = .err("ERR unknown command '\(args[0])'")
         }
-        runEffects(j)
+        runEffects(j, effects)
         return v
     }
 

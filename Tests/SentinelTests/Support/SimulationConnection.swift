@@ -1,5 +1,6 @@
 import Protocol
 @testable import Sentinel
+@testable import SentinelCore
 
 /// One TCP connection a sentinel opened, to a data node or to another
 /// sentinel: two ordered byte streams. A message waits in its stream while

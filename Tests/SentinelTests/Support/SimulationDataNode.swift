@@ -1,5 +1,6 @@
 import Protocol
 @testable import Sentinel
+@testable import SentinelCore
 
 /// A modelled redis-server: what sentinels send it (PING, INFO, pub/sub,
 /// the MULTI/SLAVEOF/CONFIG REWRITE/CLIENT KILL/EXEC transaction, FAILOVER TO)

@@ -1,4 +1,5 @@
 @testable import Sentinel
+@testable import SentinelCore
 
 /// One seeded run with random faults: a deployment drawn from the seed runs,
 /// faults hit it for a while, everything heals, then the run must converge.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Sentinel
+@testable import SentinelCore
 
 /// Helpers shared by the scenario tests on the simulation.
 extension Simulation {

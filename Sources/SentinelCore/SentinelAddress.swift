@@ -1,5 +1,3 @@
-import Glibc
-
 /// An instance address. `hostname` is what was configured or announced; `ip`
 /// is what we connect to (the same string unless resolve-hostnames resolved it).
 public struct SentinelAddress: Sendable, Equatable {
@@ -29,10 +27,9 @@ public struct SentinelAddress: Sendable, Equatable {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    /// True for an IPv4 or IPv6 literal.
+    /// True for an IPv4 or IPv6 literal: what inet_pton(AF_INET) or
+    /// inet_pton(AF_INET6) accepts (see IPLiteral.swift).
     public static func isIPLiteral(_ s: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, s, &v4) == 1 || inet_pton(AF_INET6, s, &v6) == 1
+        IPLiteral.isIPv4(s) || IPLiteral.isIPv6(s)
     }
 }

@@ -1,8 +1,9 @@
 /// The sentinel as a deterministic state machine (sentinel.c without the
 /// sockets): the masters, replicas and sentinels it knows, driven only by the
-/// inputs below and answering only with `SentinelEffect`s. It reads no clock
-/// (every input carries `now`, wall-clock ms, as mstime()), draws randomness
-/// only from its seeded generator, and owns no socket.
+/// inputs below and answering only with `SentinelEffect`s: every input
+/// returns the effects it caused, in the order the IO layer must carry them
+/// out. It reads no clock (every input carries `now`, wall-clock ms, as
+/// mstime()), draws randomness only from its seeded generator, and owns no socket.
 public final class SentinelCore {
     public internal(set) var masters = InstanceTable()
     /// Empty until loaded from the config or picked at start.
@@ -32,9 +33,13 @@ public final class SentinelCore {
     public var resolver: (String) -> String? = { _ in nil }
     /// Whether a script path may be run (access X_OK), injected like the resolver.
     public var isExecutable: (String) -> Bool = { _ in false }
+    /// ctime text of a wall-clock ms for log lines. Local time needs the time
+    /// zone files, so the shell injects it; the default is UTC.
+    public var timeText: (Int64) -> String = CTimeText.utc
 
     var rng: SentinelRandom
     var now: Int64
+    /// What the input being handled has caused so far (see `input`).
     var effects: [SentinelEffect] = []
     private var nextUID = 1
     private var nextConnID = 1
@@ -66,15 +71,24 @@ public final class SentinelCore {
         previousTime = now
     }
 
-    /// Effects produced since the last call, in order.
-    public func drainEffects() -> [SentinelEffect] {
+    /// Every input: the clock moves to the input's time, the body runs, and
+    /// the effects it caused go back to the caller.
+    func input(_ now: Int64, _ body: () -> Void) -> [SentinelEffect] {
+        self.now = now
+        body()
+        return takeEffects()
+    }
+
+    /// Effects emitted since the last input returned (unit tests that call a
+    /// step directly collect its effects with this).
+    func takeEffects() -> [SentinelEffect] {
         let out = effects
         effects.removeAll(keepingCapacity: true)
         return out
     }
 
-    /// Delay until the next tick: redis-sentinel moves hz to 10 + rand()%10
-    /// after every timer run, so sentinels drift out of step.
+    /// Delay until the next `advance`: redis-sentinel moves hz to 10 +
+    /// rand()%10 after every timer run, so sentinels drift out of step.
     public func nextTickDelay() -> Int64 {
         Int64(1000 / (10 + rng.below(10)))
     }
@@ -86,16 +100,17 @@ public final class SentinelCore {
 
     /// sentinelIsRunning: pick and save an id if none was configured, log it,
     /// and announce every configured master.
-    public func start(now: Int64) {
-        self.now = now
-        previousTime = now
-        if myid.isEmpty {
-            myid = rng.runID()
-            flushConfig()
-        }
-        log(.warning, "Sentinel ID is \(myid)")
-        for m in masters {
-            event(.warning, "+monitor", m, "\(describe(m)) quorum \(m.quorum)")
+    public func start(now: Int64) -> [SentinelEffect] {
+        input(now) {
+            previousTime = now
+            if myid.isEmpty {
+                myid = rng.runID()
+                flushConfig()
+            }
+            log(.warning, "Sentinel ID is \(myid)")
+            for m in masters {
+                event(.warning, "+monitor", m, "\(describe(m)) quorum \(m.quorum)")
+            }
         }
     }
 
@@ -217,7 +232,7 @@ public final class SentinelCore {
         return s
     }
 
-    func announceAddress(_ a: SentinelAddress) -> String { announceHostnames ? a.hostname : a.ip }
+    public func announceAddress(_ a: SentinelAddress) -> String { announceHostnames ? a.hostname : a.ip }
 
     /// sentinelEvent: publish (unless debug), log, and for warnings tied to an
     /// instance, run its master's notification script.
@@ -235,8 +250,9 @@ public final class SentinelCore {
         effects.append(.log(level: level, text: text))
     }
 
+    /// sentinelFlushConfig: the state as it is at this call goes to disk.
     func flushConfig() {
-        effects.append(.flushConfig)
+        effects.append(.persist(snapshot()))
     }
 
     // MARK: Lookups
@@ -265,7 +281,7 @@ public final class SentinelCore {
 
     /// sentinelGetCurrentMasterAddress: the promoted replica's address once a
     /// failover reaches reconf_slaves.
-    func currentAddress(_ master: Instance) -> SentinelAddress {
+    public func currentAddress(_ master: Instance) -> SentinelAddress {
         if master.flags.contains(.failoverInProgress), let p = master.promotedReplica,
            master.failoverState >= .reconfSlaves {
             return p.addr

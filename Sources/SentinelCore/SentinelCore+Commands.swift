@@ -13,9 +13,15 @@ extension SentinelCore {
         ("ckquorum", 3),
     ]
 
-    /// `args` includes "SENTINEL" itself.
-    public func sentinelCommand(_ args: [String], now: Int64) -> SentinelReply {
-        self.now = now
+    /// `args` includes "SENTINEL" itself. The reply, and the effects the
+    /// command caused (a `.okAfterFlush` reply depends on the flush among them).
+    public func sentinelCommand(_ args: [String], now: Int64) -> (reply: SentinelReply, effects: [SentinelEffect]) {
+        var reply = SentinelReply.ok
+        let effects = input(now) { reply = command(args) }
+        return (reply, effects)
+    }
+
+    func command(_ args: [String]) -> SentinelReply {
         guard args.count >= 2 else { return .error("ERR wrong number of arguments for 'sentinel' command") }
         let sub = args[1].lowercased()
         guard let spec = Self.subcommands.first(where: { $0.name == sub }) else {

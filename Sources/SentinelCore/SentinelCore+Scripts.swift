@@ -19,6 +19,9 @@ extension SentinelCore {
     static let scriptMaxRetry = 10
 
     public var runningScripts: Int { scriptQueue.filter(\.running).count }
+    public var scriptQueueLength: Int { scriptQueue.count }
+    /// Children the shell reaps (a failed exec has no child: its pid is negative).
+    public var runningScriptPIDs: [Int32] { scriptQueue.filter { $0.running && $0.pid > 0 }.map(\.pid) }
 
     func scheduleScript(_ argv: [String]) {
         scriptQueue.append(ScriptJob(id: nextScriptJob, argv: Array(argv.prefix(16))))
@@ -41,41 +44,44 @@ extension SentinelCore {
         }
     }
 
-    public func scriptStarted(job: Int, pid: Int32, now: Int64) {
-        self.now = now
-        guard let i = scriptQueue.firstIndex(where: { $0.id == job }) else { return }
-        scriptQueue[i].pid = pid
-        event(.debug, "+script-child", nil, String(pid))
+    public func scriptStarted(job: Int, pid: Int32, now: Int64) -> [SentinelEffect] {
+        input(now) {
+            guard let i = scriptQueue.firstIndex(where: { $0.id == job }) else { return }
+            scriptQueue[i].pid = pid
+            event(.debug, "+script-child", nil, String(pid))
+        }
     }
 
     /// fork failed: reported as signal 99, and tried again later.
-    public func scriptSpawnFailed(job: Int, now: Int64) {
-        self.now = now
-        guard let i = scriptQueue.firstIndex(where: { $0.id == job }) else { return }
-        event(.warning, "-script-error", nil, "\(scriptQueue[i].argv[0]) 99 0")
-        scriptQueue[i].running = false
-        scriptQueue[i].pid = 0
-    }
-
-    public func scriptExited(pid: Int32, exitCode: Int32, signal: Int32, now: Int64) {
-        self.now = now
-        event(.debug, "-script-child", nil, "\(pid) \(exitCode) \(signal)")
-        guard let i = scriptQueue.firstIndex(where: { $0.running && $0.pid == pid }) else {
-            log(.warning, "waitpid() returned a pid (\(pid)) we can't find in our scripts execution queue!")
-            return
-        }
-        if (signal != 0 || exitCode == 1) && scriptQueue[i].retryNum != Self.scriptMaxRetry {
+    public func scriptSpawnFailed(job: Int, now: Int64) -> [SentinelEffect] {
+        input(now) {
+            guard let i = scriptQueue.firstIndex(where: { $0.id == job }) else { return }
+            event(.warning, "-script-error", nil, "\(scriptQueue[i].argv[0]) 99 0")
             scriptQueue[i].running = false
             scriptQueue[i].pid = 0
-            var delay = timings.scriptRetryDelay
-            var n = scriptQueue[i].retryNum
-            while n > 1 { delay *= 2; n -= 1 }
-            scriptQueue[i].startTime = now + delay
-        } else {
-            if signal != 0 || exitCode != 0 {
-                event(.warning, "-script-error", nil, "\(scriptQueue[i].argv[0]) \(signal) \(exitCode)")
+        }
+    }
+
+    public func scriptExited(pid: Int32, exitCode: Int32, signal: Int32, now: Int64) -> [SentinelEffect] {
+        input(now) {
+            event(.debug, "-script-child", nil, "\(pid) \(exitCode) \(signal)")
+            guard let i = scriptQueue.firstIndex(where: { $0.running && $0.pid == pid }) else {
+                log(.warning, "waitpid() returned a pid (\(pid)) we can't find in our scripts execution queue!")
+                return
             }
-            scriptQueue.remove(at: i)
+            if (signal != 0 || exitCode == 1) && scriptQueue[i].retryNum != Self.scriptMaxRetry {
+                scriptQueue[i].running = false
+                scriptQueue[i].pid = 0
+                var delay = timings.scriptRetryDelay
+                var n = scriptQueue[i].retryNum
+                while n > 1 { delay *= 2; n -= 1 }
+                scriptQueue[i].startTime = now + delay
+            } else {
+                if signal != 0 || exitCode != 0 {
+                    event(.warning, "-script-error", nil, "\(scriptQueue[i].argv[0]) \(signal) \(exitCode)")
+                }
+                scriptQueue.remove(at: i)
+            }
         }
     }
 

@@ -1,17 +1,21 @@
 /// The sentinel timer (sentinelTimer): TILT check, then every master with
 /// its replicas and sentinels.
 extension SentinelCore {
-    public func tick(now: Int64) {
-        self.now = now
-        checkTiltCondition()
-        for m in masters.all {
-            handleInstance(m)
-            for r in m.replicas.all { handleInstance(r) }
-            for s in m.sentinels.all { handleInstance(s) }
+    /// Time passing: the clock moves to `now` and the timer does what is due.
+    /// The shell calls it after `nextTickDelay()` ms; a test moves time with
+    /// it (other inputs carry their own arrival time, as mstime() reads it).
+    public func advance(now: Int64) -> [SentinelEffect] {
+        input(now) {
+            checkTiltCondition()
+            for m in masters.all {
+                handleInstance(m)
+                for r in m.replicas.all { handleInstance(r) }
+                for s in m.sentinels.all { handleInstance(s) }
+            }
+            switchToPromotedIfNeeded()
+            runPendingScripts()
+            killTimedOutScripts()
         }
-        switchToPromotedIfNeeded()
-        runPendingScripts()
-        killTimedOutScripts()
     }
 
     /// A backwards jump or one longer than tilt-trigger since the last run

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Starting a failover and electing its leader (sentinelStartFailoverIfNeeded,
 /// sentinelStartFailover, sentinelGetLeader, sentinelFailoverWaitStart).
 extension SentinelCore {
@@ -11,7 +9,7 @@ extension SentinelCore {
         if now - master.failoverStartTime < master.failoverTimeout * 2 {
             if master.failoverDelayLogged != master.failoverStartTime {
                 master.failoverDelayLogged = master.failoverStartTime
-                let when = ctimeText(ms: master.failoverStartTime + master.failoverTimeout * 2)
+                let when = timeText(master.failoverStartTime + master.failoverTimeout * 2)
                 log(.warning, "Next failover delay: I will not start a failover before \(when)")
             }
             return false
@@ -111,14 +109,5 @@ extension SentinelCore {
     func simulatedCrash() {
         log(.warning, "Sentinel CRASH because of SENTINEL simulate-failure")
         effects.append(.exit(code: 99))
-    }
-
-    /// ctime_r without the newline: "Sun Nov 22 03:04:52 2026", local time.
-    func ctimeText(ms: Int64) -> String {
-        var t = time_t(ms / 1000)
-        var buf = [CChar](repeating: 0, count: 32)
-        guard ctime_r(&t, &buf) != nil else { return String(ms / 1000) }
-        let bytes = buf.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -3,9 +3,10 @@
 extension SentinelCore {
     /// `ip,port,runid,current_epoch,master_name,master_ip,master_port,master_config_epoch`.
     /// Messages that do not have exactly 8 fields or name an unknown master are dropped.
-    public func receiveHello(_ payload: String, now: Int64) {
-        self.now = now
-        processHello(payload)
+    public func receiveHello(_ payload: String, now: Int64) -> [SentinelEffect] {
+        input(now) {
+            processHello(payload)
+        }
     }
 
     func processHello(_ hello: String) {

@@ -30,8 +30,9 @@ public enum SentinelEffect: Sendable, Equatable {
     case event(level: LogLevel, type: String, message: String)
     /// A plain log line.
     case log(level: LogLevel, text: String)
-    /// Write the state to disk (config rewrite or state file).
-    case flushConfig
+    /// Write this state to disk (config rewrite or state file), now: the
+    /// effects after it may depend on its having been saved.
+    case persist(SentinelStateSnapshot)
     /// Start script job `job` (argv[0] is the path). The IO layer answers
     /// with `scriptStarted` or `scriptSpawnFailed`, later `scriptExited`.
     case spawnScript(job: Int, argv: [String])

@@ -181,7 +181,7 @@ extension SentinelCore {
 }
 
 /// yesnotoi.
-func yesNo(_ s: String) -> Bool? {
+public func yesNo(_ s: String) -> Bool? {
     switch s.lowercased() {
     case "yes": return true
     case "no": return false
