@@ -34,13 +34,26 @@ public enum SentinelConfigWriter {
         return state.content()
     }
 
-    /// The state file: only what the sentinel learned and keeps across
-    /// restarts (its id, the epochs, every master with its replicas and
-    /// sentinels). Global options stay in the operator's file.
+    /// The state file: what the sentinel learned or was told at runtime and
+    /// keeps across restarts (its id, the epochs, every master with its
+    /// replicas and sentinels, the SENTINEL CONFIG SET globals). Server
+    /// options stay in the operator's file, which is never rewritten.
     public static func stateContent(core: SentinelCore) -> String {
         var state = ConfigRewriteState()
         state.rewriteLine("#", "# Sentinel state written by vigil-sentinel (sentinel state-config-file). Do not edit.", force: true)
         rewriteSentinel(&state, core: core, globals: false)
+        // Written even at their defaults: read after the operator's file,
+        // they must undo a value it sets that was changed at runtime.
+        for (key, value) in [("deny-scripts-reconfig", core.denyScriptsReconfig), ("resolve-hostnames", core.resolveHostnames),
+                             ("announce-hostnames", core.announceHostnames)] {
+            state.rewriteLine("sentinel \(key)", "sentinel \(key) \(value ? "yes" : "no")", force: true)
+        }
+        state.rewriteLine("sentinel announce-port", "sentinel announce-port \(core.announcePort)", force: true)
+        if let ip = core.announceIP {
+            state.rewriteLine("sentinel announce-ip", "sentinel announce-ip \(SentinelConfigLoader.repr(ip))", force: true)
+        }
+        if let u = core.sentinelAuthUser { state.rewriteLine("sentinel sentinel-user", "sentinel sentinel-user \(u)", force: true) }
+        if let p = core.sentinelAuthPass { state.rewriteLine("sentinel sentinel-pass", "sentinel sentinel-pass \(p)", force: true) }
         return state.content()
     }
 

@@ -89,11 +89,11 @@ extension SentinelCore {
             }
         case ("rename-command", 4):
             guard let ri = masters[argv[1]] else { return noMaster }
-            let old = argv[2].lowercased()
-            if ri.renamedCommands.contains(where: { $0.0 == old }) {
+            // Keyed case-insensitively, kept as written (the rewrite writes it back so).
+            if ri.renamedCommands.contains(where: { $0.0.lowercased() == argv[2].lowercased() }) {
                 return "Same command renamed multiple times with rename-command."
             }
-            ri.renamedCommands.append((old, argv[3]))
+            ri.renamedCommands.append((argv[2], argv[3]))
         case ("announce-ip", 2):
             if !argv[1].isEmpty { announceIP = argv[1] }
         case ("announce-port", 2):

@@ -16,6 +16,9 @@ final class SentinelDeployment {
     var sentinels: [Node] = []
     /// Written into every sentinel config; failover tests make it short.
     var failoverTimeout = 60000
+    /// More config lines for the sentinel started `index`-th, on `port`
+    /// (ConfigPathsProcessTests gives each its own directory and relative paths).
+    var perSentinelConfig: ((_ index: Int, _ port: Int) throws -> [String])?
     /// Data nodes replaced by a restart (FailoverDeployment), cleaned up at the end.
     var retired: [TestProcess] = []
 
@@ -25,6 +28,10 @@ final class SentinelDeployment {
         let configPath: String
         var process: TestProcess
         var myid = ""
+        /// Where its learned state goes when the config names a state file.
+        var statePath: String?
+        /// Run as `vigil-server --sentinel`; restarts keep it so.
+        var viaVigilServer = false
         /// A connection kept across calls (connectAndReplay).
         var conversation: RedisConnection?
         enum Kind { case vigil, real }
@@ -113,31 +120,37 @@ final class SentinelDeployment {
                        useVigilServer: Bool = false) throws -> Node {
         let port = TestProcess.freePort()
         let path = "\(dir)/sentinel-\(port).conf"
-        FileManager.default.createFile(atPath: path, contents: Data(sentinelConfig(port: port, downAfter: downAfter, extra: extra).utf8))
+        let own = try perSentinelConfig?(sentinels.count, port) ?? []
+        FileManager.default.createFile(atPath: path, contents: Data(sentinelConfig(port: port, downAfter: downAfter, extra: extra + own).utf8))
         let node = Node(kind: kind, port: port, configPath: path, process: try launch(kind, vigil: vigil, config: path, useVigilServer: useVigilServer))
+        node.viaVigilServer = useVigilServer
         try node.process.waitForPing(port: port)
         node.myid = (try node.call("SENTINEL", "MYID")).string ?? ""
         sentinels.append(node)
         return node
     }
 
-    func launch(_ kind: Node.Kind, vigil: String, config: String, useVigilServer: Bool = false) throws -> TestProcess {
+    /// Started in the deployment's directory unless told otherwise.
+    func launch(_ kind: Node.Kind, vigil: String, config: String, useVigilServer: Bool = false,
+                workingDirectory: String? = nil) throws -> TestProcess {
+        let cwd = workingDirectory ?? dir
         switch kind {
         case .real:
             return try TestProcess.launch(executable: TestProcess.findExecutable(named: "redis-sentinel")!, arguments: [config],
-                                          workingDirectory: dir)
+                                          workingDirectory: cwd)
         case .vigil:
             if useVigilServer, let server = TestProcess.builtExecutable(named: "vigil-server") {
-                return try TestProcess.launch(executable: server, arguments: [config, "--sentinel"], workingDirectory: dir)
+                return try TestProcess.launch(executable: server, arguments: [config, "--sentinel"], workingDirectory: cwd)
             }
-            return try TestProcess.launch(executable: vigil, arguments: [config], workingDirectory: dir)
+            return try TestProcess.launch(executable: vigil, arguments: [config], workingDirectory: cwd)
         }
     }
 
     /// Stops a sentinel and starts it again from its (rewritten) config file.
-    func restart(_ node: Node, vigil: String) throws {
+    func restart(_ node: Node, vigil: String, workingDirectory: String? = nil) throws {
         node.process.terminate()
-        node.process = try launch(node.kind, vigil: vigil, config: node.configPath)
+        node.process = try launch(node.kind, vigil: vigil, config: node.configPath, useVigilServer: node.viaVigilServer,
+                                  workingDirectory: workingDirectory)
         try node.process.waitForPing(port: node.port)
     }
 
