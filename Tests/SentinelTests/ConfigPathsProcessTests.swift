@@ -130,6 +130,65 @@ final class ConfigPathsProcessTests: XCTestCase {
         try d.restartCheck(sentinels, vigil: vigil, step: "SENTINEL RESET")
     }
 
+    func testVigilSentinelListensOnARelativeUnixSocketInItsDir() throws {
+        try listensOnARelativeUnixSocketInItsDir(.vigil)
+    }
+
+    func testRedisSentinelListensOnARelativeUnixSocketInItsDir() throws {
+        try listensOnARelativeUnixSocketInItsDir(.real)
+    }
+
+    /// `unixsocket s.sock` after `dir`: the socket is made there (with
+    /// unixsocketperm), answers, names its clients "s.sock:0", and is removed at shutdown.
+    func listensOnARelativeUnixSocketInItsDir(_ kind: SentinelDeployment.Node.Kind) throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let d = try SentinelDeployment()
+        defer { d.tearDown() }
+        d.masterPort = TestProcess.freePort()
+        let home = d.dir + "/home", socket = home + "/s.sock"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let port = TestProcess.freePort()
+        let config = d.dir + "/sentinel.conf"
+        try d.sentinelConfig(port: port, downAfter: 60000, extra: ["dir home", "unixsocket s.sock", "unixsocketperm 700"])
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let node = SentinelDeployment.Node(kind: kind, port: port, configPath: config,
+                                           process: try d.launch(kind, vigil: vigil, config: config, workingDirectory: d.dir))
+        d.sentinels.append(node)
+        try node.process.waitForPing(port: port)
+        XCTAssertEqual(try Self.unixCall(socket, "PING\r\n"), "+PONG\r\n")
+        XCTAssertTrue(try Self.unixCall(socket, "CLIENT LIST\r\n").contains(" addr=s.sock:0 "))
+        var st = stat()
+        XCTAssertEqual(stat(socket, &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o700)
+        XCTAssertEqual(try node.call("SENTINEL", "FLUSHCONFIG"), .simple("OK"))
+        let written = try String(contentsOfFile: config, encoding: .utf8)
+        XCTAssertTrue(written.contains("\nunixsocket \"s.sock\"\nunixsocketperm 700\n"), written)
+        node.process.terminate()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: socket), "removed at shutdown")
+    }
+
+    /// One request over a unix socket; the first read's bytes.
+    static func unixCall(_ path: String, _ request: String) throws -> String {
+        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RedisClientError.io("socket: \(errno)") }
+        defer { close(fd) }
+        var sa = sockaddr_un()
+        sa.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &sa.sun_path) { buf in
+            for (i, b) in path.utf8.prefix(buf.count - 1).enumerated() { buf[i] = b }
+        }
+        let ok = withUnsafePointer(to: &sa) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard ok == 0 else { throw RedisClientError.io("connect \(path): \(String(cString: strerror(errno)))") }
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        _ = request.withCString { write(fd, $0, strlen($0)) }
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = read(fd, &buf, buf.count)
+        return n > 0 ? String(decoding: buf[0..<n], as: UTF8.self) : ""
+    }
+
     /// Every sentinel lists exactly `names` as the master's replicas.
     func waitForReplicas(_ nodes: [SentinelDeployment.Node], _ d: SentinelDeployment, _ names: Set<String>) throws {
         try SentinelDeployment.waitUntil(10, "every sentinel lists the replicas \(names.sorted())") {

@@ -255,6 +255,13 @@ public enum SentinelConfigLoader {
             o.requirepass = args[0].isEmpty ? nil : args[0]
         case "aclfile":
             o.aclfile = args[0]
+        case "unixsocket":
+            o.unixsocket = args[0]
+        case "unixsocketperm":
+            // An octal mode, as redis.conf writes it (700).
+            guard let v = Int(args[0], radix: 8) else { return "argument couldn't be parsed into an integer" }
+            if v < 0 || v > 0o777 { return "argument must be between 0 and 511 inclusive" }
+            o.unixsocketperm = v
         case "maxclients":
             let (v, e) = int(args[0], 1, Int64(Int32.max))
             if let e { return e }

@@ -18,6 +18,8 @@ public enum SentinelConfigWriter {
         state.rewriteLine("logfile", "logfile \(q(options.logfile))", force: !options.logfile.isEmpty)
         state.rewriteLine("port", "port \(options.port)", force: options.port != 6379)
         state.rewriteLine("bind", "bind \(options.bind.joined(separator: " "))", force: options.bind != SentinelServerOptions.defaultBind)
+        state.rewriteLine("unixsocket", "unixsocket \(q(options.unixsocket))", force: !options.unixsocket.isEmpty)
+        state.rewriteLine("unixsocketperm", "unixsocketperm \(String(options.unixsocketperm, radix: 8))", force: options.unixsocketperm != 0)
         state.rewriteLine("protected-mode", "protected-mode \(options.protectedMode ? "yes" : "no")", force: !options.protectedMode)
         state.rewriteLine("maxclients", "maxclients \(options.maxclients)", force: options.maxclients != 10000)
         state.rewriteLine("aclfile", "aclfile \(q(options.aclfile))", force: !options.aclfile.isEmpty)
