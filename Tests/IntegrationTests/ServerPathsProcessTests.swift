@@ -23,6 +23,47 @@ final class ServerPathsProcessTests: XCTestCase {
         try relativeLogfileFollowsConfigSetDirAndARotation { try self.fixture.startRedis($0) }
     }
 
+    func testVigilRewrittenConfigWithARelativeDirRestartsTheSameFromAnotherDirectory() throws {
+        try rewrittenConfigWithARelativeDirRestartsTheSame(try ProcessFixture.requireVigilBinary())
+    }
+
+    func testRedisRewrittenConfigWithARelativeDirRestartsTheSameFromAnotherDirectory() throws {
+        try rewrittenConfigWithARelativeDirRestartsTheSame(try ProcessFixture.requireTool("redis-server", purpose: "comparison with real Redis"))
+    }
+
+    /// Started from its directory with `dir data` and relative files, the
+    /// server's CONFIG REWRITE writes an absolute dir: restarted from `/`,
+    /// the same file means the same directory and files.
+    func rewrittenConfigWithARelativeDirRestartsTheSame(_ exe: String) throws {
+        let root = canonicalPath(try ProcessFixture.makeTempDir("paths"))
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
+        let port = TestProcess.freePort(), config = root + "/server.conf"
+        try "port \(port)\nbind 127.0.0.1\nsave \"\"\ndir data\nlogfile server.log\npidfile server.pid\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        var p = try TestProcess.launch(executable: exe, arguments: [config], workingDirectory: root)
+        defer { p.cleanUp() }
+        try p.waitForPing(port: port)
+        var c = try ProcessFixture.connect(port)
+        XCTAssertEqual(try c.call("CONFIG", "SET", "maxmemory", "2mb"), .simple("OK"))
+        XCTAssertEqual(try c.call("CONFIG", "REWRITE"), .simple("OK"))
+        c.close()
+        let written = try String(contentsOfFile: config, encoding: .utf8)
+        XCTAssertTrue(written.contains("\ndir \"\(root)/data\"\n"), written)
+        p.terminate()
+        try? FileManager.default.removeItem(atPath: root + "/data/server.log")
+
+        p = try TestProcess.launch(executable: exe, arguments: [config], workingDirectory: "/")
+        try p.waitForPing(port: port)
+        c = try ProcessFixture.connect(port)
+        defer { c.close() }
+        XCTAssertEqual(try c.call("CONFIG", "GET", "dir"), .array([.bulk("dir"), .bulk(root + "/data")]))
+        XCTAssertEqual(try c.call("CONFIG", "GET", "maxmemory"), .array([.bulk("maxmemory"), .bulk("2097152")]))
+        for f in ["server.log", "server.pid"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/data/" + f), "\(f) in the rewritten dir")
+        }
+    }
+
     func relativeLogfileFollowsConfigSetDirAndARotation(_ start: ([String]) throws -> ProcessFixture.Started) throws {
         let s = try start(["--logfile", "server.log", "--enable-protected-configs", "yes", "--enable-debug-command", "yes"])
         let moved = s.dir + "/moved"
@@ -43,4 +84,11 @@ final class ServerPathsProcessTests: XCTestCase {
         XCTAssertTrue(log(moved + "/server.log").contains("after-rotation"), "a rotated log is recreated")
         XCTAssertFalse(log(moved + "/server.log.1").contains("after-rotation"))
     }
+}
+
+/// What getcwd names a directory (the temp dir may be a symlink).
+private func canonicalPath(_ p: String) -> String {
+    guard let rp = realpath(p, nil) else { return p }
+    defer { free(rp) }
+    return String(cString: rp)
 }
