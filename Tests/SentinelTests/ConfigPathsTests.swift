@@ -103,6 +103,23 @@ final class ConfigPathsTests: XCTestCase {
         }
     }
 
+    /// As redis.conf says: "include" is never rewritten; what it set and the
+    /// sentinel changed is written into the main file, after it.
+    func testRewriteKeepsTheIncludeLineAndWritesTheStateAfterIt() throws {
+        write("X/inc.conf", "sentinel down-after-milliseconds m 7000\n")
+        let text = "dir \(root)/X\ninclude inc.conf\nsentinel monitor m 127.0.0.1 6379 2\n"
+        let c = try SentinelConfigLoader.load(text: text, cwd: "/")
+        let core = SentinelCore(seed: 1, now: 0)
+        try SentinelConfigApplier.apply(c.directives, to: core, now: 0)
+        let out = SentinelConfigWriter.rewriteMain(oldContent: text, options: c.options, cwd: root + "/X", userLines: nil, core: core)
+        let lines = out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(Array(lines.prefix(3)), ["dir \"\(root)/X\"", "include inc.conf", "sentinel monitor m 127.0.0.1 6379 2"], out)
+        XCTAssertTrue(lines.contains("sentinel down-after-milliseconds m 7000"), out)
+        let again = try SentinelConfigLoader.load(text: out, cwd: "/")
+        XCTAssertEqual(again.directives.filter { $0.args[0] == "down-after-milliseconds" }.map(\.source), ["inc.conf", "(text)"],
+                       "the main file's copy comes last and wins")
+    }
+
     func testRelativeLogfileIsOpenedInTheLastDir() throws {
         _ = try SentinelConfigLoader.load(text: "logfile s.log\ndir X/a\n", cwd: root)
         XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/X/a/s.log"))
