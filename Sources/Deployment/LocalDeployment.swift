@@ -15,6 +15,9 @@ public final class LocalDeployment {
     public var sentinels: [Node] = []
     /// Written into every sentinel config; failover tests make it short.
     public var failoverTimeout = 60000
+    /// More config lines for the sentinel started `index`-th, on `port`
+    /// (a test can give each its own directory and relative paths).
+    public var perSentinelConfig: ((_ index: Int, _ port: Int) throws -> [String])?
     /// Data nodes replaced by a restart, cleaned up at the end.
     public var retired: [NodeProcess] = []
 
@@ -24,6 +27,10 @@ public final class LocalDeployment {
         public let configPath: String
         public var process: NodeProcess
         public var myid = ""
+        /// Where its learned state goes when the config names a state file.
+        public var statePath: String?
+        /// Run as `vigil-server --sentinel`; restarts keep it so.
+        public var viaVigilServer = false
         /// A connection kept across calls (connectAndReplay).
         public var conversation: RedisConnection?
         public enum Kind: Sendable { case vigil, real }
@@ -98,31 +105,37 @@ public final class LocalDeployment {
                        useVigilServer: Bool = false) throws -> Node {
         let port = Ports.free()
         let path = "\(dir)/sentinel-\(port).conf"
-        FileManager.default.createFile(atPath: path, contents: Data(sentinelConfig(port: port, downAfter: downAfter, extra: extra).utf8))
+        let own = try perSentinelConfig?(sentinels.count, port) ?? []
+        FileManager.default.createFile(atPath: path, contents: Data(sentinelConfig(port: port, downAfter: downAfter, extra: extra + own).utf8))
         let node = Node(kind: kind, port: port, configPath: path, process: try launch(kind, vigil: vigil, config: path, useVigilServer: useVigilServer))
+        node.viaVigilServer = useVigilServer
         try node.process.waitForPing(port: port)
         node.myid = (try node.call("SENTINEL", "MYID")).string ?? ""
         sentinels.append(node)
         return node
     }
 
-    public func launch(_ kind: Node.Kind, vigil: String, config: String, useVigilServer: Bool = false) throws -> NodeProcess {
+    /// Started in the deployment's directory unless told otherwise.
+    public func launch(_ kind: Node.Kind, vigil: String, config: String, useVigilServer: Bool = false,
+                       workingDirectory: String? = nil) throws -> NodeProcess {
+        let cwd = workingDirectory ?? dir
         switch kind {
         case .real:
             guard let exe = Executables.redisSentinel else { throw DeploymentError("redis-sentinel not found on PATH") }
-            return try NodeProcess.launch(executable: exe, arguments: [config], workingDirectory: dir)
+            return try NodeProcess.launch(executable: exe, arguments: [config], workingDirectory: cwd)
         case .vigil:
             if useVigilServer, let server = Executables.built("vigil-server") {
-                return try NodeProcess.launch(executable: server, arguments: [config, "--sentinel"], workingDirectory: dir)
+                return try NodeProcess.launch(executable: server, arguments: [config, "--sentinel"], workingDirectory: cwd)
             }
-            return try NodeProcess.launch(executable: vigil, arguments: [config], workingDirectory: dir)
+            return try NodeProcess.launch(executable: vigil, arguments: [config], workingDirectory: cwd)
         }
     }
 
     /// Stops a sentinel and starts it again from its (rewritten) config file.
-    public func restart(_ node: Node, vigil: String) throws {
+    public func restart(_ node: Node, vigil: String, workingDirectory: String? = nil) throws {
         node.process.terminate()
-        node.process = try launch(node.kind, vigil: vigil, config: node.configPath)
+        node.process = try launch(node.kind, vigil: vigil, config: node.configPath, useVigilServer: node.viaVigilServer,
+                                  workingDirectory: workingDirectory)
         try node.process.waitForPing(port: node.port)
     }
 

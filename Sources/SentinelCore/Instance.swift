@@ -97,7 +97,7 @@ public final class Instance {
     func mapCommand(_ command: String) -> String {
         let table = isMaster ? renamedCommands : (master?.renamedCommands ?? [])
         let lower = command.lowercased()
-        for (from, to) in table where from == lower { return to }
+        for (from, to) in table where from.lowercased() == lower { return to }
         return command
     }
 }

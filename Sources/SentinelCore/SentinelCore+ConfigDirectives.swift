@@ -26,11 +26,9 @@ extension SentinelCore {
         case ("monitor", 5):
             let quorum = atoi(argv[4])
             if quorum <= 0 { return "Quorum must be 1 or greater." }
-            switch createInstance(name: argv[1], flags: .master, host: argv[2], port: atoi(argv[3]), quorum: quorum, master: nil) {
-            case .success: return nil
-            case .failure(.duplicate): return "Duplicate master name."
-            case .failure(.invalidPort): return "Invalid port number."
-            case .failure(.invalidAddress): return "Can't resolve instance hostname."
+            if case .failure(let e) = createInstance(name: argv[1], flags: .master, host: argv[2], port: atoi(argv[3]),
+                                                     quorum: quorum, master: nil) {
+                return e.configReason(.master)
             }
         case ("down-after-milliseconds", 3):
             guard let ri = masters[argv[1]] else { return noMaster }
@@ -73,9 +71,9 @@ extension SentinelCore {
             ri.leaderEpoch = parseUnsigned(argv[2])
         case ("known-slave", 4), ("known-replica", 4):
             guard let ri = masters[argv[1]] else { return noMaster }
-            if case .failure = createInstance(name: nil, flags: .replica, host: argv[2], port: atoi(argv[3]),
-                                              quorum: ri.quorum, master: ri) {
-                return "Wrong hostname or port for replica."
+            if case .failure(let e) = createInstance(name: nil, flags: .replica, host: argv[2], port: atoi(argv[3]),
+                                                     quorum: ri.quorum, master: ri) {
+                return e.configReason(.replica)
             }
         case ("known-sentinel", 4):
             // The old form without a run id is ignored.
@@ -84,18 +82,18 @@ extension SentinelCore {
             guard let ri = masters[argv[1]] else { return noMaster }
             switch createInstance(name: argv[4], flags: .sentinel, host: argv[2], port: atoi(argv[3]),
                                   quorum: ri.quorum, master: ri) {
-            case .failure: return "Wrong hostname or port for sentinel."
+            case .failure(let e): return e.configReason(.sentinel)
             case .success(let si):
                 si.runid = argv[4]
                 tryConnectionSharing(si)
             }
         case ("rename-command", 4):
             guard let ri = masters[argv[1]] else { return noMaster }
-            let old = argv[2].lowercased()
-            if ri.renamedCommands.contains(where: { $0.0 == old }) {
+            // Keyed case-insensitively, kept as written (the rewrite writes it back so).
+            if ri.renamedCommands.contains(where: { $0.0.lowercased() == argv[2].lowercased() }) {
                 return "Same command renamed multiple times with rename-command."
             }
-            ri.renamedCommands.append((old, argv[3]))
+            ri.renamedCommands.append((argv[2], argv[3]))
         case ("announce-ip", 2):
             if !argv[1].isEmpty { announceIP = argv[1] }
         case ("announce-port", 2):

@@ -72,9 +72,10 @@ extension SentinelCore {
                     failure = badArg(newName.isEmpty ? j : j - 1)
                     break loop
                 }
-                ri.renamedCommands.removeAll { $0.0 == oldName.lowercased() }
+                // Keyed case-insensitively, kept as written (the rewrite writes it back so).
+                ri.renamedCommands.removeAll { $0.0.lowercased() == oldName.lowercased() }
                 if oldName.lowercased() != newName.lowercased() {
-                    ri.renamedCommands.append((oldName.lowercased(), newName))
+                    ri.renamedCommands.append((oldName, newName))
                 }
             case ("master-reboot-down-after-period", 1...):
                 j += 1

@@ -158,6 +158,17 @@ public final class SentinelCore {
 
     enum CreateError: Error {
         case invalidPort, invalidAddress, duplicate
+
+        /// sentinelCheckCreateInstanceErrors: the config file's reason.
+        func configReason(_ role: InstanceFlags) -> String {
+            switch self {
+            case .invalidPort: return "Invalid port number."
+            case .invalidAddress: return "Can't resolve instance hostname."
+            case .duplicate:
+                if role.contains(.master) { return "Duplicate master name." }
+                return role.contains(.replica) ? "Duplicate hostname and port for replica." : "Duplicate runid for sentinel."
+            }
+        }
     }
 
     /// createSentinelAddr: the port must be valid; the host must be an IP

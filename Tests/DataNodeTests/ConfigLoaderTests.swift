@@ -273,6 +273,16 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: tmp + "/vigil.log"))
     }
 
+    /// As redis-server 7.0.15 (measured): each `dir` is a chdir, so a relative
+    /// one means the previous one, and `..` after a symlink is the target's parent.
+    func testSecondDirIsRelativeToTheFirstAndFollowsSymlinks() throws {
+        let root = ConfigTextLoader.canonicalPath(tmp)
+        try FileManager.default.createDirectory(atPath: root + "/X/a/b", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: root + "/X/a/b")
+        XCTAssertEqual(try ConfigLoader.load(text: "dir \(root)/X\ndir a/b\n").dir, root + "/X/a/b")
+        XCTAssertEqual(try ConfigLoader.load(text: "dir \(root)/link\ndir ..\n").dir, root + "/X/a")
+    }
+
     func testCommandLineLikeRedisServer() throws {
         let path = write("main.conf", "port 7000\n# comment\nhz 20\n")
         let (c, file) = try ConfigLoader.load(arguments: [path, "--port", "7001", "--replicaof", "127.0.0.1", "6380",

@@ -87,7 +87,13 @@ final class ConfigTests: XCTestCase {
             ("sentinel monitor m 127.0.0.1 6379 2\nsentinel rename-command m a b\nsentinel rename-command m A c", 3,
              "Same command renamed multiple times with rename-command."),
             ("sentinel monitor m 127.0.0.1 6379 2\nsentinel known-replica m 127.0.0.1 1\nsentinel known-replica m 127.0.0.1 1", 3,
-             "Wrong hostname or port for replica."),
+             "Duplicate hostname and port for replica."),
+            ("sentinel monitor m 127.0.0.1 6379 2\nsentinel known-replica m 127.0.0.1 70000", 2, "Invalid port number."),
+            ("sentinel monitor m 127.0.0.1 6379 2\nsentinel known-replica m nohost.invalid 1", 2, "Can't resolve instance hostname."),
+            ("sentinel monitor m 127.0.0.1 6379 2\nsentinel known-sentinel m 127.0.0.1 1 \(String(repeating: "a", count: 40))\n"
+                + "sentinel known-sentinel m 127.0.0.1 1 \(String(repeating: "a", count: 40))", 3, "Duplicate runid for sentinel."),
+            ("sentinel monitor m 127.0.0.1 6379 2\nsentinel known-sentinel m 127.0.0.1 -5 \(String(repeating: "a", count: 40))", 2,
+             "Invalid port number."),
             ("sentinel deny-scripts-reconfig maybe", 1, "Please specify yes or no for the deny-scripts-reconfig options."),
             ("sentinel monitor m 127.0.0.1 6379 2\nsentinel notification-script m /nonexistent/x", 2,
              "Notification script seems non existing or non executable."),
@@ -196,6 +202,18 @@ final class ConfigTests: XCTestCase {
         XCTAssertFalse(out.contains("parallel-syncs"))
     }
 
+    /// redis-sentinel keys renamings case-insensitively and writes them back
+    /// as they were written (measured: CONFIG stays CONFIG).
+    func testRewriteWritesRenamedCommandsAsWritten() throws {
+        let (core, _) = try core(from: "sentinel monitor m 127.0.0.1 6379 2\nsentinel rename-command m CONFIG GUARDED\n")
+        _ = core.sentinelCommand(["sentinel", "set", "m", "rename-command", "Slaveof", "MYSLAVEOF"], now: 0)
+        let text = SentinelConfigWriter.stateContent(core.snapshot())
+        XCTAssertTrue(text.contains("\nsentinel rename-command m CONFIG GUARDED\nsentinel rename-command m Slaveof MYSLAVEOF\n"), text)
+        XCTAssertEqual(core.masters["m"]!.mapCommand("config"), "GUARDED")
+        _ = core.sentinelCommand(["sentinel", "set", "m", "rename-command", "config", "OTHER"], now: 0)
+        XCTAssertEqual(core.masters["m"]!.renamedCommands.map(\.0), ["Slaveof", "config"], "the same command, whatever its case")
+    }
+
     func testRestartFromRewrittenConfigKnowsTheSame() throws {
         let (core, c) = try core(from: "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel down-after-milliseconds mymaster 1500\n")
         _ = core.start(now: 1000)
@@ -226,10 +244,11 @@ final class ConfigTests: XCTestCase {
         let (core, _) = try core(from: main)
         _ = core.start(now: 1000)
         _ = core.receiveHello("127.0.0.1,26400,ffffffffffffffffffffffffffffffffffffff01,4,mymaster,127.0.0.1,7001,2", now: 1000)
+        _ = core.sentinelCommand(["sentinel", "config", "set", "announce-port", "4321"], now: 1000)
         let state = SentinelConfigWriter.stateContent(core.snapshot())
         XCTAssertTrue(state.hasPrefix("# Sentinel state"))
         XCTAssertTrue(state.contains("sentinel monitor mymaster 127.0.0.1 7001 2\n"), state)
-        XCTAssertFalse(state.contains("announce-port"), "global options stay in the operator's file")
+        XCTAssertTrue(state.contains("sentinel announce-port 4321\n"), "a runtime SENTINEL CONFIG SET is kept: \(state)")
         let statePath = write("s.state", state)
         let mainCfg = try SentinelConfigLoader.load(text: main)
         let merged = SentinelConfigApplier.merge(main: mainCfg.directives, state: try SentinelConfigApplier.loadStateFile(statePath))
@@ -238,7 +257,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(restarted.myid, core.myid)
         XCTAssertEqual(restarted.masters["mymaster"]!.addr.port, 7001, "the state's address after a switch")
         XCTAssertEqual(restarted.masters["mymaster"]!.sentinels.count, 1)
-        XCTAssertEqual(restarted.announcePort, 1234)
+        XCTAssertEqual(restarted.announcePort, 4321, "the state file's global wins over the operator's")
         XCTAssertEqual(restarted.currentEpoch, 4)
         XCTAssertEqual(try SentinelConfigApplier.loadStateFile(dir + "/missing.state"), [])
     }

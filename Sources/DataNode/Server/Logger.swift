@@ -28,24 +28,11 @@ public final class Logger {
     public var level: Level
     /// "M" master, "S" replica, "X" sentinel, "C" child process.
     public var role: Character = "M"
-    private var path: String
-    private var fd: Int32 = 1
+    private let path: String
 
     public init(level: Level = .notice, path: String = "") {
         self.level = level
         self.path = path
-        reopen(path: path)
-    }
-
-    public func reopen(path: String) {
-        if fd > 2 { Glibc.close(fd) }
-        self.path = path
-        if path.isEmpty {
-            fd = 1
-        } else {
-            let f = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-            fd = f >= 0 ? f : 1
-        }
     }
 
     public static func timestamp() -> String {
@@ -71,9 +58,14 @@ public final class Logger {
         write(text)
     }
 
+    /// Like serverLogRaw, the file is opened by name for every line: a
+    /// relative logfile follows CONFIG SET dir, and a rotated log is
+    /// recreated. Standard output when there is no logfile or it won't open.
     private func write(_ text: String) {
         var t = text
-        t.withUTF8 { p in _ = Glibc.write(fd, p.baseAddress, p.count) }
+        let fd = path.isEmpty ? -1 : open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        t.withUTF8 { p in _ = Glibc.write(fd >= 0 ? fd : 1, p.baseAddress, p.count) }
+        if fd >= 0 { close(fd) }
     }
 
     public func debug(_ m: @autoclosure () -> String) { log(.debug, m()) }

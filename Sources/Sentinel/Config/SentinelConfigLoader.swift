@@ -66,10 +66,24 @@ public enum SentinelConfigLoader {
 
     static func parse(_ raw: [UInt8], segments: [(name: String, start: Int, commandLine: Bool)], cwd: String,
                       into loaded: inout LoadedSentinelConfig) throws {
+        var dir = cwd
+        let chain = segments.filter { !$0.commandLine }.prefix(1).map { canonicalPath($0.name) }
+        try parseText(raw, segments: segments, dir: &dir, chain: chain, into: &loaded)
+        if loaded.options.dir == nil { loaded.options.dir = cwd }
+        // redis-sentinel applies `sentinel` lines after the whole file is read,
+        // when it has already chdir'ed to the last `dir`: their relative paths
+        // (scripts, our state file) mean that directory, wherever we started.
+        if let state = loaded.options.stateConfigFile { loaded.options.stateConfigFile = absolutePath(state, cwd: dir) }
+    }
+
+    /// One loadServerConfigFromString: the main text, or an included file's
+    /// (read in the directory the last `dir` so far chose, as Redis does).
+    /// `chain` holds the files being read, to refuse an include loop.
+    static func parseText(_ raw: [UInt8], segments: [(name: String, start: Int, commandLine: Bool)], dir: inout String,
+                          chain: [String], included: Bool = false, into loaded: inout LoadedSentinelConfig) throws {
         let text = raw.firstIndex(of: 0).map { Array(raw[..<$0]) } ?? raw
         let lines = text.isEmpty ? [] : text.split(separator: 10, omittingEmptySubsequences: false)
         let firstLines = segments.map { seg in text[..<min(seg.start, text.count)].reduce(1) { $1 == 10 ? $0 + 1 : $0 } }
-        var dir = cwd
         for (k, rawLine) in lines.enumerated() {
             let lineNumber = k + 1
             let line = trim(rawLine)
@@ -98,6 +112,13 @@ public enum SentinelConfigLoader {
                     loaded.options.stateConfigFile = args[1]
                     continue
                 }
+                if included && rewrittenIntoMainFile.contains(args[0].lowercased()) {
+                    // redis-sentinel accepts these, writes them again into the
+                    // main file at its first rewrite, then refuses to restart
+                    // ("Duplicate master name."): refuse them up front instead.
+                    throw fail("this line can't come from an included file: the sentinel's rewrites copy it into "
+                               + "the main config file, which would then define it twice", "sentinel")
+                }
                 loaded.directives.append(SentinelDirective(args: args, source: source, line: fileLine,
                                                            redisLine: lineNumber, text: lineText))
                 continue
@@ -109,8 +130,9 @@ public enum SentinelConfigLoader {
             if (name == "rename-command" && args.count == 2) || (name == "loadmodule" && !args.isEmpty) {
                 continue
             }
-            if name == "include" {
-                throw fail("include is not supported by vigil-sentinel", name)
+            if name == "include" && args.count == 1 {
+                try include(args[0], source: source, line: fileLine, dir: &dir, chain: chain, into: &loaded)
+                continue
             }
             if ServerDirectives.ignored.contains(name) { continue }
             guard ServerDirectives.names.contains(name) else {
@@ -123,11 +145,64 @@ public enum SentinelConfigLoader {
                 throw fail(reason, name)
             }
         }
-        if loaded.options.dir == nil { loaded.options.dir = cwd }
-        // redis-sentinel applies `sentinel` lines after the whole file is read,
-        // when it has already chdir'ed to the last `dir`: their relative paths
-        // (scripts, our state file) mean that directory, wherever we started.
-        if let state = loaded.options.stateConfigFile { loaded.options.stateConfigFile = absolutePath(state, cwd: dir) }
+        try checkLogfile(loaded.options.logfile, dir: dir, source: segments.first?.name)
+    }
+
+    /// `sentinel` lines that define something (a master, a replica, a peer,
+    /// a renaming) once only: a second copy is a fatal config error.
+    static let rewrittenIntoMainFile: Set<String> = ["monitor", "known-replica", "known-slave", "known-sentinel", "rename-command"]
+
+    /// Redis's check at the end of every text it reads: the log file must
+    /// open (for appending) from the directory it is in by then.
+    static func checkLogfile(_ logfile: String, dir: String, source: String?) throws {
+        guard !logfile.isEmpty else { return }
+        let fd = open(absolutePath(logfile, cwd: dir), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let why = "Can't open the log file: \(String(cString: strerror(errno)))"
+            throw SentinelConfigError(source: source, line: nil, directive: nil, reason: why,
+                                      redisText: SentinelConfigError.banner + why)
+        }
+        close(fd)
+    }
+
+    /// `include <path or glob>`: relative to the current `dir`; a glob that
+    /// matches nothing includes nothing (Redis 7.0), the matches in order.
+    static func include(_ path: String, source: String, line: Int?, dir: inout String, chain: [String],
+                        into loaded: inout LoadedSentinelConfig) throws {
+        var files: [String] = []
+        if path.contains("*") || path.contains("?") || path.contains("[") {
+            var g = glob_t()
+            if glob(absolutePath(path, cwd: dir), 0, nil, &g) == 0 {
+                for k in 0..<Int(g.gl_pathc) {
+                    if let p = g.gl_pathv[k] { files.append(String(cString: p)) }
+                }
+            }
+            globfree(&g)
+        } else {
+            files = [path]
+        }
+        for f in files {
+            let full = absolutePath(f, cwd: dir)
+            let canonical = canonicalPath(full)
+            if chain.contains(canonical) {
+                throw SentinelConfigError(source: source, line: line, directive: "include",
+                                          reason: "include loop: '\(f)' is already being read",
+                                          redisText: "Fatal error, include loop: '\(f)' is already being read")
+            }
+            guard let bytes = readFile(full) else {
+                let why = String(cString: strerror(errno))
+                throw SentinelConfigError(source: source, line: line, directive: "include",
+                                          reason: "can't open config file '\(f)': \(why)",
+                                          redisText: "Fatal error, can't open config file '\(f)': \(why)")
+            }
+            try parseText(bytes, segments: [(f, 0, false)], dir: &dir, chain: chain + [canonical], included: true, into: &loaded)
+        }
+    }
+
+    static func canonicalPath(_ p: String) -> String {
+        guard let rp = realpath(p, nil) else { return p }
+        defer { free(rp) }
+        return String(cString: rp)
     }
 
     /// The server directives we act on; nil when fine, else Redis's reason.
@@ -151,13 +226,17 @@ public enum SentinelConfigLoader {
             // Redis chdirs while reading `dir`: we check it and track it as the
             // directory later relative paths mean; SentinelMain chdirs to the
             // last one before it applies the `sentinel` lines.
+            // What chdir then getcwd gives: symlinks resolved, so a later
+            // `dir ..` means the parent of the link's target, as for Redis.
+            if args[0].isEmpty { return String(cString: strerror(ENOENT)) }
             let path = absolutePath(args[0], cwd: dir)
             var st = stat()
-            if stat(path, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
-                return String(cString: strerror(errno == 0 ? ENOTDIR : errno))
-            }
-            dir = path
-            o.dir = path
+            if stat(path, &st) != 0 { return String(cString: strerror(errno)) }
+            if (st.st_mode & S_IFMT) != S_IFDIR { return String(cString: strerror(ENOTDIR)) }
+            if access(path, X_OK) != 0 { return String(cString: strerror(errno)) }
+            let resolved = canonicalPath(path)
+            dir = resolved
+            o.dir = resolved
         case "daemonize":
             guard let b = bool(args[0]) else { return "argument must be 'yes' or 'no'" }
             o.daemonize = b
@@ -177,6 +256,13 @@ public enum SentinelConfigLoader {
             o.requirepass = args[0].isEmpty ? nil : args[0]
         case "aclfile":
             o.aclfile = args[0]
+        case "unixsocket":
+            o.unixsocket = args[0]
+        case "unixsocketperm":
+            // An octal mode, as redis.conf writes it (700).
+            guard let v = Int(args[0], radix: 8) else { return "argument couldn't be parsed into an integer" }
+            if v < 0 || v > 0o777 { return "argument must be between 0 and 511 inclusive" }
+            o.unixsocketperm = v
         case "maxclients":
             let (v, e) = int(args[0], 1, Int64(Int32.max))
             if let e { return e }

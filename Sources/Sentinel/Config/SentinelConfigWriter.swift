@@ -19,6 +19,8 @@ public enum SentinelConfigWriter {
         state.rewriteLine("logfile", "logfile \(q(options.logfile))", force: !options.logfile.isEmpty)
         state.rewriteLine("port", "port \(options.port)", force: options.port != 6379)
         state.rewriteLine("bind", "bind \(options.bind.joined(separator: " "))", force: options.bind != SentinelServerOptions.defaultBind)
+        state.rewriteLine("unixsocket", "unixsocket \(q(options.unixsocket))", force: !options.unixsocket.isEmpty)
+        state.rewriteLine("unixsocketperm", "unixsocketperm \(String(options.unixsocketperm, radix: 8))", force: options.unixsocketperm != 0)
         state.rewriteLine("protected-mode", "protected-mode \(options.protectedMode ? "yes" : "no")", force: !options.protectedMode)
         state.rewriteLine("maxclients", "maxclients \(options.maxclients)", force: options.maxclients != 10000)
         state.rewriteLine("aclfile", "aclfile \(q(options.aclfile))", force: !options.aclfile.isEmpty)
@@ -35,13 +37,26 @@ public enum SentinelConfigWriter {
         return state.content()
     }
 
-    /// The state file: only what the sentinel learned and keeps across
-    /// restarts (its id, the epochs, every master with its replicas and
-    /// sentinels). Global options stay in the operator's file.
+    /// The state file: what the sentinel learned or was told at runtime and
+    /// keeps across restarts (its id, the epochs, every master with its
+    /// replicas and sentinels, the SENTINEL CONFIG SET globals). Server
+    /// options stay in the operator's file, which is never rewritten.
     public static func stateContent(_ snapshot: SentinelStateSnapshot) -> String {
         var state = ConfigRewriteState()
         state.rewriteLine("#", "# Sentinel state written by vigil-sentinel (sentinel state-config-file). Do not edit.", force: true)
         rewriteSentinel(&state, snapshot, globals: false)
+        // Written even at their defaults: read after the operator's file,
+        // they must undo a value it sets that was changed at runtime.
+        for (key, value) in [("deny-scripts-reconfig", snapshot.denyScriptsReconfig), ("resolve-hostnames", snapshot.resolveHostnames),
+                             ("announce-hostnames", snapshot.announceHostnames)] {
+            state.rewriteLine("sentinel \(key)", "sentinel \(key) \(value ? "yes" : "no")", force: true)
+        }
+        state.rewriteLine("sentinel announce-port", "sentinel announce-port \(snapshot.announcePort)", force: true)
+        if let ip = snapshot.announceIP {
+            state.rewriteLine("sentinel announce-ip", "sentinel announce-ip \(SentinelConfigLoader.repr(ip))", force: true)
+        }
+        if let u = snapshot.sentinelAuthUser { state.rewriteLine("sentinel sentinel-user", "sentinel sentinel-user \(u)", force: true) }
+        if let p = snapshot.sentinelAuthPass { state.rewriteLine("sentinel sentinel-pass", "sentinel sentinel-pass \(p)", force: true) }
         return state.content()
     }
 

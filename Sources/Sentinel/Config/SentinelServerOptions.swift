@@ -16,6 +16,9 @@ public struct SentinelServerOptions: Sendable {
     /// `user` lines, arguments after "user".
     public var users: [[String]] = []
     public var aclfile = ""
+    /// `unixsocket` (relative to `dir`, where the sentinel runs) and its mode.
+    public var unixsocket = ""
+    public var unixsocketperm = 0
     public var maxclients = 10000
     public var hz = 10
     /// `sentinel state-config-file <path>` (absolute): learned state goes

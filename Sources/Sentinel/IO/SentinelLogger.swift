@@ -6,14 +6,11 @@ import SentinelCore
 /// as DataNode's Logger; the sentinel keeps its own so it need not depend on DataNode.
 final class SentinelLogger {
     var level: LogLevel
-    private var fd: Int32 = 1
+    private let path: String
 
     init(level: LogLevel, path: String) {
         self.level = level
-        if !path.isEmpty {
-            let f = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-            fd = f >= 0 ? f : 1
-        }
+        self.path = path
     }
 
     static func mark(_ l: LogLevel) -> String {
@@ -41,6 +38,10 @@ final class SentinelLogger {
     func log(_ l: LogLevel, _ message: @autoclosure () -> String) {
         guard l >= level else { return }
         var line = "\(getpid()):X \(Self.timestamp()) \(Self.mark(l)) \(message())\n"
-        line.withUTF8 { p in _ = Glibc.write(fd, p.baseAddress, p.count) }
+        // Opened by name for every line, as serverLogRaw does: a rotated
+        // log is recreated (the path is relative to `dir`, where we run).
+        let fd = path.isEmpty ? -1 : open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        line.withUTF8 { p in _ = Glibc.write(fd >= 0 ? fd : 1, p.baseAddress, p.count) }
+        if fd >= 0 { close(fd) }
     }
 }

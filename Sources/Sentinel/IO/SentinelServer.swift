@@ -88,6 +88,18 @@ final class SentinelServer {
                 throw error
             }
         }
+        if !options.unixsocket.isEmpty {
+            let fd: Int32
+            do {
+                fd = try Socket.listenUnix(path: options.unixsocket, permissions: options.unixsocketperm)
+            } catch {
+                log.log(.warning, "Failed opening Unix socket: \(error)")
+                throw error
+            }
+            // genClientAddrString: a unix client is "<unixsocket>:0".
+            let addr = options.unixsocket + ":0"
+            listeners.append(Listener(fd: fd, loop: loop) { [unowned self] fd, _ in self.accept(fd, addr) })
+        }
     }
 
     private func accept(_ fd: Int32, _ addr: String) {
@@ -140,6 +152,10 @@ final class SentinelServer {
         if !options.pidfile.isEmpty {
             log.log(.notice, "Removing the pid file.")
             unlink(options.pidfile)
+        }
+        if !options.unixsocket.isEmpty {
+            log.log(.notice, "Removing the unix socket file.")
+            unlink(options.unixsocket)
         }
         log.log(.warning, "Sentinel is now ready to exit, bye bye...")
         for l in links.values { l.close() }
