@@ -19,7 +19,12 @@ final class ClientSession: ConnectionDelegate {
     var channels: [String] = []
     var patterns: [String] = []
     var lastCommand = "NULL"
+    /// Redis's CLIENT_CLOSE_AFTER_REPLY: the command that set it still gets
+    /// its reply, then the connection closes and nothing after it is read.
     var closeAfterReply = false
+    /// A command held while clients are paused (Redis's BLOCKED_POSTPONE):
+    /// it runs when the pause ends, and nothing after it is read before then.
+    var postponed: [[UInt8]]?
     var replyOff = false
     var replySkipNext = false
 
@@ -53,7 +58,7 @@ final class ClientSession: ConnectionDelegate {
     // MARK: ConnectionDelegate
 
     func connectionDidRead(_ connection: Connection) {
-        while !connection.isClosed && !closeAfterReply {
+        while !connection.isClosed && !closeAfterReply && postponed == nil {
             let (event, consumed) = connection.input.withReadableBytes { parser.parse($0) }
             connection.input.moveReaderIndex(forwardBy: consumed)
             switch event {
@@ -69,8 +74,14 @@ final class ClientSession: ConnectionDelegate {
             case .command(let args):
                 lastInteraction = server.clockMs()
                 server.process(self, args)
+                closeIfAsked()
             }
         }
+    }
+
+    /// After a command: a caller that ended its own connection leaves once its reply is out.
+    func closeIfAsked() {
+        if closeAfterReply && !connection.isClosed { connection.closeAfterFlush() }
     }
 
     func connectionDidClose(_ connection: Connection, reason: String) {
