@@ -43,12 +43,14 @@ final class ClientSession: ConnectionDelegate {
 
     var inPubSub: Bool { !channels.isEmpty || !patterns.isEmpty }
 
+    /// Nothing reaches a client that is closing after its last reply.
     func write(_ w: RESPWriter) {
+        if connection.closing { return }
         connection.enqueue(w.bytes)
     }
 
     func reply(_ v: RESPValue) {
-        if replyOff { return }
+        if replyOff || connection.closing { return }
         if replySkipNext { replySkipNext = false; return }
         var w = RESPWriter(proto: proto)
         w.value(v)
@@ -79,9 +81,12 @@ final class ClientSession: ConnectionDelegate {
         }
     }
 
-    /// After a command: a caller that ended its own connection leaves once its reply is out.
+    /// After a command: a caller that ended its own connection leaves once
+    /// its reply is out. Redis closes it when a write leaves nothing pending,
+    /// so one with nothing to write (CLIENT REPLY OFF) stays connected,
+    /// running nothing more, until the peer leaves.
     func closeIfAsked() {
-        if closeAfterReply && !connection.isClosed { connection.closeAfterFlush() }
+        if closeAfterReply && !connection.isClosed && connection.pendingOutputBytes > 0 { connection.closeAfterFlush() }
     }
 
     func connectionDidClose(_ connection: Connection, reason: String) {
