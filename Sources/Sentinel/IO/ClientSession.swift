@@ -60,7 +60,8 @@ final class ClientSession: ConnectionDelegate {
     // MARK: ConnectionDelegate
 
     func connectionDidRead(_ connection: Connection) {
-        while !connection.isClosed && !closeAfterReply && postponed == nil {
+        // After SHUTDOWN nothing more runs: redis-sentinel exits inside the command.
+        while !connection.isClosed && !closeAfterReply && postponed == nil && !server.shuttingDown {
             let (event, consumed) = connection.input.withReadableBytes { parser.parse($0) }
             connection.input.moveReaderIndex(forwardBy: consumed)
             switch event {
