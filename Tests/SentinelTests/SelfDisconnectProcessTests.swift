@@ -138,6 +138,17 @@ final class SentinelSelfDisconnectProcessTests: XCTestCase {
         XCTAssertEqual(try ours.call("PING"), .simple("PONG"))
     }
 
+    func testAclLoadClosesConnectionsOfReloadedUsersAfterTheirReply() throws {
+        let vigil = try SentinelDeployment.requireBinaries()
+        let file = deployment.dir + "/users.acl"
+        try "user default on nopass ~* &* +@all\nuser carol on >pw +@all\n".write(toFile: file, atomically: true, encoding: .utf8)
+        real = try deployment.startSentinel(.real, vigil: vigil, downAfter: 60000, extra: ["aclfile \(file)"])
+        ours = try deployment.startSentinel(.vigil, vigil: vigil, downAfter: 60000, extra: ["aclfile \(file)"])
+        try assertSameConversation([WireStep(["AUTH", "carol", "pw"]), WireStep(replies: 1, ["ACL", "LOAD"], ["PING"]), .listen])
+        // The default user keeps its connections.
+        try assertSameConversation([WireStep(["ACL", "LOAD"], ["PING"])])
+    }
+
     func testQuitAndResetAreUnknownToTheSentinel() throws {
         try assertSameConversation([WireStep(["QUIT"], ["PING"]), WireStep(["RESET"], ["PING"])])
     }
