@@ -75,7 +75,12 @@ enum TransactionCommands {
         var skipAfterExec = false
         for (cmd, args) in queue {
             if c.isFreed { break }
+            // Once a queued command (CLIENT KILL of itself) marked the client
+            // to close, Redis runs the rest but adds no more replies
+            // (prepareClientToWrite refuses): the EXEC array stays short.
+            let closing = c.flags.contains(.closeAfterReply), mark = c.out.bytes.count
             server.call(c, cmd, args)
+            if closing && c.out.bytes.count > mark { c.out.bytes.removeSubrange(mark...) }
             if c.replyMode == .skip {
                 skipAfterExec = true
                 c.replyMode = .on

@@ -291,15 +291,21 @@ public final class Server {
     func flushClient(_ c: Client) {
         c.pendingWrite = false
         guard let conn = c.connection, !c.isFreed else { return }
+        // Already closing after its last reply: nothing more reaches it.
+        if conn.closing { c.out.bytes.removeAll(keepingCapacity: true) }
         if !c.out.bytes.isEmpty {
             stats.netOutputBytes += c.out.bytes.count
             conn.enqueue(taking: &c.out.bytes)
         }
-        if conn.pendingOutputBytes > 0 {
+        let hadOutput = conn.pendingOutputBytes > 0
+        if hadOutput {
             stats.totalWritesProcessed += 1
             conn.flush()
         }
-        if c.flags.contains(.closeAfterReply) && !conn.isClosed { conn.closeAfterFlush() }
+        // Redis closes such a client when a write leaves nothing pending; one
+        // with nothing to write (CLIENT REPLY OFF, then QUIT or a self-kill)
+        // stays connected, reading but running nothing, until the peer leaves.
+        if c.flags.contains(.closeAfterReply) && hadOutput && !conn.isClosed { conn.closeAfterFlush() }
     }
 
     func beforeSleep() {
@@ -346,8 +352,8 @@ public final class Server {
                 c.flags.insert(.closeAfterReply)
             }
         }
-        // A blocked client's input piles up unprocessed: still bounded.
-        if c.flags.contains(.blocked) { checkQueryBufferLimit(c) }
+        // A blocked (or closing) client's input piles up unprocessed: still bounded.
+        if c.flags.contains(.blocked) || c.flags.contains(.closeAfterReply) { checkQueryBufferLimit(c) }
         if !c.isFreed { c.markPendingWrite() }
     }
 

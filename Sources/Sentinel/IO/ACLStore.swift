@@ -1,3 +1,5 @@
+import Protocol
+
 /// The sentinel's own users (7.0 ACL, the part a sentinel needs): on/off,
 /// passwords, key and channel patterns kept for display, and command rules
 /// enforced by name and category.
@@ -24,6 +26,20 @@ final class ACLUser {
         if allChannels { parts.append("&*") } else if channels.isEmpty { parts.append("resetchannels") } else { parts += channels.map { "&" + $0 } }
         parts.append(commandRules.isEmpty ? "-@all" : commandRules.joined(separator: " "))
         return parts.joined(separator: " ")
+    }
+
+    /// ACLCopyUser: everything but the name, so connections holding this
+    /// object see the new rules at once.
+    func copy(from e: ACLUser) {
+        enabled = e.enabled; nopass = e.nopass; passwords = e.passwords; keys = e.keys; allKeys = e.allKeys
+        channels = e.channels; allChannels = e.allChannels; commandRules = e.commandRules
+    }
+
+    /// Whether a subscription survives these channel rules: patterns must be
+    /// allowed literally, channels may match an allowed pattern.
+    func permits(channel: String, isPattern: Bool) -> Bool {
+        if allChannels { return true }
+        return channels.contains { isPattern ? $0 == channel : stringMatch(pattern: Array($0.utf8), string: Array(channel.utf8), nocase: false) }
     }
 
     func checkPassword(_ pass: String) -> Bool {
@@ -135,23 +151,36 @@ final class ACLStore {
 
     func user(_ name: String) -> ACLUser? { users[name] }
 
-    /// ACL SETUSER semantics: all rules or none.
-    func setUser(_ name: String, rules: [String]) -> String? {
+    /// ACL SETUSER semantics: all rules or none. The rules are staged on a
+    /// copy; `beforeCommit` sees it next to the user it replaces, and then an
+    /// existing user is updated in place.
+    func setUser(_ name: String, rules: [String], beforeCommit: ((_ staged: ACLUser, _ existing: ACLUser) -> Void)? = nil) -> String? {
         let existing = users[name]
         let u = ACLUser(name: name)
-        if let e = existing {
-            u.enabled = e.enabled; u.nopass = e.nopass; u.passwords = e.passwords; u.keys = e.keys; u.allKeys = e.allKeys
-            u.channels = e.channels; u.allChannels = e.allChannels; u.commandRules = e.commandRules
-        }
+        if let e = existing { u.copy(from: e) }
         for r in rules {
             if let err = u.apply(r) { return "Error in ACL SETUSER modifier '\(r)': \(err)" }
         }
-        users[name] = u
+        if let e = existing {
+            beforeCommit?(u, e)
+            e.copy(from: u)
+        } else {
+            users[name] = u
+        }
         return nil
     }
 
-    func replace(with other: ACLStore) {
-        users = other.users
+    /// ACL LOAD: the default user keeps its identity (with the new rules);
+    /// every other user is replaced. Returns the users that are gone.
+    func replace(with other: ACLStore) -> [ACLUser] {
+        let old = users
+        var fresh = other.users
+        if let d = old["default"] {
+            d.copy(from: fresh["default"] ?? ACLStore().users["default"]!)
+            fresh["default"] = d
+        }
+        users = fresh
+        return old.values.filter { $0.name != "default" }
     }
 
     func deleteUser(_ name: String) -> Bool { users.removeValue(forKey: name) != nil }

@@ -19,7 +19,12 @@ final class ClientSession: ConnectionDelegate {
     var channels: [String] = []
     var patterns: [String] = []
     var lastCommand = "NULL"
+    /// Redis's CLIENT_CLOSE_AFTER_REPLY: the command that set it still gets
+    /// its reply, then the connection closes and nothing after it is read.
     var closeAfterReply = false
+    /// A command held while clients are paused (Redis's BLOCKED_POSTPONE):
+    /// it runs when the pause ends, and nothing after it is read before then.
+    var postponed: [[UInt8]]?
     var replyOff = false
     var replySkipNext = false
 
@@ -38,12 +43,14 @@ final class ClientSession: ConnectionDelegate {
 
     var inPubSub: Bool { !channels.isEmpty || !patterns.isEmpty }
 
+    /// Nothing reaches a client that is closing after its last reply.
     func write(_ w: RESPWriter) {
+        if connection.closing { return }
         connection.enqueue(w.bytes)
     }
 
     func reply(_ v: RESPValue) {
-        if replyOff { return }
+        if replyOff || connection.closing { return }
         if replySkipNext { replySkipNext = false; return }
         var w = RESPWriter(proto: proto)
         w.value(v)
@@ -53,7 +60,8 @@ final class ClientSession: ConnectionDelegate {
     // MARK: ConnectionDelegate
 
     func connectionDidRead(_ connection: Connection) {
-        while !connection.isClosed && !closeAfterReply {
+        // After SHUTDOWN nothing more runs: redis-sentinel exits inside the command.
+        while !connection.isClosed && !closeAfterReply && postponed == nil && !server.shuttingDown {
             let (event, consumed) = connection.input.withReadableBytes { parser.parse($0) }
             connection.input.moveReaderIndex(forwardBy: consumed)
             switch event {
@@ -69,8 +77,17 @@ final class ClientSession: ConnectionDelegate {
             case .command(let args):
                 lastInteraction = server.clockMs()
                 server.process(self, args)
+                closeIfAsked()
             }
         }
+    }
+
+    /// After a command: a caller that ended its own connection leaves once
+    /// its reply is out. Redis closes it when a write leaves nothing pending,
+    /// so one with nothing to write (CLIENT REPLY OFF) stays connected,
+    /// running nothing more, until the peer leaves.
+    func closeIfAsked() {
+        if closeAfterReply && !connection.isClosed && connection.pendingOutputBytes > 0 { connection.closeAfterFlush() }
     }
 
     func connectionDidClose(_ connection: Connection, reason: String) {

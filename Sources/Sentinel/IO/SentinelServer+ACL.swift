@@ -13,17 +13,20 @@ extension SentinelServer {
         case "users":
             c.reply(.array(acl.sortedUsers.map { .bulk($0.name) }))
         case "setuser":
-            if let err = acl.setUser(args[2], rules: Array(args[3...])) { return replyError(c, "ERR \(err)") }
+            let err = acl.setUser(args[2], rules: Array(args[3...])) { staged, existing in
+                self.killPubsubClientsIfNeeded(staged, existing, caller: c)
+            }
+            if let err { return replyError(c, "ERR \(err)") }
             if args[2] == "default" { syncDefaultUser() }
             c.reply(.simple("OK"))
         case "deluser":
+            if args[2...].contains("default") { return replyError(c, "ERR The 'default' user cannot be removed") }
             var n = 0
             for name in args[2...] {
-                if name == "default" { return replyError(c, "ERR The 'default' user cannot be removed") }
-                if acl.deleteUser(name) {
-                    n += 1
-                    for other in clients.values where other.user?.name == name { other.connection.closeAfterFlush() }
-                }
+                guard let u = acl.user(name) else { continue }
+                _ = acl.deleteUser(name)
+                n += 1
+                disconnectClients(of: [u], caller: c)
             }
             c.reply(.integer(Int64(n)))
         case "getuser":
@@ -72,7 +75,7 @@ extension SentinelServer {
                 return replyError(c, "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.")
             }
             if args[1].lowercased() == "load" {
-                if let err = loadACLFile() { return replyError(c, "ERR \(err)") }
+                if let err = loadACLFile(caller: c) { return replyError(c, "ERR \(err)") }
             } else {
                 let text = acl.sortedUsers.map { $0.describe + "\n" }.joined()
                 do {
@@ -97,7 +100,8 @@ extension SentinelServer {
     }
 
     /// ACLLoadFromFile: every line is `user <name> <rules>`; all or nothing.
-    func loadACLFile() -> String? {
+    /// The connections of every replaced user are closed (ACLFreeUsersSet).
+    func loadACLFile(caller: ClientSession? = nil) -> String? {
         guard let bytes = SentinelConfigLoader.readFile(options.aclfile) else {
             return "Error loading ACLs, opening file '\(options.aclfile)': \(String(cString: strerror(errno)))"
         }
@@ -114,7 +118,7 @@ extension SentinelServer {
             if let err = fresh.setUser(argv[1], rules: Array(argv[2...])) { return "\(options.aclfile):\(i + 1): \(err)" }
         }
         _ = sawDefault
-        acl.replace(with: fresh)
+        disconnectClients(of: acl.replace(with: fresh), caller: caller)
         return nil
     }
 

@@ -145,14 +145,23 @@ extension SentinelServer {
     }
 
     /// A sentinel never saves on shutdown and does not flush its config.
+    /// Options are read as shutdownCommand reads them: every word first,
+    /// then the illegal combinations, so nothing shuts down on a bad line.
     func shutdownCommand(_ c: ClientSession, _ args: [String]) {
+        var nosave = false, save = false, other = false, abort = false
         for a in args.dropFirst() {
             switch a.lowercased() {
-            case "nosave", "save", "now", "force": continue
-            case "abort": return replyError(c, "ERR No shutdown in progress.")
+            case "nosave": nosave = true
+            case "save": save = true
+            case "now", "force": other = true
+            case "abort": abort = true
             default: return replyError(c, "ERR syntax error")
             }
         }
+        if (abort && (nosave || save || other)) || (nosave && save) {
+            return replyError(c, "ERR syntax error")
+        }
+        if abort { return replyError(c, "ERR No shutdown in progress.") }
         shutdown()
     }
 }

@@ -88,7 +88,11 @@ extension SentinelServer {
             case "skip": c.replySkipNext = true
             default: replyError(c, "ERR syntax error")
             }
-        case "pause", "unpause", "no-evict", "tracking", "caching":
+        case "pause":
+            clientPause(c, args)
+        case "unpause":
+            clientUnpause(c)
+        case "no-evict", "tracking", "caching":
             c.reply(.simple("OK"))
         case "getredir":
             c.reply(.integer(-1))
@@ -99,49 +103,6 @@ extension SentinelServer {
         default:
             c.reply(.array(SentinelHelpTexts.client.map { .simple($0) }))
         }
-    }
-
-    private func clientKill(_ c: ClientSession, _ args: [String]) {
-        if args.count == 3 {
-            guard let victim = clients.values.first(where: { $0.addr == args[2] }) else {
-                return replyError(c, "ERR No such client")
-            }
-            victim.connection.closeAfterFlush()
-            return c.reply(.simple("OK"))
-        }
-        guard args.count % 2 == 0 else { return replyError(c, "ERR syntax error") }
-        var skipMe = true
-        var filters: [(String, String)] = []
-        var i = 2
-        while i + 1 < args.count {
-            let k = args[i].lowercased(), v = args[i + 1]
-            if k == "skipme" {
-                guard let b = yesNo(v) else { return replyError(c, "ERR syntax error") }
-                skipMe = b
-            } else if ["id", "type", "user", "addr", "laddr"].contains(k) {
-                filters.append((k, v))
-            } else {
-                return replyError(c, "ERR syntax error")
-            }
-            i += 2
-        }
-        var killed = 0
-        for victim in clients.values where !(skipMe && victim === c) {
-            let match = filters.allSatisfy { k, v in
-                switch k {
-                case "id": return Int(v) == victim.id
-                case "type": return v.lowercased() == (victim.inPubSub ? "pubsub" : "normal")
-                case "user": return victim.user?.name == v
-                case "addr": return victim.addr == v
-                default: return victim.laddr == v
-                }
-            }
-            if match {
-                victim.connection.closeAfterFlush()
-                killed += 1
-            }
-        }
-        c.reply(.integer(Int64(killed)))
     }
 
     func clientLine(_ c: ClientSession, now: Int64) -> String {

@@ -30,6 +30,11 @@ final class SentinelServer {
     /// Result of the last flush, for replies that depend on it.
     var lastFlushError: String?
     var shuttingDown = false
+    /// CLIENT PAUSE: until when, whether it holds every command, and who waits.
+    var pauseEndMs: Int64 = 0
+    var pauseAll = false
+    var pauseTimer: EventLoop.TimerID?
+    var postponedClients: [ClientSession] = []
     var exitCode: Int32 = 0
 
     // Stats for INFO.
@@ -120,6 +125,7 @@ final class SentinelServer {
 
     func clientClosed(_ c: ClientSession) {
         clients[c.id] = nil
+        postponedClients.removeAll { $0 === c }
         unsubscribeAll(c)
     }
 
@@ -199,6 +205,7 @@ final class SentinelServer {
         if c.proto == 2 && c.inPubSub && !["ping", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "quit", "reset"].contains(name) {
             return replyError(c, "ERR Can't execute '\(target.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
         }
+        if postponeIfPaused(c, argv) { return }
         totalCommands += 1
         c.lastCommand = target.name
         switch name {

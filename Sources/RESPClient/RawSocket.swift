@@ -3,14 +3,15 @@ import Glibc
 
 /// A bare TCP client socket for sending arbitrary (broken) bytes and reading
 /// whatever comes back, EOF included: what RedisConnection refuses to do.
-final class RawSocket {
-    private(set) var fd: Int32
+/// Shared by the process tests of every target.
+public final class RawSocket {
+    public private(set) var fd: Int32
     /// The peer closed (read returned 0) or reset the connection.
-    private(set) var sawEOF = false
+    public private(set) var sawEOF = false
 
     /// `receiveBuffer` shrinks SO_RCVBUF before connecting (after, a tiny
     /// window slows the transfer to a crawl), so unread replies pile up in the server.
-    init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
+    public init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawSocketError.failed("socket: \(String(cString: strerror(errno)))") }
         if var size = receiveBuffer {
@@ -35,13 +36,29 @@ final class RawSocket {
 
     deinit { close() }
 
-    func close() {
+    /// This end's address as the server sees it ("127.0.0.1:54321"): CLIENT KILL ADDR.
+    public var localAddress: String { Self.address(fd, peer: false) }
+    /// The server's end ("127.0.0.1:6379"): CLIENT KILL LADDR.
+    public var peerAddress: String { Self.address(fd, peer: true) }
+
+    private static func address(_ fd: Int32, peer: Bool) -> String {
+        var a = sockaddr_in()
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { peer ? getpeername(fd, $0, &len) : getsockname(fd, $0, &len) }
+        }
+        var buf = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+        inet_ntop(AF_INET, &a.sin_addr, &buf, socklen_t(buf.count))
+        return "\(String(cString: buf)):\(UInt16(bigEndian: a.sin_port))"
+    }
+
+    public func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
     }
 
     /// Closes with an RST (SO_LINGER 0): the abrupt way a crashed client leaves.
-    func reset() {
+    public func reset() {
         guard fd >= 0 else { return }
         var l = linger(l_onoff: 1, l_linger: 0)
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
@@ -50,7 +67,7 @@ final class RawSocket {
 
     /// Writes what the socket takes within `timeoutMs`; false once the peer is gone.
     @discardableResult
-    func send(_ bytes: [UInt8], timeoutMs: Int = 2000) -> Bool {
+    public func send(_ bytes: [UInt8], timeoutMs: Int = 2000) -> Bool {
         guard fd >= 0 else { return false }
         var off = 0
         let deadline = Date().addingTimeInterval(Double(timeoutMs) / 1000)
@@ -71,7 +88,7 @@ final class RawSocket {
     }
 
     /// Reads what arrives until `idleMs` pass without data, EOF, or `maxBytes`.
-    func read(idleMs: Int = 50, totalMs: Int = 5000, maxBytes: Int = 64 << 20) -> [UInt8] {
+    public func read(idleMs: Int = 50, totalMs: Int = 5000, maxBytes: Int = 64 << 20) -> [UInt8] {
         var out: [UInt8] = []
         guard fd >= 0 else { return out }
         let deadline = Date().addingTimeInterval(Double(totalMs) / 1000)
@@ -89,7 +106,7 @@ final class RawSocket {
     }
 
     /// Reads until the server closes the connection (or `timeoutMs` passes).
-    func readUntilEOF(timeoutMs: Int = 5000, maxBytes: Int = 256 << 20) -> [UInt8] {
+    public func readUntilEOF(timeoutMs: Int = 5000, maxBytes: Int = 256 << 20) -> [UInt8] {
         var out: [UInt8] = []
         let deadline = Date().addingTimeInterval(Double(timeoutMs) / 1000)
         while !sawEOF && Date() < deadline && out.count < maxBytes {
@@ -99,10 +116,10 @@ final class RawSocket {
     }
 }
 
-enum RawSocketError: Error { case failed(String) }
+public enum RawSocketError: Error { case failed(String) }
 
 /// VmRSS of a process in bytes, from /proc/<pid>/status.
-func residentBytes(pid: Int32) -> Int? {
+public func residentBytes(pid: Int32) -> Int? {
     guard let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
           let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
     let parts = line.split(separator: " ", omittingEmptySubsequences: true)
