@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import TestSupport
 import XCTest
 
 /// Blocking list commands over real sockets against the built vigil-server:

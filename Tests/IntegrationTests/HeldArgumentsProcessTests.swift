@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import TestSupport
 import XCTest
 
 /// The server writes each command's arguments into the previous command's

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import TestSupport
 import XCTest
 
 /// Commands that can end the caller's own connection, played byte for byte

@@ -2,21 +2,23 @@ import Foundation
 import Glibc
 import Protocol
 import RESPClient
+import Deployment
+import TestSupport
 import XCTest
 
 /// Commands that can end the caller's own connection, played byte for byte
 /// against redis-sentinel 7.0.15 and vigil-sentinel: the replies received and
 /// after which step (if any) the connection closed must be the same.
 final class SentinelSelfDisconnectProcessTests: XCTestCase {
-    private var deployment: SentinelDeployment!
-    private var real: SentinelDeployment.Node!
-    private var ours: SentinelDeployment.Node!
+    private var deployment: LocalDeployment!
+    private var real: LocalDeployment.Node!
+    private var ours: LocalDeployment.Node!
 
     override func setUpWithError() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
-        deployment = try SentinelDeployment()
+        let vigil = try LocalDeployment.requireBinaries()
+        deployment = try LocalDeployment()
         // A master nobody listens on: nothing here depends on a data node.
-        deployment.masterPort = TestProcess.freePort()
+        deployment.masterPort = Ports.free()
         ours = try deployment.startSentinel(.vigil, vigil: vigil, downAfter: 60000)
         real = try deployment.startSentinel(.real, vigil: vigil, downAfter: 60000)
     }
@@ -139,7 +141,7 @@ final class SentinelSelfDisconnectProcessTests: XCTestCase {
     }
 
     func testAclLoadClosesConnectionsOfReloadedUsersAfterTheirReply() throws {
-        let vigil = try SentinelDeployment.requireBinaries()
+        let vigil = try LocalDeployment.requireBinaries()
         let file = deployment.dir + "/users.acl"
         try "user default on nopass ~* &* +@all\nuser carol on >pw +@all\n".write(toFile: file, atomically: true, encoding: .utf8)
         real = try deployment.startSentinel(.real, vigil: vigil, downAfter: 60000, extra: ["aclfile \(file)"])
@@ -162,7 +164,7 @@ final class SentinelSelfDisconnectProcessTests: XCTestCase {
         let o = try assertSameConversation([WireStep(replies: 0, ["SHUTDOWN", "NOW", "FORCE", "NOW"], ["PING"]), .listen])
         XCTAssertEqual(o.closedAfterStep, 0)
         for node in [real!, ours!] {
-            try SentinelDeployment.waitUntil(10, "\(node.label) to exit") { !node.process.isRunning }
+            try LocalDeployment.waitUntil(10, "\(node.label) to exit") { !node.process.isRunning }
             XCTAssertEqual(node.process.terminationStatus, 0, node.label)
         }
     }
