@@ -23,10 +23,13 @@ let package = Package(
         .target(name: "CVigilShim"),
         .target(name: "Protocol", swiftSettings: hotPath),
         .target(name: "Reactor", dependencies: ["CVigilShim", "Protocol"], swiftSettings: hotPath),
+        // What both servers need besides the wire: logging, files, processes,
+        // help texts, glob matching. No Reactor, so the sentinel core may use it.
+        .target(name: "ServerKit", swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "Reactor", "CVigilShim"]),
-        .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim"], swiftSettings: hotPath),
+        .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim", "ServerKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
-        .target(name: "Sentinel", dependencies: ["Protocol", "Reactor", "CVigilShim"]),
+        .target(name: "Sentinel", dependencies: ["Protocol", "Reactor", "CVigilShim", "ServerKit"]),
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),

@@ -1,6 +1,7 @@
 import CVigilShim
 import Glibc
 import Reactor
+import ServerKit
 
 /// What `vigil-sentinel` (and `vigil-server --sentinel`) does: parse argv like
 /// redis-sentinel, load the config, start, run, exit.
@@ -30,7 +31,7 @@ public enum SentinelMain {
             print("Usage: ./vigil-sentinel /path/to/sentinel.conf [--port N] [--<directive> <value> ...]\n       ./vigil-server /path/to/sentinel.conf --sentinel")
             return 0
         }
-        let early = SentinelLogger(level: .notice, path: "")
+        let early = Logger(role: "X")
         let loaded: LoadedSentinelConfig
         do {
             loaded = try SentinelConfigLoader.load(arguments: arguments)

@@ -2,6 +2,7 @@ import Glibc
 import Glibc
 import Protocol
 import Reactor
+import ServerKit
 
 /// Carrying out what the core asks for: links, events, the config flush.
 extension SentinelServer {
@@ -41,10 +42,10 @@ extension SentinelServer {
         case .close(let conn):
             links.removeValue(forKey: conn)?.close()
         case .event(let level, let type, let message):
-            log.log(level, "\(type) \(message)")
+            log.log(Logger.Level(level), "\(type) \(message)")
             if level != .debug { publishLocal(channel: type, message: message) }
         case .log(let level, let text):
-            log.log(level, text)
+            log.log(Logger.Level(level), text)
         case .flushConfig:
             flushConfig()
         case .spawnScript(let job, let argv):

@@ -1,7 +1,8 @@
 import Glibc
 
 /// Log lines as Redis writes them: `pid:role dd Mon yyyy hh:mm:ss.mmm <level> message`,
-/// level marks `.` debug, `-` verbose, `*` notice, `#` warning.
+/// level marks `.` debug, `-` verbose, `*` notice, `#` warning. One type for
+/// both servers: they differ only in the role character.
 public final class Logger {
     public enum Level: Int, Comparable, Sendable {
         case debug = 0, verbose, notice, warning
@@ -27,19 +28,13 @@ public final class Logger {
 
     public var level: Level
     /// "M" master, "S" replica, "X" sentinel, "C" child process.
-    public var role: Character = "M"
-    private var path: String
-    private var fd: Int32 = 1
+    public var role: Character
+    private let fd: Int32
 
-    public init(level: Level = .notice, path: String = "") {
+    /// An empty `path` (or one that cannot be opened) logs to stdout, as Redis does.
+    public init(level: Level = .notice, path: String = "", role: Character = "M") {
         self.level = level
-        self.path = path
-        reopen(path: path)
-    }
-
-    public func reopen(path: String) {
-        if fd > 2 { Glibc.close(fd) }
-        self.path = path
+        self.role = role
         if path.isEmpty {
             fd = 1
         } else {
@@ -63,17 +58,8 @@ public final class Logger {
 
     public func log(_ lvl: Level, _ message: @autoclosure () -> String) {
         guard lvl >= level else { return }
-        write("\(getpid()):\(role) \(Self.timestamp()) \(lvl.mark) \(message())\n")
-    }
-
-    /// Raw line without prefix (the start-up banner).
-    public func raw(_ text: String) {
-        write(text)
-    }
-
-    private func write(_ text: String) {
-        var t = text
-        t.withUTF8 { p in _ = Glibc.write(fd, p.baseAddress, p.count) }
+        var line = "\(getpid()):\(role) \(Self.timestamp()) \(lvl.mark) \(message())\n"
+        line.withUTF8 { p in _ = Glibc.write(fd, p.baseAddress, p.count) }
     }
 
     public func debug(_ m: @autoclosure () -> String) { log(.debug, m()) }
