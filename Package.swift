@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "RESPClient", "DataNode", "Protocol"]),
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol"]),
         .testTarget(name: "SentinelTests", dependencies: ["Sentinel", "RESPClient", "Protocol"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode"]),

@@ -1,6 +1,7 @@
 import Glibc
 import Glibc
 import Protocol
+import ServerKit
 
 /// ACL on the sentinel itself.
 extension SentinelServer {
@@ -76,7 +77,7 @@ extension SentinelServer {
             } else {
                 let text = acl.sortedUsers.map { $0.describe + "\n" }.joined()
                 do {
-                    try SentinelConfigWriter.writeAtomically(path: options.aclfile, content: text)
+                    try AtomicFile.write(Array(text.utf8), to: options.aclfile)
                 } catch {
                     return replyError(c, "ERR There was an error trying to save the ACLs. Please check the server logs for more information")
                 }

@@ -63,14 +63,14 @@ extension SentinelServer {
     func flushConfig() -> Bool {
         do {
             if let state = options.stateConfigFile {
-                try SentinelConfigWriter.writeAtomically(path: state, content: SentinelConfigWriter.stateContent(core: core))
+                try AtomicFile.write(Array(SentinelConfigWriter.stateContent(core: core).utf8), to: state)
             } else {
                 let old = SentinelConfigLoader.readFile(configFile).map { String(decoding: $0, as: UTF8.self) }
                 let users = options.aclfile.isEmpty ? acl.sortedUsers.map(\.describe) : nil
                 let content = SentinelConfigWriter.rewriteMain(oldContent: old, options: options,
                                                                cwd: SentinelConfigLoader.currentDirectory(),
                                                                userLines: users, core: core)
-                try SentinelConfigWriter.writeAtomically(path: configFile, content: content)
+                try AtomicFile.write(Array(content.utf8), to: configFile)
                 let fd = open(configFile, O_RDONLY)
                 if fd >= 0 {
                     fsync(fd)
