@@ -89,18 +89,14 @@ extension SentinelServer {
 
     /// fork+execve with our environment, as sentinelRunPendingScripts.
     private func spawnScript(_ job: Int, _ argv: [String]) {
-        var pid: pid_t = 0
-        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
-        cargs.append(nil)
-        defer { for p in cargs { free(p) } }
-        let rc = posix_spawn(&pid, argv[0], nil, nil, cargs, environ)
-        if rc == 0 {
+        switch ChildProcess.spawn(argv) {
+        case .success(let pid):
             core.scriptStarted(job: job, pid: pid, now: clockMs())
-        } else if rc == ENOENT || rc == EACCES || rc == ENOEXEC {
+        case .failure(let e) where e.code == ENOENT || e.code == EACCES || e.code == ENOEXEC:
             // exec failed in the child: exit 2, not retried.
             core.scriptStarted(job: job, pid: Int32(truncatingIfNeeded: -job), now: clockMs())
             core.scriptExited(pid: Int32(truncatingIfNeeded: -job), exitCode: 2, signal: 0, now: clockMs())
-        } else {
+        case .failure:
             core.scriptSpawnFailed(job: job, now: clockMs())
         }
     }
@@ -108,11 +104,8 @@ extension SentinelServer {
     /// sentinelCollectTerminatedScripts: reap our script children.
     func collectScripts() {
         for pid in core.scriptQueue.filter({ $0.running && $0.pid > 0 }).map(\.pid) {
-            var status: Int32 = 0
-            let r = waitpid(pid, &status, WNOHANG)
-            guard r == pid else { continue }
-            let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
-            core.scriptExited(pid: pid, exitCode: (status >> 8) & 0xff, signal: signaled ? status & 0x7f : 0, now: clockMs())
+            guard let ended = ChildProcess.reap(pid) else { continue }
+            core.scriptExited(pid: pid, exitCode: ended.code, signal: ended.signal, now: clockMs())
         }
     }
 
