@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "RESPClient", "DataNode", "Protocol"]),
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit"]),
-        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol"]),
+        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit"]),
         .testTarget(name: "SentinelTests", dependencies: ["Sentinel", "RESPClient", "Protocol"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode"]),
     ]

@@ -1,5 +1,6 @@
 import Protocol
 import Foundation
+import ServerKit
 import XCTest
 @testable import DataNode
 

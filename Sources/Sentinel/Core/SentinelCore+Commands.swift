@@ -1,4 +1,5 @@
 import Protocol
+import ServerKit
 
 /// The SENTINEL command (sentinelCommand), with redis-sentinel's arities and
 /// error texts.

@@ -1,4 +1,5 @@
 import Protocol
+import ServerKit
 
 /// SENTINEL SET and SENTINEL CONFIG GET/SET.
 extension SentinelCore {

@@ -1,4 +1,5 @@
 import Protocol
+import ServerKit
 
 /// COMMAND and CLIENT.
 extension SentinelServer {
