@@ -93,7 +93,7 @@ extension SentinelServer {
                 c.reply(.bulk("This user has no permissions to run the '\(target.name)' command"))
             }
         default:
-            c.reply(.array(SentinelHelpTexts.acl.map { .simple($0) }))
+            c.reply(.array(HelpTexts.acl.map { .simple($0) }))
         }
     }
 

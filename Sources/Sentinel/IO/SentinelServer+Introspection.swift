@@ -43,7 +43,7 @@ extension SentinelServer {
         case "getkeys", "getkeysandflags":
             replyError(c, "ERR The command has no key arguments")
         default:
-            c.reply(.array(SentinelHelpTexts.command.map { .simple($0) }))
+            c.reply(.array(HelpTexts.command.map { .simple($0) }))
         }
     }
 
@@ -97,7 +97,7 @@ extension SentinelServer {
         case "trackinginfo":
             c.reply(.map([.bulk("flags"), .array([.bulk("off")]), .bulk("redirect"), .integer(-1), .bulk("prefixes"), .array([])]))
         default:
-            c.reply(.array(SentinelHelpTexts.client.map { .simple($0) }))
+            c.reply(.array(HelpTexts.client.map { .simple($0) }))
         }
     }
 
