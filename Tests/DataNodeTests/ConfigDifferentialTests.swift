@@ -1,4 +1,3 @@
-import Protocol
 import Foundation
 import ServerKit
 import XCTest

@@ -1,4 +1,3 @@
-import Protocol
 import ServerKit
 
 /// Pub/sub (plain, pattern and shard channels), PUBSUB introspection, and MONITOR.

@@ -1,4 +1,3 @@
-import Protocol
 import ServerKit
 
 /// CONFIG GET and CONFIG SET, with Redis 7.0's replies.
