@@ -23,20 +23,26 @@ let package = Package(
         .target(name: "CVigilShim"),
         .target(name: "Protocol", swiftSettings: hotPath),
         .target(name: "Reactor", dependencies: ["CVigilShim", "Protocol"], swiftSettings: hotPath),
+        // Redis's glob matcher (KEYS, SCAN MATCH, PSUBSCRIBE, ACL patterns, CONFIG GET):
+        // pure, so the sentinel core may use it too. Hot on the KEYS/SCAN path.
+        .target(name: "Glob", swiftSettings: hotPath),
+        // What both servers need besides the wire: logging, atomic files, child
+        // processes, daemonize/pidfile, help texts, config errors. Not for the cores.
+        .target(name: "ServerKit", swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "CVigilShim"]),
         // Starting, watching and stopping server processes and whole deployments:
         // tests, benchmarks and the operator's tool share it.
         .target(name: "Deployment", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
         // redis-cli's behaviour (options, formatting, prompt) apart from the client it drives.
         .target(name: "CLI", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
-        .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim"], swiftSettings: hotPath),
+        .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim", "ServerKit", "Glob"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot
         // reach a socket, a file, the clock or libc, and the simulation can
         // drive it exactly as the process does. Sentinel is the shell around it.
-        .target(name: "SentinelCore", dependencies: ["Protocol"]),
-        .target(name: "Sentinel", dependencies: ["SentinelCore", "Protocol", "Reactor", "CVigilShim"]),
+        .target(name: "SentinelCore", dependencies: ["Protocol", "Glob"]),
+        .target(name: "Sentinel", dependencies: ["SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "Glob"]),
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
@@ -46,7 +52,8 @@ let package = Package(
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Protocol"]),
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
-        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob"]),
+        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
         .testTarget(name: "SentinelTests", dependencies: ["SentinelCore", "Sentinel", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
     ]

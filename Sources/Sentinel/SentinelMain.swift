@@ -2,13 +2,11 @@ import CVigilShim
 import Glibc
 import Reactor
 import SentinelCore
+import ServerKit
 
 /// What `vigil-sentinel` (and `vigil-server --sentinel`) does: parse argv like
 /// redis-sentinel, load the config, start, run, exit.
 public enum SentinelMain {
-    public static let vigilVersion = "0.1.0"
-    public static let redisVersion = "7.0.15"
-
     /// True when argv asks for sentinel mode, as redis-server decides it:
     /// the executable name contains "redis-sentinel" (here "vigil-sentinel"),
     /// or "--sentinel" is one of the arguments.
@@ -24,14 +22,14 @@ public enum SentinelMain {
 
     public static func run(arguments: [String]) -> Int32 {
         if arguments.first == "-v" || arguments.first == "--version" {
-            print("Vigil sentinel v=\(vigilVersion) redis_version=\(redisVersion) bits=64 swift")
+            print("Vigil sentinel v=\(Version.vigil) redis_version=\(Version.redis) bits=64 swift")
             return 0
         }
         if arguments.first == "-h" || arguments.first == "--help" {
             print("Usage: ./vigil-sentinel /path/to/sentinel.conf [--port N] [--<directive> <value> ...]\n       ./vigil-server /path/to/sentinel.conf --sentinel")
             return 0
         }
-        let early = SentinelLogger(level: .notice, path: "")
+        let early = Logger(role: "X")
         let loaded: LoadedSentinelConfig
         do {
             loaded = try SentinelConfigLoader.load(arguments: arguments)
@@ -88,7 +86,7 @@ public enum SentinelMain {
         }
         let log = server.log
         log.log(.warning, "oO0OoO0OoO0Oo Vigil sentinel is starting oO0OoO0OoO0Oo")
-        log.log(.warning, "Vigil version=\(vigilVersion), redis_version=\(redisVersion), bits=64, pid=\(getpid()), just started")
+        log.log(.warning, "Vigil version=\(Version.vigil), redis_version=\(Version.redis), bits=64, pid=\(getpid()), just started")
         log.log(.warning, "Configuration loaded")
         do {
             try server.listen()
@@ -97,10 +95,7 @@ public enum SentinelMain {
             log.log(.warning, "Failed listening on port \(options.port) (TCP), aborting.")
             return 1
         }
-        if !options.pidfile.isEmpty, let f = fopen(options.pidfile, "w") {
-            fputs("\(getpid())\n", f)
-            fclose(f)
-        }
+        if !options.pidfile.isEmpty { writePidfile(options.pidfile) }
         log.log(.notice, "Running mode=sentinel, port=\(options.port).")
         if let state = options.stateConfigFile {
             log.log(.notice, "Sentinel state is kept in \(state); \(configFile) is not rewritten")
@@ -116,22 +111,5 @@ public enum SentinelMain {
             close(fd)
         }
         return seed ^ UInt64(bitPattern: vigil_realtime_us()) ^ (UInt64(getpid()) << 32)
-    }
-
-    static func writeStderr(_ text: String) {
-        var t = text
-        t.withUTF8 { p in _ = Glibc.write(2, p.baseAddress, p.count) }
-    }
-
-    static func daemonize() {
-        let pid = fork()
-        if pid < 0 { return }
-        if pid > 0 { exit(0) }
-        setsid()
-        let fd = open("/dev/null", O_RDWR)
-        if fd >= 0 {
-            dup2(fd, 0); dup2(fd, 1); dup2(fd, 2)
-            if fd > 2 { close(fd) }
-        }
     }
 }

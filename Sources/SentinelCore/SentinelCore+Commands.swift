@@ -1,3 +1,4 @@
+import Glob
 import Protocol
 
 /// The SENTINEL command (sentinelCommand), with redis-sentinel's arities and

@@ -1,3 +1,4 @@
+import Glob
 import Protocol
 
 /// SENTINEL SET and SENTINEL CONFIG GET/SET.

@@ -1,6 +1,7 @@
-import Protocol
+import Glob
 import Foundation
 import Deployment
+import ServerKit
 import TestSupport
 import XCTest
 @testable import DataNode

@@ -1,4 +1,5 @@
 import Foundation
+import ServerKit
 import XCTest
 @testable import DataNode
 

@@ -230,15 +230,6 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(m.sentinels.all.map(\.runid), ["ffffffffffffffffffffffffffffffffffffff01"])
     }
 
-    func testAtomicWrite() throws {
-        let p = write("w.conf", "old\n")
-        try SentinelConfigWriter.writeAtomically(path: p, content: "new\n")
-        XCTAssertEqual(read(p), "new\n")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }
-        XCTAssertEqual(leftovers, [])
-        XCTAssertThrowsError(try SentinelConfigWriter.writeAtomically(path: dir + "/nodir/x.conf", content: "x"))
-    }
-
     func testStateFileHoldsLearnedStateAndWinsForItsMasters() throws {
         let main = "sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel monitor other 127.0.0.1 6390 1\nsentinel announce-port 1234\n"
         let (core, _) = try core(from: main)

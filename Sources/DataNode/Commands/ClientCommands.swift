@@ -1,5 +1,6 @@
 import Protocol
 import Reactor
+import ServerKit
 
 /// CLIENT subcommands (tracking and UNBLOCK are not implemented).
 enum ClientCommands {

@@ -1,4 +1,6 @@
+import Glob
 import Protocol
+import ServerKit
 
 /// What HSCAN, SSCAN and ZSCAN share (Redis's scanGenericCommand): the
 /// checks before the walk, the options, and the reply (whose cursor and

@@ -1,4 +1,5 @@
-import Protocol
+import Glob
+import ServerKit
 
 /// COMMAND, COMMAND COUNT/INFO/DOCS/LIST/GETKEYS/GETKEYSANDFLAGS/HELP.
 /// Only the commands this server implements are listed (the CommandTable).

@@ -1,5 +1,6 @@
 import CVigilShim
 import Glibc
+import ServerKit
 
 /// CONFIG GET/SET/RESETSTAT/REWRITE/HELP over ServerConfig, applying what
 /// the running server must act on after a successful SET.

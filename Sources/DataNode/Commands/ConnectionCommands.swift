@@ -1,4 +1,5 @@
 import Protocol
+import ServerKit
 
 /// PING, ECHO, QUIT, SELECT, HELLO, AUTH, RESET: per-connection state.
 enum ConnectionCommands {
@@ -139,7 +140,7 @@ enum ConnectionCommands {
         if ver != 0 { c.proto = ver }
         c.out.mapHeader(7)
         c.out.bulk("server"); c.out.bulk("redis")
-        c.out.bulk("version"); c.out.bulk(ServerMain.redisVersion)
+        c.out.bulk("version"); c.out.bulk(Version.redis)
         c.out.bulk("proto"); c.out.integer(c.proto)
         c.out.bulk("id"); c.out.integer(c.id)
         c.out.bulk("mode"); c.out.bulk("standalone")

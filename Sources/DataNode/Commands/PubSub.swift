@@ -1,4 +1,5 @@
-import Protocol
+import Glob
+import ServerKit
 
 /// Pub/sub (plain, pattern and shard channels), PUBSUB introspection, and MONITOR.
 /// Shard channels behave like plain ones in standalone mode but live in a

@@ -1,5 +1,6 @@
 import Glibc
 import Protocol
+import ServerKit
 
 /// Reads the configuration the way redis-server 7.0 does: an optional config
 /// file (or `-` for stdin), then `--name value ...` options appended to it as

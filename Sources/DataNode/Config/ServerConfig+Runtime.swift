@@ -1,4 +1,5 @@
-import Protocol
+import Glob
+import ServerKit
 
 /// CONFIG GET and CONFIG SET, with Redis 7.0's replies.
 extension ServerConfig {

@@ -1,6 +1,7 @@
 import CVigilShim
 import Glibc
 import Reactor
+import ServerKit
 
 /// The INFO text: "# Section" headers, `name:value` lines ending in \r\n, a
 /// blank line between sections, in Redis 7.0's section order.
@@ -36,7 +37,7 @@ extension Server {
     static let buildId: String = {
         // A stable id for this build's version, in the shape of Redis's (hex of a 64-bit hash).
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in "vigil-\(ServerMain.vigilVersion)".utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in "vigil-\(Version.vigil)".utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return String(h, radix: 16)
     }()
 
@@ -44,8 +45,8 @@ extension Server {
         let nowUs = vigil_realtime_us()
         let uptime = (EventLoop.monotonicMs() - startMonotonicMs) / 1000
         return [
-            ("redis_version", ServerMain.redisVersion),
-            ("vigil_version", ServerMain.vigilVersion),
+            ("redis_version", Version.redis),
+            ("vigil_version", Version.vigil),
             ("redis_git_sha1", "00000000"),
             ("redis_git_dirty", "0"),
             ("redis_build_id", Self.buildId),

@@ -2,6 +2,7 @@ import CVigilShim
 import Glibc
 import Protocol
 import Reactor
+import ServerKit
 
 /// The data node: one event loop, its clients and its databases.
 public final class Server {

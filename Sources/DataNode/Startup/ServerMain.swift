@@ -1,15 +1,13 @@
 import CVigilShim
 import Glibc
 import Protocol
+import ServerKit
 
 /// What `vigil-server` does: parse argv like redis-server, start, run, exit.
 public enum ServerMain {
-    public static let vigilVersion = "0.1.0"
-    public static let redisVersion = "7.0.15"
-
     public static func run(arguments: [String]) -> Int32 {
         if arguments.first == "-v" || arguments.first == "--version" {
-            print("Vigil server v=\(vigilVersion) redis_version=\(redisVersion) bits=64 swift")
+            print("Vigil server v=\(Version.vigil) redis_version=\(Version.redis) bits=64 swift")
             return 0
         }
         if arguments.first == "-h" || arguments.first == "--help" {
@@ -45,7 +43,7 @@ public enum ServerMain {
         }
         let log = server.log
         log.notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo")
-        log.notice("Vigil version=\(vigilVersion), redis_version=\(redisVersion), bits=64, pid=\(getpid()), just started")
+        log.notice("Vigil version=\(Version.vigil), redis_version=\(Version.redis), bits=64, pid=\(getpid()), just started")
         if let f = loaded.configFile { log.notice("Configuration loaded from \(f)") } else {
             log.warning("Warning: no config file specified, using the default config. In order to specify a config file use vigil-server /path/to/redis.conf")
         }
@@ -77,29 +75,4 @@ public enum ServerMain {
            ./vigil-server /etc/myredis.conf --loglevel verbose -
            ./vigil-server /etc/myredis.conf --loglevel verbose
     """
-
-    public static func writeStderr(_ text: String) {
-        var t = text
-        t.withUTF8 { p in _ = Glibc.write(2, p.baseAddress, p.count) }
-    }
-
-    static func writePidfile(_ path: String) {
-        if let f = fopen(path, "w") {
-            fputs("\(getpid())\n", f)
-            fclose(f)
-        }
-    }
-
-    /// Classic double-duty daemonize: the parent exits, the child detaches.
-    static func daemonize() {
-        let pid = fork()
-        if pid < 0 { return }
-        if pid > 0 { exit(0) }
-        setsid()
-        let fd = open("/dev/null", O_RDWR)
-        if fd >= 0 {
-            dup2(fd, 0); dup2(fd, 1); dup2(fd, 2)
-            if fd > 2 { close(fd) }
-        }
-    }
 }

@@ -1,4 +1,3 @@
-import Glibc
 import SentinelCore
 
 /// Writes the sentinel's state (the snapshot the core handed over): a CONFIG
@@ -148,54 +147,5 @@ public enum SentinelConfigWriter {
                     "known-replica", "known-sentinel", "rename-command", "master-reboot-down-after-period"] {
             state.markProcessed("sentinel \(key)")
         }
-    }
-
-    /// rewriteConfigOverwriteFile + the extra fsync of sentinelFlushConfig:
-    /// a temp file next to the target, fsync, chmod 0644 minus umask, rename,
-    /// fsync of the directory. Throws the errno text on failure.
-    public static func writeAtomically(path: String, content: String) throws {
-        let template = path + ".tmp-XXXXXX"
-        var buf = Array(template.utf8CString)
-        let fd = buf.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if fd < 0 { throw WriteError(errno) }
-        let tmp = String(decoding: buf.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var ok = true
-        var bytes = Array(content.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { ok = false; break }
-            off += n
-        }
-        let saved = errno
-        if ok && fsync(fd) != 0 { ok = false }
-        let mask = umask(0)
-        umask(mask)
-        if ok && fchmod(fd, 0o644 & ~mask) != 0 { ok = false }
-        let e = ok ? 0 : (errno != 0 ? errno : saved)
-        close(fd)
-        if !ok {
-            unlink(tmp)
-            throw WriteError(e)
-        }
-        if rename(tmp, path) != 0 {
-            let e2 = errno
-            unlink(tmp)
-            throw WriteError(e2)
-        }
-        let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
-        }
-        bytes.removeAll()
-    }
-
-    public struct WriteError: Error, CustomStringConvertible {
-        public let code: Int32
-        init(_ code: Int32) { self.code = code }
-        public var description: String { String(cString: strerror(code)) }
     }
 }

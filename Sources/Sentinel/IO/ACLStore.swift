@@ -1,3 +1,4 @@
+import Glob
 import Protocol
 
 /// The sentinel's own users (7.0 ACL, the part a sentinel needs): on/off,

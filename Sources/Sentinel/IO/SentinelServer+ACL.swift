@@ -1,6 +1,7 @@
 import Glibc
 import Protocol
 import SentinelCore
+import ServerKit
 
 /// ACL on the sentinel itself.
 extension SentinelServer {
@@ -79,7 +80,7 @@ extension SentinelServer {
             } else {
                 let text = acl.sortedUsers.map { $0.describe + "\n" }.joined()
                 do {
-                    try SentinelConfigWriter.writeAtomically(path: options.aclfile, content: text)
+                    try AtomicFile.write(Array(text.utf8), to: options.aclfile)
                 } catch {
                     return replyError(c, "ERR There was an error trying to save the ACLs. Please check the server logs for more information")
                 }
@@ -95,7 +96,7 @@ extension SentinelServer {
                 c.reply(.bulk("This user has no permissions to run the '\(target.name)' command"))
             }
         default:
-            c.reply(.array(SentinelHelpTexts.acl.map { .simple($0) }))
+            c.reply(.array(HelpTexts.acl.map { .simple($0) }))
         }
     }
 

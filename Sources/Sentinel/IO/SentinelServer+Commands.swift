@@ -1,6 +1,7 @@
 import Glibc
 import Protocol
 import Reactor
+import ServerKit
 
 /// PING, AUTH, HELLO, PUBLISH, (P)SUBSCRIBE, (P)UNSUBSCRIBE, SHUTDOWN.
 extension SentinelServer {
@@ -71,7 +72,7 @@ extension SentinelServer {
             c.name = n
         }
         c.proto = proto
-        c.reply(.map([.bulk("server"), .bulk("redis"), .bulk("version"), .bulk(SentinelMain.redisVersion),
+        c.reply(.map([.bulk("server"), .bulk("redis"), .bulk("version"), .bulk(Version.redis),
                       .bulk("proto"), .integer(Int64(proto)), .bulk("id"), .integer(Int64(c.id)),
                       .bulk("mode"), .bulk("sentinel"), .bulk("modules"), .array([])]))
     }

@@ -1,7 +1,9 @@
+import Glob
 import Glibc
 import Protocol
 import Reactor
 import SentinelCore
+import ServerKit
 
 /// Carrying out what the core asks for: links, events, the config flush.
 extension SentinelServer {
@@ -45,10 +47,10 @@ extension SentinelServer {
         case .close(let conn):
             links.removeValue(forKey: conn)?.close()
         case .event(let level, let type, let message):
-            log.log(level, "\(type) \(message)")
+            log.log(Logger.Level(level), "\(type) \(message)")
             if level != .debug { publishLocal(channel: type, message: message) }
         case .log(let level, let text):
-            log.log(level, text)
+            log.log(Logger.Level(level), text)
         case .persist(let snapshot):
             flushConfig(snapshot)
         case .spawnScript(let job, let argv):
@@ -66,14 +68,14 @@ extension SentinelServer {
     private func flushConfig(_ snapshot: SentinelStateSnapshot) {
         do {
             if let state = options.stateConfigFile {
-                try SentinelConfigWriter.writeAtomically(path: state, content: SentinelConfigWriter.stateContent(snapshot))
+                try AtomicFile.write(Array(SentinelConfigWriter.stateContent(snapshot).utf8), to: state)
             } else {
                 let old = SentinelConfigLoader.readFile(configFile).map { String(decoding: $0, as: UTF8.self) }
                 let users = options.aclfile.isEmpty ? acl.sortedUsers.map(\.describe) : nil
                 let content = SentinelConfigWriter.rewriteMain(oldContent: old, options: options,
                                                                cwd: SentinelConfigLoader.currentDirectory(),
                                                                userLines: users, snapshot: snapshot)
-                try SentinelConfigWriter.writeAtomically(path: configFile, content: content)
+                try AtomicFile.write(Array(content.utf8), to: configFile)
                 let fd = open(configFile, O_RDONLY)
                 if fd >= 0 {
                     fsync(fd)
@@ -90,18 +92,14 @@ extension SentinelServer {
 
     /// fork+execve with our environment, as sentinelRunPendingScripts.
     private func spawnScript(_ job: Int, _ argv: [String]) {
-        var pid: pid_t = 0
-        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
-        cargs.append(nil)
-        defer { for p in cargs { free(p) } }
-        let rc = posix_spawn(&pid, argv[0], nil, nil, cargs, environ)
-        if rc == 0 {
+        switch ChildProcess.spawn(argv) {
+        case .success(let pid):
             execute(core.scriptStarted(job: job, pid: pid, now: clockMs()))
-        } else if rc == ENOENT || rc == EACCES || rc == ENOEXEC {
+        case .failure(let e) where e.code == ENOENT || e.code == EACCES || e.code == ENOEXEC:
             // exec failed in the child: exit 2, not retried.
             execute(core.scriptStarted(job: job, pid: Int32(truncatingIfNeeded: -job), now: clockMs()))
             execute(core.scriptExited(pid: Int32(truncatingIfNeeded: -job), exitCode: 2, signal: 0, now: clockMs()))
-        } else {
+        case .failure:
             execute(core.scriptSpawnFailed(job: job, now: clockMs()))
         }
     }
@@ -109,11 +107,8 @@ extension SentinelServer {
     /// sentinelCollectTerminatedScripts: reap our script children.
     func collectScripts() {
         for pid in core.runningScriptPIDs {
-            var status: Int32 = 0
-            let r = waitpid(pid, &status, WNOHANG)
-            guard r == pid else { continue }
-            let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
-            execute(core.scriptExited(pid: pid, exitCode: (status >> 8) & 0xff, signal: signaled ? status & 0x7f : 0, now: clockMs()))
+            guard let ended = ChildProcess.reap(pid) else { continue }
+            execute(core.scriptExited(pid: pid, exitCode: ended.code, signal: ended.signal, now: clockMs()))
         }
     }
 

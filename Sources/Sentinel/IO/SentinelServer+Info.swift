@@ -2,6 +2,7 @@ import CVigilShim
 import Glibc
 import Protocol
 import SentinelCore
+import ServerKit
 
 /// INFO as redis-sentinel gives it: server, clients, cpu, stats and sentinel.
 extension SentinelServer {
@@ -47,7 +48,7 @@ extension SentinelServer {
         let nowUs = vigil_realtime_us()
         let uptime = (clockMs() - startTimeMs) / 1000
         return lines("Server", [
-            ("redis_version", SentinelMain.redisVersion), ("redis_git_sha1", "00000000"), ("redis_git_dirty", "0"),
+            ("redis_version", Version.redis), ("redis_git_sha1", "00000000"), ("redis_git_dirty", "0"),
             ("redis_build_id", "0"), ("redis_mode", "sentinel"),
             ("os", "\(field(u.sysname)) \(field(u.release)) \(field(u.machine))"), ("arch_bits", "64"),
             ("monotonic_clock", "POSIX clock_gettime"), ("multiplexing_api", "epoll"), ("atomicvar_api", "c11-builtin"),

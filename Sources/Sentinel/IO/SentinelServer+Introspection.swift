@@ -1,5 +1,7 @@
+import Glob
 import Protocol
 import SentinelCore
+import ServerKit
 
 /// COMMAND and CLIENT.
 extension SentinelServer {
@@ -43,7 +45,7 @@ extension SentinelServer {
         case "getkeys", "getkeysandflags":
             replyError(c, "ERR The command has no key arguments")
         default:
-            c.reply(.array(SentinelHelpTexts.command.map { .simple($0) }))
+            c.reply(.array(HelpTexts.command.map { .simple($0) }))
         }
     }
 
@@ -101,7 +103,7 @@ extension SentinelServer {
         case "trackinginfo":
             c.reply(.map([.bulk("flags"), .array([.bulk("off")]), .bulk("redirect"), .integer(-1), .bulk("prefixes"), .array([])]))
         default:
-            c.reply(.array(SentinelHelpTexts.client.map { .simple($0) }))
+            c.reply(.array(HelpTexts.client.map { .simple($0) }))
         }
     }
 

@@ -3,13 +3,14 @@ import Glibc
 import Protocol
 import Reactor
 import SentinelCore
+import ServerKit
 
 /// The sentinel process: the core, the event loop that drives it (timer,
 /// links), and the server side (clients, the command table, pub/sub for events).
 final class SentinelServer {
     let loop: EventLoop
     let core: SentinelCore
-    let log: SentinelLogger
+    let log: Logger
     var options: SentinelServerOptions
     let configFile: String
     let commands = CommandTable()
@@ -48,7 +49,7 @@ final class SentinelServer {
         self.options = options
         self.configFile = configFile
         self.core = core
-        log = SentinelLogger(level: options.loglevel, path: options.logfile)
+        log = Logger(level: Logger.Level(options.loglevel), path: options.logfile, role: "X")
         startTimeMs = EventLoop.unixMs()
         var rng = SentinelRandom(seed: seed ^ 0x5bd1_e995)
         runID = rng.runID()

@@ -1,7 +1,8 @@
 import Glibc
 
 /// Log lines as Redis writes them: `pid:role dd Mon yyyy hh:mm:ss.mmm <level> message`,
-/// level marks `.` debug, `-` verbose, `*` notice, `#` warning.
+/// level marks `.` debug, `-` verbose, `*` notice, `#` warning. One type for
+/// both servers: they differ only in the role character.
 public final class Logger {
     public enum Level: Int, Comparable, Sendable {
         case debug = 0, verbose, notice, warning
@@ -27,11 +28,13 @@ public final class Logger {
 
     public var level: Level
     /// "M" master, "S" replica, "X" sentinel, "C" child process.
-    public var role: Character = "M"
+    public var role: Character
     private let path: String
 
-    public init(level: Level = .notice, path: String = "") {
+    /// An empty `path` (or one that cannot be opened) logs to stdout, as Redis does.
+    public init(level: Level = .notice, path: String = "", role: Character = "M") {
         self.level = level
+        self.role = role
         self.path = path
     }
 
@@ -51,11 +54,6 @@ public final class Logger {
     public func log(_ lvl: Level, _ message: @autoclosure () -> String) {
         guard lvl >= level else { return }
         write("\(getpid()):\(role) \(Self.timestamp()) \(lvl.mark) \(message())\n")
-    }
-
-    /// Raw line without prefix (the start-up banner).
-    public func raw(_ text: String) {
-        write(text)
     }
 
     /// Like serverLogRaw, the file is opened by name for every line: a

@@ -1,9 +1,9 @@
-import Protocol
+import Glob
+import ServerKit
 import XCTest
-@testable import DataNode
 
 /// stringMatch against Redis's stringmatchlen (cases checked with KEYS on redis-server 7.0.15).
-final class ConfigGlobTests: XCTestCase {
+final class GlobTests: XCTestCase {
     private func m(_ p: String, _ s: String, nocase: Bool = false) -> Bool {
         stringMatch(pattern: Array(p.utf8), string: Array(s.utf8), nocase: nocase)
     }

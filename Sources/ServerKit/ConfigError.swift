@@ -1,0 +1,50 @@
+/// A configuration that stops start-up (or a CONFIG REWRITE that fails).
+/// `description` is what the process prints before exiting with status 1: a
+/// first line naming the program, file, line and directive, then exactly what
+/// redis-server or redis-sentinel 7.0.15 prints to stderr.
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    /// "vigil-server" or "vigil-sentinel": the first word of `description`.
+    public var program: String
+    /// "<path>", "<stdin>", "(command line)", or nil when no source applies.
+    public var source: String?
+    /// The line within `source`, when the error is about one line.
+    public var line: Int?
+    /// The directive's (lower-cased) name, when the error is about one line.
+    public var directive: String?
+    /// Redis's reason text, e.g. "argument must be between 0 and 65535 inclusive".
+    public var reason: String
+    /// Redis's own message, byte for byte (without the final newline).
+    public var redisText: String
+
+    public var description: String {
+        var first = program + ": "
+        if let source {
+            first += source
+            if let line { first += ":\(line)" }
+            first += ": "
+        }
+        if let directive { first += "directive '\(directive)': " }
+        first += reason
+        return first + "\n" + redisText
+    }
+
+    public init(program: String, source: String?, line: Int?, directive: String?, reason: String, redisText: String) {
+        self.program = program
+        self.source = source
+        self.line = line
+        self.directive = directive
+        self.reason = reason
+        self.redisText = redisText
+    }
+
+    /// An error about one line, printed as loadServerConfigFromString (and
+    /// the sentinel's loadSentinelConfigFromQueue) does.
+    public init(program: String, source: String?, line: Int?, redisLine: Int, text: String, directive: String?,
+                reason: String) {
+        self.init(program: program, source: source, line: line, directive: directive, reason: reason,
+                  redisText: ConfigError.banner + "Reading the configuration file, at line \(redisLine)\n>>> '\(text)'\n\(reason)")
+    }
+
+    /// The start of every fatal config error Redis prints (after a blank line).
+    public static let banner = "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n"
+}
