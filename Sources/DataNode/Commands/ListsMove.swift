@@ -75,5 +75,8 @@ extension ListCommands {
         c.out.bulk(key)
         let n = popRangeReply(c, list, head: head, count: count)
         elementsRemoved(server, c, key, list, n)
+        if server.feed.isActive {
+            server.feed.replaceCommand(with: [head ? PropagatedForms.lpop : PropagatedForms.rpop, key.bytes, Array(String(count).utf8)])
+        }
     }
 }
