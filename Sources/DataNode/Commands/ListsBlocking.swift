@@ -80,7 +80,7 @@ extension ListCommands {
             c.replyError(wrongType)
         case .list(let l) where !l.isEmpty:
             moveOne(server, c, from: src, l, to: dst, fromHead: fromHead, toHead: toHead)
-            // The non-blocking twin, with the client's spelling of the ends.
+            // The non-blocking twin, with the client's spelling of the ends (served later too).
             if server.feed.isActive {
                 server.feed.replaceCommand(with: argv.count == 4 ? [PropagatedForms.rpoplpush, argv[1], argv[2]]
                                                                  : [PropagatedForms.lmove, argv[1], argv[2], argv[3], argv[4]])
@@ -93,10 +93,9 @@ extension ListCommands {
             server.blockClient(c, argv, on: [src], kind: .list, deadlineMs: deadline) { server, c, key in
                 guard case .list(let l)? = c.db.dict[key] else { return }
                 moveOne(server, c, from: key, l, to: dst, fromHead: fromHead, toHead: toHead)
-                // Served later, the ends are spelled LEFT/RIGHT (getStringObjectFromListPosition).
                 if server.feed.isActive {
-                    server.feed.replaceCommand(with: argv.count == 4 ? [PropagatedForms.rpoplpush, key.bytes, dst.bytes]
-                        : [PropagatedForms.lmove, key.bytes, dst.bytes, PropagatedForms.end(fromHead), PropagatedForms.end(toHead)])
+                    server.feed.replaceCommand(with: argv.count == 4 ? [PropagatedForms.rpoplpush, argv[1], argv[2]]
+                                                                     : [PropagatedForms.lmove, argv[1], argv[2], argv[3], argv[4]])
                 }
             }
         }

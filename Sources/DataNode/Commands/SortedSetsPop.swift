@@ -99,7 +99,7 @@ extension SortedSetCommands {
         // ZMPOP and the blocking pops replay as ZPOPMIN/ZPOPMAX of the key that served.
         if emitKey && server.feed.isActive {
             var form = [highest ? PropagatedForms.zpopmax : PropagatedForms.zpopmin, keyBytes]
-            if requested != -1 { form.append(Array(String(requested).utf8)) }
+            if requested != -1 { form.append(Array(String(n).utf8)) }
             server.feed.replaceCommand(with: form)
         }
     }

@@ -5,7 +5,4 @@ enum PropagatedForms {
     static let lmove = Array("LMOVE".utf8), rpoplpush = Array("RPOPLPUSH".utf8)
     static let zpopmin = Array("ZPOPMIN".utf8), zpopmax = Array("ZPOPMAX".utf8)
     static let srem = Array("SREM".utf8)
-    static let left = Array("LEFT".utf8), right = Array("RIGHT".utf8)
-
-    static func end(_ head: Bool) -> [UInt8] { head ? left : right }
 }

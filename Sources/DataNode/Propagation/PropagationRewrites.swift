@@ -12,7 +12,7 @@ enum PropagationRewrites {
     typealias Rewrite = @Sendable (_ server: Server, _ client: Client, _ argv: [[UInt8]]) -> [[UInt8]]?
 
     static let byCommand: [String: Rewrite] = [
-        "set": set, "setex": setex, "psetex": setex,
+        "set": set, "setex": setex, "psetex": setex, "getset": getset,
         "expire": expire, "pexpire": expire, "expireat": expire, "pexpireat": expire,
         "getex": getex, "getdel": getdel,
         "incrbyfloat": incrbyfloat, "hincrbyfloat": hincrbyfloat,
@@ -35,6 +35,11 @@ enum PropagationRewrites {
         }
         guard hasGet else { return nil }
         return [argv[0], argv[1], argv[2]] + argv[3...].filter { !argEquals($0, "get") }
+    }
+
+    /// GETSET replays as SET (which drops the TTL the same way).
+    static func getset(_ server: Server, _ c: Client, _ argv: [[UInt8]]) -> [[UInt8]]? {
+        [set_] + argv[1...]
     }
 
     /// SETEX/PSETEX: `SET key value PXAT ms`.
