@@ -84,6 +84,10 @@ public final class Command {
     /// Has subcommands: read on every dispatch, so kept as a flag.
     public private(set) var isContainer = false
     public unowned(unsafe) var parent: Command?
+    /// The propagated form read back from the dataset (PropagationRewrites), if any.
+    var propagationRewrite: PropagationRewrites.Rewrite?
+    /// EXEC: its queued commands propagate, never EXEC itself.
+    var isExec = false
 
     // commandstats
     public var calls = 0

@@ -19,6 +19,7 @@ public struct CommandTable {
             SortedSetCommands.handlers, GeoCommands.handlers,
             ListCommands.handlers, ClientUnblockCommand.handlers,
             HyperLogLogCommands.handlers, SortCommands.handlers,
+            ReplicationCommands.handlers,
         ]
     }
 
@@ -46,6 +47,10 @@ public struct CommandTable {
                 }
                 if !parent.subcommands.isEmpty { commands[spec.name] = parent }
             }
+        }
+        for c in all {
+            c.propagationRewrite = PropagationRewrites.byCommand[c.fullName]
+            c.isExec = c.fullName == "exec"
         }
         for (name, c) in commands {
             byBytes.set(Key(Array(name.utf8)), c)

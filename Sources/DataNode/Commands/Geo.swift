@@ -43,6 +43,8 @@ enum GeoCommands {
             zargv.append(argv[at + 2])
         }
         SortedSetCommands.zaddGeneric(server, client, zargv, flags: [])
+        // GEOADD replays as the ZADD it ran (replaceClientCommandVector).
+        if server.feed.isActive { server.feed.replaceCommand(with: zargv) }
     }
 
     // MARK: argument helpers

@@ -57,6 +57,7 @@ extension ListCommands {
         c.out.bulk(key)
         popOneReply(c, list, head: head)
         elementsRemoved(server, c, key, list, 1)
+        if server.feed.isActive { server.feed.replaceCommand(with: [head ? PropagatedForms.lpop : PropagatedForms.rpop, key.bytes]) }
     }
 
     static func blmove(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -79,6 +80,11 @@ extension ListCommands {
             c.replyError(wrongType)
         case .list(let l) where !l.isEmpty:
             moveOne(server, c, from: src, l, to: dst, fromHead: fromHead, toHead: toHead)
+            // The non-blocking twin, with the client's spelling of the ends (served later too).
+            if server.feed.isActive {
+                server.feed.replaceCommand(with: argv.count == 4 ? [PropagatedForms.rpoplpush, argv[1], argv[2]]
+                                                                 : [PropagatedForms.lmove, argv[1], argv[2], argv[3], argv[4]])
+            }
         default:
             guard server.clientMayBlock(c) else {
                 c.out.nullBulk()
@@ -87,6 +93,10 @@ extension ListCommands {
             server.blockClient(c, argv, on: [src], kind: .list, deadlineMs: deadline) { server, c, key in
                 guard case .list(let l)? = c.db.dict[key] else { return }
                 moveOne(server, c, from: key, l, to: dst, fromHead: fromHead, toHead: toHead)
+                if server.feed.isActive {
+                    server.feed.replaceCommand(with: argv.count == 4 ? [PropagatedForms.rpoplpush, argv[1], argv[2]]
+                                                                     : [PropagatedForms.lmove, argv[1], argv[2], argv[3], argv[4]])
+                }
             }
         }
     }

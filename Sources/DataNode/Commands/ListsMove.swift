@@ -75,5 +75,9 @@ extension ListCommands {
         c.out.bulk(key)
         let n = popRangeReply(c, list, head: head, count: count)
         elementsRemoved(server, c, key, list, n)
+        // As many as were popped, not as many as were asked for.
+        if server.feed.isActive {
+            server.feed.replaceCommand(with: [head ? PropagatedForms.lpop : PropagatedForms.rpop, key.bytes, Array(String(n).utf8)])
+        }
     }
 }

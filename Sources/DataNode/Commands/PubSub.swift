@@ -186,9 +186,12 @@ enum PubSubCommands {
     static func publish(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         let n = publishMessage(server, from: c, channel: argv[1], message: argv[2])
         c.out.integer(n)
+        // Replicas deliver to their own subscribers.
+        if server.feed.isActive { server.feed.forceCommandPropagation() }
     }
 
     static func spublish(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if server.feed.isActive { server.feed.forceCommandPropagation() }
         var receivers = 0
         if let subs = server.shardChannelSubscribers[Key(argv[1])] {
             for other in subs where !other.isFreed {

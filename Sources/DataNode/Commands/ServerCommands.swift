@@ -45,6 +45,8 @@ enum ServerCommands {
         guard flushArgumentsValid(c, argv) else { return }
         s.touchWatchedKeysBeforeFlush(db: c.dbIndex)
         s.dirty += c.db.removeAll()
+        // Replayed even when the db was already empty (the replica's may not be).
+        if s.feed.isActive { s.feed.forceCommandPropagation() }
         c.out.ok()
     }
 

@@ -25,6 +25,8 @@ extension SetCommands {
         }
         let m = set.remove(at: Int.random(in: 0..<set.count, using: &server.rng))
         bulk(client, m)
+        // A random effect replays as its result.
+        if server.feed.isActive { server.feed.replaceCommand(with: [PropagatedForms.srem, argv[1], m.bytes]) }
         if set.isEmpty { client.db.delete(key) } else { signalModified(client.db, key) }
         server.dirty += 1
     }
@@ -63,14 +65,25 @@ extension SetCommands {
             _ = db.lookupRead(key)
             replyMembers(client, set)
             db.delete(key)
+            if server.feed.isActive {
+                server.feed.replaceCommand(with: [server.config.lazyfreeLazyServerDel ? PropagationRewrites.unlink : PropagationRewrites.del, argv[1]])
+            }
             return
+        }
+        // Each popped member replays as its own SREM (the unit wraps them in MULTI/EXEC).
+        let propagating = server.feed.isActive
+        if propagating { server.feed.preventCommandPropagation() }
+        func popped(_ m: [UInt8]) {
+            if propagating { server.feed.alsoPropagate(db: client.dbIndex, [PropagatedForms.srem, argv[1], m]) }
         }
         server.dirty += count
         client.out.setHeader(count)
         let remaining = size - count
         if remaining * spopMoveStrategyMul > count {
             for _ in 0..<count {
-                bulk(client, set.remove(at: Int.random(in: 0..<set.count, using: &server.rng)))
+                let m = set.remove(at: Int.random(in: 0..<set.count, using: &server.rng))
+                bulk(client, m)
+                popped(m.bytes)
             }
         } else {
             // Most of the set goes: move the survivors into a new set (which,
@@ -84,7 +97,10 @@ extension SetCommands {
                 }
                 survivors!.add(m, maxIntsetEntries: maxIntset)
             }
-            set.forEach { bulk(client, $0) }
+            set.forEach {
+                bulk(client, $0)
+                popped($0.bytes)
+            }
             db.overwrite(key, .set(survivors!))
         }
         signalModified(db, key)

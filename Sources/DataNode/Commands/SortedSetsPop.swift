@@ -96,6 +96,12 @@ extension SortedSetCommands {
         }
         touched(db, key)
         _ = deleteIfEmpty(db, key, z)
+        // ZMPOP and the blocking pops replay as ZPOPMIN/ZPOPMAX of the key that served.
+        if emitKey && server.feed.isActive {
+            var form = [highest ? PropagatedForms.zpopmax : PropagatedForms.zpopmin, keyBytes]
+            if requested != -1 { form.append(Array(String(n).utf8)) }
+            server.feed.replaceCommand(with: form)
+        }
     }
 
     // MARK: ZRANDMEMBER

@@ -261,7 +261,9 @@ extension Server {
             let replyStart = c.out.bytes.count
             let errorsBefore = stats.totalErrorReplies
             let startUs = vigil_realtime_us()
+            let dirtyBefore = dirty
             w.serve(self, c, key)
+            if feed.isActive { propagateServed(c, db: dbIndex, argv: w.argv, wrote: dirty != dirtyBefore) }
             finishBlockedCommand(w, durationUs: vigil_realtime_us() - startUs,
                                  failed: stats.totalErrorReplies != errorsBefore, replyStart: replyStart)
             unblock(w)

@@ -67,6 +67,11 @@ public final class Server {
     var pausedClients: [(client: Client, argv: [[UInt8]])] = []
     /// Clients blocked on keys (Blocking.swift).
     public let blocking = BlockingRegistry()
+    /// The write stream a replica or an AOF replays (Propagation/).
+    public let feed = PropagationFeed()
+    /// How many call()s are running: EXEC's queue runs inside EXEC's call(),
+    /// and only the outermost ends the propagation unit.
+    var callDepth = 0
 
     private var tcpListeners: [Listener] = []
     private var unixListener: Listener?
@@ -105,6 +110,12 @@ public final class Server {
                 s.touchWatchedKey(db: db.id, key: key)
                 if s.blocking.hasWaiters { s.blocking.signal(db: db.id, key: key) }
             }
+        }
+        keyspace.onExpired = { db, key in
+            server._withUnsafeGuaranteedRef { s in s.propagateExpired(db: db, key: key) }
+        }
+        feed.onFed = { n in
+            server._withUnsafeGuaranteedRef { s in s.masterReplOffset += Int64(n) }
         }
         loop.beforeSleep.append { [unowned(unsafe) self] in self.beforeSleep() }
         syncAccessPolicy()
@@ -275,6 +286,7 @@ public final class Server {
         unwatchAll(c)
         unsubscribeAll(c)
         if c.flags.contains(.monitor) { monitors.removeAll { $0 === c } }
+        if c.flags.contains(.replica) { feed.detach(id: c.id) }
         pausedClients.removeAll { $0.client === c }
         if c.flags.contains(.blocked) { blockedClientFreed(c) }
         if let conn = c.connection, !conn.isClosed { conn.close(reason: reason) }
@@ -522,7 +534,13 @@ public final class Server {
         keyspace.nowMs = startUs / 1000 + clockOffsetMs
         let replyStart = c.out.bytes.count
         let errorsBefore = stats.totalErrorReplies
+        // Whether the command wrote is decided here, for every command alike:
+        // it moved the dirty counter (Redis's call() compares server.dirty).
+        let dirtyBefore = dirty
+        callDepth += 1
         cmd.handler?(self, c, argv)
+        callDepth -= 1
+        if feed.isActive { propagate(c, cmd, argv, wrote: dirty != dirtyBefore) }
         let endUs = vigil_realtime_us()
         lastClockUs = endUs
         clockFresh = true

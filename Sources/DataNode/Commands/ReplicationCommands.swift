@@ -1,0 +1,56 @@
+import CVigilShim
+import Protocol
+
+/// SYNC and PSYNC, the master side of a full resync as far as this node goes
+/// today: the connection becomes a replica, receives `+FULLRESYNC` (PSYNC
+/// only), an empty RDB payload in the `$<len>` form, then the propagation
+/// feed. Partial resyncs are not offered (no backlog yet): `PSYNC <id> <off>`
+/// always gets a full one, which 7.0 also does when it cannot continue.
+enum ReplicationCommands {
+    static let handlers: [String: CommandHandler] = [
+        "sync": sync, "psync": psync,
+    ]
+
+    static func sync(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        fullResync(server, c, psync: false)
+    }
+
+    static func psync(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        // The offset must be an integer even though a full resync ignores it.
+        guard parseStrictInt64(argv[2]) != nil else {
+            c.replyError("ERR value is not an integer or out of range")
+            return
+        }
+        fullResync(server, c, psync: true)
+    }
+
+    /// syncCommand: replicas asking again are ignored; pending replies refuse the sync.
+    static func fullResync(_ server: Server, _ c: Client, psync: Bool) {
+        if c.flags.contains(.replica) { return }
+        if !c.out.bytes.isEmpty || (c.connection?.pendingOutputBytes ?? 0) > 0 {
+            c.replyError("ERR SYNC and PSYNC are invalid with pending output")
+            return
+        }
+        server.log.notice("Replica \(c.address) asks for synchronization")
+        if psync {
+            server.log.notice("Full resync requested by replica \(c.address)")
+        }
+        c.flags.insert(.replica)
+        let offset = server.masterReplOffset
+        if psync { c.out.raw(Array("+FULLRESYNC \(server.replicationId) \(offset)\r\n".utf8)) }
+        let rdb = EmptySnapshot(redisVersion: ServerMain.redisVersion, ctime: Int(server.keyspace.nowMs / 1000),
+                                usedMemory: Int(vigil_used_memory()),
+                                replStreamDb: max(server.feed.streamDb, 0),
+                                replId: server.replicationId, replOffset: offset).bytes
+        c.out.raw(Array("$\(rdb.count)\r\n".utf8))
+        c.out.raw(rdb)
+        // The stream follows the payload directly, starting with a SELECT.
+        server.feed.attach(id: c.id) { [unowned(unsafe) server, unowned(unsafe) c] bytes in
+            guard !c.isFreed else { return }
+            c.out.raw(bytes)
+            c.markPendingWrite()
+            server.checkOutputBufferLimits(c)
+        }
+        server.log.notice("Synchronization with replica \(c.address) succeeded")
+    }
+}

@@ -1,0 +1,143 @@
+/// The command stream a replica or an AOF must replay to reach this node's
+/// dataset, as Redis 7.0's propagation (server.c call()/alsoPropagate/
+/// propagatePendingCommands, replication.c replicationFeedSlaves).
+///
+/// call() decides whether a command wrote (server.dirty moved) and hands the
+/// command's propagated form here; everything an execution unit (a command,
+/// an EXEC with its queue, a served blocked client) propagates is collected
+/// and, when the unit ends, sent as one piece: wrapped in MULTI/EXEC when
+/// there is more than one command, with a SELECT first whenever the stream's
+/// database changes. Deletions of expired keys go out at once, outside any
+/// unit, as 7.0's propagateDeletion does.
+///
+/// With no consumer the feed is inactive and costs call() one branch:
+/// handlers only build rewritten argument vectors while `isActive`.
+public final class PropagationFeed {
+    public typealias Consumer = (_ bytes: [UInt8]) -> Void
+
+    private var consumers: [(id: Int, deliver: Consumer)] = []
+    @inline(__always) public var isActive: Bool { active }
+    private var active = false
+    /// The database the stream has selected; -1 (a fresh consumer) forces a SELECT.
+    public private(set) var streamDb = -1
+    /// Commands of the running execution unit, in order (7.0's also_propagate).
+    private(set) var pending: [(db: Int, argv: [[UInt8]])] = []
+    /// Set by the running command: what it propagates instead of its own argv.
+    private var replacement: [[UInt8]]?
+    /// Set by the running command: its own argv is not propagated (it used alsoPropagate).
+    private var suppressed = false
+    /// Set by the running command: propagated even if the dataset did not change (PUBLISH).
+    private var forced = false
+    /// Told how many bytes went out (the replication offset counts them).
+    public var onFed: ((Int) -> Void)?
+
+    public init() {}
+
+    // MARK: consumers
+
+    /// A new consumer starts from a full snapshot: the next command selects its db.
+    public func attach(id: Int, _ deliver: @escaping Consumer) {
+        consumers.append((id, deliver))
+        active = true
+        streamDb = -1
+    }
+
+    public func detach(id: Int) {
+        consumers.removeAll { $0.id == id }
+        if consumers.isEmpty {
+            active = false
+            pending.removeAll()
+            clearCommandState()
+        }
+    }
+
+    // MARK: what a command says about its own propagation
+
+    /// Propagate `argv` in place of the command (rewriteClientCommandVector).
+    public func replaceCommand(with argv: [[UInt8]]) {
+        replacement = argv
+    }
+
+    /// Propagate `argv` as part of the running unit (alsoPropagate).
+    public func alsoPropagate(db: Int, _ argv: [[UInt8]]) {
+        pending.append((db, argv))
+    }
+
+    /// The command's own argv is not propagated (preventCommandPropagation).
+    public func preventCommandPropagation() {
+        suppressed = true
+    }
+
+    /// Propagated even without a change to the dataset (forceCommandPropagation).
+    public func forceCommandPropagation() {
+        forced = true
+    }
+
+    // MARK: called by the dispatch
+
+    /// The end of one command run by call(): collects its propagated form
+    /// when it wrote (or was forced), and ends the unit when it is the outermost.
+    /// `rewrite` derives the form from the dataset when the command set none.
+    func commandFinished(db: Int, argv: [[UInt8]], wrote: Bool, propagatesItself: Bool, outermost: Bool,
+                         rewrite: (() -> [[UInt8]]?)?) {
+        if (wrote || forced) && !suppressed && !propagatesItself {
+            pending.append((db, replacement ?? rewrite?() ?? argv))
+        }
+        clearCommandState()
+        if outermost { endUnit() }
+    }
+
+    /// Sends the running unit's commands: one alone, more wrapped in MULTI/EXEC.
+    func endUnit() {
+        guard !pending.isEmpty else { return }
+        let ops = pending
+        pending.removeAll(keepingCapacity: true)
+        let wrap = ops.count > 1
+        // MULTI takes the first command's db, so its SELECT comes first; EXEC
+        // takes the last one's, so it never needs a SELECT of its own.
+        if wrap { emit(db: ops[0].db, Self.multi) }
+        for op in ops { emit(db: op.db, op.argv) }
+        if wrap { emit(db: ops[ops.count - 1].db, Self.exec) }
+    }
+
+    /// Sends `argv` now, outside any unit (propagateNow: expired keys).
+    public func propagateNow(db: Int, _ argv: [[UInt8]]) {
+        guard active else { return }
+        emit(db: db, argv)
+    }
+
+    private func clearCommandState() {
+        replacement = nil
+        suppressed = false
+        forced = false
+    }
+
+    private func emit(db: Int, _ argv: [[UInt8]]) {
+        var bytes: [UInt8] = []
+        if db != streamDb {
+            Self.encode([Self.select, Array(String(db).utf8)], into: &bytes)
+            streamDb = db
+        }
+        Self.encode(argv, into: &bytes)
+        for c in consumers { c.deliver(bytes) }
+        onFed?(bytes.count)
+    }
+
+    static let select = Array("SELECT".utf8)
+    static let multi: [[UInt8]] = [Array("MULTI".utf8)]
+    static let exec: [[UInt8]] = [Array("EXEC".utf8)]
+
+    /// A RESP array of bulk strings, as a client sends a command.
+    static func encode(_ argv: [[UInt8]], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "*"))
+        out.append(contentsOf: String(argv.count).utf8)
+        out.append(contentsOf: [13, 10])
+        for a in argv {
+            out.append(UInt8(ascii: "$"))
+            out.append(contentsOf: String(a.count).utf8)
+            out.append(contentsOf: [13, 10])
+            out.append(contentsOf: a)
+            out.append(contentsOf: [13, 10])
+        }
+    }
+}
