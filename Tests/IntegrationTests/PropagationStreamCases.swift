@@ -1,3 +1,4 @@
+import TestSupport
 /// Command sequences whose replication stream the feed test compares with
 /// real Redis 7.0's, one per command or group. A step is a command, or
 /// `#block <command...>` (sent on a connection of its own that then waits

@@ -2,6 +2,7 @@ import DataNode
 import Foundation
 import Protocol
 import RESPClient
+import TestSupport
 import XCTest
 
 /// The propagation feed, pinned against real Redis 7.0: the same command

@@ -1,5 +1,6 @@
 import CVigilShim
 import Protocol
+import ServerKit
 
 /// SYNC and PSYNC, the master side of a full resync as far as this node goes
 /// today: the connection becomes a replica, receives `+FULLRESYNC` (PSYNC
@@ -38,7 +39,7 @@ enum ReplicationCommands {
         c.flags.insert(.replica)
         let offset = server.masterReplOffset
         if psync { c.out.raw(Array("+FULLRESYNC \(server.replicationId) \(offset)\r\n".utf8)) }
-        let rdb = EmptySnapshot(redisVersion: ServerMain.redisVersion, ctime: Int(server.keyspace.nowMs / 1000),
+        let rdb = EmptySnapshot(redisVersion: Version.redis, ctime: Int(server.keyspace.nowMs / 1000),
                                 usedMemory: Int(vigil_used_memory()),
                                 replStreamDb: max(server.feed.streamDb, 0),
                                 replId: server.replicationId, replOffset: offset).bytes

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A bare replica link: sends SYNC (or PSYNC ? -1), takes the full-resync
