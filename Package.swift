@@ -46,15 +46,24 @@ let package = Package(
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
-        // Helpers every test tier shares (real-Redis peers, the interop policy).
-        .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol"], path: "Tests/TestSupport"),
+        // Helpers every test tier shares (real-Redis peers, the interop policy, process fixtures, the in-process data node).
+        .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol", "DataNode"], path: "Tests/TestSupport"),
+        // Test tiers: pick one with `swift test --filter '^<Target>\.'` (README).
+        // Unit: one target per module, in process, no server process of ours or Redis's.
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "TestSupport"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Protocol"]),
-        .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
-        .testTarget(name: "SentinelTests", dependencies: ["SentinelCore", "Sentinel", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
+        .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "Protocol", "Deployment"]),
+        // Simulation: the sentinel core driven by a seeded, simulated network and clock.
+        .testTarget(name: "SimulationTests", dependencies: ["SentinelCore", "Sentinel", "Protocol"]),
+        // Processes: only our built binaries, on loopback.
+        .testTarget(name: "ProcessTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
+        // Interop: needs a real Redis binary or client (redis-server, redis-sentinel,
+        // redis-cli, redis-benchmark, redis-py).
+        .testTarget(name: "InteropTests", dependencies: ["DataNode", "CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 import ServerKit
 import XCTest
@@ -7,8 +8,8 @@ import XCTest
 final class ConfigLoaderTests: XCTestCase {
     private var tmp = ""
 
-    override func setUp() {
-        tmp = ConfigRealRedis.makeTempDir()
+    override func setUpWithError() throws {
+        tmp = try makeScratchDirectory("config-loader")
     }
 
     override func tearDown() {

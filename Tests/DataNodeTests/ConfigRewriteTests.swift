@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 import ServerKit
 import XCTest
@@ -7,7 +8,7 @@ import XCTest
 final class ConfigRewriteTests: XCTestCase {
     private var tmp = ""
 
-    override func setUp() { tmp = ConfigRealRedis.makeTempDir() }
+    override func setUpWithError() throws { tmp = try makeScratchDirectory("config-rewrite") }
     override func tearDown() { try? FileManager.default.removeItem(atPath: tmp) }
 
     private func write(_ name: String, _ text: String) -> String {

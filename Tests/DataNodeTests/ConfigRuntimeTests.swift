@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 import XCTest
 @testable import DataNode
@@ -96,7 +97,7 @@ final class ConfigRuntimeTests: XCTestCase {
     }
 
     func testProtectedConfigs() throws {
-        let dir = ConfigRealRedis.makeTempDir()
+        let dir = try makeScratchDirectory("config-runtime")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var c = try ConfigLoader.load(text: "enable-protected-configs local")
         XCTAssertEqual(c.set(pairs: [("dir", dir)]),

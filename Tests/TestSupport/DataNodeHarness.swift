@@ -1,23 +1,23 @@
 import Protocol
 import XCTest
-@testable import DataNode
+import DataNode
 
 /// An in-process server with socketless clients: commands go through the real
 /// dispatch path (lookup, arity, auth, MULTI...) and replies are read back
 /// from the client's output buffer.
-final class Harness {
-    let server: Server
-    let client: Client
+public final class Harness {
+    public let server: Server
+    public let client: Client
 
-    init(config: ServerConfig = ServerConfig()) throws {
+    public init(config: ServerConfig = ServerConfig()) throws {
         server = try Server(config: config, configFile: nil)
         client = server.createDetachedClient()
     }
 
-    func newClient() -> Client { server.createDetachedClient() }
+    public func newClient() -> Client { server.createDetachedClient() }
 
     /// Runs one command and returns the exact reply bytes.
-    func raw(_ args: [String], on c: Client? = nil) -> [UInt8] {
+    public func raw(_ args: [String], on c: Client? = nil) -> [UInt8] {
         let c = c ?? client
         c.out.bytes.removeAll()
         server.processCommand(c, args.map { Array($0.utf8) })
@@ -26,18 +26,18 @@ final class Harness {
         return b
     }
 
-    func rawString(_ args: String...) -> String { String(decoding: raw(args), as: UTF8.self) }
+    public func rawString(_ args: String...) -> String { String(decoding: raw(args), as: UTF8.self) }
 
     /// Runs one command and decodes its reply.
     @discardableResult
-    func call(_ args: String..., on c: Client? = nil) -> RESPValue { decode(raw(args, on: c)) }
+    public func call(_ args: String..., on c: Client? = nil) -> RESPValue { decode(raw(args, on: c)) }
 
     @discardableResult
-    func call(args: [String], on c: Client? = nil) -> RESPValue { decode(raw(args, on: c)) }
+    public func call(args: [String], on c: Client? = nil) -> RESPValue { decode(raw(args, on: c)) }
 
     /// Runs a command with binary arguments.
     @discardableResult
-    func call(bytes args: [[UInt8]], on c: Client? = nil) -> RESPValue {
+    public func call(bytes args: [[UInt8]], on c: Client? = nil) -> RESPValue {
         let c = c ?? client
         c.out.bytes.removeAll()
         server.processCommand(c, args)
@@ -57,11 +57,11 @@ final class Harness {
     }
 
     /// Moves the command clock (expiry tests never sleep).
-    func advanceClock(ms: Int64) { server.clockOffsetMs += ms }
+    public func advanceClock(ms: Int64) { server.clockOffsetMs += ms }
 }
 
 extension RESPValue {
     /// Short forms for assertions.
-    static let ok = RESPValue.simpleString(Array("OK".utf8))
-    static let nilBulk = RESPValue.bulkString(nil)
+    public static let ok = RESPValue.simpleString(Array("OK".utf8))
+    public static let nilBulk = RESPValue.bulkString(nil)
 }

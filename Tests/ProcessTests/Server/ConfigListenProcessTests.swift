@@ -4,6 +4,7 @@ import Protocol
 import RESPClient
 import Reactor
 import Deployment
+import TestSupport
 import XCTest
 
 /// CONFIG SET port / bind re-listen live, as redis-server 7.0.15 does:

@@ -9,19 +9,21 @@ import XCTest
 /// Starts the built vigil-server and real Redis binaries for one test, each on
 /// a free port with a temp dir of its own, and stops exactly those processes
 /// (and removes their dirs) in `stopAll`.
-final class ProcessFixture {
-    struct Started {
-        let process: NodeProcess
-        let port: Int
-        let dir: String
+public final class ProcessFixture {
+    public init() {}
+
+    public struct Started {
+        public let process: NodeProcess
+        public let port: Int
+        public let dir: String
     }
 
-    private(set) var started: [Started] = []
+    public private(set) var started: [Started] = []
 
     deinit { stopAll() }
 
     /// SIGTERM (then SIGKILL) for everything this fixture started, newest first.
-    func stopAll() {
+    public func stopAll() {
         for s in started.reversed() {
             s.process.terminate()
             s.process.removeLog()
@@ -32,7 +34,7 @@ final class ProcessFixture {
 
     /// Starts vigil-server on a free port (unless `args` name one) and waits for PING.
     @discardableResult
-    func startVigil(_ args: [String] = [], configFile: String? = nil, port fixedPort: Int? = nil,
+    public func startVigil(_ args: [String] = [], configFile: String? = nil, port fixedPort: Int? = nil,
                     waitForPing: Bool = true) throws -> Started {
         _ = try Interop.built("vigil-server")
         let port = fixedPort ?? Ports.free()
@@ -44,7 +46,7 @@ final class ProcessFixture {
     }
 
     /// Launches vigil-server with exactly `argv` (no port or dir added), for start-up tests.
-    func launchVigilRaw(_ argv: [String]) throws -> Started {
+    public func launchVigilRaw(_ argv: [String]) throws -> Started {
         let exe = try Interop.built("vigil-server")
         let dir = try makeScratchDirectory("vigil-raw")
         let p = try NodeProcess.launch(executable: exe, arguments: argv, workingDirectory: dir)
@@ -55,7 +57,7 @@ final class ProcessFixture {
 
     /// Starts a real redis-server with persistence off, in its own temp dir.
     @discardableResult
-    func startRedis(_ args: [String] = []) throws -> Started {
+    public func startRedis(_ args: [String] = []) throws -> Started {
         let (p, port) = try startRealRedis(extraArguments: args)
         let s = Started(process: p, port: port, dir: p.scratchDirectory ?? "")
         started.append(s)
@@ -64,7 +66,7 @@ final class ProcessFixture {
 
     /// A real redis-server for an optional cross-check, or nil (noted) when
     /// none is installed; under VIGIL_REQUIRE_INTEROP=1 a missing one fails.
-    func optionalRedis(_ args: [String] = [], purpose: String) throws -> Started? {
+    public func optionalRedis(_ args: [String] = [], purpose: String) throws -> Started? {
         guard Executables.redisServer != nil else {
             if Interop.required {
                 XCTFail("redis-server is not on PATH and VIGIL_REQUIRE_INTEROP=1: \(purpose) cannot run")
@@ -76,13 +78,13 @@ final class ProcessFixture {
         return try startRedis(args)
     }
 
-    static func connect(_ port: Int, ioTimeoutMs: Int = 10_000) throws -> RedisConnection {
+    public static func connect(_ port: Int, ioTimeoutMs: Int = 10_000) throws -> RedisConnection {
         try RedisConnection(host: "127.0.0.1", port: port, connectTimeoutMs: 2000, ioTimeoutMs: ioTimeoutMs)
     }
 }
 
 /// Printable form of raw reply bytes for failure messages.
-func visible(_ bytes: [UInt8], limit: Int = 400) -> String {
+public func visible(_ bytes: [UInt8], limit: Int = 400) -> String {
     var s = ""
     for b in bytes.prefix(limit) {
         switch b {
@@ -99,7 +101,7 @@ func visible(_ bytes: [UInt8], limit: Int = 400) -> String {
 extension NodeProcess {
     /// The interesting part of a log: a Swift crash report's headline and
     /// first frames when there is one (register dumps left out), else the tail.
-    func crashExcerpt(maxLines: Int = 60) -> String {
+    public func crashExcerpt(maxLines: Int = 60) -> String {
         let lines = logText.split(separator: "\n", omittingEmptySubsequences: false)
         guard let start = lines.firstIndex(where: {
             $0.contains("Fatal error") || $0.contains("💣") || $0.contains("Program crashed") || $0.contains("crashed:")

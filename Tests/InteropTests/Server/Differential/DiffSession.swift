@@ -1,6 +1,7 @@
 import Foundation
 import Protocol
 import RESPClient
+import TestSupport
 
 /// One difference between Redis and Vigil, with enough context to replay it.
 struct DiffMismatch {

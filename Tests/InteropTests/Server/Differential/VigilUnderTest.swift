@@ -1,6 +1,7 @@
 import Deployment
 import Foundation
 import RESPClient
+import TestSupport
 
 /// The vigil-server a differential run talks to. A crash is a finding, not the
 /// end of the run: it is recorded and the server restarted (a bounded number
