@@ -32,6 +32,15 @@ enum ReplicationCommands {
             c.replyError("ERR SYNC and PSYNC are invalid with pending output")
             return
         }
+        // The snapshot we can send is an empty one (RDB comes with persistence):
+        // a replica that loaded it while we hold keys would silently diverge,
+        // so it is refused and the replica keeps retrying, as it would with a
+        // master that cannot fork.
+        if server.databases.contains(where: { $0.count > 0 }) {
+            server.log.warning("Replica \(c.address) asked for synchronization: refused, the dataset is not empty and this node cannot send a snapshot of it yet")
+            c.replyError("ERR this node cannot send a snapshot of a non-empty dataset yet (no RDB support)")
+            return
+        }
         server.log.notice("Replica \(c.address) asks for synchronization")
         if psync {
             server.log.notice("Full resync requested by replica \(c.address)")
