@@ -27,8 +27,10 @@ let package = Package(
         // pure, so the sentinel core may use it too. Hot on the KEYS/SCAN path.
         .target(name: "Glob", swiftSettings: hotPath),
         // What both servers need besides the wire: logging, atomic files, child
-        // processes, daemonize/pidfile, help texts, config errors. Not for the cores.
-        .target(name: "ServerKit", swiftSettings: hotPath),
+        // processes, daemonize/pidfile, help texts, the redis.conf reader (argv,
+        // lexer, include, paths, C parsing rules, CONFIG REWRITE state) and its
+        // errors. Not for the cores. Protocol for sdssplitargs and sdscatrepr.
+        .target(name: "ServerKit", dependencies: ["Protocol"], swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "CVigilShim"]),
         // Starting, watching and stopping server processes and whole deployments:
         // tests, benchmarks and the operator's tool share it.
@@ -52,9 +54,9 @@ let package = Package(
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Protocol"]),
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
-        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob", "Protocol"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
-        .testTarget(name: "SentinelTests", dependencies: ["SentinelCore", "Sentinel", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "SentinelTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
     ]
 )

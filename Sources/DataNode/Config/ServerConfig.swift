@@ -1,4 +1,5 @@
 import Glibc
+import ServerKit
 
 /// The data node's whole configuration: every Redis 7.0 parameter with its
 /// current value, plus the file-only directives (include, rename-command,
@@ -32,7 +33,7 @@ public struct ServerConfig: Sendable {
         case .string(let d, _, _, _): return .string(d)
         case .special(let k):
             switch k {
-            case .dir: return .dir(currentDirectory())
+            case .dir: return .dir(ConfigPaths.currentDirectory())
             case .save: return .save(defaultSaveParams)
             case .clientOutputBufferLimit: return .bufferLimits(defaultBufferLimits)
             case .oomScoreAdjValues: return .oomScoreAdjValues(defaultOOMScoreAdjValues)
@@ -52,12 +53,6 @@ public struct ServerConfig: Sendable {
     static let defaultOOMScoreAdjValues: [Int64] = [0, 200, 800]
     static let defaultBind: [[UInt8]] = [Array("*".utf8), Array("-::*".utf8)]
     static let bufferLimitClasses = ["normal", "replica", "pubsub"]
-
-    static func currentDirectory() -> String {
-        var buf = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buf, buf.count) != nil else { return "" }
-        return ConfigCParse.string(buf)
-    }
 
     // MARK: raw access, by table position (see ConfigSlot) or by name
 

@@ -5,15 +5,17 @@ import ServerKit
 typealias SentinelConfigError = ConfigError
 
 extension ConfigError {
+    static let programName = "vigil-sentinel"
+
     init(source: String?, line: Int?, directive: String?, reason: String, redisText: String) {
-        self.init(program: "vigil-sentinel", source: source, line: line, directive: directive, reason: reason,
+        self.init(program: ConfigError.programName, source: source, line: line, directive: directive, reason: reason,
                   redisText: redisText)
     }
 
     /// loadServerConfigFromString / loadSentinelConfigFromQueue's report.
     static func atLine(source: String?, line: Int?, redisLine: Int, text: String, directive: String?,
                        reason: String) -> ConfigError {
-        ConfigError(program: "vigil-sentinel", source: source, line: line, redisLine: redisLine, text: text,
+        ConfigError(program: ConfigError.programName, source: source, line: line, redisLine: redisLine, text: text,
                     directive: directive, reason: reason)
     }
 }
