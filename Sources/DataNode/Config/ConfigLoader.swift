@@ -46,9 +46,6 @@ struct ConfigTextLoader {
             func fail(_ reason: String, _ directive: String?) -> ConfigError {
                 line.error(program: ConfigError.programName, directive: directive, reason: reason)
             }
-            let record = ConfigDirective(args: argv, source: line.source, line: line.line ?? line.redisLine,
-                                         redisLine: line.redisLine, text: line.text)
-
             if let i = ConfigTable.lookup(argv[0]) {
                 if !ConfigTable.entries[i].flags.contains(.multiArg) && argc != 2 {
                     throw fail("wrong number of arguments", name)
@@ -68,14 +65,14 @@ struct ConfigTextLoader {
                 let included = try ConfigInclude.read(argv[1], dir: config.dir, from: line, chain: chain, program: ConfigError.programName)
                 try parse(included.text, chain: included.chain)
             } else if name == "rename-command" && argc == 3 {
-                config.renamedCommands.append(record)
+                config.renamedCommands.append(line)
             } else if name == "user" && argc >= 2 {
-                config.users.append(record)
+                config.users.append(line)
             } else if name == "loadmodule" && argc >= 2 {
-                config.loadModules.append(record)
+                config.loadModules.append(line)
             } else if argv[0].contains(UInt8(ascii: ".")) {
                 if argc != 2 { throw fail("Module config specified without value", name) }
-                config.moduleConfigs.append(record)
+                config.moduleConfigs.append(line)
             } else if name == "sentinel" {
                 // A bare "sentinel" selects sentinel mode, which is vigil-sentinel's business.
                 if argc != 1 { throw fail("sentinel directive while not in sentinel mode", name) }

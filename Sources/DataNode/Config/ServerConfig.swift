@@ -129,17 +129,4 @@ public struct ServerConfig: Sendable {
 
 /// A file-only directive kept for the server, with where it came from so that
 /// the server can reject it in Redis's words (`ConfigError(directive:reason:)`).
-public struct ConfigDirective: Sendable, Equatable {
-    /// The split arguments, the directive name first (lower-cased).
-    public var args: [[UInt8]]
-    /// The source ("<path>", "<stdin>" or "(command line)") and its line.
-    public var source: String
-    public var line: Int
-    /// The line number Redis would report (counted over the main file,
-    /// stdin and the argv options joined, or within an included file).
-    public var redisLine: Int
-    /// The trimmed line as written.
-    public var text: String
-
-    public var strings: [String] { args.map { String(decoding: $0, as: UTF8.self) } }
-}
+public typealias ConfigDirective = ConfigLine

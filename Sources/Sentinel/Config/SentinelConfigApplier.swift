@@ -10,8 +10,8 @@ public enum SentinelConfigApplier {
         for pass in 0..<3 {
             for d in directives where SentinelCore.configPass(d.args[0]) == pass {
                 if let reason = core.applyConfig(d.args, now: now) {
-                    throw SentinelConfigError.atLine(source: d.source, line: d.line, redisLine: d.redisLine, text: d.text,
-                                                     directive: "sentinel \(d.args[0].lowercased())", reason: reason)
+                    throw d.origin.error(program: ConfigError.programName, directive: "sentinel \(d.args[0].lowercased())",
+                                         reason: reason)
                 }
             }
         }

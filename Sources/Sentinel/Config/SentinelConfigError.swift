@@ -11,11 +11,4 @@ extension ConfigError {
         self.init(program: ConfigError.programName, source: source, line: line, directive: directive, reason: reason,
                   redisText: redisText)
     }
-
-    /// loadServerConfigFromString / loadSentinelConfigFromQueue's report.
-    static func atLine(source: String?, line: Int?, redisLine: Int, text: String, directive: String?,
-                       reason: String) -> ConfigError {
-        ConfigError(program: ConfigError.programName, source: source, line: line, redisLine: redisLine, text: text,
-                    directive: directive, reason: reason)
-    }
 }

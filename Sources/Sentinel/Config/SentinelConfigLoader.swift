@@ -44,7 +44,7 @@ public enum SentinelConfigLoader {
     static func parsePass(_ text: ConfigText, dir: inout String, chain: [String], included: Bool = false,
                           into loaded: inout LoadedSentinelConfig) throws {
         try text.forEachDirective(program: ConfigError.programName) { line in
-            let argv = line.args.map { String(decoding: $0, as: UTF8.self) }
+            let argv = line.strings
             let name = argv[0]
             let args = Array(argv.dropFirst())
             func fail(_ reason: String, _ directive: String?) -> ConfigError {
@@ -69,8 +69,7 @@ public enum SentinelConfigLoader {
                     throw fail("this line can't come from an included file: the sentinel's rewrites copy it into "
                                + "the main config file, which would then define it twice", "sentinel")
                 }
-                loaded.directives.append(SentinelDirective(args: args, source: line.source, line: line.line,
-                                                           redisLine: line.redisLine, text: line.text))
+                loaded.directives.append(SentinelDirective(args: args, origin: line))
                 return
             }
             if name == "user" && !args.isEmpty {

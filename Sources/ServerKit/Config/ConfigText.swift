@@ -74,8 +74,9 @@ public struct ConfigText: Sendable {
     }
 }
 
-/// One directive line of a config text.
-public struct ConfigLine: Sendable {
+/// One directive line of a config text; loaders keep the lines they act on
+/// later (rename-command, user, `sentinel ...`) to report them in the same words.
+public struct ConfigLine: Sendable, Equatable {
     /// The split arguments, the directive's name first (lower-cased).
     public var args: [[UInt8]]
     /// The segment's name ("<path>", "<stdin>", "(command line)").
@@ -88,6 +89,8 @@ public struct ConfigLine: Sendable {
     public var text: String
 
     public var name: String { String(decoding: args.first ?? [], as: UTF8.self) }
+
+    public var strings: [String] { args.map { String(decoding: $0, as: UTF8.self) } }
 
     /// Redis's report of a bad line, under `program`'s name.
     public func error(program: String, directive: String?, reason: String) -> ConfigError {
