@@ -27,8 +27,10 @@ let package = Package(
         // pure, so the sentinel core may use it too. Hot on the KEYS/SCAN path.
         .target(name: "Glob", swiftSettings: hotPath),
         // What both servers need besides the wire: logging, atomic files, child
-        // processes, daemonize/pidfile, help texts, config errors. Not for the cores.
-        .target(name: "ServerKit", swiftSettings: hotPath),
+        // processes, daemonize/pidfile, help texts, the redis.conf reader (argv,
+        // lexer, include, paths, C parsing rules, CONFIG REWRITE state) and its
+        // errors. Not for the cores. Protocol for sdssplitargs and sdscatrepr.
+        .target(name: "ServerKit", dependencies: ["Protocol"], swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "CVigilShim"]),
         // Starting, watching and stopping server processes and whole deployments:
         // tests, benchmarks and the operator's tool share it.
@@ -55,9 +57,9 @@ let package = Package(
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
-        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob", "Protocol"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
-        .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "Protocol", "Deployment"]),
+        .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
         .testTarget(name: "SimulationTests", dependencies: ["SentinelCore", "Sentinel", "Protocol"]),
         // Processes: only our built binaries, on loopback.

@@ -53,7 +53,7 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertTrue(c.protectedMode)
         XCTAssertEqual(c.unixSocket, "")
         XCTAssertEqual(c.unixSocketPerm, 0)
-        XCTAssertEqual(c.dir, ServerConfig.currentDirectory())
+        XCTAssertEqual(c.dir, ConfigPaths.currentDirectory())
         XCTAssertEqual(c.logfile, "")
         XCTAssertEqual(c.loglevel, "notice")
         XCTAssertEqual(c.pidfile, "")
@@ -278,7 +278,7 @@ final class ConfigLoaderTests: XCTestCase {
     /// As redis-server 7.0.15 (measured): each `dir` is a chdir, so a relative
     /// one means the previous one, and `..` after a symlink is the target's parent.
     func testSecondDirIsRelativeToTheFirstAndFollowsSymlinks() throws {
-        let root = ConfigTextLoader.canonicalPath(tmp)
+        let root = ConfigPaths.canonicalPath(tmp)
         try FileManager.default.createDirectory(atPath: root + "/X/a/b", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: root + "/X/a/b")
         XCTAssertEqual(try ConfigLoader.load(text: "dir \(root)/X\ndir a/b\n").dir, root + "/X/a/b")
@@ -309,13 +309,6 @@ final class ConfigLoaderTests: XCTestCase {
 
         let missing = argvError([tmp + "/nope.conf"])
         XCTAssertEqual(missing?.redisText, "Fatal error, can't open config file '\(tmp)/nope.conf': No such file or directory")
-    }
-
-    func testRelativeConfigFileBecomesAbsolute() {
-        XCTAssertEqual(ConfigLoader.absolutePath("redis.conf", cwd: "/a/b"), "/a/b/redis.conf")
-        XCTAssertEqual(ConfigLoader.absolutePath("../../x.conf", cwd: "/a/b/c"), "/a/x.conf")
-        XCTAssertEqual(ConfigLoader.absolutePath(" /etc/r.conf\n", cwd: "/a"), "/etc/r.conf")
-        XCTAssertEqual(ConfigLoader.absolutePath("./r.conf", cwd: "/"), "/./r.conf")
     }
 
     func testStdin() throws {

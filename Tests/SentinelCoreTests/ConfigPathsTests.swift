@@ -1,4 +1,5 @@
 import Foundation
+import ServerKit
 import XCTest
 @testable import Sentinel
 @testable import SentinelCore
@@ -12,7 +13,7 @@ final class ConfigPathsTests: XCTestCase {
 
     override func setUpWithError() throws {
         // Canonical, as getcwd would name it after a chdir.
-        root = SentinelConfigLoader.canonicalPath(NSTemporaryDirectory()) + "/vigil-sentinel-paths-\(UUID().uuidString.prefix(8))"
+        root = ConfigPaths.canonicalPath(NSTemporaryDirectory()) + "/vigil-sentinel-paths-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: root + "/X/a/b", withIntermediateDirectories: true)
     }
 

@@ -50,6 +50,34 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.directives.last?.source, "(command line)")
     }
 
+    // redis-sentinel runs redis-server's main(): the same argv rules (measured
+    // with 7.0.15: `s.conf --save --port 0` listens nowhere, `s.conf -` reads stdin).
+    func testValuelessSaveDoesNotSwallowTheNextOption() throws {
+        let path = write("s.conf", "sentinel monitor m 127.0.0.1 6379 2\n")
+        XCTAssertEqual(try SentinelConfigLoader.load(arguments: [path, "--save", "--port", "7002"]).options.port, 7002)
+    }
+
+    func testDashAsLastArgumentReadsStdinAfterTheFile() throws {
+        let path = write("s.conf", "port 7000\n")
+        let c = try SentinelConfigLoader.load(arguments: [path, "-"], cwd: dir, readStdin: { Array("port 7003\nsentinel monitor m 127.0.0.1 6379 2\n".utf8) })
+        XCTAssertEqual(c.options.port, 7003)
+        XCTAssertEqual(c.directives.first?.source, "<stdin>")
+        XCTAssertEqual(c.directives.first?.line, 2)
+    }
+
+    func testServerNumbersAreParsedAsRedisServerParsesThem() {
+        // redis-sentinel 7.0.15's words for each (measured).
+        for (text, reason) in [("unixsocketperm abc\n", "argument couldn't be parsed as an octal number"),
+                               ("unixsocketperm 1000\n", "argument must be between 0 and 777 inclusive"),
+                               ("maxclients 0\n", "argument must be between 1 and 4294967295 inclusive"),
+                               ("hz -1\n", "argument must be between 0 and 2147483647 inclusive")] {
+            XCTAssertThrowsError(try SentinelConfigLoader.load(text: text), text) { e in
+                XCTAssertEqual((e as? SentinelConfigError)?.reason, reason)
+            }
+        }
+        XCTAssertEqual(try SentinelConfigLoader.load(text: "unixsocketperm \" 700\"\n").options.unixsocketperm, 0o700)
+    }
+
     func testErrorsNameFileLineAndDirective() throws {
         let cases: [(String, String, Int, String)] = [
             ("port 1\nfoobar 1\n", "foobar", 2, "Bad directive or wrong number of arguments"),

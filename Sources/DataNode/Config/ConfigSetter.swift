@@ -1,4 +1,5 @@
 import Glibc
+import ServerKit
 
 /// config.c's `set` interface result: 1 (changed), 2 (same value), 0 (error).
 enum ConfigSetOutcome: Equatable {
@@ -25,7 +26,7 @@ extension ServerConfig {
             if b, let msg = rejectYes { return .failed(msg) }
             new = .bool(b)
         case .numeric(let spec):
-            switch ServerConfig.parseNumber(args[0], spec) {
+            switch spec.parse(args[0]) {
             case .success(let v): new = .number(v)
             case .failure(let e): return .failed(e.message)
             }
@@ -54,46 +55,6 @@ extension ServerConfig {
     }
 
     struct Failure: Error { var message: String }
-
-    static func parseNumber(_ b: [UInt8], _ spec: ConfigNumericSpec) -> Result<Int64, Failure> {
-        var parsed: Int64? = nil
-        if spec.format == .memory || spec.format == .memoryOrPercent, let v = ConfigCParse.memtoull(b) {
-            parsed = Int64(bitPattern: v)
-        }
-        if parsed == nil && spec.format == .memoryOrPercent && b.count > 1 && b.last == UInt8(ascii: "%"),
-           let v = ConfigCParse.string2ll(Array(b.dropLast())), v >= 0 {
-            parsed = -v
-        }
-        if parsed == nil && spec.format == .octal {
-            let r = ConfigCParse.strtoll(b, base: 8)
-            if r.errno == 0 && r.complete { parsed = r.value }
-        }
-        if parsed == nil && spec.format == .integer { parsed = ConfigCParse.string2ll(b) }
-        guard let v = parsed else {
-            switch spec.format {
-            case .memoryOrPercent: return .failure(Failure(message: "argument must be a memory or percent value"))
-            case .memory: return .failure(Failure(message: "argument must be a memory value"))
-            case .octal: return .failure(Failure(message: "argument couldn't be parsed as an octal number"))
-            case .integer: return .failure(Failure(message: "argument couldn't be parsed into an integer"))
-            }
-        }
-        if spec.unsignedCheck {
-            let u = UInt64(bitPattern: v), lo = UInt64(bitPattern: spec.lower), hi = UInt64(bitPattern: spec.upper)
-            if u > hi || u < lo {
-                if spec.format == .octal {
-                    return .failure(Failure(message: "argument must be between \(String(lo, radix: 8)) and \(String(hi, radix: 8)) inclusive"))
-                }
-                return .failure(Failure(message: "argument must be between \(lo) and \(hi) inclusive"))
-            }
-        } else if spec.format == .memoryOrPercent && v < 0 {
-            if v < spec.lower {
-                return .failure(Failure(message: "percentage argument must be less or equal to \(-spec.lower)"))
-            }
-        } else if v > spec.upper || v < spec.lower {
-            return .failure(Failure(message: "argument must be between \(spec.lower) and \(spec.upper) inclusive"))
-        }
-        return .success(v)
-    }
 
     /// configEnumGetValue: names match case-insensitively; bitflag enums OR
     /// several names together.
@@ -190,9 +151,9 @@ extension ServerConfig {
         switch kind {
         case .dir:
             if args.count != 1 { return fail("wrong number of arguments") }
-            switch ServerConfig.resolveDirectory(ConfigCParse.cString(args[0]), from: dir) {
+            switch ConfigPaths.resolveDirectory(ConfigCParse.cString(args[0]), from: dir) {
             case .success(let d): return .success(.dir(d))
-            case .failure(let e): return .failure(e)
+            case .failure(let e): return fail("\(e)")
             }
 
         case .save:
@@ -290,21 +251,6 @@ extension ServerConfig {
             }
             return .success(.percentiles(list))
         }
-    }
-
-    /// What chdir(path) then getcwd() would give, without changing the
-    /// process's directory (the server does that once the config is accepted).
-    static func resolveDirectory(_ path: [UInt8], from cwd: String) -> Result<String, Failure> {
-        var p = String(decoding: path, as: UTF8.self)
-        if p.isEmpty { return .failure(Failure(message: ConfigCParse.strerror(ENOENT))) }
-        if !p.hasPrefix("/") { p = (cwd.hasSuffix("/") ? cwd : cwd + "/") + p }
-        var st = stat()
-        if stat(p, &st) != 0 { return .failure(Failure(message: ConfigCParse.strerror(errno))) }
-        if (st.st_mode & S_IFMT) != S_IFDIR { return .failure(Failure(message: ConfigCParse.strerror(ENOTDIR))) }
-        if access(p, X_OK) != 0 { return .failure(Failure(message: ConfigCParse.strerror(errno))) }
-        guard let rp = realpath(p, nil) else { return .failure(Failure(message: ConfigCParse.strerror(errno))) }
-        defer { free(rp) }
-        return .success(String(cString: rp))
     }
 
     /// config->interface.get: the text CONFIG GET shows.

@@ -1,3 +1,5 @@
+import ServerKit
+
 /// Every parameter of Redis 7.0.15 (config.c's static_configs as built with
 /// TLS), with its alias, flags, bounds and default. Checked against a real
 /// redis-server by ConfigDifferentialTests.

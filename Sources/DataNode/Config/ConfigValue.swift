@@ -1,3 +1,5 @@
+import ServerKit
+
 /// One client class's output buffer limits (client-output-buffer-limit).
 /// `className` is "normal", "replica" or "pubsub"; limits are in bytes, 0 = none.
 public struct OutputBufferLimit: Sendable, Equatable {
@@ -61,20 +63,6 @@ struct ConfigFlags: OptionSet, Sendable {
     static let denyLoading = ConfigFlags(rawValue: 8)
     static let hidden = ConfigFlags(rawValue: 16)
     static let multiArg = ConfigFlags(rawValue: 32)
-}
-
-enum ConfigNumberFormat: Sendable {
-    case integer, memory, memoryOrPercent, octal
-}
-
-struct ConfigNumericSpec: Sendable {
-    var lower: Int64
-    var upper: Int64
-    /// Redis checks bounds as unsigned for unsigned int, size_t and
-    /// unsigned long long parameters (not for unsigned long).
-    var unsignedCheck: Bool
-    var format: ConfigNumberFormat
-    var defaultValue: Int64
 }
 
 struct ConfigEnumSpec: Sendable {

@@ -1,4 +1,5 @@
 import Glibc
+import ServerKit
 
 /// The data node's whole configuration: every Redis 7.0 parameter with its
 /// current value, plus the file-only directives (include, rename-command,
@@ -32,7 +33,7 @@ public struct ServerConfig: Sendable {
         case .string(let d, _, _, _): return .string(d)
         case .special(let k):
             switch k {
-            case .dir: return .dir(currentDirectory())
+            case .dir: return .dir(ConfigPaths.currentDirectory())
             case .save: return .save(defaultSaveParams)
             case .clientOutputBufferLimit: return .bufferLimits(defaultBufferLimits)
             case .oomScoreAdjValues: return .oomScoreAdjValues(defaultOOMScoreAdjValues)
@@ -52,12 +53,6 @@ public struct ServerConfig: Sendable {
     static let defaultOOMScoreAdjValues: [Int64] = [0, 200, 800]
     static let defaultBind: [[UInt8]] = [Array("*".utf8), Array("-::*".utf8)]
     static let bufferLimitClasses = ["normal", "replica", "pubsub"]
-
-    static func currentDirectory() -> String {
-        var buf = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buf, buf.count) != nil else { return "" }
-        return ConfigCParse.string(buf)
-    }
 
     // MARK: raw access, by table position (see ConfigSlot) or by name
 
@@ -134,17 +129,4 @@ public struct ServerConfig: Sendable {
 
 /// A file-only directive kept for the server, with where it came from so that
 /// the server can reject it in Redis's words (`ConfigError(directive:reason:)`).
-public struct ConfigDirective: Sendable, Equatable {
-    /// The split arguments, the directive name first (lower-cased).
-    public var args: [[UInt8]]
-    /// The source ("<path>", "<stdin>" or "(command line)") and its line.
-    public var source: String
-    public var line: Int
-    /// The line number Redis would report (counted over the main file,
-    /// stdin and the argv options joined, or within an included file).
-    public var redisLine: Int
-    /// The trimmed line as written.
-    public var text: String
-
-    public var strings: [String] { args.map { String(decoding: $0, as: UTF8.self) } }
-}
+public typealias ConfigDirective = ConfigLine

@@ -28,7 +28,7 @@ public enum ServerMain {
             return 1
         }
         if !config.loadModules.isEmpty {
-            writeStderr("Module loading is not supported by vigil-server: loadmodule \(config.loadModules.map { "\($0)" }.joined(separator: ", "))\n")
+            writeStderr("Module loading is not supported by vigil-server: loadmodule \(config.loadModules.map(\.text).joined(separator: ", "))\n")
             return 1
         }
         if config.daemonize { daemonize() }

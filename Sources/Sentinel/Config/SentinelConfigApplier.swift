@@ -1,4 +1,6 @@
+import Glibc
 import SentinelCore
+import ServerKit
 
 /// Applies the queued `sentinel` lines to the core in redis-sentinel's three
 /// passes (globals, then monitor lines, then the rest, each in file order),
@@ -8,8 +10,8 @@ public enum SentinelConfigApplier {
         for pass in 0..<3 {
             for d in directives where SentinelCore.configPass(d.args[0]) == pass {
                 if let reason = core.applyConfig(d.args, now: now) {
-                    throw SentinelConfigError.atLine(source: d.source, line: d.line, redisLine: d.redisLine, text: d.text,
-                                                     directive: "sentinel \(d.args[0].lowercased())", reason: reason)
+                    throw d.origin.error(program: ConfigError.programName, directive: "sentinel \(d.args[0].lowercased())",
+                                         reason: reason)
                 }
             }
         }
@@ -32,9 +34,10 @@ public enum SentinelConfigApplier {
     /// Reads a state file: only comments and `sentinel` lines. A missing file
     /// is an empty state (first start).
     public static func loadStateFile(_ path: String) throws -> [SentinelDirective] {
-        guard let bytes = SentinelConfigLoader.readFile(path) else { return [] }
+        guard case .success(let bytes) = ConfigPaths.readFile(path) else { return [] }
         var loaded = LoadedSentinelConfig()
-        try SentinelConfigLoader.parse(bytes, segments: [(path, 0, false)], cwd: "/", into: &loaded)
+        let text = ConfigText(bytes: bytes, segments: [ConfigSegment(name: path, start: 0, commandLine: false)])
+        try SentinelConfigLoader.parse(text, cwd: "/", into: &loaded)
         let stray = loaded.options
         if stray.stateConfigFile != nil || !stray.users.isEmpty {
             throw SentinelConfigError(source: path, line: nil, directive: nil,

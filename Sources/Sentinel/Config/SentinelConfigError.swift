@@ -5,15 +5,10 @@ import ServerKit
 typealias SentinelConfigError = ConfigError
 
 extension ConfigError {
-    init(source: String?, line: Int?, directive: String?, reason: String, redisText: String) {
-        self.init(program: "vigil-sentinel", source: source, line: line, directive: directive, reason: reason,
-                  redisText: redisText)
-    }
+    static let programName = "vigil-sentinel"
 
-    /// loadServerConfigFromString / loadSentinelConfigFromQueue's report.
-    static func atLine(source: String?, line: Int?, redisLine: Int, text: String, directive: String?,
-                       reason: String) -> ConfigError {
-        ConfigError(program: "vigil-sentinel", source: source, line: line, redisLine: redisLine, text: text,
-                    directive: directive, reason: reason)
+    init(source: String?, line: Int?, directive: String?, reason: String, redisText: String) {
+        self.init(program: ConfigError.programName, source: source, line: line, directive: directive, reason: reason,
+                  redisText: redisText)
     }
 }

@@ -1,4 +1,5 @@
 import SentinelCore
+import ServerKit
 
 /// Writes the sentinel's state (the snapshot the core handed over): a CONFIG
 /// REWRITE of the main file as redis-sentinel does it, or the separate state file.
@@ -7,10 +8,8 @@ public enum SentinelConfigWriter {
     /// aclfile holds them), then the sentinel lines.
     public static func rewriteMain(oldContent: String?, options: SentinelServerOptions, cwd: String,
                                    userLines: [String]?, snapshot: SentinelStateSnapshot) -> String {
-        var state = ConfigRewriteState(oldContent: oldContent) { name in
-            ServerDirectives.names.contains(name) || ["include", "rename-command", "user", "loadmodule", "sentinel"].contains(name)
-        }
-        let q: (String) -> String = SentinelConfigLoader.repr
+        var state = ConfigRewriteState(old: Array((oldContent ?? "").utf8), key: rewriteKey)
+        let q: (String) -> String = ConfigCParse.repr
         state.rewriteLine("dir", "dir \(q(cwd))", force: true)
         state.rewriteLine("daemonize", "daemonize \(options.daemonize ? "yes" : "no")", force: options.daemonize)
         state.rewriteLine("pidfile", "pidfile \(q(options.pidfile))", force: !options.pidfile.isEmpty)
@@ -33,7 +32,17 @@ public enum SentinelConfigWriter {
         }
         state.markProcessed("user")
         rewriteSentinel(&state, snapshot, globals: true)
-        return state.content()
+        return String(decoding: state.content(), as: UTF8.self)
+    }
+
+    /// The option an old line of the main file rewrites: a server directive
+    /// by name; a `sentinel` line as "sentinel <sub-keyword>" (as written),
+    /// as redis-sentinel keys them; nil for what Redis would not know.
+    static func rewriteKey(_ argv: [[UInt8]]) -> String? {
+        let name = String(decoding: argv[0], as: UTF8.self)
+        if name == "sentinel" && argv.count > 1 { return "sentinel " + String(decoding: argv[1], as: UTF8.self) }
+        let known = ServerDirectives.names.contains(name) || ["include", "rename-command", "user", "loadmodule", "sentinel"].contains(name)
+        return known ? name : nil
     }
 
     /// The state file: what the sentinel learned or was told at runtime and
@@ -52,11 +61,11 @@ public enum SentinelConfigWriter {
         }
         state.rewriteLine("sentinel announce-port", "sentinel announce-port \(snapshot.announcePort)", force: true)
         if let ip = snapshot.announceIP {
-            state.rewriteLine("sentinel announce-ip", "sentinel announce-ip \(SentinelConfigLoader.repr(ip))", force: true)
+            state.rewriteLine("sentinel announce-ip", "sentinel announce-ip \(ConfigCParse.repr(ip))", force: true)
         }
         if let u = snapshot.sentinelAuthUser { state.rewriteLine("sentinel sentinel-user", "sentinel sentinel-user \(u)", force: true) }
         if let p = snapshot.sentinelAuthPass { state.rewriteLine("sentinel sentinel-pass", "sentinel sentinel-pass \(p)", force: true) }
-        return state.content()
+        return String(decoding: state.content(), as: UTF8.self)
     }
 
     /// rewriteConfigSentinelOption.
@@ -122,7 +131,7 @@ public enum SentinelConfigWriter {
         state.rewriteLine("sentinel current-epoch", "sentinel current-epoch \(snapshot.currentEpoch)", force: true)
         if globals {
             if let ip = snapshot.announceIP {
-                state.rewriteLine("sentinel announce-ip", "sentinel announce-ip \(SentinelConfigLoader.repr(ip))", force: true)
+                state.rewriteLine("sentinel announce-ip", "sentinel announce-ip \(ConfigCParse.repr(ip))", force: true)
             } else {
                 state.markProcessed("sentinel announce-ip")
             }

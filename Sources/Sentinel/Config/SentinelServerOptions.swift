@@ -1,4 +1,5 @@
 import SentinelCore
+import ServerKit
 
 /// The server directives vigil-sentinel acts on, with redis-sentinel's
 /// defaults (protected-mode is off and the port is 26379 in sentinel mode).
@@ -34,12 +35,12 @@ public struct SentinelServerOptions: Sendable {
 public struct SentinelDirective: Sendable, Equatable {
     /// The arguments after "sentinel".
     public var args: [String]
+    /// The line it was read from, to report it in Redis's words.
+    public var origin: ConfigLine
+
     /// The file (or "(command line)") it came from and its line there.
-    public var source: String
-    public var line: Int?
-    /// The line number redis-sentinel reports (in the joined text).
-    public var redisLine: Int
-    public var text: String
+    public var source: String { origin.source }
+    public var line: Int? { origin.line }
 }
 
 /// What the loader returns.

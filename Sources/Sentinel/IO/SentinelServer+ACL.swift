@@ -103,8 +103,10 @@ extension SentinelServer {
     /// ACLLoadFromFile: every line is `user <name> <rules>`; all or nothing.
     /// The connections of every replaced user are closed (ACLFreeUsersSet).
     func loadACLFile(caller: ClientSession? = nil) -> String? {
-        guard let bytes = SentinelConfigLoader.readFile(options.aclfile) else {
-            return "Error loading ACLs, opening file '\(options.aclfile)': \(String(cString: strerror(errno)))"
+        let bytes: [UInt8]
+        switch ConfigPaths.readFile(options.aclfile) {
+        case .success(let b): bytes = b
+        case .failure(let e): return "Error loading ACLs, opening file '\(options.aclfile)': \(e)"
         }
         let fresh = ACLStore()
         var sawDefault = false

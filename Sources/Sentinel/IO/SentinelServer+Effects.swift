@@ -70,10 +70,10 @@ extension SentinelServer {
             if let state = options.stateConfigFile {
                 try AtomicFile.write(Array(SentinelConfigWriter.stateContent(snapshot).utf8), to: state)
             } else {
-                let old = SentinelConfigLoader.readFile(configFile).map { String(decoding: $0, as: UTF8.self) }
+                let old = try? ConfigPaths.readFile(configFile).map { String(decoding: $0, as: UTF8.self) }.get()
                 let users = options.aclfile.isEmpty ? acl.sortedUsers.map(\.describe) : nil
                 let content = SentinelConfigWriter.rewriteMain(oldContent: old, options: options,
-                                                               cwd: SentinelConfigLoader.currentDirectory(),
+                                                               cwd: ConfigPaths.currentDirectory(),
                                                                userLines: users, snapshot: snapshot)
                 try AtomicFile.write(Array(content.utf8), to: configFile)
                 let fd = open(configFile, O_RDONLY)

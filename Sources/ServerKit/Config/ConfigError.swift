@@ -48,3 +48,19 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
     /// The start of every fatal config error Redis prints (after a blank line).
     public static let banner = "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n"
 }
+
+extension ConfigError {
+    /// A config file that cannot be opened: Redis logs this and exits.
+    /// Errors name the file as the directive wrote it, as Redis does.
+    public static func cannotOpen(program: String, path: String, _ e: ConfigPathError, includedFrom: ConfigLine?) -> ConfigError {
+        ConfigError(program: program, source: includedFrom?.source, line: includedFrom?.line,
+                    directive: includedFrom == nil ? nil : "include",
+                    reason: "can't open config file '\(path)': \(e)",
+                    redisText: "Fatal error, can't open config file '\(path)': \(e)")
+    }
+
+    /// A whole-configuration error (no line), e.g. the log file check.
+    public static func general(program: String, source: String?, reason: String) -> ConfigError {
+        ConfigError(program: program, source: source, line: nil, directive: nil, reason: reason, redisText: banner + reason)
+    }
+}
