@@ -26,9 +26,12 @@ let package = Package(
         // Redis's glob matcher (KEYS, SCAN MATCH, PSUBSCRIBE, ACL patterns, CONFIG GET):
         // pure, so the sentinel core may use it too. Hot on the KEYS/SCAN path.
         .target(name: "Glob", swiftSettings: hotPath),
-        // What both servers need besides the wire: logging, atomic files, child
-        // processes, daemonize/pidfile, help texts, config errors. Not for the cores.
-        .target(name: "ServerKit", swiftSettings: hotPath),
+        // What both servers need besides the event loop: logging, atomic files, child
+        // processes, daemonize/pidfile, help texts, config errors, and the server
+        // frame they share (connection refusal, pre-dispatch error texts, the pub/sub
+        // registry, CLIENT LIST lines, CLIENT KILL/PAUSE arguments, INFO's server
+        // section). Protocol only for RESP replies. Not for the cores.
+        .target(name: "ServerKit", dependencies: ["Protocol"], swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "CVigilShim"]),
         // Starting, watching and stopping server processes and whole deployments:
         // tests, benchmarks and the operator's tool share it.
@@ -55,7 +58,7 @@ let package = Package(
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
-        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob", "Protocol"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
