@@ -26,10 +26,13 @@ let package = Package(
         // Redis's glob matcher (KEYS, SCAN MATCH, PSUBSCRIBE, ACL patterns, CONFIG GET):
         // pure, so the sentinel core may use it too. Hot on the KEYS/SCAN path.
         .target(name: "Glob", swiftSettings: hotPath),
-        // What both servers need besides the wire: logging, atomic files, child
+        // What both servers need besides the event loop: logging, atomic files, child
         // processes, daemonize/pidfile, help texts, the redis.conf reader (argv,
         // lexer, include, paths, C parsing rules, CONFIG REWRITE state) and its
-        // errors. Not for the cores. Protocol for sdssplitargs and sdscatrepr.
+        // errors, and the server frame they share (connection refusal, pre-dispatch
+        // error texts, the pub/sub registry, CLIENT LIST lines, CLIENT KILL/PAUSE
+        // arguments, INFO's server section). Protocol for RESP (sdssplitargs,
+        // sdscatrepr, replies). Not for the cores.
         .target(name: "ServerKit", dependencies: ["Protocol"], swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "CVigilShim"]),
         // Starting, watching and stopping server processes and whole deployments:

@@ -14,12 +14,6 @@ public enum SentinelMain {
         executable.hasSuffix("vigil-sentinel") || executable.contains("redis-sentinel") || arguments.contains("--sentinel")
     }
 
-    static var executablePath: String {
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-        return n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-    }
-
     public static func run(arguments: [String]) -> Int32 {
         if arguments.first == "-v" || arguments.first == "--version" {
             print("Vigil sentinel v=\(Version.vigil) redis_version=\(Version.redis) bits=64 swift")

@@ -48,16 +48,6 @@ enum ClientCommands {
 
     // MARK: LIST / INFO
 
-    enum ClientType { case normal, master, replica, pubsub }
-
-    static func type(named name: [UInt8]) -> ClientType? {
-        if argEquals(name, "normal") { return .normal }
-        if argEquals(name, "slave") || argEquals(name, "replica") { return .replica }
-        if argEquals(name, "pubsub") { return .pubsub }
-        if argEquals(name, "master") { return .master }
-        return nil
-    }
-
     /// Redis's getClientType: MONITOR clients count as normal.
     static func type(of c: Client) -> ClientType {
         if c.flags.contains(.master) { return .master }
@@ -69,7 +59,7 @@ enum ClientCommands {
     static func list(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         var selected: [Client]
         if argv.count == 4 && argEquals(argv[2], "type") {
-            guard let t = type(named: argv[3]) else {
+            guard let t = ClientType(name: argv[3]) else {
                 c.replyError(bytes: errorText("ERR Unknown client type '", cString(argv[3]), "'"))
                 return
             }
@@ -151,83 +141,52 @@ enum ClientCommands {
         let totMem = c.out.bytes.capacity + inputCapacity + omem + argvMem + multiMem
         let cmd = isSelf ? (inMulti ? "exec" : (argv.count >= 2 ? "client|" + asciiLowercased(argv[1]) : "client")) : c.lastCommandName
 
-        var s = "id=\(c.id) addr=\(peerId(server, c)) laddr=\(localId(server, c)) fd=\(fd)"
-        s += " name=\(String(decoding: c.name ?? [], as: UTF8.self))"
-        s += " age=\(max(0, now - c.createdMs) / 1000) idle=\(max(0, now - c.lastInteractionMs) / 1000)"
-        s += " flags=\(flags) db=\(c.dbIndex) sub=\(c.channels.count) psub=\(c.patterns.count) ssub=\(c.shardChannels.count)"
-        s += " multi=\(inMulti ? c.multiQueue.count : -1) qbuf=\(qbuf) qbuf-free=\(qbufFree) argv-mem=\(argvMem)"
-        s += " multi-mem=\(multiMem) rbs=\(c.out.bytes.capacity) rbp=\(c.out.bytes.count)"
-        s += " obl=\(c.out.bytes.count) oll=\(omem > 0 ? 1 : 0) omem=\(omem) tot-mem=\(totMem)"
-        s += " events=\(events) cmd=\(cmd) user=\(c.user) redir=-1 resp=\(c.proto)"
-        return s
+        var line = ClientInfoLine()
+        line.id = c.id
+        line.addr = peerId(server, c)
+        line.laddr = localId(server, c)
+        line.fd = fd
+        line.name = String(decoding: c.name ?? [], as: UTF8.self)
+        line.ageSeconds = max(0, now - c.createdMs) / 1000
+        line.idleSeconds = max(0, now - c.lastInteractionMs) / 1000
+        line.flags = flags
+        line.db = c.dbIndex
+        line.sub = c.channels.count
+        line.psub = c.patterns.count
+        line.ssub = c.shardChannels.count
+        line.multi = inMulti ? c.multiQueue.count : -1
+        line.qbuf = qbuf
+        line.qbufFree = qbufFree
+        line.argvMem = argvMem
+        line.multiMem = multiMem
+        line.rbs = c.out.bytes.capacity
+        line.rbp = c.out.bytes.count
+        line.obl = c.out.bytes.count
+        line.oll = omem > 0 ? 1 : 0
+        line.omem = omem
+        line.totMem = totMem
+        line.events = events
+        line.cmd = cmd
+        line.user = c.user
+        line.resp = c.proto
+        return line.text
     }
 
     // MARK: KILL
 
     static func kill(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        var addr: String? = nil
-        var laddr: String? = nil
-        var user: String? = nil
-        var ctype: ClientType? = nil
-        var id = 0
-        var skipme = true
-        let oldForm = argv.count == 3
-        if oldForm {
-            addr = String(decoding: argv[2], as: UTF8.self)
-            skipme = false  // the old form may kill the caller
-        } else {
-            var i = 2
-            while i < argv.count {
-                let more = argv.count > i + 1
-                let opt = argv[i]
-                if argEquals(opt, "id") && more {
-                    guard let v = parseStrictInt64(argv[i + 1]), v >= 1 else {
-                        c.replyError("ERR client-id should be greater than 0")
-                        return
-                    }
-                    id = Int(v)
-                } else if argEquals(opt, "type") && more {
-                    guard let t = type(named: argv[i + 1]) else {
-                        c.replyError(bytes: errorText("ERR Unknown client type '", cString(argv[i + 1]), "'"))
-                        return
-                    }
-                    ctype = t
-                } else if argEquals(opt, "addr") && more {
-                    addr = String(decoding: argv[i + 1], as: UTF8.self)
-                } else if argEquals(opt, "laddr") && more {
-                    laddr = String(decoding: argv[i + 1], as: UTF8.self)
-                } else if argEquals(opt, "user") && more {
-                    // ACL users are not supported: "default" is the only one.
-                    guard argv[i + 1] == ConnectionCommands.defaultUser else {
-                        c.replyError(bytes: errorText("ERR No such user '", cString(argv[i + 1]), "'"))
-                        return
-                    }
-                    user = "default"
-                } else if argEquals(opt, "skipme") && more {
-                    if argEquals(argv[i + 1], "yes") {
-                        skipme = true
-                    } else if argEquals(argv[i + 1], "no") {
-                        skipme = false
-                    } else {
-                        c.replyError("ERR syntax error")
-                        return
-                    }
-                } else {
-                    c.replyError("ERR syntax error")
-                    return
-                }
-                i += 2
-            }
+        // ACL users are not supported: "default" is the only one.
+        let filter: ClientKillFilter
+        switch ClientKillFilter.parse(argv, userExists: { $0 == ConnectionCommands.defaultUser }) {
+        case .error(let text): return c.replyError(bytes: text)
+        case .request(let f): filter = f
         }
         var killed = 0
         var closeSelf = false
         for other in server.clients.values.sorted(by: { $0.id < $1.id }) {
-            if let addr, peerId(server, other) != addr { continue }
-            if let laddr, localId(server, other) != laddr { continue }
-            if let ctype, type(of: other) != ctype { continue }
-            if id != 0 && other.id != id { continue }
-            if let user, other.user != user { continue }
-            if other === c && skipme { continue }
+            guard filter.matches(id: other.id, addr: peerId(server, other), laddr: localId(server, other), type: type(of: other),
+                                 userMatches: other.user == "default") else { continue }
+            if other === c && filter.skipMe { continue }
             if other === c {
                 closeSelf = true
             } else {
@@ -235,7 +194,7 @@ enum ClientCommands {
             }
             killed += 1
         }
-        if oldForm {
+        if filter.oldForm {
             if killed == 0 { c.replyError("ERR No such client") } else { c.out.ok() }
         } else {
             c.out.integer(killed)
@@ -247,27 +206,12 @@ enum ClientCommands {
     // MARK: PAUSE / UNPAUSE
 
     static func pause(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        guard argv.count == 3 || argv.count == 4 else {
-            c.replyError(bytes: errorText("ERR unknown subcommand or wrong number of arguments for '", cString(argv[1], max: 128), "'. Try CLIENT HELP."))
-            return
+        let request: ClientPauseRequest
+        switch ClientPauseRequest.parse(argv) {
+        case .error(let text): return c.replyError(bytes: text)
+        case .request(let r): request = r
         }
-        var writesOnly = false
-        if argv.count == 4 {
-            if argEquals(argv[3], "write") {
-                writesOnly = true
-            } else if !argEquals(argv[3], "all") {
-                c.replyError("ERR CLIENT PAUSE mode must be WRITE or ALL")
-                return
-            }
-        }
-        guard let ms = parseStrictInt64(argv[2]) else {
-            c.replyError("ERR timeout is not an integer or out of range")
-            return
-        }
-        if ms < 0 {
-            c.replyError("ERR timeout is negative")
-            return
-        }
+        let ms = request.timeoutMs, writesOnly = request.writesOnly
         let now = EventLoop.monotonicMs()
         // Redis adds without an overflow check: a wrapped end time pauses nothing.
         let (end, overflow) = now.addingReportingOverflow(ms)

@@ -1,4 +1,5 @@
 import Protocol
+import ServerKit
 
 /// CLIENT UNBLOCK <id> [TIMEOUT|ERROR]: the reason is checked before the id,
 /// and any client that is not blocked (or does not exist) answers 0.

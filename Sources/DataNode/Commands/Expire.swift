@@ -1,4 +1,5 @@
 import Protocol
+import ServerKit
 
 /// EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT with NX/XX/GT/LT, TTL/PTTL,
 /// EXPIRETIME/PEXPIRETIME and PERSIST, as Redis 7.0's expire.c.

@@ -16,22 +16,8 @@ enum PubSubCommands {
         "monitor": monitor,
     ]
 
-    static let subscribeWord: [UInt8] = Array("subscribe".utf8)
-    static let unsubscribeWord: [UInt8] = Array("unsubscribe".utf8)
-    static let psubscribeWord: [UInt8] = Array("psubscribe".utf8)
-    static let punsubscribeWord: [UInt8] = Array("punsubscribe".utf8)
-    static let ssubscribeWord: [UInt8] = Array("ssubscribe".utf8)
-    static let sunsubscribeWord: [UInt8] = Array("sunsubscribe".utf8)
-    static let messageWord: [UInt8] = Array("message".utf8)
-    static let pmessageWord: [UInt8] = Array("pmessage".utf8)
-    static let smessageWord: [UInt8] = Array("smessage".utf8)
-
-    /// `[kind, channel-or-null, count]` as a push (RESP3) or array (RESP2).
     static func replySubscription(_ c: Client, _ kind: [UInt8], _ channel: [UInt8]?, _ count: Int) {
-        c.out.pushHeader(3)
-        c.out.bulk(kind)
-        if let channel { c.out.bulk(channel) } else { c.out.nullBulk() }
-        c.out.integer(count)
+        PubSubReply.subscription(&c.out, kind: kind, name: channel, count: count)
     }
 
     /// Leaves pub/sub mode once nothing (plain, pattern or shard) is left.
@@ -45,9 +31,9 @@ enum PubSubCommands {
         for ch in argv[1...] {
             let key = Key(ch)
             if c.channels.insert(key).inserted {
-                server.channelSubscribers[key, default: []].append(c)
+                server.pubsub.add(c, channel: key)
             }
-            replySubscription(c, subscribeWord, ch, c.subscriptionCount)
+            replySubscription(c, PubSubReply.subscribeWord, ch, c.subscriptionCount)
         }
         c.flags.insert(.pubsub)
     }
@@ -56,13 +42,12 @@ enum PubSubCommands {
     @discardableResult
     static func removeChannel(_ server: Server, _ c: Client, _ key: Key) -> Bool {
         guard c.channels.remove(key) != nil else { return false }
-        server.channelSubscribers[key]?.removeAll { $0 === c }
-        if server.channelSubscribers[key]?.isEmpty == true { server.channelSubscribers[key] = nil }
+        server.pubsub.remove(c, channel: key)
         return true
     }
 
     static func unsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        unsubscribe(c, argv, unsubscribeWord, held: Array(c.channels),
+        unsubscribe(c, argv, PubSubReply.unsubscribeWord, held: Array(c.channels),
                     remove: { removeChannel(server, c, $0) }, left: { c.subscriptionCount })
     }
 
@@ -95,9 +80,9 @@ enum PubSubCommands {
             let key = Key(p)
             if !c.patterns.contains(key) {
                 c.patterns.append(key)
-                server.patternSubscribers.append((key, c))
+                server.pubsub.add(c, pattern: key)
             }
-            replySubscription(c, psubscribeWord, p, c.subscriptionCount)
+            replySubscription(c, PubSubReply.psubscribeWord, p, c.subscriptionCount)
         }
         c.flags.insert(.pubsub)
     }
@@ -106,14 +91,12 @@ enum PubSubCommands {
     static func removePattern(_ server: Server, _ c: Client, _ key: Key) -> Bool {
         guard let i = c.patterns.firstIndex(of: key) else { return false }
         c.patterns.remove(at: i)
-        if let j = server.patternSubscribers.firstIndex(where: { $0.client === c && $0.pattern == key }) {
-            server.patternSubscribers.remove(at: j)
-        }
+        server.pubsub.remove(c, pattern: key)
         return true
     }
 
     static func punsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        unsubscribe(c, argv, punsubscribeWord, held: c.patterns,
+        unsubscribe(c, argv, PubSubReply.punsubscribeWord, held: c.patterns,
                     remove: { removePattern(server, c, $0) }, left: { c.subscriptionCount })
     }
 
@@ -123,9 +106,9 @@ enum PubSubCommands {
         for ch in argv[1...] {
             let key = Key(ch)
             if c.shardChannels.insert(key).inserted {
-                server.shardChannelSubscribers[key, default: []].append(c)
+                server.pubsub.add(c, shardChannel: key)
             }
-            replySubscription(c, ssubscribeWord, ch, c.shardChannels.count)
+            replySubscription(c, PubSubReply.ssubscribeWord, ch, c.shardChannels.count)
         }
         c.flags.insert(.pubsub)
     }
@@ -133,13 +116,12 @@ enum PubSubCommands {
     @discardableResult
     static func removeShardChannel(_ server: Server, _ c: Client, _ key: Key) -> Bool {
         guard c.shardChannels.remove(key) != nil else { return false }
-        server.shardChannelSubscribers[key]?.removeAll { $0 === c }
-        if server.shardChannelSubscribers[key]?.isEmpty == true { server.shardChannelSubscribers[key] = nil }
+        server.pubsub.remove(c, shardChannel: key)
         return true
     }
 
     static func sunsubscribe(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        unsubscribe(c, argv, sunsubscribeWord, held: Array(c.shardChannels),
+        unsubscribe(c, argv, PubSubReply.sunsubscribeWord, held: Array(c.shardChannels),
                     remove: { removeShardChannel(server, c, $0) }, left: { c.shardChannels.count })
     }
 
@@ -150,24 +132,17 @@ enum PubSubCommands {
     static func publishMessage(_ server: Server, from c: Client?, channel: [UInt8], message: [UInt8]) -> Int {
         var receivers = 0
         let key = Key(channel)
-        if let subs = server.channelSubscribers[key] {
+        if let subs = server.pubsub.channels[key] {
             for other in subs where !other.isFreed {
-                other.out.pushHeader(3)
-                other.out.bulk(messageWord)
-                other.out.bulk(channel)
-                other.out.bulk(message)
+                PubSubReply.message(&other.out, kind: PubSubReply.messageWord, channel: channel, payload: message)
                 delivered(server, other, from: c)
                 receivers += 1
             }
         }
-        if !server.patternSubscribers.isEmpty {
-            for (pattern, other) in server.patternSubscribers where !other.isFreed {
+        if !server.pubsub.patterns.isEmpty {
+            for (pattern, other) in server.pubsub.patterns where !other.isFreed {
                 guard stringMatch(pattern: pattern.bytes, string: channel, nocase: false) else { continue }
-                other.out.pushHeader(4)
-                other.out.bulk(pmessageWord)
-                other.out.bulk(pattern.bytes)
-                other.out.bulk(channel)
-                other.out.bulk(message)
+                PubSubReply.patternMessage(&other.out, pattern: pattern.bytes, channel: channel, payload: message)
                 delivered(server, other, from: c)
                 receivers += 1
             }
@@ -193,12 +168,9 @@ enum PubSubCommands {
     static func spublish(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         if server.feed.isActive { server.feed.forceCommandPropagation() }
         var receivers = 0
-        if let subs = server.shardChannelSubscribers[Key(argv[1])] {
+        if let subs = server.pubsub.shardChannels[Key(argv[1])] {
             for other in subs where !other.isFreed {
-                other.out.pushHeader(3)
-                other.out.bulk(smessageWord)
-                other.out.bulk(argv[1])
-                other.out.bulk(argv[2])
+                PubSubReply.message(&other.out, kind: PubSubReply.smessageWord, channel: argv[1], payload: argv[2])
                 delivered(server, other, from: c)
                 receivers += 1
             }
@@ -209,7 +181,7 @@ enum PubSubCommands {
     // MARK: PUBSUB
 
     static func syntaxError(_ c: Client, _ argv: [[UInt8]]) {
-        c.replyError(bytes: errorText("ERR unknown subcommand or wrong number of arguments for '", cString(argv[1], max: 128), "'. Try PUBSUB HELP."))
+        c.replyError(bytes: CommandRejection.subcommandSyntax(argv[1], container: "pubsub"))
     }
 
     static func channelList(_ c: Client, _ argv: [[UInt8]], _ map: [Key: [Client]]) {
@@ -225,11 +197,11 @@ enum PubSubCommands {
     }
 
     static func channels(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        channelList(c, argv, server.channelSubscribers)
+        channelList(c, argv, server.pubsub.channels)
     }
 
     static func shardchannels(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        channelList(c, argv, server.shardChannelSubscribers)
+        channelList(c, argv, server.pubsub.shardChannels)
     }
 
     /// A flat array of (channel, count) pairs in both protocols, as 7.0 replies.
@@ -242,16 +214,16 @@ enum PubSubCommands {
     }
 
     static func numsub(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        numberOfSubscribers(c, argv, server.channelSubscribers)
+        numberOfSubscribers(c, argv, server.pubsub.channels)
     }
 
     static func shardnumsub(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        numberOfSubscribers(c, argv, server.shardChannelSubscribers)
+        numberOfSubscribers(c, argv, server.pubsub.shardChannels)
     }
 
     /// Distinct patterns with at least one subscriber (7.0 keeps them in a dict).
     static func numpat(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        c.out.integer(Set(server.patternSubscribers.map { $0.pattern }).count)
+        c.out.integer(server.pubsub.distinctPatternCount)
     }
 
     static func help(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {

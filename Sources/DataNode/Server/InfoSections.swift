@@ -42,53 +42,13 @@ extension Server {
     }()
 
     func infoServer() -> [(String, String)] {
-        let nowUs = vigil_realtime_us()
-        let uptime = (EventLoop.monotonicMs() - startMonotonicMs) / 1000
-        return [
-            ("redis_version", Version.redis),
-            ("vigil_version", Version.vigil),
-            ("redis_git_sha1", "00000000"),
-            ("redis_git_dirty", "0"),
-            ("redis_build_id", Self.buildId),
-            ("redis_mode", "standalone"),
-            ("os", Self.osDescription),
-            ("arch_bits", String(MemoryLayout<Int>.size * 8)),
-            ("monotonic_clock", "POSIX clock_gettime"),
-            ("multiplexing_api", "epoll"),
-            // One thread and no atomics: none of Redis's atomicvar back-ends applies.
-            ("atomicvar_api", "none"),
-            // Redis prints 0.0.0 when not built by GCC.
-            ("gcc_version", "0.0.0"),
-            ("process_id", String(getpid())),
-            ("process_supervised", supervisedMode),
-            ("run_id", runId),
-            ("tcp_port", String(port)),
-            ("server_time_usec", String(nowUs)),
-            ("uptime_in_seconds", String(uptime)),
-            ("uptime_in_days", String(uptime / 86400)),
-            ("hz", String(config.hz)),
-            ("configured_hz", String(config.hz)),
-            ("lru_clock", String((nowUs / 1_000_000) & 0xFF_FFFF)),
-            ("executable", Self.executablePath),
-            ("config_file", configFile.map(Self.absolutePath) ?? ""),
-            ("io_threads_active", "0"),
-        ]
+        // One thread and no atomics: none of Redis's atomicvar back-ends applies.
+        ServerInfoSection(mode: "standalone", ownVersion: ("vigil_version", Version.vigil), buildId: Self.buildId,
+                          atomicvarApi: "none", supervised: supervisedMode, runId: runId, tcpPort: port,
+                          uptimeSeconds: (EventLoop.monotonicMs() - startMonotonicMs) / 1000,
+                          hz: config.hz, configuredHz: config.hz, configFile: configFile.map(Self.absolutePath) ?? "")
+            .fields(nowUs: vigil_realtime_us())
     }
-
-    static let osDescription: String = {
-        var u = utsname()
-        uname(&u)
-        func field<T>(_ t: T) -> String {
-            withUnsafeBytes(of: t) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        }
-        return "\(field(u.sysname)) \(field(u.release)) \(field(u.machine))"
-    }()
-
-    static let executablePath: String = {
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-        return n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-    }()
 
     static func absolutePath(_ p: String) -> String {
         guard let r = realpath(p, nil) else { return p }
@@ -171,7 +131,7 @@ extension Server {
     func infoStats() -> [(String, String)] {
         let st = stats
         let kbps = { (m: InfoSampler.Metric) in ServerCommands.format2(Double(m.value) / 1024) }
-        let distinctPatterns = Set(patternSubscribers.map { $0.pattern }).count
+        let distinctPatterns = pubsub.distinctPatternCount
         return [
             ("total_connections_received", String(st.totalConnectionsReceived)),
             ("total_commands_processed", String(st.totalCommandsProcessed)),
@@ -198,9 +158,9 @@ extension Server {
             ("current_eviction_exceeded_time", "0"),
             ("keyspace_hits", String(keyspace.keyspaceHits)),
             ("keyspace_misses", String(keyspace.keyspaceMisses)),
-            ("pubsub_channels", String(channelSubscribers.count)),
+            ("pubsub_channels", String(pubsub.channels.count)),
             ("pubsub_patterns", String(distinctPatterns)),
-            ("pubsubshard_channels", String(shardChannelSubscribers.count)),
+            ("pubsubshard_channels", String(pubsub.shardChannels.count)),
             ("latest_fork_usec", "0"),
             ("total_forks", "0"),
             ("migrate_cached_sockets", "0"),

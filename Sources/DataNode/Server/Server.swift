@@ -54,11 +54,8 @@ public final class Server {
     private var nextClientId = 1
     var pendingWrites: [Client] = []
     public var monitors: [Client] = []
-    /// Pub/sub: subscribers by channel, and (pattern, client) in subscription order.
-    public var channelSubscribers: [Key: [Client]] = [:]
-    public var patternSubscribers: [(pattern: Key, client: Client)] = []
-    /// SSUBSCRIBE subscribers by shard channel (separate namespace from channels).
-    public var shardChannelSubscribers: [Key: [Client]] = [:]
+    /// Pub/sub subscribers: channels, patterns, shard channels.
+    public var pubsub = PubSubRegistry<Key, Client>()
     /// WATCHed keys per database index.
     var watchers: [[Key: [Client]]]
     /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
@@ -229,12 +226,8 @@ public final class Server {
     // MARK: clients
 
     func accept(fd: Int32, address: String, unix: Bool) {
-        stats.totalConnectionsReceived += 1
         if clients.count >= config.maxclients {
-            // Redis answers before accepting any command, then closes.
-            let msg = Array("-ERR max number of clients reached\r\n".utf8)
-            _ = msg.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            Socket.close(fd)
+            CommandRejection.refuseOverMaxClients(fd: fd)
             stats.rejectedConnections += 1
             return
         }
@@ -256,6 +249,8 @@ public final class Server {
             conn.closeAfterFlush()
             return
         }
+        // As clientAcceptHandler: only a connection that became a client counts.
+        stats.totalConnectionsReceived += 1
         log.verbose("Accepted \(address)")
     }
 
@@ -392,8 +387,6 @@ public final class Server {
 
     // MARK: dispatch
 
-    static let subscribedContextAllowed: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
-                                                        "psubscribe", "punsubscribe", "quit", "reset"]
     static let multiPassThrough: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
 
     /// Looks up, checks and runs (or queues) one command, as Redis's processCommand.
@@ -406,19 +399,18 @@ public final class Server {
             return
         }
         guard var cmd = lookupCommand(first) else {
-            rejectCommand(c, bytes: unknownCommandError(argv))
+            rejectCommand(c, bytes: CommandRejection.unknownCommand(argv))
             return
         }
         if cmd.isContainer && argv.count >= 2 {
             guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else {
-                rejectCommand(c, bytes: errorText("ERR unknown subcommand '", cString(argv[1], max: 128),
-                                                  "'. Try \(cmd.fullName.uppercased()) HELP."))
+                rejectCommand(c, bytes: CommandRejection.unknownSubcommand(argv[1], container: cmd.fullName))
                 return
             }
             cmd = sub
         }
         if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) {
-            rejectCommand(c, "ERR wrong number of arguments for '\(cmd.fullName)' command", cmd)
+            rejectCommand(c, CommandRejection.wrongArity(cmd.fullName), cmd)
             return
         }
         if cmd.flags.contains(.protected) && !protectedCommandAllowed(c, cmd) {
@@ -427,7 +419,7 @@ public final class Server {
             return
         }
         if !c.authenticated && !cmd.flags.contains(.noAuth) {
-            rejectCommand(c, "NOAUTH Authentication required.", cmd)
+            rejectCommand(c, CommandRejection.noAuth, cmd)
             return
         }
         let inMulti = c.flags.contains(.multi)
@@ -437,8 +429,8 @@ public final class Server {
         }
         // The container's name (CLIENT for CLIENT KILL); only the rare paths below need it.
         var base: String { cmd.parent?.fullName ?? cmd.fullName }
-        if c.flags.contains(.pubsub) && c.proto == 2 && !Self.subscribedContextAllowed.contains(base) {
-            rejectCommand(c, "ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd)
+        if c.flags.contains(.pubsub) && c.proto == 2 && !CommandRejection.subscribedContextAllowed.contains(base) {
+            rejectCommand(c, CommandRejection.subscribedContext(cmd.fullName), cmd)
             return
         }
         // Monitors are replicas to Redis 7.0: they may not touch the keyspace
@@ -508,20 +500,6 @@ public final class Server {
     func rejectCommand(_ c: Client, bytes message: [UInt8]) {
         if c.flags.contains(.multi) { c.flags.insert(.dirtyExec) }
         c.replyError(bytes: message)
-    }
-
-    /// `unknown command 'X', with args beginning with: 'a' 'b' ` — arguments
-    /// as C strings (cut at NUL, raw bytes), until 128 bytes accumulate.
-    func unknownCommandError(_ argv: [[UInt8]]) -> [UInt8] {
-        var args: [UInt8] = []
-        var i = 1
-        while i < argv.count && args.count < 128 {
-            args.append(UInt8(ascii: "'"))
-            args.append(contentsOf: cString(argv[i], max: 128 - args.count + 1))
-            args.append(contentsOf: "' ".utf8)
-            i += 1
-        }
-        return errorText("ERR unknown command '", cString(argv[0], max: 128), "', with args beginning with: ", args)
     }
 
     /// Executes a command and does the bookkeeping around it (stats, slowlog, MONITOR, CLIENT REPLY).
@@ -670,19 +648,13 @@ public final class Server {
     // MARK: pub/sub bookkeeping used by client teardown
 
     func unsubscribeAll(_ c: Client) {
-        for ch in c.channels {
-            channelSubscribers[ch]?.removeAll { $0 === c }
-            if channelSubscribers[ch]?.isEmpty == true { channelSubscribers[ch] = nil }
-        }
+        for ch in c.channels { pubsub.remove(c, channel: ch) }
         c.channels.removeAll()
         if !c.patterns.isEmpty {
-            patternSubscribers.removeAll { $0.client === c }
+            pubsub.removeAllPatterns(of: c)
             c.patterns.removeAll()
         }
-        for ch in c.shardChannels {
-            shardChannelSubscribers[ch]?.removeAll { $0 === c }
-            if shardChannelSubscribers[ch]?.isEmpty == true { shardChannelSubscribers[ch] = nil }
-        }
+        for ch in c.shardChannels { pubsub.remove(c, shardChannel: ch) }
         c.shardChannels.removeAll()
     }
 

@@ -57,6 +57,15 @@ final class ClientSession: ConnectionDelegate {
         connection.enqueue(w.bytes)
     }
 
+    /// Newlines become spaces, as Redis's addReplyErrorFormat.
+    func replyError(bytes: [UInt8]) {
+        if replyOff || connection.closing { return }
+        if replySkipNext { replySkipNext = false; return }
+        var w = RESPWriter(proto: proto)
+        w.error(bytes: bytes)
+        connection.enqueue(w.bytes)
+    }
+
     // MARK: ConnectionDelegate
 
     func connectionDidRead(_ connection: Connection) {

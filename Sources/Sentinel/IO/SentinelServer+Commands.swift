@@ -98,30 +98,25 @@ extension SentinelServer {
             if pattern {
                 if !c.patterns.contains(n) {
                     c.patterns.append(n)
-                    patternSubscribers.append((n, c))
+                    pubsub.add(c, pattern: n)
                 }
             } else if !c.channels.contains(n) {
                 c.channels.append(n)
-                channelSubscribers[n, default: []].append(c)
+                pubsub.add(c, channel: n)
             }
             var w = RESPWriter(proto: c.proto)
-            w.pushHeader(3)
-            w.bulk(pattern ? "psubscribe" : "subscribe")
-            w.bulk(n)
-            w.integer(c.channels.count + c.patterns.count)
+            PubSubReply.subscription(&w, kind: pattern ? PubSubReply.psubscribeWord : PubSubReply.subscribeWord,
+                                     name: Array(n.utf8), count: c.channels.count + c.patterns.count)
             c.write(w)
         }
     }
 
     func unsubscribe(_ c: ClientSession, _ names: [String], pattern: Bool) {
         let targets = names.isEmpty ? (pattern ? c.patterns : c.channels) : names
-        let kind = pattern ? "punsubscribe" : "unsubscribe"
+        let kind = pattern ? PubSubReply.punsubscribeWord : PubSubReply.unsubscribeWord
         if targets.isEmpty {
             var w = RESPWriter(proto: c.proto)
-            w.pushHeader(3)
-            w.bulk(kind)
-            w.nullBulk()
-            w.integer(c.channels.count + c.patterns.count)
+            PubSubReply.subscription(&w, kind: kind, name: nil, count: c.channels.count + c.patterns.count)
             c.write(w)
             return
         }
@@ -129,18 +124,14 @@ extension SentinelServer {
             if pattern {
                 if let i = c.patterns.firstIndex(of: n) {
                     c.patterns.remove(at: i)
-                    patternSubscribers.removeAll { $0.client === c && $0.pattern == n }
+                    pubsub.remove(c, pattern: n)
                 }
             } else if let i = c.channels.firstIndex(of: n) {
                 c.channels.remove(at: i)
-                channelSubscribers[n]?.removeAll { $0 === c }
-                if channelSubscribers[n]?.isEmpty == true { channelSubscribers[n] = nil }
+                pubsub.remove(c, channel: n)
             }
             var w = RESPWriter(proto: c.proto)
-            w.pushHeader(3)
-            w.bulk(kind)
-            w.bulk(n)
-            w.integer(c.channels.count + c.patterns.count)
+            PubSubReply.subscription(&w, kind: kind, name: Array(n.utf8), count: c.channels.count + c.patterns.count)
             c.write(w)
         }
     }

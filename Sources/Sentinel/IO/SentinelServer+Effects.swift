@@ -116,31 +116,23 @@ extension SentinelServer {
 
     func publishLocal(channel: String, message: String) {
         let ch = Array(channel.utf8), msg = Array(message.utf8)
-        for c in channelSubscribers[channel] ?? [] {
+        for c in pubsub.channels[channel] ?? [] {
             var w = RESPWriter(proto: c.proto)
-            w.pushHeader(3)
-            w.bulk("message")
-            w.bulk(ch)
-            w.bulk(msg)
+            PubSubReply.message(&w, kind: PubSubReply.messageWord, channel: ch, payload: msg)
             c.write(w)
         }
-        for (pattern, c) in patternSubscribers where stringMatch(pattern: Array(pattern.utf8), string: ch, nocase: false) {
+        for (pattern, c) in pubsub.patterns {
+            let p = Array(pattern.utf8)
+            guard stringMatch(pattern: p, string: ch, nocase: false) else { continue }
             var w = RESPWriter(proto: c.proto)
-            w.pushHeader(4)
-            w.bulk("pmessage")
-            w.bulk(pattern)
-            w.bulk(ch)
-            w.bulk(msg)
+            PubSubReply.patternMessage(&w, pattern: p, channel: ch, payload: msg)
             c.write(w)
         }
     }
 
     func unsubscribeAll(_ c: ClientSession) {
-        for ch in c.channels {
-            channelSubscribers[ch]?.removeAll { $0 === c }
-            if channelSubscribers[ch]?.isEmpty == true { channelSubscribers[ch] = nil }
-        }
-        patternSubscribers.removeAll { $0.client === c }
+        for ch in c.channels { pubsub.remove(c, channel: ch) }
+        pubsub.removeAllPatterns(of: c)
         c.channels = []
         c.patterns = []
     }

@@ -36,28 +36,14 @@ extension SentinelServer {
     }
 
     private func lines(_ title: String, _ kv: [(String, String)]) -> String {
-        "# \(title)\r\n" + kv.map { "\($0.0):\($0.1)\r\n" }.joined()
+        ServerInfoSection.section(title, kv)
     }
 
     private func serverSection() -> String {
-        var u = utsname()
-        uname(&u)
-        func field<T>(_ v: T) -> String {
-            withUnsafeBytes(of: v) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        }
-        let nowUs = vigil_realtime_us()
-        let uptime = (clockMs() - startTimeMs) / 1000
-        return lines("Server", [
-            ("redis_version", Version.redis), ("redis_git_sha1", "00000000"), ("redis_git_dirty", "0"),
-            ("redis_build_id", "0"), ("redis_mode", "sentinel"),
-            ("os", "\(field(u.sysname)) \(field(u.release)) \(field(u.machine))"), ("arch_bits", "64"),
-            ("monotonic_clock", "POSIX clock_gettime"), ("multiplexing_api", "epoll"), ("atomicvar_api", "c11-builtin"),
-            ("gcc_version", "0.0.0"), ("process_id", String(getpid())), ("process_supervised", "no"),
-            ("run_id", runID), ("tcp_port", String(options.port)), ("server_time_usec", String(nowUs)),
-            ("uptime_in_seconds", String(uptime)), ("uptime_in_days", String(uptime / 86400)),
-            ("hz", "10"), ("configured_hz", String(options.hz)), ("lru_clock", String((nowUs / 1_000_000) & 0xFFFFFF)),
-            ("executable", SentinelMain.executablePath), ("config_file", configFile), ("io_threads_active", "0"),
-        ])
+        lines("Server", ServerInfoSection(mode: "sentinel", buildId: "0", atomicvarApi: "c11-builtin", supervised: "no",
+                                          runId: runID, tcpPort: options.port, uptimeSeconds: (clockMs() - startTimeMs) / 1000,
+                                          hz: 10, configuredHz: options.hz, configFile: configFile)
+            .fields(nowUs: vigil_realtime_us()))
     }
 
     private func clientsSection() -> String {
@@ -102,8 +88,8 @@ extension SentinelServer {
                   "total_eviction_exceeded_time", "current_eviction_exceeded_time", "keyspace_hits", "keyspace_misses"] {
             kv.append((k, "0"))
         }
-        kv.append(("pubsub_channels", String(channelSubscribers.count)))
-        kv.append(("pubsub_patterns", String(Set(patternSubscribers.map(\.pattern)).count)))
+        kv.append(("pubsub_channels", String(pubsub.channels.count)))
+        kv.append(("pubsub_patterns", String(pubsub.distinctPatternCount)))
         for k in ["pubsubshard_channels", "latest_fork_usec", "total_forks", "migrate_cached_sockets",
                   "slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
                   "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",

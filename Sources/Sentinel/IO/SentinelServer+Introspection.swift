@@ -56,7 +56,7 @@ extension SentinelServer {
         return top
     }
 
-    func clientCommand(_ c: ClientSession, _ args: [String]) {
+    func clientCommand(_ c: ClientSession, _ args: [String], _ argv: [[UInt8]]) {
         let now = clockMs()
         switch args[1].lowercased() {
         case "id":
@@ -82,7 +82,7 @@ extension SentinelServer {
             }
             c.reply(.verbatim(format: Array("txt".utf8), text: Array(picked.map { clientLine($0, now: now) + "\n" }.joined().utf8)))
         case "kill":
-            clientKill(c, args)
+            clientKill(c, argv)
         case "reply":
             switch args[2].lowercased() {
             case "on": c.replyOff = false; c.replySkipNext = false; c.reply(.simple("OK"))
@@ -91,7 +91,7 @@ extension SentinelServer {
             default: replyError(c, "ERR syntax error")
             }
         case "pause":
-            clientPause(c, args)
+            clientPause(c, argv)
         case "unpause":
             clientUnpause(c)
         case "no-evict", "tracking", "caching":
@@ -107,8 +107,22 @@ extension SentinelServer {
         }
     }
 
+    /// Buffers and memory are not tracked here: their fields stay 0.
     func clientLine(_ c: ClientSession, now: Int64) -> String {
-        let flags = c.inPubSub ? "P" : "N"
-        return "id=\(c.id) addr=\(c.addr) laddr=\(c.laddr) fd=\(c.connection.fd) name=\(c.name) age=\((now - c.createdAt) / 1000) idle=\((now - c.lastInteraction) / 1000) flags=\(flags) db=0 sub=\(c.channels.count) psub=\(c.patterns.count) ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=\(c.lastCommand) user=\(c.user?.name ?? "default") redir=-1 resp=\(c.proto)"
+        var line = ClientInfoLine()
+        line.id = c.id
+        line.addr = c.addr
+        line.laddr = c.laddr
+        line.fd = c.connection.fd
+        line.name = c.name
+        line.ageSeconds = (now - c.createdAt) / 1000
+        line.idleSeconds = (now - c.lastInteraction) / 1000
+        line.flags = c.inPubSub ? "P" : "N"
+        line.sub = c.channels.count
+        line.psub = c.patterns.count
+        line.cmd = c.lastCommand
+        line.user = c.user?.name ?? "default"
+        line.resp = c.proto
+        return line.text
     }
 }

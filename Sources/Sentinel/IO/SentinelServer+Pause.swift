@@ -1,5 +1,6 @@
 import Protocol
 import Reactor
+import ServerKit
 
 /// CLIENT PAUSE / UNPAUSE as redis-sentinel 7.0 runs them: processCommand
 /// postpones every client's next command while an ALL pause lasts. A WRITE
@@ -14,22 +15,13 @@ extension SentinelServer {
         return true
     }
 
-    func clientPause(_ c: ClientSession, _ args: [String]) {
-        guard args.count == 3 || args.count == 4 else {
-            return replyError(c, "ERR unknown subcommand or wrong number of arguments for '\(args[1].prefix(128))'. Try CLIENT HELP.")
+    func clientPause(_ c: ClientSession, _ argv: [[UInt8]]) {
+        let request: ClientPauseRequest
+        switch ClientPauseRequest.parse(argv) {
+        case .error(let text): return replyError(c, bytes: text)
+        case .request(let r): request = r
         }
-        var all = true
-        if args.count == 4 {
-            switch args[3].lowercased() {
-            case "write": all = false
-            case "all": all = true
-            default: return replyError(c, "ERR CLIENT PAUSE mode must be WRITE or ALL")
-            }
-        }
-        guard let ms = parseStrictInt64(Array(args[2].utf8)) else {
-            return replyError(c, "ERR timeout is not an integer or out of range")
-        }
-        if ms < 0 { return replyError(c, "ERR timeout is negative") }
+        let ms = request.timeoutMs, all = !request.writesOnly
         let now = clockMs()
         // pauseClients: a pause only widens (ALL beats WRITE, the later end wins).
         let (end, overflow) = now.addingReportingOverflow(ms)

@@ -25,9 +25,8 @@ final class SentinelServer {
     /// Effects not yet carried out, and whether `execute` is working through them.
     var pendingEffects: [SentinelEffect] = []
     var executingEffects = false
-    /// Channel → subscribers, in subscription order.
-    var channelSubscribers: [String: [ClientSession]] = [:]
-    var patternSubscribers: [(pattern: String, client: ClientSession)] = []
+    /// Who listens to which event channel or pattern.
+    var pubsub = PubSubRegistry<String, ClientSession>()
     /// Result of the last flush, for replies that depend on it.
     var lastFlushError: String?
     var shuttingDown = false
@@ -111,9 +110,7 @@ final class SentinelServer {
     private func accept(_ fd: Int32, _ addr: String) {
         if clients.count >= options.maxclients {
             rejectedConnections += 1
-            let msg = Array("-ERR max number of clients reached\r\n".utf8)
-            _ = msg.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            Socket.close(fd)
+            CommandRejection.refuseOverMaxClients(fd: fd)
             return
         }
         Socket.setNoDelay(fd)
@@ -178,33 +175,29 @@ final class SentinelServer {
         let args = argv.map { String(decoding: $0, as: UTF8.self) }
         let name = args[0].lowercased()
         guard let spec = commands.lookup(name) else {
-            var list = ""
-            for a in args.dropFirst() where list.utf8.count < 128 {
-                list += "'\(String(a.prefix(128 - list.utf8.count)))' "
-            }
-            return replyError(c, "ERR unknown command '\(args[0].prefix(128))', with args beginning with: \(list)")
+            return replyError(c, bytes: CommandRejection.unknownCommand(argv))
         }
         var target = spec
         if !spec.subcommands.isEmpty && args.count >= 2 {
             guard let sub = spec.subcommands[args[1].lowercased()] else {
-                return replyError(c, "ERR unknown subcommand '\(args[1].prefix(128))'. Try \(name.uppercased()) HELP.")
+                return replyError(c, bytes: CommandRejection.unknownSubcommand(argv[1], container: name))
             }
             target = sub
         }
         // SENTINEL FAILOVER <name> takes Vigil's COORDINATED option: the core parses what follows the name.
         let failoverOptions = target.name == "sentinel|failover" && args.count > target.arity
         if !failoverOptions && ((target.arity > 0 && args.count != target.arity) || (target.arity < 0 && args.count < -target.arity)) {
-            return replyError(c, "ERR wrong number of arguments for '\(target.name)' command")
+            return replyError(c, CommandRejection.wrongArity(target.name))
         }
         if !c.authenticated && !target.flags.contains("no_auth") {
-            return replyError(c, "NOAUTH Authentication required.")
+            return replyError(c, CommandRejection.noAuth)
         }
         if let u = c.user, target.flags.contains("no_auth") == false,
            !u.allows(target.name, container: target.name.contains("|") ? name : nil, categories: target.categories) {
             return replyError(c, "NOPERM this user has no permissions to run the '\(target.name)' command")
         }
-        if c.proto == 2 && c.inPubSub && !["ping", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "quit", "reset"].contains(name) {
-            return replyError(c, "ERR Can't execute '\(target.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+        if c.proto == 2 && c.inPubSub && !CommandRejection.subscribedContextAllowed.contains(name) {
+            return replyError(c, CommandRejection.subscribedContext(target.name))
         }
         if postponeIfPaused(c, argv) { return }
         totalCommands += 1
@@ -223,7 +216,7 @@ final class SentinelServer {
         case "punsubscribe": unsubscribe(c, Array(args.dropFirst()), pattern: true)
         case "shutdown": shutdownCommand(c, args)
         case "command": commandCommand(c, args)
-        case "client": clientCommand(c, args)
+        case "client": clientCommand(c, args, argv)
         case "acl": aclCommand(c, args)
         default: replyError(c, "ERR unknown command '\(args[0])'")
         }
@@ -232,6 +225,12 @@ final class SentinelServer {
     func replyError(_ c: ClientSession, _ text: String) {
         totalErrorReplies += 1
         c.reply(.err(text))
+    }
+
+    /// An error that echoes client bytes (built by CommandRejection or errorText).
+    func replyError(_ c: ClientSession, bytes: [UInt8]) {
+        totalErrorReplies += 1
+        c.replyError(bytes: bytes)
     }
 
     private func sentinel(_ c: ClientSession, _ args: [String]) {

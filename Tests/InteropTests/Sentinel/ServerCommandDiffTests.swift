@@ -38,6 +38,11 @@ final class ServerCommandDiffTests: XCTestCase {
         ["HELLO", "4"], ["HELLO", "x"], ["HELLO", "3", "foo"], ["SUBSCRIBE", "a", "b"], ["PING"], ["GET", "x"],
         ["UNSUBSCRIBE", "a"], ["PSUBSCRIBE", "x*"], ["PUNSUBSCRIBE", "x*", "y"], ["UNSUBSCRIBE"],
         ["INFO", "nosuchsection"], ["SHUTDOWN", "ABORT"], ["SHUTDOWN", "foo"],
+        // Client bytes echoed in errors: cut at NUL, newlines as spaces, raw UTF-8.
+        ["NOSUCHCMD", "a\nb", "c\u{0}d", "é"], ["CLIENT", "nosuch\nsub"], ["CLIENT", "KILL", "TYPE", "x\u{0}y"],
+        ["CLIENT", "KILL", "ID", "0"], ["CLIENT", "KILL", "USER", "nobody"], ["CLIENT", "KILL", "SKIPME", "maybe"],
+        ["CLIENT", "KILL", "ADDR"], ["CLIENT", "PAUSE"], ["CLIENT", "PAUSE", "10", "foo"], ["CLIENT", "PAUSE", "x"],
+        ["CLIENT", "PAUSE", "-1"], ["CLIENT", "PAUSE", "1", "2", "3"],
     ]
 
     func testRepliesMatchRealSentinel() throws {

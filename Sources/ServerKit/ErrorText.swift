@@ -3,7 +3,7 @@
 /// messages as bytes, so the reply is byte-identical.
 
 /// The bytes of `arg` up to its first NUL, at most `max` of them.
-public func cString(_ arg: [UInt8], max: Int = Int.max) -> ArraySlice<UInt8> {
+@inlinable public func cString(_ arg: [UInt8], max: Int = Int.max) -> ArraySlice<UInt8> {
     let end = arg.firstIndex(of: 0) ?? arg.count
     return arg[0..<Swift.max(0, Swift.min(end, max))]
 }
