@@ -23,9 +23,10 @@ let package = Package(
         .target(name: "CVigilShim"),
         .target(name: "Protocol", swiftSettings: hotPath),
         .target(name: "Reactor", dependencies: ["CVigilShim", "Protocol"], swiftSettings: hotPath),
-        // Redis's glob matcher (KEYS, SCAN MATCH, PSUBSCRIBE, ACL patterns, CONFIG GET):
-        // pure, so the sentinel core may use it too. Hot on the KEYS/SCAN path.
-        .target(name: "Glob", swiftSettings: hotPath),
+        // What the pure cores share with the servers: Redis's glob matcher (KEYS,
+        // SCAN MATCH, PSUBSCRIBE, ACL patterns, CONFIG GET; hot on KEYS/SCAN) and the
+        // log levels. No IO, so SentinelCore may import it.
+        .target(name: "CoreKit", swiftSettings: hotPath),
         // What both servers need besides the event loop: logging, atomic files, child
         // processes, daemonize/pidfile, help texts, the redis.conf reader (argv,
         // lexer, include, paths, C parsing rules, CONFIG REWRITE state) and its
@@ -33,21 +34,21 @@ let package = Package(
         // error texts, the pub/sub registry, CLIENT LIST lines, CLIENT KILL/PAUSE
         // arguments, INFO's server section). Protocol for RESP (sdssplitargs,
         // sdscatrepr, replies). Not for the cores.
-        .target(name: "ServerKit", dependencies: ["Protocol"], swiftSettings: hotPath),
+        .target(name: "ServerKit", dependencies: ["Protocol", "CoreKit"], swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "CVigilShim"]),
         // Starting, watching and stopping server processes and whole deployments:
         // tests, benchmarks and the operator's tool share it.
         .target(name: "Deployment", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
         // redis-cli's behaviour (options, formatting, prompt) apart from the client it drives.
         .target(name: "CLI", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
-        .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim", "ServerKit", "Glob"], swiftSettings: hotPath),
+        .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot
         // reach a socket, a file, the clock or libc, and the simulation can
         // drive it exactly as the process does. Sentinel is the shell around it.
-        .target(name: "SentinelCore", dependencies: ["Protocol", "Glob"]),
-        .target(name: "Sentinel", dependencies: ["SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "Glob"]),
+        .target(name: "SentinelCore", dependencies: ["Protocol", "CoreKit"]),
+        .target(name: "Sentinel", dependencies: ["SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"]),
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
@@ -60,7 +61,7 @@ let package = Package(
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
-        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob", "Protocol"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.

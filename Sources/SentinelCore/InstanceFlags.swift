@@ -49,28 +49,3 @@ public enum FailoverState: Int, Sendable, Comparable {
         }
     }
 }
-
-/// Log levels as Redis's (debug, verbose, notice, warning).
-public enum LogLevel: Int, Sendable, Comparable {
-    case debug = 0, verbose, notice, warning
-    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
-
-    public init?(name: String) {
-        switch name.lowercased() {
-        case "debug": self = .debug
-        case "verbose": self = .verbose
-        case "notice": self = .notice
-        case "warning": self = .warning
-        default: return nil
-        }
-    }
-
-    public var name: String {
-        switch self {
-        case .debug: return "debug"
-        case .verbose: return "verbose"
-        case .notice: return "notice"
-        case .warning: return "warning"
-        }
-    }
-}

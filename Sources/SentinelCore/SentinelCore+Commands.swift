@@ -1,4 +1,4 @@
-import Glob
+import CoreKit
 import Protocol
 
 /// The SENTINEL command (sentinelCommand), with redis-sentinel's arities and

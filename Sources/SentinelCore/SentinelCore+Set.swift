@@ -1,4 +1,4 @@
-import Glob
+import CoreKit
 import Protocol
 
 /// SENTINEL SET and SENTINEL CONFIG GET/SET.

@@ -1,3 +1,4 @@
+import CoreKit
 /// The sentinel as a deterministic state machine (sentinel.c without the
 /// sockets): the masters, replicas and sentinels it knows, driven only by the
 /// inputs below and answering only with `SentinelEffect`s: every input

@@ -1,3 +1,4 @@
+import CoreKit
 /// What a reply on a link is for. The IO layer hands it back with the reply.
 public enum ReplyTag: Sendable, Equatable {
     /// AUTH, CLIENT SETNAME, SCRIPT KILL, the SLAVEOF transaction: reply ignored.

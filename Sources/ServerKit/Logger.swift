@@ -1,30 +1,11 @@
+import CoreKit
 import Glibc
 
 /// Log lines as Redis writes them: `pid:role dd Mon yyyy hh:mm:ss.mmm <level> message`,
 /// level marks `.` debug, `-` verbose, `*` notice, `#` warning. One type for
 /// both servers: they differ only in the role character.
 public final class Logger {
-    public enum Level: Int, Comparable, Sendable {
-        case debug = 0, verbose, notice, warning
-        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
-        var mark: Character {
-            switch self {
-            case .debug: return "."
-            case .verbose: return "-"
-            case .notice: return "*"
-            case .warning: return "#"
-            }
-        }
-        public init?(name: String) {
-            switch name.lowercased() {
-            case "debug": self = .debug
-            case "verbose": self = .verbose
-            case "notice": self = .notice
-            case "warning": self = .warning
-            default: return nil
-            }
-        }
-    }
+    public typealias Level = LogLevel
 
     public var level: Level
     /// "M" master, "S" replica, "X" sentinel, "C" child process.

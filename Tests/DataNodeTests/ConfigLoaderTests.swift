@@ -1,3 +1,4 @@
+import CoreKit
 import Deployment
 import Foundation
 import ServerKit

@@ -1,4 +1,4 @@
-import Glob
+import CoreKit
 import Protocol
 import ServerKit
 

@@ -1,4 +1,4 @@
-import Glob
+import CoreKit
 import ServerKit
 
 /// COMMAND, COMMAND COUNT/INFO/DOCS/LIST/GETKEYS/GETKEYSANDFLAGS/HELP.

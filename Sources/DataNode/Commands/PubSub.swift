@@ -1,4 +1,4 @@
-import Glob
+import CoreKit
 import ServerKit
 
 /// Pub/sub (plain, pattern and shard channels), PUBSUB introspection, and MONITOR.

@@ -1,4 +1,4 @@
-import Glob
+import CoreKit
 import ServerKit
 
 /// CONFIG GET and CONFIG SET, with Redis 7.0's replies.

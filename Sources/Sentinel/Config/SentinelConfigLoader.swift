@@ -1,3 +1,4 @@
+import CoreKit
 import SentinelCore
 import ServerKit
 

@@ -1,4 +1,4 @@
-import Glob
+import CoreKit
 import Protocol
 
 /// The sentinel's own users (7.0 ACL, the part a sentinel needs): on/off,

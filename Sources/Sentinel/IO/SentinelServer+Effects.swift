@@ -1,4 +1,4 @@
-import Glob
+import CoreKit
 import Glibc
 import Protocol
 import Reactor
@@ -47,10 +47,10 @@ extension SentinelServer {
         case .close(let conn):
             links.removeValue(forKey: conn)?.close()
         case .event(let level, let type, let message):
-            log.log(Logger.Level(level), "\(type) \(message)")
+            log.log(level, "\(type) \(message)")
             if level != .debug { publishLocal(channel: type, message: message) }
         case .log(let level, let text):
-            log.log(Logger.Level(level), text)
+            log.log(level, text)
         case .persist(let snapshot):
             flushConfig(snapshot)
         case .spawnScript(let job, let argv):

@@ -48,7 +48,7 @@ final class SentinelServer {
         self.options = options
         self.configFile = configFile
         self.core = core
-        log = Logger(level: Logger.Level(options.loglevel), path: options.logfile, role: "X")
+        log = Logger(level: options.loglevel, path: options.logfile, role: "X")
         startTimeMs = EventLoop.unixMs()
         var rng = SentinelRandom(seed: seed ^ 0x5bd1_e995)
         runID = rng.runID()
