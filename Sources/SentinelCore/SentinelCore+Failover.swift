@@ -3,47 +3,10 @@ import Protocol
 // The failover state machine (sentinelFailoverStateMachine and its states,
 // the promotion seen in INFO, the replicas' reconfiguration, the switch).
 //
-// Faster than redis-sentinel, and still one of its peers. What the others see
-// of us is unchanged: the same commands to the data nodes, the same
-// is-master-down-by-addr requests and answers, the same votes (one per epoch),
-// the same hello payloads and config epochs, the same events. Only *when* we
-// look and act changes:
-//  1. States that act without waiting for anything (select_slave right after
-//     +elected-leader, send_slaveof_noone right after +selected-slave) run in
-//     the same tick instead of one tick (50–100 ms) each. Likewise the
-//     is-master-down-by-addr answers are acted on when they arrive (ODOWN,
-//     the start, the count of votes), not at the next tick.
-//  2. The promotion transaction's EXEC reply is followed at once by an INFO to
-//     the promoted replica, and during wait_promotion the replica gets an INFO
-//     every 100 ms, instead of waiting up to a second for the periodic one. The
-//     promotion is still only believed when INFO shows role:master.
-//  3. The first replicas are sent their SLAVEOF as soon as the promotion is
-//     seen, not at the next tick. Replicas being reconfigured get INFO right
-//     after their SLAVEOF transaction's EXEC reply and then every 100 ms while
-//     reconf_sent or reconf_inprog, so +slave-reconf-inprog/-done (and with them
-//     the next parallel-syncs batch and +failover-end) follow the node, not the
-//     1 s period. These extra INFOs need only the command connection (the
-//     transaction's CLIENT KILL TYPE pubsub has just closed our pub/sub one).
-//  4. Right after +switch-master our hello goes out at once on every connected
-//     link of that master (redis-sentinel forces it only at +promoted-slave,
-//     for the next tick, and after the switch waits for the 2 s period). The
-//     payload is the normal hello.
-//  5. When a failover starts, replicas whose INFO is older than a second get
-//     one at once (the choice needs INFO at most 5 s old with the master
-//     down; redis-sentinel's slower steps leave time for the periodic one).
-//     If we are elected before it came back, select_slave waits for it, at
-//     most one INFO period, instead of aborting with no good replica.
-//  Extra INFO and PUBLISH are read-only or already part of the protocol; no
-//  more than one extra INFO is outstanding per node, and none when the
-//  periodic one is due anyway. Asking the other sentinels on +sdown already
-//  happens in the same tick (the answers of the last second are the only
-//  throttle, and there are none when the master just went down).
-//
-// SENTINEL FAILOVER <name> COORDINATED (Vigil) asks the master itself to hand
-// over with FAILOVER TO <replica> TIMEOUT <failover-timeout> (Redis 6.2+): it
-// pauses writes until the replica has caught up, so nothing acknowledged is
-// lost. The rest (promotion seen in INFO, config epoch, reconf, switch) is the
-// normal failover; the old master turns replica by itself, so it gets no SLAVEOF.
+// Faster than redis-sentinel, and still one of its peers: what the others see
+// of us is unchanged, only when we look and act is. The README's "Sentinel:
+// faster failover" lists each of those changes and why, and describes SENTINEL
+// FAILOVER <name> COORDINATED; the rationale lives there, not here.
 extension SentinelCore {
     static let fastInfoPeriod: Int64 = 100
     /// Replicas' INFO period while their master is ODOWN or failing over.
