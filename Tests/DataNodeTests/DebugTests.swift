@@ -86,14 +86,14 @@ final class DebugTests: XCTestCase {
 
     func testChangeReplId() throws {
         let h = try harness()
-        let before = h.server.replicationId
-        h.server.replicationId2 = String(repeating: "a", count: 40)
-        h.server.secondReplOffset = 10
+        let before = h.server.replication.replicationId
+        h.server.replication.replicationId2 = String(repeating: "a", count: 40)
+        h.server.replication.secondReplOffset = 10
         XCTAssertEqual(h.call("DEBUG", "CHANGE-REPL-ID"), .ok)
-        XCTAssertNotEqual(h.server.replicationId, before)
-        XCTAssertEqual(h.server.replicationId.count, 40)
-        XCTAssertEqual(h.server.replicationId2, String(repeating: "0", count: 40))
-        XCTAssertEqual(h.server.secondReplOffset, -1)
+        XCTAssertNotEqual(h.server.replication.replicationId, before)
+        XCTAssertEqual(h.server.replication.replicationId.count, 40)
+        XCTAssertEqual(h.server.replication.replicationId2, String(repeating: "0", count: 40))
+        XCTAssertEqual(h.server.replication.secondReplOffset, -1)
     }
 
     func testErrorLogAndPopulate() throws {

@@ -100,10 +100,10 @@ enum ServerCommands {
     /// Master form: `master`, the replication offset, and one
     /// [ip, port, offset] triple per attached replica.
     static func role(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
-        let replicas = s.replicaRoleEntries
+        let replicas = s.replication.roleEntries
         c.out.arrayHeader(3)
         c.out.bulk("master")
-        c.out.integer(s.masterReplOffset)
+        c.out.integer(s.replication.masterReplOffset)
         c.out.arrayHeader(replicas.count)
         for r in replicas {
             c.out.arrayHeader(3)
@@ -181,30 +181,9 @@ extension Server {
             }
         }
     }
-
-    /// Replicas as ROLE lists them. Filled by the replication layer; empty
-    /// while no replica is attached.
-    var replicaRoleEntries: [(ip: String, port: Int, offset: Int64)] { [] }
 }
 
 extension Server {
-    /// 40 random hex characters (run ids, replication ids).
-    static func randomHexId<G: RandomNumberGenerator>(using g: inout G) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: (0..<40).map { _ in digits[Int.random(in: 0..<16, using: &g)] }, as: UTF8.self)
-    }
-
-    /// changeReplicationId: a new history starts here.
-    public func changeReplicationId() {
-        replicationId = Self.randomHexId(using: &rng)
-    }
-
-    /// clearReplicationId2: forget the previous history.
-    public func clearReplicationId2() {
-        replicationId2 = String(repeating: "0", count: 40)
-        secondReplOffset = -1
-    }
-
     /// enable-debug-command / enable-module-command: "yes", or "local" for
     /// unix-socket and loopback (127.0.0.1, ::1) clients.
     func protectedCommandAllowed(_ c: Client, _ cmd: Command) -> Bool {

@@ -229,7 +229,7 @@ extension Server {
     // MARK: replication (master form)
 
     func infoReplication() -> [(String, String)] {
-        let replicas = replicaRoleEntries
+        let replicas = replication.roleEntries
         var lines: [(String, String)] = [
             ("role", "master"),
             ("connected_slaves", String(replicas.count)),
@@ -239,10 +239,10 @@ extension Server {
         }
         lines += [
             ("master_failover_state", "no-failover"),
-            ("master_replid", replicationId),
-            ("master_replid2", replicationId2),
-            ("master_repl_offset", String(masterReplOffset)),
-            ("second_repl_offset", String(secondReplOffset)),
+            ("master_replid", replication.replicationId),
+            ("master_replid2", replication.replicationId2),
+            ("master_repl_offset", String(replication.masterReplOffset)),
+            ("second_repl_offset", String(replication.secondReplOffset)),
             ("repl_backlog_active", "0"),
             ("repl_backlog_size", String(config.replBacklogSize)),
             ("repl_backlog_first_byte_offset", "0"),

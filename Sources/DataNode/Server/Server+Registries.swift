@@ -20,7 +20,10 @@ extension Server {
         unwatchAll(c)
         unsubscribeAll(c)
         if c.flags.contains(.monitor) { monitors.removeAll { $0 === c } }
-        if c.flags.contains(.replica) { feed.detach(id: c.id) }
+        if c.flags.contains(.replica) {
+            feed.detach(id: c.id)
+            replication.replicaDetached(id: c.id)
+        }
         pausedClients.removeAll { $0.client === c }
         if c.flags.contains(.blocked) { blockedClientFreed(c) }
         if let conn = c.connection, !conn.isClosed { conn.close(reason: reason) }

@@ -26,11 +26,8 @@ public final class Server {
     public var infoSampler = InfoSampler()
     /// 40 hex chars, new at every start.
     public let runId: String
-    /// Replication history ids (40 hex chars); the first is new at every start.
-    public var replicationId: String
-    public var replicationId2 = String(repeating: "0", count: 40)
-    public var masterReplOffset: Int64 = 0
-    public var secondReplOffset: Int64 = -1
+    /// Ids, offsets, role and attached replicas (Replication/).
+    public let replication: ReplicationState
     public let startUnixMs: Int64
     public let startMonotonicMs: Int64
     /// Changes since the last save.
@@ -92,7 +89,7 @@ public final class Server {
         watchers = Array(repeating: [:], count: max(config.databases, 1))
         var g = SystemRandomNumberGenerator()
         runId = (0..<40).map { _ in String(Int.random(in: 0..<16, using: &g), radix: 16) }.joined()
-        replicationId = Self.randomHexId(using: &g)
+        replication = ReplicationState(keyspace: keyspace, using: &g)
         latency.configure(thresholdMs: config.latencyMonitorThreshold, tracking: config.latencyTracking)
         startUnixMs = EventLoop.unixMs()
         startMonotonicMs = EventLoop.monotonicMs()
@@ -111,8 +108,9 @@ public final class Server {
         keyspace.onExpired = { db, key in
             server._withUnsafeGuaranteedRef { s in s.propagateExpired(db: db, key: key) }
         }
+        let replication = Unmanaged.passUnretained(self.replication)
         feed.onFed = { n in
-            server._withUnsafeGuaranteedRef { s in s.masterReplOffset += Int64(n) }
+            replication._withUnsafeGuaranteedRef { r in r.streamFed(bytes: n) }
         }
         loop.beforeSleep.append { [unowned(unsafe) self] in self.beforeSleep() }
         syncAccessPolicy()
