@@ -114,7 +114,7 @@ enum ClientCommands {
     /// running the command: its argv is still live, and its cmd is the one
     /// running (EXEC when inside a transaction).
     static func infoLine(_ server: Server, _ c: Client, current: Client, argv: [[UInt8]]) -> String {
-        let now = EventLoop.monotonicMs()
+        let now = server.clock.monotonicMs()
         let isSelf = c === current
         var flags = ""
         if c.flags.contains(.monitor) { flags += "O" } else if c.flags.contains(.replica) { flags += "S" }
@@ -268,7 +268,7 @@ enum ClientCommands {
             c.replyError("ERR timeout is negative")
             return
         }
-        let now = EventLoop.monotonicMs()
+        let now = server.clock.monotonicMs()
         // Redis adds without an overflow check: a wrapped end time pauses nothing.
         let (end, overflow) = now.addingReportingOverflow(ms)
         if ms > 0 && !overflow && end > now {

@@ -85,7 +85,7 @@ enum ServerCommands {
     // MARK: clocks
 
     static func time(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
-        let us = vigil_realtime_us()
+        let us = s.clock.wallUs()
         c.out.arrayHeader(2)
         c.out.bulkInteger(us / 1_000_000)
         c.out.bulkInteger(us % 1_000_000)

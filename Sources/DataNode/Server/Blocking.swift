@@ -220,7 +220,7 @@ extension Server {
         blocking.enqueue(w)
         if deadlineMs != 0 {
             // Wake the loop just after the deadline (the check is strict, as Redis's).
-            let wait = max(0, deadlineMs - (EventLoop.unixMs() + clockOffsetMs)) + 1
+            let wait = max(0, deadlineMs - clock.keyspaceMs()) + 1
             w.timer = loop.addTimer(afterMs: wait) { [unowned self] in
                 self.handleBlockedClientsTimeout()
                 return nil
@@ -246,7 +246,7 @@ extension Server {
 
     private func serveWaiters(db dbIndex: Int, key: Key) {
         guard dbIndex < blocking.queues.count, let q = blocking.queues[dbIndex][key] else { return }
-        keyspace.nowMs = EventLoop.unixMs() + clockOffsetMs
+        keyspace.nowMs = clock.keyspaceMs()
         let db = databases[dbIndex]
         guard let first = db.lookupNoStats(key) else { return }
         let kind: BlockKind
@@ -260,11 +260,11 @@ extension Server {
             let c = w.client
             let replyStart = c.out.bytes.count
             let errorsBefore = stats.totalErrorReplies
-            let startUs = vigil_realtime_us()
+            let startUs = clock.wallUs()
             let dirtyBefore = dirty
             w.serve(self, c, key)
             if feed.isActive { propagateServed(c, db: dbIndex, argv: w.argv, wrote: dirty != dirtyBefore) }
-            finishBlockedCommand(w, durationUs: vigil_realtime_us() - startUs,
+            finishBlockedCommand(w, durationUs: clock.wallUs() - startUs,
                                  failed: stats.totalErrorReplies != errorsBefore, replyStart: replyStart)
             unblock(w)
             // Stop once the value is gone (served empty, deleted).
@@ -277,7 +277,7 @@ extension Server {
     func handleBlockedClientsTimeout() {
         blocking.deadlines.trimDone()
         guard !blocking.deadlines.isEmpty else { return }
-        let now = EventLoop.unixMs() + clockOffsetMs
+        let now = clock.keyspaceMs()
         while let w = blocking.deadlines.peek, w.done || w.deadlineMs < now {
             blocking.deadlines.pop()
             if w.done { continue }
@@ -353,7 +353,7 @@ extension Server {
         real.calls += 1
         real.microseconds += durationUs
         if failed { real.failedCalls += 1 }
-        latency.commandFinished(real, durationUs: durationUs)
+        latency.commandFinished(real, durationUs: durationUs, clock: clock)
         if hot.slowlogLogSlowerThan >= 0 && durationUs >= Int64(hot.slowlogLogSlowerThan) && !real.flags.contains(.skipSlowlog) {
             slowlog.push(args: w.argv, durationUs: durationUs, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: hot.slowlogMaxLen)
         }

@@ -42,8 +42,8 @@ extension Server {
     }()
 
     func infoServer() -> [(String, String)] {
-        let nowUs = vigil_realtime_us()
-        let uptime = (EventLoop.monotonicMs() - startMonotonicMs) / 1000
+        let nowUs = clock.wallUs()
+        let uptime = (clock.monotonicMs() - startMonotonicMs) / 1000
         return [
             ("redis_version", Version.redis),
             ("vigil_version", Version.vigil),

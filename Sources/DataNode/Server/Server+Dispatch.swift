@@ -11,8 +11,8 @@ extension Server {
         guard let conn = c.connection else { return }
         // Only commands of one read batch share readings: time passes while
         // the loop waits, and other callers of call() read the clock.
-        clockFresh = false
-        defer { clockFresh = false }
+        clock.endBatch()
+        defer { clock.endBatch() }
         stats.totalReadsProcessed += 1
         while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) && !c.flags.contains(.blocked) {
             let (ev, consumed) = conn.input.withReadableBytes { c.parser.parse($0) }
@@ -110,7 +110,7 @@ extension Server {
             return
         }
         if pauseUntilMs > 0, let conn = c.connection {
-            if EventLoop.monotonicMs() >= pauseUntilMs {
+            if clock.monotonicMs() >= pauseUntilMs {
                 unpauseClients()
             } else if !pauseWritesOnly || cmd.flags.contains(.write) || (inMulti && base == "exec") {
                 pausedClients.append((c, argv))
@@ -182,11 +182,10 @@ extension Server {
     /// Executes a command and does the bookkeeping around it (stats, slowlog, MONITOR, CLIENT REPLY).
     public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) {
         // One wall-clock read gives both the command's frozen time and the
-        // duration's start, as Redis's call() does with ustime().
-        // In a pipelined batch the previous command's end reading is this
-        // one's start: half the clock reads (they were ~10% of PING -P 16).
-        let startUs = clockFresh ? lastClockUs : vigil_realtime_us()
-        keyspace.nowMs = startUs / 1000 + clockOffsetMs
+        // duration's start, as Redis's call() does with ustime() (in a
+        // pipelined batch, the previous command's end reading).
+        let startUs = clock.commandStartUs()
+        keyspace.nowMs = clock.keyspaceMs(wallUs: startUs)
         let replyStart = c.out.bytes.count
         let errorsBefore = stats.totalErrorReplies
         // Whether the command wrote is decided here, for every command alike:
@@ -196,13 +195,11 @@ extension Server {
         cmd.handler?(self, c, argv)
         callDepth -= 1
         if feed.isActive { propagate(c, cmd, argv, wrote: dirty != dirtyBefore) }
-        let endUs = vigil_realtime_us()
-        lastClockUs = endUs
-        clockFresh = true
+        let endUs = clock.commandEndUs()
         let duration = max(0, endUs - startUs)
         // A command that blocked records its statistics when it completes (Blocking.swift).
         let blocked = c.flags.contains(.blocked)
-        if !blocked { latency.commandFinished(cmd, durationUs: duration) }
+        if !blocked { latency.commandFinished(cmd, durationUs: duration, clock: clock) }
         // Passwords (AUTH, HELLO AUTH) never reach SLOWLOG or MONITOR.
         var redacted: [Int] = []
         if !c.redactedArgs.isEmpty {

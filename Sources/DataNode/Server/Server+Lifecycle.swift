@@ -40,7 +40,7 @@ extension Server {
     func beforeSleep() {
         if blocking.hasWaiters || !blocking.unblocked.isEmpty { handleBlockedClientsBeforeSleep() }
         if activeExpireEnabled {
-            activeExpire.run(.fast, dbs: databases, hz: hot.hz) { vigil_monotonic_us() }
+            activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
         }
         if !pendingWrites.isEmpty {
             let list = pendingWrites
@@ -53,15 +53,15 @@ extension Server {
 
     func cron() {
         cronLoops += 1
-        keyspace.nowMs = EventLoop.unixMs() + clockOffsetMs
-        infoSampler.cron(stats: stats)
+        keyspace.nowMs = clock.keyspaceMs()
+        infoSampler.cron(stats: stats, nowMs: clock.monotonicMs())
         if activeExpireEnabled && keyspace.isMaster {
-            activeExpire.run(.slow, dbs: databases, hz: config.hz) { vigil_monotonic_us() }
+            activeExpire.run(.slow, dbs: databases, hz: config.hz) { clock.monotonicUs() }
         }
-        if pauseUntilMs > 0 && EventLoop.monotonicMs() >= pauseUntilMs { unpauseClients() }
+        if pauseUntilMs > 0 && clock.monotonicMs() >= pauseUntilMs { unpauseClients() }
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         // Idle timeout and soft output limits, a slice of clients per call.
-        let now = EventLoop.monotonicMs()
+        let now = clock.monotonicMs()
         let idleTimeout = hot.timeout
         if idleTimeout > 0 || cronLoops % max(hot.hz, 1) == 0 {
             for c in Array(clients.values) {

@@ -153,7 +153,7 @@ extension Server {
         var hard = false, soft = false
         if limit.hard > 0 && used >= limit.hard { hard = true }
         if limit.soft > 0 && used >= limit.soft {
-            let now = EventLoop.monotonicMs()
+            let now = clock.monotonicMs()
             if c.softLimitReachedMs == 0 { c.softLimitReachedMs = now }
             else if now - c.softLimitReachedMs > Int64(limit.softSeconds) * 1000 { soft = true }
         } else {

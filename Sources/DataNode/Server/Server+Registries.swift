@@ -42,7 +42,7 @@ extension Server {
 
     /// `+<unix.micro> [db addr] "arg" ...`, as Redis's replicationFeedMonitors.
     func feedMonitors(_ c: Client, _ argv: [[UInt8]]) {
-        let us = vigil_realtime_us()
+        let us = clock.wallUs()
         let head = "+\(us / 1_000_000).\(String(us % 1_000_000).leftPadded(6)) [\(c.dbIndex) \(c.flags.contains(.unixSocket) ? "unix:" + config.unixSocket : c.address)]"
         var bytes = Array(head.utf8)
         for a in argv {

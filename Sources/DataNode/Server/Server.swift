@@ -23,7 +23,7 @@ public final class Server {
     /// LATENCY events above latency-monitor-threshold.
     public var latency = LatencyMonitor()
     /// INFO's sampled figures (instantaneous rates, memory peak).
-    public var infoSampler = InfoSampler()
+    public var infoSampler: InfoSampler
     /// 40 hex chars, new at every start.
     public let runId: String
     /// Ids, offsets, role and attached replicas (Replication/).
@@ -34,12 +34,13 @@ public final class Server {
     public var dirty = 0
     public var lastSaveUnix: Int
     public var activeExpireEnabled = true
-    /// The last clock reading (µs) and whether it is still "now" (set by a
-    /// command's end, cleared whenever other work may have run in between).
-    var lastClockUs: Int64 = 0
-    var clockFresh = false
+    /// Where every time reading comes from (the real clocks unless a test injects one).
+    public let clock: NodeClock
     /// Added to the wall clock for key expiry: lets tests move time without sleeping.
-    public var clockOffsetMs: Int64 = 0
+    public var clockOffsetMs: Int64 {
+        get { clock.keyspaceOffsetMs }
+        set { clock.keyspaceOffsetMs = newValue }
+    }
     var activeExpire = ActiveExpire()
     public var rng = FastRandom()
 
@@ -78,10 +79,12 @@ public final class Server {
     public var exitCode: Int32 = 0
     var cronLoops = 0
 
-    public init(config: ServerConfig, configFile: String?) throws {
+    public init(config: ServerConfig, configFile: String?, clock: NodeClock = NodeClock()) throws {
         self.config = config
         self.hot = HotConfig(config)
         self.configFile = configFile
+        self.clock = clock
+        infoSampler = InfoSampler(nowMs: clock.monotonicMs())
         loop = try EventLoop()
         log = Logger(level: Logger.Level(name: config.loglevel) ?? .notice, path: config.logfile)
         commands = CommandTable()
@@ -91,8 +94,8 @@ public final class Server {
         runId = (0..<40).map { _ in String(Int.random(in: 0..<16, using: &g), radix: 16) }.joined()
         replication = ReplicationState(keyspace: keyspace, using: &g)
         latency.configure(thresholdMs: config.latencyMonitorThreshold, tracking: config.latencyTracking)
-        startUnixMs = EventLoop.unixMs()
-        startMonotonicMs = EventLoop.monotonicMs()
+        startUnixMs = clock.wallMs()
+        startMonotonicMs = clock.monotonicMs()
         lastSaveUnix = Int(startUnixMs / 1000)
         databases = (0..<max(config.databases, 1)).map { Database(id: $0, context: keyspace) }
         keyspace.nowMs = startUnixMs

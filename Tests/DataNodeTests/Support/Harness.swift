@@ -9,8 +9,8 @@ final class Harness {
     let server: Server
     let client: Client
 
-    init(config: ServerConfig = ServerConfig()) throws {
-        server = try Server(config: config, configFile: nil)
+    init(config: ServerConfig = ServerConfig(), clock: NodeClock = NodeClock()) throws {
+        server = try Server(config: config, configFile: nil, clock: clock)
         client = server.createDetachedClient()
     }
 
