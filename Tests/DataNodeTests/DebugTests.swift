@@ -25,7 +25,7 @@ final class DebugTests: XCTestCase {
         let h = try harness("local")
         // Detached clients carry a loopback address.
         XCTAssertEqual(h.rawString("DEBUG", "PROTOCOL", "integer"), ":12345\r\n")
-        XCTAssertFalse(h.server.protectedCommandAllowed(Client.remoteForTests(h.server), h.server.commands.lookup(Array("debug".utf8))!))
+        XCTAssertFalse(h.server.protectedCommandAllowed(Client.remoteForTests(h.server), setting: h.server.config.enableDebugCommand))
     }
 
     func testProtectedCheckComesBeforeAuthentication() throws {

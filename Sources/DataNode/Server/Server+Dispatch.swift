@@ -54,10 +54,6 @@ extension Server {
 
     // MARK: dispatch
 
-    static let subscribedContextAllowed: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
-                                                        "psubscribe", "punsubscribe", "quit", "reset"]
-    static let multiPassThrough: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
-
     /// Looks up, checks and runs (or queues) one command, as Redis's processCommand.
     public func processCommand(_ c: Client, _ argv: [[UInt8]]) {
         guard let first = argv.first else { return }
@@ -83,9 +79,8 @@ extension Server {
             rejectCommand(c, "ERR wrong number of arguments for '\(cmd.fullName)' command", cmd)
             return
         }
-        if cmd.flags.contains(.protected) && !protectedCommandAllowed(c, cmd) {
-            let debug = cmd.fullName == "debug"
-            rejectCommand(c, "ERR \(debug ? "DEBUG" : "MODULE") command not allowed. If the \(debug ? "enable-debug-command" : "enable-module-command") option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.", cmd)
+        if cmd.flags.contains(.protected), let p = cmd.protection, !protectedCommandAllowed(c, setting: config[keyPath: p.setting]) {
+            rejectCommand(c, "ERR \(p.name) command not allowed. If the \(p.option) option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.", cmd)
             return
         }
         if !c.authenticated && !cmd.flags.contains(.noAuth) {
@@ -97,9 +92,7 @@ extension Server {
             rejectCommand(c, "ERR Command not allowed inside a transaction", cmd)
             return
         }
-        // The container's name (CLIENT for CLIENT KILL); only the rare paths below need it.
-        var base: String { cmd.parent?.fullName ?? cmd.fullName }
-        if c.flags.contains(.pubsub) && c.proto == 2 && !Self.subscribedContextAllowed.contains(base) {
+        if c.flags.contains(.pubsub) && c.proto == 2 && !(cmd.parent ?? cmd).allowedWhileSubscribed {
             rejectCommand(c, "ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd)
             return
         }
@@ -112,13 +105,13 @@ extension Server {
         if pauseUntilMs > 0, let conn = c.connection {
             if clock.monotonicMs() >= pauseUntilMs {
                 unpauseClients()
-            } else if !pauseWritesOnly || cmd.flags.contains(.write) || (inMulti && base == "exec") {
+            } else if !pauseWritesOnly || cmd.flags.contains(.write) || (inMulti && cmd.isExec) {
                 pausedClients.append((c, argv))
                 conn.pauseReading()
                 return
             }
         }
-        if inMulti && !Self.multiPassThrough.contains(base) {
+        if inMulti && !(cmd.parent ?? cmd).bypassesMultiQueue {
             c.multiQueue.append((cmd, argv))
             c.out.simpleString("QUEUED")
             return
@@ -131,7 +124,7 @@ extension Server {
     func touchesKeyspace(_ c: Client, _ cmd: Command) -> Bool {
         let keyspaceFlags: CommandFlags = [.readonly, .write, .mayReplicate]
         if !cmd.flags.isDisjoint(with: keyspaceFlags) { return true }
-        guard cmd.fullName == "exec" else { return false }
+        guard cmd.isExec else { return false }
         return c.multiQueue.contains { !$0.command.flags.isDisjoint(with: keyspaceFlags) }
     }
 
@@ -151,8 +144,8 @@ extension Server {
         cmd?.rejectedCalls += 1
         if c.flags.contains(.multi) { c.flags.insert(.dirtyExec) }
         // A rejected EXEC itself discards the transaction, as Redis's execCommandAbort.
-        if let cmd, cmd.handler != nil, cmd.fullName == "exec" {
-            TransactionCommands.execAbort(self, c, message)
+        if let cmd, cmd.handler != nil, let abort = cmd.onRejected {
+            abort(self, c, message)
             return
         }
         c.replyError(message)
@@ -240,5 +233,18 @@ extension Server {
         var out = argv
         for i in positions where i < out.count { out[i] = redactedArg }
         return out
+    }
+
+    /// enable-debug-command / enable-module-command: "yes", or "local" for
+    /// unix-socket and loopback (127.0.0.1, ::1) clients.
+    func protectedCommandAllowed(_ c: Client, setting: String) -> Bool {
+        switch setting {
+        case "yes": return true
+        case "local":
+            if c.flags.contains(.unixSocket) { return true }
+            let host = c.address.split(separator: ":").dropLast().joined(separator: ":")
+            return host == "127.0.0.1" || host == "::1"
+        default: return false
+        }
     }
 }

@@ -89,6 +89,39 @@ extension Server {
         c.watchedKeys.removeAll()
     }
 
+    /// Redis 7.0's touchAllWatchedKeysInDb: a flush or swap only invalidates
+    /// WATCHes of keys that exist in the emptied database (or in the one
+    /// replacing it); watching a missing key survives FLUSHDB. A key that was
+    /// already expired at WATCH time is logically unchanged when it vanishes
+    /// or is replaced by another expired key, and a missing key replaced by an
+    /// expired one becomes such an already-expired watch (EXEC ignores it).
+    /// Runs before the flush or swap.
+    func touchWatchedKeysBeforeFlush(db: Int, replacedWith other: Int? = nil) {
+        guard db < watchers.count, !watchers[db].isEmpty else { return }
+        let emptied = databases[db]
+        let replacement = other.map { databases[$0] }
+        for (key, list) in watchers[db] {
+            let existsInEmptied = emptied.dict[key] != nil
+            let existsInReplacement = replacement?.dict[key] != nil
+            guard existsInEmptied || existsInReplacement else { continue }
+            let replacementExpired = existsInReplacement && replacement!.isLogicallyExpired(key)
+            for c in list {
+                guard let i = c.watchedKeys.firstIndex(where: { $0.db == db && $0.key == key }) else { continue }
+                if c.watchedKeys[i].expired {
+                    if !existsInReplacement {
+                        c.watchedKeys[i].expired = false
+                        continue
+                    }
+                    if replacementExpired { continue }
+                } else if !existsInEmptied && replacementExpired {
+                    c.watchedKeys[i].expired = true
+                    continue
+                }
+                c.flags.insert(.dirtyCAS)
+            }
+        }
+    }
+
     // MARK: pub/sub bookkeeping used by client teardown
 
     func unsubscribeAll(_ c: Client) {

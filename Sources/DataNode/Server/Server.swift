@@ -79,7 +79,8 @@ public final class Server {
     public var exitCode: Int32 = 0
     var cronLoops = 0
 
-    public init(config: ServerConfig, configFile: String?, clock: NodeClock = NodeClock()) throws {
+    /// `commands` is the table dispatch looks commands up in (Commands/ builds it).
+    public init(config: ServerConfig, configFile: String?, clock: NodeClock = NodeClock(), commands: CommandTable) throws {
         self.config = config
         self.hot = HotConfig(config)
         self.configFile = configFile
@@ -87,7 +88,7 @@ public final class Server {
         infoSampler = InfoSampler(nowMs: clock.monotonicMs())
         loop = try EventLoop()
         log = Logger(level: Logger.Level(name: config.loglevel) ?? .notice, path: config.logfile)
-        commands = CommandTable()
+        self.commands = commands
         databases = []
         watchers = Array(repeating: [:], count: max(config.databases, 1))
         var g = SystemRandomNumberGenerator()
@@ -149,5 +150,18 @@ public final class Server {
         swap(&da.avgTTL, &db.avgTTL)
         signalWaitedKeys(db: a)
         signalWaitedKeys(db: b)
+    }
+}
+
+extension Server {
+    /// Brings the keyspace's access tracking in line with maxmemory-policy,
+    /// lfu-log-factor and lfu-decay-time. Meant to run at start-up and after
+    /// CONFIG SET of those; OBJECT IDLETIME/FREQ also call it, so their
+    /// answers always follow the configuration.
+    public func syncAccessPolicy() {
+        let policy = AccessPolicy(lfu: config.maxmemoryPolicy.hasSuffix("-lfu"),
+                                  lfuLogFactor: config.int("lfu-log-factor"),
+                                  lfuDecayTime: config.int("lfu-decay-time"))
+        if keyspace.accessPolicy != policy { keyspace.accessPolicy = policy }
     }
 }
