@@ -26,7 +26,7 @@ final class DebugTests: XCTestCase {
         let h = try harness("local")
         // Detached clients carry a loopback address.
         XCTAssertEqual(h.rawString("DEBUG", "PROTOCOL", "integer"), ":12345\r\n")
-        XCTAssertFalse(h.server.protectedCommandAllowed(Client.remoteForTests(h.server), h.server.commands.lookup(Array("debug".utf8))!))
+        XCTAssertFalse(h.server.protectedCommandAllowed(Client.remoteForTests(h.server), setting: h.server.config.enableDebugCommand))
     }
 
     func testProtectedCheckComesBeforeAuthentication() throws {
@@ -87,14 +87,14 @@ final class DebugTests: XCTestCase {
 
     func testChangeReplId() throws {
         let h = try harness()
-        let before = h.server.replicationId
-        h.server.replicationId2 = String(repeating: "a", count: 40)
-        h.server.secondReplOffset = 10
+        let before = h.server.replication.replicationId
+        h.server.replication.replicationId2 = String(repeating: "a", count: 40)
+        h.server.replication.secondReplOffset = 10
         XCTAssertEqual(h.call("DEBUG", "CHANGE-REPL-ID"), .ok)
-        XCTAssertNotEqual(h.server.replicationId, before)
-        XCTAssertEqual(h.server.replicationId.count, 40)
-        XCTAssertEqual(h.server.replicationId2, String(repeating: "0", count: 40))
-        XCTAssertEqual(h.server.secondReplOffset, -1)
+        XCTAssertNotEqual(h.server.replication.replicationId, before)
+        XCTAssertEqual(h.server.replication.replicationId.count, 40)
+        XCTAssertEqual(h.server.replication.replicationId2, String(repeating: "0", count: 40))
+        XCTAssertEqual(h.server.replication.secondReplOffset, -1)
     }
 
     func testErrorLogAndPopulate() throws {

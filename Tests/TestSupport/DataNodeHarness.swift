@@ -9,8 +9,8 @@ public final class Harness {
     public let server: Server
     public let client: Client
 
-    public init(config: ServerConfig = ServerConfig()) throws {
-        server = try Server(config: config, configFile: nil)
+    public init(config: ServerConfig = ServerConfig(), clock: NodeClock = NodeClock()) throws {
+        server = try Server(config: config, configFile: nil, clock: clock)
         client = server.createDetachedClient()
     }
 

@@ -11,7 +11,7 @@ extension BitmapCommands {
         var bits: Int
         var signed: Bool
         var value: Int64
-        var overflow: OverflowMode
+        var overflow: BitOps.OverflowMode
     }
 
     static func bitfield(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
@@ -43,7 +43,7 @@ extension BitmapCommands {
 
     private static func bitfieldGeneric(_ server: Server, _ client: Client, _ argv: [[UInt8]], readOnly: Bool) {
         var ops: [FieldOp] = []
-        var overflow = OverflowMode.wrap
+        var overflow = BitOps.OverflowMode.wrap
         var writes = false
         var highestWrite: UInt64 = 0
         var j = 2
@@ -132,15 +132,15 @@ extension BitmapCommands {
                         continue
                     }
                     if op.signed {
-                        let old = getSigned(ro, offset: op.offset, bits: op.bits)
+                        let old = BitOps.getSigned(ro, offset: op.offset, bits: op.bits)
                         var new: Int64, ret: Int64, over: Int
                         if op.kind == .incrBy {
-                            let (o, wrapped) = signedOverflow(old, op.value, bits: op.bits, mode: op.overflow)
+                            let (o, wrapped) = BitOps.signedOverflow(old, op.value, bits: op.bits, mode: op.overflow)
                             over = o
                             new = o != 0 ? wrapped : old &+ op.value
                             ret = new
                         } else {
-                            let (o, wrapped) = signedOverflow(op.value, 0, bits: op.bits, mode: op.overflow)
+                            let (o, wrapped) = BitOps.signedOverflow(op.value, 0, bits: op.bits, mode: op.overflow)
                             over = o
                             new = o != 0 ? wrapped : op.value
                             ret = old
@@ -149,19 +149,19 @@ extension BitmapCommands {
                             client.out.nullBulk()
                         } else {
                             client.out.integer(ret)
-                            setUnsigned(p, offset: op.offset, bits: op.bits, value: UInt64(bitPattern: new))
+                            BitOps.setUnsigned(p, offset: op.offset, bits: op.bits, value: UInt64(bitPattern: new))
                             if grew || old != new { changes += 1 }
                         }
                     } else {
-                        let old = getUnsigned(ro, offset: op.offset, bits: op.bits)
+                        let old = BitOps.getUnsigned(ro, offset: op.offset, bits: op.bits)
                         var new: UInt64, ret: UInt64, over: Int
                         if op.kind == .incrBy {
-                            let (o, wrapped) = unsignedOverflow(old, op.value, bits: op.bits, mode: op.overflow)
+                            let (o, wrapped) = BitOps.unsignedOverflow(old, op.value, bits: op.bits, mode: op.overflow)
                             over = o
                             new = o != 0 ? wrapped : old &+ UInt64(bitPattern: op.value)
                             ret = new
                         } else {
-                            let (o, wrapped) = unsignedOverflow(UInt64(bitPattern: op.value), 0, bits: op.bits, mode: op.overflow)
+                            let (o, wrapped) = BitOps.unsignedOverflow(UInt64(bitPattern: op.value), 0, bits: op.bits, mode: op.overflow)
                             over = o
                             new = o != 0 ? wrapped : UInt64(bitPattern: op.value)
                             ret = old
@@ -170,7 +170,7 @@ extension BitmapCommands {
                             client.out.nullBulk()
                         } else {
                             client.out.integer(Int64(bitPattern: ret))
-                            setUnsigned(p, offset: op.offset, bits: op.bits, value: new)
+                            BitOps.setUnsigned(p, offset: op.offset, bits: op.bits, value: new)
                             if grew || old != new { changes += 1 }
                         }
                     }
@@ -200,8 +200,8 @@ extension BitmapCommands {
             }
             let buf = UnsafeBufferPointer(w.bindMemory(to: UInt8.self))
             let local = op.offset - byte * 8
-            return op.signed ? getSigned(buf, offset: local, bits: op.bits)
-                             : Int64(bitPattern: getUnsigned(buf, offset: local, bits: op.bits))
+            return op.signed ? BitOps.getSigned(buf, offset: local, bits: op.bits)
+                             : Int64(bitPattern: BitOps.getUnsigned(buf, offset: local, bits: op.bits))
         }
     }
 }

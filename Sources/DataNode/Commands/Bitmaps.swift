@@ -139,7 +139,7 @@ enum BitmapCommands {
             return
         }
         let count = s.bytes.withUnsafeBufferPointer { p -> Int in
-            var n = popcount(p, from: Int(start), through: Int(end))
+            var n = BitOps.popcount(p, from: Int(start), through: Int(end))
             n -= (p[Int(start)] & firstMask).nonzeroBitCount
             n -= (p[Int(end)] & lastMask).nonzeroBitCount
             return n
@@ -203,20 +203,20 @@ enum BitmapCommands {
                 if lastMask != 0 && bytes == 1 {
                     b = bit == 1 ? b & ~lastMask : b | lastMask
                 }
-                let r = firstBit(inByte: b, bit: bit)
+                let r = BitOps.firstBit(inByte: b, bit: bit)
                 if bytes == 1 || (r != -1 && r != 8) { return r }
                 start += 1
                 bytes -= 1
             }
             let middle = bytes - (lastMask != 0 ? 1 : 0)
             if middle > 0 {
-                let r = firstBit(p, from: Int(start), count: Int(middle), bit: bit)
+                let r = BitOps.firstBit(p, from: Int(start), count: Int(middle), bit: bit)
                 if bytes == middle || (r != -1 && r != middle << 3) { return r }
                 start += middle
                 bytes -= middle
             }
             let b = bit == 1 ? p[Int(end)] & ~lastMask : p[Int(end)] | lastMask
-            return firstBit(inByte: b, bit: bit)
+            return BitOps.firstBit(inByte: b, bit: bit)
         }
         // With an explicit end, running past the range while looking for a 0 finds nothing.
         if endGiven && bit == 0 && pos == bytes << 3 {
@@ -295,5 +295,27 @@ enum BitmapCommands {
         db.setKey(target, .string(StringValue(bytes: res, encoding: .raw)))
         server.dirty += 1
         client.out.integer(maxLen)
+    }
+}
+
+/// Bit offsets as arguments, as Redis's bitops.c.
+extension BitmapCommands {
+    static let offsetError = "ERR bit offset is not an integer or out of range"
+
+    /// getBitOffsetFromArgument: a bit offset below proto-max-bulk-len bytes.
+    /// With `hash`, `#N` means N * `bits` (BITFIELD's type-sized offsets).
+    static func bitOffset(_ server: Server, _ client: Client, _ arg: [UInt8], hash: Bool = false, bits: Int = 0) -> UInt64? {
+        let useHash = hash && bits > 0 && arg.first == UInt8(ascii: "#")
+        guard var v = useHash ? parseStrictInt64(arg.dropFirst()) : parseStrictInt64(arg) else {
+            client.replyError(offsetError)
+            return nil
+        }
+        // Redis multiplies in 64-bit and lets it wrap: an overflow turns negative and is refused.
+        if useHash { v = v &* Int64(bits) }
+        if v < 0 || (!client.flags.contains(.master) && (v >> 3) >= Int64(server.config.protoMaxBulkLen)) {
+            client.replyError(offsetError)
+            return nil
+        }
+        return UInt64(v)
     }
 }

@@ -104,7 +104,7 @@ enum ClientCommands {
     /// running the command: its argv is still live, and its cmd is the one
     /// running (EXEC when inside a transaction).
     static func infoLine(_ server: Server, _ c: Client, current: Client, argv: [[UInt8]]) -> String {
-        let now = EventLoop.monotonicMs()
+        let now = server.clock.monotonicMs()
         let isSelf = c === current
         var flags = ""
         if c.flags.contains(.monitor) { flags += "O" } else if c.flags.contains(.replica) { flags += "S" }
@@ -212,7 +212,7 @@ enum ClientCommands {
         case .request(let r): request = r
         }
         let ms = request.timeoutMs, writesOnly = request.writesOnly
-        let now = EventLoop.monotonicMs()
+        let now = server.clock.monotonicMs()
         // Redis adds without an overflow check: a wrapped end time pauses nothing.
         let (end, overflow) = now.addingReportingOverflow(ms)
         if ms > 0 && !overflow && end > now {

@@ -124,7 +124,7 @@ enum ConfigCommands {
         s.keyspace.expiredKeys = 0
         s.keyspace.expiredStalePercent = 0
         s.keyspace.expiredTimeCapReachedCount = 0
-        s.infoSampler.resetRates()
+        s.infoSampler.resetRates(nowMs: s.clock.monotonicMs())
         for cmd in ServerCommands.commandsInReportOrder(s) {
             cmd.calls = 0
             cmd.microseconds = 0

@@ -144,7 +144,7 @@ enum ConnectionCommands {
         c.out.bulk("proto"); c.out.integer(c.proto)
         c.out.bulk("id"); c.out.integer(c.id)
         c.out.bulk("mode"); c.out.bulk("standalone")
-        c.out.bulk("role"); c.out.bulk(server.keyspace.isMaster ? "master" : "replica")
+        c.out.bulk("role"); c.out.bulk(server.replication.role == .master ? "master" : "replica")
         c.out.bulk("modules"); c.out.arrayHeader(0)
     }
 

@@ -177,8 +177,8 @@ enum DebugCommands {
 
     static func changeReplId(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
         s.log.warning("Changing replication IDs after receiving DEBUG change-repl-id")
-        s.changeReplicationId()
-        s.clearReplicationId2()
+        s.replication.changeReplicationId(using: &s.rng)
+        s.replication.clearReplicationId2()
         c.out.ok()
     }
 

@@ -94,16 +94,3 @@ extension KeyCommands {
         return server.config.maxmemory == 0 || !(policy.hasSuffix("-lru") || policy.hasSuffix("-lfu"))
     }
 }
-
-extension Server {
-    /// Brings the keyspace's access tracking in line with maxmemory-policy,
-    /// lfu-log-factor and lfu-decay-time. Meant to run at start-up and after
-    /// CONFIG SET of those; OBJECT IDLETIME/FREQ also call it, so their
-    /// answers always follow the configuration.
-    public func syncAccessPolicy() {
-        let policy = AccessPolicy(lfu: config.maxmemoryPolicy.hasSuffix("-lfu"),
-                                  lfuLogFactor: config.int("lfu-log-factor"),
-                                  lfuDecayTime: config.int("lfu-decay-time"))
-        if keyspace.accessPolicy != policy { keyspace.accessPolicy = policy }
-    }
-}

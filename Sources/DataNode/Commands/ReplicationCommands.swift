@@ -46,15 +46,16 @@ enum ReplicationCommands {
             server.log.notice("Full resync requested by replica \(c.address)")
         }
         c.flags.insert(.replica)
-        let offset = server.masterReplOffset
-        if psync { c.out.raw(Array("+FULLRESYNC \(server.replicationId) \(offset)\r\n".utf8)) }
+        let offset = server.replication.masterReplOffset
+        if psync { c.out.raw(Array("+FULLRESYNC \(server.replication.replicationId) \(offset)\r\n".utf8)) }
         let rdb = EmptySnapshot(redisVersion: Version.redis, ctime: Int(server.keyspace.nowMs / 1000),
                                 usedMemory: Int(vigil_used_memory()),
                                 replStreamDb: max(server.feed.streamDb, 0),
-                                replId: server.replicationId, replOffset: offset).bytes
+                                replId: server.replication.replicationId, replOffset: offset).bytes
         c.out.raw(Array("$\(rdb.count)\r\n".utf8))
         c.out.raw(rdb)
         // The stream follows the payload directly, starting with a SELECT.
+        server.replication.replicaAttached(id: c.id)
         server.feed.attach(id: c.id) { [unowned(unsafe) server, unowned(unsafe) c] bytes in
             guard !c.isFreed else { return }
             c.out.raw(bytes)

@@ -1,5 +1,4 @@
 import Glibc
-import Reactor
 
 /// LATENCY LATEST | HISTORY | RESET | DOCTOR | GRAPH | HISTOGRAM | HELP, as latency.c.
 extension ServerCommands {
@@ -46,11 +45,11 @@ extension ServerCommands {
             c.replyError("ERR No samples available for event '\(name)'")
             return
         }
-        c.out.verbatim(latencyGraphText(name, ts, now: Int(EventLoop.unixMs() / 1000)))
+        c.out.verbatim(latencyGraphText(name, ts, now: Int(s.clock.wallMs() / 1000)))
     }
 
     static func latencyDoctor(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
-        c.out.verbatim(latencyReport(s, now: Int(EventLoop.unixMs() / 1000)))
+        c.out.verbatim(latencyReport(s, now: Int(s.clock.wallMs() / 1000)))
     }
 
     /// Cumulative latency distribution per command: all commands with data,

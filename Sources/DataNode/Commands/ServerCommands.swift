@@ -85,7 +85,7 @@ enum ServerCommands {
     // MARK: clocks
 
     static func time(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
-        let us = vigil_realtime_us()
+        let us = s.clock.wallUs()
         c.out.arrayHeader(2)
         c.out.bulkInteger(us / 1_000_000)
         c.out.bulkInteger(us % 1_000_000)
@@ -100,10 +100,10 @@ enum ServerCommands {
     /// Master form: `master`, the replication offset, and one
     /// [ip, port, offset] triple per attached replica.
     static func role(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
-        let replicas = s.replicaRoleEntries
+        let replicas = s.replication.roleEntries
         c.out.arrayHeader(3)
         c.out.bulk("master")
-        c.out.integer(s.masterReplOffset)
+        c.out.integer(s.replication.masterReplOffset)
         c.out.arrayHeader(replicas.count)
         for r in replicas {
             c.out.arrayHeader(3)
@@ -145,77 +145,5 @@ enum ServerCommands {
             c.replyError(err)
         }
         // On success the process exits without replying, as Redis does.
-    }
-}
-
-extension Server {
-    /// Redis 7.0's touchAllWatchedKeysInDb: a flush or swap only invalidates
-    /// WATCHes of keys that exist in the emptied database (or in the one
-    /// replacing it); watching a missing key survives FLUSHDB. A key that was
-    /// already expired at WATCH time is logically unchanged when it vanishes
-    /// or is replaced by another expired key, and a missing key replaced by an
-    /// expired one becomes such an already-expired watch (EXEC ignores it).
-    /// Runs before the flush or swap.
-    func touchWatchedKeysBeforeFlush(db: Int, replacedWith other: Int? = nil) {
-        guard db < watchers.count, !watchers[db].isEmpty else { return }
-        let emptied = databases[db]
-        let replacement = other.map { databases[$0] }
-        for (key, list) in watchers[db] {
-            let existsInEmptied = emptied.dict[key] != nil
-            let existsInReplacement = replacement?.dict[key] != nil
-            guard existsInEmptied || existsInReplacement else { continue }
-            let replacementExpired = existsInReplacement && replacement!.isLogicallyExpired(key)
-            for c in list {
-                guard let i = c.watchedKeys.firstIndex(where: { $0.db == db && $0.key == key }) else { continue }
-                if c.watchedKeys[i].expired {
-                    if !existsInReplacement {
-                        c.watchedKeys[i].expired = false
-                        continue
-                    }
-                    if replacementExpired { continue }
-                } else if !existsInEmptied && replacementExpired {
-                    c.watchedKeys[i].expired = true
-                    continue
-                }
-                c.flags.insert(.dirtyCAS)
-            }
-        }
-    }
-
-    /// Replicas as ROLE lists them. Filled by the replication layer; empty
-    /// while no replica is attached.
-    var replicaRoleEntries: [(ip: String, port: Int, offset: Int64)] { [] }
-}
-
-extension Server {
-    /// 40 random hex characters (run ids, replication ids).
-    static func randomHexId<G: RandomNumberGenerator>(using g: inout G) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: (0..<40).map { _ in digits[Int.random(in: 0..<16, using: &g)] }, as: UTF8.self)
-    }
-
-    /// changeReplicationId: a new history starts here.
-    public func changeReplicationId() {
-        replicationId = Self.randomHexId(using: &rng)
-    }
-
-    /// clearReplicationId2: forget the previous history.
-    public func clearReplicationId2() {
-        replicationId2 = String(repeating: "0", count: 40)
-        secondReplOffset = -1
-    }
-
-    /// enable-debug-command / enable-module-command: "yes", or "local" for
-    /// unix-socket and loopback (127.0.0.1, ::1) clients.
-    func protectedCommandAllowed(_ c: Client, _ cmd: Command) -> Bool {
-        let setting = cmd.fullName == "debug" ? config.enableDebugCommand : config.enableModuleCommand
-        switch setting {
-        case "yes": return true
-        case "local":
-            if c.flags.contains(.unixSocket) { return true }
-            let host = c.address.split(separator: ":").dropLast().joined(separator: ":")
-            return host == "127.0.0.1" || host == "::1"
-        default: return false
-        }
     }
 }

@@ -179,29 +179,6 @@ extension Server {
         !c.flags.contains(.multi) && !c.flags.contains(.master)
     }
 
-    /// Parses a timeout in (possibly fractional) seconds, as 7.0's
-    /// getTimeoutFromObjectOrReply: strtold, times 1000, rounded up. Returns
-    /// the absolute deadline in command-clock ms, 0 for "forever", or nil
-    /// after replying with the error.
-    public func parseBlockingTimeout(_ c: Client, _ arg: [UInt8]) -> Int64? {
-        guard let secs = StringCommands.parseLongDouble(arg) else {
-            c.replyError("ERR timeout is not a float or out of range")
-            return nil
-        }
-        let ms = (secs * 1000).rounded(.up)
-        // C's conversion of an out-of-range long double gives LLONG_MIN on x86.
-        let tval: Int64 = (ms >= -9223372036854775808.0 && ms < 9223372036854775808.0) ? Int64(ms) : Int64.min
-        if tval < 0 {
-            c.replyError("ERR timeout is negative")
-            return nil
-        }
-        if tval == 0 { return 0 }
-        // Redis adds without an overflow check and the wrapped deadline never
-        // comes (its timeout table is ordered as unsigned): wait forever.
-        let deadline = keyspace.nowMs &+ tval
-        return deadline < 0 ? 0 : deadline
-    }
-
     /// Blocks `c` on `keys` of its current database until `serve` has run
     /// for one of them, the deadline passes (null-array reply), CLIENT
     /// UNBLOCK, or the client disconnects. The client processes no input
@@ -220,7 +197,7 @@ extension Server {
         blocking.enqueue(w)
         if deadlineMs != 0 {
             // Wake the loop just after the deadline (the check is strict, as Redis's).
-            let wait = max(0, deadlineMs - (EventLoop.unixMs() + clockOffsetMs)) + 1
+            let wait = max(0, deadlineMs - clock.keyspaceMs()) + 1
             w.timer = loop.addTimer(afterMs: wait) { [unowned self] in
                 self.handleBlockedClientsTimeout()
                 return nil
@@ -246,7 +223,7 @@ extension Server {
 
     private func serveWaiters(db dbIndex: Int, key: Key) {
         guard dbIndex < blocking.queues.count, let q = blocking.queues[dbIndex][key] else { return }
-        keyspace.nowMs = EventLoop.unixMs() + clockOffsetMs
+        keyspace.nowMs = clock.keyspaceMs()
         let db = databases[dbIndex]
         guard let first = db.lookupNoStats(key) else { return }
         let kind: BlockKind
@@ -260,11 +237,11 @@ extension Server {
             let c = w.client
             let replyStart = c.out.bytes.count
             let errorsBefore = stats.totalErrorReplies
-            let startUs = vigil_realtime_us()
+            let startUs = clock.wallUs()
             let dirtyBefore = dirty
             w.serve(self, c, key)
             if feed.isActive { propagateServed(c, db: dbIndex, argv: w.argv, wrote: dirty != dirtyBefore) }
-            finishBlockedCommand(w, durationUs: vigil_realtime_us() - startUs,
+            finishBlockedCommand(w, durationUs: clock.wallUs() - startUs,
                                  failed: stats.totalErrorReplies != errorsBefore, replyStart: replyStart)
             unblock(w)
             // Stop once the value is gone (served empty, deleted).
@@ -277,7 +254,7 @@ extension Server {
     func handleBlockedClientsTimeout() {
         blocking.deadlines.trimDone()
         guard !blocking.deadlines.isEmpty else { return }
-        let now = EventLoop.unixMs() + clockOffsetMs
+        let now = clock.keyspaceMs()
         while let w = blocking.deadlines.peek, w.done || w.deadlineMs < now {
             blocking.deadlines.pop()
             if w.done { continue }
@@ -353,7 +330,7 @@ extension Server {
         real.calls += 1
         real.microseconds += durationUs
         if failed { real.failedCalls += 1 }
-        latency.commandFinished(real, durationUs: durationUs)
+        latency.commandFinished(real, durationUs: durationUs, clock: clock)
         if hot.slowlogLogSlowerThan >= 0 && durationUs >= Int64(hot.slowlogLogSlowerThan) && !real.flags.contains(.skipSlowlog) {
             slowlog.push(args: w.argv, durationUs: durationUs, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: hot.slowlogMaxLen)
         }

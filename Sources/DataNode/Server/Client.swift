@@ -97,7 +97,7 @@ public final class Client: ConnectionDelegate {
         out = RESPWriter(proto: 2, capacity: 16 * 1024)
         authenticated = server.config.requirepass.isEmpty
         parser.authRequired = !authenticated
-        createdMs = EventLoop.monotonicMs()
+        createdMs = server.clock.monotonicMs()
         lastInteractionMs = createdMs
         connection?.delegate = self
     }
@@ -137,7 +137,7 @@ public final class Client: ConnectionDelegate {
     // MARK: ConnectionDelegate
 
     public func connectionDidRead(_ connection: Connection) {
-        lastInteractionMs = EventLoop.monotonicMs()
+        lastInteractionMs = server.clock.monotonicMs()
         server.processInput(self)
     }
 

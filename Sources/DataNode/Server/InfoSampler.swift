@@ -1,5 +1,4 @@
 import CVigilShim
-import Reactor
 
 /// What INFO needs sampled over time rather than read on demand: the
 /// instantaneous_* rates (Redis's trackInstantaneousMetric, 16 samples taken
@@ -41,8 +40,7 @@ public struct InfoSampler {
     /// used_memory right after the server was created.
     public let startupMemory: Int
 
-    public init() {
-        let now = EventLoop.monotonicMs()
+    public init(nowMs now: Int64) {
         ops = Metric(nowMs: now)
         netInput = Metric(nowMs: now)
         netOutput = Metric(nowMs: now)
@@ -56,8 +54,7 @@ public struct InfoSampler {
     /// Called from cron at every tick; samples at most every 100 ms. The
     /// memory peak is sampled once a second: mallinfo2 walks malloc's free
     /// lists, which is not free on a fragmented heap (INFO samples it too).
-    public mutating func cron(stats: ServerStats) {
-        let now = EventLoop.monotonicMs()
+    public mutating func cron(stats: ServerStats, nowMs now: Int64) {
         if now - lastPeakSampleMs >= 1000 {
             lastPeakSampleMs = now
             notePeak(Int(vigil_used_memory()))
@@ -76,8 +73,7 @@ public struct InfoSampler {
     }
 
     /// CONFIG RESETSTAT: the rates restart from zero (the peak stays).
-    public mutating func resetRates() {
-        let now = EventLoop.monotonicMs()
+    public mutating func resetRates(nowMs now: Int64) {
         ops = Metric(nowMs: now)
         netInput = Metric(nowMs: now)
         netOutput = Metric(nowMs: now)

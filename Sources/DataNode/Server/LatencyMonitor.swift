@@ -1,4 +1,3 @@
-import Reactor
 
 /// Redis's latency monitor (latency.c): per event class, the worst latency
 /// seen in each second, the last 160 seconds that had one, plus the all-time
@@ -77,7 +76,7 @@ public struct LatencyMonitor {
     /// After each command: its latency histogram, and a "fast-command"
     /// (commands flagged fast) or "command" event when over the threshold.
     @inline(__always)
-    public mutating func commandFinished(_ cmd: Command, durationUs: Int64) {
+    public mutating func commandFinished(_ cmd: Command, durationUs: Int64, clock: NodeClock) {
         if trackingEnabled {
             if let h = cmd.latencyHistogram {
                 h.record(nanoseconds: durationUs &* 1000)
@@ -89,7 +88,7 @@ public struct LatencyMonitor {
         }
         if thresholdMs > 0 && durationUs / 1000 >= Int64(thresholdMs) {
             addSample(cmd.flags.contains(.fast) ? "fast-command" : "command", latencyMs: Int(durationUs / 1000),
-                      unixTime: Int(EventLoop.unixMs() / 1000))
+                      unixTime: Int(clock.wallMs() / 1000))
         }
     }
 

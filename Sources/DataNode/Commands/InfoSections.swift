@@ -45,9 +45,9 @@ extension Server {
         // One thread and no atomics: none of Redis's atomicvar back-ends applies.
         ServerInfoSection(mode: "standalone", ownVersion: ("vigil_version", Version.vigil), buildId: Self.buildId,
                           atomicvarApi: "none", supervised: supervisedMode, runId: runId, tcpPort: port,
-                          uptimeSeconds: (EventLoop.monotonicMs() - startMonotonicMs) / 1000,
+                          uptimeSeconds: (clock.monotonicMs() - startMonotonicMs) / 1000,
                           hz: config.hz, configuredHz: config.hz, configFile: configFile.map(Self.absolutePath) ?? "")
-            .fields(nowUs: vigil_realtime_us())
+            .fields(nowUs: clock.wallUs())
     }
 
     static func absolutePath(_ p: String) -> String {
@@ -189,7 +189,7 @@ extension Server {
     // MARK: replication (master form)
 
     func infoReplication() -> [(String, String)] {
-        let replicas = replicaRoleEntries
+        let replicas = replication.roleEntries
         var lines: [(String, String)] = [
             ("role", "master"),
             ("connected_slaves", String(replicas.count)),
@@ -199,10 +199,10 @@ extension Server {
         }
         lines += [
             ("master_failover_state", "no-failover"),
-            ("master_replid", replicationId),
-            ("master_replid2", replicationId2),
-            ("master_repl_offset", String(masterReplOffset)),
-            ("second_repl_offset", String(secondReplOffset)),
+            ("master_replid", replication.replicationId),
+            ("master_replid2", replication.replicationId2),
+            ("master_repl_offset", String(replication.masterReplOffset)),
+            ("second_repl_offset", String(replication.secondReplOffset)),
             ("repl_backlog_active", "0"),
             ("repl_backlog_size", String(config.replBacklogSize)),
             ("repl_backlog_first_byte_offset", "0"),

@@ -69,6 +69,13 @@ public struct CommandFlags: OptionSet, Sendable {
 
 /// Executes one command. `argv[0]` is the command name as the client sent it.
 /// Replies go to `client.out`.
+///
+/// The dependency between the server and the commands runs one way: command
+/// handlers (Commands/) receive the Server as their context and use it; the
+/// server (Server/, Dispatch/) knows only this contract: a Command with its
+/// flags, its handler and the dispatch properties below, looked up in a
+/// CommandTable it is given. Which commands exist, and anything particular to
+/// one of them, is decided in Commands/ (CommandTable+Redis70.swift).
 public typealias CommandHandler = @Sendable (_ server: Server, _ client: Client, _ argv: [[UInt8]]) -> Void
 
 /// A command the server can run: its spec, handler and statistics.
@@ -88,6 +95,20 @@ public final class Command {
     var propagationRewrite: PropagationRewrites.Rewrite?
     /// EXEC: its queued commands propagate, never EXEC itself.
     var isExec = false
+    /// Runs while a RESP2 client is in subscribed mode.
+    var allowedWhileSubscribed = false
+    /// Runs at once inside MULTI instead of being queued.
+    var bypassesMultiQueue = false
+    /// Replaces the plain error when dispatch rejects the command (EXEC aborts its transaction).
+    var onRejected: ((Server, Client, String) -> Void)?
+    /// For a protected command (DEBUG, MODULE): the setting that must allow it.
+    var protection: Protection?
+
+    struct Protection {
+        let name: String
+        let option: String
+        let setting: KeyPath<ServerConfig, String>
+    }
 
     // commandstats
     public var calls = 0

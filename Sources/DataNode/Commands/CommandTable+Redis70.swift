@@ -1,12 +1,9 @@
+import ServerKit
 /// The commands this server implements: every Redis 7.0 spec that has a handler
 /// in one of the group files. A container (CLIENT, CONFIG...) is present when
-/// at least one of its subcommands is.
-public struct CommandTable {
-    public private(set) var commands: [String: Command] = [:]
-    /// The same commands keyed by their bytes in lower and in upper case, so the
-    /// usual spellings are found without building a String per command.
-    private var byBytes = DenseDict<Key, Command>()
-
+/// at least one of its subcommands is. What dispatch must know about a command
+/// beyond its spec (see Command) is decided here, not in the server.
+extension CommandTable {
     /// Handlers by full name ("get", "client|kill"), one dictionary per group file.
     static var allHandlers: [[String: CommandHandler]] {
         [
@@ -23,7 +20,12 @@ public struct CommandTable {
         ]
     }
 
+    /// The commands a RESP2 client in subscribed mode may still run.
+    /// The commands that run at once inside MULTI instead of being queued.
+    static let bypassingMultiQueue: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
+
     public init() {
+        var commands: [String: Command] = [:]
         var handlers: [String: CommandHandler] = [:]
         for group in Self.allHandlers {
             for (name, h) in group {
@@ -48,55 +50,18 @@ public struct CommandTable {
                 if !parent.subcommands.isEmpty { commands[spec.name] = parent }
             }
         }
+        self.init(commands: commands)
         for c in all {
             c.propagationRewrite = PropagationRewrites.byCommand[c.fullName]
             c.isExec = c.fullName == "exec"
+            c.allowedWhileSubscribed = CommandRejection.subscribedContextAllowed.contains(c.fullName)
+            c.bypassesMultiQueue = Self.bypassingMultiQueue.contains(c.fullName)
+            if c.isExec { c.onRejected = TransactionCommands.execAbort }
+            if c.flags.contains(.protected) {
+                c.protection = c.fullName == "debug"
+                    ? .init(name: "DEBUG", option: "enable-debug-command", setting: \.enableDebugCommand)
+                    : .init(name: "MODULE", option: "enable-module-command", setting: \.enableModuleCommand)
+            }
         }
-        for (name, c) in commands {
-            byBytes.set(Key(Array(name.utf8)), c)
-            byBytes.set(Key(Array(name.uppercased().utf8)), c)
-        }
     }
-
-    /// Looks up a top-level command by the client's spelling (any case).
-    @inline(__always)
-    public func lookup(_ name: [UInt8]) -> Command? {
-        if let c = byBytes[Key(name)] { return c }
-        return commands[asciiLowercased(name)]
-    }
-
-    /// All commands and subcommands, sorted by full name.
-    public var all: [Command] {
-        var out: [Command] = []
-        for c in commands.values {
-            out.append(c)
-            out.append(contentsOf: c.subcommands.values)
-        }
-        return out.sorted { $0.fullName < $1.fullName }
-    }
-}
-
-/// Lowercases ASCII letters; other bytes pass through. Command names are ASCII.
-@inline(__always)
-public func asciiLowercased(_ b: [UInt8]) -> String {
-    var needs = false
-    for c in b where c >= 65 && c <= 90 { needs = true; break }
-    if !needs { return String(decoding: b, as: UTF8.self) }
-    return String(decoding: b.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
-}
-
-/// Case-insensitive comparison of an argument with an ASCII keyword.
-@inline(__always)
-public func argEquals(_ arg: [UInt8], _ keyword: StaticString) -> Bool {
-    let n = keyword.utf8CodeUnitCount
-    guard arg.count == n else { return false }
-    let p = keyword.utf8Start
-    for i in 0..<n {
-        var c = arg[i]
-        if c >= 65 && c <= 90 { c += 32 }
-        var k = p[i]
-        if k >= 65 && k <= 90 { k += 32 }
-        if c != k { return false }
-    }
-    return true
 }

@@ -1,27 +1,6 @@
-import Protocol
-
-/// Bit-level helpers behind the bitmap commands: argument parsing as Redis's
-/// bitops.c, population count and first-bit search.
-extension BitmapCommands {
-    static let offsetError = "ERR bit offset is not an integer or out of range"
-
-    /// getBitOffsetFromArgument: a bit offset below proto-max-bulk-len bytes.
-    /// With `hash`, `#N` means N * `bits` (BITFIELD's type-sized offsets).
-    static func bitOffset(_ server: Server, _ client: Client, _ arg: [UInt8], hash: Bool = false, bits: Int = 0) -> UInt64? {
-        let useHash = hash && bits > 0 && arg.first == UInt8(ascii: "#")
-        guard var v = useHash ? parseStrictInt64(arg.dropFirst()) : parseStrictInt64(arg) else {
-            client.replyError(offsetError)
-            return nil
-        }
-        // Redis multiplies in 64-bit and lets it wrap: an overflow turns negative and is refused.
-        if useHash { v = v &* Int64(bits) }
-        if v < 0 || (!client.flags.contains(.master) && (v >> 3) >= Int64(server.config.protoMaxBulkLen)) {
-            client.replyError(offsetError)
-            return nil
-        }
-        return UInt64(v)
-    }
-
+/// Bit-level primitives behind the bitmap commands, as Redis's bitops.c:
+/// population count, first-bit search, BITFIELD's integer access and overflow.
+enum BitOps {
     /// Bits set in `p[start...end]` (inclusive byte range).
     static func popcount(_ p: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int {
         var count = 0

@@ -1,0 +1,38 @@
+/// The config values the command path reads, copied out of the config table.
+struct HotConfig {
+    var slowlogLogSlowerThan: Int
+    var slowlogMaxLen: Int
+    var hz: Int
+    var timeout: Int
+    var clientQueryBufferLimit: Int
+    /// normal, replica, pubsub: numbers only, so reading one per command copies no String.
+    var outputLimits: [ClassLimit]
+
+    struct ClassLimit {
+        var hard = 0
+        var soft = 0
+        var softSeconds = 0
+    }
+    /// list-max-listpack-size as node limits (every push reads it).
+    var listFill: ListFill
+
+    init(_ c: ServerConfig) {
+        slowlogLogSlowerThan = c.slowlogLogSlowerThan
+        slowlogMaxLen = c.slowlogMaxLen
+        hz = c.hz
+        timeout = c.timeout
+        clientQueryBufferLimit = c.clientQueryBufferLimit
+        listFill = ListFill(c.listMaxListpackSize)
+        var limits = [ClassLimit](repeating: ClassLimit(), count: 3)
+        for l in c.clientOutputBufferLimits {
+            let limit = ClassLimit(hard: l.hard, soft: l.soft, softSeconds: l.softSeconds)
+            switch l.className {
+            case "normal": limits[0] = limit
+            case "replica", "slave": limits[1] = limit
+            case "pubsub": limits[2] = limit
+            default: break
+            }
+        }
+        outputLimits = limits
+    }
+}

@@ -1,0 +1,236 @@
+import CVigilShim
+import Reactor
+import ServerKit
+
+/// From input bytes to executed commands: parsing, the pre-dispatch checks
+/// (processCommand), rejection, and call() with its bookkeeping.
+extension Server {
+    // MARK: input
+
+    /// Parses and runs every complete command in the client's input buffer.
+    func processInput(_ c: Client) {
+        guard let conn = c.connection else { return }
+        // Only commands of one read batch share readings: time passes while
+        // the loop waits, and other callers of call() read the clock.
+        clock.endBatch()
+        defer { clock.endBatch() }
+        stats.totalReadsProcessed += 1
+        while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) && !c.flags.contains(.blocked) {
+            let (ev, consumed) = conn.input.withReadableBytes { c.parser.parse($0) }
+            if consumed > 0 {
+                stats.netInputBytes += consumed
+                conn.input.moveReaderIndex(forwardBy: consumed)
+            }
+            switch ev {
+            case .command(let argv):
+                processCommand(c, argv)
+            case .skipped:
+                continue
+            case .needMore:
+                conn.input.shrinkIfIdle()
+                checkQueryBufferLimit(c)
+                if !c.out.bytes.isEmpty { c.markPendingWrite() }
+                return
+            case .error(let message):
+                log.verbose("Protocol error (\(message)) from client: id=\(c.id) addr=\(c.address)")
+                c.replyError("ERR Protocol error: \(message)")
+                c.flags.insert(.closeAfterReply)
+            }
+        }
+        // A blocked (or closing) client's input piles up unprocessed: still bounded.
+        if c.flags.contains(.blocked) || c.flags.contains(.closeAfterReply) { checkQueryBufferLimit(c) }
+        if !c.isFreed { c.markPendingWrite() }
+    }
+
+    public func unpauseClients() {
+        pauseUntilMs = 0
+        let parked = pausedClients
+        pausedClients.removeAll()
+        for (c, argv) in parked where !c.isFreed {
+            c.connection?.resumeReading()
+            processCommand(c, argv)
+            processInput(c)
+        }
+    }
+
+    // MARK: dispatch
+
+    /// Looks up, checks and runs (or queues) one command, as Redis's processCommand.
+    public func processCommand(_ c: Client, _ argv: [[UInt8]]) {
+        guard let first = argv.first else { return }
+        // Cross-protocol scripting guard: an HTTP request is not a client.
+        if argEquals(first, "post") || argEquals(first, "host:") {
+            log.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.")
+            freeClient(c, reason: "security attack")
+            return
+        }
+        guard var cmd = lookupCommand(first) else {
+            rejectCommand(c, bytes: CommandRejection.unknownCommand(argv))
+            return
+        }
+        if cmd.isContainer && argv.count >= 2 {
+            guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else {
+                rejectCommand(c, bytes: CommandRejection.unknownSubcommand(argv[1], container: cmd.fullName))
+                return
+            }
+            cmd = sub
+        }
+        if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) {
+            rejectCommand(c, CommandRejection.wrongArity(cmd.fullName), cmd)
+            return
+        }
+        if cmd.flags.contains(.protected), let p = cmd.protection, !protectedCommandAllowed(c, setting: config[keyPath: p.setting]) {
+            rejectCommand(c, "ERR \(p.name) command not allowed. If the \(p.option) option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.", cmd)
+            return
+        }
+        if !c.authenticated && !cmd.flags.contains(.noAuth) {
+            rejectCommand(c, CommandRejection.noAuth, cmd)
+            return
+        }
+        let inMulti = c.flags.contains(.multi)
+        if inMulti && cmd.flags.contains(.noMulti) {
+            rejectCommand(c, "ERR Command not allowed inside a transaction", cmd)
+            return
+        }
+        if c.flags.contains(.pubsub) && c.proto == 2 && !(cmd.parent ?? cmd).allowedWhileSubscribed {
+            rejectCommand(c, CommandRejection.subscribedContext(cmd.fullName), cmd)
+            return
+        }
+        // Monitors are replicas to Redis 7.0: they may not touch the keyspace
+        // (keeps them from sneaking past CLIENT PAUSE, which exempts replicas).
+        if !c.flags.isDisjoint(with: [.monitor, .replica]) && touchesKeyspace(c, cmd) {
+            rejectCommand(c, "ERR Replica can't interact with the keyspace", cmd)
+            return
+        }
+        if pauseUntilMs > 0, let conn = c.connection {
+            if clock.monotonicMs() >= pauseUntilMs {
+                unpauseClients()
+            } else if !pauseWritesOnly || cmd.flags.contains(.write) || (inMulti && cmd.isExec) {
+                pausedClients.append((c, argv))
+                conn.pauseReading()
+                return
+            }
+        }
+        if inMulti && !(cmd.parent ?? cmd).bypassesMultiQueue {
+            c.multiQueue.append((cmd, argv))
+            c.out.simpleString("QUEUED")
+            return
+        }
+        call(c, cmd, argv)
+        if blocking.hasReadyKeys { handleClientsBlockedOnKeys() }
+    }
+
+    /// Reads, writes or may replicate; EXEC counts what it queued.
+    func touchesKeyspace(_ c: Client, _ cmd: Command) -> Bool {
+        let keyspaceFlags: CommandFlags = [.readonly, .write, .mayReplicate]
+        if !cmd.flags.isDisjoint(with: keyspaceFlags) { return true }
+        guard cmd.isExec else { return false }
+        return c.multiQueue.contains { !$0.command.flags.isDisjoint(with: keyspaceFlags) }
+    }
+
+    @inline(__always)
+    func lookupCommand(_ name: [UInt8]) -> Command? {
+        if let hit = lastLookup, name == lastLookupName { return hit }
+        guard let found = commands.lookup(name) else { return nil }
+        // A copy: keeping the client's argument would stop the parser reusing its buffer.
+        lastLookupName.removeAll(keepingCapacity: true)
+        lastLookupName.append(contentsOf: name)
+        lastLookup = found
+        return found
+    }
+
+    /// Replies with an error before execution; inside MULTI it also dooms EXEC.
+    func rejectCommand(_ c: Client, _ message: String, _ cmd: Command? = nil) {
+        cmd?.rejectedCalls += 1
+        if c.flags.contains(.multi) { c.flags.insert(.dirtyExec) }
+        // A rejected EXEC itself discards the transaction, as Redis's execCommandAbort.
+        if let cmd, cmd.handler != nil, let abort = cmd.onRejected {
+            abort(self, c, message)
+            return
+        }
+        c.replyError(message)
+    }
+
+    /// A rejection whose text echoes client bytes (no transaction abort path needed:
+    /// only unknown commands and subcommands use it).
+    func rejectCommand(_ c: Client, bytes message: [UInt8]) {
+        if c.flags.contains(.multi) { c.flags.insert(.dirtyExec) }
+        c.replyError(bytes: message)
+    }
+
+    /// Executes a command and does the bookkeeping around it (stats, slowlog, MONITOR, CLIENT REPLY).
+    public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) {
+        // One wall-clock read gives both the command's frozen time and the
+        // duration's start, as Redis's call() does with ustime() (in a
+        // pipelined batch, the previous command's end reading).
+        let startUs = clock.commandStartUs()
+        keyspace.nowMs = clock.keyspaceMs(wallUs: startUs)
+        let replyStart = c.out.bytes.count
+        let errorsBefore = stats.totalErrorReplies
+        // Whether the command wrote is decided here, for every command alike:
+        // it moved the dirty counter (Redis's call() compares server.dirty).
+        let dirtyBefore = dirty
+        callDepth += 1
+        cmd.handler?(self, c, argv)
+        callDepth -= 1
+        if feed.isActive { propagate(c, cmd, argv, wrote: dirty != dirtyBefore) }
+        let endUs = clock.commandEndUs()
+        let duration = max(0, endUs - startUs)
+        // A command that blocked records its statistics when it completes (Blocking.swift).
+        let blocked = c.flags.contains(.blocked)
+        if !blocked { latency.commandFinished(cmd, durationUs: duration, clock: clock) }
+        // Passwords (AUTH, HELLO AUTH) never reach SLOWLOG or MONITOR.
+        var redacted: [Int] = []
+        if !c.redactedArgs.isEmpty {
+            redacted = c.redactedArgs
+            c.redactedArgs.removeAll()
+        }
+        if !blocked {
+            cmd.calls += 1
+            cmd.microseconds += duration
+            if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
+        }
+        stats.totalCommandsProcessed += 1
+        c.lastCommand = cmd
+        if !blocked && hot.slowlogLogSlowerThan >= 0 && duration >= Int64(hot.slowlogLogSlowerThan) && !cmd.flags.contains(.skipSlowlog) {
+            slowlog.push(args: Self.redacting(argv, redacted), durationUs: duration, unixTime: Int(keyspace.nowMs / 1000), client: c, maxLen: hot.slowlogMaxLen)
+        }
+        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
+            feedMonitors(c, Self.redacting(argv, redacted))
+        }
+        switch c.replyMode {
+        case .off:
+            c.out.bytes.removeSubrange(replyStart...)
+        case .skip:
+            c.out.bytes.removeSubrange(replyStart...)
+            c.replyMode = .on
+        case .skipNext:
+            c.replyMode = .skip
+        case .on:
+            break
+        }
+        checkOutputBufferLimits(c)
+    }
+
+    static let redactedArg: [UInt8] = Array("(redacted)".utf8)
+
+    static func redacting(_ argv: [[UInt8]], _ positions: [Int]) -> [[UInt8]] {
+        if positions.isEmpty { return argv }
+        var out = argv
+        for i in positions where i < out.count { out[i] = redactedArg }
+        return out
+    }
+
+    /// enable-debug-command / enable-module-command: "yes", or "local" for
+    /// unix-socket and loopback (127.0.0.1, ::1) clients.
+    func protectedCommandAllowed(_ c: Client, setting: String) -> Bool {
+        switch setting {
+        case "yes": return true
+        case "local":
+            if c.flags.contains(.unixSocket) { return true }
+            let host = c.address.split(separator: ":").dropLast().joined(separator: ":")
+            return host == "127.0.0.1" || host == "::1"
+        default: return false
+        }
+    }
+}

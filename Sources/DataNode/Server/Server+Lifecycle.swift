@@ -1,0 +1,78 @@
+import CVigilShim
+import Glibc
+import Reactor
+
+/// The loop's life: running until shutdown, work before each sleep, and the
+/// periodic cron.
+extension Server {
+    /// Runs the loop until shutdown. Returns the exit code.
+    public func run() -> Int32 {
+        loop.addTimer(afterMs: 1) { [unowned self] in
+            self.cron()
+            return Int64(1000 / max(1, min(self.config.hz, 500)))
+        }
+        while !exiting {
+            loop.runOnce(maxWaitMs: 100)
+            if vigil_shutdown_requested() != 0 && !exiting {
+                let sig = vigil_shutdown_requested()
+                vigil_clear_shutdown()
+                log.warning("Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
+                if prepareForShutdown(save: nil, now: false, force: false) == nil { exiting = true }
+            }
+        }
+        for l in tcpListeners { l.close() }
+        unixListener?.close()
+        if !config.unixSocket.isEmpty { unlink(config.unixSocket) }
+        if !config.pidfile.isEmpty { unlink(config.pidfile) }
+        log.warning("Vigil is now ready to exit, bye bye...")
+        return exitCode
+    }
+
+    /// SHUTDOWN's work; returns an error text when the shutdown cannot proceed.
+    public func prepareForShutdown(save: Bool?, now: Bool, force: Bool) -> String? {
+        log.warning("User requested shutdown...")
+        // Flush what clients are owed before closing (replicas, monitors).
+        for c in clients.values { flushClient(c) }
+        exiting = true
+        return nil
+    }
+
+    func beforeSleep() {
+        if blocking.hasWaiters || !blocking.unblocked.isEmpty { handleBlockedClientsBeforeSleep() }
+        if activeExpireEnabled {
+            activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
+        }
+        if !pendingWrites.isEmpty {
+            let list = pendingWrites
+            pendingWrites.removeAll(keepingCapacity: true)
+            for c in list { flushClient(c) }
+        }
+    }
+
+    // MARK: cron
+
+    func cron() {
+        cronLoops += 1
+        keyspace.nowMs = clock.keyspaceMs()
+        infoSampler.cron(stats: stats, nowMs: clock.monotonicMs())
+        if activeExpireEnabled && keyspace.isMaster {
+            activeExpire.run(.slow, dbs: databases, hz: config.hz) { clock.monotonicUs() }
+        }
+        if pauseUntilMs > 0 && clock.monotonicMs() >= pauseUntilMs { unpauseClients() }
+        if blocking.hasWaiters { handleBlockedClientsTimeout() }
+        // Idle timeout and soft output limits, a slice of clients per call.
+        let now = clock.monotonicMs()
+        let idleTimeout = hot.timeout
+        if idleTimeout > 0 || cronLoops % max(hot.hz, 1) == 0 {
+            for c in Array(clients.values) {
+                if idleTimeout > 0 && !c.flags.contains(.master) && !c.flags.contains(.replica)
+                    && !c.flags.contains(.pubsub) && !c.flags.contains(.blocked) && now - c.lastInteractionMs > Int64(idleTimeout) * 1000 {
+                    log.verbose("Closing idle client")
+                    freeClient(c, reason: "idle timeout")
+                    continue
+                }
+                if c.softLimitReachedMs != 0 { checkOutputBufferLimits(c) }
+            }
+        }
+    }
+}
