@@ -35,7 +35,15 @@ let package = Package(
         .target(name: "Deployment", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
         // redis-cli's behaviour (options, formatting, prompt) apart from the client it drives.
         .target(name: "CLI", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
-        .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim", "ServerKit", "Glob"], swiftSettings: hotPath),
+        // Values, their compact encodings and the databases that hold them, with
+        // the pure algorithms on them (geohash, HyperLogLog, bit operations):
+        // no server, no client, no IO.
+        // Its hot paths (DenseDict, Key, the value types) are called from DataNode
+        // on every command: cross-module optimization keeps them specializable
+        // and inlinable there, as they were inside one module.
+        .target(name: "Keyspace", dependencies: ["Protocol", "Glob"],
+                swiftSettings: hotPath + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
+        .target(name: "DataNode", dependencies: ["Keyspace", "Protocol", "Reactor", "CVigilShim", "ServerKit", "Glob"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot
@@ -53,7 +61,7 @@ let package = Package(
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "Glob"]),
-        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
+        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
         .testTarget(name: "SentinelTests", dependencies: ["SentinelCore", "Sentinel", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
     ]

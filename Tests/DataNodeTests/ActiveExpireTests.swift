@@ -1,5 +1,6 @@
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 /// The active expire cycle, run directly on databases with a controlled
 /// command clock (`nowMs`) and a controlled microsecond clock for its time limit.

@@ -2,6 +2,7 @@ import Foundation
 import Protocol
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 final class SetCommandsTests: XCTestCase {
     // MARK: helpers

@@ -3,6 +3,7 @@ import Glibc
 import Protocol
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 final class StringCommandsTests: XCTestCase {
     // MARK: helpers

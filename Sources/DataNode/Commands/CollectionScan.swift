@@ -1,4 +1,5 @@
 import Glob
+import Keyspace
 import Protocol
 import ServerKit
 

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT with NX/XX/GT/LT, TTL/PTTL,
