@@ -41,7 +41,15 @@ let package = Package(
         .target(name: "Deployment", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
         // redis-cli's behaviour (options, formatting, prompt) apart from the client it drives.
         .target(name: "CLI", dependencies: ["RESPClient", "Protocol", "CVigilShim"]),
-        .target(name: "DataNode", dependencies: ["Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
+        // Values, their compact encodings and the databases that hold them, with
+        // the pure algorithms on them (geohash, HyperLogLog, bit operations):
+        // no server, no client, no IO.
+        // Its hot paths (DenseDict, Key, the value types) are called from DataNode
+        // on every command: cross-module optimization keeps them specializable
+        // and inlinable there, as they were inside one module.
+        .target(name: "Keyspace", dependencies: ["Protocol", "CoreKit"],
+                swiftSettings: hotPath + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
+        .target(name: "DataNode", dependencies: ["Keyspace", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot
@@ -62,7 +70,7 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
-        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
+        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
         .testTarget(name: "SimulationTests", dependencies: ["SentinelCore", "Sentinel", "Protocol"]),

@@ -1,6 +1,7 @@
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 /// The active expire cycle, run directly on databases with a controlled
 /// command clock (`nowMs`) and a controlled microsecond clock for its time limit.

@@ -2,6 +2,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 final class BitmapCommandsTests: XCTestCase {
     private func bytes(_ h: Harness, _ key: String) -> [UInt8]? {

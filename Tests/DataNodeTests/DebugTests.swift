@@ -3,6 +3,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 final class DebugTests: XCTestCase {
     static let notAllowed = "-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n"

@@ -1,5 +1,6 @@
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 /// DenseDict against a Dictionary model under random inserts, overwrites and
 /// deletes (its index is a hand-written open-addressing table).

@@ -2,6 +2,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 /// EXPIRE family with NX/XX/GT/LT, TTL/PTTL/EXPIRETIME/PEXPIRETIME, PERSIST,
 /// and lazy expiry seen through them. Time moves with `advanceClock`, never sleeps.

@@ -2,6 +2,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 /// Geo commands: scores, coordinates and distances to the byte (Redis 7.0's
 /// geohash and haversine), option parsing and errors, and seeded searches

@@ -1,6 +1,7 @@
 import Protocol
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 /// Keys and string values held inline (up to 23 and 21 bytes) or in an array:
 /// the two forms must be indistinguishable through every accessor.

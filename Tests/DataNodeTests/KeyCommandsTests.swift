@@ -2,6 +2,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 /// Generic key commands: DEL/UNLINK/EXISTS/TOUCH/TYPE/RANDOMKEY, RENAME/MOVE/COPY,
 /// KEYS/SCAN and OBJECT. Keys are planted straight into the database so these

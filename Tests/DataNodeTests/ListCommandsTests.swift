@@ -2,6 +2,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 final class ListCommandsTests: XCTestCase {
     private func bulk(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }

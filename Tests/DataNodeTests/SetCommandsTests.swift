@@ -3,6 +3,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 final class SetCommandsTests: XCTestCase {
     // MARK: helpers

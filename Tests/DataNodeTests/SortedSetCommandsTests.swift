@@ -4,6 +4,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 /// Sorted-set commands through the real dispatch path (Harness), the
 /// SortedSetValue structure against a plain model, and exact reply bytes

@@ -4,6 +4,7 @@ import Protocol
 import TestSupport
 import XCTest
 @testable import DataNode
+@testable import Keyspace
 
 final class StringCommandsTests: XCTestCase {
     // MARK: helpers

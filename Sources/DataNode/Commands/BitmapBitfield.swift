@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// BITFIELD and BITFIELD_RO, as Redis 7.0's bitfieldGeneric: every

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// Handlers of this group, by full command name.

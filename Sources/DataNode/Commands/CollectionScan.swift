@@ -1,4 +1,5 @@
 import CoreKit
+import Keyspace
 import Protocol
 import ServerKit
 

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// DEBUG DIGEST / DIGEST-VALUE: Redis's dataset fingerprint (debug.c), so a

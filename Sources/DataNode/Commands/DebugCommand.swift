@@ -1,4 +1,5 @@
 import Glibc
+import Keyspace
 import Protocol
 
 /// DEBUG: the subset of Redis 7.0's debug.c that makes sense here (HELP lists

@@ -1,4 +1,5 @@
 import Glibc
+import Keyspace
 import Protocol
 
 /// Geo commands (Redis 7.0's geo.c): positions are sorted-set members whose

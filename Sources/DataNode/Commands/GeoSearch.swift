@@ -1,4 +1,5 @@
 import Glibc
+import Keyspace
 import Protocol
 
 /// GEORADIUS, GEORADIUSBYMEMBER (and _RO), GEOSEARCH, GEOSEARCHSTORE:

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// HINCRBY and HINCRBYFLOAT. The increment is parsed before the key is looked

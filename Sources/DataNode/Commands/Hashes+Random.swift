@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// HRANDFIELD key [count [WITHVALUES]], with Redis 7.0's count rules: a

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// HSCAN; what it shares with SSCAN and ZSCAN is in CollectionScan.swift.

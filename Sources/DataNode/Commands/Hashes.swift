@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// The hash group: HSET family, reads, HDEL, counters (Hashes+Counters.swift),

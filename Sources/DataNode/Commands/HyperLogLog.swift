@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// PFADD, PFCOUNT, PFMERGE, PFDEBUG, PFSELFTEST over string values holding

@@ -1,4 +1,5 @@
 import Glibc
+import Keyspace
 
 extension HyperLogLogCommands {
     /// PFSELFTEST: Redis's checks of register access, of sparse/dense agreement

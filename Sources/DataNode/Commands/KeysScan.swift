@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// KEYS and SCAN. SCAN's cursor is DenseDict's: 1 + the next slot to visit,

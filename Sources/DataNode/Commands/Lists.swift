@@ -1,4 +1,5 @@
 import Glibc
+import Keyspace
 import Protocol
 
 /// The list group: pushes, pops, indexes, ranges, LINSERT/LREM/LTRIM/LPOS

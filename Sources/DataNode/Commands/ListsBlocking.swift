@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// BLPOP, BRPOP, BLMPOP, BLMOVE and BRPOPLPUSH: the non-blocking path when a

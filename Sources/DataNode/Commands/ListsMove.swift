@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// LMOVE, RPOPLPUSH and LMPOP, plus the pieces their blocking forms share.

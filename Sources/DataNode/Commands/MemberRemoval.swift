@@ -1,3 +1,5 @@
+import Keyspace
+
 /// A collection whose members HDEL and SREM remove by name.
 protocol MemberRemovable: AnyObject {
     func remove(_ member: [UInt8]) -> Bool

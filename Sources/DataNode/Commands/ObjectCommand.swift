@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// OBJECT ENCODING/REFCOUNT/IDLETIME/FREQ/HELP. Lookups neither touch the

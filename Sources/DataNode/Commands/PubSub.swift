@@ -1,4 +1,5 @@
 import CoreKit
+import Keyspace
 import ServerKit
 
 /// Pub/sub (plain, pattern and shard channels), PUBSUB introspection, and MONITOR.

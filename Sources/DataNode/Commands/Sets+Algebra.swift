@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// SINTER, SINTERCARD, SINTERSTORE, SUNION, SUNIONSTORE, SDIFF, SDIFFSTORE,

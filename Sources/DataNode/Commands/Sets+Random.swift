@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// SPOP and SRANDMEMBER with Redis 7.0's count rules and reply types: SPOP

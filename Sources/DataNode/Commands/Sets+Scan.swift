@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// SSCAN key cursor [MATCH pattern] [COUNT count]. Compact sets (intsets, and

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// The set group: membership commands here, random ones in Sets+Random.swift,

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// SORT and SORT_RO (Redis's sortCommandGeneric): sorts a list, set or sorted

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// Sorted-set commands (Redis 7.0's t_zset.c): replies, errors and the order

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// BZPOPMIN, BZPOPMAX and BZMPOP: Redis 7.0's blockingGenericZpopCommand on

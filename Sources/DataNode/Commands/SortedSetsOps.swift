@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD: Redis 7.0's

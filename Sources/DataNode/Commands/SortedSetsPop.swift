@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// ZPOPMIN, ZPOPMAX, ZMPOP and ZRANDMEMBER (Redis 7.0's genericZpopCommand

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// ZRANGE and its older spellings, ZRANGESTORE, ZREMRANGEBY*: Redis 7.0's

@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]: checks, options and reply

@@ -1,4 +1,5 @@
 import Glibc
+import Keyspace
 import Protocol
 
 /// Error texts of the sorted-set and geo commands (Redis 7.0).

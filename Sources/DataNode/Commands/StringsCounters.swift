@@ -1,4 +1,5 @@
 import Glibc
+import Keyspace
 import Protocol
 
 /// INCR, DECR, INCRBY, DECRBY and INCRBYFLOAT.

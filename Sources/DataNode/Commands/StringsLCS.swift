@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// LCS: longest common subsequence of two string keys, as Redis 7.0's

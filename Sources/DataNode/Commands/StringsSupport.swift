@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// Error texts, lookups and in-place mutation shared by the string and bitmap groups.

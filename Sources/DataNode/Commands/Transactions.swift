@@ -1,3 +1,4 @@
+import Keyspace
 import Protocol
 
 /// MULTI / EXEC / DISCARD / WATCH / UNWATCH. Dispatch queues commands while

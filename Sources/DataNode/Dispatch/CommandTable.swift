@@ -1,3 +1,5 @@
+import Keyspace
+
 /// Commands by name, as dispatch looks them up. Which commands exist and how
 /// they behave is the Commands side's business (CommandTable+Redis70.swift).
 public struct CommandTable {

@@ -1,3 +1,5 @@
+import Keyspace
+
 /// The propagated forms Redis 7.0 gives commands whose effect can be read
 /// back from the dataset once they ran: relative and second-based expiries
 /// become absolute milliseconds (t_string.c, expire.c), float increments

@@ -1,3 +1,5 @@
+import Keyspace
+
 /// Where the dispatch meets the feed: commands that wrote, served blocked
 /// clients and expired keys.
 extension Server {

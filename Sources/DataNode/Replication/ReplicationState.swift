@@ -1,3 +1,5 @@
+import Keyspace
+
 /// This node's place in replication, apart from the server that runs it:
 /// the history it continues (ids and offsets, as INFO replication, ROLE and
 /// PSYNC report them), its role, and the replicas attached to the stream.

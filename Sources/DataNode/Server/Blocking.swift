@@ -1,4 +1,5 @@
 import CVigilShim
+import Keyspace
 import Protocol
 import Reactor
 

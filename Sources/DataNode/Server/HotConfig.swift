@@ -1,3 +1,5 @@
+import Keyspace
+
 /// The config values the command path reads, copied out of the config table.
 struct HotConfig {
     var slowlogLogSlowerThan: Int

@@ -1,4 +1,5 @@
 import CVigilShim
+import Keyspace
 import Protocol
 
 /// Who is connected and what they follow: client creation and teardown,

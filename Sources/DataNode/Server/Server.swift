@@ -1,3 +1,4 @@
+import Keyspace
 import Reactor
 import ServerKit
 

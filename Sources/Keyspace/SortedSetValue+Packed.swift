@@ -16,25 +16,25 @@ import Glibc
 /// 5 in a Redis listpack), else 0xF9 and the double's 8 bytes. A score is stored as an integer exactly when
 /// Redis's double2ll would store it as one (so -0 reads back as 0, as in a
 /// Redis listpack, and ZSCAN prints such scores as integers).
-struct ZPacked {
-    static let headerSize = 4
+public struct ZPacked {
+    public static let headerSize = 4
     /// The malloc'd block, nil while empty.
-    var block: UnsafeMutableRawPointer?
+    public var block: UnsafeMutableRawPointer?
 
-    init(block: UnsafeMutableRawPointer? = nil) { self.block = block }
+    public init(block: UnsafeMutableRawPointer? = nil) { self.block = block }
 
     /// The first entry.
     @inline(__always)
-    var base: UnsafeMutablePointer<UInt8>? {
+    public var base: UnsafeMutablePointer<UInt8>? {
         block.map { ($0 + Self.headerSize).assumingMemoryBound(to: UInt8.self) }
     }
 
     /// Payload bytes.
     @inline(__always)
-    var used: Int { block.map { Int($0.load(as: UInt32.self)) } ?? 0 }
+    public var used: Int { block.map { Int($0.load(as: UInt32.self)) } ?? 0 }
 
     /// Entries, counted by walking.
-    var count: Int {
+    public var count: Int {
         guard let b = base else { return 0 }
         var off = 0, n = 0
         let end = used
@@ -49,7 +49,7 @@ struct ZPacked {
     /// chunk header) while small, then eighths of a power of two: no slack
     /// beyond what malloc would round to anyway, and few reallocs.
     @inline(__always)
-    static func capacity(for payload: Int) -> Int {
+    public static func capacity(for payload: Int) -> Int {
         let n = payload + headerSize
         if n <= 1024 { return max(24, ((n + 8 + 15) & ~15) - 8) }
         let shift = (Int.bitWidth - (n - 1).leadingZeroBitCount) - 3
@@ -58,7 +58,7 @@ struct ZPacked {
     }
 
     /// Makes room for `newUsed` payload bytes (the header is the caller's).
-    mutating func resize(to newUsed: Int) {
+    public mutating func resize(to newUsed: Int) {
         if newUsed == 0 {
             free(block)
             block = nil
@@ -78,7 +78,7 @@ struct ZPacked {
     }
 
     /// A new block with the same entries.
-    func copy() -> ZPacked {
+    public func copy() -> ZPacked {
         guard let src = block else { return ZPacked() }
         let size = Self.capacity(for: used)
         let b = malloc(size)!
@@ -86,7 +86,7 @@ struct ZPacked {
         return ZPacked(block: b)
     }
 
-    mutating func release() {
+    public mutating func release() {
         free(block)
         block = nil
     }
@@ -95,7 +95,7 @@ struct ZPacked {
 
     /// Redis's double2ll: the integer a listpack would store, if any.
     @inline(__always)
-    static func integerScore(_ d: Double) -> Int64? {
+    public static func integerScore(_ d: Double) -> Int64? {
         // LLONG_MAX/2 in C is an integer division, converted to double for the compare.
         let limit = Double(Int64.max / 2)
         if d < -limit || d > limit || d.isNaN { return nil }
@@ -104,10 +104,10 @@ struct ZPacked {
     }
 
     @inline(__always)
-    static func lengthHeaderSize(_ len: Int) -> Int { len < 0x80 ? 1 : (len < 0x4000 ? 2 : 5) }
+    public static func lengthHeaderSize(_ len: Int) -> Int { len < 0x80 ? 1 : (len < 0x4000 ? 2 : 5) }
 
     @inline(__always)
-    static func scoreSize(_ d: Double) -> Int {
+    public static func scoreSize(_ d: Double) -> Int {
         guard let v = integerScore(d) else {
             if let (m, _) = decimalScore(d) { return 1 + varintSize(zigzag(m)) }
             return 9
@@ -116,11 +116,11 @@ struct ZPacked {
         return 1 + intBytes(v)
     }
 
-    static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
+    public static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
 
     /// (m, k) with m / 10^k == d exactly (a correctly rounded division of
     /// two exact values), for the fewest decimals k in 1...6.
-    static func decimalScore(_ d: Double) -> (Int64, Int)? {
+    public static func decimalScore(_ d: Double) -> (Int64, Int)? {
         guard d.isFinite else { return nil }
         for k in 1...6 {
             let t = (d * powersOfTen[k]).rounded()
@@ -131,11 +131,11 @@ struct ZPacked {
         return nil
     }
 
-    @inline(__always) static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-    @inline(__always) static func unzigzag(_ u: UInt64) -> Int64 { Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1) }
+    @inline(__always) public static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    @inline(__always) public static func unzigzag(_ u: UInt64) -> Int64 { Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1) }
 
     @inline(__always)
-    static func varintSize(_ u: UInt64) -> Int {
+    public static func varintSize(_ u: UInt64) -> Int {
         var n = 1, v = u >> 7
         while v != 0 { n += 1; v >>= 7 }
         return n
@@ -143,7 +143,7 @@ struct ZPacked {
 
     /// Bytes needed for `v` as a sign-extended little-endian integer.
     @inline(__always)
-    static func intBytes(_ v: Int64) -> Int {
+    public static func intBytes(_ v: Int64) -> Int {
         var n = 1
         while n < 8 {
             let shift = Int64(n * 8 - 1)
@@ -154,12 +154,12 @@ struct ZPacked {
         return n
     }
 
-    static func entrySize(memberLength: Int, score: Double) -> Int {
+    public static func entrySize(memberLength: Int, score: Double) -> Int {
         lengthHeaderSize(memberLength) + memberLength + scoreSize(score)
     }
 
     /// Writes an entry at `p` (room already made).
-    static func writeEntry(_ p: UnsafeMutablePointer<UInt8>, _ member: UnsafeRawBufferPointer, _ score: Double) {
+    public static func writeEntry(_ p: UnsafeMutablePointer<UInt8>, _ member: UnsafeRawBufferPointer, _ score: Double) {
         let len = member.count
         var o = 0
         if len < 0x80 {
@@ -206,7 +206,7 @@ struct ZPacked {
 
     /// The entry at `off`: its member, its score, and where the next one starts.
     @inline(__always)
-    static func entry(_ base: UnsafeMutablePointer<UInt8>, _ off: Int) -> (member: UnsafeRawBufferPointer, score: Double, next: Int) {
+    public static func entry(_ base: UnsafeMutablePointer<UInt8>, _ off: Int) -> (member: UnsafeRawBufferPointer, score: Double, next: Int) {
         let b0 = base[off]
         var len: Int, h: Int
         if b0 < 0x80 {
@@ -245,7 +245,7 @@ struct ZPacked {
 
     /// The score as ZSCAN prints a listpack entry: integers as such, other
     /// values as d2string's "%.17g".
-    static func scanText(_ base: UnsafeMutablePointer<UInt8>, _ off: Int) -> [UInt8] {
+    public static func scanText(_ base: UnsafeMutablePointer<UInt8>, _ off: Int) -> [UInt8] {
         let e = entry(base, off)
         if let v = integerScore(e.score) {
             var out: [UInt8] = []
@@ -258,7 +258,7 @@ struct ZPacked {
     // MARK: queries
 
     /// Start offsets of every entry, in order (reverse walks, rank seeks).
-    func offsets() -> [Int] {
+    public func offsets() -> [Int] {
         var out: [Int] = []
         guard let b = base else { return out }
         out.reserveCapacity(16)
@@ -272,7 +272,7 @@ struct ZPacked {
     }
 
     /// The entry holding `member`: (start, end, score).
-    func find(_ member: UnsafeRawBufferPointer) -> (start: Int, end: Int, score: Double)? {
+    public func find(_ member: UnsafeRawBufferPointer) -> (start: Int, end: Int, score: Double)? {
         guard let b = base else { return nil }
         var off = 0
         let end = used
@@ -287,7 +287,7 @@ struct ZPacked {
     }
 
     /// Inserts in (score, member) order; the member must not be present.
-    mutating func insert(_ member: UnsafeRawBufferPointer, _ score: Double) {
+    public mutating func insert(_ member: UnsafeRawBufferPointer, _ score: Double) {
         var at = used
         if let b = base {
             var off = 0
@@ -305,7 +305,7 @@ struct ZPacked {
     }
 
     /// Inserts an entry at byte offset `at` (an entry boundary).
-    mutating func insert(_ member: UnsafeRawBufferPointer, _ score: Double, at: Int) {
+    public mutating func insert(_ member: UnsafeRawBufferPointer, _ score: Double, at: Int) {
         let size = Self.entrySize(memberLength: member.count, score: score)
         let old = used
         resize(to: old + size)
@@ -315,12 +315,12 @@ struct ZPacked {
     }
 
     /// Appends an entry known to sort after every other one.
-    mutating func append(_ member: UnsafeRawBufferPointer, _ score: Double) {
+    public mutating func append(_ member: UnsafeRawBufferPointer, _ score: Double) {
         insert(member, score, at: used)
     }
 
     /// Removes bytes [from, to) (whole entries).
-    mutating func remove(from: Int, to: Int) {
+    public mutating func remove(from: Int, to: Int) {
         guard to > from else { return }
         let total = used
         if to < total { memmove(base! + from, base! + to, total - to) }
@@ -337,7 +337,7 @@ struct ZPacked {
 
 /// sdscmp: memcmp over the common prefix, then the shorter one first.
 @inline(__always)
-func compareMembers(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+public func compareMembers(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
     let n = min(a.count, b.count)
     if n > 0 {
         let r = memcmp(a.baseAddress!, b.baseAddress!, n)
@@ -347,7 +347,7 @@ func compareMembers(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) ->
 }
 
 /// `%.17g` as Redis's addReplyDouble/d2string print scores, `inf`/`-inf`.
-func formatScore(_ d: Double) -> [UInt8] {
+public func formatScore(_ d: Double) -> [UInt8] {
     if d.isInfinite { return d > 0 ? Array("inf".utf8) : Array("-inf".utf8) }
     if d.isNaN { return Array("nan".utf8) }
     var buf = [CChar](repeating: 0, count: 64)

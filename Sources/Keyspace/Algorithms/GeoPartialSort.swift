@@ -4,8 +4,8 @@
 /// clients can see. Indices stand in for the C byte pointers. Redis 7.0's
 /// copy has no switch to insertion sort after a swap-free partition (checked
 /// against redis-server: ties come out in the partitioned order).
-enum GeoPartialSort {
-    static func sort<T>(_ a: inout [T], lrange: Int, rrange: Int, _ cmp: (T, T) -> Int) {
+public enum GeoPartialSort {
+    public static func sort<T>(_ a: inout [T], lrange: Int, rrange: Int, _ cmp: (T, T) -> Int) {
         pqsort(&a, 0, a.count, cmp, lrange, rrange)
     }
 

@@ -4,48 +4,48 @@ import Glibc
 /// (latitude on even bits, longitude on odd), the 9-box search areas and the
 /// haversine distance, written operation for operation like the C so that
 /// every coordinate and distance rounds to the same bits.
-enum GeoHash {
-    static let latMin = -85.05112878
-    static let latMax = 85.05112878
-    static let longMin = -180.0
-    static let longMax = 180.0
-    static let stepMax: UInt8 = 26
-    static let earthRadius = 6372797.560856
-    static let mercatorMax = 20037726.37
-    static let degToRad = Double.pi / 180.0
+public enum GeoHash {
+    public static let latMin = -85.05112878
+    public static let latMax = 85.05112878
+    public static let longMin = -180.0
+    public static let longMax = 180.0
+    public static let stepMax: UInt8 = 26
+    public static let earthRadius = 6372797.560856
+    public static let mercatorMax = 20037726.37
+    public static let degToRad = Double.pi / 180.0
 
-    struct Bits: Equatable {
-        var bits: UInt64
-        var step: UInt8
+    public struct Bits: Equatable, Sendable {
+        public var bits: UInt64
+        public var step: UInt8
         /// HASHISZERO.
-        var isZero: Bool { bits == 0 && step == 0 }
-        static let zero = Bits(bits: 0, step: 0)
+        public var isZero: Bool { bits == 0 && step == 0 }
+        public static let zero = Bits(bits: 0, step: 0)
     }
 
-    struct Range {
-        var min: Double
-        var max: Double
+    public struct Range: Sendable {
+        public var min: Double
+        public var max: Double
     }
 
-    struct Area {
-        var hash: Bits
-        var longitude: Range
-        var latitude: Range
+    public struct Area {
+        public var hash: Bits
+        public var longitude: Range
+        public var latitude: Range
     }
 
     /// Boxes in Redis's membersOfAllNeighbors order: self, N, S, E, W, NE, NW, SE, SW.
-    struct Radius {
-        var hash: Bits
-        var area: Area
-        var neighbors: [Bits]
+    public struct Radius {
+        public var hash: Bits
+        public var area: Area
+        public var neighbors: [Bits]
     }
 
-    static let longRange = Range(min: longMin, max: longMax)
-    static let latRange = Range(min: latMin, max: latMax)
+    public static let longRange = Range(min: longMin, max: longMax)
+    public static let latRange = Range(min: latMin, max: latMax)
 
     // MARK: bit interleaving
 
-    static func interleave64(_ xlo: UInt32, _ ylo: UInt32) -> UInt64 {
+    public static func interleave64(_ xlo: UInt32, _ ylo: UInt32) -> UInt64 {
         let b: [UInt64] = [0x5555555555555555, 0x3333333333333333, 0x0F0F0F0F0F0F0F0F, 0x00FF00FF00FF00FF, 0x0000FFFF0000FFFF]
         let s: [UInt64] = [1, 2, 4, 8, 16]
         var x = UInt64(xlo), y = UInt64(ylo)
@@ -56,7 +56,7 @@ enum GeoHash {
         return x | (y << 1)
     }
 
-    static func deinterleave64(_ interleaved: UInt64) -> UInt64 {
+    public static func deinterleave64(_ interleaved: UInt64) -> UInt64 {
         let b: [UInt64] = [0x5555555555555555, 0x3333333333333333, 0x0F0F0F0F0F0F0F0F, 0x00FF00FF00FF00FF,
                            0x0000FFFF0000FFFF, 0x00000000FFFFFFFF]
         let s: [UInt64] = [0, 1, 2, 4, 8, 16]
@@ -71,7 +71,7 @@ enum GeoHash {
     // MARK: encode / decode
 
     /// geohashEncode; nil where Redis returns 0.
-    static func encode(_ lr: Range, _ ar: Range, longitude: Double, latitude: Double, step: UInt8) -> Bits? {
+    public static func encode(_ lr: Range, _ ar: Range, longitude: Double, latitude: Double, step: UInt8) -> Bits? {
         if step > 32 || step == 0 { return nil }
         if longitude > longMax || longitude < longMin || latitude > latMax || latitude < latMin { return nil }
         if latitude < ar.min || latitude > ar.max || longitude < lr.min || longitude > lr.max { return nil }
@@ -82,12 +82,12 @@ enum GeoHash {
         return Bits(bits: interleave64(cToUInt32(latOffset), cToUInt32(longOffset)), step: step)
     }
 
-    static func encodeWGS84(longitude: Double, latitude: Double, step: UInt8) -> Bits? {
+    public static func encodeWGS84(longitude: Double, latitude: Double, step: UInt8) -> Bits? {
         encode(longRange, latRange, longitude: longitude, latitude: latitude, step: step)
     }
 
     /// geohashDecode.
-    static func decode(_ lr: Range, _ ar: Range, _ hash: Bits) -> Area? {
+    public static func decode(_ lr: Range, _ ar: Range, _ hash: Bits) -> Area? {
         if hash.isZero { return nil }
         let step = hash.step
         let sep = deinterleave64(hash.bits)
@@ -104,7 +104,7 @@ enum GeoHash {
     }
 
     /// geohashDecodeAreaToLongLat: the box centre, clamped to the valid range.
-    static func center(_ a: Area) -> (Double, Double) {
+    public static func center(_ a: Area) -> (Double, Double) {
         var x = (a.longitude.min + a.longitude.max) / 2
         if x > longMax { x = longMax }
         if x < longMin { x = longMin }
@@ -115,22 +115,22 @@ enum GeoHash {
     }
 
     /// decodeGeohash(score): the score's 52 bits back to (longitude, latitude).
-    static func decodeScore(_ score: Double) -> (Double, Double)? {
+    public static func decodeScore(_ score: Double) -> (Double, Double)? {
         guard let a = decode(longRange, latRange, Bits(bits: cToUInt64(score), step: stepMax)) else { return nil }
         return center(a)
     }
 
     /// geohashAlign52Bits.
-    static func align52(_ h: Bits) -> UInt64 { h.bits << UInt64(52 - Int(h.step) * 2) }
+    public static func align52(_ h: Bits) -> UInt64 { h.bits << UInt64(52 - Int(h.step) * 2) }
 
     /// The sorted-set score GEOADD stores for a position.
-    static func score(longitude: Double, latitude: Double) -> Double? {
+    public static func score(longitude: Double, latitude: Double) -> Double? {
         guard let h = encodeWGS84(longitude: longitude, latitude: latitude, step: stepMax) else { return nil }
         return Double(align52(h))
     }
 
     /// The standard 11-character geohash (re-encoded over latitude -90...90), as GEOHASH.
-    static func string(score: Double) -> [UInt8]? {
+    public static func string(score: Double) -> [UInt8]? {
         guard let (x, y) = decodeScore(score) else { return nil }
         let alphabet = Array("0123456789bcdefghjkmnpqrstuvwxyz".utf8)
         let h = encode(Range(min: -180, max: 180), Range(min: -90, max: 90), longitude: x, latitude: y, step: 26)
@@ -145,8 +145,8 @@ enum GeoHash {
 
     // MARK: neighbours
 
-    static func moveX(_ h: inout Bits, _ d: Int) { move(&h, d, along: 0xaaaaaaaaaaaaaaaa) }
-    static func moveY(_ h: inout Bits, _ d: Int) { move(&h, d, along: 0x5555555555555555) }
+    public static func moveX(_ h: inout Bits, _ d: Int) { move(&h, d, along: 0xaaaaaaaaaaaaaaaa) }
+    public static func moveY(_ h: inout Bits, _ d: Int) { move(&h, d, along: 0x5555555555555555) }
 
     /// geohash_move_x / geohash_move_y: steps the interleaved coordinate
     /// whose bits are `moving` by one cell (d > 0 up, d < 0 down), the other
@@ -170,7 +170,7 @@ enum GeoHash {
 
     /// geohashNeighbors, in membersOfAllNeighbors order after the centre:
     /// north, south, east, west, north-east, north-west, south-east, south-west.
-    static func neighbors(_ h: Bits) -> [Bits] {
+    public static func neighbors(_ h: Bits) -> [Bits] {
         func moved(_ dx: Int, _ dy: Int) -> Bits {
             var b = h
             moveX(&b, dx)
@@ -182,11 +182,11 @@ enum GeoHash {
 
     // MARK: search areas
 
-    @inline(__always) static func degRad(_ a: Double) -> Double { a * degToRad }
-    @inline(__always) static func radDeg(_ a: Double) -> Double { a / degToRad }
+    @inline(__always) public static func degRad(_ a: Double) -> Double { a * degToRad }
+    @inline(__always) public static func radDeg(_ a: Double) -> Double { a / degToRad }
 
     /// geohashEstimateStepsByRadius.
-    static func estimateSteps(rangeMeters r: Double, latitude lat: Double) -> UInt8 {
+    public static func estimateSteps(rangeMeters r: Double, latitude lat: Double) -> UInt8 {
         if r == 0 { return 26 }
         var range = r
         var step = 1
@@ -205,7 +205,7 @@ enum GeoHash {
     }
 
     /// geohashBoundingBox: [min lon, min lat, max lon, max lat].
-    static func boundingBox(_ shape: GeoShape) -> [Double] {
+    public static func boundingBox(_ shape: GeoShape) -> [Double] {
         let longitude = shape.x, latitude = shape.y
         let height = shape.conversion * (shape.isCircle ? shape.radius : shape.height / 2)
         let width = shape.conversion * (shape.isCircle ? shape.radius : shape.width / 2)
@@ -221,7 +221,7 @@ enum GeoHash {
 
     /// geohashCalculateAreasByShapeWGS84: the centre box and its neighbours,
     /// with the useless ones zeroed.
-    static func areas(_ shape: GeoShape) -> Radius {
+    public static func areas(_ shape: GeoShape) -> Radius {
         let bounds = boundingBox(shape)
         let minLon = bounds[0], minLat = bounds[1], maxLon = bounds[2], maxLat = bounds[3]
         let longitude = shape.x, latitude = shape.y
@@ -259,7 +259,7 @@ enum GeoHash {
     // MARK: distances
 
     /// geohashGetDistance (haversine, Redis 7.0's form).
-    static func distance(_ lon1d: Double, _ lat1d: Double, _ lon2d: Double, _ lat2d: Double) -> Double {
+    public static func distance(_ lon1d: Double, _ lat1d: Double, _ lon2d: Double, _ lat2d: Double) -> Double {
         let lat1r = degRad(lat1d), lon1r = degRad(lon1d)
         let lat2r = degRad(lat2d), lon2r = degRad(lon2d)
         let u = sin((lat2r - lat1r) / 2)
@@ -268,7 +268,7 @@ enum GeoHash {
     }
 
     /// geohashGetDistanceIfInRectangle: the distance when (x2, y2) is inside.
-    static func distanceIfInRectangle(widthM: Double, heightM: Double, _ x1: Double, _ y1: Double,
+    public static func distanceIfInRectangle(widthM: Double, heightM: Double, _ x1: Double, _ y1: Double,
                                       _ x2: Double, _ y2: Double) -> Double? {
         let lonDistance = distance(x2, y2, x1, y2)
         let latDistance = distance(x2, y2, x2, y1)
@@ -280,19 +280,19 @@ enum GeoHash {
 
     /// (uint32_t)double as gcc compiles it on x86-64 for in-range values.
     @inline(__always)
-    static func cToUInt32(_ d: Double) -> UInt32 {
+    public static func cToUInt32(_ d: Double) -> UInt32 {
         UInt32(truncatingIfNeeded: cToInt64(d))
     }
 
     /// cvttsd2si: truncation, 0x8000000000000000 when out of range or NaN.
     @inline(__always)
-    static func cToInt64(_ d: Double) -> Int64 {
+    public static func cToInt64(_ d: Double) -> Int64 {
         if d.isNaN || d >= 9223372036854775808.0 || d < -9223372036854775808.0 { return Int64.min }
         return Int64(d)
     }
 
     /// (uint64_t)double as gcc compiles it on x86-64.
-    static func cToUInt64(_ d: Double) -> UInt64 {
+    public static func cToUInt64(_ d: Double) -> UInt64 {
         if d >= 9223372036854775808.0 {
             return UInt64(bitPattern: cToInt64(d - 9223372036854775808.0)) ^ (UInt64(1) << 63)
         }
@@ -302,12 +302,14 @@ enum GeoHash {
 
 /// Redis's GeoShape: a circle (radius) or a box (width, height), in the
 /// caller's unit; `conversion` turns that unit into meters.
-struct GeoShape {
-    var isCircle = true
-    var x = 0.0
-    var y = 0.0
-    var conversion = 1.0
-    var radius = 0.0
-    var width = 0.0
-    var height = 0.0
+public struct GeoShape {
+    public var isCircle = true
+    public var x = 0.0
+    public var y = 0.0
+    public var conversion = 1.0
+    public var radius = 0.0
+    public var width = 0.0
+    public var height = 0.0
+
+    public init() {}
 }

@@ -17,37 +17,37 @@ public struct AccessPolicy: Sendable, Equatable {
     }
 
     /// LFU_INIT_VAL: new keys start here so they are not evicted at once.
-    static let lfuInitial: UInt32 = 5
+    public static let lfuInitial: UInt32 = 5
 }
 
 extension KeyspaceContext {
     /// Seconds on the command clock, the LRU stamp.
-    @inline(__always) var lruClock: UInt32 { UInt32(truncatingIfNeeded: nowMs / 1000) }
+    @inline(__always) public var lruClock: UInt32 { UInt32(truncatingIfNeeded: nowMs / 1000) }
 
     /// LFUGetTimeInMinutes: 16 bits of minutes.
-    @inline(__always) var lfuMinutes: UInt32 { UInt32(truncatingIfNeeded: nowMs / 60_000) & 0xFFFF }
+    @inline(__always) public var lfuMinutes: UInt32 { UInt32(truncatingIfNeeded: nowMs / 60_000) & 0xFFFF }
 
     /// The stamp of a value being stored: a fresh clock under LRU; under LFU a
     /// replaced value keeps its counter (Redis's dbOverwrite) and a new one starts at 5.
-    @inline(__always) func storeStamp(_ old: UInt32?) -> UInt32 {
+    @inline(__always) public func storeStamp(_ old: UInt32?) -> UInt32 {
         if !accessPolicy.lfu { return lruClock }
         return old ?? (lfuMinutes << 8 | AccessPolicy.lfuInitial)
     }
 
     /// The stamp after an access (lookupKey's LRU/LFU update).
-    @inline(__always) func accessStamp(_ old: UInt32) -> UInt32 {
+    @inline(__always) public func accessStamp(_ old: UInt32) -> UInt32 {
         if !accessPolicy.lfu { return lruClock }
         return lfuMinutes << 8 | lfuLogIncrement(lfuDecayed(old))
     }
 
     /// OBJECT IDLETIME: seconds since the last access.
-    func idleSeconds(_ stamp: UInt32) -> Int64 {
+    public func idleSeconds(_ stamp: UInt32) -> Int64 {
         Int64(lruClock &- stamp)
     }
 
     /// LFUDecrAndReturn: the counter after decaying one step per lfu-decay-time
     /// minutes since the stamp's time (OBJECT FREQ reports this).
-    func lfuDecayed(_ stamp: UInt32) -> UInt32 {
+    public func lfuDecayed(_ stamp: UInt32) -> UInt32 {
         let ldt = stamp >> 8
         let counter = stamp & 0xFF
         guard accessPolicy.lfuDecayTime > 0 else { return counter }
@@ -58,7 +58,7 @@ extension KeyspaceContext {
     }
 
     /// LFULogIncr: increments with probability 1 / ((counter - 5) * factor + 1).
-    func lfuLogIncrement(_ counter: UInt32) -> UInt32 {
+    public func lfuLogIncrement(_ counter: UInt32) -> UInt32 {
         if counter >= 255 { return 255 }
         let base = counter > AccessPolicy.lfuInitial ? Double(counter - AccessPolicy.lfuInitial) : 0
         let p = 1.0 / (base * Double(accessPolicy.lfuLogFactor) + 1)
@@ -68,7 +68,7 @@ extension KeyspaceContext {
 
 extension KeyspaceContext {
     /// A uniform double in [0, 1) from a xorshift64* state.
-    func nextUnitRandom() -> Double {
+    public func nextUnitRandom() -> Double {
         randomState ^= randomState >> 12
         randomState ^= randomState << 25
         randomState ^= randomState >> 27

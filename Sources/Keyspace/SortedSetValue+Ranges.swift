@@ -38,7 +38,7 @@ public struct ZLexRange: Sendable {
     }
 
     /// sdscmplex between two bounds: "-" equals only "-", "+" only "+".
-    static func compare(_ a: ZLexBound, _ b: ZLexBound) -> Int {
+    public static func compare(_ a: ZLexBound, _ b: ZLexBound) -> Int {
         switch (a, b) {
         case (.minusInfinity, .minusInfinity), (.plusInfinity, .plusInfinity): return 0
         case (.minusInfinity, _), (_, .plusInfinity): return -1
@@ -50,7 +50,7 @@ public struct ZLexRange: Sendable {
 
     /// sdscmplex(value, bound).
     @inline(__always)
-    static func compare(_ v: UnsafeRawBufferPointer, _ b: ZLexBound) -> Int {
+    public static func compare(_ v: UnsafeRawBufferPointer, _ b: ZLexBound) -> Int {
         switch b {
         case .minusInfinity: return 1
         case .plusInfinity: return -1

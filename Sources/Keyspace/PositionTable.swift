@@ -15,18 +15,18 @@ extension Key: PrehashedKey {
 /// themselves (a pointer chase per probe). Here each slot packs 32 bits of the
 /// key's hash beside its position, so a probe rejects other keys inside the
 /// slot array and the key bytes are compared only on a hash match.
-struct PositionTable {
+public struct PositionTable {
     /// 0 = empty; otherwise (hash low 32 bits) << 32 | (position + 1).
     private var slots: [UInt64] = []
     private var mask = -1
-    private(set) var count = 0
+    public private(set) var count = 0
 
     @inline(__always) private static func tag(_ hash: Int) -> UInt64 { UInt64(UInt32(truncatingIfNeeded: hash)) }
     @inline(__always) private static func position(_ slot: UInt64) -> Int { Int(slot & 0xFFFF_FFFF) - 1 }
 
     /// The position of `key`, or nil.
     @inline(__always)
-    func find<K: PrehashedKey>(_ key: K, in keys: [K]) -> Int? {
+    public func find<K: PrehashedKey>(_ key: K, in keys: [K]) -> Int? {
         if count == 0 { return nil }
         let t = Self.tag(key.prehash)
         var i = Int(truncatingIfNeeded: t) & mask
@@ -43,7 +43,7 @@ struct PositionTable {
 
     /// The position of `key`; when missing, records it at `newPosition` and returns that.
     @inline(__always)
-    mutating func findOrInsert<K: PrehashedKey>(_ key: K, in keys: [K], newPosition: Int) -> Int {
+    public mutating func findOrInsert<K: PrehashedKey>(_ key: K, in keys: [K], newPosition: Int) -> Int {
         if (count + 1) * 4 > slots.count * 3 { grow() }
         let t = Self.tag(key.prehash)
         var i = Int(truncatingIfNeeded: t) & mask
@@ -63,7 +63,7 @@ struct PositionTable {
     }
 
     /// Forgets `key`; returns the position it had.
-    mutating func remove<K: PrehashedKey>(_ key: K, in keys: [K]) -> Int? {
+    public mutating func remove<K: PrehashedKey>(_ key: K, in keys: [K]) -> Int? {
         if count == 0 { return nil }
         let t = Self.tag(key.prehash)
         var i = Int(truncatingIfNeeded: t) & mask
@@ -102,7 +102,7 @@ struct PositionTable {
     }
 
     /// The entry of a key with hash `hash` moved from position `old` to `new`.
-    mutating func reposition(hash: Int, from old: Int, to new: Int) {
+    public mutating func reposition(hash: Int, from old: Int, to new: Int) {
         let t = Self.tag(hash)
         var i = Int(truncatingIfNeeded: t) & mask
         let want = UInt64(old + 1)
@@ -117,13 +117,13 @@ struct PositionTable {
         }
     }
 
-    mutating func reserve(_ n: Int) {
+    public mutating func reserve(_ n: Int) {
         var cap = 8
         while n * 4 > cap * 3 { cap *= 2 }
         if cap > slots.count { rehash(to: cap) }
     }
 
-    mutating func removeAll() {
+    public mutating func removeAll() {
         slots = []
         mask = -1
         count = 0

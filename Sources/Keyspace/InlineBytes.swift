@@ -34,29 +34,29 @@ struct InlineKeyBytes: Sendable {
 
     /// Copies `src` (at most `capacity` bytes).
     @inlinable @inline(__always)
-    init(_ src: UnsafeRawBufferPointer) {
+    public init(_ src: UnsafeRawBufferPointer) {
         if src.count > 0 {
             withUnsafeMutableBytes(of: &self) { $0.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: src.count) }
         }
         length = unsafeBitCast(UInt8(truncatingIfNeeded: src.count), to: InlineKeyLength.self)
     }
 
-    @inlinable var count: Int { Int(length.rawValue) }
+    @inlinable public var count: Int { Int(length.rawValue) }
 
     /// Bytes 16...22 as one word (byte 16 lowest), the length excluded.
-    @inlinable var tail: UInt64 { UInt64(w2) | UInt64(w3) << 32 | UInt64(w4) << 48 }
+    @inlinable public var tail: UInt64 { UInt64(w2) | UInt64(w3) << 32 | UInt64(w4) << 48 }
 
     @inlinable @inline(__always)
-    static func == (a: InlineKeyBytes, b: InlineKeyBytes) -> Bool {
+    public static func == (a: InlineKeyBytes, b: InlineKeyBytes) -> Bool {
         a.w0 == b.w0 && a.w1 == b.w1 && a.tail == b.tail && a.length == b.length
     }
 
-    @inlinable @inline(__always) var hashCode: Int {
+    @inlinable @inline(__always) public var hashCode: Int {
         inlineHash(w0, w1, tail | UInt64(length.rawValue) << 56)
     }
 
     /// memcmp order: the data words compared big-endian (padding is zero), then length.
-    @inlinable static func compare(_ a: InlineKeyBytes, _ b: InlineKeyBytes) -> Int {
+    @inlinable public static func compare(_ a: InlineKeyBytes, _ b: InlineKeyBytes) -> Int {
         if a.w0 != b.w0 { return a.w0.byteSwapped < b.w0.byteSwapped ? -1 : 1 }
         if a.w1 != b.w1 { return a.w1.byteSwapped < b.w1.byteSwapped ? -1 : 1 }
         let x = a.tail, y = b.tail
@@ -65,7 +65,7 @@ struct InlineKeyBytes: Sendable {
     }
 
     @inlinable @inline(__always)
-    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var copy = self
         let n = count
         return try Swift.withUnsafeBytes(of: &copy) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -87,7 +87,7 @@ struct InlineValueBytes {
     @usableFromInline static let capacity = 21
 
     @inlinable @inline(__always)
-    init(_ src: UnsafeRawBufferPointer, encoding: StringEncoding, unshared: Bool) {
+    public init(_ src: UnsafeRawBufferPointer, encoding: StringEncoding, unshared: Bool) {
         self.encoding = encoding
         self.unshared = unshared
         if src.count > 0 {
@@ -98,7 +98,7 @@ struct InlineValueBytes {
 
     /// The decimal digits of `v`, formatted straight into the inline bytes.
     @inlinable
-    init(decimal v: Int64, encoding: StringEncoding) {
+    public init(decimal v: Int64, encoding: StringEncoding) {
         self.encoding = encoding
         self.unshared = false
         var magnitude = v.magnitude
@@ -118,10 +118,10 @@ struct InlineValueBytes {
         length = unsafeBitCast(UInt8(truncatingIfNeeded: n), to: InlineValueLength.self)
     }
 
-    @inlinable var count: Int { Int(length.rawValue) }
+    @inlinable public var count: Int { Int(length.rawValue) }
 
     @inlinable @inline(__always)
-    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var copy = self
         let n = count
         return try Swift.withUnsafeBytes(of: &copy) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -138,7 +138,7 @@ let inlineHashSeeds: (UInt64, UInt64, UInt64) = {
 
 /// wyhash-style mixing of three words: two 64x64->128 multiplies, folded.
 @inlinable @inline(__always)
-func inlineHash(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> Int {
+public func inlineHash(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> Int {
     let s = inlineHashSeeds
     let m1 = (a ^ s.0).multipliedFullWidth(by: b ^ s.1)
     let h1 = m1.high ^ m1.low

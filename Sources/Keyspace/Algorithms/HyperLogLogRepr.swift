@@ -10,36 +10,36 @@
 ///
 /// Redis reads one byte past a run (the sds NUL terminator) when an XZERO
 /// opcode is truncated; `at(_:_:)` stands in for that byte.
-enum HLL {
-    static let registers = 16384
-    static let pMask = 16383
+public enum HLL {
+    public static let registers = 16384
+    public static let pMask = 16383
     /// Hash bits left once the register index is taken.
-    static let q = 50
-    static let headerSize = 16
-    static let registerBytes = 12288
-    static let denseSize = headerSize + registerBytes
-    static let dense: UInt8 = 0
-    static let sparse: UInt8 = 1
-    static let sparseValMaxValue = 32
-    static let sparseValMaxLen = 4
-    static let sparseZeroMaxLen = 64
-    static let sparseXZeroMaxLen = 16384
-    static let seed: UInt32 = 0xadc8_3b19
+    public static let q = 50
+    public static let headerSize = 16
+    public static let registerBytes = 12288
+    public static let denseSize = headerSize + registerBytes
+    public static let dense: UInt8 = 0
+    public static let sparse: UInt8 = 1
+    public static let sparseValMaxValue = 32
+    public static let sparseValMaxLen = 4
+    public static let sparseZeroMaxLen = 64
+    public static let sparseXZeroMaxLen = 16384
+    public static let seed: UInt32 = 0xadc8_3b19
 
-    static let corrupted = "INVALIDOBJ Corrupted HLL object detected"
-    static let notHLL = "WRONGTYPE Key is not a valid HyperLogLog string value."
+    public static let corrupted = "INVALIDOBJ Corrupted HLL object detected"
+    public static let notHLL = "WRONGTYPE Key is not a valid HyperLogLog string value."
 
     // MARK: header
 
     /// Redis's isHLLObjectOrReply, once the value is known to be a string.
-    static func isValid(_ b: [UInt8]) -> Bool {
+    public static func isValid(_ b: [UInt8]) -> Bool {
         guard b.count >= headerSize, b[0] == 0x48, b[1] == 0x59, b[2] == 0x4C, b[3] == 0x4C else { return false }
         guard b[4] <= sparse else { return false }
         return b[4] != dense || b.count == denseSize
     }
 
     /// createHLLObject: a sparse HLL whose registers are all zero (one XZERO).
-    static func empty() -> [UInt8] {
+    public static func empty() -> [UInt8] {
         var b: [UInt8] = [0x48, 0x59, 0x4C, 0x4C, sparse, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
         b.reserveCapacity(64)
         var left = registers
@@ -51,23 +51,23 @@ enum HLL {
         return b
     }
 
-    @inline(__always) static func isCacheValid(_ b: [UInt8]) -> Bool { b[15] & 0x80 == 0 }
-    @inline(__always) static func invalidateCache(_ b: inout [UInt8]) { b[15] |= 0x80 }
+    @inline(__always) public static func isCacheValid(_ b: [UInt8]) -> Bool { b[15] & 0x80 == 0 }
+    @inline(__always) public static func invalidateCache(_ b: inout [UInt8]) { b[15] |= 0x80 }
 
-    static func cachedCardinality(_ b: [UInt8]) -> UInt64 {
+    public static func cachedCardinality(_ b: [UInt8]) -> UInt64 {
         var v: UInt64 = 0
         for i in 0..<8 { v |= UInt64(b[8 + i]) << (8 * UInt64(i)) }
         return v
     }
 
-    static func setCachedCardinality(_ b: inout [UInt8], _ v: UInt64) {
+    public static func setCachedCardinality(_ b: inout [UInt8], _ v: UInt64) {
         for i in 0..<8 { b[8 + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(i))) }
     }
 
     // MARK: dense registers
 
     @inline(__always)
-    static func denseGet(_ r: UnsafePointer<UInt8>, _ regnum: Int) -> UInt8 {
+    public static func denseGet(_ r: UnsafePointer<UInt8>, _ regnum: Int) -> UInt8 {
         let byte = regnum * 6 / 8
         let fb = UInt(regnum * 6 & 7)
         let b0 = UInt(r[byte])
@@ -77,7 +77,7 @@ enum HLL {
     }
 
     @inline(__always)
-    static func denseSet(_ r: UnsafeMutablePointer<UInt8>, _ regnum: Int, _ val: UInt8) {
+    public static func denseSet(_ r: UnsafeMutablePointer<UInt8>, _ regnum: Int, _ val: UInt8) {
         let byte = regnum * 6 / 8
         let fb = UInt(regnum * 6 & 7)
         let fb8 = 8 - fb
@@ -92,7 +92,7 @@ enum HLL {
 
     /// hllDenseSet: raises register `index` to `count`; 1 if it changed.
     @inline(__always)
-    static func denseRaise(_ b: inout [UInt8], _ index: Int, _ count: UInt8) -> Int {
+    public static func denseRaise(_ b: inout [UInt8], _ index: Int, _ count: UInt8) -> Int {
         b.withUnsafeMutableBufferPointer { buf in
             let r = buf.baseAddress! + headerSize
             guard count > denseGet(r, index) else { return 0 }
@@ -103,25 +103,25 @@ enum HLL {
 
     // MARK: sparse opcodes
 
-    @inline(__always) static func isZero(_ op: UInt8) -> Bool { op & 0xC0 == 0 }
-    @inline(__always) static func isXZero(_ op: UInt8) -> Bool { op & 0xC0 == 0x40 }
-    @inline(__always) static func isVal(_ op: UInt8) -> Bool { op & 0x80 != 0 }
-    @inline(__always) static func zeroLen(_ op: UInt8) -> Int { Int(op & 0x3F) + 1 }
-    @inline(__always) static func xzeroLen(_ op: UInt8, _ next: UInt8) -> Int { (Int(op & 0x3F) << 8 | Int(next)) + 1 }
-    @inline(__always) static func valValue(_ op: UInt8) -> Int { Int((op >> 2) & 0x1F) + 1 }
-    @inline(__always) static func valLen(_ op: UInt8) -> Int { Int(op & 3) + 1 }
-    @inline(__always) static func valOp(_ value: Int, _ len: Int) -> UInt8 {
+    @inline(__always) public static func isZero(_ op: UInt8) -> Bool { op & 0xC0 == 0 }
+    @inline(__always) public static func isXZero(_ op: UInt8) -> Bool { op & 0xC0 == 0x40 }
+    @inline(__always) public static func isVal(_ op: UInt8) -> Bool { op & 0x80 != 0 }
+    @inline(__always) public static func zeroLen(_ op: UInt8) -> Int { Int(op & 0x3F) + 1 }
+    @inline(__always) public static func xzeroLen(_ op: UInt8, _ next: UInt8) -> Int { (Int(op & 0x3F) << 8 | Int(next)) + 1 }
+    @inline(__always) public static func valValue(_ op: UInt8) -> Int { Int((op >> 2) & 0x1F) + 1 }
+    @inline(__always) public static func valLen(_ op: UInt8) -> Int { Int(op & 3) + 1 }
+    @inline(__always) public static func valOp(_ value: Int, _ len: Int) -> UInt8 {
         UInt8(truncatingIfNeeded: ((value - 1) << 2 | (len - 1)) | 0x80)
     }
 
-    static func appendXZero(_ b: inout [UInt8], _ len: Int) {
+    public static func appendXZero(_ b: inout [UInt8], _ len: Int) {
         let l = len - 1
         b.append(UInt8(truncatingIfNeeded: (l >> 8) | 0x40))
         b.append(UInt8(truncatingIfNeeded: l & 0xFF))
     }
 
     /// The byte at `i`, or the terminator Redis finds there when `i` is the end.
-    @inline(__always) static func at(_ b: [UInt8], _ i: Int) -> UInt8 { i < b.count ? b[i] : 0 }
+    @inline(__always) public static func at(_ b: [UInt8], _ i: Int) -> UInt8 { i < b.count ? b[i] : 0 }
 
     /// Appends the opcodes for a run of `len` zero registers (ZERO up to 64, else XZERO).
     private static func appendZeros(_ seq: inout [UInt8], _ len: Int) {
@@ -133,7 +133,7 @@ enum HLL {
     }
 
     /// hllSparseToDense: false when the opcodes do not cover exactly 16384 registers.
-    static func toDense(_ b: inout [UInt8]) -> Bool {
+    public static func toDense(_ b: inout [UInt8]) -> Bool {
         if b[4] == dense { return true }
         var d = [UInt8](repeating: 0, count: denseSize)
         for i in 0..<headerSize { d[i] = b[i] }
@@ -173,7 +173,7 @@ enum HLL {
     /// splitting and re-merging opcodes in place; promotes to dense when the
     /// value does not fit a VAL opcode or the string would pass `maxBytes`.
     /// Returns 1 if the register changed, 0 if not, -1 if the data is corrupt.
-    static func sparseRaise(_ b: inout [UInt8], _ index: Int, _ count: UInt8, maxBytes: Int) -> Int {
+    public static func sparseRaise(_ b: inout [UInt8], _ index: Int, _ count: UInt8, maxBytes: Int) -> Int {
         if Int(count) > sparseValMaxValue { return promote(&b, index, count) }
         var end = b.count
         var p = headerSize
@@ -280,13 +280,13 @@ enum HLL {
     }
 
     /// hllAdd: hashes `ele` into its register. 1 if a register changed, -1 if corrupt.
-    static func add(_ b: inout [UInt8], _ ele: [UInt8], maxBytes: Int) -> Int {
+    public static func add(_ b: inout [UInt8], _ ele: [UInt8], maxBytes: Int) -> Int {
         let (index, count) = ele.withUnsafeBytes { patternLength($0) }
         return raise(&b, index, count, maxBytes: maxBytes)
     }
 
     /// Raises one register in either encoding.
-    static func raise(_ b: inout [UInt8], _ index: Int, _ count: UInt8, maxBytes: Int) -> Int {
+    public static func raise(_ b: inout [UInt8], _ index: Int, _ count: UInt8, maxBytes: Int) -> Int {
         switch b[4] {
         case dense: return denseRaise(&b, index, count)
         case sparse: return sparseRaise(&b, index, count, maxBytes: maxBytes)

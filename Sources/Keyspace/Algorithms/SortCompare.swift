@@ -1,23 +1,34 @@
 import Glibc
 
 /// One element of SORT's vector: the element, and what it sorts by.
-struct SortItem {
-    var element: [UInt8]
-    var score: Double = 0
+public struct SortItem {
+    public var element: [UInt8]
+    public var score: Double = 0
     /// ALPHA with BY: the looked-up value, nil when missing (sorts first).
-    var byValue: [UInt8]? = nil
+    public var byValue: [UInt8]? = nil
+
+    public init(element: [UInt8]) {
+        self.element = element
+    }
 }
 
 /// Redis's sortCompare, its parameters fixed for one SORT.
-struct SortComparator {
-    let desc: Bool
-    let alpha: Bool
-    let byPattern: Bool
+public struct SortComparator {
+    public let desc: Bool
+    public let alpha: Bool
+    public let byPattern: Bool
     /// STORE compares bytes; replies compare with strcoll (strcmp in the C
     /// and C.UTF-8 locales: bytes up to the first NUL).
-    let binary: Bool
+    public let binary: Bool
 
-    func compare(_ a: SortItem, _ b: SortItem) -> Int {
+    public init(desc: Bool, alpha: Bool, byPattern: Bool, binary: Bool) {
+        self.desc = desc
+        self.alpha = alpha
+        self.byPattern = byPattern
+        self.binary = binary
+    }
+
+    public func compare(_ a: SortItem, _ b: SortItem) -> Int {
         var cmp: Int
         if !alpha {
             if a.score > b.score {
@@ -41,7 +52,7 @@ struct SortComparator {
     }
 
     /// compareStringObjects: memcmp over the common length, then the length.
-    static func binaryCompare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    public static func binaryCompare(_ a: [UInt8], _ b: [UInt8]) -> Int {
         let n = min(a.count, b.count)
         var i = 0
         while i < n {
@@ -52,7 +63,7 @@ struct SortComparator {
     }
 
     /// strcoll in a codepoint-collation locale: strcmp, which stops at NUL.
-    static func collate(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    public static func collate(_ a: [UInt8], _ b: [UInt8]) -> Int {
         var i = 0
         while true {
             let x: UInt8 = i < a.count ? a[i] : 0
@@ -65,7 +76,7 @@ struct SortComparator {
 
     /// The score of a value as SORT reads it: strtod over the C string, which
     /// must be consumed to its end (or first NUL), without ERANGE or NaN.
-    static func score(_ b: [UInt8]) -> Double? {
+    public static func score(_ b: [UInt8]) -> Double? {
         var c = b
         c.append(0)
         return c.withUnsafeBufferPointer { p -> Double? in

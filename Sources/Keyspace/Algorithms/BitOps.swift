@@ -1,8 +1,8 @@
 /// Bit-level primitives behind the bitmap commands, as Redis's bitops.c:
 /// population count, first-bit search, BITFIELD's integer access and overflow.
-enum BitOps {
+public enum BitOps {
     /// Bits set in `p[start...end]` (inclusive byte range).
-    static func popcount(_ p: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int {
+    public static func popcount(_ p: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int {
         var count = 0
         var i = start
         let raw = UnsafeRawPointer(p.baseAddress!)
@@ -20,7 +20,7 @@ enum BitOps {
     /// redisBitpos: the first bit equal to `bit` in `count` bytes from
     /// `start`, counting from that byte's most significant bit. The bytes are
     /// taken as zero-padded on the right: no 1 gives -1, no 0 gives count * 8.
-    static func firstBit(_ p: UnsafeBufferPointer<UInt8>, from start: Int, count: Int, bit: Int) -> Int64 {
+    public static func firstBit(_ p: UnsafeBufferPointer<UInt8>, from start: Int, count: Int, bit: Int) -> Int64 {
         let skip: UInt8 = bit == 1 ? 0 : 0xFF
         var i = start
         let end = start + count
@@ -34,13 +34,13 @@ enum BitOps {
     }
 
     /// firstBit over a single byte held in a local.
-    static func firstBit(inByte b: UInt8, bit: Int) -> Int64 {
+    public static func firstBit(inByte b: UInt8, bit: Int) -> Int64 {
         withUnsafeBytes(of: b) { firstBit($0.bindMemory(to: UInt8.self), from: 0, count: 1, bit: bit) }
     }
 
     // MARK: BITFIELD integer access (big-endian bit order, as Redis)
 
-    static func getUnsigned(_ p: UnsafeBufferPointer<UInt8>, offset: UInt64, bits: Int) -> UInt64 {
+    public static func getUnsigned(_ p: UnsafeBufferPointer<UInt8>, offset: UInt64, bits: Int) -> UInt64 {
         var value: UInt64 = 0
         var off = offset
         for _ in 0..<bits {
@@ -52,7 +52,7 @@ enum BitOps {
         return value
     }
 
-    static func getSigned(_ p: UnsafeBufferPointer<UInt8>, offset: UInt64, bits: Int) -> Int64 {
+    public static func getSigned(_ p: UnsafeBufferPointer<UInt8>, offset: UInt64, bits: Int) -> Int64 {
         var v = Int64(bitPattern: getUnsigned(p, offset: offset, bits: bits))
         // Sign-extend from the field's top bit.
         if bits < 64 && (UInt64(bitPattern: v) & (1 << UInt64(bits - 1))) != 0 {
@@ -61,7 +61,7 @@ enum BitOps {
         return v
     }
 
-    static func setUnsigned(_ p: UnsafeMutableBufferPointer<UInt8>, offset: UInt64, bits: Int, value: UInt64) {
+    public static func setUnsigned(_ p: UnsafeMutableBufferPointer<UInt8>, offset: UInt64, bits: Int, value: UInt64) {
         var off = offset
         for j in 0..<bits {
             let bitval = UInt8(truncatingIfNeeded: (value >> UInt64(bits - 1 - j)) & 1)
@@ -74,7 +74,7 @@ enum BitOps {
 
     /// checkUnsignedBitfieldOverflow: 0 when `value + incr` fits in `bits`,
     /// else 1 (over) or -1 (under), with the wrapped or saturated result.
-    static func unsignedOverflow(_ value: UInt64, _ incr: Int64, bits: Int, mode: OverflowMode) -> (Int, UInt64) {
+    public static func unsignedOverflow(_ value: UInt64, _ incr: Int64, bits: Int, mode: OverflowMode) -> (Int, UInt64) {
         let max: UInt64 = bits == 64 ? UInt64.max : (1 << UInt64(bits)) - 1
         let maxIncr = Int64(bitPattern: max &- value)
         let minIncr = Int64(bitPattern: 0 &- value)
@@ -99,7 +99,7 @@ enum BitOps {
     }
 
     /// checkSignedBitfieldOverflow, the signed counterpart.
-    static func signedOverflow(_ value: Int64, _ incr: Int64, bits: Int, mode: OverflowMode) -> (Int, Int64) {
+    public static func signedOverflow(_ value: Int64, _ incr: Int64, bits: Int, mode: OverflowMode) -> (Int, Int64) {
         let max: Int64 = bits == 64 ? Int64.max : (1 << Int64(bits - 1)) - 1
         let min: Int64 = -max - 1
         // These may wrap; they are only used once `value` is known in range.
@@ -130,5 +130,5 @@ enum BitOps {
         return (0, 0)
     }
 
-    enum OverflowMode { case wrap, sat, fail }
+    public enum OverflowMode { case wrap, sat, fail }
 }

@@ -40,7 +40,7 @@ public struct StringValue {
         self.init(bytes: bytes, encoding: encoding, unshared: false)
     }
 
-    @inlinable init(bytes: __shared [UInt8], encoding: StringEncoding, unshared: Bool) {
+    @inlinable public init(bytes: __shared [UInt8], encoding: StringEncoding, unshared: Bool) {
         if bytes.count <= InlineValueBytes.capacity {
             storage = .inline(bytes.withUnsafeBytes { InlineValueBytes($0, encoding: encoding, unshared: unshared) })
         } else {

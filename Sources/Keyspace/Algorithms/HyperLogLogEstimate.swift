@@ -6,7 +6,7 @@ import Glibc
 /// operation order so that counts match Redis's to the unit.
 extension HLL {
     /// MurmurHash64A, read little-endian as Redis does on every platform.
-    static func murmurHash64A(_ key: UnsafeRawBufferPointer, seed: UInt32) -> UInt64 {
+    public static func murmurHash64A(_ key: UnsafeRawBufferPointer, seed: UInt32) -> UInt64 {
         let m: UInt64 = 0xc6a4_a793_5bd1_e995
         let r: UInt64 = 47
         let len = key.count
@@ -40,7 +40,7 @@ extension HLL {
     /// hllPatLen: the register an element hashes to, and the length of the
     /// 000..1 run in the remaining 50 bits (1...51).
     @inline(__always)
-    static func patternLength(_ ele: UnsafeRawBufferPointer) -> (index: Int, count: UInt8) {
+    public static func patternLength(_ ele: UnsafeRawBufferPointer) -> (index: Int, count: UInt8) {
         var hash = murmurHash64A(ele, seed: seed)
         let index = Int(hash & UInt64(pMask))
         hash >>= 14
@@ -50,7 +50,7 @@ extension HLL {
 
     // MARK: histograms
 
-    static func denseHistogram(_ b: [UInt8], _ h: inout [Int]) {
+    public static func denseHistogram(_ b: [UInt8], _ h: inout [Int]) {
         b.withUnsafeBufferPointer { buf in
             var r = buf.baseAddress! + headerSize
             // Four registers per three bytes.
@@ -66,7 +66,7 @@ extension HLL {
     }
 
     /// False when the opcodes do not cover exactly 16384 registers.
-    static func sparseHistogram(_ b: [UInt8], _ h: inout [Int]) -> Bool {
+    public static func sparseHistogram(_ b: [UInt8], _ h: inout [Int]) -> Bool {
         var idx = 0
         var p = headerSize
         let end = b.count
@@ -93,13 +93,13 @@ extension HLL {
     }
 
     /// Registers of a merged HLL, one byte each (Redis's HLL_RAW).
-    static func rawHistogram(_ regs: [UInt8], _ h: inout [Int]) {
+    public static func rawHistogram(_ regs: [UInt8], _ h: inout [Int]) {
         for v in regs { h[Int(v)] += 1 }
     }
 
     // MARK: estimator
 
-    static func sigma(_ x0: Double) -> Double {
+    public static func sigma(_ x0: Double) -> Double {
         if x0 == 1 { return .infinity }
         var x = x0
         var zPrime: Double
@@ -114,7 +114,7 @@ extension HLL {
         return z
     }
 
-    static func tau(_ x0: Double) -> Double {
+    public static func tau(_ x0: Double) -> Double {
         if x0 == 0 || x0 == 1 { return 0 }
         var x = x0
         var zPrime: Double
@@ -131,7 +131,7 @@ extension HLL {
 
     /// hllCount's estimate from a register histogram (64 buckets). The result
     /// is the bit pattern Redis replies (its uint64 seen as a long long).
-    static func estimate(_ h: [Int]) -> UInt64 {
+    public static func estimate(_ h: [Int]) -> UInt64 {
         let m = Double(registers)
         var z = m * tau((m - Double(h[q + 1])) / m)
         var j = q
@@ -148,7 +148,7 @@ extension HLL {
     }
 
     /// hllCount for a dense or sparse HLL; nil when a sparse one is corrupt.
-    static func count(_ b: [UInt8]) -> UInt64? {
+    public static func count(_ b: [UInt8]) -> UInt64? {
         var h = [Int](repeating: 0, count: 64)
         if b[4] == dense {
             denseHistogram(b, &h)
@@ -159,7 +159,7 @@ extension HLL {
     }
 
     /// hllMerge: max[i] = max(max[i], register i); false for a corrupt sparse HLL.
-    static func merge(into maxRegs: inout [UInt8], _ b: [UInt8]) -> Bool {
+    public static func merge(into maxRegs: inout [UInt8], _ b: [UInt8]) -> Bool {
         if b[4] == dense {
             b.withUnsafeBufferPointer { buf in
                 let r = buf.baseAddress! + headerSize

@@ -18,7 +18,7 @@ public final class KeyspaceContext {
     /// How access stamps are kept (AccessTracking.swift); mirrors maxmemory-policy.
     public var accessPolicy = AccessPolicy()
     /// State of the LFU counter's coin flips (xorshift; not security-relevant).
-    var randomState: UInt64 = 0x9E37_79B9_7F4A_7C15
+    public var randomState: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     public init() {}
 }
@@ -34,7 +34,7 @@ public final class Database {
     /// Running average TTL, as INFO keyspace's avg_ttl.
     public var avgTTL: Int64 = 0
     /// Where the active expire cycle resumes.
-    var expireCursor = 0
+    public var expireCursor = 0
 
     public init(id: Int, context: KeyspaceContext) {
         self.id = id
@@ -65,7 +65,7 @@ public final class Database {
         return true
     }
 
-    func deleteExpired(_ key: Key) {
+    public func deleteExpired(_ key: Key) {
         _ = dict.remove(key)
         _ = expires.remove(key)
         context.expiredKeys += 1

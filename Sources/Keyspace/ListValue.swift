@@ -17,12 +17,12 @@ import Glibc
 public final class ListValue {
     /// One node inline, or the ring. An enum rather than two fields keeps
     /// this object at 39 bytes (a 48-byte malloc chunk) for small lists.
-    enum Storage {
+    public enum Storage {
         case solo(ListNode)
         case ring(NodeRing)
     }
 
-    var storage = Storage.solo(ListNode())
+    public var storage = Storage.solo(ListNode())
 
     public init() {}
 
@@ -65,12 +65,12 @@ public final class ListValue {
 
     // MARK: nodes
 
-    var ring: NodeRing? {
+    public var ring: NodeRing? {
         if case .ring(let r) = storage { return r }
         return nil
     }
 
-    var nodeCount: Int {
+    public var nodeCount: Int {
         switch storage {
         case .solo(let n): return n.count == 0 ? 0 : 1
         case .ring(let r): return r.count
@@ -78,7 +78,7 @@ public final class ListValue {
     }
 
     @inline(__always)
-    func withNode<R>(_ i: Int, _ body: (inout ListNode) -> R) -> R {
+    public func withNode<R>(_ i: Int, _ body: (inout ListNode) -> R) -> R {
         switch storage {
         case .ring(let r):
             return r.with(i, body)
@@ -90,7 +90,7 @@ public final class ListValue {
     }
 
     @inline(__always)
-    func nodeEntries(_ i: Int) -> Int {
+    public func nodeEntries(_ i: Int) -> Int {
         switch storage {
         case .solo(let n): return Int(n.count)
         case .ring(let r): return Int(r[i].count)
@@ -105,7 +105,7 @@ public final class ListValue {
 
     /// Moves the inline node into a ring (a second node is about to exist).
     @discardableResult
-    func ensureRing() -> NodeRing {
+    public func ensureRing() -> NodeRing {
         switch storage {
         case .ring(let r):
             return r
@@ -119,7 +119,7 @@ public final class ListValue {
     }
 
     /// Drops node `i` once it holds no entries.
-    func removeNodeIfEmpty(_ i: Int) {
+    public func removeNodeIfEmpty(_ i: Int) {
         switch storage {
         case .ring(let r):
             if r[i].count == 0 {
@@ -136,7 +136,7 @@ public final class ListValue {
 
     /// (node, entry inside it) of list position `index` (0..<count), walking
     /// node counts from the nearer end.
-    func locate(_ index: Int) -> (node: Int, entry: Int) {
+    public func locate(_ index: Int) -> (node: Int, entry: Int) {
         guard let r = ring else { return (0, index) }
         let total = r.total
         if index <= total / 2 {
@@ -419,7 +419,7 @@ public final class ListValue {
 
     /// Inserts at byte `offset` (entry `entry`) of node `i`, splitting the
     /// node when it is full, as quicklist's _quicklistInsert.
-    func insert(_ e: UnsafeRawBufferPointer, node i: Int, offset: Int, entry k: Int, fill: ListFill) {
+    public func insert(_ e: UnsafeRawBufferPointer, node i: Int, offset: Int, entry k: Int, fill: ListFill) {
         let size = ListEntry.size(e.count)
         if withNode(i, { fill.allows($0, adding: size) }) {
             withNode(i) { $0.insert(e, at: offset) }
@@ -517,30 +517,30 @@ public struct ListFill: Sendable {
 
     /// An empty node always takes an element (a huge one gets a node of its own).
     @inline(__always)
-    func allows(_ n: ListNode, adding size: Int) -> Bool {
+    public func allows(_ n: ListNode, adding size: Int) -> Bool {
         n.count == 0 || (Int(n.count) < maxCount && n.byteCount + size <= maxBytes)
     }
 
     @inline(__always)
-    func allowsBytes(_ bytes: Int) -> Bool { bytes <= maxBytes }
+    public func allowsBytes(_ bytes: Int) -> Bool { bytes <= maxBytes }
 }
 
 /// One entry: the length as LEB128, the bytes, then the length again with its
 /// LEB128 bytes reversed so the entry can also be read from its end (the
 /// listpack "backlen" idea). Short elements cost 2 bytes of framing.
-enum ListEntry {
+public enum ListEntry {
     @inline(__always)
-    static func lenSize(_ n: Int) -> Int {
+    public static func lenSize(_ n: Int) -> Int {
         n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x20_0000 ? 3 : n < 0x1000_0000 ? 4 : 5
     }
 
     @inline(__always)
-    static func size(_ n: Int) -> Int { n + 2 * lenSize(n) }
+    public static func size(_ n: Int) -> Int { n + 2 * lenSize(n) }
 
     /// Writes the entry at `p`; returns its size.
     @inline(__always)
     @discardableResult
-    static func write(_ p: UnsafeMutablePointer<UInt8>, _ data: UnsafeRawBufferPointer) -> Int {
+    public static func write(_ p: UnsafeMutablePointer<UInt8>, _ data: UnsafeRawBufferPointer) -> Int {
         let n = data.count, k = lenSize(n)
         var v = n
         for i in 0..<k {
@@ -555,7 +555,7 @@ enum ListEntry {
 
     /// (length, header size) of the entry starting at `p`.
     @inline(__always)
-    static func header(_ p: UnsafeMutablePointer<UInt8>) -> (Int, Int) {
+    public static func header(_ p: UnsafeMutablePointer<UInt8>) -> (Int, Int) {
         let b0 = p[0]
         if b0 < 0x80 { return (Int(b0), 1) }
         var v = Int(b0 & 0x7F), shift = 7, i = 1
@@ -571,7 +571,7 @@ enum ListEntry {
 
     /// (length, trailer size) of the entry ending just before `end`.
     @inline(__always)
-    static func trailer(_ end: UnsafeMutablePointer<UInt8>) -> (Int, Int) {
+    public static func trailer(_ end: UnsafeMutablePointer<UInt8>) -> (Int, Int) {
         let b0 = end[-1]
         if b0 < 0x80 { return (Int(b0), 1) }
         var v = Int(b0 & 0x7F), shift = 7, i = 2
@@ -586,13 +586,13 @@ enum ListEntry {
     }
 
     @inline(__always)
-    static func sizeAt(_ p: UnsafeMutablePointer<UInt8>) -> Int {
+    public static func sizeAt(_ p: UnsafeMutablePointer<UInt8>) -> Int {
         let (len, h) = header(p)
         return len + 2 * h
     }
 
     @inline(__always)
-    static func equal(_ p: UnsafeMutablePointer<UInt8>, _ len: Int, _ other: UnsafeRawBufferPointer) -> Bool {
+    public static func equal(_ p: UnsafeMutablePointer<UInt8>, _ len: Int, _ other: UnsafeRawBufferPointer) -> Bool {
         len == other.count && (len == 0 || memcmp(p, other.baseAddress!, len) == 0)
     }
 }
@@ -600,23 +600,23 @@ enum ListEntry {
 /// One node: a malloc'd block holding entries in [start, end). Room before
 /// `start` lets pushes at the head avoid moving the block every time. Plain
 /// value with manual ownership: the list or ring holding it calls release().
-struct ListNode {
-    var base: UnsafeMutablePointer<UInt8>? = nil
-    var start: UInt32 = 0
-    var end: UInt32 = 0
-    var cap: UInt32 = 0
+public struct ListNode {
+    public var base: UnsafeMutablePointer<UInt8>? = nil
+    public var start: UInt32 = 0
+    public var end: UInt32 = 0
+    public var cap: UInt32 = 0
     /// At most 32768: nodes hold at most 64 KiB of entries of 2+ bytes, or
     /// 32767 entries under a positive fill.
-    var count: UInt16 = 0
+    public var count: UInt16 = 0
 
-    @inline(__always) var byteCount: Int { Int(end &- start) }
+    @inline(__always) public var byteCount: Int { Int(end &- start) }
 
-    mutating func release() {
+    public mutating func release() {
         free(base)
         self = ListNode()
     }
 
-    func copy() -> ListNode {
+    public func copy() -> ListNode {
         var n = ListNode()
         let live = byteCount
         if live > 0, let src = base {
@@ -633,7 +633,7 @@ struct ListNode {
     /// Allocation sizes that fill glibc chunks (16-byte steps, 8 bytes of
     /// header): 16-byte steps while small, then eighths of a power of two.
     @inline(__always)
-    static func capacity(for n: Int) -> Int {
+    public static func capacity(for n: Int) -> Int {
         let withHeader = n + 8
         if withHeader <= 512 { return max(24, ((withHeader + 15) & ~15) - 8) }
         let shift = (Int.bitWidth - (withHeader - 1).leadingZeroBitCount) - 3
@@ -696,7 +696,7 @@ struct ListNode {
         }
     }
 
-    mutating func append(_ e: UnsafeRawBufferPointer) {
+    public mutating func append(_ e: UnsafeRawBufferPointer) {
         let size = ListEntry.size(e.count)
         reserveTail(size)
         ListEntry.write(base! + Int(end), e)
@@ -704,7 +704,7 @@ struct ListNode {
         count += 1
     }
 
-    mutating func prepend(_ e: UnsafeRawBufferPointer) {
+    public mutating func prepend(_ e: UnsafeRawBufferPointer) {
         let size = ListEntry.size(e.count)
         reserveHead(size)
         start -= UInt32(size)
@@ -712,7 +712,7 @@ struct ListNode {
         count += 1
     }
 
-    mutating func popFirst() -> [UInt8] {
+    public mutating func popFirst() -> [UInt8] {
         let p = base! + Int(start)
         let (len, h) = ListEntry.header(p)
         let v = Array(UnsafeRawBufferPointer(start: p + h, count: len))
@@ -722,7 +722,7 @@ struct ListNode {
         return v
     }
 
-    mutating func popLast() -> [UInt8] {
+    public mutating func popLast() -> [UInt8] {
         let e = base! + Int(end)
         let (len, t) = ListEntry.trailer(e)
         let v = Array(UnsafeRawBufferPointer(start: e - t - len, count: len))
@@ -732,14 +732,14 @@ struct ListNode {
         return v
     }
 
-    mutating func dropFirst(_ k: Int) {
+    public mutating func dropFirst(_ k: Int) {
         guard k > 0 else { return }
         start = UInt32(offset(ofEntry: k))
         count -= UInt16(k)
         shrinkIfSparse()
     }
 
-    mutating func dropLast(_ k: Int) {
+    public mutating func dropLast(_ k: Int) {
         guard k > 0 else { return }
         end = UInt32(offset(ofEntry: Int(count) - k))
         count -= UInt16(k)
@@ -748,7 +748,7 @@ struct ListNode {
 
     /// Byte offset of entry `k` (0...count; `count` gives `end`), scanning
     /// from the nearer end of the node.
-    func offset(ofEntry k: Int) -> Int {
+    public func offset(ofEntry k: Int) -> Int {
         let n = Int(count)
         if k >= n { return Int(end) }
         guard let base else { return Int(start) }
@@ -765,12 +765,12 @@ struct ListNode {
         return e
     }
 
-    func data(at off: Int) -> UnsafeRawBufferPointer {
+    public func data(at off: Int) -> UnsafeRawBufferPointer {
         let (len, h) = ListEntry.header(base! + off)
         return UnsafeRawBufferPointer(start: base! + off + h, count: len)
     }
 
-    mutating func insert(_ e: UnsafeRawBufferPointer, at off: Int) {
+    public mutating func insert(_ e: UnsafeRawBufferPointer, at off: Int) {
         let size = ListEntry.size(e.count)
         var at = off
         if Int(end) + size > Int(cap) {
@@ -785,7 +785,7 @@ struct ListNode {
         count += 1
     }
 
-    mutating func remove(from: Int, to: Int, entries: Int) {
+    public mutating func remove(from: Int, to: Int, entries: Int) {
         let tail = Int(end) - to
         if tail > 0 { memmove(base! + from, base! + to, tail) }
         end -= UInt32(to - from)
@@ -793,7 +793,7 @@ struct ListNode {
         shrinkIfSparse()
     }
 
-    mutating func replace(at off: Int, with e: UnsafeRawBufferPointer) {
+    public mutating func replace(at off: Int, with e: UnsafeRawBufferPointer) {
         let oldSize = ListEntry.sizeAt(base! + off)
         let newSize = ListEntry.size(e.count)
         var at = off
@@ -813,7 +813,7 @@ struct ListNode {
     }
 
     /// Moves entries from byte `off` (entry `k`) on into a new node.
-    mutating func split(at off: Int, entry k: Int) -> ListNode {
+    public mutating func split(at off: Int, entry k: Int) -> ListNode {
         var tail = ListNode()
         let bytes = Int(end) - off
         if bytes > 0 {
@@ -830,7 +830,7 @@ struct ListNode {
         return tail
     }
 
-    func countMatches(_ p: UnsafeRawBufferPointer) -> Int {
+    public func countMatches(_ p: UnsafeRawBufferPointer) -> Int {
         guard let base else { return 0 }
         var off = Int(start), m = 0
         let end = Int(self.end)
@@ -844,7 +844,7 @@ struct ListNode {
 
     /// Removes matches after skipping the first `skip` of them, at most
     /// `limit`; closes the gaps in one pass. Returns how many went.
-    mutating func removeMatches(_ p: UnsafeRawBufferPointer, skip: Int, limit: Int) -> Int {
+    public mutating func removeMatches(_ p: UnsafeRawBufferPointer, skip: Int, limit: Int) -> Int {
         guard let base else { return 0 }
         var read = Int(start), write = Int(start), skipped = 0, removed = 0
         let end = Int(self.end)
@@ -874,15 +874,15 @@ struct ListNode {
 
 /// The nodes of a list with more than one: a ring buffer, so adding or
 /// dropping a node at either end is O(1). Frees the blocks it holds.
-final class NodeRing {
+public final class NodeRing {
     private var slots: [ListNode]
     private var head = 0
     /// Nodes in the ring.
-    private(set) var count = 0
+    public private(set) var count = 0
     /// Elements in all nodes (the list's length), kept by ListValue.
-    var total = 0
+    public var total = 0
 
-    init() { slots = Array(repeating: ListNode(), count: 4) }
+    public init() { slots = Array(repeating: ListNode(), count: 4) }
 
     deinit {
         for i in 0..<count { slots[(head + i) & (slots.count - 1)].release() }
@@ -890,10 +890,10 @@ final class NodeRing {
 
     @inline(__always) private func slot(_ i: Int) -> Int { (head + i) & (slots.count - 1) }
 
-    subscript(i: Int) -> ListNode { slots[slot(i)] }
+    public subscript(i: Int) -> ListNode { slots[slot(i)] }
 
     @inline(__always)
-    func with<R>(_ i: Int, _ body: (inout ListNode) -> R) -> R { body(&slots[slot(i)]) }
+    public func with<R>(_ i: Int, _ body: (inout ListNode) -> R) -> R { body(&slots[slot(i)]) }
 
     private func grow() {
         var s = Array(repeating: ListNode(), count: slots.count * 2)
@@ -902,13 +902,13 @@ final class NodeRing {
         head = 0
     }
 
-    func pushBack(_ n: ListNode) {
+    public func pushBack(_ n: ListNode) {
         if count == slots.count { grow() }
         slots[slot(count)] = n
         count += 1
     }
 
-    func pushFront(_ n: ListNode) {
+    public func pushFront(_ n: ListNode) {
         if count == slots.count { grow() }
         head = (head - 1) & (slots.count - 1)
         slots[head] = n
@@ -916,7 +916,7 @@ final class NodeRing {
     }
 
     /// Inserts before position `i` (0...count), shifting the shorter side.
-    func insert(_ n: ListNode, at i: Int) {
+    public func insert(_ n: ListNode, at i: Int) {
         if i == count { pushBack(n); return }
         if i == 0 { pushFront(n); return }
         if count == slots.count { grow() }
@@ -935,7 +935,7 @@ final class NodeRing {
     }
 
     /// Takes node `i` out (the caller owns its block).
-    func remove(at i: Int) -> ListNode {
+    public func remove(at i: Int) -> ListNode {
         let n = slots[slot(i)]
         if i < count / 2 {
             var j = i

@@ -3,17 +3,17 @@
 ///
 /// Redis scans the pattern with strchr/strstr, which stop at a NUL byte, while
 /// the key and field take the pattern's full length: the same rules apply here.
-enum SortPattern {
+public enum SortPattern {
     /// The length of the pattern as a C string.
     @inline(__always)
-    static func cLength(_ p: [UInt8]) -> Int { p.firstIndex(of: 0) ?? p.count }
+    public static func cLength(_ p: [UInt8]) -> Int { p.firstIndex(of: 0) ?? p.count }
 
     /// True when the pattern names a key per element (BY without '*' skips sorting).
-    static func hasStar(_ p: [UInt8]) -> Bool { p[0..<cLength(p)].contains(0x2A) }
+    public static func hasStar(_ p: [UInt8]) -> Bool { p[0..<cLength(p)].contains(0x2A) }
 
     /// The value the pattern designates for `element`, read with lookupKeyRead
     /// (lazy expiry, hit/miss statistics); nil when absent or of another type.
-    static func lookup(_ db: Database, _ pattern: [UInt8], _ element: [UInt8]) -> [UInt8]? {
+    public static func lookup(_ db: Database, _ pattern: [UInt8], _ element: [UInt8]) -> [UInt8]? {
         if pattern.first == 0x23 && (pattern.count == 1 || pattern[1] == 0) { return element }
         let clen = cLength(pattern)
         guard let star = pattern[0..<clen].firstIndex(of: 0x2A) else { return nil }

@@ -41,7 +41,7 @@ public enum SetMember {
 /// becomes a real table past that. OBJECT ENCODING still says "hashtable":
 /// clients see Redis's encoding; its element order is unspecified either way.
 public final class SetValue {
-    enum Kind {
+    public enum Kind {
         case int16, int32, int64
         /// Packed length-prefixed strings (a "hashtable" to clients).
         case strings
@@ -49,16 +49,16 @@ public final class SetValue {
     }
 
     /// Limits of the packed strings form (Redis 7.2's set-max-listpack-* defaults).
-    static let smallMaxEntries = 128
-    static let smallMaxBytes = 64
+    public static let smallMaxEntries = 128
+    public static let smallMaxBytes = 64
 
-    var packed = PackedBuffer()
-    var kind: Kind
+    public var packed = PackedBuffer()
+    public var kind: Kind
 
     /// An empty intset (Redis's createIntsetObject: SUNION/SINTER results start so).
     public init() { kind = .int16 }
 
-    init(kind: Kind) { self.kind = kind }
+    public init(kind: Kind) { self.kind = kind }
 
     /// The set Redis's setTypeCreate makes for a first member: an intset when it is an integer.
     public static func forFirstMember(_ member: [UInt8]) -> SetValue {
@@ -132,7 +132,7 @@ public final class SetValue {
 
     /// The intset element at `i`.
     @inline(__always)
-    func intAt(_ i: Int) -> Int64 { Self.load(packed.base!, i, width) }
+    public func intAt(_ i: Int) -> Int64 { Self.load(packed.base!, i, width) }
 
     /// Binary search: (found, position to insert at).
     private func intSearch(_ v: Int64) -> (Bool, Int) {
@@ -468,14 +468,14 @@ public final class SetValue {
     }
 
     /// The hashtable's dictionary (nil for the compact forms), for SSCAN's cursor.
-    var tableDict: DenseDict<Key, Void>? {
+    public var tableDict: DenseDict<Key, Void>? {
         if case .table(let t) = kind { return t.dict }
         return nil
     }
 }
 
 /// The hashtable encoding's storage, boxed so that a small set pays one pointer for it.
-final class SetTable {
-    var dict: DenseDict<Key, Void>
-    init(_ dict: DenseDict<Key, Void>) { self.dict = dict }
+public final class SetTable {
+    public var dict: DenseDict<Key, Void>
+    public init(_ dict: DenseDict<Key, Void>) { self.dict = dict }
 }

@@ -11,9 +11,9 @@ import Glibc
 /// an array of arrays.
 public final class HashValue {
     /// Field, value, field, value... while listpack; `count` counts pairs.
-    var packed = PackedBuffer()
+    public var packed = PackedBuffer()
     /// Set once converted; the packed block is then freed.
-    var table: HashTable?
+    public var table: HashTable?
 
     public init() {}
 
@@ -230,9 +230,9 @@ public final class HashValue {
 }
 
 /// The hashtable encoding's storage, boxed so that a small hash pays one pointer for it.
-final class HashTable {
-    var dict: DenseDict<Key, [UInt8]>
-    init(_ dict: DenseDict<Key, [UInt8]>) { self.dict = dict }
+public final class HashTable {
+    public var dict: DenseDict<Key, [UInt8]>
+    public init(_ dict: DenseDict<Key, [UInt8]>) { self.dict = dict }
 }
 
 /// Length-prefixed byte strings (or, for intsets, fixed-width integers) in one
@@ -242,21 +242,21 @@ final class HashTable {
 ///
 /// Entry header: `0xxxxxxx` for lengths below 128; `10xxxxxx xxxxxxxx` below
 /// 16384; `0xC0` then a 32-bit length otherwise.
-struct PackedBuffer: ~Copyable {
-    var base: UnsafeMutablePointer<UInt8>?
+public struct PackedBuffer: ~Copyable {
+    public var base: UnsafeMutablePointer<UInt8>?
     /// Bytes in use.
-    var used: UInt32 = 0
+    public var used: UInt32 = 0
     /// Entries (or pairs, or integers): kept by the owner.
-    var count: UInt32 = 0
+    public var count: UInt32 = 0
 
-    init() { base = nil }
+    public init() { base = nil }
 
     deinit { free(base) }
 
     /// Size classes: glibc's chunk sizes (16k + 8 usable bytes) while small,
     /// so a block fills its chunk, then eighths of a power of two.
     @inline(__always)
-    static func capacity(for n: Int) -> Int {
+    public static func capacity(for n: Int) -> Int {
         if n <= 24 { return n == 0 ? 0 : 24 }
         if n <= 1024 { return ((n - 8 + 15) & ~15) + 8 }
         let shift = (Int.bitWidth - (n - 1).leadingZeroBitCount) - 3
@@ -266,7 +266,7 @@ struct PackedBuffer: ~Copyable {
 
     /// Resizes the block for `newUsed` bytes when its size class changes.
     @inline(__always)
-    mutating func resize(to newUsed: Int) {
+    public mutating func resize(to newUsed: Int) {
         let old = Self.capacity(for: Int(used)), new = Self.capacity(for: newUsed)
         if base == nil || old != new {
             if new == 0 {
@@ -278,7 +278,7 @@ struct PackedBuffer: ~Copyable {
         }
     }
 
-    func copy() -> PackedBuffer {
+    public func copy() -> PackedBuffer {
         var b = PackedBuffer()
         if let src = base, used > 0 {
             b.resize(to: Int(used))
@@ -290,7 +290,7 @@ struct PackedBuffer: ~Copyable {
     }
 
     /// Frees the block (after a conversion to a hashtable).
-    mutating func release() {
+    public mutating func release() {
         free(base)
         base = nil
         used = 0
@@ -298,11 +298,11 @@ struct PackedBuffer: ~Copyable {
     }
 
     @inline(__always)
-    static func headerSize(_ len: Int) -> Int { len < 0x80 ? 1 : (len < 0x4000 ? 2 : 5) }
+    public static func headerSize(_ len: Int) -> Int { len < 0x80 ? 1 : (len < 0x4000 ? 2 : 5) }
 
     /// (length, header size) of the entry at `off`.
     @inline(__always)
-    static func header(_ base: UnsafeMutablePointer<UInt8>, _ off: Int) -> (Int, Int) {
+    public static func header(_ base: UnsafeMutablePointer<UInt8>, _ off: Int) -> (Int, Int) {
         let b0 = base[off]
         if b0 < 0x80 { return (Int(b0), 1) }
         if b0 < 0xC0 { return (Int(b0 & 0x3F) << 8 | Int(base[off + 1]), 2) }
@@ -312,13 +312,13 @@ struct PackedBuffer: ~Copyable {
 
     /// Offset just past the entry at `off`.
     @inline(__always)
-    static func next(_ base: UnsafeMutablePointer<UInt8>, _ off: Int) -> Int {
+    public static func next(_ base: UnsafeMutablePointer<UInt8>, _ off: Int) -> Int {
         let (l, h) = header(base, off)
         return off + h + l
     }
 
     @inline(__always)
-    static func writeHeader(_ p: UnsafeMutablePointer<UInt8>, _ len: Int) {
+    public static func writeHeader(_ p: UnsafeMutablePointer<UInt8>, _ len: Int) {
         if len < 0x80 {
             p[0] = UInt8(len)
         } else if len < 0x4000 {
@@ -332,13 +332,13 @@ struct PackedBuffer: ~Copyable {
 
     /// The bytes of the entry at `off`.
     @inline(__always)
-    func entry(at off: Int) -> UnsafeRawBufferPointer {
+    public func entry(at off: Int) -> UnsafeRawBufferPointer {
         let (l, h) = Self.header(base!, off)
         return UnsafeRawBufferPointer(start: base! + off + h, count: l)
     }
 
     /// Appends one entry (the owner counts it).
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         let h = Self.headerSize(bytes.count)
         let at = Int(used)
         resize(to: at + h + bytes.count)
@@ -348,7 +348,7 @@ struct PackedBuffer: ~Copyable {
     }
 
     /// Inserts one entry at byte offset `at` (an entry boundary).
-    mutating func insert(_ bytes: UnsafeRawBufferPointer, at: Int) {
+    public mutating func insert(_ bytes: UnsafeRawBufferPointer, at: Int) {
         let h = Self.headerSize(bytes.count)
         let size = h + bytes.count
         let old = Int(used)
@@ -360,7 +360,7 @@ struct PackedBuffer: ~Copyable {
     }
 
     /// Replaces the entry at `at` in place, moving what follows.
-    mutating func replaceEntry(at: Int, with bytes: UnsafeRawBufferPointer) {
+    public mutating func replaceEntry(at: Int, with bytes: UnsafeRawBufferPointer) {
         let oldEnd = Self.next(base!, at)
         let newSize = Self.headerSize(bytes.count) + bytes.count
         let delta = newSize - (oldEnd - at)
@@ -378,7 +378,7 @@ struct PackedBuffer: ~Copyable {
     }
 
     /// Removes bytes [from, to), closing the gap.
-    mutating func removeRange(from: Int, to: Int) {
+    public mutating func removeRange(from: Int, to: Int) {
         let total = Int(used)
         if to < total { memmove(base! + from, base! + to, total - to) }
         resize(to: total - (to - from))

@@ -12,20 +12,20 @@ import Glibc
 /// level forward (8) and span (8), then the member. Nodes are addresses as
 /// Int; 0 is "no node". The dictionary's keys hold their own copy of the
 /// member (a Key, held inline when short).
-final class ZSkipList {
-    static let maxLevel = 32
+public final class ZSkipList {
+    public static let maxLevel = 32
     private static let levelsOffset = 24
 
     /// The header node: 32 levels, no member, never a successor or predecessor.
-    let head: Int
-    private(set) var tail = 0
-    private(set) var length = 0
-    private(set) var level = 1
-    var dict: DenseDict<Key, Int>
+    public let head: Int
+    public private(set) var tail = 0
+    public private(set) var length = 0
+    public private(set) var level = 1
+    public var dict: DenseDict<Key, Int>
     /// xorshift state for node levels (not security relevant).
     private var rng: UInt64
 
-    init(capacity n: Int = 0) {
+    public init(capacity n: Int = 0) {
         head = Self.makeNode(score: 0, levels: Self.maxLevel, member: UnsafeRawBufferPointer(start: nil, count: 0))
         dict = DenseDict(minimumCapacity: n)
         rng = 0x2545_F491_4F6C_DD1D ^ UInt64(UInt(bitPattern: head))
@@ -43,7 +43,7 @@ final class ZSkipList {
     }
 
     /// A copy with the same members and scores (levels drawn anew).
-    func copy() -> ZSkipList {
+    public func copy() -> ZSkipList {
         let c = ZSkipList(capacity: length)
         var x = tail
         while x != 0 {
@@ -59,12 +59,12 @@ final class ZSkipList {
     // MARK: node fields
 
     @inline(__always) private func ptr(_ x: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: x)! }
-    @inline(__always) func score(_ x: Int) -> Double { ptr(x).load(as: Double.self) }
-    @inline(__always) func backward(_ x: Int) -> Int { ptr(x).load(fromByteOffset: 8, as: Int.self) }
-    @inline(__always) func levelCount(_ x: Int) -> Int { Int(ptr(x).load(fromByteOffset: 16, as: UInt32.self)) }
-    @inline(__always) func forward(_ x: Int, _ i: Int) -> Int { ptr(x).load(fromByteOffset: Self.levelsOffset + 16 * i, as: Int.self) }
-    @inline(__always) func span(_ x: Int, _ i: Int) -> Int { ptr(x).load(fromByteOffset: Self.levelsOffset + 8 + 16 * i, as: Int.self) }
-    @inline(__always) var first: Int { forward(head, 0) }
+    @inline(__always) public func score(_ x: Int) -> Double { ptr(x).load(as: Double.self) }
+    @inline(__always) public func backward(_ x: Int) -> Int { ptr(x).load(fromByteOffset: 8, as: Int.self) }
+    @inline(__always) public func levelCount(_ x: Int) -> Int { Int(ptr(x).load(fromByteOffset: 16, as: UInt32.self)) }
+    @inline(__always) public func forward(_ x: Int, _ i: Int) -> Int { ptr(x).load(fromByteOffset: Self.levelsOffset + 16 * i, as: Int.self) }
+    @inline(__always) public func span(_ x: Int, _ i: Int) -> Int { ptr(x).load(fromByteOffset: Self.levelsOffset + 8 + 16 * i, as: Int.self) }
+    @inline(__always) public var first: Int { forward(head, 0) }
 
     @inline(__always) private func setScore(_ x: Int, _ s: Double) { ptr(x).storeBytes(of: s, as: Double.self) }
     @inline(__always) private func setBackward(_ x: Int, _ b: Int) { ptr(x).storeBytes(of: b, toByteOffset: 8, as: Int.self) }
@@ -78,16 +78,16 @@ final class ZSkipList {
 
     /// The member's bytes, valid while the node lives.
     @inline(__always)
-    func memberBytes(_ x: Int) -> UnsafeRawBufferPointer {
+    public func memberBytes(_ x: Int) -> UnsafeRawBufferPointer {
         let p = ptr(x)
         let len = Int(p.load(fromByteOffset: 20, as: UInt32.self))
         return UnsafeRawBufferPointer(start: p + Self.levelsOffset + 16 * levelCount(x), count: len)
     }
 
     @inline(__always)
-    func withMember<R>(_ x: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(memberBytes(x)) }
+    public func withMember<R>(_ x: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(memberBytes(x)) }
 
-    func member(_ x: Int) -> [UInt8] { Array(memberBytes(x)) }
+    public func member(_ x: Int) -> [UInt8] { Array(memberBytes(x)) }
 
     // MARK: node storage
 
@@ -130,12 +130,12 @@ final class ZSkipList {
 
     /// Inserts a member known to be absent; returns its node.
     @discardableResult
-    func insert(_ s: Double, _ m: [UInt8]) -> Int {
+    public func insert(_ s: Double, _ m: [UInt8]) -> Int {
         m.withUnsafeBytes { insert(s, $0) }
     }
 
     @discardableResult
-    func insert(_ s: Double, _ m: UnsafeRawBufferPointer) -> Int {
+    public func insert(_ s: Double, _ m: UnsafeRawBufferPointer) -> Int {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Self.maxLevel) { scratch -> Int in
             let update = scratch.baseAddress!, rank = scratch.baseAddress! + Self.maxLevel
             var x = head
@@ -212,7 +212,7 @@ final class ZSkipList {
     }
 
     /// Unlinks and frees the node holding (s, m); the dict is the caller's.
-    func delete(_ s: Double, _ m: [UInt8]) {
+    public func delete(_ s: Double, _ m: [UInt8]) {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxLevel) { scratch in
             let update = scratch.baseAddress!
             m.withUnsafeBytes { mb in
@@ -228,7 +228,7 @@ final class ZSkipList {
 
     /// zslUpdateScore: moves a node to its new score (in place when its
     /// neighbours allow); returns the node now holding the member.
-    func updateScore(_ cur: Double, _ m: [UInt8], _ new: Double) -> Int {
+    public func updateScore(_ cur: Double, _ m: [UInt8], _ new: Double) -> Int {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxLevel) { scratch -> Int in
             let update = scratch.baseAddress!
             return m.withUnsafeBytes { mb -> Int in
@@ -251,7 +251,7 @@ final class ZSkipList {
     // MARK: ranks
 
     /// zslGetRank: 1-based rank of (s, m), 0 when absent.
-    func rank(_ s: Double, _ m: [UInt8]) -> Int {
+    public func rank(_ s: Double, _ m: [UInt8]) -> Int {
         m.withUnsafeBytes { mb -> Int in
             var x = head
             var r = 0
@@ -276,7 +276,7 @@ final class ZSkipList {
     }
 
     /// zslGetElementByRank: the node at a 1-based rank, 0 when out of range.
-    func node(atRank r: Int) -> Int {
+    public func node(atRank r: Int) -> Int {
         var x = head
         var traversed = 0
         var i = level - 1
@@ -295,7 +295,7 @@ final class ZSkipList {
 
     // MARK: score ranges
 
-    func isInRange(_ r: ZScoreRange) -> Bool {
+    public func isInRange(_ r: ZScoreRange) -> Bool {
         if r.min > r.max || (r.min == r.max && (r.minex || r.maxex)) { return false }
         if tail == 0 || !r.gteMin(score(tail)) { return false }
         let f = first
@@ -323,13 +323,13 @@ final class ZSkipList {
         return x
     }
 
-    func firstInRange(_ r: ZScoreRange) -> Int {
+    public func firstInRange(_ r: ZScoreRange) -> Int {
         guard isInRange(r) else { return 0 }
         let x = forward(lastNode { !r.gteMin(score($0)) }, 0)
         return x != 0 && r.lteMax(score(x)) ? x : 0
     }
 
-    func lastInRange(_ r: ZScoreRange) -> Int {
+    public func lastInRange(_ r: ZScoreRange) -> Int {
         guard isInRange(r) else { return 0 }
         let x = lastNode { r.lteMax(score($0)) }
         return x != head && r.gteMin(score(x)) ? x : 0
@@ -337,7 +337,7 @@ final class ZSkipList {
 
     /// How many nodes lie from `first` through `last` (0: through the
     /// tail), by rank: ZCOUNT's and ZLEXCOUNT's arithmetic.
-    func count(from first: Int, through last: Int) -> Int {
+    public func count(from first: Int, through last: Int) -> Int {
         var n = length - (rank(score(first), member(first)) - 1)
         if last != 0 { n -= length - rank(score(last), member(last)) }
         return n
@@ -345,10 +345,10 @@ final class ZSkipList {
 
     // MARK: lex ranges
 
-    @inline(__always) func lexGteMin(_ x: Int, _ r: ZLexRange) -> Bool { r.gteMin(memberBytes(x)) }
-    @inline(__always) func lexLteMax(_ x: Int, _ r: ZLexRange) -> Bool { r.lteMax(memberBytes(x)) }
+    @inline(__always) public func lexGteMin(_ x: Int, _ r: ZLexRange) -> Bool { r.gteMin(memberBytes(x)) }
+    @inline(__always) public func lexLteMax(_ x: Int, _ r: ZLexRange) -> Bool { r.lteMax(memberBytes(x)) }
 
-    func isInLexRange(_ r: ZLexRange) -> Bool {
+    public func isInLexRange(_ r: ZLexRange) -> Bool {
         if r.isEmpty { return false }
         if tail == 0 || !lexGteMin(tail, r) { return false }
         let f = first
@@ -356,13 +356,13 @@ final class ZSkipList {
         return true
     }
 
-    func firstInLexRange(_ r: ZLexRange) -> Int {
+    public func firstInLexRange(_ r: ZLexRange) -> Int {
         guard isInLexRange(r) else { return 0 }
         let x = forward(lastNode { !lexGteMin($0, r) }, 0)
         return x != 0 && lexLteMax(x, r) ? x : 0
     }
 
-    func lastInLexRange(_ r: ZLexRange) -> Int {
+    public func lastInLexRange(_ r: ZLexRange) -> Int {
         guard isInLexRange(r) else { return 0 }
         let x = lastNode { lexLteMax($0, r) }
         return x != head && lexGteMin(x, r) ? x : 0
@@ -389,16 +389,16 @@ final class ZSkipList {
         }
     }
 
-    func deleteRange(byScore r: ZScoreRange) -> Int {
+    public func deleteRange(byScore r: ZScoreRange) -> Int {
         deleteRun(startsBefore: { !r.gteMin(self.score($0)) }, inRange: { r.lteMax(self.score($0)) })
     }
 
-    func deleteRange(byLex r: ZLexRange) -> Int {
+    public func deleteRange(byLex r: ZLexRange) -> Int {
         deleteRun(startsBefore: { !self.lexGteMin($0, r) }, inRange: { self.lexLteMax($0, r) })
     }
 
     /// Deletes 1-based ranks start...end.
-    func deleteRange(byRank start: Int, _ end: Int) -> Int {
+    public func deleteRange(byRank start: Int, _ end: Int) -> Int {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxLevel) { scratch -> Int in
             let update = scratch.baseAddress!
             var x = head

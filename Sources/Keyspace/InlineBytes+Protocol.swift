@@ -1,6 +1,5 @@
 import CoreKit
 import Protocol
-import ServerKit
 
 /// Replies and glob matches straight from a key's or value's bytes, inline
 /// or not, without making an array of them.

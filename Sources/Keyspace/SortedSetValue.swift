@@ -26,7 +26,7 @@ public final class SortedSetValue {
     }
 
     /// The listpack view (empty once converted).
-    var packed: ZPacked {
+    public var packed: ZPacked {
         @inline(__always) get { word & 1 == 0 ? ZPacked(block: UnsafeMutableRawPointer(bitPattern: word)) : ZPacked() }
         @inline(__always) set {
             precondition(word & 1 == 0, "listpack write on a skiplist zset")
@@ -35,7 +35,7 @@ public final class SortedSetValue {
     }
 
     /// The skiplist, once converted; setting it frees the packed block.
-    var list: ZSkipList? {
+    public var list: ZSkipList? {
         @inline(__always) get {
             guard word & 1 == 1 else { return nil }
             return Unmanaged<ZSkipList>.fromOpaque(UnsafeRawPointer(bitPattern: word & ~1)!).takeUnretainedValue()

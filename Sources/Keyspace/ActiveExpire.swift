@@ -1,4 +1,3 @@
-import Reactor
 
 /// Redis 7.0's activeExpireCycle, sized the same way: each pass looks at 20
 /// keys with a TTL per database and repeats while more than 10% of them were
@@ -7,10 +6,10 @@ import Reactor
 public struct ActiveExpire {
     public enum Kind { case slow, fast }
 
-    static let keysPerLoop = 20
-    static let acceptableStalePercent = 10
-    static let slowTimePercent = 25
-    static let fastDurationUs: Int64 = 1000
+    public static let keysPerLoop = 20
+    public static let acceptableStalePercent = 10
+    public static let slowTimePercent = 25
+    public static let fastDurationUs: Int64 = 1000
 
     private var currentDb = 0
     public private(set) var timedOut = false
