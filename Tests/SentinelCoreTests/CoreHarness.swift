@@ -1,4 +1,5 @@
 import Protocol
+import Deployment
 import XCTest
 @testable import Sentinel
 @testable import SentinelCore
@@ -174,16 +175,7 @@ final class CoreHarness {
     }
 
     /// Reply map (flattened key/value list) as [(key, value)].
-    static func pairs(_ v: RESPValue) -> [(String, String)] {
-        guard let items = v.elements else { return [] }
-        var out: [(String, String)] = []
-        var i = 0
-        while i + 1 < items.count {
-            out.append((items[i].string ?? "", items[i + 1].string ?? ""))
-            i += 2
-        }
-        return out
-    }
+    static func pairs(_ v: RESPValue) -> [(String, String)] { LocalDeployment.pairs(v) }
 
     static func value(_ r: SentinelReply) -> RESPValue {
         if case .value(let v) = r { return v }

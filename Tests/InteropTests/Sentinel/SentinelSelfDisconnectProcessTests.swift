@@ -39,34 +39,29 @@ final class SentinelSelfDisconnectProcessTests: XCTestCase {
     private let hello3 = WireStep(compared: false, ["HELLO", "3"])
 
     func testClientKillUserSkipmeNoRepliesThenClosesAndDropsPipelinedCommands() throws {
-        let o = try assertSameConversation([
-            WireStep(replies: 1, ["CLIENT", "KILL", "USER", "default", "SKIPME", "no"], ["PING"]), .listen])
+        let o = try assertSameConversation(SelfKillConversations.userSkipmeNo)
         XCTAssertEqual(o.received.first, Array(":1\r\n".utf8))
         XCTAssertEqual(o.closedAfterStep, 0)
     }
 
     func testClientKillIdOfCallerRepliesThenCloses() throws {
-        try assertSameConversation([
-            WireStep(compared: false, ["CLIENT", "ID"]),
-            WireStep(replies: 1) { ctx in [["CLIENT", "KILL", "ID", ctx.lastInteger, "SKIPME", "no"], ["PING"]] }, .listen])
+        try assertSameConversation(SelfKillConversations.idOfCaller)
     }
 
     func testClientKillAddrOfCallerRepliesThenCloses() throws {
-        try assertSameConversation([
-            WireStep(replies: 1) { ctx in [["CLIENT", "KILL", "ADDR", ctx.address, "SKIPME", "no"], ["PING"]] }, .listen])
+        try assertSameConversation(SelfKillConversations.addrOfCaller)
     }
 
     func testClientKillLaddrRepliesThenCloses() throws {
-        try assertSameConversation([
-            WireStep(replies: 1) { ctx in [["CLIENT", "KILL", "LADDR", ctx.serverAddress, "SKIPME", "no"], ["PING"]] }, .listen])
+        try assertSameConversation(SelfKillConversations.laddrOfCaller)
     }
 
     func testClientKillTypeNormalRepliesThenCloses() throws {
-        try assertSameConversation([WireStep(replies: 1, ["CLIENT", "KILL", "TYPE", "NORMAL", "SKIPME", "no"], ["PING"]), .listen])
+        try assertSameConversation(SelfKillConversations.typeNormal)
     }
 
     func testOldFormClientKillOfCallerRepliesOkThenCloses() throws {
-        let o = try assertSameConversation([WireStep(replies: 1) { ctx in [["CLIENT", "KILL", ctx.address], ["PING"]] }, .listen])
+        let o = try assertSameConversation(SelfKillConversations.oldFormOfCaller)
         XCTAssertEqual(o.received.first, Array("+OK\r\n".utf8))
     }
 

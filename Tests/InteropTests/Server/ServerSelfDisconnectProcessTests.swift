@@ -48,31 +48,27 @@ final class ServerSelfDisconnectProcessTests: XCTestCase {
     }
 
     func testClientKillUserSkipmeNoRepliesThenClosesAndDropsPipelinedCommands() throws {
-        try assertSameConversation([WireStep(replies: 1, ["CLIENT", "KILL", "USER", "default", "SKIPME", "no"], ["PING"]), .listen])
+        try assertSameConversation(SelfKillConversations.userSkipmeNo)
     }
 
     func testClientKillIdOfCallerRepliesThenCloses() throws {
-        try assertSameConversation([
-            WireStep(compared: false, ["CLIENT", "ID"]),
-            WireStep(replies: 1) { ctx in [["CLIENT", "KILL", "ID", ctx.lastInteger, "SKIPME", "no"], ["PING"]] }, .listen])
+        try assertSameConversation(SelfKillConversations.idOfCaller)
     }
 
     func testClientKillAddrOfCallerRepliesThenCloses() throws {
-        try assertSameConversation([
-            WireStep(replies: 1) { ctx in [["CLIENT", "KILL", "ADDR", ctx.address, "SKIPME", "no"], ["PING"]] }, .listen])
+        try assertSameConversation(SelfKillConversations.addrOfCaller)
     }
 
     func testClientKillLaddrRepliesThenCloses() throws {
-        try assertSameConversation([
-            WireStep(replies: 1) { ctx in [["CLIENT", "KILL", "LADDR", ctx.serverAddress, "SKIPME", "no"], ["PING"]] }, .listen])
+        try assertSameConversation(SelfKillConversations.laddrOfCaller)
     }
 
     func testClientKillTypeNormalRepliesThenCloses() throws {
-        try assertSameConversation([WireStep(replies: 1, ["CLIENT", "KILL", "TYPE", "NORMAL", "SKIPME", "no"], ["PING"]), .listen])
+        try assertSameConversation(SelfKillConversations.typeNormal)
     }
 
     func testOldFormClientKillOfCallerRepliesOkThenCloses() throws {
-        try assertSameConversation([WireStep(replies: 1) { ctx in [["CLIENT", "KILL", ctx.address], ["PING"]] }, .listen])
+        try assertSameConversation(SelfKillConversations.oldFormOfCaller)
     }
 
     func testClientKillRefusesBadOptionsInRedisOrder() throws {
