@@ -183,24 +183,35 @@ final class ClientCommandsTests: XCTestCase {
         XCTAssertEqual(h.rawString("CLIENT", "PAUSE", "x", "foo"), "-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n")
         XCTAssertEqual(h.rawString("CLIENT", "PAUSE", "10", "write", "x"),
                        "-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n")
-        XCTAssertEqual(h.server.pauseUntilMs, 0)
+        XCTAssertEqual(h.server.pause.endMs, 0)
         XCTAssertEqual(h.call("CLIENT", "PAUSE", "100000", "WRITE"), .ok)
-        XCTAssertGreaterThan(h.server.pauseUntilMs, 0)
-        XCTAssertTrue(h.server.pauseWritesOnly)
-        let end = h.server.pauseUntilMs
+        XCTAssertGreaterThan(h.server.pause.endMs, 0)
+        XCTAssertFalse(h.server.pause.pausesAll)
+        let end = h.server.pause.endMs
         // A shorter ALL pause upgrades the kind and keeps the later end.
         XCTAssertEqual(h.call("CLIENT", "PAUSE", "10"), .ok)
-        XCTAssertFalse(h.server.pauseWritesOnly)
-        XCTAssertEqual(h.server.pauseUntilMs, end)
+        XCTAssertTrue(h.server.pause.pausesAll)
+        XCTAssertEqual(h.server.pause.endMs, end)
         XCTAssertEqual(h.call("CLIENT", "PAUSE", "50", "WRITE"), .ok)
-        XCTAssertFalse(h.server.pauseWritesOnly)
+        XCTAssertTrue(h.server.pause.pausesAll)
         XCTAssertEqual(h.call("CLIENT", "UNPAUSE"), .ok)
-        XCTAssertEqual(h.server.pauseUntilMs, 0)
+        XCTAssertEqual(h.server.pause.endMs, 0)
         // An end time that overflows pauses nothing, as Redis's unchecked add.
         XCTAssertEqual(h.call("CLIENT", "PAUSE", "9223372036854775000"), .ok)
-        XCTAssertEqual(h.server.pauseUntilMs, 0)
+        XCTAssertEqual(h.server.pause.endMs, 0)
         XCTAssertEqual(h.call("CLIENT", "PAUSE", "0"), .ok)
-        XCTAssertEqual(h.server.pauseUntilMs, 0)
+        XCTAssertEqual(h.server.pause.endMs, 0)
+    }
+
+    /// pauseClients widens the kind whatever the new timeout: CLIENT PAUSE 0
+    /// (ALL) during a WRITE pause holds every command until the WRITE pause's end.
+    func testZeroTimeoutAllPauseWidensAnActiveWritePause() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("CLIENT", "PAUSE", "100000", "WRITE"), .ok)
+        let end = h.server.pause.endMs
+        XCTAssertEqual(h.call("CLIENT", "PAUSE", "0", "ALL"), .ok)
+        XCTAssertTrue(h.server.pause.pausesAll)
+        XCTAssertEqual(h.server.pause.endMs, end)
     }
 
     func testReplyModes() throws {

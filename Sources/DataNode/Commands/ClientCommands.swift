@@ -211,21 +211,7 @@ enum ClientCommands {
         case .error(let text): return c.replyError(bytes: text)
         case .request(let r): request = r
         }
-        let ms = request.timeoutMs, writesOnly = request.writesOnly
-        let now = server.clock.monotonicMs()
-        // Redis adds without an overflow check: a wrapped end time pauses nothing.
-        let (end, overflow) = now.addingReportingOverflow(ms)
-        if ms > 0 && !overflow && end > now {
-            let active = server.pauseUntilMs > 0 && now < server.pauseUntilMs
-            if !active {
-                server.pauseUntilMs = end
-                server.pauseWritesOnly = writesOnly
-            } else {
-                // A pause only ever widens: ALL beats WRITE, the later end wins.
-                if !writesOnly { server.pauseWritesOnly = false }
-                if end > server.pauseUntilMs { server.pauseUntilMs = end }
-            }
-        }
+        server.pause.apply(request, now: server.clock.monotonicMs())
         c.out.ok()
     }
 

@@ -43,7 +43,7 @@ extension Server {
     }
 
     public func unpauseClients() {
-        pauseUntilMs = 0
+        pause.clear()
         let parked = pausedClients
         pausedClients.removeAll()
         for (c, argv) in parked where !c.isFreed {
@@ -102,10 +102,10 @@ extension Server {
             rejectCommand(c, "ERR Replica can't interact with the keyspace", cmd)
             return
         }
-        if pauseUntilMs > 0, let conn = c.connection {
-            if clock.monotonicMs() >= pauseUntilMs {
+        if pause.isSet, let conn = c.connection {
+            if clock.monotonicMs() >= pause.endMs {
                 unpauseClients()
-            } else if !pauseWritesOnly || cmd.flags.contains(.write) || (inMulti && cmd.isExec) {
+            } else if pause.pausesAll || cmd.flags.contains(.write) || (inMulti && cmd.isExec) {
                 pausedClients.append((c, argv))
                 conn.pauseReading()
                 return

@@ -58,7 +58,7 @@ extension Server {
         if activeExpireEnabled && keyspace.isMaster {
             activeExpire.run(.slow, dbs: databases, hz: config.hz) { clock.monotonicUs() }
         }
-        if pauseUntilMs > 0 && clock.monotonicMs() >= pauseUntilMs { unpauseClients() }
+        if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = clock.monotonicMs()

@@ -55,8 +55,7 @@ public final class Server {
     /// WATCHed keys per database index.
     var watchers: [[Key: [Client]]]
     /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
-    public var pauseUntilMs: Int64 = 0
-    public var pauseWritesOnly = false
+    public var pause = ClientPauseState()
     var pausedClients: [(client: Client, argv: [[UInt8]])] = []
     /// Clients blocked on keys (Blocking.swift).
     public let blocking = BlockingRegistry()

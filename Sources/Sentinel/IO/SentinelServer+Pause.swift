@@ -9,7 +9,7 @@ import ServerKit
 extension SentinelServer {
     /// Whether `c`'s command must wait for the pause to end; if so it is held.
     func postponeIfPaused(_ c: ClientSession, _ argv: [[UInt8]]) -> Bool {
-        guard pauseAll, clockMs() < pauseEndMs else { return false }
+        guard pause.pausesAll, clockMs() < pause.endMs else { return false }
         c.postponed = argv
         postponedClients.append(c)
         return true
@@ -21,21 +21,12 @@ extension SentinelServer {
         case .error(let text): return replyError(c, bytes: text)
         case .request(let r): request = r
         }
-        let ms = request.timeoutMs, all = !request.writesOnly
-        let now = clockMs()
-        // pauseClients: a pause only widens (ALL beats WRITE, the later end wins).
-        let (end, overflow) = now.addingReportingOverflow(ms)
-        if !overflow {
-            if clockMs() >= pauseEndMs { pauseAll = false }
-            if all { pauseAll = true }
-            if end > pauseEndMs {
-                pauseEndMs = end
-                if pauseTimer != nil { loop.cancelTimer(pauseTimer!) }
-                pauseTimer = loop.addTimer(afterMs: ms) { [unowned self] in
-                    self.pauseTimer = nil
-                    self.unpauseClients()
-                    return nil
-                }
+        if pause.apply(request, now: clockMs()) {
+            if let t = pauseTimer { loop.cancelTimer(t) }
+            pauseTimer = loop.addTimer(afterMs: request.timeoutMs) { [unowned self] in
+                self.pauseTimer = nil
+                self.unpauseClients()
+                return nil
             }
         }
         c.reply(.simple("OK"))
@@ -50,8 +41,7 @@ extension SentinelServer {
     /// then each client goes on with what it sent meanwhile.
     func unpauseClients() {
         if let t = pauseTimer { loop.cancelTimer(t); pauseTimer = nil }
-        pauseEndMs = 0
-        pauseAll = false
+        pause.clear()
         let held = postponedClients
         postponedClients = []
         for c in held where !c.connection.isClosed {

@@ -31,8 +31,7 @@ final class SentinelServer {
     var lastFlushError: String?
     var shuttingDown = false
     /// CLIENT PAUSE: until when, whether it holds every command, and who waits.
-    var pauseEndMs: Int64 = 0
-    var pauseAll = false
+    var pause = ClientPauseState()
     var pauseTimer: EventLoop.TimerID?
     var postponedClients: [ClientSession] = []
     var exitCode: Int32 = 0
