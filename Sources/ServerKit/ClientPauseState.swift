@@ -18,16 +18,14 @@ public struct ClientPauseState: Sendable, Equatable {
     /// (a caller that keeps a timer re-arms it).
     @discardableResult
     public mutating func apply(_ request: ClientPauseRequest, now: Int64) -> Bool {
-        if now >= endMs {
-            endMs = 0
-            pausesAll = false
-        }
-        if !request.writesOnly { pausesAll = true }
+        if now >= endMs { clear() }
         // Redis adds without an overflow check: a wrapped end extends nothing.
         let (end, overflow) = now.addingReportingOverflow(request.timeoutMs)
-        guard !overflow, request.timeoutMs > 0, end > endMs else { return false }
-        endMs = end
-        return true
+        let extends = !overflow && request.timeoutMs > 0 && end > endMs
+        // The kind widens for a pause that is on or starting, never for none.
+        if !request.writesOnly && (extends || isSet) { pausesAll = true }
+        if extends { endMs = end }
+        return extends
     }
 
     /// unpauseClients.
