@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
         // Helpers every test tier shares (real-Redis peers, the interop policy, process fixtures, the in-process data node).
-        .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol", "DataNode"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol", "DataNode", "Keyspace", "Persistence"], path: "Tests/TestSupport"),
         // Test tiers: pick one with `swift test --filter '^<Target>\.'` (README).
         // Unit: one target per module, in process, no server process of ours or Redis's.
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "TestSupport"]),

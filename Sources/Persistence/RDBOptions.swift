@@ -18,7 +18,8 @@ public struct RDBOptions: Sendable {
 /// does (redis.conf names and defaults).
 public struct RDBLimits: Sendable {
     public var databases = 16
-    public var hashMaxListpackEntries = 128
+    /// 512 is the compiled-in default (config.c); redis.conf's example says 128.
+    public var hashMaxListpackEntries = 512
     public var hashMaxListpackValue = 64
     public var zsetMaxListpackEntries = 128
     public var zsetMaxListpackValue = 64

@@ -86,7 +86,7 @@ extension RDBWriter {
                 var lp = ListpackBuilder(reservingCapacity: 256)
                 z.forEach { m, score in
                     lp.append(m)
-                    formatScore(score).withUnsafeBytes { lp.append($0) }
+                    RDBWriter.scoreText(score).withUnsafeBytes { lp.append($0) }
                 }
                 writeString(lp.finished())
             } else {
@@ -114,17 +114,17 @@ extension RDBWriter {
         var nodes: [(plain: Bool, data: [UInt8])] = []
         var current = ListpackBuilder(reservingCapacity: 1024)
         let fill = options.listMaxListpackSize
+        // 7.0.15's estimate: the node's bytes, the element's length and 8
+        // bytes of overhead, against the size limit fill picks (measured
+        // against real nodes: 8178, 8184, 8183 bytes for short elements).
         func allowInsert(_ sz: Int) -> Bool {
             if current.count == 0 { return true }
-            var overhead = sz < 254 ? 1 : 5
-            overhead += sz < 64 ? 1 : sz < 16384 ? 2 : 5
-            let newSize = current.totalBytes + sz + overhead
+            let newSize = current.totalBytes + sz + 8
             if fill < 0 {
                 let levels = [4096, 8192, 16384, 32768, 65536]
-                let i = min(-fill - 1, levels.count - 1)
-                return newSize <= levels[i]
+                return newSize <= levels[min(-fill - 1, levels.count - 1)]
             }
-            return newSize <= 8192 && current.count < fill
+            return newSize <= 8192 && current.count + 1 <= fill
         }
         l.forEach(from: 0, count: l.count) { e in
             if e.count >= options.listPackedThreshold {
@@ -146,5 +146,20 @@ extension RDBWriter {
             writeString(n.data)
             try flushIfNeeded()
         }
+    }
+}
+
+extension RDBWriter {
+    /// d2string as 7.0.15 writes a listpack score: an integral value within
+    /// ±LLONG_MAX/2 as an integer (so the listpack stores it as one), -0 and
+    /// the infinities by name, anything else as %.17g.
+    static func scoreText(_ d: Double) -> [UInt8] {
+        if d == 0 { return d.sign == .minus ? Array("-0".utf8) : Array("0".utf8) }
+        if d.isFinite && d >= -4.611686018427388e18 && d <= 4.611686018427388e18 && d == d.rounded(.towardZero) {
+            var out: [UInt8] = []
+            appendDecimalValue(Int64(d), to: &out)
+            return out
+        }
+        return formatScore(d)
     }
 }

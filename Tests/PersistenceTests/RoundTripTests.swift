@@ -1,5 +1,6 @@
 import Keyspace
 import Persistence
+import TestSupport
 import XCTest
 
 /// Values written by RDBWriter come back from RDBReader equal and in the

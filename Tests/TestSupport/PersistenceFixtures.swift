@@ -2,9 +2,11 @@ import Keyspace
 import Persistence
 import XCTest
 
-/// Databases holding every type in every encoding, and comparisons.
-enum PersistenceFixtures {
-    static func databases() -> [Database] {
+/// Databases holding every type in every encoding (small and large, with
+/// expiries, two databases), and a canonical text of a value to compare
+/// what a file or a real server holds with what was written.
+public enum PersistenceFixtures {
+    public static func databases() -> [Database] {
         let ctx = KeyspaceContext()
         let db0 = Database(id: 0, context: ctx)
         let db3 = Database(id: 3, context: ctx)
@@ -34,13 +36,13 @@ enum PersistenceFixtures {
         for i in 0..<700 { bigints.add(Array(String(i * 3).utf8), maxIntsetEntries: 512) }
         put(db0, "set-manyints", .set(bigints))
         let h = HashValue()
-        for (f, v) in [("f1", "v1"), ("n", "42"), ("neg", "-77777")] { h.set(Array(f.utf8), Array(v.utf8), maxEntries: 128, maxValue: 64) }
+        for (f, v) in [("f1", "v1"), ("n", "42"), ("neg", "-77777")] { h.set(Array(f.utf8), Array(v.utf8), maxEntries: 512, maxValue: 64) }
         put(db0, "h-listpack", .hash(h), expire: 4_102_444_800_123)
         let hb = HashValue()
-        for i in 0..<300 { hb.set(Array("field:\(i)".utf8), Array("value:\(i)".utf8), maxEntries: 128, maxValue: 64) }
+        for i in 0..<600 { hb.set(Array("field:\(i)".utf8), Array("value:\(i)".utf8), maxEntries: 512, maxValue: 64) }
         put(db3, "h-table", .hash(hb))
         let hl = HashValue()
-        hl.set(Array("f".utf8), Array(repeating: 0x7A, count: 100), maxEntries: 128, maxValue: 64)
+        hl.set(Array("f".utf8), Array(repeating: 0x7A, count: 100), maxEntries: 512, maxValue: 64)
         put(db3, "h-longvalue", .hash(hl))
         let limits = ZsetLimits(maxEntries: 128, maxValue: 64)
         let z = SortedSetValue()
@@ -55,7 +57,7 @@ enum PersistenceFixtures {
     }
 
     /// A canonical text of a value (collections sorted where order is not part of the value).
-    static func describe(_ v: Value) -> String {
+    public static func describe(_ v: Value) -> String {
         func s(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
         switch v {
         case .string(let x): return "string:" + s(x.bytes)
@@ -66,7 +68,7 @@ enum PersistenceFixtures {
         }
     }
 
-    static func assertSame(_ loaded: [RDBLoadedKey], _ dbs: [Database], file: StaticString = #filePath, line: UInt = #line) {
+    public static func assertSame(_ loaded: [RDBLoadedKey], _ dbs: [Database], file: StaticString = #filePath, line: UInt = #line) {
         var expected: [String: (String, String, Int64?)] = [:]
         for db in dbs {
             for i in 0..<db.dict.count {
@@ -83,6 +85,64 @@ enum PersistenceFixtures {
             XCTAssertEqual(g.0, e.0, k, file: file, line: line)
             XCTAssertEqual(g.1, e.1, "encoding of \(k)", file: file, line: line)
             XCTAssertEqual(g.2, e.2, "expire of \(k)", file: file, line: line)
+        }
+    }
+}
+
+extension PersistenceFixtures {
+    /// The commands that build the same databases in a real server, in the
+    /// same insertion order (so listpacks come out byte for byte the same).
+    public static func commands(_ dbs: [Database]) -> [[[UInt8]]] {
+        var out: [[[UInt8]]] = []
+        for db in dbs {
+            out.append([Array("SELECT".utf8), Array(String(db.id).utf8)])
+            for i in 0..<db.dict.count {
+                let k = db.dict.key(at: i).bytes
+                switch db.dict.value(at: i) {
+                case .string(let s): out.append([Array("SET".utf8), k, s.bytes])
+                case .list(let l):
+                    for chunk in stride(from: 0, to: l.count, by: 500) {
+                        out.append([Array("RPUSH".utf8), k] + Array(l.elements[chunk..<min(l.count, chunk + 500)]))
+                    }
+                case .set(let s): out.append([Array("SADD".utf8), k] + s.members)
+                case .hash(let h): out.append([Array("HSET".utf8), k] + h.pairs.flatMap { [$0.0, $0.1] })
+                case .zset(let z):
+                    out.append([Array("ZADD".utf8), k] + z.entries.flatMap { [formatScore($0.score), $0.member] })
+                }
+                if let e = db.expires[db.dict.key(at: i)] {
+                    out.append([Array("PEXPIREAT".utf8), k, Array(String(e).utf8)])
+                }
+            }
+        }
+        return out
+    }
+
+    /// `describe` for the text of replies: TYPE and the read command's elements.
+    public static func describe(type: String, elements: [[UInt8]]) -> String {
+        func s(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
+        switch type {
+        case "string": return "string:" + s(elements.first ?? [])
+        case "list": return "list:" + elements.map(s).joined(separator: ",")
+        case "set": return "set:" + elements.map(s).sorted().joined(separator: ",")
+        case "hash":
+            return "hash:" + stride(from: 0, to: elements.count, by: 2).map { s(elements[$0]) + "=" + s(elements[$0 + 1]) }
+                .sorted().joined(separator: ",")
+        case "zset":
+            return "zset:" + stride(from: 0, to: elements.count, by: 2).map {
+                s(elements[$0]) + "=" + String(Double(s(elements[$0 + 1])) ?? .nan)
+            }.joined(separator: ",")
+        default: return type
+        }
+    }
+
+    /// The read command that returns a key's whole value for `describe(type:elements:)`.
+    public static func readCommand(type: String, key: [UInt8]) -> [[UInt8]] {
+        switch type {
+        case "string": return [Array("GET".utf8), key]
+        case "list": return [Array("LRANGE".utf8), key, Array("0".utf8), Array("-1".utf8)]
+        case "set": return [Array("SMEMBERS".utf8), key]
+        case "hash": return [Array("HGETALL".utf8), key]
+        default: return [Array("ZRANGE".utf8), key, Array("0".utf8), Array("-1".utf8), Array("WITHSCORES".utf8)]
         }
     }
 }
