@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "vigil-server", targets: ["vigil-server"]),
         .executable(name: "vigil-cli", targets: ["vigil-cli"]),
         .executable(name: "vigil-sentinel", targets: ["vigil-sentinel"]),
+        .executable(name: "vigil-check-aof", targets: ["vigil-check-aof"]),
     ],
     targets: [
         .target(name: "CVigilShim"),
@@ -49,7 +50,10 @@ let package = Package(
         // and inlinable there, as they were inside one module.
         .target(name: "Keyspace", dependencies: ["Protocol", "CoreKit"],
                 swiftSettings: hotPath + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
-        .target(name: "DataNode", dependencies: ["Keyspace", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
+        // Redis's file formats, pure (bytes in, bytes out): the AOF's manifest,
+        // command reader and checker; the data node and the check tools share it.
+        .target(name: "Persistence", dependencies: ["Protocol"], swiftSettings: hotPath),
+        .target(name: "DataNode", dependencies: ["Persistence", "Keyspace", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot
@@ -60,6 +64,7 @@ let package = Package(
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
+        .executableTarget(name: "vigil-check-aof", dependencies: ["Persistence"]),
         // Helpers every test tier shares (real-Redis peers, the interop policy, process fixtures, the in-process data node).
         .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol", "DataNode"], path: "Tests/TestSupport"),
         // Test tiers: pick one with `swift test --filter '^<Target>\.'` (README).
@@ -69,6 +74,7 @@ let package = Package(
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
