@@ -50,10 +50,12 @@ let package = Package(
         // and inlinable there, as they were inside one module.
         .target(name: "Keyspace", dependencies: ["Protocol", "CoreKit"],
                 swiftSettings: hotPath + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
-        // Redis's file formats, pure (bytes in, bytes out): the AOF's manifest,
-        // command reader and checker; the data node and the check tools share it.
-        .target(name: "Persistence", dependencies: ["Protocol"], swiftSettings: hotPath),
-        .target(name: "DataNode", dependencies: ["Persistence", "Keyspace", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
+        // Redis's file formats: the RDB writer and reader, DUMP payloads, LZF,
+        // CRC-64, the AOF's manifest, command reader and checker. Pure apart
+        // from the file-descriptor sink a forked child writes through; no
+        // server, no event loop. The data node and the check tools share it.
+        .target(name: "Persistence", dependencies: ["Keyspace", "Protocol", "CoreKit"], swiftSettings: hotPath),
+        .target(name: "DataNode", dependencies: ["Keyspace", "Persistence", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot
@@ -74,8 +76,8 @@ let package = Package(
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Keyspace", "TestSupport"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
@@ -84,6 +86,6 @@ let package = Package(
         .testTarget(name: "ProcessTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
         // Interop: needs a real Redis binary or client (redis-server, redis-sentinel,
         // redis-cli, redis-benchmark, redis-py).
-        .testTarget(name: "InteropTests", dependencies: ["DataNode", "CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["DataNode", "Persistence", "Keyspace", "CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
     ]
 )

@@ -26,6 +26,11 @@ let files = AOFCheckFiles(
         guard let line = readLine(strippingNewline: false), let c = line.first else { return false }
         return c == "y" || c == "Y"
     },
-    write: { bytes in bytes.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) } })
+    write: { bytes in bytes.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) } },
+    checkRDB: { bytes, name in
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        return AOFRDBPreambleCheck.check(bytes, name: name, nowMs: Int64(tv.tv_sec) * 1000 + Int64(tv.tv_usec) / 1000)
+    })
 var check = AOFCheck(files: files)
 exit(check.main(CommandLine.arguments))

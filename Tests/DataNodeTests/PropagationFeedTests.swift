@@ -52,15 +52,6 @@ final class PropagationFeedTests: XCTestCase {
         XCTAssertTrue(feed.pending.isEmpty)
     }
 
-    func testCRC64MatchesRedisCheckValue() {
-        XCTAssertEqual(CRC64.checksum(Array("123456789".utf8)), 0xe9c6_d914_c4b8_d9ca)
-    }
-
-    func testMinimalRDBChecksumMatchesRedis() {
-        // rdb.md §11: "REDIS0010" + EOF, checksum A9 FD 37 FE 89 A7 7E EB (little-endian).
-        XCTAssertEqual(CRC64.checksum(Array("REDIS0010".utf8) + [0xFF]), 0xEB7E_A789_FE37_FDA9)
-    }
-
     func testEmptySnapshotEncodesSmallNumbersAsIntegers() {
         var out: [UInt8] = []
         EmptySnapshot.appendString(Array("64".utf8), to: &out)

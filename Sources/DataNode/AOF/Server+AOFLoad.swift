@@ -197,13 +197,6 @@ extension Server {
         return .ran(inMulti: c.flags.contains(.multi))
     }
 
-    /// The RDB preamble of a base file: where it ends, nil when unreadable.
-    /// The RDB codec is not part of this server yet, so an RDB base cannot be loaded.
-    func loadRDBPreamble(_ bytes: [UInt8]) -> Int? {
-        log.warning("Loading an RDB base file needs the RDB reader, which this build does not have")
-        return nil
-    }
-
     /// aofOpenIfNeededOnServerStart: a base file for an empty start, the last
     /// incr file opened (or created) for appending, the manifest persisted.
     public func aofOpenIfNeededOnServerStart() -> Bool {

@@ -14,9 +14,7 @@ extension Server {
     var hasActiveChildProcess: Bool { aof.childPid != -1 }
 
     /// Whether a new base is written in RDB format (aof-use-rdb-preamble).
-    /// Without the RDB writer in this build, bases are RESP commands (named .aof).
-    var aofBaseIsRDB: Bool { config.aofUseRdbPreamble && rdbPreambleAvailable }
-    var rdbPreambleAvailable: Bool { false }
+    var aofBaseIsRDB: Bool { config.aofUseRdbPreamble }
 
     /// rewriteAppendOnlyFile: the dataset into `temp-rewriteaof-<pid>.aof`,
     /// fsynced, renamed to `path`. Runs in the child, or at start-up.
@@ -27,10 +25,16 @@ extension Server {
             log.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): \(String(cString: strerror(errno)))")
             return false
         }
-        var writer = AOFRewriteWriter(fd: fd, incrementalFsync: config.bool("aof-rewrite-incremental-fsync"))
-        let ts = config.aofTimestampEnabled ? Int(time(nil)) : nil
-        var ok = writer.write(databases: databases, timestampUnix: ts)
-        var err = writer.failedErrno
+        var ok: Bool
+        var err: Int32 = 0
+        if aofBaseIsRDB {
+            (ok, err) = writeRDBPreamble(fd: fd)
+        } else {
+            var writer = AOFRewriteWriter(fd: fd, incrementalFsync: config.bool("aof-rewrite-incremental-fsync"))
+            let ts = config.aofTimestampEnabled ? Int(time(nil)) : nil
+            ok = writer.write(databases: databases, timestampUnix: ts)
+            err = writer.failedErrno
+        }
         if ok && fsync(fd) != 0 {
             ok = false
             err = errno

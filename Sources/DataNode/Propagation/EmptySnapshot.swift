@@ -1,3 +1,5 @@
+import Persistence
+
 /// The RDB a full resync sends while this node has no way to write its
 /// dataset yet: an empty one, byte for byte what redis-server 7.0.15 writes
 /// for an empty dataset on a master with a backlog (RDB version 10, the AUX
@@ -66,20 +68,5 @@ struct EmptySnapshot {
             out.append(0x80)
             for i in (0..<4).reversed() { out.append(UInt8(truncatingIfNeeded: n >> (8 * i))) }
         }
-    }
-}
-
-/// CRC-64 "Jones" (reflected, initial 0, no final xor), as Redis's crc64.c.
-enum CRC64 {
-    static let table: [UInt64] = (0..<256).map { i in
-        var crc = UInt64(i)
-        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x95AC_9329_AC4B_C9B5 : crc >> 1 }
-        return crc
-    }
-
-    static func checksum(_ bytes: [UInt8], start: UInt64 = 0) -> UInt64 {
-        var crc = start
-        for b in bytes { crc = table[Int((crc ^ UInt64(b)) & 0xFF)] ^ (crc >> 8) }
-        return crc
     }
 }

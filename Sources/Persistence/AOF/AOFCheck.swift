@@ -85,25 +85,12 @@ public struct AOFCheck {
             let isBase = info.kind == .base
             let last = i == order.count - 1
             let filePath = dir + "/" + info.name
-            if isBase, let b = files.read(filePath), b.count >= 8, b.starts(with: "REDIS".utf8) {
-                print("Start to check BASE AOF (RDB format).")
-                guard let check = files.checkRDB else {
-                    print("BASE AOF (RDB format) \(info.name) cannot be checked: this build has no RDB reader, aborting.")
-                    throw Exit()
-                }
-                let (ok, lines, _) = check(b, info.name)
-                for l in lines { print(l) }
-                if !ok {
-                    print("BASE AOF (RDB format) \(info.name) is invalid, aborting.")
-                    throw Exit()
-                }
-                print("BASE AOF (RDB format) \(info.name) is valid")
-                continue
-            }
-            if isBase { print("Start to check BASE AOF (RESP format).") }
+            var rdb = false
+            if isBase, let b = files.read(filePath), b.count >= 8, b.starts(with: "REDIS".utf8) { rdb = true }
+            if isBase { print("Start to check BASE AOF (\(rdb ? "RDB" : "RESP") format).") }
             if !isBase && (i == 0 || order[i - 1].kind == .base) { print("Start to check INCR files.") }
             let kind = isBase ? "BASE" : "INCR"
-            switch try checkSingle(name: info.name, path: filePath, last: last, fix: fix, preamble: false) {
+            switch try checkSingle(name: info.name, path: filePath, last: last, fix: fix, preamble: rdb) {
             case .ok: print("\(kind) AOF \(info.name) is valid")
             case .empty: print("\(kind) AOF \(info.name) is empty")
             case .truncated: print("Successfully truncated AOF \(info.name)")

@@ -1,0 +1,188 @@
+import Keyspace
+
+extension RDBReader {
+    /// rdbLoadObject: the value of `type`, in the in-memory encoding Redis
+    /// would choose by the configured thresholds; nil for an empty collection.
+    mutating func readValue(type: UInt8, keyName: [UInt8], typeOffset: Int) throws -> Value? {
+        let at = pos
+        switch type {
+        case RDBType.string:
+            return .string(StringValue(try readString()))
+        case RDBType.list:
+            let n = try readCount()
+            var elements: [[UInt8]] = []
+            elements.reserveCapacity(n)
+            for _ in 0..<n { elements.append(try readString()) }
+            return elements.isEmpty ? nil : .list(ListValue(elements, fill: limits.listMaxListpackSize))
+        case RDBType.set:
+            let n = try readCount()
+            let s = n > limits.setMaxIntsetEntries ? SetValue(kind: .strings) : SetValue()
+            for _ in 0..<n {
+                let m = try readString()
+                if !s.add(m, maxIntsetEntries: limits.setMaxIntsetEntries) {
+                    throw corrupt("Duplicate set members detected", at: at)
+                }
+            }
+            return s.isEmpty ? nil : .set(s)
+        case RDBType.zset, RDBType.zset2:
+            let n = try readCount(minBytes: 2)
+            var entries: [(member: [UInt8], score: Double)] = []
+            entries.reserveCapacity(n)
+            var seen = Set<Key>()
+            for _ in 0..<n {
+                let m = try readString()
+                let score = type == RDBType.zset2 ? Double(bitPattern: try readLE(8)) : try readTextDouble()
+                if score.isNaN { throw corrupt("Zset with NAN score detected", at: at) }
+                guard seen.insert(Key(m)).inserted else { throw corrupt("Duplicate zset fields detected", at: at) }
+                entries.append((m, score))
+            }
+            return entries.isEmpty ? nil : .zset(makeZset(entries))
+        case RDBType.hash:
+            let n = try readCount(minBytes: 2)
+            let h = HashValue()
+            if n > limits.hashMaxListpackEntries { h.convertToTable() }
+            for _ in 0..<n {
+                let f = try readString()
+                let v = try readString()
+                if h.contains(f) { throw corrupt("Duplicate hash fields detected", at: at) }
+                h.set(f, v, maxEntries: limits.hashMaxListpackEntries, maxValue: limits.hashMaxListpackValue)
+            }
+            return h.isEmpty ? nil : .hash(h)
+        case RDBType.setIntset:
+            let blob = try readString()
+            guard let ints = IntsetCodec.decode(blob) else { throw corrupt("Intset integrity check failed.", at: at) }
+            if ints.isEmpty { return nil }
+            let width = Int(blob[0])
+            let s: SetValue
+            if ints.count > limits.setMaxIntsetEntries {
+                s = SetValue(kind: .strings)
+            } else {
+                s = SetValue(kind: width == 2 ? .int16 : width == 4 ? .int32 : .int64)
+            }
+            for v in ints {
+                var d: [UInt8] = []
+                appendDecimalValue(v, to: &d)
+                s.add(d, maxIntsetEntries: limits.setMaxIntsetEntries)
+            }
+            return .set(s)
+        case RDBType.listZiplist:
+            let blob = try readString()
+            guard let els = ZiplistReader.elements(blob) else { throw corrupt("Ziplist integrity check failed.", at: at) }
+            return els.isEmpty ? nil : .list(ListValue(els.map { $0.asBytes }, fill: limits.listMaxListpackSize))
+        case RDBType.listQuicklist, RDBType.listQuicklist2:
+            let nodes = try readCount(minBytes: 2)
+            var elements: [[UInt8]] = []
+            for _ in 0..<nodes {
+                var container: UInt64 = 2
+                if type == RDBType.listQuicklist2 {
+                    container = try readLength()
+                    guard container == 1 || container == 2 else { throw corrupt("Quicklist integrity check failed.", at: at) }
+                }
+                let blob = try readString()
+                if container == 1 {
+                    elements.append(blob)
+                    continue
+                }
+                let els = type == RDBType.listQuicklist2 ? ListpackReader.elements(blob) : ZiplistReader.elements(blob)
+                guard let els else {
+                    throw corrupt(type == RDBType.listQuicklist2 ? "Listpack integrity check failed." : "Ziplist integrity check failed.", at: at)
+                }
+                for e in els { elements.append(e.asBytes) }
+            }
+            return elements.isEmpty ? nil : .list(ListValue(elements, fill: limits.listMaxListpackSize))
+        case RDBType.hashZiplist, RDBType.hashListpack:
+            let blob = try readString()
+            let isLP = type == RDBType.hashListpack
+            let what = isLP ? "Hash listpack integrity check failed." : "Hash ziplist integrity check failed."
+            guard let els = isLP ? ListpackReader.elements(blob) : ZiplistReader.elements(blob), els.count % 2 == 0 else {
+                throw corrupt(what, at: at)
+            }
+            if els.isEmpty { return nil }
+            let h = HashValue()
+            if els.count / 2 > limits.hashMaxListpackEntries { h.convertToTable() }
+            var i = 0
+            while i < els.count {
+                let f = els[i].asBytes
+                if h.contains(f) { throw corrupt(what, at: at) }
+                h.set(f, els[i + 1].asBytes, maxEntries: limits.hashMaxListpackEntries, maxValue: limits.hashMaxListpackValue)
+                i += 2
+            }
+            return .hash(h)
+        case RDBType.zsetZiplist, RDBType.zsetListpack:
+            let blob = try readString()
+            let isLP = type == RDBType.zsetListpack
+            let what = isLP ? "Zset listpack integrity check failed." : "Zset ziplist integrity check failed."
+            guard let els = isLP ? ListpackReader.elements(blob) : ZiplistReader.elements(blob), els.count % 2 == 0 else {
+                throw corrupt(what, at: at)
+            }
+            if els.isEmpty { return nil }
+            var entries: [(member: [UInt8], score: Double)] = []
+            entries.reserveCapacity(els.count / 2)
+            var seen = Set<Key>()
+            var i = 0
+            while i < els.count {
+                let m = els[i].asBytes
+                let score: Double
+                switch els[i + 1] {
+                case .int(let v): score = Double(v)
+                case .bytes(let b):
+                    guard let d = parseScore(b) else { throw corrupt(what, at: at) }
+                    score = d
+                }
+                if score.isNaN { throw corrupt("Zset with NAN score detected", at: at) }
+                guard seen.insert(Key(m)).inserted else { throw corrupt(what, at: at) }
+                entries.append((m, score))
+                i += 2
+            }
+            return .zset(makeZset(entries))
+        case RDBType.hashZipmap:
+            throw corrupt("Hash zipmap encoding (RDB type 9, Redis < 2.6) is not supported", at: typeOffset)
+        case RDBType.module, RDBType.module2:
+            let id = try readLength()
+            throw corrupt("The RDB file contains module data I can't load: no matching module type '\(moduleName(id))'", at: typeOffset)
+        case RDBType.streamListpacks, RDBType.streamListpacks2:
+            throw corrupt("stream type not supported yet (key '\(String(decoding: keyName, as: UTF8.self))', RDB type \(type))", at: typeOffset)
+        default:
+            throw corrupt("Unknown RDB encoding type \(type)", at: typeOffset)
+        }
+    }
+
+    /// Type 3's scores: a length byte (253 NaN, 254 +inf, 255 -inf) then text.
+    mutating func readTextDouble() throws -> Double {
+        let at = pos
+        let n = try readByte()
+        switch n {
+        case 253: return .nan
+        case 254: return .infinity
+        case 255: return -.infinity
+        default:
+            let b = try readBytes(Int(n))
+            guard let d = parseScore(b) else { throw corrupt("Invalid double value", at: at) }
+            return d
+        }
+    }
+
+    func parseScore(_ b: [UInt8]) -> Double? {
+        guard !b.isEmpty, b.count < 128 else { return nil }
+        return Double(String(decoding: b, as: UTF8.self))
+    }
+
+    /// zsets are sorted by (score, member) and take the encoding the
+    /// loader's thresholds give (rdbLoadObject converts after loading).
+    func makeZset(_ entries: [(member: [UInt8], score: Double)]) -> SortedSetValue {
+        let sorted = entries.sorted { a, b in
+            if a.score != b.score { return a.score < b.score }
+            return compareBytes(a.member, b.member) < 0
+        }
+        return SortedSetValue(sorted: sorted, limits: ZsetLimits(maxEntries: limits.zsetMaxListpackEntries,
+                                                                 maxValue: limits.zsetMaxListpackValue))
+    }
+
+    /// A DUMP payload's body: type byte and value, nothing else.
+    mutating func readTypedValue() throws -> Value? {
+        let at = pos
+        let type = try readByte()
+        if type >= RDBOpcode.function2 { throw corrupt("Unknown RDB encoding type \(type)", at: at) }
+        return try readValue(type: type, keyName: [], typeOffset: at)
+    }
+}

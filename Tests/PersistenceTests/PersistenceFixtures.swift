@@ -1,0 +1,88 @@
+import Keyspace
+import Persistence
+import XCTest
+
+/// Databases holding every type in every encoding, and comparisons.
+enum PersistenceFixtures {
+    static func databases() -> [Database] {
+        let ctx = KeyspaceContext()
+        let db0 = Database(id: 0, context: ctx)
+        let db3 = Database(id: 3, context: ctx)
+        func put(_ db: Database, _ k: String, _ v: Value, expire: Int64? = nil) {
+            db.add(Key(k), v)
+            if let e = expire { db.setExpire(Key(k), at: e) }
+        }
+        for (k, s) in [("s-int8", "12"), ("s-int16", "-3000"), ("s-int32", "2000000000"), ("s-bigint", "123456789012"),
+                       ("s-short", "hello"), ("s-empty", ""), ("s-lzf", String(repeating: "abcdefgh", count: 40)),
+                       ("s-incompressible", "qwertyuiopasdfghjklzxcvbnm1234567890")] {
+            put(db0, k, .string(StringValue(Array(s.utf8))))
+        }
+        put(db0, "s-expiring", .string(StringValue(Array("v".utf8))), expire: 4_102_444_800_000)
+        put(db0, "l-small", .list(ListValue(["a", "1", "-5000", "b", "70000", "9999999999"].map { Array($0.utf8) })))
+        put(db0, "l-big", .list(ListValue((0..<5000).map { Array("element-\($0)".utf8) })))
+        put(db0, "l-wide", .list(ListValue([Array(repeating: 0x61, count: 10000), Array("x".utf8)])))
+        let intset = SetValue()
+        for v in [-3, 1, 5, 100000] { intset.add(Array(String(v).utf8), maxIntsetEntries: 512) }
+        put(db0, "set-intset", .set(intset))
+        let strs = SetValue(kind: .strings)
+        for v in ["a", "b", "c", "12"] { strs.add(Array(v.utf8), maxIntsetEntries: 512) }
+        put(db0, "set-strings", .set(strs))
+        let bigset = SetValue(kind: .strings)
+        for i in 0..<600 { bigset.add(Array("member:\(i)".utf8), maxIntsetEntries: 512) }
+        put(db0, "set-table", .set(bigset))
+        let bigints = SetValue()
+        for i in 0..<700 { bigints.add(Array(String(i * 3).utf8), maxIntsetEntries: 512) }
+        put(db0, "set-manyints", .set(bigints))
+        let h = HashValue()
+        for (f, v) in [("f1", "v1"), ("n", "42"), ("neg", "-77777")] { h.set(Array(f.utf8), Array(v.utf8), maxEntries: 128, maxValue: 64) }
+        put(db0, "h-listpack", .hash(h), expire: 4_102_444_800_123)
+        let hb = HashValue()
+        for i in 0..<300 { hb.set(Array("field:\(i)".utf8), Array("value:\(i)".utf8), maxEntries: 128, maxValue: 64) }
+        put(db3, "h-table", .hash(hb))
+        let hl = HashValue()
+        hl.set(Array("f".utf8), Array(repeating: 0x7A, count: 100), maxEntries: 128, maxValue: 64)
+        put(db3, "h-longvalue", .hash(hl))
+        let limits = ZsetLimits(maxEntries: 128, maxValue: 64)
+        let z = SortedSetValue()
+        for (m, s) in [("a", 1.0), ("b", 1.5), ("c", -2.0), ("d", 0.1), ("e", Double.infinity), ("f", -Double.infinity), ("g", 1e17)] {
+            _ = z.add(Array(m.utf8), score: s, flags: [], limits: limits)
+        }
+        put(db3, "z-listpack", .zset(z))
+        let zb = SortedSetValue()
+        for i in 0..<400 { _ = zb.add(Array("m\(i)".utf8), score: Double(i) * 0.5, flags: [], limits: limits) }
+        put(db3, "z-skiplist", .zset(zb))
+        return [db0, db3]
+    }
+
+    /// A canonical text of a value (collections sorted where order is not part of the value).
+    static func describe(_ v: Value) -> String {
+        func s(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
+        switch v {
+        case .string(let x): return "string:" + s(x.bytes)
+        case .list(let l): return "list:" + l.elements.map(s).joined(separator: ",")
+        case .set(let x): return "set:" + x.members.map(s).sorted().joined(separator: ",")
+        case .hash(let h): return "hash:" + h.pairs.map { s($0.0) + "=" + s($0.1) }.sorted().joined(separator: ",")
+        case .zset(let z): return "zset:" + z.entries.map { s($0.member) + "=" + String($0.score) }.joined(separator: ",")
+        }
+    }
+
+    static func assertSame(_ loaded: [RDBLoadedKey], _ dbs: [Database], file: StaticString = #filePath, line: UInt = #line) {
+        var expected: [String: (String, String, Int64?)] = [:]
+        for db in dbs {
+            for i in 0..<db.dict.count {
+                let k = db.dict.key(at: i)
+                let v = db.dict.value(at: i)
+                expected["\(db.id)/\(k.string)"] = (describe(v), v.encodingName, db.expires[k])
+            }
+        }
+        var got: [String: (String, String, Int64?)] = [:]
+        for k in loaded { got["\(k.db)/\(k.key.string)"] = (describe(k.value), k.value.encodingName, k.meta.expireAtMs) }
+        XCTAssertEqual(Set(got.keys), Set(expected.keys), file: file, line: line)
+        for (k, e) in expected {
+            guard let g = got[k] else { continue }
+            XCTAssertEqual(g.0, e.0, k, file: file, line: line)
+            XCTAssertEqual(g.1, e.1, "encoding of \(k)", file: file, line: line)
+            XCTAssertEqual(g.2, e.2, "expire of \(k)", file: file, line: line)
+        }
+    }
+}
