@@ -13,6 +13,9 @@ struct AOFRewriteWriter {
 
     let fd: Int32
     let incrementalFsync: Bool
+    /// rdb-key-save-delay: a pause after each key (debugDelay), for tests
+    /// that need a rewrite to still be running.
+    var keyDelayUs = 0
     private var buffer: [UInt8] = []
     private var written = 0
     private var lastSync = 0
@@ -39,6 +42,7 @@ struct AOFRewriteWriter {
                     bulk(Array(String(when).utf8))
                 }
                 if failedErrno != 0 { return false }
+                if keyDelayUs != 0 { Self.debugDelay(keyDelayUs) }
             }
         }
         flush()
@@ -87,6 +91,13 @@ struct AOFRewriteWriter {
             if count == Self.itemsPerCommand { count = 0 }
             remaining -= 1
         }
+    }
+
+    /// debugDelay: a negative value sleeps 1us once in -value times.
+    static func debugDelay(_ us: Int) {
+        var usec = us
+        if usec < 0 { usec = Int.random(in: 0..<(-usec)) == 0 ? 1 : 0 }
+        if usec > 0 { usleep(UInt32(usec)) }
     }
 
     /// rioWriteBulkDouble: "%.17g".

@@ -31,6 +31,7 @@ extension Server {
             (ok, err) = writeRDBPreamble(fd: fd)
         } else {
             var writer = AOFRewriteWriter(fd: fd, incrementalFsync: config.bool("aof-rewrite-incremental-fsync"))
+            writer.keyDelayUs = config.int("rdb-key-save-delay")
             let ts = config.aofTimestampEnabled ? Int(time(nil)) : nil
             ok = writer.write(databases: databases, timestampUnix: ts)
             err = writer.failedErrno
