@@ -12,6 +12,12 @@ public struct AOFCheck {
     private var error: [UInt8] = []
     private var epos = 0
     private var line = 1
+    /// readArgc's 128-byte line buffer as the last `*<argc>` line left it:
+    /// for a line cut right after its number, the tool reports the byte
+    /// after the C string's end, which is stale content from that earlier
+    /// line (measured against redis-check-aof 7.0.15; after a `$` line the
+    /// byte it shows is 00).
+    private var argcBuffer = [UInt8](repeating: 0, count: 128)
 
     public init(files: AOFCheckFiles) {
         self.files = files
@@ -179,7 +185,10 @@ public struct AOFCheck {
     }
 
     private mutating func processRESP(_ f: inout CFileLines, path: String, multi: inout Int) -> Bool {
-        guard let argc = readLong(&f, prefix: UInt8(ascii: "*")) else { return false }
+        var stale = argcBuffer
+        let read = readLong(&f, prefix: UInt8(ascii: "*"), stale: &stale)
+        argcBuffer = stale
+        guard let argc = read else { return false }
         var i = 0
         while i < argc {
             guard let s = readString(&f) else { return false }
@@ -204,8 +213,15 @@ public struct AOFCheck {
     }
 
     private mutating func readLong(_ f: inout CFileLines, prefix: UInt8) -> Int? {
+        var fresh = [UInt8](repeating: 0, count: 128)
+        return readLong(&f, prefix: prefix, stale: &fresh)
+    }
+
+    private mutating func readLong(_ f: inout CFileLines, prefix: UInt8, stale: inout [UInt8]) -> Int? {
         epos = f.pos
         guard let buf = f.fgets(128) else { return nil }
+        for (i, b) in buf.enumerated() { stale[i] = b }
+        if buf.count < 128 { stale[buf.count] = 0 }
         let c = CFileLines.cString(buf)
         let first = c.first ?? 0
         if first != prefix {
@@ -217,7 +233,7 @@ public struct AOFCheck {
         // reads stale buffer bytes; 00 is what it shows in practice).
         let rest = c[end...]
         let b0 = rest.first ?? 0
-        let b1 = rest.count > 1 ? rest[rest.startIndex + 1] : 0
+        let b1 = rest.count > 1 ? rest[rest.startIndex + 1] : (end + 1 < stale.count ? stale[end + 1] : 0)
         guard consumeNewline(b0, b1) else { return nil }
         return value
     }
