@@ -9,10 +9,6 @@ import ServerKit
 /// persists the manifest and deletes the history (aof.c's
 /// rewriteAppendOnlyFileBackground and backgroundRewriteDoneHandler).
 extension Server {
-    /// Whether a background child runs. BGSAVE's child shares this slot
-    /// (one child at a time); here only the rewrite child is known.
-    var hasActiveChildProcess: Bool { aof.childPid != -1 }
-
     /// Whether a new base is written in RDB format (aof-use-rdb-preamble).
     var aofBaseIsRDB: Bool { config.aofUseRdbPreamble }
 
