@@ -149,6 +149,16 @@ final class AOFProcessTests: XCTestCase {
         XCTAssertEqual(try PersistenceDataset.fingerprint(d.startVigil(resp).connect()), before)
     }
 
+    func testGrowthPastMinSizeStartsARewrite() throws {
+        let d = try PersistentDirectory("aof-auto")
+        let node = try d.startVigil(resp + ["--auto-aof-rewrite-min-size", "4kb", "--auto-aof-rewrite-percentage", "100"])
+        let c = try node.connect()
+        for i in 0..<100 { _ = try c.call("SET", "key:\(i)", String(repeating: "v", count: 100)) }
+        try waitForRewrite(c, rewrites: 1)
+        XCTAssertTrue(node.process.logText.contains("Starting automatic rewriting of AOF on "), node.process.logTail())
+        XCTAssertEqual(manifest(d), "file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n")
+    }
+
     func testOldSingleFileIsMigratedIntoTheDirectory() throws {
         let d = try PersistentDirectory("aof-upgrade")
         d.write(Array("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nold\r\n$1\r\n1\r\n".utf8), to: "appendonly.aof", aofDir: nil)
