@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "vigil-server", targets: ["vigil-server"]),
         .executable(name: "vigil-cli", targets: ["vigil-cli"]),
         .executable(name: "vigil-sentinel", targets: ["vigil-sentinel"]),
+        .executable(name: "vigil-check-aof", targets: ["vigil-check-aof"]),
     ],
     targets: [
         .target(name: "CVigilShim"),
@@ -49,9 +50,10 @@ let package = Package(
         // and inlinable there, as they were inside one module.
         .target(name: "Keyspace", dependencies: ["Protocol", "CoreKit"],
                 swiftSettings: hotPath + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
-        // Redis's file formats for values: the RDB writer and reader, DUMP
-        // payloads, LZF, CRC-64. Pure apart from the file-descriptor sink a
-        // forked child writes through; no server, no event loop.
+        // Redis's file formats: the RDB writer and reader, DUMP payloads, LZF,
+        // CRC-64, the AOF's manifest, command reader and checker. Pure apart
+        // from the file-descriptor sink a forked child writes through; no
+        // server, no event loop. The data node and the check tools share it.
         .target(name: "Persistence", dependencies: ["Keyspace", "Protocol", "CoreKit"], swiftSettings: hotPath),
         .target(name: "DataNode", dependencies: ["Keyspace", "Persistence", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
@@ -64,6 +66,7 @@ let package = Package(
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
+        .executableTarget(name: "vigil-check-aof", dependencies: ["Persistence"]),
         // Helpers every test tier shares (real-Redis peers, the interop policy, process fixtures, the in-process data node).
         .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol", "DataNode", "Keyspace", "Persistence"], path: "Tests/TestSupport"),
         // Test tiers: pick one with `swift test --filter '^<Target>\.'` (README).

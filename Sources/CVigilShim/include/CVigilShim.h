@@ -59,4 +59,17 @@ int64_t vigil_realtime_us(void);
 int64_t vigil_used_memory(void);
 int64_t vigil_allocator_active(void);
 int vigil_thread_rusage(int64_t *user_us, int64_t *sys_us);
+
+// The AOF's background fsync thread (aof_fsync.c), started on first use.
+// Returns 0 or the pthread error.
+int vigil_aof_bio_fsync(int fd);
+int vigil_aof_bio_fsync_and_close(int fd);
+// Jobs queued or running.
+int vigil_aof_bio_pending(void);
+// 0 after a good fsync, else the errno of the last failed one.
+int vigil_aof_bio_status(void);
+void vigil_aof_bio_clear_status(void);
+long long vigil_aof_bio_completed(void);
+// redis_fsync on Linux.
+int vigil_fdatasync(int fd);
 #endif

@@ -62,6 +62,8 @@ enum ConfigCommands {
             switch name {
             case "dir":
                 if chdir(config.dir) != 0 { refusal = ConfigCParse.strerror(errno) }
+            case "appendonly":
+                refusal = applyAppendonly(s, config.appendonly)
             case "port", "bind":
                 if relistened { continue }
                 if s.relisten(port: newPort, bind: config.bind) {

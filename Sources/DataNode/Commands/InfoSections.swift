@@ -92,7 +92,7 @@ extension Server {
     /// No save or AOF rewrite has happened in this process: the fields say so
     /// the way a fresh Redis with persistence idle does.
     func infoPersistence() -> [(String, String)] {
-        [
+        let fields: [(String, String)] = [
             ("loading", "0"),
             ("async_loading", "0"),
             ("current_cow_peak", "0"),
@@ -111,19 +111,10 @@ extension Server {
             ("rdb_last_cow_size", "0"),
             ("rdb_last_load_keys_expired", "0"),
             ("rdb_last_load_keys_loaded", "0"),
-            ("aof_enabled", config.appendonly ? "1" : "0"),
-            ("aof_rewrite_in_progress", "0"),
-            ("aof_rewrite_scheduled", "0"),
-            ("aof_last_rewrite_time_sec", "-1"),
-            ("aof_current_rewrite_time_sec", "-1"),
-            ("aof_last_bgrewrite_status", "ok"),
-            ("aof_rewrites", "0"),
-            ("aof_rewrites_consecutive_failures", "0"),
-            ("aof_last_write_status", "ok"),
-            ("aof_last_cow_size", "0"),
             ("module_fork_in_progress", "0"),
             ("module_fork_last_cow_size", "0"),
         ]
+        return Array(fields.prefix(fields.count - 2)) + infoAppendOnlyFields() + fields.suffix(2) + infoAppendOnlySizes()
     }
 
     // MARK: stats

@@ -163,11 +163,11 @@ enum PubSubCommands {
         let n = publishMessage(server, from: c, channel: argv[1], message: argv[2])
         c.out.integer(n)
         // Replicas deliver to their own subscribers.
-        if server.feed.isActive { server.feed.forceCommandPropagation() }
+        if server.feed.isActive { server.feed.forceCommandPropagation(replicationOnly: true) }
     }
 
     static func spublish(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        if server.feed.isActive { server.feed.forceCommandPropagation() }
+        if server.feed.isActive { server.feed.forceCommandPropagation(replicationOnly: true) }
         var receivers = 0
         if let subs = server.pubsub.shardChannels[Key(argv[1])] {
             for other in subs where !other.isFreed {

@@ -16,18 +16,25 @@ public final class PropagationFeed {
     public typealias Consumer = (_ bytes: [UInt8]) -> Void
 
     private var consumers: [(id: Int, deliver: Consumer)] = []
+    /// The AOF: it takes every op but the replication-only ones and keeps its
+    /// own selected db (7.0's feedAppendOnlyFile and aof_selected_db).
+    public var aofSink: ((_ db: Int, _ argv: [[UInt8]]) -> Void)? {
+        didSet { active = !consumers.isEmpty || aofSink != nil }
+    }
     @inline(__always) public var isActive: Bool { active }
     private var active = false
     /// The database the stream has selected; -1 (a fresh consumer) forces a SELECT.
     public private(set) var streamDb = -1
     /// Commands of the running execution unit, in order (7.0's also_propagate).
-    private(set) var pending: [(db: Int, argv: [[UInt8]])] = []
+    private(set) var pending: [(db: Int, argv: [[UInt8]], replOnly: Bool)] = []
     /// Set by the running command: what it propagates instead of its own argv.
     private var replacement: [[UInt8]]?
     /// Set by the running command: its own argv is not propagated (it used alsoPropagate).
     private var suppressed = false
     /// Set by the running command: propagated even if the dataset did not change (PUBLISH).
     private var forced = false
+    /// The forced propagation goes to replicas only (PUBLISH: PROPAGATE_REPL).
+    private var forcedReplOnly = false
     /// Told how many bytes went out (the replication offset counts them).
     public var onFed: ((Int) -> Void)?
 
@@ -44,7 +51,7 @@ public final class PropagationFeed {
 
     public func detach(id: Int) {
         consumers.removeAll { $0.id == id }
-        if consumers.isEmpty {
+        if consumers.isEmpty && aofSink == nil {
             active = false
             pending.removeAll()
             clearCommandState()
@@ -60,7 +67,7 @@ public final class PropagationFeed {
 
     /// Propagate `argv` as part of the running unit (alsoPropagate).
     public func alsoPropagate(db: Int, _ argv: [[UInt8]]) {
-        pending.append((db, argv))
+        pending.append((db, argv, false))
     }
 
     /// The command's own argv is not propagated (preventCommandPropagation).
@@ -69,8 +76,9 @@ public final class PropagationFeed {
     }
 
     /// Propagated even without a change to the dataset (forceCommandPropagation).
-    public func forceCommandPropagation() {
+    public func forceCommandPropagation(replicationOnly: Bool = false) {
         forced = true
+        forcedReplOnly = replicationOnly
     }
 
     // MARK: called by the dispatch
@@ -81,7 +89,7 @@ public final class PropagationFeed {
     func commandFinished(db: Int, argv: [[UInt8]], wrote: Bool, propagatesItself: Bool, outermost: Bool,
                          rewrite: (() -> [[UInt8]]?)?) {
         if (wrote || forced) && !suppressed && !propagatesItself {
-            pending.append((db, replacement ?? rewrite?() ?? argv))
+            pending.append((db, replacement ?? rewrite?() ?? argv, !wrote && forcedReplOnly))
         }
         clearCommandState()
         if outermost { endUnit() }
@@ -96,7 +104,7 @@ public final class PropagationFeed {
         // MULTI takes the first command's db, so its SELECT comes first; EXEC
         // takes the last one's, so it never needs a SELECT of its own.
         if wrap { emit(db: ops[0].db, Self.multi) }
-        for op in ops { emit(db: op.db, op.argv) }
+        for op in ops { emit(db: op.db, op.argv, replOnly: op.replOnly) }
         if wrap { emit(db: ops[ops.count - 1].db, Self.exec) }
     }
 
@@ -110,9 +118,12 @@ public final class PropagationFeed {
         replacement = nil
         suppressed = false
         forced = false
+        forcedReplOnly = false
     }
 
-    private func emit(db: Int, _ argv: [[UInt8]]) {
+    private func emit(db: Int, _ argv: [[UInt8]], replOnly: Bool = false) {
+        if !replOnly, let aof = aofSink { aof(db, argv) }
+        guard !consumers.isEmpty else { return }
         var bytes: [UInt8] = []
         if db != streamDb {
             Self.encode([Self.select, Array(String(db).utf8)], into: &bytes)

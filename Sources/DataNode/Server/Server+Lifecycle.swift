@@ -31,6 +31,7 @@ extension Server {
     /// SHUTDOWN's work; returns an error text when the shutdown cannot proceed.
     public func prepareForShutdown(save: Bool?, now: Bool, force: Bool) -> String? {
         log.warning("User requested shutdown...")
+        flushAppendOnlyFileForShutdown()
         // Flush what clients are owed before closing (replicas, monitors).
         for c in clients.values { flushClient(c) }
         exiting = true
@@ -42,6 +43,8 @@ extension Server {
         if activeExpireEnabled {
             activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
         }
+        // The AOF is written (and under `always` synced) before any reply goes out.
+        if aof.fd != -1 { flushAppendOnlyFile(force: false) }
         if !pendingWrites.isEmpty {
             let list = pendingWrites
             pendingWrites.removeAll(keepingCapacity: true)
@@ -59,6 +62,7 @@ extension Server {
             activeExpire.run(.slow, dbs: databases, hz: config.hz) { clock.monotonicUs() }
         }
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
+        aofCron()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = clock.monotonicMs()

@@ -61,6 +61,8 @@ public final class Server {
     public let blocking = BlockingRegistry()
     /// The write stream a replica or an AOF replays (Propagation/).
     public let feed = PropagationFeed()
+    /// The append-only file (AOF/).
+    public let aof = AppendOnlyFile()
     /// How many call()s are running: EXEC's queue runs inside EXEC's call(),
     /// and only the outermost ends the propagation unit.
     var callDepth = 0

@@ -57,6 +57,8 @@ public enum ServerMain {
         if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
         log.notice("Running mode=standalone, port=\(server.port).")
         log.notice("Server initialized")
+        // The AOF, when enabled, is preferred over the RDB (loadDataFromDisk).
+        if !server.loadAppendOnlyAtStartup() { return 1 }
         log.notice("Ready to accept connections tcp")
         return server.run()
     }

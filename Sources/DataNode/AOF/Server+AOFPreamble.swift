@@ -1,0 +1,78 @@
+import CVigilShim
+import Glibc
+import Keyspace
+import Persistence
+import ServerKit
+
+/// The RDB form of an AOF base (aof-use-rdb-preamble yes): written by the
+/// rewrite with the `aof-base` aux field, read back at loading. The only
+/// place the AOF meets the RDB codec.
+extension Server {
+    /// rdbSaveRio with RDBFLAGS_AOF_PREAMBLE: no replication aux fields.
+    func writeRDBPreamble(fd: Int32) -> (ok: Bool, errno: Int32) {
+        var options = RDBOptions()
+        options.compression = config.rdbcompression
+        options.checksum = config.rdbchecksum
+        options.listMaxListpackSize = config.int("list-max-listpack-size")
+        let aux = RDBAux.standard(redisVersion: Version.redis, ctime: Int(time(nil)), usedMemory: Int(vigil_used_memory()),
+                                  replication: nil, aofBase: true)
+        let policy = config.maxmemoryPolicy
+        let access: RDBAccessInfo = policy.hasSuffix("-lru") ? .lru : policy.hasSuffix("-lfu") ? .lfu : .none
+        do {
+            try RDBWriter.write(databases: databases, aux: aux, options: options, access: access, toFileDescriptor: fd)
+            return (true, 0)
+        } catch let e as RDBWriteError {
+            return (false, e.errno)
+        } catch {
+            return (false, EIO)
+        }
+    }
+
+    /// rdbLoadRio with RDBFLAGS_AOF_PREAMBLE: every key kept, expired ones
+    /// too (the commands after it may still touch them). Returns where the
+    /// RDB ends, nil when it is unreadable.
+    func loadRDBPreamble(_ bytes: [UInt8]) -> Int? {
+        var limits = RDBLimits()
+        limits.databases = databases.count
+        limits.hashMaxListpackEntries = config.int("hash-max-listpack-entries")
+        limits.hashMaxListpackValue = config.int("hash-max-listpack-value")
+        limits.zsetMaxListpackEntries = config.int("zset-max-listpack-entries")
+        limits.zsetMaxListpackValue = config.int("zset-max-listpack-value")
+        limits.setMaxIntsetEntries = config.int("set-max-intset-entries")
+        limits.listMaxListpackSize = config.int("list-max-listpack-size")
+        var reader = RDBReader(bytes: bytes, limits: limits)
+        do {
+            var loaded = 0
+            let summary = try reader.read { k in
+                let db = databases[k.db]
+                db.add(k.key, k.value)
+                if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
+                loaded += 1
+            }
+            logRDBAux(summary)
+            log.notice("Done loading RDB, keys loaded: \(loaded), keys expired: 0.")
+            return reader.offset
+        } catch let e as RDBError {
+            log.warning("\(e.message) (offset \(e.offset))")
+            return nil
+        } catch {
+            log.warning("\(error)")
+            return nil
+        }
+    }
+
+    /// rdbLoadRio's notices for the aux fields it recognises.
+    private func logRDBAux(_ summary: RDBSummary) {
+        if let v = summary.auxValue("redis-ver") { log.notice("Loading RDB produced by version \(v)") }
+        if let v = summary.auxValue("ctime"), let t = Int(v) {
+            let age = Int(time(nil)) - t
+            log.notice("RDB age \(max(0, age)) seconds")
+        }
+        if let v = summary.auxValue("used-mem"), let m = Int(v) {
+            let hundredths = (m * 100 + (1 << 19)) >> 20
+            let frac = hundredths % 100
+            log.notice("RDB memory usage when created \(hundredths / 100).\(frac < 10 ? "0" : "")\(frac) Mb")
+        }
+        if let v = summary.auxValue("aof-base"), Int(v) ?? 0 != 0 { log.notice("RDB is base AOF") }
+    }
+}
