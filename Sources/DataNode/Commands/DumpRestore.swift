@@ -91,11 +91,20 @@ enum DumpRestoreCommands {
             return ks.lfuMinutes << 8 | UInt32(freq)
         }
         guard let idle = options.idleSeconds else { return nil }
-        // Redis's clock is 24 bits of seconds: an idle time reaching before its
-        // zero is recorded as half the clock's range (LRU_CLOCK_MAX / 2 + 1 s).
-        let clock24 = Int64(ks.lruClock & 0xFF_FFFF)
-        let effective = idle > clock24 ? Int64(0x7F_FFFF + 1) : idle
-        return ks.lruClock &- UInt32(truncatingIfNeeded: effective)
+        return ks.lruClock &- UInt32(truncatingIfNeeded: redisIdle(idle, clock: Int64(ks.lruClock)))
+    }
+
+    /// The idle time Redis 7.0 ends up reporting for IDLETIME `idle`: its
+    /// clock is 24 bits of seconds, an access time before its zero gets
+    /// LRU_CLOCK_MAX added once and is then cut to 24 bits, and the idle
+    /// time is read back across one wrap (estimateObjectIdleTime).
+    static func redisIdle(_ idle: Int64, clock: Int64) -> Int64 {
+        let max: Int64 = 0xFF_FFFF
+        let now = clock & max
+        var access = now &- (idle &* 1000) / 1000
+        if access < 0 { access &+= max }
+        access &= max
+        return now >= access ? now - access : now + max - access
     }
 }
 
