@@ -44,7 +44,7 @@ extension RDBReader {
             for _ in 0..<n {
                 let f = try readString()
                 let v = try readString()
-                if h.contains(f) { throw corrupt("Duplicate hash fields detected", at: at) }
+                if h.contains(f) { throw corrupt("Hash with dup elements", at: at) }
                 h.set(f, v, maxEntries: limits.hashMaxListpackEntries, maxValue: limits.hashMaxListpackValue)
             }
             return h.isEmpty ? nil : .hash(h)
@@ -67,7 +67,7 @@ extension RDBReader {
             return .set(s)
         case RDBType.listZiplist:
             let blob = try readString()
-            guard let els = ZiplistReader.elements(blob) else { throw corrupt("Ziplist integrity check failed.", at: at) }
+            guard let els = ZiplistReader.elements(blob) else { throw corrupt("List ziplist integrity check failed.", at: at) }
             return els.isEmpty ? nil : .list(ListValue(els.map { $0.asBytes }, fill: limits.listMaxListpackSize))
         case RDBType.listQuicklist, RDBType.listQuicklist2:
             let nodes = try readCount(minBytes: 2)

@@ -187,8 +187,10 @@ public struct RDBReader {
 
     // MARK: primitives
 
+    /// At the read that could not be completed (the bytes before it were
+    /// read), as redis-check-rdb counts its offset.
     func shortRead() -> RDBError {
-        RDBError(offset: bytes.count, message: "Short read or OOM loading DB. Unrecoverable error, aborting now.")
+        RDBError(offset: pos, message: "Short read or OOM loading DB. Unrecoverable error, aborting now.")
     }
 
     func corrupt(_ message: String, at offset: Int? = nil) -> RDBError {
@@ -235,7 +237,8 @@ public struct RDBReader {
         case 2:
             if b == 0x80 { return (try readBE(4), false) }
             if b == 0x81 { return (try readBE(8), false) }
-            throw corrupt("Unknown length encoding \(b) in rdbLoadLen()", at: at)
+            // rdbLoadLenByRef names the two-bit form (always 2 here), not the byte.
+            throw corrupt("Unknown length encoding \(b >> 6) in rdbLoadLen()", at: at)
         default: return (UInt64(b & 0x3F), true)
         }
     }
