@@ -250,12 +250,18 @@ public struct RDBReader {
         return v
     }
 
-    /// A length used as a count of items that each take at least
-    /// `minBytes` bytes: more than the input could hold is a short read.
-    mutating func readCount(minBytes: Int = 1) throws -> Int {
-        let n = try readLength()
-        guard n <= UInt64(remaining / max(1, minBytes)) else { throw shortRead() }
-        return Int(n)
+    /// A length used as a count of items. Every item takes at least one
+    /// byte, so reading them ends in a short read at most `remaining` items
+    /// on, where Redis's loader fails too (a count the input cannot hold is
+    /// not refused up front, so the error's offset is Redis's).
+    mutating func readCount() throws -> Int {
+        Int(min(try readLength(), UInt64(Int.max)))
+    }
+
+    /// What to reserve for `n` items of at least `minBytes` each: never more
+    /// than the input could hold.
+    func capacity(_ n: Int, minBytes: Int) -> Int {
+        min(n, remaining / minBytes)
     }
 
     /// rdbGenericLoadStringObject: INT forms to decimal text, LZF expanded.

@@ -79,7 +79,8 @@ final class CheckRDBToolTests: XCTestCase {
 
     func testTruncatedFilesGiveTheSameReport() throws {
         let saved = try redisSavedFile()
-        for cut in [0, 5, 9, 30, saved.count / 3, saved.count / 2, saved.count - 9, saved.count - 3] {
+        // Inside the header, AUX fields, keys, collection counts and members, the checksum.
+        for cut in [0, 5, 9, 30] + stride(from: 100, to: saved.count, by: saved.count / 23) + [saved.count - 9, saved.count - 3] {
             try assertSameReport(Array(saved.prefix(cut)), "cut-\(cut).rdb", expectOK: false)
         }
     }
