@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "vigil-cli", targets: ["vigil-cli"]),
         .executable(name: "vigil-sentinel", targets: ["vigil-sentinel"]),
         .executable(name: "vigil-check-aof", targets: ["vigil-check-aof"]),
+        .executable(name: "vigil-check-rdb", targets: ["vigil-check-rdb"]),
     ],
     targets: [
         .target(name: "CVigilShim"),
@@ -67,6 +68,8 @@ let package = Package(
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
         .executableTarget(name: "vigil-check-aof", dependencies: ["Persistence"]),
+        // redis-check-rdb's twin: the walk and report are Persistence.RDBCheck.
+        .executableTarget(name: "vigil-check-rdb", dependencies: ["Persistence", "ServerKit"]),
         // Helpers every test tier shares (real-Redis peers, the interop policy, process fixtures, the in-process data node).
         .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol", "DataNode", "Keyspace", "Persistence"], path: "Tests/TestSupport"),
         // Test tiers: pick one with `swift test --filter '^<Target>\.'` (README).

@@ -11,7 +11,7 @@ extension RDBReader {
         case RDBType.list:
             let n = try readCount()
             var elements: [[UInt8]] = []
-            elements.reserveCapacity(n)
+            elements.reserveCapacity(capacity(n, minBytes: 1))
             for _ in 0..<n { elements.append(try readString()) }
             return elements.isEmpty ? nil : .list(ListValue(elements, fill: limits.listMaxListpackSize))
         case RDBType.set:
@@ -25,9 +25,9 @@ extension RDBReader {
             }
             return s.isEmpty ? nil : .set(s)
         case RDBType.zset, RDBType.zset2:
-            let n = try readCount(minBytes: 2)
+            let n = try readCount()
             var entries: [(member: [UInt8], score: Double)] = []
-            entries.reserveCapacity(n)
+            entries.reserveCapacity(capacity(n, minBytes: 2))
             var seen = Set<Key>()
             for _ in 0..<n {
                 let m = try readString()
@@ -38,13 +38,13 @@ extension RDBReader {
             }
             return entries.isEmpty ? nil : .zset(makeZset(entries))
         case RDBType.hash:
-            let n = try readCount(minBytes: 2)
+            let n = try readCount()
             let h = HashValue()
             if n > limits.hashMaxListpackEntries { h.convertToTable() }
             for _ in 0..<n {
                 let f = try readString()
                 let v = try readString()
-                if h.contains(f) { throw corrupt("Duplicate hash fields detected", at: at) }
+                if h.contains(f) { throw corrupt("Hash with dup elements", at: at) }
                 h.set(f, v, maxEntries: limits.hashMaxListpackEntries, maxValue: limits.hashMaxListpackValue)
             }
             return h.isEmpty ? nil : .hash(h)
@@ -67,10 +67,10 @@ extension RDBReader {
             return .set(s)
         case RDBType.listZiplist:
             let blob = try readString()
-            guard let els = ZiplistReader.elements(blob) else { throw corrupt("Ziplist integrity check failed.", at: at) }
+            guard let els = ZiplistReader.elements(blob) else { throw corrupt("List ziplist integrity check failed.", at: at) }
             return els.isEmpty ? nil : .list(ListValue(els.map { $0.asBytes }, fill: limits.listMaxListpackSize))
         case RDBType.listQuicklist, RDBType.listQuicklist2:
-            let nodes = try readCount(minBytes: 2)
+            let nodes = try readCount()
             var elements: [[UInt8]] = []
             for _ in 0..<nodes {
                 var container: UInt64 = 2

@@ -187,8 +187,10 @@ public struct RDBReader {
 
     // MARK: primitives
 
+    /// At the read that could not be completed (the bytes before it were
+    /// read), as redis-check-rdb counts its offset.
     func shortRead() -> RDBError {
-        RDBError(offset: bytes.count, message: "Short read or OOM loading DB. Unrecoverable error, aborting now.")
+        RDBError(offset: pos, message: "Short read or OOM loading DB. Unrecoverable error, aborting now.")
     }
 
     func corrupt(_ message: String, at offset: Int? = nil) -> RDBError {
@@ -235,7 +237,8 @@ public struct RDBReader {
         case 2:
             if b == 0x80 { return (try readBE(4), false) }
             if b == 0x81 { return (try readBE(8), false) }
-            throw corrupt("Unknown length encoding \(b) in rdbLoadLen()", at: at)
+            // rdbLoadLenByRef names the two-bit form (always 2 here), not the byte.
+            throw corrupt("Unknown length encoding \(b >> 6) in rdbLoadLen()", at: at)
         default: return (UInt64(b & 0x3F), true)
         }
     }
@@ -247,12 +250,18 @@ public struct RDBReader {
         return v
     }
 
-    /// A length used as a count of items that each take at least
-    /// `minBytes` bytes: more than the input could hold is a short read.
-    mutating func readCount(minBytes: Int = 1) throws -> Int {
-        let n = try readLength()
-        guard n <= UInt64(remaining / max(1, minBytes)) else { throw shortRead() }
-        return Int(n)
+    /// A length used as a count of items. Every item takes at least one
+    /// byte, so reading them ends in a short read at most `remaining` items
+    /// on, where Redis's loader fails too (a count the input cannot hold is
+    /// not refused up front, so the error's offset is Redis's).
+    mutating func readCount() throws -> Int {
+        Int(min(try readLength(), UInt64(Int.max)))
+    }
+
+    /// What to reserve for `n` items of at least `minBytes` each: never more
+    /// than the input could hold.
+    func capacity(_ n: Int, minBytes: Int) -> Int {
+        min(n, remaining / minBytes)
     }
 
     /// rdbGenericLoadStringObject: INT forms to decimal text, LZF expanded.

@@ -1,11 +1,12 @@
 import Keyspace
 import Persistence
+import TestSupport
 import XCTest
 
 /// The pieces of the format, one rule each (rdb.md §3-8).
 final class CodecTests: XCTestCase {
     private func value(_ body: [UInt8]) throws -> Value {
-        try DumpPayload.decode(CorruptInputFuzzTests.seal(body))
+        try DumpPayload.decode(CorruptionFixtures.seal(body))
     }
 
     private func string(_ v: Value) -> String? {

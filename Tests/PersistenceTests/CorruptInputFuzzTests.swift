@@ -8,31 +8,9 @@ import XCTest
 /// RDBError, never crashes (issue 11: at least 100,000 mutations). More
 /// with VIGIL_FUZZ_MUTATIONS=<n>.
 final class CorruptInputFuzzTests: XCTestCase {
-    private var mutations: Int {
-        Int(ProcessInfo.processInfo.environment["VIGIL_FUZZ_MUTATIONS"] ?? "") ?? 100_000
-    }
+    private var mutations: Int { CorruptionFixtures.mutationCount(default: 100_000) }
 
-    /// One random edit: flip a bit, set a byte, truncate, duplicate or drop a range.
-    private func mutate(_ input: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
-        var b = input
-        guard !b.isEmpty else { return b }
-        switch rng.next() % 6 {
-        case 0: b[Int(rng.next() % UInt64(b.count))] ^= UInt8(1 << (rng.next() % 8))
-        case 1: b[Int(rng.next() % UInt64(b.count))] = UInt8(truncatingIfNeeded: rng.next())
-        case 2: b.removeLast(Int(rng.next() % UInt64(b.count)))
-        case 3:
-            let at = Int(rng.next() % UInt64(b.count))
-            let n = min(b.count - at, Int(rng.next() % 16) + 1)
-            b.insert(contentsOf: b[at..<(at + n)], at: at)
-        case 4:
-            let at = Int(rng.next() % UInt64(b.count))
-            b.removeSubrange(at..<min(b.count, at + Int(rng.next() % 8) + 1))
-        default:
-            // Large lengths are where bounds go wrong.
-            b[Int(rng.next() % UInt64(b.count))] = [0x80, 0x81, 0xC3, 0xFF, 0x7F, 0xBF][Int(rng.next() % 6)]
-        }
-        return b
-    }
+    private func mutate(_ input: [UInt8], _ rng: inout SeededRandom) -> [UInt8] { CorruptionFixtures.mutate(input, &rng) }
 
     func testMutatedFilesGiveAValueOrAnError() throws {
         // The small values of every type, so each mutated file is quick to read.
@@ -55,21 +33,13 @@ final class CorruptInputFuzzTests: XCTestCase {
     }
 
     func testMutatedDumpPayloadsGiveAValueOrAnError() throws {
-        var bodies: [[UInt8]] = []
-        for db in PersistenceFixtures.databases() {
-            for i in 0..<db.dict.count {
-                // The CRC would reject nearly every mutation: fuzz the body
-                // and then seal it with a correct footer.
-                let p = DumpPayload.encode(db.dict.value(at: i))
-                if p.count < 3000 { bodies.append(Array(p[0..<(p.count - 10)])) }
-            }
-        }
+        let bodies = CorruptionFixtures.payloadBodies(maxBytes: 3000)
         var rng = SeededRandom(seed: 7)
         var decoded = 0, refused = 0
         for n in 0..<(mutations - mutations / 10) {
             let body = mutate(bodies[n % bodies.count], &rng)
             do {
-                _ = try DumpPayload.decode(Self.seal(body))
+                _ = try DumpPayload.decode(CorruptionFixtures.seal(body))
                 decoded += 1
             } catch let e as RDBError {
                 XCTAssertEqual(e.message, DumpPayload.badFormatError)
@@ -78,15 +48,5 @@ final class CorruptInputFuzzTests: XCTestCase {
         }
         XCTAssertGreaterThan(refused, 0)
         XCTAssertGreaterThan(decoded, 0)
-    }
-
-    static func seal(_ body: [UInt8]) -> [UInt8] {
-        var out = body + [10, 0]
-        var crc = CRC64.checksum(out)
-        for _ in 0..<8 {
-            out.append(UInt8(crc & 0xFF))
-            crc >>= 8
-        }
-        return out
     }
 }

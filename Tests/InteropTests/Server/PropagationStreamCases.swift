@@ -1,3 +1,6 @@
+import Foundation
+import Keyspace
+import Persistence
 import TestSupport
 /// Command sequences whose replication stream the feed test compares with
 /// real Redis 7.0's, one per command or group. A step is a command, or
@@ -80,4 +83,20 @@ let propagationStreamCases: [PropagationStreamCase] = [
     c("lazy expiry as unlink", ["config set lazyfree-lazy-expire yes", "set e 1 px 50", "#sleep 200", "get e", "set x 1",
                                 "expire x -1", "config set lazyfree-lazy-expire no"]),
     c("active expiry", ["set e 1 px 50", "#sleep 400"]),
+    c("restore", ["restore r 0 \(dumpArgument("v")) idletime 5", "restore r 0 \(dumpArgument("v"))",
+                  "restore r2 100000 \(dumpArgument("w"))", "restore r2 0 \(dumpArgument("x")) replace",
+                  "restore r3 1 \(dumpArgument("v")) absttl", "restore r2 1 \(dumpArgument("v")) absttl replace",
+                  "restore r4 99999999999000 \(dumpArgument("v")) ABSTTL", "restore-asking ra 0 \(dumpArgument("v"))"]),
 ]
+
+/// A DUMP payload as one step word (`hex:` + its bytes in hex; the runner sends the bytes).
+private func dumpArgument(_ s: String) -> String {
+    "hex:" + DumpPayload.encode(.string(StringValue(Array(s.utf8)))).map { String(format: "%02x", $0) }.joined()
+}
+
+/// A step word as sent: `hex:` words are binary arguments.
+func stepArgument(_ word: String) -> [UInt8] {
+    guard word.hasPrefix("hex:") else { return Array(word.utf8) }
+    let hex = Array(word.utf8.dropFirst(4))
+    return stride(from: 0, to: hex.count - 1, by: 2).map { UInt8(String(decoding: hex[$0...$0 + 1], as: UTF8.self), radix: 16)! }
+}

@@ -111,7 +111,7 @@ final class PropagationStreamTests: XCTestCase {
                 blockers.append(b)
                 try waitForBlocked(conn, count: 1, testCase.name)
             default:
-                replies.append(try conn.call(step))
+                replies.append(try conn.call(step.map(stepArgument)))
             }
         }
         // Blocked clients were served by the pushes: their replies are owed.
