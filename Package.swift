@@ -23,6 +23,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "CVigilShim"),
+        // The server's counting malloc (used_memory as Redis's zmalloc counts it).
+        // Only the server executable links it: it replaces malloc process-wide.
+        .target(name: "CVigilAlloc"),
         .target(name: "Protocol", swiftSettings: hotPath),
         .target(name: "Reactor", dependencies: ["CVigilShim", "Protocol"], swiftSettings: hotPath),
         // What the pure cores share with the servers: Redis's glob matcher (KEYS,
@@ -64,7 +67,7 @@ let package = Package(
         // drive it exactly as the process does. Sentinel is the shell around it.
         .target(name: "SentinelCore", dependencies: ["Protocol", "CoreKit"]),
         .target(name: "Sentinel", dependencies: ["SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"]),
-        .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
+        .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel", "CVigilAlloc"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
         .executableTarget(name: "vigil-check-aof", dependencies: ["Persistence"]),

@@ -5,10 +5,19 @@
 #include <malloc.h>
 #include <sys/resource.h>
 
+// The server executable links a counting malloc (CVigilAlloc); other
+// binaries (tests running a server in process) fall back to mallinfo2.
+extern int64_t vigil_alloc_used(void) __attribute__((weak));
+
 int64_t vigil_used_memory(void) {
+    if (vigil_alloc_used) return vigil_alloc_used();
     struct mallinfo2 mi = mallinfo2();
     return (int64_t)(mi.uordblks + mi.hblkhd);
 }
+
+int vigil_used_memory_is_counted(void) { return vigil_alloc_used != 0; }
+
+int vigil_malloc_trim(void) { return malloc_trim(0); }
 
 int64_t vigil_allocator_active(void) {
     struct mallinfo2 mi = mallinfo2();

@@ -21,8 +21,11 @@ public struct AccessPolicy: Sendable, Equatable {
 }
 
 extension KeyspaceContext {
-    /// Seconds on the command clock, the LRU stamp.
-    @inline(__always) public var lruClock: UInt32 { UInt32(truncatingIfNeeded: nowMs / 1000) }
+    /// LRU_CLOCK_MAX: the clock is 24 bits of seconds (wraps every 194 days).
+    public static let lruClockMax: UInt32 = (1 << 24) - 1
+
+    /// Seconds on the command clock, the LRU stamp (LRU_CLOCK_RESOLUTION 1000 ms).
+    @inline(__always) public var lruClock: UInt32 { UInt32(truncatingIfNeeded: nowMs / 1000) & Self.lruClockMax }
 
     /// LFUGetTimeInMinutes: 16 bits of minutes.
     @inline(__always) public var lfuMinutes: UInt32 { UInt32(truncatingIfNeeded: nowMs / 60_000) & 0xFFFF }
@@ -42,7 +45,9 @@ extension KeyspaceContext {
 
     /// OBJECT IDLETIME: seconds since the last access.
     public func idleSeconds(_ stamp: UInt32) -> Int64 {
-        Int64(lruClock &- stamp)
+        let clock = lruClock
+        let s = stamp & Self.lruClockMax
+        return clock >= s ? Int64(clock - s) : Int64(Self.lruClockMax - s + clock)
     }
 
     /// LFUDecrAndReturn: the counter after decaying one step per lfu-decay-time

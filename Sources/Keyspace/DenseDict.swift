@@ -28,6 +28,14 @@ public struct DenseDict<K: PrehashedKey, V> {
     }
 
     public var count: Int { keys.count }
+
+    /// Bytes of array capacity not holding an entry: arrays keep their
+    /// capacity when entries go, so this is memory held but not used, like
+    /// free space inside an allocator (used_memory leaves it out).
+    public var slackBytes: Int {
+        let slot = MemoryLayout<K>.stride + MemoryLayout<V>.stride + (tracksAccess ? 4 : 0)
+        return (keys.capacity - keys.count) * slot
+    }
     public var isEmpty: Bool { keys.isEmpty }
 
     @inlinable public func position(of key: K) -> Int? { _index(key) }

@@ -58,6 +58,10 @@ int64_t vigil_realtime_us(void);
 // calling thread's CPU time.
 int64_t vigil_used_memory(void);
 int64_t vigil_allocator_active(void);
+// 1 when vigil_used_memory reads the counting allocator, 0 for mallinfo2.
+int vigil_used_memory_is_counted(void);
+// malloc_trim(0): MEMORY PURGE's counterpart of jemalloc's purge.
+int vigil_malloc_trim(void);
 int vigil_thread_rusage(int64_t *user_us, int64_t *sys_us);
 
 // The AOF's background fsync thread (aof_fsync.c), started on first use.

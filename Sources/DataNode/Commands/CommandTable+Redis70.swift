@@ -16,7 +16,10 @@ extension CommandTable {
             SortedSetCommands.handlers, GeoCommands.handlers,
             ListCommands.handlers, ClientUnblockCommand.handlers,
             HyperLogLogCommands.handlers, SortCommands.handlers,
-            ReplicationCommands.handlers, AOFCommands.handlers, DumpRestoreCommands.handlers,
+            ReplicationCommands.handlers,
+            AOFCommands.handlers,
+            DumpRestoreCommands.handlers,
+            MemoryCommands.handlers,
         ]
     }
 

@@ -101,6 +101,7 @@ enum ConfigCommands {
             let used = Int(vigil_used_memory())
             if config.maxmemory < used {
                 s.log.warning("WARNING: the new maxmemory value set via CONFIG SET (\(config.maxmemory)) is smaller than the current memory usage (\(used)). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.")
+                s.startEvictionTimer()
             }
         }
     }

@@ -1,8 +1,10 @@
 import CVigilShim
 import Glibc
 
-/// INFO memory. used_memory is what glibc's malloc has handed out
-/// (mallinfo2), RSS comes from /proc/self/statm. Redis's own accounting of
+/// INFO memory. used_memory is the counting malloc's running total of
+/// malloc_usable_size over live blocks (CVigilAlloc, as Redis's zmalloc; a
+/// process without it, such as a test, reads mallinfo2), RSS comes from
+/// /proc/self/statm. Redis's own accounting of
 /// its overhead has no counterpart here, so used_memory_overhead is an
 /// estimate: start-up memory, client buffers, and a per-key table cost.
 /// Scripting and function engines do not exist: their fields are 0.
@@ -11,22 +13,35 @@ extension Server {
     static let estimatedKeyOverhead = 64
     static let estimatedExpireOverhead = 40
 
-    func infoMemory() -> [(String, String)] {
-        let used = Int(vigil_used_memory())
-        infoSampler.notePeak(used)
-        let peak = infoSampler.peakMemory
-        let startup = infoSampler.startupMemory
-        let rss = Self.residentSetBytes()
-        let active = Int(vigil_allocator_active())
-        var clientsNormal = 0, clientsReplicas = 0
+    /// The figures INFO memory and MEMORY STATS share.
+    struct MemoryFigures {
+        var used = 0, peak = 0, startup = 0, rss = 0, active = 0
+        var clientsNormal = 0, clientsReplicas = 0, overhead = 0, dataset = 0
+    }
+
+    func memoryFigures() -> MemoryFigures {
+        var m = MemoryFigures()
+        m.used = usedMemory()
+        infoSampler.notePeak(m.used)
+        m.peak = infoSampler.peakMemory
+        m.startup = infoSampler.startupMemory
+        m.rss = Self.residentSetBytes()
+        m.active = Int(vigil_allocator_active())
         for c in clients.values {
             let bytes = c.out.bytes.capacity + (c.connection.map { $0.input.storage.count + $0.pendingOutputBytes } ?? 0)
-            if c.flags.contains(.replica) { clientsReplicas += bytes } else { clientsNormal += bytes }
+            if c.flags.contains(.replica) { m.clientsReplicas += bytes } else { m.clientsNormal += bytes }
         }
         var tables = 0
         for db in databases { tables += db.count * Self.estimatedKeyOverhead + db.expires.count * Self.estimatedExpireOverhead }
-        let overhead = startup + clientsNormal + clientsReplicas + tables
-        let dataset = max(used - overhead, 0)
+        m.overhead = m.startup + m.clientsNormal + m.clientsReplicas + tables
+        m.dataset = max(m.used - m.overhead, 0)
+        return m
+    }
+
+    func infoMemory() -> [(String, String)] {
+        let m = memoryFigures()
+        let (used, peak, startup, rss, active) = (m.used, m.peak, m.startup, m.rss, m.active)
+        let (clientsNormal, clientsReplicas, overhead, dataset) = (m.clientsNormal, m.clientsReplicas, m.overhead, m.dataset)
         let netUsage = used > startup ? used - startup : 1
         let totalSystem = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
         let f2 = ServerCommands.format2
@@ -82,8 +97,8 @@ extension Server {
             ("mem_aof_buffer", "0"),
             ("mem_allocator", "libc"),
             ("active_defrag_running", "0"),
-            ("lazyfree_pending_objects", "0"),
-            ("lazyfreed_objects", "0"),
+            ("lazyfree_pending_objects", String(lazyfree.pendingObjects)),
+            ("lazyfreed_objects", String(lazyfree.freedObjects)),
         ]
     }
 

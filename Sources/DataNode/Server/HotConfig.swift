@@ -17,6 +17,13 @@ struct HotConfig {
     }
     /// list-max-listpack-size as node limits (every push reads it).
     var listFill: ListFill
+    /// maxmemory and how it is enforced (checked before every command).
+    var maxmemory: Int
+    var evictionPolicy: EvictionPolicy
+    var maxmemorySamples: Int
+    var evictionTenacity: Int
+    var lazyfreeLazyEviction: Bool
+    var replicaIgnoreMaxmemory: Bool
 
     init(_ c: ServerConfig) {
         slowlogLogSlowerThan = c.slowlogLogSlowerThan
@@ -25,6 +32,12 @@ struct HotConfig {
         timeout = c.timeout
         clientQueryBufferLimit = c.clientQueryBufferLimit
         listFill = ListFill(c.listMaxListpackSize)
+        maxmemory = c.maxmemory
+        evictionPolicy = EvictionPolicy(rawValue: c.maxmemoryPolicy) ?? .noeviction
+        maxmemorySamples = c.maxmemorySamples
+        evictionTenacity = c.int("maxmemory-eviction-tenacity")
+        lazyfreeLazyEviction = c.lazyfreeLazyEviction
+        replicaIgnoreMaxmemory = c.replicaIgnoreMaxmemory
         var limits = [ClassLimit](repeating: ClassLimit(), count: 3)
         for l in c.clientOutputBufferLimits {
             let limit = ClassLimit(hard: l.hard, soft: l.soft, softSeconds: l.softSeconds)

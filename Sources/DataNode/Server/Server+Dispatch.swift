@@ -102,6 +102,10 @@ extension Server {
             rejectCommand(c, "ERR Replica can't interact with the keyspace", cmd)
             return
         }
+        if hot.maxmemory > 0, let refusal = oomRefusal(c, cmd) {
+            rejectCommand(c, refusal, cmd)
+            return
+        }
         if let refusal = aofWriteRefusal, cmd.flags.contains(.write) || cmd.fullName == "ping" || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) }) {
             rejectCommand(c, refusal, cmd)
             return

@@ -50,6 +50,7 @@ extension Server {
             pendingWrites.removeAll(keepingCapacity: true)
             for c in list { flushClient(c) }
         }
+        lazyfree.drain()
     }
 
     // MARK: cron

@@ -63,6 +63,9 @@ public final class Server {
     public let feed = PropagationFeed()
     /// The append-only file (AOF/).
     public let aof = AppendOnlyFile()
+    /// maxmemory enforcement (Server+Eviction.swift) and deferred frees (LazyFree.swift).
+    public let eviction = EvictionState()
+    public let lazyfree = LazyFreeQueue()
     /// How many call()s are running: EXEC's queue runs inside EXEC's call(),
     /// and only the outermost ends the propagation unit.
     var callDepth = 0

@@ -1,0 +1,134 @@
+import CVigilShim
+import Keyspace
+
+/// maxmemory enforcement, as Redis's performEvictions: before a command (and
+/// from a timer when the time budget ran out) keys are deleted by the policy
+/// until used memory is back under the limit.
+extension Server {
+    /// used_memory: the allocator's live bytes less the unused capacity of
+    /// the key tables' arrays (a deleted key's slot stays allocated until
+    /// the array is reused, but it is free for the next key as a freed
+    /// block would be). Without this an eviction of a small key would
+    /// never show any memory freed.
+    public func usedMemory() -> Int {
+        if let model = eviction.usedMemoryModel { return model() }
+        var slack = 0
+        for db in databases { slack += db.dict.slackBytes + db.expires.slackBytes }
+        return Int(vigil_used_memory()) - slack
+    }
+
+    /// Bytes over maxmemory (0 when under it or unlimited).
+    var memoryOverLimit: Int {
+        let limit = hot.maxmemory
+        guard limit > 0 else { return 0 }
+        // The slack can only lower the figure: under the limit without it, done.
+        if eviction.usedMemoryModel == nil && Int(vigil_used_memory()) <= limit { return 0 }
+        let used = usedMemory()
+        return used > limit ? used - limit : 0
+    }
+
+    /// isSafeToPerformEvictions: a replica ignoring maxmemory (the default)
+    /// leaves eviction to its master, and paused clients freeze the dataset.
+    var evictionAllowed: Bool {
+        if !keyspace.isMaster && hot.replicaIgnoreMaxmemory { return false }
+        if pause.isSet { return false }
+        return true
+    }
+
+    @discardableResult
+    public func performEvictions() -> EvictionState.Outcome {
+        guard hot.maxmemory > 0, evictionAllowed else { return .ok }
+        var toFree = memoryOverLimit
+        if toFree == 0 {
+            noteEvictionEpisodeEnd()
+            return .ok
+        }
+        if eviction.overLimitSinceUs == 0 { eviction.overLimitSinceUs = clock.monotonicUs() }
+        let policy = hot.evictionPolicy
+        if policy == .noeviction { return .fail }
+        keyspace.nowMs = clock.keyspaceMs()
+        let startUs = clock.monotonicUs()
+        let limitUs = evictionTimeLimitUs(tenacity: hot.evictionTenacity)
+        var freed = 0
+        var evicted = 0
+        while freed < toFree {
+            guard let (db, key) = eviction.selector.select(databases, policy: policy, samples: hot.maxmemorySamples) else {
+                // Nothing left that the policy may evict.
+                return .fail
+            }
+            let before = usedMemory()
+            evictKey(db, key)
+            freed += before - usedMemory()
+            evicted += 1
+            if evicted % 16 == 0 {
+                if let limitUs, clock.monotonicUs() - startUs > limitUs {
+                    startEvictionTimer()
+                    return .running
+                }
+                // Memory may also fall by other means (a lazy free, a client gone).
+                toFree = min(toFree, memoryOverLimit)
+            }
+        }
+        if memoryOverLimit == 0 { noteEvictionEpisodeEnd() }
+        return .ok
+    }
+
+    /// Deletes one key for eviction: statistics, WATCH/tracking invalidation,
+    /// and a DEL (UNLINK under lazyfree-lazy-eviction) to replicas and the AOF,
+    /// outside any transaction.
+    func evictKey(_ db: Database, _ key: Key) {
+        let value = db.dict.remove(key)
+        _ = db.expires.remove(key)
+        stats.evictedKeys += 1
+        keyspace.onModified?(db, key)
+        if hot.lazyfreeLazyEviction, let value { lazyFree(value) }
+        if feed.isActive {
+            feed.propagateNow(db: db.id, [Array(evictKeyCommandName.utf8), key.bytes])
+        }
+    }
+
+    func startEvictionTimer() {
+        guard !eviction.timerRunning else { return }
+        eviction.timerRunning = true
+        loop.addTimer(afterMs: 0) { [unowned self] in
+            if self.performEvictions() == .running { return 0 }
+            self.eviction.timerRunning = false
+            return nil
+        }
+    }
+
+    func noteEvictionEpisodeEnd() {
+        guard eviction.overLimitSinceUs != 0 else { return }
+        eviction.exceededTotalMs += (clock.monotonicUs() - eviction.overLimitSinceUs) / 1000
+        eviction.overLimitSinceUs = 0
+    }
+
+    /// INFO's current_eviction_exceeded_time / total_eviction_exceeded_time (ms).
+    var evictionExceededTimes: (current: Int64, total: Int64) {
+        let current = eviction.overLimitSinceUs == 0 ? 0 : (clock.monotonicUs() - eviction.overLimitSinceUs) / 1000
+        return (current, eviction.exceededTotalMs + current)
+    }
+}
+
+extension Server {
+    /// shared.oomerr.
+    static let oomError = "OOM command not allowed when used memory > 'maxmemory'."
+    static let oomExempt: Set<String> = ["exec", "discard", "quit", "reset"]
+
+    /// processCommand's memory step: evict, and if that cannot bring memory
+    /// under the limit, refuse commands that may grow it (denyoom, or an EXEC
+    /// whose queue holds one) and, inside MULTI, everything but EXEC,
+    /// DISCARD, QUIT and RESET.
+    func oomRefusal(_ c: Client, _ cmd: Command) -> String? {
+        guard performEvictions() == .fail else { return nil }
+        var reject = cmd.flags.contains(.denyoom)
+            || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.denyoom) })
+        if c.flags.contains(.multi) && !Self.oomExempt.contains(cmd.fullName) { reject = true }
+        return reject ? Self.oomError : nil
+    }
+}
+
+extension Server {
+    /// The command an eviction propagates as (lazyfree-lazy-eviction decides).
+    var evictKeyCommandName: String { hot.lazyfreeLazyEviction ? "UNLINK" : "DEL" }
+}

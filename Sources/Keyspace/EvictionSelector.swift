@@ -1,0 +1,75 @@
+/// Chooses the next key to evict, as performEvictions's selection step: for
+/// LRU/LFU/TTL it samples `samples` keys of every database into the pool and
+/// takes the best entry that still exists; for the random policies it takes a
+/// random key of the next non-empty database in turn. Deleting is the
+/// caller's job (it measures the memory freed and propagates the DEL).
+public struct EvictionSelector {
+    public var pool = EvictionPool()
+    /// Where the random policies resume their round-robin over databases.
+    public var nextDB = 0
+    public var rng = SystemRandomNumberGenerator()
+
+    public init() {}
+
+    public mutating func select(_ databases: [Database], policy: EvictionPolicy, samples: Int) -> (Database, Key)? {
+        switch policy.ranking {
+        case .none:
+            return nil
+        case .random:
+            for _ in 0..<databases.count {
+                nextDB = (nextDB + 1) % databases.count
+                let db = databases[nextDB]
+                if policy.volatileOnly {
+                    if let i = db.expires.randomPosition(using: &rng) { return (db, db.expires.key(at: i)) }
+                } else if let i = db.dict.randomPosition(using: &rng) {
+                    return (db, db.dict.key(at: i))
+                }
+            }
+            return nil
+        case .lru, .lfu, .ttl:
+            while true {
+                var total = 0
+                for db in databases {
+                    let n = policy.volatileOnly ? db.expires.count : db.count
+                    if n == 0 { continue }
+                    populate(db, policy: policy, samples: samples)
+                    total += n
+                }
+                if total == 0 { return nil }
+                // Entries whose key was deleted since they were sampled are ghosts: skip them.
+                while let best = pool.popBest() {
+                    let db = databases[best.db]
+                    let present = policy.volatileOnly ? db.expires.contains(best.key) : db.dict.contains(best.key)
+                    if present { return (db, best.key) }
+                }
+            }
+        }
+    }
+
+    /// evictionPoolPopulate: scores `samples` random keys of one database.
+    mutating func populate(_ db: Database, policy: EvictionPolicy, samples: Int) {
+        let ctx = db.context
+        for _ in 0..<samples {
+            let key: Key
+            var expireAt: Int64 = 0
+            if policy.volatileOnly {
+                guard let i = db.expires.randomPosition(using: &rng) else { return }
+                key = db.expires.key(at: i)
+                expireAt = db.expires.value(at: i)
+            } else {
+                guard let i = db.dict.randomPosition(using: &rng) else { return }
+                key = db.dict.key(at: i)
+            }
+            let score: UInt64
+            switch policy.ranking {
+            case .lru:
+                score = ctx.idleMilliseconds(db.dict.stamp(of: key) ?? 0)
+            case .lfu:
+                score = 255 - UInt64(ctx.lfuDecayed(db.dict.stamp(of: key) ?? 0))
+            default:
+                score = UInt64.max - UInt64(bitPattern: expireAt)
+            }
+            pool.insert(score: score, key: key, db: db.id)
+        }
+    }
+}
