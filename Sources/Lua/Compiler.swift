@@ -6,7 +6,7 @@ final class Compiler {
         var freereg: Int32 = 0
         var activeTop: Int32 = 0
         var upvalMap: [ObjectIdentifier: Int32] = [:]
-        var constMap: [LuaValue: Int32] = [:]
+        var constMap: [ConstKey: Int32] = [:]
         var breakLists: [[Int]] = []
         var line: Int32 = 0
         var owned: Set<ObjectIdentifier> = []
@@ -52,11 +52,16 @@ final class Compiler {
     }
     func reserve(_ n: Int32) { for _ in 0..<n { _ = allocReg() } }
 
+    /// Constants are shared by value, and like Lua 5.1 0 and -0 are one
+    /// constant: whichever the code uses first.
+    typealias ConstKey = LuaValue
+
     func constant(_ v: LuaValue) -> Int32 {
-        if let k = fs.constMap[v] { return k }
+        let key = v
+        if let k = fs.constMap[key] { return k }
         let k = Int32(fs.proto.constants.count)
         fs.proto.constants.append(v)
-        fs.constMap[v] = k
+        fs.constMap[key] = k
         return k
     }
     func rkConst(_ v: LuaValue) -> Int32 { -1 - constant(v) }
@@ -426,8 +431,16 @@ final class Compiler {
         case .binop(let op, let x, let y, let l):
             switch op {
             case .add, .sub, .mul, .div, .mod, .pow:
-                let (b, bn) = exp2rk(x)
-                let (c, cn) = exp2rk(y)
+                // Lua 5.1 adds a numeric left operand to the constants only
+                // after the right one (which decides whether 0 or -0 is shared)
+                var b: Int32 = 0, bn: VarName? = nil, c: Int32 = 0, cn: VarName? = nil
+                if case .number = x {
+                    (c, cn) = exp2rk(y)
+                    (b, bn) = exp2rk(x)
+                } else {
+                    (b, bn) = exp2rk(x)
+                    (c, cn) = exp2rk(y)
+                }
                 line(l)
                 let o: Op = op == .add ? .add : op == .sub ? .sub : op == .mul ? .mul : op == .div ? .div : op == .mod ? .mod : .pow
                 let at = emit(o, r, b, c)

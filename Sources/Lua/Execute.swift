@@ -220,12 +220,18 @@ extension LuaVM {
                                 let nf = f as! LuaNative
                                 let savedTop = top
                                 top = max(top, fslot + 1 + nargs)
-                                nativeCalledFromLua = true
+                                nativeSites.append(nativeSite)
+                                nativeSite = (proto, pc - 1)
                                 let n: Int
                                 do {
                                     n = try nf.body(self, fslot + 1, nargs)
+                                    nativeSite = nativeSites.removeLast()
                                 } catch let e as LuaRuntimeError {
+                                    nativeSite = nativeSites.removeLast()
                                     throw LuaError.value(.str(e.message(nil)))
+                                } catch {
+                                    nativeSite = nativeSites.removeLast()
+                                    throw error
                                 }
                                 top = savedTop
                                 let s = stack

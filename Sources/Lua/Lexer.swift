@@ -217,12 +217,12 @@ struct Lexer {
         var out: [UInt8] = []
         while true {
             guard pos < src.count else {
-                throw error("unfinished string", near: String(decoding: src[tokStart..<pos], as: UTF8.self))
+                throw error("unfinished string", near: "<eof>")
             }
             let c = src[pos]
             if c == q { pos += 1; return out }
             if c == 10 || c == 13 {
-                throw error("unfinished string", near: String(decoding: src[tokStart..<pos], as: UTF8.self))
+                throw error("unfinished string", near: String(decoding: [q] + out, as: UTF8.self))
             }
             if c == UInt8(ascii: "\\") {
                 pos += 1
@@ -242,7 +242,7 @@ struct Lexer {
                         var v = 0, k = 0
                         while k < 3 && pos < src.count && isDigit(src[pos]) { v = v * 10 + Int(src[pos] - 48); pos += 1; k += 1 }
                         if v > 255 {
-                            throw error("escape sequence too large", near: String(decoding: src[tokStart..<pos], as: UTF8.self))
+                            throw error("escape sequence too large", near: String(decoding: [q] + out, as: UTF8.self))
                         }
                         out.append(UInt8(v))
                     } else {

@@ -63,8 +63,12 @@ public final class LuaVM {
     var top = 0
     var frames: [Frame] = []
     var nativeDepth = 0
-    /// Whether the running native was called by Lua code directly (for `error`'s levels).
-    var nativeCalledFromLua = false
+    /// The Lua instruction that called the running native (nil: called from
+    /// Swift, as through pcall), for "bad argument #1 to 'rep'" and `error`'s levels.
+    var nativeSite: (proto: Proto, pc: Int)? = nil
+    /// The call sites of the natives below the running one.
+    var nativeSites: [(proto: Proto, pc: Int)?] = []
+    var nativeCalledFromLua: Bool { nativeSite != nil }
     /// math.random's generator (Redis's rand48); the host may reset or share it.
     public var random = Rand48()
 
@@ -154,9 +158,9 @@ public final class LuaVM {
                 } else {
                     let nf = f as! LuaNative
                     top = max(top, fslot + 1 + nargs)
-                    let wasFromLua = nativeCalledFromLua
-                    nativeCalledFromLua = false
-                    defer { nativeCalledFromLua = wasFromLua }
+                    nativeSites.append(nativeSite)
+                    nativeSite = nil
+                    defer { nativeSite = nativeSites.removeLast() }
                     do {
                         n = try nf.body(self, fslot + 1, nargs)
                     } catch let e as LuaError {
@@ -220,7 +224,12 @@ public final class LuaVM {
             return nativeCalledFromLua && !frames.isEmpty ? position(ofFrame: frames.count - 1) : ""
         }
         if level == 2 {
-            guard nativeCalledFromLua, frames.count >= 2, !frames[frames.count - 1].entry else { return "" }
+            if !nativeCalledFromLua {
+                // called by another native (pcall(error, msg, 2)): level 2 is that native's caller
+                if let outer = nativeSites.last, outer != nil, !frames.isEmpty { return position(ofFrame: frames.count - 1) }
+                return ""
+            }
+            guard frames.count >= 2, !frames[frames.count - 1].entry else { return "" }
             return position(ofFrame: frames.count - 2)
         }
         return ""

@@ -267,23 +267,22 @@ struct Parser {
 
     mutating func exprStat(_ line: Int) throws -> Stat {
         let e = try suffixedExpr()
-        if lex.tok == .char(61) || lex.tok == .char(44) {
-            var targets = [e]
-            while try testNext(.char(44)) { targets.append(try suffixedExpr()) }
-            for t in targets {
-                switch t {
-                case .local, .upval, .global, .index: break
-                default: throw error("syntax error")
-                }
-            }
-            try checkNext(.char(61), "=")
-            let es = try exprList()
-            return .assign(targets, es, line: line)
-        }
         switch e {
         case .call, .method: return .expr(e, line: line)
-        default: throw error("syntax error")
+        default: break
         }
+        // Lua 5.1 reads anything else as the start of an assignment
+        var targets = [e]
+        while true {
+            switch targets[targets.count - 1] {
+            case .local, .upval, .global, .index: break
+            default: throw error("syntax error")
+            }
+            if try testNext(.char(44)) { targets.append(try suffixedExpr()) } else { break }
+        }
+        try checkNext(.char(61), "=")
+        let es = try exprList()
+        return .assign(targets, es, line: line)
     }
 
     // MARK: functions
@@ -337,7 +336,11 @@ struct Parser {
             try lex.next()
             let e = try expr()
             try checkMatch(.char(41), ")", "(", line)
-            return .paren(e)
+            // a parenthesised constant is still a constant (and still folds)
+            switch e {
+            case .number, .string, .nil_, .true_, .false_: return e
+            default: return .paren(e)
+            }
         default:
             throw error("unexpected symbol")
         }

@@ -110,7 +110,8 @@ extension LuaVM {
                 if i > 0 { out.append(9) }
                 let s = try vm.tostring(vm.stack[base + i])
                 guard let b = s.stringBytes else { throw LuaError.message("'tostring' must return a string to 'print'") }
-                out.append(contentsOf: b)
+                // print writes with fputs: a string stops at its first NUL
+                out.append(contentsOf: b.firstIndex(of: 0).map { b[..<$0] } ?? b[...])
             }
             out.append(10)
             vm.output(String(decoding: out, as: UTF8.self))
@@ -220,14 +221,14 @@ extension LuaVM {
 
     /// luaO_chunkid: how a chunk name appears in messages.
     public static func chunkID(_ source: [UInt8]) -> String {
-        let idsize = 60
+        let idsize = 80   // LUA_IDSIZE of the Debian build
         if source.first == UInt8(ascii: "=") {
             return String(decoding: source.dropFirst().prefix(idsize - 1), as: UTF8.self)
         }
         if source.first == UInt8(ascii: "@") {
             var s = Array(source.dropFirst())
-            let room = idsize - 1 - 3
-            if s.count > idsize - 1 { s = Array("...".utf8) + s.suffix(room) }
+            let room = idsize - 4
+            if s.count > room { s = Array("...".utf8) + s.suffix(room) }
             return String(decoding: s, as: UTF8.self)
         }
         var len = source.firstIndex(where: { $0 == 10 || $0 == 13 }) ?? source.count
@@ -265,6 +266,8 @@ extension LuaVM {
         if digits == 0 { return nil }
         while i < s.count && LuaNumber.isSpace(s[i]) { i += 1 }
         if i != s.count { return nil }
-        return neg ? -v : v
+        // strtoul negates in unsigned arithmetic
+        if neg { return v == 0 ? 0 : (v < 18446744073709551616.0 ? Double(UInt64(0) &- UInt64(v)) : v) }
+        return v
     }
 }

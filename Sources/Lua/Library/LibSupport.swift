@@ -4,8 +4,17 @@ extension LuaVM {
         i < nargs ? stack[base + i] : .nil_
     }
 
+    /// luaL_argerror: the function is named as its call site names it ('?'
+    /// when called from Swift, as through pcall); a method call counts `self`.
     public func argError(_ i: Int, _ fname: String, _ msg: String) -> LuaError {
-        .message("bad argument #\(i + 1) to '\(fname)' (\(msg))")
+        guard let site = nativeSite, let name = site.proto.names[site.pc]?[0] else {
+            return .message("bad argument #\(i + 1) to '?' (\(msg))")
+        }
+        if name.kind == "method" {
+            if i == 0 { return .message("calling '\(name.name)' on bad self (\(msg))") }
+            return .message("bad argument #\(i) to '\(name.name)' (\(msg))")
+        }
+        return .message("bad argument #\(i + 1) to '\(name.name)' (\(msg))")
     }
 
     func typeError(_ base: Int, _ nargs: Int, _ i: Int, _ fname: String, _ expected: String) -> LuaError {

@@ -38,6 +38,7 @@ extension LuaVM {
             let conv: UInt8 = p < fmt.count ? fmt[p] : 0
             i = p + 1
             let ai = argi
+            if ai >= nargs { throw argError(ai, "format", "no value") }
             switch conv {
             case UInt8(ascii: "c"):
                 let n = try checkNumber(base, nargs, ai, "format")

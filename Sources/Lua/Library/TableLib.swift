@@ -46,8 +46,9 @@ extension LuaVM {
             if i <= j {
                 var k = i
                 while true {
-                    guard let b = tab.get(int: k).stringBytes else {
-                        throw LuaError.message("invalid value (at index \(k)) in table for 'concat'")
+                    let v = tab.get(int: k)
+                    guard let b = v.stringBytes else {
+                        throw LuaError.message("invalid value (\(v.typeName)) at index \(k) in table for 'concat'")
                     }
                     out.append(contentsOf: b)
                     if k == j { break }
