@@ -127,7 +127,7 @@ extension LuaVM {
                         if case .number(let x) = v { r[a] = .number(-x); continue }
                         frames[fi].pc = pc - 1
                         if let x = v.toNumber { r[a] = .number(-x); continue }
-                        let tm = metamethod(v, "__unm")
+                        let tm = metamethod(v, MM.unm)
                         if tm.isNil { throw LuaRuntimeError.type("perform arithmetic on", v, slot: 0) }
                         let res = try call1(tm, v, v)
                         stack[base + a] = res
@@ -140,7 +140,7 @@ extension LuaVM {
                         case .table(let t): r[a] = .number(Double(t.length))
                         default:
                             frames[fi].pc = pc - 1
-                            let tm = metamethod(v, "__len")
+                            let tm = metamethod(v, MM.len)
                             if tm.isNil { throw LuaRuntimeError.type("get length of", v, slot: 0) }
                             let res = try call1(tm, v, .nil_)
                             stack[base + a] = res
@@ -210,14 +210,15 @@ extension LuaVM {
                         var fv = r[a]
                         while true {
                             if case .function(let f) = fv {
-                                if let lc = f as? LuaClosure {
+                                if !f.isNative {
+                                    let lc = unsafeDowncast(f, to: LuaClosure.self)
                                     try pushFrame(lc, fslot: fslot, nargs: nargs, nresults: want, entry: false, fromNative: false)
                                     fi += 1
                                     cl = lc; proto = lc.proto; code = proto.codePtr; k = proto.kPtr
                                     base = fslot + 1; pc = 0
                                     break
                                 }
-                                let nf = f as! LuaNative
+                                let nf = unsafeDowncast(f, to: LuaNative.self)
                                 let savedTop = top
                                 top = max(top, fslot + 1 + nargs)
                                 nativeSites.append(nativeSite)
@@ -244,7 +245,7 @@ extension LuaVM {
                                 }
                                 break
                             }
-                            let tm = metamethod(fv, "__call")
+                            let tm = metamethod(fv, MM.call)
                             guard case .function = tm else {
                                 throw LuaRuntimeError.type("call", fv, slot: fv == r[a] ? 0 : -1)
                             }
@@ -320,7 +321,7 @@ extension LuaVM {
                         }
                         r[a] = .function(LuaClosure(proto: p, upvalues: ups, env: cl.env))
                     case .vararg:
-                        let va = frames[fi].varargs
+                        let va = frames[fi].varargs ?? []
                         if i.b == 0 {
                             try ensureStack(base + a + va.count + 64)
                             let s = stack + base

@@ -26,10 +26,13 @@ struct LuaRuntimeError: Error {
 }
 
 struct Frame {
-    let closure: LuaClosure
+    /// The function value stays in the slot below `base` for the whole call,
+    /// which keeps the closure alive: no reference counting per call.
+    unowned(unsafe) let closure: LuaClosure
     let base: Int
     var pc: Int
-    var varargs: [LuaValue]
+    /// Extra arguments of a vararg function (nil for the others).
+    var varargs: [LuaValue]?
     /// Results the caller wants (-1: all).
     let nresults: Int
     /// Returning from it leaves the interpreter loop (it was called from Swift).
@@ -146,7 +149,8 @@ public final class LuaVM {
         while true {
             switch stack[fslot] {
             case .function(let f):
-                if let lc = f as? LuaClosure {
+                if !f.isNative {
+                                    let lc = unsafeDowncast(f, to: LuaClosure.self)
                     let savedFrames = frames.count
                     do {
                         try pushFrame(lc, fslot: fslot, nargs: nargs, nresults: -1, entry: true, fromNative: true)
@@ -156,7 +160,7 @@ public final class LuaVM {
                         throw error
                     }
                 } else {
-                    let nf = f as! LuaNative
+                    let nf = unsafeDowncast(f, to: LuaNative.self)
                     top = max(top, fslot + 1 + nargs)
                     nativeSites.append(nativeSite)
                     nativeSite = nil
@@ -172,7 +176,7 @@ public final class LuaVM {
                     for i in 0..<n { stack[fslot + i] = stack[fslot + 1 + i] }
                 }
             default:
-                let tm = metamethod(stack[fslot], "__call")
+                let tm = metamethod(stack[fslot], MM.call)
                 if case .function = tm {
                     try ensureStack(fslot + nargs + 2)
                     var i = fslot + nargs + 1
@@ -199,12 +203,13 @@ public final class LuaVM {
         let p = lc.proto
         let base = fslot + 1
         try ensureStack(base + max(p.maxStack, nargs) + 64)
-        var varargs: [LuaValue] = []
-        if p.isVararg && nargs > p.numParams {
-            varargs = Array(UnsafeBufferPointer(start: stack + base + p.numParams, count: nargs - p.numParams))
+        var varargs: [LuaValue]? = nil
+        if p.isVararg {
+            varargs = nargs > p.numParams ? Array(UnsafeBufferPointer(start: stack + base + p.numParams, count: nargs - p.numParams)) : []
         }
+        // missing parameters are nil; every other register is written before it is read
         var i = nargs
-        while i < p.maxStack { stack[base + i] = .nil_; i += 1 }
+        while i < p.numParams { stack[base + i] = .nil_; i += 1 }
         frames.append(Frame(closure: lc, base: base, pc: 0, varargs: varargs, nresults: nresults, entry: entry))
         top = base + p.maxStack
     }
@@ -245,9 +250,9 @@ public final class LuaVM {
         }
     }
 
-    @inline(__always) func metamethod(_ v: LuaValue, _ name: String) -> LuaValue {
+    @inline(__always) func metamethod(_ v: LuaValue, _ name: LuaString) -> LuaValue {
         guard let mt = metatable(of: v) else { return .nil_ }
-        return mt.get(.str(name))
+        return mt.get(string: name)
     }
 
     func call1(_ f: LuaValue, _ a: LuaValue, _ b: LuaValue) throws -> LuaValue {
@@ -270,10 +275,10 @@ public final class LuaVM {
                 let v = tt.get(k)
                 if !v.isNil { return v }
                 guard let mt = tt.metatable else { return .nil_ }
-                tm = mt.get(.str("__index"))
+                tm = mt.get(.string(MM.index))
                 if tm.isNil { return .nil_ }
             } else {
-                tm = metamethod(t, "__index")
+                tm = metamethod(t, MM.index)
                 if tm.isNil { throw LuaRuntimeError.type("index", t, slot: slot) }
             }
             if case .function = tm { return try call1(tm, t, k) }
@@ -293,12 +298,12 @@ public final class LuaVM {
                 if let mt = tt.metatable {
                     let existing = tt.get(k)
                     if existing.isNil {
-                        let h = mt.get(.str("__newindex"))
+                        let h = mt.get(.string(MM.newindex))
                         if !h.isNil { tm = h } else { try rawSet(tt, k, v); return }
                     } else { try rawSet(tt, k, v); return }
                 } else { try rawSet(tt, k, v); return }
             } else {
-                tm = metamethod(t, "__newindex")
+                tm = metamethod(t, MM.newindex)
                 if tm.isNil { throw LuaRuntimeError.type("index", t, slot: slot) }
             }
             if case .function = tm {
@@ -350,15 +355,15 @@ public final class LuaVM {
         }
     }
 
-    static func eventName(_ op: Op) -> String {
+    static func eventName(_ op: Op) -> LuaString {
         switch op {
-        case .add: return "__add"
-        case .sub: return "__sub"
-        case .mul: return "__mul"
-        case .div: return "__div"
-        case .mod: return "__mod"
-        case .pow: return "__pow"
-        default: return "__unm"
+        case .add: return MM.add
+        case .sub: return MM.sub
+        case .mul: return MM.mul
+        case .div: return MM.div
+        case .mod: return MM.mod
+        case .pow: return MM.pow
+        default: return MM.unm
         }
     }
 
@@ -376,10 +381,10 @@ public final class LuaVM {
         if a == b { return true }
         guard case .table(let ta) = a, case .table(let tb) = b else { return false }
         guard let m1 = ta.metatable else { return false }
-        let tm1 = m1.get(.str("__eq"))
+        let tm1 = m1.get(.string(MM.eq))
         if tm1.isNil { return false }
         if let m2 = tb.metatable, m2 !== m1 {
-            let tm2 = m2.get(.str("__eq"))
+            let tm2 = m2.get(.string(MM.eq))
             if tm1 != tm2 { return false }
         } else if tb.metatable == nil { return false }
         return try call1(tm1, a, b).truthy
@@ -400,7 +405,7 @@ public final class LuaVM {
         return .plain(t1 == t2 ? "attempt to compare two \(t1) values" : "attempt to compare \(t1) with \(t2)")
     }
 
-    func orderMeta(_ a: LuaValue, _ b: LuaValue, _ ev: String) throws -> Bool? {
+    func orderMeta(_ a: LuaValue, _ b: LuaValue, _ ev: LuaString) throws -> Bool? {
         let tm1 = metamethod(a, ev)
         if tm1.isNil { return nil }
         let tm2 = metamethod(b, ev)
@@ -413,7 +418,7 @@ public final class LuaVM {
         case (.number(let x), .number(let y)): return x < y
         case (.string(let x), .string(let y)): return LuaVM.compareBytes(x.bytes, y.bytes) < 0
         default:
-            if a.typeName == b.typeName, let r = try orderMeta(a, b, "__lt") { return r }
+            if a.typeName == b.typeName, let r = try orderMeta(a, b, MM.lt) { return r }
             throw orderError(a, b)
         }
     }
@@ -424,8 +429,8 @@ public final class LuaVM {
         case (.string(let x), .string(let y)): return LuaVM.compareBytes(x.bytes, y.bytes) <= 0
         default:
             if a.typeName == b.typeName {
-                if let r = try orderMeta(a, b, "__le") { return r }
-                if let r = try orderMeta(b, a, "__lt") { return !r }
+                if let r = try orderMeta(a, b, MM.le) { return r }
+                if let r = try orderMeta(b, a, MM.lt) { return !r }
             }
             throw orderError(a, b)
         }
@@ -437,8 +442,8 @@ public final class LuaVM {
             if x.count + y.count > maxStringLength { throw LuaError.message("not enough memory") }
             return .str(x + y)
         }
-        var tm = metamethod(a, "__concat")
-        if tm.isNil { tm = metamethod(b, "__concat") }
+        var tm = metamethod(a, MM.concat)
+        if tm.isNil { tm = metamethod(b, MM.concat) }
         if !tm.isNil { return try call1(tm, a, b) }
         if a.stringBytes != nil { throw LuaRuntimeError.type("concatenate", b, slot: slotB) }
         throw LuaRuntimeError.type("concatenate", a, slot: slotA)
@@ -446,7 +451,7 @@ public final class LuaVM {
 
     /// tostring(), with __tostring.
     public func tostring(_ v: LuaValue) throws -> LuaValue {
-        let tm = metamethod(v, "__tostring")
+        let tm = metamethod(v, MM.tostring)
         if !tm.isNil {
             let r = try call1(tm, v, .nil_)
             return r

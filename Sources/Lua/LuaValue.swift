@@ -121,7 +121,11 @@ public enum LuaValue: Hashable {
 }
 
 /// A function value: a Lua closure or a native function.
-public class LuaFunction {}
+public class LuaFunction {
+    /// Checked on every call instead of a dynamic cast.
+    let isNative: Bool
+    init(isNative: Bool) { self.isNative = isNative }
+}
 
 public final class LuaClosure: LuaFunction {
     let proto: Proto
@@ -129,6 +133,7 @@ public final class LuaClosure: LuaFunction {
     var env: LuaTable
     init(proto: Proto, upvalues: [LuaCell], env: LuaTable) {
         self.proto = proto; self.upvalues = upvalues; self.env = env
+        super.init(isNative: false)
     }
 }
 
@@ -139,5 +144,8 @@ public typealias LuaNativeBody = (_ vm: LuaVM, _ base: Int, _ nargs: Int) throws
 public final class LuaNative: LuaFunction {
     public let name: String
     let body: LuaNativeBody
-    public init(_ name: String, _ body: @escaping LuaNativeBody) { self.name = name; self.body = body }
+    public init(_ name: String, _ body: @escaping LuaNativeBody) {
+        self.name = name; self.body = body
+        super.init(isNative: true)
+    }
 }
