@@ -64,7 +64,7 @@ public final class LuaVM {
     var stack: UnsafeMutablePointer<LuaValue>
     var stackSize: Int
     var top = 0
-    var frames: [Frame] = []
+    var frames = FrameStack()
     var nativeDepth = 0
     /// The Lua instruction that called the running native (nil: called from
     /// Swift, as through pcall), for "bad argument #1 to 'rep'" and `error`'s levels.
@@ -79,10 +79,10 @@ public final class LuaVM {
         stackSize = 1024
         stack = .allocate(capacity: stackSize)
         stack.initialize(repeating: .nil_, count: stackSize)
-        frames.reserveCapacity(64)
     }
 
     deinit {
+        frames.release()
         stack.deinitialize(count: stackSize)
         stack.deallocate()
     }
@@ -156,7 +156,7 @@ public final class LuaVM {
                         try pushFrame(lc, fslot: fslot, nargs: nargs, nresults: -1, entry: true, fromNative: true)
                         n = try execute()
                     } catch {
-                        frames.removeSubrange(savedFrames...)
+                        frames.truncate(to: savedFrames)
                         throw error
                     }
                 } else {
