@@ -141,8 +141,9 @@ public final class LuaVM {
         nativeDepth += 1
         let savedTop = top
         defer { nativeDepth -= 1; top = savedTop }
-        if nativeDepth >= maxNativeDepth {
-            throw LuaError.message(nativeDepth == maxNativeDepth ? "C stack overflow" : "error in error handling")
+        // counted as Lua counts nCcalls, whose first level is the host's own call
+        if nativeDepth + 1 >= maxNativeDepth {
+            throw LuaError.message(nativeDepth + 1 == maxNativeDepth ? "C stack overflow" : "error in error handling")
         }
         var nargs = nargs
         var n: Int
