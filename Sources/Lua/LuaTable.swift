@@ -6,13 +6,14 @@ public final class LuaTable {
     public static let maxEntries = 1 << 25
 
     var arr: [LuaValue] = []
-    var hash: [LuaValue: LuaValue] = [:]
-    var tombstones = 0
+    var hash = LuaHash()
+    /// Live (non-nil) entries of the hash part.
+    var hashLive = 0
     public var metatable: LuaTable?
 
     public init(narr: Int = 0, nhash: Int = 0) {
         if narr > 0 { arr.reserveCapacity(min(narr, 1 << 16)) }
-        if nhash > 0 { hash.reserveCapacity(min(nhash, 1 << 16)) }
+        if nhash > 0 { hash.resize(to: min(nhash, 1 << 16)) }
     }
 
     @inline(__always) public subscript(key: LuaValue) -> LuaValue {
@@ -24,21 +25,21 @@ public final class LuaTable {
             let i = Int(exactly: d) ?? 0
             if i >= 1 && i <= arr.count { return arr[i - 1] }
             if hash.isEmpty { return .nil_ }
-            return hash[.number(d == 0 ? 0 : d)] ?? .nil_
+            return hash.get(.number(d == 0 ? 0 : d))
         }
         if hash.isEmpty { return .nil_ }
-        return hash[key] ?? .nil_
+        return hash.get(key)
     }
 
     @inline(__always) public func get(int i: Int) -> LuaValue {
         if i >= 1 && i <= arr.count { return arr[i - 1] }
         if hash.isEmpty { return .nil_ }
-        return hash[.number(Double(i))] ?? .nil_
+        return hash.get(.number(Double(i)))
     }
 
     @inline(__always) public func get(string s: LuaString) -> LuaValue {
         if hash.isEmpty { return .nil_ }
-        return hash[.string(s)] ?? .nil_
+        return hash.get(.string(s))
     }
 
     public func get(_ s: String) -> LuaValue { get(.str(s)) }
@@ -80,9 +81,11 @@ public final class LuaTable {
         // keys n+1, n+2... that sit in the hash part move to the array part
         while true {
             let k = LuaValue.number(Double(arr.count + 1))
-            guard let v = hash[k], !v.isNil else { return }
-            hash[k] = .nil_
-            tombstones += 1
+            guard let idx = hash.find(k) else { return }
+            let v = hash.value(at: idx)
+            if v.isNil { return }
+            hash.setValue(at: idx, .nil_)
+            hashLive -= 1
             arr.append(v)
         }
     }
@@ -90,32 +93,22 @@ public final class LuaTable {
     private func setHash(_ key: LuaValue, _ value: LuaValue) throws {
         var key = key
         if case .number(let d) = key, d == 0 { key = .number(0) }
-        if value.isNil {
-            if let old = hash[key], !old.isNil {
-                hash[key] = .nil_
-                tombstones += 1
-            }
+        if let idx = hash.find(key) {
+            let wasNil = hash.value(at: idx).isNil
+            hash.setValue(at: idx, value)
+            if wasNil && !value.isNil { hashLive += 1 } else if !wasNil && value.isNil { hashLive -= 1 }
             return
         }
-        if let idx = hash.index(forKey: key) {
-            if hash.values[idx].isNil { tombstones -= 1 }
-            hash.values[idx] = value
-            return
-        }
-        if tombstones > 16 && tombstones > hash.count / 2 { compact() }
-        if hash.count + arr.count >= LuaTable.maxEntries { throw LuaError.message("table overflow") }
-        hash[key] = value
-    }
-
-    private func compact() {
-        hash = hash.filter { !$0.value.isNil }
-        tombstones = 0
+        if value.isNil { return }
+        if hashLive + arr.count >= LuaTable.maxEntries { throw LuaError.message("table overflow") }
+        hash.insert(key, value, live: hashLive)
+        hashLive += 1
     }
 
     /// The border `#t` reports (the length of the array part, extended into the hash part).
     public var length: Int {
         let n = arr.count
-        if hash.isEmpty || hash.count == tombstones { return n }
+        if hashLive == 0 { return n }
         var j = n + 1
         if get(int: j).isNil { return n }
         // unbounded search, as Lua does beyond the array part
@@ -150,32 +143,29 @@ public final class LuaTable {
             if !arr[i].isNil { return (.number(Double(i + 1)), arr[i]) }
             i += 1
         }
-        return nextFrom(hash.startIndex)
+        return nextFrom(0)
     }
 
     private func nextInHash(after key: LuaValue) throws -> (LuaValue, LuaValue)? {
         var k = key
         if case .number(let d) = k, d == 0 { k = .number(0) }
-        guard let idx = hash.index(forKey: k) else { throw LuaError.message("invalid key to 'next'") }
-        return nextFrom(hash.index(after: idx))
+        guard let idx = hash.find(k) else { throw LuaError.message("invalid key to 'next'") }
+        return nextFrom(idx + 1)
     }
 
-    private func nextFrom(_ start: Dictionary<LuaValue, LuaValue>.Index) -> (LuaValue, LuaValue)? {
-        var idx = start
-        while idx != hash.endIndex {
-            let (k, v) = hash[idx]
-            if !v.isNil { return (k, v) }
-            idx = hash.index(after: idx)
-        }
-        return nil
+    private func nextFrom(_ start: Int) -> (LuaValue, LuaValue)? {
+        guard let i = hash.nextLive(from: start) else { return nil }
+        return (hash.key(at: i), hash.value(at: i))
     }
 
     /// Largest positive numeric key (table.maxn).
     public var maxn: Double {
         var m: Double = 0
         if !arr.isEmpty { m = Double(arr.count) }
-        for (k, v) in hash where !v.isNil {
-            if case .number(let d) = k, d > m { m = d }
+        var i = 0
+        while let j = hash.nextLive(from: i) {
+            if case .number(let d) = hash.key(at: j), d > m { m = d }
+            i = j + 1
         }
         return m
     }

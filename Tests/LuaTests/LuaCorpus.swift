@@ -538,5 +538,58 @@ enum LuaCorpus {
         for i = 1, 5 do push(queue, i * i) end
         print(pop(queue), pop(queue), queue.last - queue.first + 1)
         """#),
+        ("uncaught_runtime_error", #"""
+        print("before")
+        local config = {limits = {}}
+        print(config.limits.max.value)
+        print("never")
+        """#),
+        ("uncaught_error_object", #"""
+        print("start")
+        error({code = 1})
+        """#),
+        ("nested_loops_closures_break", #"""
+        local out = {}
+        for i = 1, 4 do
+          local j = 0
+          while true do
+            j = j + 1
+            if j > i then break end
+            local captured = i * 10 + j
+            out[#out + 1] = function() return captured end
+          end
+        end
+        local vals = {}
+        for _, f in ipairs(out) do vals[#vals + 1] = f() end
+        print(table.concat(vals, " "))
+        local acc = 0
+        for x = 0, 1, 0.1 do acc = acc + 1 end
+        print(acc)
+        for x = 1, 3 do local x = x * 2; io_ = x end
+        local t = {}
+        for i = 10, 1, -3 do t[#t + 1] = i end
+        print(table.concat(t, ","))
+        """#),
+        ("string_compare_and_format_edges", #"""
+        print("a" < "ab", "abc" < "abd", "B" < "a", "" == "", "a\0b" < "a\0c", #"a\0b")
+        print(string.format("[%10.3s]", "abcdef"), string.format("%-+6d|", 42), string.format("%.0f %.10f", 2.5, 1/3))
+        print(string.format("%5s|%-5s|", "ab", "ab"), string.format("%03d", -5), string.format("%e", 0), string.format("%G", 1e-10))
+        print(string.format("%s %s %s", 1, 1.5, "x"), string.format("%%d"), string.format("%c%c%c", 76, 117, 97))
+        print(tostring(12345678901234567890), 2^63 == 2^63 + 1, 9007199254740993)
+        print(math.floor(-0.0), 1/math.floor(-0.0), -0.0 == 0.0)
+        """#),
+        ("self_and_dots_methods", #"""
+        local obj = {n = 0}
+        function obj:add(...)
+          for i = 1, select('#', ...) do self.n = self.n + select(i, ...) end
+          return self
+        end
+        print(obj:add(1, 2, 3):add(4).n)
+        local mt = {__index = function(t, k) return function(self, ...) return k .. ":" .. select('#', ...) end end}
+        local dyn = setmetatable({}, mt)
+        print(dyn:anything(1, 2), dyn:other())
+        local s = setmetatable({}, {__call = function(self, a, b) return a + b end})
+        print(s(2, 3), pcall(s, 1))
+        """#),
     ]
 }

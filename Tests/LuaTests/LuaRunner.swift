@@ -17,7 +17,11 @@ enum LuaRunner {
             try vm.run(source, chunkName: chunkName)
             return (out, nil)
         } catch let e as LuaError {
-            return (out, "lua5.1: " + e.description)
+            // what lua.c's report() prints
+            switch e.value {
+            case .string, .number: return (out, "lua5.1: " + e.description)
+            default: return (out, "lua5.1: (error object is not a string)")
+            }
         } catch {
             return (out, "lua5.1: \(error)")
         }
