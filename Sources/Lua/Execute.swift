@@ -45,7 +45,9 @@ extension LuaVM {
                     case .setcell:
                         if case .cell(let c) = r[a] { c.value = rk(i.b, r) }
                     case .newcell:
-                        r[a] = .cell(LuaCell(r[a]))
+                        let c = LuaCell(r[a])
+                        heap.register(c)
+                        r[a] = .cell(c)
                     case .getglobal:
                         let key = k[Int(i.b)]
                         let env = cl.env
@@ -80,7 +82,9 @@ extension LuaVM {
                         frames[fi].pc = pc - 1
                         try setIndex(r[a], key, rk(i.c, r), slot: 0)
                     case .newtable:
-                        r[a] = .table(LuaTable(narr: Int(i.b), nhash: Int(i.c)))
+                        let t = LuaTable(narr: Int(i.b), nhash: Int(i.c))
+                        heap.register(t)
+                        r[a] = .table(t)
                     case .selfOp:
                         let obj = r[Int(i.b)]
                         let key = rk(i.c, r)
@@ -319,7 +323,9 @@ extension LuaVM {
                                 ups.append(cl.upvalues[Int(d.index)])
                             }
                         }
-                        r[a] = .function(LuaClosure(proto: p, upvalues: ups, env: cl.env))
+                        let nc = LuaClosure(proto: p, upvalues: ups, env: cl.env)
+                        heap.register(nc)
+                        r[a] = .function(nc)
                     case .vararg:
                         let va = frames[fi].varargs ?? []
                         if i.b == 0 {

@@ -2,14 +2,29 @@
 /// Removing a hash key leaves a tombstone (the key with a nil value) so that a
 /// `next` traversal may clear fields as it goes, as Lua allows.
 public final class LuaTable {
-    /// More entries than this in one table is an error, never an unbounded allocation.
-    public static let maxEntries = 1 << 25
+    /// More entries than this in one table is an error ("table overflow"),
+    /// never an unbounded allocation. The host sets it once at start-up
+    /// (the interpreter runs on one thread).
+    nonisolated(unsafe) public static var maxEntries = 1 << 24
 
     var arr: [LuaValue] = []
     var hash = LuaHash()
     /// Live (non-nil) entries of the hash part.
     var hashLive = 0
     public var metatable: LuaTable?
+    unowned(unsafe) var heap: LuaHeap? = nil
+    var heapIndex = 0
+    var mark: UInt32 = 0
+
+    deinit { heap?.remove(self) }
+
+    /// Empties the table (the collector breaking a cycle).
+    func clear() {
+        arr = []
+        hash = LuaHash()
+        hashLive = 0
+        metatable = nil
+    }
 
     public init(narr: Int = 0, nhash: Int = 0) {
         if narr > 0 { arr.reserveCapacity(min(narr, 1 << 16)) }

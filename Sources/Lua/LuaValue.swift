@@ -27,7 +27,11 @@ public final class LuaString: Hashable, CustomStringConvertible, Sendable {
 /// which gives loops their per-iteration variables.
 public final class LuaCell {
     public var value: LuaValue
+    unowned(unsafe) var heap: LuaHeap? = nil
+    var heapIndex = 0
+    var mark: UInt32 = 0
     init(_ v: LuaValue) { value = v }
+    deinit { heap?.remove(self) }
 }
 
 /// Light userdata: an opaque identity the host hands to scripts (cjson.null).
@@ -131,6 +135,10 @@ public final class LuaClosure: LuaFunction {
     let proto: Proto
     var upvalues: [LuaCell]
     var env: LuaTable
+    unowned(unsafe) var heap: LuaHeap? = nil
+    var heapIndex = 0
+    var mark: UInt32 = 0
+    deinit { heap?.remove(self) }
     init(proto: Proto, upvalues: [LuaCell], env: LuaTable) {
         self.proto = proto; self.upvalues = upvalues; self.env = env
         super.init(isNative: false)

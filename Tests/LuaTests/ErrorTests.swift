@@ -46,12 +46,20 @@ final class ErrorTests: XCTestCase {
 
 final class LimitsTests: XCTestCase {
     func testHugeStringRepetitionIsAnError() {
-        XCTAssertEqual(LuaRunner.output("print(pcall(string.rep, 'x', 1e12))"), "false\tnot enough memory\n")
+        XCTAssertEqual(LuaRunner.output("print(pcall(string.rep, 'x', 1e9))"), "false\tnot enough memory\n")
     }
 
     func testHugeConcatenationIsAnError() {
         let r = LuaRunner.run("local s = string.rep('x', 1000) while true do s = s .. s end") { $0.maxStringLength = 1 << 20 }
         XCTAssertEqual(r.err, "lua5.1: input:1: not enough memory")
+    }
+
+    func testHugeTableIsAnError() {
+        let saved = LuaTable.maxEntries
+        LuaTable.maxEntries = 10_000
+        defer { LuaTable.maxEntries = saved }
+        XCTAssertEqual(LuaRunner.error("local t = {} for i = 1, 1e9 do t[i] = i end"), "input:1: table overflow")
+        XCTAssertEqual(LuaRunner.error("local t = {} for i = 1, 1e9 do t['k' .. i] = i end"), "input:1: table overflow")
     }
 
     func testInfiniteRecursionIsAStackOverflow() {

@@ -15,6 +15,11 @@ final class StringLibraryTests: XCTestCase {
         XCTAssertEqual(LuaRunner.error("string.format('%d')"), "input:1: bad argument #2 to 'format' (no value)")
     }
 
+    func testExtremePositionsDoNotOverflow() {
+        XCTAssertEqual(LuaRunner.output("print(('abc'):sub(-1/0, 1/0), ('abc'):sub(-2^63), ('abc'):byte(-2^63, 2^63), ('abc'):find('b', -2^63))"), "\tabc\tnil\t2\t2\n")
+        XCTAssertEqual(LuaRunner.output("print(pcall(unpack, {}, -2^63, 2^62))"), "true\tnil\n")
+    }
+
     func testByteCharRepReverse() {
         XCTAssertEqual(LuaRunner.output("print(('abc'):byte(1, -1), string.char(104, 105), ('ab'):rep(3), ('abc'):reverse())"), "97\thi\tababab\tcba\n")
     }

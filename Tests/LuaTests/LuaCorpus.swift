@@ -591,5 +591,14 @@ enum LuaCorpus {
         local s = setmetatable({}, {__call = function(self, a, b) return a + b end})
         print(s(2, 3), pcall(s, 1))
         """#),
+        ("integer_conversions", #"""
+        print(('abc'):sub(-1/0, 1/0), ('abc'):sub(-2^63), ('abc'):byte(-2^63, 2^63), ('abc'):find('b', -2^63))
+        print(pcall(unpack, {}, -2^63, 2^62))
+        print(pcall(string.rep, "x", 2^40))
+        print(string.rep("ab", 2^31 + 3), select(2^32 + 1, "a", "b"))
+        print(pcall(math.random, 2^40), math.ldexp(1, 2^33), string.format("%d %x", 2^40, 2^40))
+        print(pcall(string.char, 2^32 + 65))
+        print(table.concat({1, 2, 3}, ",", 2^32 + 1, 2^32 + 2))
+        """#),
     ]
 }

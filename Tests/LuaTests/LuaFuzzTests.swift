@@ -54,6 +54,7 @@ final class LuaFuzzTests: XCTestCase {
         } catch {
             return error
         }
+        vm.collectGarbage()
         return nil
     }
 

@@ -169,8 +169,9 @@ extension LuaVM {
             let i = try vm.optInt(base, nargs, 1, "unpack", 1)
             let e = vm.arg(base, nargs, 2).isNil ? t.length : try vm.checkInt(base, nargs, 2, "unpack")
             if i > e { return 0 }
-            let n = e - i + 1
-            if n <= 0 || n >= 8000 { throw LuaError.message("too many results to unpack") }
+            let (d, overflow) = e.subtractingReportingOverflow(i)
+            if overflow || d >= 8000 { throw LuaError.message("too many results to unpack") }
+            let n = d + 1
             try vm.ensureStack(base + n + 1)
             for j in 0..<n { vm.stack[base + j] = t.get(int: i + j) }
             return n

@@ -32,14 +32,25 @@ extension LuaVM {
         throw typeError(base, nargs, i, fname, "number")
     }
 
-    /// luaL_checkint: the number truncated toward zero as C's cast does.
+    /// luaL_checkint: the number cast to a 64-bit integer, then to a C int
+    /// (its low 32 bits), as Lua 5.1 does on x86-64.
     public func checkInt(_ base: Int, _ nargs: Int, _ i: Int, _ fname: String) throws -> Int {
-        LuaVM.cInt(try checkNumber(base, nargs, i, fname))
+        Int(Int32(truncatingIfNeeded: LuaVM.cInt(try checkNumber(base, nargs, i, fname))))
     }
 
     public func optInt(_ base: Int, _ nargs: Int, _ i: Int, _ fname: String, _ def: Int) throws -> Int {
         if arg(base, nargs, i).isNil { return def }
         return try checkInt(base, nargs, i, fname)
+    }
+
+    /// luaL_checkinteger: the number cast to a 64-bit integer (string positions).
+    public func checkInteger(_ base: Int, _ nargs: Int, _ i: Int, _ fname: String) throws -> Int {
+        LuaVM.cInt(try checkNumber(base, nargs, i, fname))
+    }
+
+    public func optInteger(_ base: Int, _ nargs: Int, _ i: Int, _ fname: String, _ def: Int) throws -> Int {
+        if arg(base, nargs, i).isNil { return def }
+        return try checkInteger(base, nargs, i, fname)
     }
 
     public func optNumber(_ base: Int, _ nargs: Int, _ i: Int, _ fname: String, _ def: Double) throws -> Double {

@@ -96,7 +96,7 @@ extension LuaVM {
                 let l = try vm.checkInt(base, nargs, 0, "random")
                 let u = try vm.checkInt(base, nargs, 1, "random")
                 if !(l <= u) { throw vm.argError(1, "random", "interval is empty") }
-                return vm.result(base, .number((r * Double(u - l + 1)).rounded(.down) + Double(l)))
+                return vm.result(base, .number((r * (Double(u) - Double(l) + 1)).rounded(.down) + Double(l)))
             default:
                 throw LuaError.message("wrong number of arguments")
             }

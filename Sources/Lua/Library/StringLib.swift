@@ -1,7 +1,7 @@
 /// The string library (lstrlib.c).
 extension LuaVM {
     /// posrelat: negative positions count from the end.
-    static func posrelat(_ pos: Int, _ len: Int) -> Int { pos >= 0 ? pos : (0 - pos > len ? 0 : len + pos + 1) }
+    static func posrelat(_ pos: Int, _ len: Int) -> Int { pos >= 0 ? pos : (pos < -len ? 0 : len + pos + 1) }
 
     func checkLength(_ n: Int) throws {
         if n > maxStringLength || n < 0 { throw LuaError.message("not enough memory") }
@@ -20,8 +20,8 @@ extension LuaVM {
         register(s, "sub") { vm, base, nargs in
             let str = try vm.checkString(base, nargs, 0, "sub")
             let l = str.count
-            var i = LuaVM.posrelat(try vm.checkInt(base, nargs, 1, "sub"), l)
-            var j = LuaVM.posrelat(try vm.optInt(base, nargs, 2, "sub", -1), l)
+            var i = LuaVM.posrelat(try vm.checkInteger(base, nargs, 1, "sub"), l)
+            var j = LuaVM.posrelat(try vm.optInteger(base, nargs, 2, "sub", -1), l)
             if i < 1 { i = 1 }
             if j > l { j = l }
             return vm.result(base, i <= j ? .str(Array(str[(i - 1)..<j])) : .str(""))
@@ -52,8 +52,8 @@ extension LuaVM {
         register(s, "byte") { vm, base, nargs in
             let str = try vm.checkString(base, nargs, 0, "byte")
             let l = str.count
-            let posi = LuaVM.posrelat(try vm.optInt(base, nargs, 1, "byte", 1), l)
-            let pose = LuaVM.posrelat(try vm.optInt(base, nargs, 2, "byte", posi), l)
+            let posi = LuaVM.posrelat(try vm.optInteger(base, nargs, 1, "byte", 1), l)
+            let pose = LuaVM.posrelat(try vm.optInteger(base, nargs, 2, "byte", posi), l)
             let i = max(posi, 1), e = min(pose, l)
             if i > e { return 0 }
             let n = e - i + 1
@@ -103,7 +103,7 @@ extension LuaVM {
         let fname = find ? "find" : "match"
         let str = try checkString(base, nargs, 0, fname)
         let pat = try checkString(base, nargs, 1, fname)
-        var initPos = LuaVM.posrelat(try optInt(base, nargs, 2, fname, 1), str.count) - 1
+        var initPos = LuaVM.posrelat(try optInteger(base, nargs, 2, fname, 1), str.count) - 1
         if initPos < 0 { initPos = 0 } else if initPos > str.count { initPos = str.count }
         let specials = Array("^$*+?.([%-".utf8)
         let plain = arg(base, nargs, 3).truthy || !pat.contains(where: { specials.contains($0) })
