@@ -598,6 +598,7 @@ enum LuaCorpus {
         print(string.rep("ab", 2^31 + 3), select(2^32 + 1, "a", "b"))
         print(pcall(math.random, 2^40), math.ldexp(1, 2^33), string.format("%d %x", 2^40, 2^40))
         print(pcall(string.char, 2^32 + 65))
+        print(string.format("%x", -0.5), string.format("%x", -1), string.format("%x", -2^63), string.format("%x", 2^64), string.format("%x", -1/0), string.format("%d", 2^63), string.format("%x", 1e19))
         print(table.concat({1, 2, 3}, ",", 2^32 + 1, 2^32 + 2))
         """#),
     ]

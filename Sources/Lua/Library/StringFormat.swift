@@ -49,8 +49,10 @@ extension LuaVM {
                 out.append(contentsOf: cformat(spec, LuaVM.cInt(n)))
             case UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "X"):
                 let n = try checkNumber(base, nargs, ai, "format")
+                // C's (unsigned long) cast as gcc does it on x86-64: from 2^63 up
+                // through a signed conversion of d - 2^63 (which saturates past 2^64)
                 let u: UInt
-                if n >= 0 && n < 18446744073709551616.0 { u = UInt(n) }
+                if n >= 9223372036854775808.0 { u = n < 18446744073709551616.0 ? UInt(n) : 0 }
                 else { u = UInt(bitPattern: LuaVM.cInt(n)) }
                 spec.append(contentsOf: Array("l".utf8) + [conv])
                 out.append(contentsOf: cformat(spec, u))
