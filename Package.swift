@@ -54,12 +54,17 @@ let package = Package(
         // and inlinable there, as they were inside one module.
         .target(name: "Keyspace", dependencies: ["Protocol", "CoreKit"],
                 swiftSettings: hotPath + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
+        // A Lua 5.1 interpreter (lexer, parser, register bytecode, VM, the
+        // libraries Redis exposes) with no knowledge of Redis: the scripting
+        // layer of the data node sits on top of it. Scripts run on the server's
+        // thread, so it takes the hot-path flags too.
+        .target(name: "Lua", swiftSettings: hotPath),
         // Redis's file formats: the RDB writer and reader, DUMP payloads, LZF,
         // CRC-64, the AOF's manifest, command reader and checker. Pure apart
         // from the file-descriptor sink a forked child writes through; no
         // server, no event loop. The data node and the check tools share it.
         .target(name: "Persistence", dependencies: ["Keyspace", "Protocol", "CoreKit"], swiftSettings: hotPath),
-        .target(name: "DataNode", dependencies: ["Keyspace", "Persistence", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
+        .target(name: "DataNode", dependencies: ["Keyspace", "Persistence", "Lua", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot
@@ -77,6 +82,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Deployment", "RESPClient", "Protocol", "DataNode", "Keyspace", "Persistence"], path: "Tests/TestSupport"),
         // Test tiers: pick one with `swift test --filter '^<Target>\.'` (README).
         // Unit: one target per module, in process, no server process of ours or Redis's.
+        .testTarget(name: "LuaTests", dependencies: ["Lua", "TestSupport"]),
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "TestSupport"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Protocol"]),
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
