@@ -55,8 +55,9 @@ public enum ServerMain {
             return 1
         }
         if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
-        log.notice("Running mode=standalone, port=\(server.port).")
+        server.logBanner()
         log.notice("Server initialized")
+        if !server.loadDataAtStartup() { return 1 }
         log.notice("Ready to accept connections tcp")
         return server.run()
     }
