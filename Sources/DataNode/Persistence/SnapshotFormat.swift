@@ -19,10 +19,8 @@ enum SnapshotFormat {
 
     /// Writes every non-empty database into `fd`; `onKey` sees the running count.
     ///
-    /// The walk reads the dictionaries' storage through borrowed buffers: a
-    /// forked child that copied each key and value out would retain and
-    /// release every heap object, writing to every object's header and so
-    /// copying every page of the dataset (measured: see SaveWalkCopyOnWrite).
+    /// The walk lends each value out without retaining it (BorrowedValue):
+    /// a forked child must not write to the objects it only reads.
     static func write(_ databases: [Database], _ ctx: SaveContext, to fd: Int32, onKey: (Int) -> Void = { _ in }) throws {
         let w = RDBWriter(sink: FileDescriptorSink(fd: fd), options: ctx.options)
         try w.writeHeader()
@@ -43,7 +41,7 @@ enum SnapshotFormat {
                                 meta.lfuFreq = UInt8(truncatingIfNeeded: min(255, context.lfuDecayed(stamp)))
                             }
                         }
-                        try w.writeKey(keys[i], values[i], meta: meta)
+                        try BorrowedValue.with(values.baseAddress! + i) { try w.writeKey(keys[i], $0, meta: meta) }
                         written += 1
                         onKey(written)
                         if ctx.keySaveDelayUs > 0 { usleep(UInt32(ctx.keySaveDelayUs)) }
