@@ -17,35 +17,44 @@ struct BackgroundChild {
     static func systemFork() -> pid_t { fork() }
 }
 
-/// What the child sends before exiting: Redis's child_info_data, reduced
-/// to the fields INFO shows.
+/// What the child sends on its pipe: Redis's child_info_data, reduced to
+/// the fields INFO shows. `current` messages come about once a second while
+/// it writes, the `final` one just before it exits successfully.
 struct ChildInfo: Equatable {
+    enum Kind: Int64 {
+        case current = 0, final = 1
+    }
+
+    var kind: Kind
     var copyOnWriteBytes: Int
     var keysProcessed: Int
 
-    static let size = 16
+    static let size = 24
 
     var bytes: [UInt8] {
         var out: [UInt8] = []
-        for v in [copyOnWriteBytes, keysProcessed] {
-            withUnsafeBytes(of: Int64(v).littleEndian) { out += $0 }
+        for v in [kind.rawValue, Int64(copyOnWriteBytes), Int64(keysProcessed)] {
+            withUnsafeBytes(of: v.littleEndian) { out += $0 }
         }
         return out
     }
 
-    init(copyOnWriteBytes: Int, keysProcessed: Int) {
+    init(kind: Kind, copyOnWriteBytes: Int, keysProcessed: Int) {
+        self.kind = kind
         self.copyOnWriteBytes = copyOnWriteBytes
         self.keysProcessed = keysProcessed
     }
 
     init?(_ b: [UInt8]) {
         guard b.count == Self.size else { return nil }
-        func word(_ at: Int) -> Int {
+        func word(_ at: Int) -> Int64 {
             var v: UInt64 = 0
             for i in (0..<8).reversed() { v = v << 8 | UInt64(b[at + i]) }
-            return Int(Int64(bitPattern: v))
+            return Int64(bitPattern: v)
         }
-        copyOnWriteBytes = word(0)
-        keysProcessed = word(8)
+        guard let k = Kind(rawValue: word(0)) else { return nil }
+        kind = k
+        copyOnWriteBytes = Int(word(8))
+        keysProcessed = Int(word(16))
     }
 }

@@ -4,6 +4,22 @@ import Glibc
 /// zmalloc_get_private_dirty, the sum of Private_Dirty over the mappings.
 /// Right after fork every page is shared; each page either side writes
 /// becomes private to the child, so in the child this is the copy-on-write cost.
+/// The child's running figures for "Fork CoW for RDB: current, peak, average".
+struct CopyOnWriteSampler {
+    private(set) var peak = 0
+    private(set) var samples = 0
+    private var sum = 0
+    var average: Int { samples == 0 ? 0 : sum / samples }
+
+    mutating func sample() -> Int {
+        let now = CopyOnWrite.privateDirtyBytes()
+        peak = max(peak, now)
+        sum += now
+        samples += 1
+        return now
+    }
+}
+
 enum CopyOnWrite {
     static func privateDirtyBytes() -> Int {
         // The rollup holds the same sums as smaps in one line per field.

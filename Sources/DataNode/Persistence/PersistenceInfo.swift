@@ -9,16 +9,22 @@ struct PersistenceInfo {
     /// The aof_* fields, in their order (the AOF fills them).
     var aofFields: [(String, String)]
 
+    /// How far the child got, by keys (Redis's current_fork_perc).
+    var forkPercent: Double {
+        guard child != nil, state.currentSaveKeysTotal > 0 else { return 0 }
+        return Double(state.currentSaveKeysProcessed) / Double(state.currentSaveKeysTotal) * 100
+    }
+
     func fields() -> [(String, String)] {
         let rdbChild = child?.kind == .rdb ? child : nil
         var out: [(String, String)] = [
             ("loading", state.loading ? "1" : "0"),
             ("async_loading", "0"),
-            ("current_cow_peak", "0"),
-            ("current_cow_size", "0"),
-            ("current_cow_size_age", "0"),
-            ("current_fork_perc", "0.00"),
-            ("current_save_keys_processed", "0"),
+            ("current_cow_peak", String(state.currentCowPeak)),
+            ("current_cow_size", String(state.currentCowBytes)),
+            ("current_cow_size_age", String(state.currentCowUpdatedUnix == 0 ? 0 : nowUnix - state.currentCowUpdatedUnix)),
+            ("current_fork_perc", ServerCommands.format2(forkPercent)),
+            ("current_save_keys_processed", String(state.currentSaveKeysProcessed)),
             ("current_save_keys_total", String(child == nil ? 0 : state.currentSaveKeysTotal)),
             ("rdb_changes_since_last_save", String(dirty)),
             ("rdb_bgsave_in_progress", rdbChild == nil ? "0" : "1"),

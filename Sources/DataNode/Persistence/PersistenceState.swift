@@ -13,6 +13,12 @@ struct PersistenceState {
     var dirtyBeforeBgsave = 0
     var lastCopyOnWriteBytes = 0
     var currentSaveKeysTotal = 0
+    /// The running child's last report (reset when it ends).
+    var currentSaveKeysProcessed = 0
+    var currentCowBytes = 0
+    var currentCowPeak = 0
+    /// Unix seconds of that report, 0 before the first.
+    var currentCowUpdatedUnix = 0
     var latestForkUs = 0
     var totalForks = 0
 

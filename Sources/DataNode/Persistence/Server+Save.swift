@@ -81,6 +81,7 @@ extension Server {
     @discardableResult
     func saveInBackground() -> Bool {
         if hasActiveChildProcess { return false }
+        resetChildProgress()
         persistence.rdbSaves += 1
         persistence.dirtyBeforeBgsave = dirty
         persistence.lastBgsaveTryUnix = Int(clock.wallMs() / 1000)
@@ -121,42 +122,81 @@ extension Server {
     /// running anything of the parent's (no atexit, no buffered output).
     private func runSaveChild(infoFd: Int32) -> Never {
         log.role = "C"
-        var keys = 0
-        let ok = rdbSave(to: config.dbfilename) { keys = $0 }
+        var sampler = CopyOnWriteSampler()
+        var lastReportUs = clock.monotonicUs()
+        var written = 0
+        let ok = rdbSave(to: config.dbfilename) { keys in
+            written = keys
+            // As rdbSaveRio: look at the clock every 1024 keys, report once a second.
+            guard keys & 1023 == 0, clock.monotonicUs() - lastReportUs >= 1_000_000 else { return }
+            lastReportUs = clock.monotonicUs()
+            Self.send(ChildInfo(kind: .current, copyOnWriteBytes: sampler.sample(), keysProcessed: keys), to: infoFd)
+        }
         if ok {
-            let cow = CopyOnWrite.privateDirtyBytes()
+            let cow = sampler.sample()
             if cow > 0 {
-                log.notice("Fork CoW for RDB: current \(cow >> 20) MB, peak \(cow >> 20) MB, average \(cow >> 20) MB")
+                log.notice("Fork CoW for RDB: current \(cow >> 20) MB, peak \(sampler.peak >> 20) MB, average \(sampler.average >> 20) MB")
             }
-            if infoFd >= 0 {
-                let msg = ChildInfo(copyOnWriteBytes: cow, keysProcessed: keys).bytes
-                _ = msg.withUnsafeBytes { write(infoFd, $0.baseAddress, $0.count) }
-            }
+            Self.send(ChildInfo(kind: .final, copyOnWriteBytes: cow, keysProcessed: written), to: infoFd)
         }
         _exit(ok ? 0 : 1)
     }
 
+    static func send(_ info: ChildInfo, to fd: Int32) {
+        guard fd >= 0 else { return }
+        let msg = info.bytes
+        _ = msg.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    /// receiveChildInfo: every whole message waiting on the pipe.
+    func drainChildInfo(_ child: BackgroundChild) {
+        guard child.infoFd >= 0 else { return }
+        while let info = Self.readChildInfo(child.infoFd) {
+            switch info.kind {
+            case .current:
+                persistence.currentCowBytes = info.copyOnWriteBytes
+                persistence.currentCowPeak = max(persistence.currentCowPeak, info.copyOnWriteBytes)
+                persistence.currentCowUpdatedUnix = Int(clock.wallMs() / 1000)
+                persistence.currentSaveKeysProcessed = info.keysProcessed
+            case .final:
+                if child.kind == .rdb { persistence.lastCopyOnWriteBytes = info.copyOnWriteBytes }
+            }
+        }
+    }
+
     /// checkChildrenDone: the child's end, without waiting for it.
     func reapBackgroundChild() {
-        guard let child = backgroundChild, let exit = ChildProcess.reap(child.pid) else { return }
+        guard let child = backgroundChild else { return }
+        drainChildInfo(child)
+        guard let exit = ChildProcess.reap(child.pid) else { return }
         backgroundChild = nil
-        let info = child.infoFd >= 0 ? Self.readChildInfo(child.infoFd) : nil
+        // The final message was written before the child exited.
+        drainChildInfo(child)
         if child.infoFd >= 0 { close(child.infoFd) }
+        resetChildProgress()
         switch child.kind {
-        case .rdb: backgroundSaveDone(child, exit, info)
+        case .rdb: backgroundSaveDone(child, exit)
         case .aof: break
         }
     }
 
+    /// resetChildState's statistics part.
+    func resetChildProgress() {
+        persistence.currentCowBytes = 0
+        persistence.currentCowPeak = 0
+        persistence.currentCowUpdatedUnix = 0
+        persistence.currentSaveKeysProcessed = 0
+        persistence.currentSaveKeysTotal = 0
+    }
+
     /// backgroundSaveDoneHandlerDisk.
-    func backgroundSaveDone(_ child: BackgroundChild, _ exit: ChildProcess.Exit, _ info: ChildInfo?) {
+    func backgroundSaveDone(_ child: BackgroundChild, _ exit: ChildProcess.Exit) {
         let now = Int(clock.wallMs() / 1000)
         if exit.signal == 0 && exit.code == 0 {
             log.notice("Background saving terminated with success")
             dirty -= persistence.dirtyBeforeBgsave
             lastSaveUnix = now
             persistence.lastBgsaveOK = true
-            if let info { persistence.lastCopyOnWriteBytes = info.copyOnWriteBytes }
         } else if exit.signal == 0 {
             log.warning("Background saving error")
             persistence.lastBgsaveOK = false

@@ -77,9 +77,11 @@ final class BackgroundSaveTests: XCTestCase {
     }
 
     func testChildInfoRoundTrips() {
-        let info = ChildInfo(copyOnWriteBytes: 123_456_789, keysProcessed: 200_000)
-        XCTAssertEqual(info.bytes.count, ChildInfo.size)
-        XCTAssertEqual(ChildInfo(info.bytes), info)
+        for kind in [ChildInfo.Kind.current, .final] {
+            let info = ChildInfo(kind: kind, copyOnWriteBytes: 123_456_789, keysProcessed: 200_000)
+            XCTAssertEqual(info.bytes.count, ChildInfo.size)
+            XCTAssertEqual(ChildInfo(info.bytes), info)
+        }
         XCTAssertNil(ChildInfo([1, 2, 3]))
     }
 

@@ -43,6 +43,22 @@ final class PersistenceInfoTests: XCTestCase {
         XCTAssertEqual(f["rdb_current_bgsave_time_sec"], "6")
     }
 
+    func testRunningChildReportsItsProgressAndCopyOnWrite() {
+        var s = PersistenceState()
+        s.currentSaveKeysTotal = 400
+        s.currentSaveKeysProcessed = 100
+        s.currentCowBytes = 4096
+        s.currentCowPeak = 8192
+        s.currentCowUpdatedUnix = 1008
+        let f = info(s, child: (.rdb, 1004))
+        XCTAssertEqual(f["current_fork_perc"], "25.00")
+        XCTAssertEqual(f["current_save_keys_processed"], "100")
+        XCTAssertEqual(f["current_save_keys_total"], "400")
+        XCTAssertEqual(f["current_cow_size"], "4096")
+        XCTAssertEqual(f["current_cow_peak"], "8192")
+        XCTAssertEqual(f["current_cow_size_age"], "2")
+    }
+
     func testAnAofRewriteIsNotABgsave() {
         XCTAssertEqual(info(child: (.aof, 1004))["rdb_bgsave_in_progress"], "0")
     }
