@@ -89,32 +89,10 @@ extension Server {
 
     // MARK: persistence
 
-    /// No save or AOF rewrite has happened in this process: the fields say so
-    /// the way a fresh Redis with persistence idle does.
     func infoPersistence() -> [(String, String)] {
-        let fields: [(String, String)] = [
-            ("loading", "0"),
-            ("async_loading", "0"),
-            ("current_cow_peak", "0"),
-            ("current_cow_size", "0"),
-            ("current_cow_size_age", "0"),
-            ("current_fork_perc", "0.00"),
-            ("current_save_keys_processed", "0"),
-            ("current_save_keys_total", "0"),
-            ("rdb_changes_since_last_save", String(dirty)),
-            ("rdb_bgsave_in_progress", "0"),
-            ("rdb_last_save_time", String(lastSaveUnix)),
-            ("rdb_last_bgsave_status", "ok"),
-            ("rdb_last_bgsave_time_sec", "-1"),
-            ("rdb_current_bgsave_time_sec", "-1"),
-            ("rdb_saves", "0"),
-            ("rdb_last_cow_size", "0"),
-            ("rdb_last_load_keys_expired", "0"),
-            ("rdb_last_load_keys_loaded", "0"),
-            ("module_fork_in_progress", "0"),
-            ("module_fork_last_cow_size", "0"),
-        ]
-        return Array(fields.prefix(fields.count - 2)) + infoAppendOnlyFields() + fields.suffix(2) + infoAppendOnlySizes()
+        PersistenceInfo(state: persistence, dirty: dirty, lastSaveUnix: lastSaveUnix,
+                        child: backgroundChild.map { ($0.kind, $0.startUnix) }, nowUnix: Int(clock.wallMs() / 1000),
+                        aofFields: infoAppendOnlyFields()).fields() + infoAppendOnlySizes()
     }
 
     // MARK: stats
@@ -152,8 +130,8 @@ extension Server {
             ("pubsub_channels", String(pubsub.channels.count)),
             ("pubsub_patterns", String(distinctPatterns)),
             ("pubsubshard_channels", String(pubsub.shardChannels.count)),
-            ("latest_fork_usec", "0"),
-            ("total_forks", "0"),
+            ("latest_fork_usec", String(persistence.latestForkUs)),
+            ("total_forks", String(persistence.totalForks)),
             ("migrate_cached_sockets", "0"),
             ("slave_expires_tracked_keys", "0"),
             ("active_defrag_hits", "0"),

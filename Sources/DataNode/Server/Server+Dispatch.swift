@@ -96,6 +96,10 @@ extension Server {
             rejectCommand(c, CommandRejection.subscribedContext(cmd.fullName), cmd)
             return
         }
+        if let refusal = persistenceRefusal(c, cmd) {
+            rejectCommand(c, refusal, cmd)
+            return
+        }
         // Monitors are replicas to Redis 7.0: they may not touch the keyspace
         // (keeps them from sneaking past CLIENT PAUSE, which exempts replicas).
         if !c.flags.isDisjoint(with: [.monitor, .replica]) && touchesKeyspace(c, cmd) {

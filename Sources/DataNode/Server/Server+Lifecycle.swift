@@ -17,7 +17,11 @@ extension Server {
                 let sig = vigil_shutdown_requested()
                 vigil_clear_shutdown()
                 log.warning("Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
-                if prepareForShutdown(save: nil, now: false, force: false) == nil { exiting = true }
+                if prepareForShutdown(save: nil, now: false, force: false) == nil {
+                    exiting = true
+                } else {
+                    log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more information")
+                }
             }
         }
         for l in tcpListeners { l.close() }
@@ -31,7 +35,9 @@ extension Server {
     /// SHUTDOWN's work; returns an error text when the shutdown cannot proceed.
     public func prepareForShutdown(save: Bool?, now: Bool, force: Bool) -> String? {
         log.warning("User requested shutdown...")
+        // prepareForShutdown's order: the AOF is flushed and fsynced, then the final RDB is saved.
         flushAppendOnlyFileForShutdown()
+        if !saveForShutdown(save: save, force: force) { return "ERR Errors trying to SHUTDOWN. Check logs." }
         // Flush what clients are owed before closing (replicas, monitors).
         for c in clients.values { flushClient(c) }
         exiting = true
@@ -56,7 +62,10 @@ extension Server {
     // MARK: cron
 
     func cron() {
+        // A load in progress serves clients, not timers (processEventsWhileBlocked).
+        if persistence.loading { return }
         cronLoops += 1
+        persistenceCron()
         keyspace.nowMs = clock.keyspaceMs()
         infoSampler.cron(stats: stats, nowMs: clock.monotonicMs())
         if activeExpireEnabled && keyspace.isMaster {

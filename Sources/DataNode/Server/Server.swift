@@ -34,6 +34,12 @@ public final class Server {
     /// Changes since the last save.
     public var dirty = 0
     public var lastSaveUnix: Int
+    /// RDB saving and loading state (Persistence/).
+    var persistence = PersistenceState()
+    /// The forked BGSAVE or AOF rewrite, if one runs.
+    var backgroundChild: BackgroundChild?
+    /// fork(2), replaceable so tests can make it fail.
+    var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
     /// Where every time reading comes from (the real clocks unless a test injects one).
     public let clock: NodeClock

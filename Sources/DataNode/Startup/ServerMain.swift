@@ -55,11 +55,12 @@ public enum ServerMain {
             return 1
         }
         if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
-        log.notice("Running mode=standalone, port=\(server.port).")
+        server.logBanner()
         log.notice("Server initialized")
-        // The AOF, when enabled, is preferred over the RDB (loadDataFromDisk).
-        if !server.loadAppendOnlyAtStartup() { return 1 }
-        log.notice("Ready to accept connections tcp")
+        // loadDataFromDisk: the AOF, when enabled, is preferred over the RDB.
+        let dataLoaded = config.appendonly ? server.loadAppendOnlyAtStartup() : server.loadDataAtStartup()
+        if !dataLoaded { return 1 }
+        log.notice("Ready to accept connections")
         return server.run()
     }
 
