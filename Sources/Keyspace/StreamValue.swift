@@ -1,0 +1,273 @@
+/// A Redis stream (t_stream.c): nodes ordered by master ID (Redis's radix
+/// tree keyed by the 16-byte big-endian master ID; here a sorted array,
+/// which gives the same order and O(log n) seeks), the stream's metadata,
+/// and its consumer groups.
+public final class StreamValue {
+    public internal(set) var nodes: [StreamNode] = []
+    /// Live entries.
+    public internal(set) var length = 0
+    public var lastID = StreamID.zero
+    /// First live entry, 0-0 when empty.
+    public internal(set) var firstID = StreamID.zero
+    public var maxDeletedID = StreamID.zero
+    /// Every entry ever added (XSETID ENTRIESADDED may set it).
+    public var entriesAdded: UInt64 = 0
+    /// Consumer groups by name (created lazily in Redis; empty here costs nothing).
+    public internal(set) var groups: [[UInt8]: StreamGroup] = [:]
+
+    public init() {}
+
+    public var encodingName: String { "stream" }
+
+    /// Deep copy (COPY): nodes, groups, PELs and consumers.
+    public func duplicate() -> StreamValue {
+        let s = StreamValue()
+        s.nodes = nodes.map { $0.copy() }
+        s.length = length
+        s.lastID = lastID
+        s.firstID = firstID
+        s.maxDeletedID = maxDeletedID
+        s.entriesAdded = entriesAdded
+        for (name, g) in groups { s.groups[name] = g.duplicate() }
+        return s
+    }
+
+    // MARK: adding
+
+    /// streamAppendItem after the ID checks: stores `pairs` (field, value...)
+    /// under `id`, which must be above `lastID`. `maxBytes`/`maxEntries` are
+    /// stream-node-max-bytes and stream-node-max-entries (0 = no limit).
+    public func append(_ id: StreamID, _ pairs: [[UInt8]], maxBytes: Int, maxEntries: Int) {
+        var newNode = true
+        if let tail = nodes.last {
+            var totalBytes = 0
+            for p in pairs { totalBytes += p.count }
+            let limit = (maxBytes == 0 || maxBytes > Self.listpackMaxSize) ? Self.listpackMaxSize : maxBytes
+            if tail.listpackBytes + totalBytes >= limit {
+                newNode = true
+            } else if maxEntries > 0 && tail.count + tail.deleted >= maxEntries {
+                newNode = true
+            } else {
+                newNode = false
+            }
+        }
+        if newNode {
+            var fields: [[UInt8]] = []
+            fields.reserveCapacity(pairs.count / 2)
+            var i = 0
+            while i < pairs.count { fields.append(pairs[i]); i += 2 }
+            nodes.append(StreamNode(master: id, fields: fields))
+        }
+        nodes[nodes.count - 1].append(id, pairs)
+        if length == 0 { firstID = id }
+        length += 1
+        entriesAdded += 1
+        lastID = id
+    }
+
+    /// STREAM_LISTPACK_MAX_SIZE: 1 GiB.
+    public static let listpackMaxSize = 1 << 30
+
+    // MARK: reading
+
+    /// Index of the node that may hold `id`: the last node whose master ≤ id (or 0).
+    func nodeIndex(for id: StreamID) -> Int {
+        var lo = 0, hi = nodes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if nodes[mid].master <= id { lo = mid + 1 } else { hi = mid }
+        }
+        return Swift.max(0, lo - 1)
+    }
+
+    /// Live entries with start ≤ ID ≤ end, ascending (or descending with `reverse`);
+    /// `body` returns false to stop.
+    public func forEach(from start: StreamID, to end: StreamID, reverse: Bool = false,
+                        _ body: (StreamID, [[UInt8]]) -> Bool) {
+        guard start <= end, !nodes.isEmpty else { return }
+        if !reverse {
+            var i = nodeIndex(for: start)
+            while i < nodes.count {
+                let n = nodes[i]
+                if n.master > end { return }
+                var stop = false
+                if n.lastID >= start {
+                    n.forEachHeader { h in
+                        if h.id > end { stop = true; return false }
+                        if h.id >= start && !h.isDeleted && !body(h.id, n.pairs(h)) { stop = true; return false }
+                        return true
+                    }
+                }
+                if stop { return }
+                i += 1
+            }
+        } else {
+            var i = nodeIndex(for: end)
+            while i >= 0 {
+                let n = nodes[i]
+                if n.lastID < start { return }
+                for h in n.headers().reversed() {
+                    if h.id < start { return }
+                    if h.id <= end && !h.isDeleted && !body(h.id, n.pairs(h)) { return }
+                }
+                i -= 1
+            }
+        }
+    }
+
+    /// The fields of a live entry, nil if it does not exist.
+    public func entry(_ id: StreamID) -> [[UInt8]]? {
+        var found: [[UInt8]]? = nil
+        forEach(from: id, to: id) { _, pairs in found = pairs; return false }
+        return found
+    }
+
+    public func contains(_ id: StreamID) -> Bool {
+        guard !nodes.isEmpty else { return false }
+        let n = nodes[nodeIndex(for: id)]
+        guard id >= n.master && id <= n.lastID else { return false }
+        var found = false
+        n.forEachHeader { h in
+            if h.id == id { found = !h.isDeleted; return false }
+            return h.id < id
+        }
+        return found
+    }
+
+    /// First (or last) live entry ID (streamGetEdgeID); nil when empty.
+    public func edgeID(first: Bool) -> StreamID? {
+        var out: StreamID? = nil
+        if first {
+            forEach(from: .zero, to: .max) { id, _ in out = id; return false }
+        } else {
+            forEach(from: .zero, to: .max, reverse: true) { id, _ in out = id; return false }
+        }
+        return out
+    }
+
+    // MARK: deleting
+
+    /// XDEL of one ID: flags it, frees its node when it was the node's last
+    /// live entry. Does not touch maxDeletedID or firstID (the command does).
+    public func delete(_ id: StreamID) -> Bool {
+        guard !nodes.isEmpty else { return false }
+        let idx = nodeIndex(for: id)
+        let n = nodes[idx]
+        guard id >= n.master && id <= n.lastID else { return false }
+        var target: StreamNode.Header? = nil
+        n.forEachHeader { h in
+            if h.id == id { if !h.isDeleted { target = h }; return false }
+            return h.id < id
+        }
+        guard let h = target else { return false }
+        if n.count == 1 {
+            nodes.remove(at: idx)
+        } else {
+            n.markDeleted(h)
+        }
+        length -= 1
+        return true
+    }
+
+    /// Refreshes firstID after deletions (0-0 when empty).
+    public func refreshFirstID() {
+        firstID = length == 0 ? .zero : (edgeID(first: true) ?? .zero)
+    }
+
+    // MARK: trimming
+
+    public enum TrimStrategy: Equatable, Sendable {
+        case maxLen(Int)
+        case minID(StreamID)
+    }
+
+    /// streamTrim: whole nodes from the head, then (exact only) entries
+    /// inside the next node. `limit` caps the entries removed (0 = none).
+    /// Returns the number of entries removed.
+    public func trim(_ strategy: TrimStrategy, approx: Bool, limit: Int) -> Int {
+        var deletedTotal = 0
+        while let n = nodes.first {
+            if case .maxLen(let maxLen) = strategy, length <= maxLen { break }
+            let entries = n.count
+            if limit > 0 && deletedTotal + entries > limit { break }
+            let removeNode: Bool
+            switch strategy {
+            case .maxLen(let maxLen): removeNode = length - entries >= maxLen
+            case .minID(let id): removeNode = n.lastID < id
+            }
+            if removeNode {
+                nodes.removeFirst()
+                length -= entries
+                deletedTotal += entries
+                continue
+            }
+            if approx { break }
+            var marked: [StreamNode.Header] = []
+            var remaining = length
+            n.forEachHeader { h in
+                let stop: Bool
+                switch strategy {
+                case .maxLen(let maxLen): stop = remaining <= maxLen
+                case .minID(let id): stop = h.id >= id
+                }
+                if stop { return false }
+                if !h.isDeleted {
+                    marked.append(h)
+                    remaining -= 1
+                }
+                return true
+            }
+            for h in marked { n.markDeleted(h) }
+            length -= marked.count
+            deletedTotal += marked.count
+            break
+        }
+        refreshFirstID()
+        return deletedTotal
+    }
+
+    // MARK: groups
+
+    public func group(_ name: [UInt8]) -> StreamGroup? { groups[name] }
+
+    public func createGroup(_ name: [UInt8], lastID: StreamID, entriesRead: Int64) -> StreamGroup? {
+        guard groups[name] == nil else { return nil }
+        let g = StreamGroup(name: name, lastID: lastID, entriesRead: entriesRead)
+        groups[name] = g
+        return g
+    }
+
+    public func destroyGroup(_ name: [UInt8]) -> Bool { groups.removeValue(forKey: name) != nil }
+
+    /// Groups in radix-tree (byte) order.
+    public var sortedGroups: [StreamGroup] {
+        groups.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { groups[$0]! }
+    }
+
+    // MARK: the radix tree's shape (XINFO)
+
+    /// Nodes of the radix tree Redis would hold for these master IDs: the
+    /// root, every branching point, every child of a branching point, and the
+    /// keys (a rax is a compressed trie, so chains between them are one node).
+    public var radixTreeNodes: Int {
+        let keys = nodes.map { $0.master.bigEndianKey }
+        guard !keys.isEmpty else { return 1 }
+        func count(_ lo: Int, _ hi: Int, _ depth: Int) -> Int {
+            // Longest common prefix of the sorted range = that of its ends.
+            var l = depth
+            let a = keys[lo], b = keys[hi - 1]
+            while l < 16 && a[l] == b[l] { l += 1 }
+            var total = l > depth ? 2 : 1
+            guard l < 16 else { return total }
+            var i = lo
+            while i < hi {
+                var j = i + 1
+                while j < hi && keys[j][l] == keys[i][l] { j += 1 }
+                total += count(i, j, l + 1)
+                i = j
+            }
+            return total
+        }
+        return count(0, keys.count, 0)
+    }
+}
