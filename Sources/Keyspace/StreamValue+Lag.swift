@@ -16,6 +16,9 @@ extension StreamValue {
         if length == 0 && id <= lastID { return added }
         if id == lastID { return added }
         if id > lastID { return -1 }
+        // Before or at the first entry the count is known unless a deleted
+        // entry lies at or after it.
+        if rangeHasTombstones(from: firstID) { return -1 }
         if id < firstID { return added - Int64(length) }
         if id == firstID { return added - Int64(length) + 1 }
         return -1

@@ -145,6 +145,13 @@ public final class StreamValue {
         return out
     }
 
+    /// The first stored ID, deleted or not (streamGetEdgeID without skipping
+    /// tombstones); nil when no node is left.
+    public var firstStoredID: StreamID? {
+        guard let n = nodes.first, !n.data.isEmpty else { return nil }
+        return n.header(at: 0).id
+    }
+
     // MARK: deleting
 
     /// XDEL of one ID: flags it, frees its node when it was the node's last
