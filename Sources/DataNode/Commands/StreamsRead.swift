@@ -233,7 +233,8 @@ extension StreamCommands {
             }
             return r.count == 0 || items.count < r.count
         }
-        if advanced { propagateGroupID(server, c, key: key, group: g) }
+        // Without NOACK the XCLAIMs carry the new last ID themselves.
+        if advanced && r.noAck { propagateGroupID(server, c, key: key, group: g) }
         c.out.arrayHeader(items.count)
         for (id, pairs) in items { replyEntry(c, id, pairs) }
     }
