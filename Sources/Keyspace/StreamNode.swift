@@ -16,6 +16,10 @@ public final class StreamNode {
     public internal(set) var deleted = 0
     /// The ID of the last entry stored, deleted or not (lpGetEdgeStreamID).
     public internal(set) var lastID: StreamID
+    /// Lowest and highest IDs stored (they differ from master and last once
+    /// XSETID moved the stream's last ID below a deleted entry).
+    public internal(set) var minID: StreamID
+    public internal(set) var maxID: StreamID
     /// Redis listpack bytes, without the two counters (they are re-sized on read).
     var lpBase = 0
 
@@ -26,6 +30,8 @@ public final class StreamNode {
         self.master = master
         masterFields = fields
         lastID = master
+        minID = master
+        maxID = master
         lpBase = ListpackSize.empty + ListpackSize.integer(Int64(fields.count)) + ListpackSize.integer(0)
         for f in fields { lpBase += ListpackSize.string(f) }
     }
@@ -41,6 +47,8 @@ public final class StreamNode {
         n.count = count
         n.deleted = deleted
         n.lastID = lastID
+        n.minID = minID
+        n.maxID = maxID
         n.lpBase = lpBase
         return n
     }
@@ -80,6 +88,8 @@ public final class StreamNode {
         lpBase += ListpackSize.integer(Int64(lpCount))
         count += 1
         lastID = id
+        if id < minID { minID = id }
+        if id > maxID { maxID = id }
     }
 
     // MARK: reading

@@ -70,69 +70,76 @@ public final class StreamValue {
 
     // MARK: reading
 
-    /// Index of the node that may hold `id`: the last node whose master ≤ id (or 0).
-    func nodeIndex(for id: StreamID) -> Int {
+    /// Where Redis's iterator starts: the last node whose master ID is ≤ `id`,
+    /// else the first node (forward) or the last one (reverse).
+    func startNode(_ id: StreamID, reverse: Bool) -> Int {
         var lo = 0, hi = nodes.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if nodes[mid].master <= id { lo = mid + 1 } else { hi = mid }
         }
-        return Swift.max(0, lo - 1)
+        return lo > 0 ? lo - 1 : (reverse ? nodes.count - 1 : 0)
+    }
+
+    /// streamIterator over [start, end] skipping deleted entries: nodes in
+    /// master-ID order, entries in insertion order; the walk ends at the first
+    /// live entry past the far bound. (After XSETID lowers the last ID below a
+    /// deleted entry, insertion order and ID order differ; this is Redis's walk.)
+    func iterate(from start: StreamID, to end: StreamID, reverse: Bool,
+                 _ body: (StreamNode, StreamNode.Header) -> Bool) {
+        guard !nodes.isEmpty else { return }
+        if !reverse {
+            var i = startNode(start, reverse: false)
+            while i < nodes.count {
+                let n = nodes[i]
+                i += 1
+                if n.maxID < start { continue }
+                var stop = false
+                n.forEachHeader { h in
+                    guard h.id >= start && !h.isDeleted else { return true }
+                    if h.id > end || !body(n, h) { stop = true; return false }
+                    return true
+                }
+                if stop { return }
+            }
+        } else {
+            var i = startNode(end, reverse: true)
+            while i >= 0 {
+                let n = nodes[i]
+                i -= 1
+                if n.minID > end { continue }
+                for h in n.headers().reversed() where h.id <= end && !h.isDeleted {
+                    if h.id < start || !body(n, h) { return }
+                }
+            }
+        }
     }
 
     /// Live entries with start ≤ ID ≤ end, ascending (or descending with `reverse`);
     /// `body` returns false to stop.
     public func forEach(from start: StreamID, to end: StreamID, reverse: Bool = false,
                         _ body: (StreamID, [[UInt8]]) -> Bool) {
-        guard start <= end, !nodes.isEmpty else { return }
-        if !reverse {
-            var i = nodeIndex(for: start)
-            while i < nodes.count {
-                let n = nodes[i]
-                if n.master > end { return }
-                var stop = false
-                if n.lastID >= start {
-                    n.forEachHeader { h in
-                        if h.id > end { stop = true; return false }
-                        if h.id >= start && !h.isDeleted && !body(h.id, n.pairs(h)) { stop = true; return false }
-                        return true
-                    }
-                }
-                if stop { return }
-                i += 1
-            }
-        } else {
-            var i = nodeIndex(for: end)
-            while i >= 0 {
-                let n = nodes[i]
-                if n.lastID < start { return }
-                for h in n.headers().reversed() {
-                    if h.id < start { return }
-                    if h.id <= end && !h.isDeleted && !body(h.id, n.pairs(h)) { return }
-                }
-                i -= 1
-            }
+        guard start <= end || reverse else { return }
+        iterate(from: start, to: end, reverse: reverse) { n, h in body(h.id, n.pairs(h)) }
+    }
+
+    /// The live entry `id` as Redis's iterator from `id` to `id` finds it.
+    func find(_ id: StreamID) -> (StreamNode, StreamNode.Header)? {
+        var found: (StreamNode, StreamNode.Header)? = nil
+        iterate(from: id, to: id, reverse: false) { n, h in
+            found = (n, h)
+            return false
         }
+        return found
     }
 
     /// The fields of a live entry, nil if it does not exist.
     public func entry(_ id: StreamID) -> [[UInt8]]? {
-        var found: [[UInt8]]? = nil
-        forEach(from: id, to: id) { _, pairs in found = pairs; return false }
-        return found
+        guard let (n, h) = find(id) else { return nil }
+        return n.pairs(h)
     }
 
-    public func contains(_ id: StreamID) -> Bool {
-        guard !nodes.isEmpty else { return false }
-        let n = nodes[nodeIndex(for: id)]
-        guard id >= n.master && id <= n.lastID else { return false }
-        var found = false
-        n.forEachHeader { h in
-            if h.id == id { found = !h.isDeleted; return false }
-            return h.id < id
-        }
-        return found
-    }
+    public func contains(_ id: StreamID) -> Bool { find(id) != nil }
 
     /// First (or last) live entry ID (streamGetEdgeID); nil when empty.
     public func edgeID(first: Bool) -> StreamID? {
@@ -157,18 +164,9 @@ public final class StreamValue {
     /// XDEL of one ID: flags it, frees its node when it was the node's last
     /// live entry. Does not touch maxDeletedID or firstID (the command does).
     public func delete(_ id: StreamID) -> Bool {
-        guard !nodes.isEmpty else { return false }
-        let idx = nodeIndex(for: id)
-        let n = nodes[idx]
-        guard id >= n.master && id <= n.lastID else { return false }
-        var target: StreamNode.Header? = nil
-        n.forEachHeader { h in
-            if h.id == id { if !h.isDeleted { target = h }; return false }
-            return h.id < id
-        }
-        guard let h = target else { return false }
+        guard let (n, h) = find(id) else { return false }
         if n.count == 1 {
-            nodes.remove(at: idx)
+            nodes.removeAll { $0 === n }
         } else {
             n.markDeleted(h)
         }

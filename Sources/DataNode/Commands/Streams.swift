@@ -330,10 +330,6 @@ enum StreamCommands {
                 return
             }
         }
-        if id < s.maxDeletedID {
-            c.replyError("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")
-            return
-        }
         s.lastID = id
         if entriesAdded != -1 { s.entriesAdded = UInt64(entriesAdded) }
         if maxDeleted != .zero { s.maxDeletedID = maxDeleted }

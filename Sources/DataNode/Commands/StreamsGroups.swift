@@ -100,6 +100,22 @@ extension StreamCommands {
     }
 
     static func xgroupSetid(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        // Options are read before the key is looked up, as for CREATE.
+        var entriesRead: Int64 = -1
+        var i = 5
+        while i < argv.count {
+            guard argEquals(argv[i], "entriesread") && i + 1 < argv.count else {
+                ServerCommands.replySubcommandSyntaxError(c, argv)
+                return
+            }
+            guard let n = longLongOrReply(c, argv[i + 1]) else { return }
+            if n < 0 && n != -1 {
+                c.replyError(entriesReadRange)
+                return
+            }
+            entriesRead = n
+            i += 2
+        }
         guard let (found, group) = xgroupTarget(c, argv, mkstream: false, needsGroup: true),
               let s = found, let g = group else { return }
         guard argv.count == 5 || argv.count == 7 else {
@@ -112,19 +128,6 @@ extension StreamCommands {
         } else {
             guard let parsed = idOrReply(c, argv[4], strict: false) else { return }
             id = parsed
-        }
-        var entriesRead: Int64 = -1
-        if argv.count == 7 {
-            guard argEquals(argv[5], "entriesread") else {
-                ServerCommands.replySubcommandSyntaxError(c, argv)
-                return
-            }
-            guard let n = longLongOrReply(c, argv[6]) else { return }
-            if n < 0 && n != -1 {
-                c.replyError(entriesReadRange)
-                return
-            }
-            entriesRead = n
         }
         g.lastID = id
         g.entriesRead = entriesRead
