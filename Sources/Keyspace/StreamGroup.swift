@@ -12,33 +12,38 @@ public final class StreamNACK {
 }
 
 /// IDs in order with a value each: the PELs (Redis keeps them in radix trees
-/// keyed by the big-endian ID). Appends at the end are the common case.
+/// keyed by the big-endian ID). Appends at the end and removals of the oldest
+/// (delivery and XACK in order) are the common cases: both are O(1) here, the
+/// front being dropped by moving `head` and compacted now and then.
 public struct StreamIDMap<V> {
-    public private(set) var ids: [StreamID] = []
+    private var store: [StreamID] = []
+    private var head = 0
     private var values: [StreamID: V] = [:]
 
     public init() {}
 
-    public var count: Int { ids.count }
-    public var isEmpty: Bool { ids.isEmpty }
+    /// The IDs in order; indices are those `lowerBound` returns.
+    public var ids: ArraySlice<StreamID> { store[head...] }
+    public var count: Int { store.count - head }
+    public var isEmpty: Bool { count == 0 }
     public subscript(id: StreamID) -> V? { values[id] }
 
-    /// Index of the first ID ≥ `id`.
+    /// Index (into `ids`) of the first ID ≥ `id`.
     public func lowerBound(_ id: StreamID) -> Int {
-        var lo = 0, hi = ids.count
+        var lo = head, hi = store.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+            if store[mid] < id { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
 
     public mutating func insert(_ id: StreamID, _ v: V) {
         if values.updateValue(v, forKey: id) != nil { return }
-        if let last = ids.last, last > id {
-            ids.insert(id, at: lowerBound(id))
+        if let last = store.last, store.count > head, last > id {
+            store.insert(id, at: lowerBound(id))
         } else {
-            ids.append(id)
+            store.append(id)
         }
     }
 
@@ -46,7 +51,18 @@ public struct StreamIDMap<V> {
     public mutating func remove(_ id: StreamID) -> V? {
         guard let v = values.removeValue(forKey: id) else { return nil }
         let i = lowerBound(id)
-        ids.remove(at: i)
+        if i == head {
+            head += 1
+            if head == store.count {
+                store.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head > 64 && head * 2 > store.count {
+                store.removeFirst(head)
+                head = 0
+            }
+        } else {
+            store.remove(at: i)
+        }
         return v
     }
 }

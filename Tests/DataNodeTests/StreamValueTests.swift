@@ -123,4 +123,17 @@ final class StreamValueTests: XCTestCase {
         XCTAssertEqual(copy.group(Array("g".utf8))?.pel.count, 1)
         XCTAssertEqual(copy.group(Array("g".utf8))?.consumer(Array("c".utf8))?.pel.count, 1)
     }
+
+    func testPendingMapKeepsOrderThroughFrontAndMiddleRemovals() {
+        var m = StreamIDMap<Int>()
+        for i in 1...200 { m.insert(id(UInt64(i)), i) }
+        m.insert(id(0, 5), 0)
+        for i in 1...150 { XCTAssertEqual(m.remove(id(UInt64(i))), i) }
+        XCTAssertNil(m.remove(id(1)))
+        XCTAssertEqual(m.remove(id(170)), 170)
+        XCTAssertEqual(m.count, 50)
+        XCTAssertEqual(Array(m.ids), [id(0, 5)] + (151...200).filter { $0 != 170 }.map { id(UInt64($0)) })
+        XCTAssertEqual(m.ids[m.lowerBound(id(160, 1))], id(161))
+        XCTAssertEqual(m.lowerBound(id(999)), m.ids.endIndex)
+    }
 }

@@ -188,7 +188,7 @@ extension StreamCommands {
         var claimed: [(StreamID, [[UInt8]]?)] = []
         var deleted: [StreamID] = []
         var i = g.pel.lowerBound(start)
-        while attempts > 0 && count > 0 && i < g.pel.ids.count {
+        while attempts > 0 && count > 0 && i < g.pel.ids.endIndex {
             attempts -= 1
             let id = g.pel.ids[i]
             let nack = g.pel[id]!
@@ -199,6 +199,7 @@ extension StreamCommands {
                 g.acknowledge(id)
                 deleted.append(id)
                 count -= 1
+                i = g.pel.lowerBound(id)
                 continue
             }
             i += 1
@@ -212,7 +213,7 @@ extension StreamCommands {
             propagateClaim(server, c, key: argv[1], group: g, id: id.bytes, consumer: owner.name, time: now, count: n)
             server.dirty += 1
         }
-        let cursor = i < g.pel.ids.count ? g.pel.ids[i] : StreamID.zero
+        let cursor = i < g.pel.ids.endIndex ? g.pel.ids[i] : StreamID.zero
         c.out.arrayHeader(3)
         bulkID(c, cursor)
         c.out.arrayHeader(claimed.count)

@@ -267,7 +267,7 @@ extension StreamCommands {
         var rows: [(StreamID, StreamNACK)] = []
         var i = pel.lowerBound(start)
         var left = count
-        while left > 0 && i < pel.ids.count && pel.ids[i] <= end {
+        while left > 0 && i < pel.ids.endIndex && pel.ids[i] <= end {
             let id = pel.ids[i]
             i += 1
             let nack = pel[id]!

@@ -195,7 +195,7 @@ extension StreamCommands {
         if history {
             var rows: [(StreamID, [[UInt8]]?)] = []
             var i = consumer.pel.lowerBound(start)
-            while i < consumer.pel.ids.count && (r.count == 0 || rows.count < r.count) {
+            while i < consumer.pel.ids.endIndex && (r.count == 0 || rows.count < r.count) {
                 let id = consumer.pel.ids[i]
                 i += 1
                 let pairs = s.entry(id)
