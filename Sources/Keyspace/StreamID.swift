@@ -34,10 +34,27 @@ public struct StreamID: Comparable, Hashable, Sendable {
 
     /// `ms-seq`, as every reply prints it.
     public var bytes: [UInt8] {
-        var out = Array(String(ms).utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        Self.appendDecimal(ms, to: &out)
         out.append(UInt8(ascii: "-"))
-        out.append(contentsOf: String(seq).utf8)
+        Self.appendDecimal(seq, to: &out)
         return out
+    }
+
+    @inline(__always)
+    static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
+        if v < 10 {
+            out.append(48 + UInt8(v))
+            return
+        }
+        let start = out.count
+        var x = v
+        while x > 0 {
+            out.append(48 + UInt8(x % 10))
+            x /= 10
+        }
+        out[start...].reverse()
     }
 
     /// The 16-byte radix-tree key (streamEncodeID).

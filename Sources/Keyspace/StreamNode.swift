@@ -95,9 +95,9 @@ public final class StreamNode {
     // MARK: reading
 
     /// One decoded entry header: where it starts, its ID and flags, and where its payload begins.
-    struct Header {
+    public struct Header {
         var offset: Int
-        var id: StreamID
+        public var id: StreamID
         var flags: UInt8
         var payload: Int
         var isDeleted: Bool { flags & StreamNode.flagDeleted != 0 }
@@ -154,6 +154,34 @@ public final class StreamNode {
             for _ in 0..<(2 * nf) { out.append(Self.getString(data, &p)) }
         }
         return out
+    }
+
+    /// How many field and value strings the entry has.
+    public func fieldCount(_ h: Header) -> Int {
+        if h.flags & Self.flagSameFields != 0 { return masterFields.count * 2 }
+        var p = h.payload
+        return Int(Self.getVarint(data, &p)) * 2
+    }
+
+    /// Field, value, field, value... of the entry, in place (no copies).
+    public func forEachField(_ h: Header, _ body: (UnsafeRawBufferPointer) -> Void) {
+        data.withUnsafeBytes { raw in
+            var p = h.payload
+            func next() {
+                let n = Int(Self.getVarint(data, &p))
+                body(UnsafeRawBufferPointer(rebasing: raw[p..<(p + n)]))
+                p += n
+            }
+            if h.flags & Self.flagSameFields != 0 {
+                for f in masterFields {
+                    f.withUnsafeBytes { body($0) }
+                    next()
+                }
+            } else {
+                let nf = Int(Self.getVarint(data, &p))
+                for _ in 0..<(2 * nf) { next() }
+            }
+        }
     }
 
     /// All headers, for walking backwards.

@@ -123,6 +123,13 @@ public final class StreamValue {
         iterate(from: start, to: end, reverse: reverse) { n, h in body(h.id, n.pairs(h)) }
     }
 
+    /// As `forEach`, handing out the node and entry header so a reply can be
+    /// written from the node's bytes without copying them.
+    public func forEachEntry(from start: StreamID, to end: StreamID, reverse: Bool = false,
+                             _ body: (StreamNode, StreamNode.Header) -> Bool) {
+        iterate(from: start, to: end, reverse: reverse, body)
+    }
+
     /// The live entry `id` as Redis's iterator from `id` to `id` finds it.
     func find(_ id: StreamID) -> (StreamNode, StreamNode.Header)? {
         var found: (StreamNode, StreamNode.Header)? = nil

@@ -217,10 +217,13 @@ extension StreamCommands {
             }
             return
         }
-        var items: [(StreamID, [[UInt8]])] = []
+        let mark = c.out.bytes.count
+        var n = 0
         var advanced = false
-        s.forEach(from: start, to: .max) { id, pairs in
-            items.append((id, pairs))
+        s.forEachEntry(from: start, to: .max) { node, h in
+            let id = h.id
+            replyEntry(c, node, h)
+            n += 1
             if id > g.lastID {
                 s.advance(g, to: id)
                 advanced = true
@@ -230,12 +233,11 @@ extension StreamCommands {
                 propagateClaim(server, c, key: key, group: g, id: id.bytes, consumer: consumer.name,
                                time: nack.deliveryTime, count: nack.deliveryCount)
             }
-            return r.count == 0 || items.count < r.count
+            return r.count == 0 || n < r.count
         }
         // Without NOACK the XCLAIMs carry the new last ID themselves.
         if advanced && r.noAck { propagateGroupID(server, c, key: key, group: g) }
-        c.out.arrayHeader(items.count)
-        for (id, pairs) in items { replyEntry(c, id, pairs) }
+        insertArrayHeader(c, n, at: mark)
     }
 
     /// A blocked XREAD/XREADGROUP when `key` was signalled: the new entries,

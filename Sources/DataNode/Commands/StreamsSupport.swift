@@ -162,15 +162,33 @@ extension StreamCommands {
         for p in pairs { c.out.bulk(p) }
     }
 
+    /// `[id, [field, value, ...]]` straight from the node's bytes.
+    @inline(__always)
+    static func replyEntry(_ c: Client, _ node: StreamNode, _ h: StreamNode.Header) {
+        c.out.arrayHeader(2)
+        bulkID(c, h.id)
+        c.out.arrayHeader(node.fieldCount(h))
+        node.forEachField(h) { c.out.bulk($0) }
+    }
+
     /// Entries of [start, end] (reverse: from end down), at most `count` (0 = all).
+    /// Written as they are found; the array header goes in front once the count is known.
     static func replyRange(_ c: Client, _ s: StreamValue, _ start: StreamID, _ end: StreamID, count: Int, reverse: Bool) {
-        var items: [(StreamID, [[UInt8]])] = []
-        s.forEach(from: start, to: end, reverse: reverse) { id, pairs in
-            items.append((id, pairs))
-            return count == 0 || items.count < count
+        let mark = c.out.bytes.count
+        var n = 0
+        s.forEachEntry(from: start, to: end, reverse: reverse) { node, h in
+            replyEntry(c, node, h)
+            n += 1
+            return count == 0 || n < count
         }
-        c.out.arrayHeader(items.count)
-        for (id, pairs) in items { replyEntry(c, id, pairs) }
+        insertArrayHeader(c, n, at: mark)
+    }
+
+    /// An array header of `n` placed at `mark` in the client's output.
+    static func insertArrayHeader(_ c: Client, _ n: Int, at mark: Int) {
+        var header = RESPWriter(proto: c.out.proto, capacity: 16)
+        header.arrayHeader(n)
+        c.out.bytes.insert(contentsOf: header.bytes, at: mark)
     }
 
     static func nogroup(_ c: Client, key: [UInt8], group: [UInt8]) {
