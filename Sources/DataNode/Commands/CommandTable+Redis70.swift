@@ -21,6 +21,7 @@ extension CommandTable {
             DumpRestoreCommands.handlers,
             MemoryCommands.handlers,
             PersistenceCommands.handlers,
+            StreamCommands.handlers,
         ]
     }
 

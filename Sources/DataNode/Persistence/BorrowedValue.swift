@@ -35,6 +35,9 @@ enum BorrowedValue {
         if case .zset = p.pointee {
             return try Unmanaged<SortedSetValue>.fromOpaque(address)._withUnsafeGuaranteedRef { try body(.zset($0)) }
         }
+        if case .stream = p.pointee {
+            return try Unmanaged<StreamValue>.fromOpaque(address)._withUnsafeGuaranteedRef { try body(.stream($0)) }
+        }
         return try body(p.pointee)
     }
 }

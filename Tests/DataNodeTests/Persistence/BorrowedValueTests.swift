@@ -10,9 +10,9 @@ final class BorrowedValueTests: XCTestCase {
     }
 
     func testEachCollectionIsLentAsItself() {
-        let h = HashValue(), l = ListValue(), s = SetValue(), z = SortedSetValue()
-        let stored: [Value] = [.hash(h), .list(l), .set(s), .zset(z)]
-        let objects: [AnyObject] = [h, l, s, z]
+        let h = HashValue(), l = ListValue(), s = SetValue(), z = SortedSetValue(), st = StreamValue()
+        let stored: [Value] = [.hash(h), .list(l), .set(s), .zset(z), .stream(st)]
+        let objects: [AnyObject] = [h, l, s, z, st]
         stored.withUnsafeBufferPointer { b in
             for i in 0..<b.count {
                 let lent: AnyObject? = BorrowedValue.with(b.baseAddress! + i) { v in
@@ -21,6 +21,7 @@ final class BorrowedValueTests: XCTestCase {
                     case .list(let x): return x
                     case .set(let x): return x
                     case .zset(let x): return x
+                    case .stream(let x): return x
                     case .string: return nil
                     }
                 }
