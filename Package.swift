@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
         .testTarget(name: "ACLTests", dependencies: ["ACL"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
-        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
+        .testTarget(name: "DataNodeTests", dependencies: ["ACL", "DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
         .testTarget(name: "SimulationTests", dependencies: ["SentinelCore", "Sentinel", "Protocol"]),

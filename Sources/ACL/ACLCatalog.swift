@@ -24,6 +24,12 @@ public final class ACLCatalog: Sendable {
     /// Top-level commands in the table's order.
     public let topLevel: [Int]
     private let byName: [String: Int]
+    /// Per category: the bitmap of its commands (for counting) and of what
+    /// +@cat / -@cat changes (its commands plus the subcommands of its containers).
+    let categoryMembers: [[UInt64]]
+    let categoryReach: [[UInt64]]
+    /// Per category: its command ids, whose first-args a category rule drops.
+    let categoryIDs: [[Int]]
 
     /// `commands`: every command and subcommand ("config|get"), each
     /// container before its subcommands.
@@ -43,6 +49,21 @@ public final class ACLCatalog: Sendable {
             if let p = parent { entries[p].subcommands.append(id) } else { topLevel.append(id) }
         }
         self.entries = entries; self.topLevel = topLevel; self.byName = byName
+        let words = (entries.count + 63) / 64
+        var members: [[UInt64]] = [], reach: [[UInt64]] = [], ids: [[Int]] = []
+        for j in Self.categories.indices {
+            let bit: UInt32 = 1 << UInt32(j)
+            var m = Array(repeating: UInt64(0), count: words), r = m
+            var list: [Int] = []
+            for (id, e) in entries.enumerated() where e.categoryMask & bit != 0 {
+                list.append(id)
+                m[id >> 6] |= 1 << UInt64(id & 63)
+                r[id >> 6] |= 1 << UInt64(id & 63)
+                for s in e.subcommands { r[s >> 6] |= 1 << UInt64(s & 63) }
+            }
+            members.append(m); reach.append(r); ids.append(list)
+        }
+        categoryMembers = members; categoryReach = reach; categoryIDs = ids
     }
 
     public var count: Int { entries.count }

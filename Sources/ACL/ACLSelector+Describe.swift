@@ -46,11 +46,13 @@ extension ACLSelector {
 
     /// Commands (subcommands included) of the category that are on / off.
     func count(_ catalog: ACLCatalog, mask: UInt32) -> (on: Int, off: Int) {
-        var on = 0, off = 0
-        for (id, e) in catalog.entries.enumerated() where e.categoryMask & mask != 0 {
-            if bit(id) { on += 1 } else { off += 1 }
+        let members = catalog.categoryMembers[mask.trailingZeroBitCount]
+        var on = 0, all = 0
+        for w in bits.indices {
+            on += (bits[w] & members[w]).nonzeroBitCount
+            all += members[w].nonzeroBitCount
         }
-        return (on, off)
+        return (on, all - on)
     }
 
     /// The `keys` field of ACL GETUSER: "~*", or the patterns space-joined.

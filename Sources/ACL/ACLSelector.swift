@@ -72,13 +72,16 @@ public struct ACLSelector {
         for s in catalog.entries[id].subcommands { setBit(s, allow) }
     }
 
+    /// ACLSetSelectorCommandBitsForCategory, on precomputed bitmaps.
     mutating func setCategory(_ catalog: ACLCatalog, _ mask: UInt32, _ allow: Bool) {
-        for t in catalog.topLevel {
-            if catalog.entries[t].categoryMask & mask != 0 { changePerm(catalog, t, allow) }
-            for s in catalog.entries[t].subcommands where catalog.entries[s].categoryMask & mask != 0 {
-                changePerm(catalog, s, allow)
-            }
+        let j = mask.trailingZeroBitCount
+        let reach = catalog.categoryReach[j]
+        var cleared = false
+        for w in bits.indices {
+            if allow { bits[w] |= reach[w] } else { cleared = cleared || reach[w] != 0; bits[w] &= ~reach[w] }
         }
+        if cleared { allCommands = false }
+        if !firstArgs.isEmpty { for id in catalog.categoryIDs[j] { firstArgs[id] = nil } }
     }
 
     mutating func setAll(_ allow: Bool) {
@@ -127,7 +130,7 @@ public struct ACLSelector {
             }
             let pat = Array(op[offset...])
             if pat.contains(where: Self.isSpace) { throw .syntax }
-            if read && write && pat == [UInt8(ascii: "*")] { allKeys = true; keyPatterns = []; return }
+            // Only "~*" and allkeys mean all keys: 7.0 keeps "%RW~*" as a pattern.
             if let i = keyPatterns.firstIndex(where: { $0.pattern == pat }) {
                 keyPatterns[i].read = keyPatterns[i].read || read
                 keyPatterns[i].write = keyPatterns[i].write || write

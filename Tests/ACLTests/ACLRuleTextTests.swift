@@ -43,8 +43,8 @@ final class ACLRuleTextTests: XCTestCase {
         XCTAssertEqual(try line(["reset"]), "user u off sanitize-payload resetchannels -@all")
     }
 
-    func testReadWriteStarIsAllKeysAndReadOnlyStarIsAPattern() throws {
-        XCTAssertEqual(try line(["%RW~*"]), "user u off ~* resetchannels -@all")
+    func testPercentFormsOfStarArePatternsNotAllKeys() throws {
+        XCTAssertEqual(try line(["%RW~*", "%R"]), "user u off ~* %R~ resetchannels -@all")
         XCTAssertEqual(try line(["%R~*"]), "user u off %R~* resetchannels -@all")
     }
 

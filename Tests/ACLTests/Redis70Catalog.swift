@@ -11,7 +11,8 @@ enum Redis70Catalog {
         var list: [(fullName: String, categories: [String], noAuth: Bool)] = []
         for line in text.split(separator: "\n").dropFirst() {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count > 4 else { continue }
+            // redis-server drops the sentinel-only commands from its table.
+            guard f.count > 4, !f[3].split(separator: ",").contains("only_sentinel") else { continue }
             list.append((f[0], f[4].split(separator: ",").map(String.init), f[3].split(separator: ",").contains("no_auth")))
         }
         return ACLCatalog(commands: list)

@@ -149,7 +149,10 @@ enum ACLCommands {
     static func dryrun(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         guard let u = server.acl.user(text(argv[2])) else { return c.replyError("ERR User '\(text(argv[2]))' not found") }
         let cmdArgv = Array(argv[3...])
-        guard var cmd = server.commands.lookup(cmdArgv[0]) else { return c.replyError("ERR Command '\(text(argv[3]))' not found") }
+        // Redis looks in its whole table: a command Vigil does not run yet is still judged by its spec.
+        guard var cmd = server.commands.lookup(cmdArgv[0]) ?? specOnlyCommand(text(cmdArgv[0])) else {
+            return c.replyError("ERR Command '\(text(argv[3]))' not found")
+        }
         if cmd.isContainer {
             guard cmdArgv.count >= 2, let sub = cmd.subcommands[text(cmdArgv[1]).lowercased()] else {
                 return c.replyError("ERR Command '\(text(argv[3]))' not found")
@@ -165,6 +168,19 @@ enum ACLCommands {
         case .deniedKey(let i): c.out.bulk("This user has no permissions to access the '\(text(cmdArgv[i]))' key")
         case .deniedChannel(let i): c.out.bulk("This user has no permissions to access the '\(text(cmdArgv[i]))' channel")
         }
+    }
+
+    /// A handler-less Command for a 7.0 spec (with its subcommands), for DRYRUN only.
+    static func specOnlyCommand(_ name: String) -> Command? {
+        let lower = name.lowercased()
+        guard let spec = CommandSpec.redis70.first(where: { $0.container.isEmpty && $0.name == lower }),
+              !spec.flags.contains("only_sentinel") else { return nil }
+        let cmd = Command(spec: spec, handler: nil)
+        for sub in CommandSpec.redis70 where sub.container == lower {
+            let s = Command(spec: sub, handler: nil)
+            cmd.subcommands[sub.subcommandName] = s
+        }
+        return cmd
     }
 
     static func help(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {

@@ -4,9 +4,10 @@ import ServerKit
 /// Where the ACL engine meets dispatch: the permission check of
 /// processCommand, NOPERM replies and ACL LOG entries.
 extension Server {
-    /// Redis 7.0's whole command table, subcommands included (ACL rules know
-    /// every command, implemented here or not).
-    static let aclCatalog = ACLCatalog(commands: CommandSpec.redis70.map {
+    /// redis-server 7.0's whole command table, subcommands included (ACL
+    /// rules know every command, implemented here or not); only_sentinel
+    /// commands are not in a data node's table.
+    static let aclCatalog = ACLCatalog(commands: CommandSpec.redis70.filter { !$0.flags.contains("only_sentinel") }.map {
         ($0.fullName, $0.aclCategories, $0.flags.contains("no_auth"))
     })
 
@@ -37,7 +38,9 @@ extension Server {
     }
 
     func aclVerdict(_ u: ACLUser, _ cmd: Command, _ argv: [[UInt8]]) -> ACLVerdict {
-        if cmd.aclID < 0 { cmd.aclID = acl.catalog.lookup(cmd.fullName) ?? 0 }
+        if cmd.aclID < 0 { cmd.aclID = acl.catalog.lookup(cmd.fullName) ?? Int.max }
+        // Not in redis-server's table: no rule can allow it.
+        guard cmd.aclID != Int.max else { return .deniedCommand }
         return u.check(acl.catalog, command: cmd.aclID, argv: argv, keys: {
             KeyExtraction.keys(cmd.spec, argv).map {
                 ACLKeyRef(position: $0.position, read: $0.flags.contains(.access),
