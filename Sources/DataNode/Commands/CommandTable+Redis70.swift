@@ -22,6 +22,7 @@ extension CommandTable {
             MemoryCommands.handlers,
             PersistenceCommands.handlers,
             StreamCommands.handlers,
+            ACLCommands.handlers,
         ]
     }
 

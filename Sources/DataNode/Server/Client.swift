@@ -1,3 +1,4 @@
+import ACL
 import Keyspace
 import Protocol
 import Reactor
@@ -46,6 +47,8 @@ public final class Client: ConnectionDelegate {
     public var name: [UInt8]? = nil
     public var authenticated: Bool
     public var user = "default"
+    /// The ACL user behind `user`; nil for the default user.
+    public var aclUser: ACLUser?
     public var libName: [UInt8]? = nil
     public var libVersion: [UInt8]? = nil
     public let createdMs: Int64
@@ -96,7 +99,7 @@ public final class Client: ConnectionDelegate {
         db = server.databases[0]
         parser = RequestParser(maxBulkLength: server.config.protoMaxBulkLen)
         out = RESPWriter(proto: 2, capacity: 16 * 1024)
-        authenticated = server.config.requirepass.isEmpty
+        authenticated = ConnectionCommands.startsAuthenticated(server)
         parser.authRequired = !authenticated
         createdMs = server.clock.monotonicMs()
         lastInteractionMs = createdMs

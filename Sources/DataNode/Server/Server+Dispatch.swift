@@ -92,6 +92,7 @@ extension Server {
             rejectCommand(c, "ERR Command not allowed inside a transaction", cmd)
             return
         }
+        if !aclPermits(c, cmd, argv) { return }
         if c.flags.contains(.pubsub) && c.proto == 2 && !(cmd.parent ?? cmd).allowedWhileSubscribed {
             rejectCommand(c, CommandRejection.subscribedContext(cmd.fullName), cmd)
             return

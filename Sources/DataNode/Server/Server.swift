@@ -1,3 +1,4 @@
+import ACL
 import Keyspace
 import Reactor
 import ServerKit
@@ -19,6 +20,9 @@ public final class Server {
     public let keyspace = KeyspaceContext()
     public private(set) var databases: [Database]
     public let commands: CommandTable
+    /// Users and their permissions (ACL), and the ACL log.
+    public let acl = ACLUsers(catalog: Server.aclCatalog)
+    public var aclLog = ACLLog()
     public var stats = ServerStats()
     public var slowlog = Slowlog()
     /// LATENCY events above latency-monitor-threshold.
@@ -107,6 +111,8 @@ public final class Server {
         startMonotonicMs = clock.monotonicMs()
         lastSaveUnix = Int(startUnixMs / 1000)
         databases = (0..<max(config.databases, 1)).map { Database(id: $0, context: keyspace) }
+        acl.pubsubDefaultAll = config.aclPubsubDefault == "allchannels"
+        acl.setRequirePass(config.requirepassBytes)
         keyspace.nowMs = startUnixMs
         // Runs on every write. Unmanaged, not unowned(unsafe): loading the
         // latter retains atomically (even under -assume-single-threaded).

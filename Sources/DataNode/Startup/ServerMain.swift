@@ -42,6 +42,10 @@ public enum ServerMain {
             return 1
         }
         let log = server.log
+        if let failure = server.loadUsersAtStartup() {
+            for line in failure { log.warning(line) }
+            return 1
+        }
         log.notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo")
         log.notice("Vigil version=\(Version.vigil), redis_version=\(Version.redis), bits=64, pid=\(getpid()), just started")
         if let f = loaded.configFile { log.notice("Configuration loaded from \(f)") } else {
