@@ -60,6 +60,11 @@ let package = Package(
         // reach a socket, a file, the clock or libc, and the simulation can
         // drive it exactly as the process does. Sentinel is the shell around it.
         .target(name: "SentinelCore", dependencies: ["Protocol", "CoreKit"]),
+        // Replication's decisions (the replica's link to its master, the
+        // master's backlog, PSYNC answers, ACK bookkeeping) in the sentinel
+        // core's shape: inputs in, effects out, no IO, so a simulation can
+        // drive it as the data node does.
+        .target(name: "ReplicationCore", dependencies: ["Protocol", "CoreKit"]),
         .target(name: "Sentinel", dependencies: ["SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"]),
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
@@ -71,11 +76,12 @@ let package = Package(
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "TestSupport"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Protocol"]),
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
-        .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Keyspace", "TestSupport"]),
         .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
+        .testTarget(name: "ReplicationCoreTests", dependencies: ["ReplicationCore", "Protocol", "CoreKit"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
         .testTarget(name: "SimulationTests", dependencies: ["SentinelCore", "Sentinel", "Protocol"]),
