@@ -53,7 +53,7 @@ let package = Package(
         // payloads, LZF, CRC-64. Pure apart from the file-descriptor sink a
         // forked child writes through; no server, no event loop.
         .target(name: "Persistence", dependencies: ["Keyspace", "Protocol", "CoreKit"], swiftSettings: hotPath),
-        .target(name: "DataNode", dependencies: ["Keyspace", "Persistence", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
+        .target(name: "DataNode", dependencies: ["Keyspace", "Persistence", "ReplicationCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot

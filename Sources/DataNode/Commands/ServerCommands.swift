@@ -100,6 +100,17 @@ enum ServerCommands {
     /// Master form: `master`, the replication offset, and one
     /// [ip, port, offset] triple per attached replica.
     static func role(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if s.replication.role == .replica {
+            // slave, host, port, link state, applied offset (-1 without a live link).
+            let link = s.replication.link
+            c.out.arrayHeader(5)
+            c.out.bulk("slave")
+            c.out.bulk(link.masterHost ?? "")
+            c.out.integer(link.masterPort)
+            c.out.bulk(link.state.roleName)
+            c.out.integer(link.roleOffset)
+            return
+        }
         let replicas = s.replication.roleEntries
         c.out.arrayHeader(3)
         c.out.bulk("master")

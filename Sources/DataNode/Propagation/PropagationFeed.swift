@@ -100,6 +100,13 @@ public final class PropagationFeed {
         if wrap { emit(db: ops[ops.count - 1].db, Self.exec) }
     }
 
+    /// A replica passes on exactly the bytes it applied from its master
+    /// (chained replication): not counted here, the replica's link counts them.
+    public func forwardRaw(_ bytes: [UInt8]) {
+        guard active else { return }
+        for c in consumers { c.deliver(bytes) }
+    }
+
     /// Sends `argv` now, outside any unit (propagateNow: expired keys).
     public func propagateNow(db: Int, _ argv: [[UInt8]]) {
         guard active else { return }

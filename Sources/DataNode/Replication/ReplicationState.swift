@@ -1,36 +1,46 @@
 import Keyspace
+import ReplicationCore
 
 /// This node's place in replication, apart from the server that runs it:
 /// the history it continues (ids and offsets, as INFO replication, ROLE and
-/// PSYNC report them), its role, and the replicas attached to the stream.
-/// The propagation feed produces the stream; this type only counts it.
+/// PSYNC report them), its role, its link to a master (ReplicationCore's
+/// state machine, which owns the history) and the replicas attached to it.
 public final class ReplicationState {
     public enum Role { case master, replica }
 
-    /// Replication history ids (40 hex chars); the first is new at every start.
-    public var replicationId: String
-    public var replicationId2 = ReplicationState.noId
-    /// Bytes of stream this node has produced (or, as a replica, applied).
-    public var masterReplOffset: Int64 = 0
-    /// Where the history named by replicationId2 ends; -1 without one.
-    public var secondReplOffset: Int64 = -1
+    /// The link to the master (state `.none` on a master). Its history is
+    /// the node's, whichever the role.
+    public var link: ReplicaLink
+    /// The recent stream, for partial resyncs (none until a replica syncs).
+    public var backlog: ReplicationBacklog?
     /// Clients receiving the stream, by client id, in attach order.
     public private(set) var replicaIds: [Int] = []
     /// The keyspace holds the flag its expiry reads on every lookup (a replica
     /// waits for the master's DEL); the role is that flag, seen from here.
     private let keyspace: KeyspaceContext
 
-    static let noId = String(repeating: "0", count: 40)
+    static let noId = ReplicationHistory.noId
 
     init<G: RandomNumberGenerator>(keyspace: KeyspaceContext, using g: inout G) {
         self.keyspace = keyspace
-        replicationId = Self.randomHexId(using: &g)
+        link = ReplicaLink(history: ReplicationHistory(replid: Self.randomHexId(using: &g)),
+                           settings: ReplicaLinkSettings(listeningPort: 0))
     }
 
     public var role: Role {
         get { keyspace.isMaster ? .master : .replica }
         set { keyspace.isMaster = newValue == .master }
     }
+
+    public var replicationId: String { link.history.replid }
+    public var replicationId2: String { link.history.replid2 }
+    /// Bytes of stream this node has produced (or, as a replica, applied).
+    public var masterReplOffset: Int64 {
+        get { link.history.offset }
+        set { link.history.offset = newValue }
+    }
+    /// Where the history named by replicationId2 ends; -1 without one.
+    public var secondReplOffset: Int64 { link.history.secondReplOffset }
 
     /// 40 random hex characters (run ids, replication ids).
     static func randomHexId<G: RandomNumberGenerator>(using g: inout G) -> String {
@@ -40,18 +50,17 @@ public final class ReplicationState {
 
     /// changeReplicationId: a new history starts here.
     public func changeReplicationId<G: RandomNumberGenerator>(using g: inout G) {
-        replicationId = Self.randomHexId(using: &g)
+        link.history.replid = Self.randomHexId(using: &g)
     }
 
     /// clearReplicationId2: forget the previous history.
     public func clearReplicationId2() {
-        replicationId2 = Self.noId
-        secondReplOffset = -1
+        link.history.clearSecond()
     }
 
     /// The stream went out to the attached consumers.
     @inline(__always) func streamFed(bytes: Int) {
-        masterReplOffset += Int64(bytes)
+        link.history.offset += Int64(bytes)
     }
 
     func replicaAttached(id: Int) {

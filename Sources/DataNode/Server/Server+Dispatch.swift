@@ -92,6 +92,10 @@ extension Server {
             rejectCommand(c, "ERR Command not allowed inside a transaction", cmd)
             return
         }
+        if !keyspace.isMaster && !c.flags.contains(.master), let refusal = replicaRefusal(c, cmd) {
+            rejectCommand(c, refusal, cmd)
+            return
+        }
         if c.flags.contains(.pubsub) && c.proto == 2 && !(cmd.parent ?? cmd).allowedWhileSubscribed {
             rejectCommand(c, CommandRejection.subscribedContext(cmd.fullName), cmd)
             return
@@ -173,7 +177,8 @@ extension Server {
         callDepth += 1
         cmd.handler?(self, c, argv)
         callDepth -= 1
-        if feed.isActive { propagate(c, cmd, argv, wrote: dirty != dirtyBefore) }
+        // The master's commands reach our replicas as the bytes the master sent.
+        if feed.isActive && !c.flags.contains(.master) { propagate(c, cmd, argv, wrote: dirty != dirtyBefore) }
         let endUs = clock.commandEndUs()
         let duration = max(0, endUs - startUs)
         // A command that blocked records its statistics when it completes (Blocking.swift).

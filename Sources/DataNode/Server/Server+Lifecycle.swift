@@ -7,6 +7,7 @@ import Reactor
 extension Server {
     /// Runs the loop until shutdown. Returns the exit code.
     public func run() -> Int32 {
+        if let master = config.replicaof { startReplication(host: master.host, port: master.port, fromConfig: true) }
         loop.addTimer(afterMs: 1) { [unowned self] in
             self.cron()
             return Int64(1000 / max(1, min(self.config.hz, 500)))
@@ -60,6 +61,7 @@ extension Server {
         }
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
+        if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = clock.monotonicMs()
         let idleTimeout = hot.timeout

@@ -25,6 +25,7 @@ extension Server {
             feed.detach(id: c.id)
             replication.replicaDetached(id: c.id)
         }
+        if c.flags.contains(.master) { replicaLinkDriver.masterClientFreed(c) }
         pausedClients.removeAll { $0.client === c }
         if c.flags.contains(.blocked) { blockedClientFreed(c) }
         if let conn = c.connection, !conn.isClosed { conn.close(reason: reason) }
