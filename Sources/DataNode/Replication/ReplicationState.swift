@@ -33,14 +33,20 @@ public final class ReplicationState {
     }
 
     public var replicationId: String { link.history.replid }
-    public var replicationId2: String { link.history.replid2 }
+    public var replicationId2: String {
+        get { link.history.replid2 }
+        set { link.history.replid2 = newValue }
+    }
     /// Bytes of stream this node has produced (or, as a replica, applied).
     public var masterReplOffset: Int64 {
         get { link.history.offset }
         set { link.history.offset = newValue }
     }
     /// Where the history named by replicationId2 ends; -1 without one.
-    public var secondReplOffset: Int64 { link.history.secondReplOffset }
+    public var secondReplOffset: Int64 {
+        get { link.history.secondReplOffset }
+        set { link.history.secondReplOffset = newValue }
+    }
 
     /// 40 random hex characters (run ids, replication ids).
     static func randomHexId<G: RandomNumberGenerator>(using g: inout G) -> String {
