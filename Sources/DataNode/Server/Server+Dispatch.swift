@@ -92,7 +92,9 @@ extension Server {
             rejectCommand(c, "ERR Command not allowed inside a transaction", cmd)
             return
         }
-        if !keyspace.isMaster && !c.flags.contains(.master), let refusal = replicaRefusal(c, cmd) {
+        // Keyed on a configured master (Redis's masterhost), not on the keyspace's role flag.
+        if !keyspace.isMaster && !c.flags.contains(.master) && replication.link.masterHost != nil,
+           let refusal = replicaRefusal(c, cmd) {
             rejectCommand(c, refusal, cmd)
             return
         }
