@@ -13,10 +13,12 @@ enum ReplicationCommands {
     ]
 
     static func sync(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard !refusesSync(server, c) else { return }
         fullResync(server, c, psync: false)
     }
 
     static func psync(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard !refusesSync(server, c) else { return }
         // The offset must be an integer even though a full resync ignores it.
         guard parseStrictInt64(argv[2]) != nil else {
             c.replyError("ERR value is not an integer or out of range")
@@ -25,13 +27,23 @@ enum ReplicationCommands {
         fullResync(server, c, psync: true)
     }
 
-    /// syncCommand: replicas asking again are ignored; pending replies refuse the sync.
-    static func fullResync(_ server: Server, _ c: Client, psync: Bool) {
-        if c.flags.contains(.replica) { return }
+    /// syncCommand's checks, in its order: replicas asking again are
+    /// ignored; a replica without a live link to its own master has no
+    /// stream to give; pending replies refuse the sync. True when refused.
+    static func refusesSync(_ server: Server, _ c: Client) -> Bool {
+        if c.flags.contains(.replica) { return true }
+        if server.replication.link.masterHost != nil && server.replication.link.state != .connected {
+            c.replyError("NOMASTERLINK Can't SYNC while not connected with my master")
+            return true
+        }
         if !c.out.bytes.isEmpty || (c.connection?.pendingOutputBytes ?? 0) > 0 {
             c.replyError("ERR SYNC and PSYNC are invalid with pending output")
-            return
+            return true
         }
+        return false
+    }
+
+    static func fullResync(_ server: Server, _ c: Client, psync: Bool) {
         // The snapshot we can send is an empty one (RDB comes with persistence):
         // a replica that loaded it while we hold keys would silently diverge,
         // so it is refused and the replica keeps retrying, as it would with a

@@ -45,6 +45,7 @@ final class ReplicaCommandsRealRedisTests: XCTestCase {
         try both(s, ["SLAVEOF", "127.0.0.1", "abc"])
         try both(s, ["REPLICAOF", "127.0.0.1", deadPort])
         try both(s, ["REPLICAOF", "127.0.0.1", deadPort])
+        try both(s, ["PSYNC", "?", "-1"])
         try both(s, ["SET", "k", "w"])
         try both(s, ["MULTI"])
         try both(s, ["INCR", "n"])

@@ -27,13 +27,13 @@ final class ReplicaOfRealRedisTests: XCTestCase {
     }
 
     private func followRealMaster(masterArgs: [String]) throws {
-        let master = try fixture.startRedis(masterArgs)
+        let master = try fixture.startRedis(masterArgs + ["--enable-debug-command", "yes"])
         let m = try Interop.talking(to: "redis-server") { try ProcessFixture.connect(master.port) }
         defer { m.close() }
         for cmd in PersistenceFixtures.commands(PersistenceFixtures.databases()) {
             XCTAssertFalse(try m.call(cmd).isError)
         }
-        let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(master.port)])
+        let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(master.port), "--enable-debug-command", "yes"])
         let r = try ProcessFixture.connect(replica.port)
         defer { r.close() }
 
@@ -88,8 +88,10 @@ final class ReplicaOfRealRedisTests: XCTestCase {
 
     /// DEBUG DIGEST equal, and DBSIZE per database as a readable hint when it is not.
     private func assertSameData(_ m: RedisConnection, _ r: RedisConnection, _ when: String) throws {
-        let dm = try m.call(["DEBUG", "DIGEST"]).string
-        let dr = try r.call(["DEBUG", "DIGEST"]).string
+        let rm = try m.call(["DEBUG", "DIGEST"]), rr = try r.call(["DEBUG", "DIGEST"])
+        XCTAssertFalse(rm.isError, "\(rm)")
+        XCTAssertFalse(rr.isError, "\(rr)")
+        let dm = rm.string, dr = rr.string
         XCTAssertNotEqual(dm, String(repeating: "0", count: 40), "the master holds data")
         XCTAssertEqual(dm, dr, "DEBUG DIGEST \(when)")
         XCTAssertEqual(String(decoding: try m.call(["INFO", "keyspace"]).bytes ?? [], as: UTF8.self).split(separator: "\r\n").map { $0.split(separator: ",avg_ttl").first ?? "" },
