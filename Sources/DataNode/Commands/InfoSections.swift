@@ -145,9 +145,9 @@ extension Server {
             ("instantaneous_input_repl_kbps", kbps(infoSampler.netReplInput)),
             ("instantaneous_output_repl_kbps", kbps(infoSampler.netReplOutput)),
             ("rejected_connections", String(st.rejectedConnections)),
-            ("sync_full", "0"),
-            ("sync_partial_ok", "0"),
-            ("sync_partial_err", "0"),
+            ("sync_full", String(replication.syncFull)),
+            ("sync_partial_ok", String(replication.syncPartialOk)),
+            ("sync_partial_err", String(replication.syncPartialErr)),
             ("expired_keys", String(keyspace.expiredKeys)),
             ("expired_stale_perc", ServerCommands.format2(keyspace.expiredStalePercent * 100)),
             ("expired_time_cap_reached_count", String(keyspace.expiredTimeCapReachedCount)),
@@ -189,11 +189,16 @@ extension Server {
     // MARK: replication
 
     func infoReplication() -> [(String, String)] {
-        let replicas = replication.roleEntries
+        let replicas = replication.replicas
         var lines: [(String, String)] = replication.role == .replica ? infoReplicaLink() : [("role", "master")]
-        lines.append(("connected_slaves", String(replicas.count)))
-        for (i, r) in replicas.enumerated() {
-            lines.append(("slave\(i)", "ip=\(r.ip),port=\(r.port),state=online,offset=\(r.offset),lag=0"))
+        lines.append(("connected_slaves", String(replicas.replicas.count)))
+        let now = clock.monotonicMs()
+        let minReplicas = config.int("min-replicas-to-write"), maxLag = config.int("min-replicas-max-lag")
+        if minReplicas > 0 && maxLag > 0 {
+            lines.append(("min_slaves_good_slaves", String(replicas.goodCount(nowMs: now, maxLagSeconds: maxLag))))
+        }
+        for (i, r) in replicas.replicas.enumerated() {
+            lines.append(("slave\(i)", "ip=\(r.ip),port=\(r.port),state=\(r.state.rawValue),offset=\(r.ackOffset),lag=\(r.lag(nowMs: now))"))
         }
         lines += [
             ("master_failover_state", "no-failover"),

@@ -111,7 +111,8 @@ enum ServerCommands {
             c.out.integer(link.roleOffset)
             return
         }
-        let replicas = s.replication.roleEntries
+        // Online replicas only, port and offset as bulk strings.
+        let replicas = s.replication.replicas.replicas.filter { $0.state == .online }
         c.out.arrayHeader(3)
         c.out.bulk("master")
         c.out.integer(s.replication.masterReplOffset)
@@ -120,7 +121,7 @@ enum ServerCommands {
             c.out.arrayHeader(3)
             c.out.bulk(r.ip)
             c.out.bulk(String(r.port))
-            c.out.bulk(String(r.offset))
+            c.out.bulk(String(r.ackOffset))
         }
     }
 

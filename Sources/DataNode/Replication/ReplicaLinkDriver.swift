@@ -76,14 +76,11 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             case .apply(let argv):
                 apply(argv)
             case .forward(let bytes):
-                server.replication.backlog?.append(bytes)
                 server.feed.forwardRaw(bytes)
             case .resetBacklog(let offset):
-                server.replication.backlog = ReplicationBacklog(size: server.config.replBacklogSize, startingAfter: offset)
+                server.createBacklog(startingAfter: offset)
             case .ensureBacklog(let offset):
-                if server.replication.backlog == nil {
-                    server.replication.backlog = ReplicationBacklog(size: server.config.replBacklogSize, startingAfter: offset)
-                }
+                if server.replication.backlog == nil { server.createBacklog(startingAfter: offset) }
             case .disconnectReplicas:
                 for c in server.clients.values where c.flags.contains(.replica) {
                     server.freeClient(c, reason: "replication id changed")

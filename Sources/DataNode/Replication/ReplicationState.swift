@@ -15,6 +15,15 @@ public final class ReplicationState {
     public var backlog: ReplicationBacklog?
     /// Clients receiving the stream, by client id, in attach order.
     public private(set) var replicaIds: [Int] = []
+    /// Their states, acknowledged offsets and ACK times (WAIT, min-replicas, INFO).
+    public var replicas = AttachedReplicas()
+    /// What each connection announced with REPLCONF, by client id.
+    var replconf: [Int: ReplconfAnnouncement] = [:]
+    var pingSchedule = ReplicaPingSchedule()
+    /// INFO stats: sync_full, sync_partial_ok, sync_partial_err.
+    public var syncFull = 0
+    public var syncPartialOk = 0
+    public var syncPartialErr = 0
     /// The keyspace holds the flag its expiry reads on every lookup (a replica
     /// waits for the master's DEL); the role is that flag, seen from here.
     private let keyspace: KeyspaceContext
@@ -75,9 +84,14 @@ public final class ReplicationState {
 
     func replicaDetached(id: Int) {
         replicaIds.removeAll { $0 == id }
+        replicas.detach(id: id)
     }
+}
 
-    /// Replicas as ROLE and INFO list them: a replica appears once it has told
-    /// its listening port (REPLCONF, not implemented yet), so none do today.
-    var roleEntries: [(ip: String, port: Int, offset: Int64)] { [] }
+/// REPLCONF's announcements on one connection.
+struct ReplconfAnnouncement {
+    var port = 0
+    var ip: String?
+    var capaEof = false
+    var capaPsync2 = false
 }

@@ -98,6 +98,10 @@ extension Server {
             rejectCommand(c, refusal, cmd)
             return
         }
+        if refusedForLackOfReplicas(c, cmd) {
+            rejectCommand(c, "NOREPLICAS Not enough good replicas to write.", cmd)
+            return
+        }
         if c.flags.contains(.pubsub) && c.proto == 2 && !(cmd.parent ?? cmd).allowedWhileSubscribed {
             rejectCommand(c, CommandRejection.subscribedContext(cmd.fullName), cmd)
             return
@@ -179,8 +183,9 @@ extension Server {
         callDepth += 1
         cmd.handler?(self, c, argv)
         callDepth -= 1
-        // The master's commands reach our replicas as the bytes the master sent.
-        if feed.isActive && !c.flags.contains(.master) { propagate(c, cmd, argv, wrote: dirty != dirtyBefore) }
+        // A replica produces no stream of its own: its master's commands
+        // reach its replicas as the bytes the master sent.
+        if feed.isActive && keyspace.isMaster { propagate(c, cmd, argv, wrote: dirty != dirtyBefore) }
         let endUs = clock.commandEndUs()
         let duration = max(0, endUs - startUs)
         // A command that blocked records its statistics when it completes (Blocking.swift).

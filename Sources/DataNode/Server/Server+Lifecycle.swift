@@ -62,6 +62,7 @@ extension Server {
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
+        if cronLoops % max(hot.hz, 1) == 0 { masterReplicationCron() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = clock.monotonicMs()
         let idleTimeout = hot.timeout
