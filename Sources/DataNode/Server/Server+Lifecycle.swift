@@ -62,7 +62,9 @@ extension Server {
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
-        if cronLoops % max(hot.hz, 1) == 0 { masterReplicationCron() }
+        // Once a second from the first cron on, as run_with_period(1000) in
+        // serverCron: the PING schedule counts from start-up, not from the first replica.
+        if (cronLoops - 1) % max(hot.hz, 1) == 0 { masterReplicationCron() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = clock.monotonicMs()
         let idleTimeout = hot.timeout
