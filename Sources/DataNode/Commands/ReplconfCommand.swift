@@ -40,8 +40,12 @@ enum ReplconfCommand {
                 // Only a replica's master asks for an ACK, on the stream (the link answers it there).
                 return
             } else if argEquals(option, "rdb-only") {
-                guard let v = parseStrictInt64(value), v == 0 || v == 1 else {
+                guard let v = parseStrictInt64(value) else {
                     c.replyError("ERR value is not an integer or out of range")
+                    return
+                }
+                guard v == 0 || v == 1 else {
+                    c.replyError("ERR value is out of range, value must between 0 and 1")
                     return
                 }
             } else if argEquals(option, "rdb-filter-only") {
