@@ -16,7 +16,7 @@ extension CommandTable {
             SortedSetCommands.handlers, GeoCommands.handlers,
             ListCommands.handlers, ClientUnblockCommand.handlers,
             HyperLogLogCommands.handlers, SortCommands.handlers,
-            ReplicationCommands.handlers, ReplicaofCommand.handlers, ReplconfCommand.handlers,
+            ReplicationCommands.handlers, ReplicaofCommand.handlers, ReplconfCommand.handlers, WaitCommand.handlers,
         ]
     }
 

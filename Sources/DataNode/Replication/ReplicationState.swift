@@ -20,6 +20,10 @@ public final class ReplicationState {
     /// What each connection announced with REPLCONF, by client id.
     var replconf: [Int: ReplconfAnnouncement] = [:]
     var pingSchedule = ReplicaPingSchedule()
+    /// WAITing clients: the offset they wait for and how many replicas.
+    var waiting: [(client: Int, offset: Int64, wanted: Int)] = []
+    /// A WAIT blocked: a GETACK goes into the stream before the loop sleeps.
+    var getAckPending = false
     /// INFO stats: sync_full, sync_partial_ok, sync_partial_err.
     public var syncFull = 0
     public var syncPartialOk = 0

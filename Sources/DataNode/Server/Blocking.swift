@@ -59,6 +59,8 @@ final class BlockedWait {
     let argv: [[UInt8]]
     var timer: EventLoop.TimerID?
     var done = false
+    /// What a timeout answers when not a null array (WAIT: the ACK count then).
+    var timeoutReply: ((Client) -> Void)?
 
     init(client: Client, db: Int, keys: [Key], kind: BlockKind, deadlineMs: Int64, serve: @escaping BlockedServe,
          command: Command?, argv: [[UInt8]]) {
@@ -186,7 +188,7 @@ extension Server {
     /// meanwhile. Duplicate keys count once. `argv` is the command's, for
     /// the statistics recorded when it completes.
     public func blockClient(_ c: Client, _ argv: [[UInt8]], on keys: [Key], kind: BlockKind, deadlineMs: Int64,
-                            serve: @escaping BlockedServe) {
+                            timeoutReply: ((Client) -> Void)? = nil, serve: @escaping BlockedServe) {
         var unique: [Key] = []
         unique.reserveCapacity(keys.count)
         var seen = Set<Key>()
@@ -194,6 +196,7 @@ extension Server {
         let cmd = argv.first.flatMap { commands.lookup($0) }
         let w = BlockedWait(client: c, db: c.dbIndex, keys: unique, kind: kind, deadlineMs: deadlineMs,
                             serve: serve, command: cmd, argv: argv)
+        w.timeoutReply = timeoutReply
         c.flags.insert(.blocked)
         blocking.enqueue(w)
         if deadlineMs != 0 {
@@ -260,7 +263,7 @@ extension Server {
             blocking.deadlines.pop()
             if w.done { continue }
             let replyStart = w.client.out.bytes.count
-            w.client.out.nullArray()
+            if let reply = w.timeoutReply { reply(w.client) } else { w.client.out.nullArray() }
             finishBlockedCommand(w, durationUs: 0, failed: false, replyStart: replyStart)
             unblock(w)
         }
@@ -280,6 +283,15 @@ extension Server {
         finishBlockedCommand(w, durationUs: 0, failed: true, replyStart: replyStart)
         unblock(w)
         return true
+    }
+
+    /// Ends a wait on something other than keys (WAIT's ACKs) with `reply`.
+    func unblockClient(_ c: Client, reply: (Client) -> Void) {
+        guard let w = blocking.byClient[c.id] else { return }
+        let replyStart = c.out.bytes.count
+        reply(c)
+        finishBlockedCommand(w, durationUs: 0, failed: false, replyStart: replyStart)
+        unblock(w)
     }
 
     /// A blocked client is going away: forget its wait without replying.

@@ -185,7 +185,12 @@ extension Server {
         callDepth -= 1
         // A replica produces no stream of its own: its master's commands
         // reach its replicas as the bytes the master sent.
-        if feed.isActive && keyspace.isMaster { propagate(c, cmd, argv, wrote: dirty != dirtyBefore) }
+        if feed.isActive && keyspace.isMaster {
+            let offsetBefore = replication.masterReplOffset
+            propagate(c, cmd, argv, wrote: dirty != dirtyBefore)
+            // Only a command that moved the stream moves WAIT's target.
+            if replication.masterReplOffset != offsetBefore { c.replOffsetAfterWrite = replication.masterReplOffset }
+        }
         let endUs = clock.commandEndUs()
         let duration = max(0, endUs - startUs)
         // A command that blocked records its statistics when it completes (Blocking.swift).

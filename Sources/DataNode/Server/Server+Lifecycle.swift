@@ -39,6 +39,7 @@ extension Server {
     }
 
     func beforeSleep() {
+        if replication.getAckPending || !replication.waiting.isEmpty { serveReplicationWaiters() }
         if blocking.hasWaiters || !blocking.unblocked.isEmpty { handleBlockedClientsBeforeSleep() }
         if activeExpireEnabled {
             activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
