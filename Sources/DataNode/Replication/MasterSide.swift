@@ -60,7 +60,7 @@ extension Server {
 
     /// min-replicas-to-write: `-NOREPLICAS` for writes while too few replicas are good.
     func refusedForLackOfReplicas(_ c: Client, _ cmd: Command) -> Bool {
-        let minReplicas = config.int("min-replicas-to-write")
+        let minReplicas = hot.minReplicasToWrite
         guard minReplicas > 0, keyspace.isMaster, !c.flags.contains(.master) else { return false }
         let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) })
         guard writes else { return false }

@@ -17,6 +17,8 @@ struct HotConfig {
     }
     /// list-max-listpack-size as node limits (every push reads it).
     var listFill: ListFill
+    /// min-replicas-to-write: every command checks it.
+    var minReplicasToWrite: Int
 
     init(_ c: ServerConfig) {
         slowlogLogSlowerThan = c.slowlogLogSlowerThan
@@ -25,6 +27,7 @@ struct HotConfig {
         timeout = c.timeout
         clientQueryBufferLimit = c.clientQueryBufferLimit
         listFill = ListFill(c.listMaxListpackSize)
+        minReplicasToWrite = c.int("min-replicas-to-write")
         var limits = [ClassLimit](repeating: ClassLimit(), count: 3)
         for l in c.clientOutputBufferLimits {
             let limit = ClassLimit(hard: l.hard, soft: l.soft, softSeconds: l.softSeconds)

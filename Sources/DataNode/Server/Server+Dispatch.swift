@@ -98,7 +98,7 @@ extension Server {
             rejectCommand(c, refusal, cmd)
             return
         }
-        if refusedForLackOfReplicas(c, cmd) {
+        if hot.minReplicasToWrite > 0 && refusedForLackOfReplicas(c, cmd) {
             rejectCommand(c, "NOREPLICAS Not enough good replicas to write.", cmd)
             return
         }

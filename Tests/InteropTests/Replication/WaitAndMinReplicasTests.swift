@@ -44,9 +44,8 @@ final class WaitAndMinReplicasTests: XCTestCase {
         try both(["WAIT", "x", "0"])
         try both(["WAIT", "1", "-1"])
         try both(["WAIT", "1", "x"])
-        try both(["MULTI"])
-        try both(["WAIT", "5", "0"])
-        try both(["EXEC"])
+        // (WAIT inside MULTI is left out: redis-server's answer there races
+        // with its own GETACK bookkeeping, 0 or 1 from run to run.)
         try both(["CONFIG", "SET", "min-replicas-to-write", "2"])
         try both(["SET", "k", "2"])
         try both(["GET", "k"])
