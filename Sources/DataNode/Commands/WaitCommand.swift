@@ -30,7 +30,10 @@ enum WaitCommand {
             c.out.integer(acked)
             return
         }
-        let deadline = timeout == 0 ? 0 : s.keyspace.nowMs &+ timeout
+        // A deadline past the end of time never comes: wait forever, as the
+        // blocking commands' timeouts do.
+        let sum = s.keyspace.nowMs.addingReportingOverflow(timeout)
+        let deadline = timeout == 0 || sum.overflow || sum.partialValue == Int64.max ? 0 : sum.partialValue
         s.replication.waiting.append((c.id, target, Int(wanted)))
         s.blockClient(c, argv, on: [], kind: .list, deadlineMs: deadline, timeoutReply: { [unowned(unsafe) s] c in
             s.replication.waiting.removeAll { $0.client == c.id }
