@@ -23,6 +23,9 @@ extension CommandTable {
             PersistenceCommands.handlers,
             StreamCommands.handlers,
             ACLCommands.handlers,
+            ReplicaofCommand.handlers,
+            ReplconfCommand.handlers,
+            WaitCommand.handlers,
         ]
     }
 

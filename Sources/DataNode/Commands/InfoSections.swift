@@ -114,9 +114,9 @@ extension Server {
             ("instantaneous_input_repl_kbps", kbps(infoSampler.netReplInput)),
             ("instantaneous_output_repl_kbps", kbps(infoSampler.netReplOutput)),
             ("rejected_connections", String(st.rejectedConnections)),
-            ("sync_full", "0"),
-            ("sync_partial_ok", "0"),
-            ("sync_partial_err", "0"),
+            ("sync_full", String(replication.syncFull)),
+            ("sync_partial_ok", String(replication.syncPartialOk)),
+            ("sync_partial_err", String(replication.syncPartialErr)),
             ("expired_keys", String(keyspace.expiredKeys)),
             ("expired_stale_perc", ServerCommands.format2(keyspace.expiredStalePercent * 100)),
             ("expired_time_cap_reached_count", String(keyspace.expiredTimeCapReachedCount)),
@@ -155,16 +155,19 @@ extension Server {
         ]
     }
 
-    // MARK: replication (master form)
+    // MARK: replication
 
     func infoReplication() -> [(String, String)] {
-        let replicas = replication.roleEntries
-        var lines: [(String, String)] = [
-            ("role", "master"),
-            ("connected_slaves", String(replicas.count)),
-        ]
-        for (i, r) in replicas.enumerated() {
-            lines.append(("slave\(i)", "ip=\(r.ip),port=\(r.port),state=online,offset=\(r.offset),lag=0"))
+        let replicas = replication.replicas
+        var lines: [(String, String)] = replication.role == .replica ? infoReplicaLink() : [("role", "master")]
+        lines.append(("connected_slaves", String(replicas.replicas.count)))
+        let now = clock.monotonicMs()
+        let minReplicas = config.int("min-replicas-to-write"), maxLag = config.int("min-replicas-max-lag")
+        if minReplicas > 0 && maxLag > 0 {
+            lines.append(("min_slaves_good_slaves", String(replicas.goodCount(nowMs: now, maxLagSeconds: maxLag))))
+        }
+        for (i, r) in replicas.replicas.enumerated() {
+            lines.append(("slave\(i)", "ip=\(r.ip),port=\(r.port),state=\(r.state.rawValue),offset=\(r.ackOffset),lag=\(r.lag(nowMs: now))"))
         }
         lines += [
             ("master_failover_state", "no-failover"),
@@ -172,10 +175,47 @@ extension Server {
             ("master_replid2", replication.replicationId2),
             ("master_repl_offset", String(replication.masterReplOffset)),
             ("second_repl_offset", String(replication.secondReplOffset)),
-            ("repl_backlog_active", "0"),
+            ("repl_backlog_active", replication.backlog == nil ? "0" : "1"),
             ("repl_backlog_size", String(config.replBacklogSize)),
-            ("repl_backlog_first_byte_offset", "0"),
-            ("repl_backlog_histlen", "0"),
+            ("repl_backlog_first_byte_offset", String(replication.backlog?.firstByteOffset ?? 0)),
+            ("repl_backlog_histlen", String(replication.backlog?.histlen ?? 0)),
+        ]
+        return lines
+    }
+
+    /// The replica's lines, from role to replica_announced (replication.md §13.2).
+    func infoReplicaLink() -> [(String, String)] {
+        let link = replication.link
+        let now = clock.monotonicMs()
+        let offsets = link.infoOffsets
+        var lines: [(String, String)] = [
+            ("role", "slave"),
+            ("master_host", link.masterHost ?? ""),
+            ("master_port", String(link.masterPort)),
+            ("master_link_status", link.state == .connected ? "up" : "down"),
+            ("master_last_io_seconds_ago", String(link.lastIOSecondsAgo(nowMs: now))),
+            ("master_sync_in_progress", link.state == .transfer ? "1" : "0"),
+            ("slave_read_repl_offset", String(offsets.read)),
+            ("slave_repl_offset", String(offsets.applied)),
+        ]
+        if link.state == .transfer {
+            let total = link.payload.map { Int64($0.totalBytes) } ?? -1
+            let read = Int64(link.payload?.delivered ?? 0)
+            lines += [
+                ("master_sync_total_bytes", String(total)),
+                ("master_sync_read_bytes", String(read)),
+                ("master_sync_left_bytes", String(total - read)),
+                ("master_sync_perc", String(format2: total > 0 ? Double(read) * 100 / Double(total) : 0)),
+                ("master_sync_last_io_seconds_ago", String((now - link.lastIOMs) / 1000)),
+            ]
+        }
+        if link.state != .connected {
+            lines.append(("master_link_down_since_seconds", link.linkDownSinceMs.map { String((now - $0) / 1000) } ?? "-1"))
+        }
+        lines += [
+            ("slave_priority", String(config.int("replica-priority"))),
+            ("slave_read_only", config.bool("replica-read-only") ? "1" : "0"),
+            ("replica_announced", config.replicaAnnounced ? "1" : "0"),
         ]
         return lines
     }

@@ -17,7 +17,7 @@ extension Server {
         options.compression = config.rdbcompression
         options.checksum = config.rdbchecksum
         options.listMaxListpackSize = config.int("list-max-listpack-size")
-        let replicationAux: RDBAux.Replication? = replication.roleEntries.isEmpty ? nil
+        let replicationAux: RDBAux.Replication? = replication.backlog == nil && replication.role == .master ? nil
             : .init(streamDb: max(0, feed.streamDb), replId: replication.replicationId, offset: replication.masterReplOffset)
         let policy = config.maxmemoryPolicy
         return .init(aux: RDBAux.standard(redisVersion: Version.redis, ctime: Int(clock.wallMs() / 1000),

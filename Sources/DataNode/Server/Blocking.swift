@@ -67,6 +67,8 @@ final class BlockedWait {
     let argv: [[UInt8]]
     var timer: EventLoop.TimerID?
     var done = false
+    /// What a timeout answers when not a null array (WAIT: the ACK count then).
+    var timeoutReply: ((Client) -> Void)?
 
     init(client: Client, db: Int, keys: [Key], kind: BlockKind, deadlineMs: Int64, serve: @escaping BlockedTryServe,
          command: Command?, argv: [[UInt8]]) {
@@ -194,16 +196,17 @@ extension Server {
     /// meanwhile. Duplicate keys count once. `argv` is the command's, for
     /// the statistics recorded when it completes.
     public func blockClient(_ c: Client, _ argv: [[UInt8]], on keys: [Key], kind: BlockKind, deadlineMs: Int64,
-                            serve: @escaping BlockedServe) {
-        blockClient(c, argv, on: keys, kind: kind, deadlineMs: deadlineMs, tryServe: { s, c, k in
+                            timeoutReply: ((Client) -> Void)? = nil, serve: @escaping BlockedServe) {
+        blockClient(c, argv, on: keys, kind: kind, deadlineMs: deadlineMs, timeoutReply: timeoutReply, tryServe: { s, c, k in
             serve(s, c, k)
             return true
         })
     }
 
     /// Blocks `c` with a serve step that may decline (streams): see BlockedTryServe.
+    /// `timeoutReply` answers a timeout instead of the null array (WAIT: its ACK count).
     public func blockClient(_ c: Client, _ argv: [[UInt8]], on keys: [Key], kind: BlockKind, deadlineMs: Int64,
-                            tryServe serve: @escaping BlockedTryServe) {
+                            timeoutReply: ((Client) -> Void)? = nil, tryServe serve: @escaping BlockedTryServe) {
         var unique: [Key] = []
         unique.reserveCapacity(keys.count)
         var seen = Set<Key>()
@@ -211,6 +214,7 @@ extension Server {
         let cmd = argv.first.flatMap { commands.lookup($0) }
         let w = BlockedWait(client: c, db: c.dbIndex, keys: unique, kind: kind, deadlineMs: deadlineMs,
                             serve: serve, command: cmd, argv: argv)
+        w.timeoutReply = timeoutReply
         c.flags.insert(.blocked)
         blocking.enqueue(w)
         if deadlineMs != 0 {
@@ -280,7 +284,7 @@ extension Server {
             blocking.deadlines.pop()
             if w.done { continue }
             let replyStart = w.client.out.bytes.count
-            w.client.out.nullArray()
+            if let reply = w.timeoutReply { reply(w.client) } else { w.client.out.nullArray() }
             finishBlockedCommand(w, durationUs: 0, failed: false, replyStart: replyStart)
             unblock(w)
         }
@@ -300,6 +304,15 @@ extension Server {
         finishBlockedCommand(w, durationUs: 0, failed: true, replyStart: replyStart)
         unblock(w)
         return true
+    }
+
+    /// Ends a wait on something other than keys (WAIT's ACKs) with `reply`.
+    func unblockClient(_ c: Client, reply: (Client) -> Void) {
+        guard let w = blocking.byClient[c.id] else { return }
+        let replyStart = c.out.bytes.count
+        reply(c)
+        finishBlockedCommand(w, durationUs: 0, failed: false, replyStart: replyStart)
+        unblock(w)
     }
 
     /// A blocked client is going away: forget its wait without replying.

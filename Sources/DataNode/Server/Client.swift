@@ -72,6 +72,8 @@ public final class Client: ConnectionDelegate {
     /// Argument positions MONITOR and SLOWLOG show as "(redacted)" for the
     /// command being run (AUTH, HELLO AUTH passwords); call() clears it.
     public var redactedArgs: [Int] = []
+    /// The replication offset after this client's last write (WAIT's target).
+    public var replOffsetAfterWrite: Int64 = 0
     /// When the output first went over the soft limit (ms), 0 if below.
     public var softLimitReachedMs: Int64 = 0
     /// Queued in the server's pending-write list.

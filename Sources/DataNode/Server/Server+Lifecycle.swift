@@ -7,6 +7,7 @@ import Reactor
 extension Server {
     /// Runs the loop until shutdown. Returns the exit code.
     public func run() -> Int32 {
+        if let master = config.replicaof { startReplication(host: master.host, port: master.port, fromConfig: true) }
         loop.addTimer(afterMs: 1) { [unowned self] in
             self.cron()
             return Int64(1000 / max(1, min(self.config.hz, 500)))
@@ -45,6 +46,7 @@ extension Server {
     }
 
     func beforeSleep() {
+        if replication.getAckPending || !replication.waiting.isEmpty { serveReplicationWaiters() }
         if blocking.hasWaiters || !blocking.unblocked.isEmpty { handleBlockedClientsBeforeSleep() }
         if activeExpireEnabled {
             activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
@@ -74,6 +76,10 @@ extension Server {
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         aofCron()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
+        if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
+        // Once a second from the first cron on, as run_with_period(1000) in
+        // serverCron: the PING schedule counts from start-up, not from the first replica.
+        if (cronLoops - 1) % max(hot.hz, 1) == 0 { masterReplicationCron() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = clock.monotonicMs()
         let idleTimeout = hot.timeout

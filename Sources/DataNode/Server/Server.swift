@@ -33,6 +33,8 @@ public final class Server {
     public let runId: String
     /// Ids, offsets, role and attached replicas (Replication/).
     public let replication: ReplicationState
+    /// The link to our master, when we are a replica (Replication/).
+    lazy var replicaLinkDriver = ReplicaLinkDriver(server: self)
     public let startUnixMs: Int64
     public let startMonotonicMs: Int64
     /// Changes since the last save.
