@@ -216,6 +216,18 @@ extension LuaVM {
                             if case .function(let f) = fv {
                                 if !f.isNative {
                                     let lc = unsafeDowncast(f, to: LuaClosure.self)
+                                    if i.op == .tailcall {
+                                        // the callee takes the caller's frame: tail recursion runs in constant space
+                                        try ensureStack(fslot + max(lc.proto.maxStack, nargs) + 64)
+                                        let cur = frames.removeLast()
+                                        let dst = cur.base - 1
+                                        let s = stack
+                                        for j in 0...nargs { s[dst + j] = s[fslot + j] }
+                                        try pushFrame(lc, fslot: dst, nargs: nargs, nresults: cur.nresults, entry: cur.entry, fromNative: false)
+                                        cl = lc; proto = lc.proto; code = proto.codePtr; k = proto.kPtr
+                                        base = dst + 1; pc = 0
+                                        break
+                                    }
                                     try pushFrame(lc, fslot: fslot, nargs: nargs, nresults: want, entry: false, fromNative: false)
                                     fi += 1
                                     cl = lc; proto = lc.proto; code = proto.codePtr; k = proto.kPtr
