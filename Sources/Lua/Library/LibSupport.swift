@@ -95,12 +95,17 @@ extension LuaVM {
         t.set(name, .function(LuaNative(name, body)))
     }
 
-    /// Opens the libraries Redis exposes: base, string, table, math and os.clock.
+    /// Opens the libraries Redis exposes: base, string, table, math, os.clock,
+    /// and Redis's own cjson, cmsgpack, bit and struct.
     public func openStandardLibraries() {
         openBase()
         openString()
         openTable()
         openMath()
         openOS()
+        openCJSON()
+        openCMsgpack()
+        openBit()
+        openStruct()
     }
 }
