@@ -2,15 +2,31 @@
 /// frame is pushed or popped); calls from Swift (natives, metamethods) enter
 /// it again through `call(at:)`, which is what the native depth limit counts.
 extension LuaVM {
-    func execute() throws -> Int {
+    /// Runs the top frame from its saved pc. `resumed` >= 0: that frame is a
+    /// coroutine suspended in a call to `yield`, whose `resumed` results are
+    /// already in place from the call's function slot.
+    func execute(resumed: Int = -1) throws -> Int {
         var fi = frames.count - 1
         var cl = frames[fi].closure
         var proto = cl.proto
         var code = proto.codePtr!
         var k = proto.kPtr!
         var base = frames[fi].base
-        var pc = 0
+        var pc = frames[fi].pc
         var mtop = 0   // the end of a multi-valued result (CALL/VARARG with "all")
+        if resumed >= 0 {
+            let i = code[pc]
+            let fslot = base + Int(i.a)
+            let want = Int(i.c) - 1
+            if want >= 0 {
+                var j = resumed
+                while j < want { stack[fslot + j] = .nil_; j += 1 }
+            } else {
+                mtop = fslot + resumed
+            }
+            top = base + proto.maxStack
+            pc += 1
+        }
 
         @inline(__always) func rk(_ x: Int32, _ r: UnsafeMutablePointer<LuaValue>) -> LuaValue {
             x >= 0 ? r[Int(x)] : k[Int(-1 - x)]

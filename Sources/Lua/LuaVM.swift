@@ -69,6 +69,8 @@ public final class LuaVM {
     var top = 0
     var frames = FrameStack()
     var nativeDepth = 0
+    /// The coroutine whose frames are running (nil: the main one).
+    var currentCoroutine: LuaCoroutine?
     /// The Lua instruction that called the running native (nil: called from
     /// Swift, as through pcall), for "bad argument #1 to 'rep'" and `error`'s levels.
     var nativeSite: (proto: Proto, pc: Int)? = nil
@@ -472,7 +474,7 @@ public final class LuaVM {
         case .string(let s): return s.description
         case .table(let t): return "table: " + address(t)
         case .function(let f): return "function: " + address(f)
-        case .userdata(let u): return "userdata: " + address(u)
+        case .userdata(let u): return (u is LuaCoroutine ? "thread: " : "userdata: ") + address(u)
         case .cell: return "cell"
         }
     }

@@ -35,7 +35,9 @@ public final class LuaCell {
 }
 
 /// Light userdata: an opaque identity the host hands to scripts (cjson.null).
-public final class LuaLightUserdata {
+/// Coroutines are a subclass (type "thread"), so hosts that convert values
+/// see them as the opaque objects Redis turns into a nil reply.
+public class LuaLightUserdata {
     public let name: String
     public init(name: String) { self.name = name }
 }
@@ -73,7 +75,7 @@ public enum LuaValue: Hashable {
         case .string: return "string"
         case .table: return "table"
         case .function: return "function"
-        case .userdata: return "userdata"
+        case .userdata(let u): return u is LuaCoroutine ? "thread" : "userdata"
         case .cell: return "cell"
         }
     }
@@ -152,6 +154,8 @@ public typealias LuaNativeBody = (_ vm: LuaVM, _ base: Int, _ nargs: Int) throws
 public final class LuaNative: LuaFunction {
     public let name: String
     let body: LuaNativeBody
+    /// A value the body holds that the collector must see (a wrapped coroutine).
+    var captured: LuaValue = .nil_
     public init(_ name: String, _ body: @escaping LuaNativeBody) {
         self.name = name; self.body = body
         super.init(isNative: true)

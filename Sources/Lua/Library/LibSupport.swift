@@ -95,7 +95,7 @@ extension LuaVM {
         t.set(name, .function(LuaNative(name, body)))
     }
 
-    /// Opens the libraries Redis exposes: base, string, table, math, os.clock,
+    /// Opens the libraries Redis exposes: base, coroutine, string, table, math, os.clock,
     /// and Redis's own cjson, cmsgpack, bit and struct.
     public func openStandardLibraries() {
         openBase()
@@ -103,6 +103,7 @@ extension LuaVM {
         openTable()
         openMath()
         openOS()
+        openCoroutine()
         openCJSON()
         openCMsgpack()
         openBit()

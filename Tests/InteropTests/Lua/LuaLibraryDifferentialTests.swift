@@ -87,7 +87,7 @@ final class LuaLibraryDifferentialTests: XCTestCase {
             "cjson.encode({[2] = 'x'})", "cjson.encode({[10] = 1})", "cjson.encode({[11] = 1})", "cjson.encode({[1] = 1, [20] = 2})",
             "cjson.encode({[0] = 1})", "cjson.encode({[-1] = 1})", "cjson.encode({[1.5] = 1})", "cjson.encode({a = 1})",
             "cjson.encode({a = {b = {c = {}}}})", "cjson.encode({{}, {{}}, {1, {2}}})", "cjson.encode({['1'] = 1})",
-            "cjson.encode({[true] = 1})", "cjson.encode({f = function() end})", "cjson.encode(function() end)", "cjson.encode({1, function() end})",
+            "cjson.encode({[true] = 1})", "cjson.encode({f = function() end})", "cjson.encode(function() end)", "cjson.encode({1, coroutine.create(function() end)})",
             "cjson.encode({1, 0/0})", "cjson.encode({x = 1/0})", "cjson.encode()", "cjson.encode(1, 2)",
             "cjson.encode({[1] = 1, [2] = 2, [3] = 3, [4] = 4, [5] = 5, [6] = 6, [7] = 7, [8] = 8, [9] = 9, [10] = 10, [25] = 1})",
             "cjson.encode({cjson.null, false, 'x'})", "cjson.encode({[1e300] = 1})", "cjson.encode({[3] = 1, [2] = 2})",
