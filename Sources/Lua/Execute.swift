@@ -7,8 +7,11 @@ extension LuaVM {
     /// already in place from the call's function slot.
     func execute(resumed: Int = -1) throws -> Int {
         var fi = frames.count - 1
-        var cl = frames[fi].closure
-        var proto = cl.proto
+        // Not retained: the running function stays in the slot below its
+        // frame's base, and its proto with it; reference counting them on
+        // every call and return was a fifth of a call's cost.
+        unowned(unsafe) var cl = frames[fi].closure
+        unowned(unsafe) var proto = cl.proto
         var code = proto.codePtr!
         var k = proto.kPtr!
         var base = frames[fi].base
@@ -53,9 +56,9 @@ extension LuaVM {
                         var j = a
                         while j <= Int(i.b) { r[j] = .nil_; j += 1 }
                     case .getupval:
-                        r[a] = cl.upvalues[Int(i.b)].value
+                        r[a] = cl.cells[Int(i.b)]._withUnsafeGuaranteedRef { $0.value }
                     case .setupval:
-                        cl.upvalues[Int(i.b)].value = r[a]
+                        cl.cells[Int(i.b)]._withUnsafeGuaranteedRef { $0.value = r[a] }
                     case .getcell:
                         if case .cell(let c) = r[Int(i.b)] { r[a] = c.value } else { r[a] = .nil_ }
                     case .setcell:
@@ -227,6 +230,16 @@ extension LuaVM {
                         var nargs = i.b == 0 ? mtop - fslot - 1 : Int(i.b) - 1
                         let want = Int(i.c) - 1
                         frames[fi].pc = pc - 1
+                        // the common call: a Lua function, no metamethod, no tail call
+                        if i.op == .call, case .function(let f) = r[a], !f.isNative {
+                            unowned(unsafe) let lc = unsafeDowncast(f, to: LuaClosure.self)
+                            if pushFrameFast(lc, fslot: fslot, nargs: nargs, nresults: want) {
+                                fi += 1
+                                cl = lc; proto = lc.proto; code = proto.codePtr; k = proto.kPtr
+                                base = fslot + 1; pc = 0
+                                continue
+                            }
+                        }
                         var fv = r[a]
                         while true {
                             if case .function(let f) = fv {
@@ -244,7 +257,9 @@ extension LuaVM {
                                         base = dst + 1; pc = 0
                                         break
                                     }
-                                    try pushFrame(lc, fslot: fslot, nargs: nargs, nresults: want, entry: false, fromNative: false)
+                                    if !pushFrameFast(lc, fslot: fslot, nargs: nargs, nresults: want) {
+                                        try pushFrame(lc, fslot: fslot, nargs: nargs, nresults: want, entry: false, fromNative: false)
+                                    }
                                     fi += 1
                                     cl = lc; proto = lc.proto; code = proto.codePtr; k = proto.kPtr
                                     base = fslot + 1; pc = 0
@@ -298,9 +313,8 @@ extension LuaVM {
                             return n
                         }
                         fi -= 1
-                        let caller = frames[fi]
-                        cl = caller.closure; proto = cl.proto; code = proto.codePtr; k = proto.kPtr
-                        base = caller.base; pc = caller.pc + 1
+                        cl = frames[fi].closure; proto = cl.proto; code = proto.codePtr; k = proto.kPtr
+                        base = frames[fi].base; pc = frames[fi].pc + 1
                         top = base + proto.maxStack
                         if f.nresults >= 0 {
                             var j = n

@@ -205,6 +205,20 @@ public final class LuaVM {
         return n
     }
 
+    /// The common case of pushFrame: a fixed-arity function whose registers
+    /// fit the stack as it is. False: take the general path.
+    @inline(__always)
+    func pushFrameFast(_ lc: LuaClosure, fslot: Int, nargs: Int, nresults: Int) -> Bool {
+        let p = lc.proto
+        let base = fslot + 1
+        guard !p.isVararg, frames.count < maxFrames, base + p.maxStack + 64 < stackSize, nargs <= p.maxStack else { return false }
+        var i = nargs
+        while i < p.numParams { stack[base + i] = .nil_; i += 1 }
+        frames.append(Frame(closure: lc, base: base, pc: 0, varargs: nil, nresults: nresults, entry: false))
+        top = base + p.maxStack
+        return true
+    }
+
     func pushFrame(_ lc: LuaClosure, fslot: Int, nargs: Int, nresults: Int, entry: Bool, fromNative: Bool) throws {
         if frames.count >= maxFrames { throw LuaError.message("stack overflow") }
         let p = lc.proto

@@ -135,15 +135,26 @@ public class LuaFunction {
 
 public final class LuaClosure: LuaFunction {
     let proto: Proto
-    var upvalues: [LuaCell]
+    var upvalues: [LuaCell] { didSet { refreshUpvalueCells() } }
+    /// The cells of `upvalues` as a raw buffer for GETUPVAL/SETUPVAL (the
+    /// array owns them): reading one does not retain the array or the cell.
+    private(set) var cells: UnsafeMutablePointer<Unmanaged<LuaCell>>
     var env: LuaTable
     unowned(unsafe) var heap: LuaHeap? = nil
     var heapIndex = 0
     var mark: UInt32 = 0
-    deinit { heap?.remove(self) }
+    deinit { heap?.remove(self); cells.deallocate() }
     init(proto: Proto, upvalues: [LuaCell], env: LuaTable) {
         self.proto = proto; self.upvalues = upvalues; self.env = env
+        cells = .allocate(capacity: max(upvalues.count, 1))
+        for (i, c) in upvalues.enumerated() { cells[i] = .passUnretained(c) }
         super.init(isNative: false)
+    }
+
+    private func refreshUpvalueCells() {
+        cells.deallocate()
+        cells = .allocate(capacity: max(upvalues.count, 1))
+        for (i, c) in upvalues.enumerated() { cells[i] = .passUnretained(c) }
     }
 }
 
