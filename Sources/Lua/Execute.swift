@@ -41,7 +41,7 @@ extension LuaVM {
                     let i = code[pc]
                     pc += 1
                     budget &-= 1
-                    if budget <= 0 { frames[fi].pc = pc - 1; try runHook() }
+                    if budget <= 0 { frames.at(fi).pointee.pc = pc - 1; try runHook() }
                     let r = stack + base
                     let a = Int(i.a)
                     switch i.op {
@@ -229,7 +229,7 @@ extension LuaVM {
                         let fslot = base + a
                         var nargs = i.b == 0 ? mtop - fslot - 1 : Int(i.b) - 1
                         let want = Int(i.c) - 1
-                        frames[fi].pc = pc - 1
+                        frames.at(fi).pointee.pc = pc - 1
                         // the common call: a Lua function, no metamethod, no tail call
                         if i.op == .call, case .function(let f) = r[a], !f.isNative {
                             unowned(unsafe) let lc = unsafeDowncast(f, to: LuaClosure.self)
@@ -308,17 +308,20 @@ extension LuaVM {
                         let dst = base - 1
                         let s = stack
                         for j in 0..<n { s[dst + j] = s[base + a + j] }
-                        let f = frames.removeLast()
-                        if f.entry {
+                        let done = frames.at(fi)
+                        let entry = done.pointee.entry, nresults = done.pointee.nresults
+                        frames.dropLast()
+                        if entry {
                             return n
                         }
                         fi -= 1
-                        cl = frames[fi].closure; proto = cl.proto; code = proto.codePtr; k = proto.kPtr
-                        base = frames[fi].base; pc = frames[fi].pc + 1
+                        let caller = frames.at(fi)
+                        cl = caller.pointee.closure; proto = cl.proto; code = proto.codePtr; k = proto.kPtr
+                        base = caller.pointee.base; pc = caller.pointee.pc + 1
                         top = base + proto.maxStack
-                        if f.nresults >= 0 {
+                        if nresults >= 0 {
                             var j = n
-                            while j < f.nresults { s[dst + j] = .nil_; j += 1 }
+                            while j < nresults { s[dst + j] = .nil_; j += 1 }
                         } else {
                             mtop = dst + n
                         }
