@@ -40,4 +40,10 @@ final class RedisLibraryTests: XCTestCase {
         XCTAssertEqual(LuaRunner.output("print(struct.pack('>I2', 258) == '\\1\\2', struct.unpack('<i2', '\\254\\255'), struct.size('!4 b i'))"),
                        "true\t-2\t8\n")
     }
+
+    func testTheFuzzersLibrarySeedsRunWithoutRaising() {
+        for src in RedisLibrarySeeds.programs {
+            XCTAssertNil(LuaRunner.run(src).err, src)
+        }
+    }
 }
