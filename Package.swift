@@ -108,6 +108,6 @@ let package = Package(
         .testTarget(name: "ProcessTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
         // Interop: needs a real Redis binary or client (redis-server, redis-sentinel,
         // redis-cli, redis-benchmark, redis-py).
-        .testTarget(name: "InteropTests", dependencies: ["DataNode", "Persistence", "Keyspace", "CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["Lua", "DataNode", "Persistence", "Keyspace", "CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),
     ]
 )

@@ -229,6 +229,13 @@ final class Compiler {
         case .ret(let es, let l):
             line(l)
             if es.isEmpty { emit(.ret, 0, 1); return }
+            if es.count == 1, isCall(es[0]) {
+                let base = fs.freereg
+                call(es[0], base: base, nresults: -1)
+                fs.proto.code[fs.proto.code.count - 1].op = .tailcall
+                emit(.ret, base, 0)
+                return
+            }
             if es.count == 1 && !es[0].isMulti {
                 let (r, _) = exp2anyreg(es[0])
                 emit(.ret, r, 2)
@@ -524,6 +531,14 @@ final class Compiler {
                 }
             }
             if pending > 0 { emit(.setlist, r, pending, stored) }
+        }
+    }
+
+    /// `return f(x)` and `return o:m(x)` (not `return (f(x))`): a tail call.
+    func isCall(_ e: Expr) -> Bool {
+        switch e {
+        case .call, .method: return true
+        default: return false
         }
     }
 

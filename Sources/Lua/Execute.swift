@@ -2,15 +2,34 @@
 /// frame is pushed or popped); calls from Swift (natives, metamethods) enter
 /// it again through `call(at:)`, which is what the native depth limit counts.
 extension LuaVM {
-    func execute() throws -> Int {
+    /// Runs the top frame from its saved pc. `resumed` >= 0: that frame is a
+    /// coroutine suspended in a call to `yield`, whose `resumed` results are
+    /// already in place from the call's function slot.
+    func execute(resumed: Int = -1) throws -> Int {
         var fi = frames.count - 1
-        var cl = frames[fi].closure
-        var proto = cl.proto
+        // Not retained: the running function stays in the slot below its
+        // frame's base, and its proto with it; reference counting them on
+        // every call and return was a fifth of a call's cost.
+        unowned(unsafe) var cl = frames[fi].closure
+        unowned(unsafe) var proto = cl.proto
         var code = proto.codePtr!
         var k = proto.kPtr!
         var base = frames[fi].base
-        var pc = 0
+        var pc = frames[fi].pc
         var mtop = 0   // the end of a multi-valued result (CALL/VARARG with "all")
+        if resumed >= 0 {
+            let i = code[pc]
+            let fslot = base + Int(i.a)
+            let want = Int(i.c) - 1
+            if want >= 0 {
+                var j = resumed
+                while j < want { stack[fslot + j] = .nil_; j += 1 }
+            } else {
+                mtop = fslot + resumed
+            }
+            top = base + proto.maxStack
+            pc += 1
+        }
 
         @inline(__always) func rk(_ x: Int32, _ r: UnsafeMutablePointer<LuaValue>) -> LuaValue {
             x >= 0 ? r[Int(x)] : k[Int(-1 - x)]
@@ -22,7 +41,7 @@ extension LuaVM {
                     let i = code[pc]
                     pc += 1
                     budget &-= 1
-                    if budget <= 0 { frames[fi].pc = pc - 1; try runHook() }
+                    if budget <= 0 { frames.at(fi).pointee.pc = pc - 1; try runHook() }
                     let r = stack + base
                     let a = Int(i.a)
                     switch i.op {
@@ -37,9 +56,9 @@ extension LuaVM {
                         var j = a
                         while j <= Int(i.b) { r[j] = .nil_; j += 1 }
                     case .getupval:
-                        r[a] = cl.upvalues[Int(i.b)].value
+                        r[a] = cl.cells[Int(i.b)]._withUnsafeGuaranteedRef { $0.value }
                     case .setupval:
-                        cl.upvalues[Int(i.b)].value = r[a]
+                        cl.cells[Int(i.b)]._withUnsafeGuaranteedRef { $0.value = r[a] }
                     case .getcell:
                         if case .cell(let c) = r[Int(i.b)] { r[a] = c.value } else { r[a] = .nil_ }
                     case .setcell:
@@ -210,13 +229,37 @@ extension LuaVM {
                         let fslot = base + a
                         var nargs = i.b == 0 ? mtop - fslot - 1 : Int(i.b) - 1
                         let want = Int(i.c) - 1
-                        frames[fi].pc = pc - 1
+                        frames.at(fi).pointee.pc = pc - 1
+                        // the common call: a Lua function, no metamethod, no tail call
+                        if i.op == .call, case .function(let f) = r[a], !f.isNative {
+                            unowned(unsafe) let lc = unsafeDowncast(f, to: LuaClosure.self)
+                            if pushFrameFast(lc, fslot: fslot, nargs: nargs, nresults: want) {
+                                fi += 1
+                                cl = lc; proto = lc.proto; code = proto.codePtr; k = proto.kPtr
+                                base = fslot + 1; pc = 0
+                                continue
+                            }
+                        }
                         var fv = r[a]
                         while true {
                             if case .function(let f) = fv {
                                 if !f.isNative {
                                     let lc = unsafeDowncast(f, to: LuaClosure.self)
-                                    try pushFrame(lc, fslot: fslot, nargs: nargs, nresults: want, entry: false, fromNative: false)
+                                    if i.op == .tailcall {
+                                        // the callee takes the caller's frame: tail recursion runs in constant space
+                                        try ensureStack(fslot + max(lc.proto.maxStack, nargs) + 64)
+                                        let cur = frames.removeLast()
+                                        let dst = cur.base - 1
+                                        let s = stack
+                                        for j in 0...nargs { s[dst + j] = s[fslot + j] }
+                                        try pushFrame(lc, fslot: dst, nargs: nargs, nresults: cur.nresults, entry: cur.entry, fromNative: false)
+                                        cl = lc; proto = lc.proto; code = proto.codePtr; k = proto.kPtr
+                                        base = dst + 1; pc = 0
+                                        break
+                                    }
+                                    if !pushFrameFast(lc, fslot: fslot, nargs: nargs, nresults: want) {
+                                        try pushFrame(lc, fslot: fslot, nargs: nargs, nresults: want, entry: false, fromNative: false)
+                                    }
                                     fi += 1
                                     cl = lc; proto = lc.proto; code = proto.codePtr; k = proto.kPtr
                                     base = fslot + 1; pc = 0
@@ -265,18 +308,20 @@ extension LuaVM {
                         let dst = base - 1
                         let s = stack
                         for j in 0..<n { s[dst + j] = s[base + a + j] }
-                        let f = frames.removeLast()
-                        if f.entry {
+                        let done = frames.at(fi)
+                        let entry = done.pointee.entry, nresults = done.pointee.nresults
+                        frames.dropLast()
+                        if entry {
                             return n
                         }
                         fi -= 1
-                        let caller = frames[fi]
-                        cl = caller.closure; proto = cl.proto; code = proto.codePtr; k = proto.kPtr
-                        base = caller.base; pc = caller.pc + 1
+                        let caller = frames.at(fi)
+                        cl = caller.pointee.closure; proto = cl.proto; code = proto.codePtr; k = proto.kPtr
+                        base = caller.pointee.base; pc = caller.pointee.pc + 1
                         top = base + proto.maxStack
-                        if f.nresults >= 0 {
+                        if nresults >= 0 {
                             var j = n
-                            while j < f.nresults { s[dst + j] = .nil_; j += 1 }
+                            while j < nresults { s[dst + j] = .nil_; j += 1 }
                         } else {
                             mtop = dst + n
                         }

@@ -22,6 +22,16 @@ struct FrameStack {
         nonmutating _modify { yield &ptr[i] }
     }
 
+    /// Frame `i` in place: reading one field does not copy the frame (and
+    /// retain its varargs).
+    @inline(__always) func at(_ i: Int) -> UnsafeMutablePointer<Frame> { ptr + i }
+
+    /// Pops the top frame without moving it out.
+    @inline(__always) mutating func dropLast() {
+        count -= 1
+        (ptr + count).deinitialize(count: 1)
+    }
+
     @inline(__always) mutating func append(_ f: Frame) {
         if count == capacity {
             let n = UnsafeMutablePointer<Frame>.allocate(capacity: capacity * 2)

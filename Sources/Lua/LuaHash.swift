@@ -57,8 +57,28 @@ struct LuaHash {
     }
 
     @inline(__always) func get(_ key: LuaValue) -> LuaValue {
+        if case .string(let s) = key { return get(string: s) }
         guard let i = find(key) else { return .nil_ }
         return slots[i].value
+    }
+
+    /// Field lookup (`t.x`, methods, globals): probes without copying the
+    /// keys it passes, and compares string identity before bytes.
+    @inline(__always) func get(string s: LuaString) -> LuaValue {
+        if used == 0 { return .nil_ }
+        let m = mask
+        return slots.withUnsafeBufferPointer { buf -> LuaValue in
+            var i = s.hash & m
+            while true {
+                switch buf[i].key {
+                case .nil_: return .nil_
+                case .string(let ks):
+                    if ks === s || (ks.hash == s.hash && ks.bytes == s.bytes) { return buf[i].value }
+                default: break
+                }
+                i = (i + 1) & m
+            }
+        }
     }
 
     @inline(__always) func key(at i: Int) -> LuaValue { slots[i].key }

@@ -68,23 +68,31 @@ final class LuaHeap {
             case .table(let t):
                 if t.mark == e { continue }
                 t.mark = e
-                for x in t.arr { if x.isCollectable { work.append(x) } }
+                for x in t.arr { if x.isCollectable || x.isCoroutine { work.append(x) } }
                 for s in t.hash.slots {
-                    if s.key.isCollectable { work.append(s.key) }
-                    if s.value.isCollectable { work.append(s.value) }
+                    if s.key.isCollectable || s.key.isCoroutine { work.append(s.key) }
+                    if s.value.isCollectable || s.value.isCoroutine { work.append(s.value) }
                 }
                 if let m = t.metatable { work.append(.table(m)) }
             case .function(let f):
-                guard !f.isNative else { continue }
+                guard !f.isNative else {
+                    let captured = unsafeDowncast(f, to: LuaNative.self).captured
+                    if captured.isCoroutine { work.append(captured) }
+                    continue
+                }
                 let c = unsafeDowncast(f, to: LuaClosure.self)
                 if c.mark == e { continue }
                 c.mark = e
                 for u in c.upvalues { work.append(.cell(u)) }
                 work.append(.table(c.env))
+            case .userdata(let u):
+                guard let co = u as? LuaCoroutine, co.mark != e else { continue }
+                co.mark = e
+                work.append(contentsOf: co.liveValues.filter { $0.isCollectable || $0.isCoroutine })
             case .cell(let c):
                 if c.mark == e { continue }
                 c.mark = e
-                if c.value.isCollectable { work.append(c.value) }
+                if c.value.isCollectable || c.value.isCoroutine { work.append(c.value) }
             default:
                 continue
             }
@@ -104,6 +112,11 @@ final class LuaHeap {
 }
 
 extension LuaValue {
+    var isCoroutine: Bool {
+        if case .userdata(let u) = self { return u is LuaCoroutine }
+        return false
+    }
+
     @inline(__always) var isCollectable: Bool {
         switch self {
         case .table, .function, .cell: return true

@@ -53,8 +53,7 @@ public final class LuaTable {
     }
 
     @inline(__always) public func get(string s: LuaString) -> LuaValue {
-        if hash.isEmpty { return .nil_ }
-        return hash.get(.string(s))
+        hash.get(string: s)
     }
 
     public func get(_ s: String) -> LuaValue { get(.str(s)) }

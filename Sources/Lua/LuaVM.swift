@@ -69,6 +69,8 @@ public final class LuaVM {
     var top = 0
     var frames = FrameStack()
     var nativeDepth = 0
+    /// The coroutine whose frames are running (nil: the main one).
+    var currentCoroutine: LuaCoroutine?
     /// The Lua instruction that called the running native (nil: called from
     /// Swift, as through pcall), for "bad argument #1 to 'rep'" and `error`'s levels.
     var nativeSite: (proto: Proto, pc: Int)? = nil
@@ -201,6 +203,20 @@ public final class LuaVM {
             return nresults
         }
         return n
+    }
+
+    /// The common case of pushFrame: a fixed-arity function whose registers
+    /// fit the stack as it is. False: take the general path.
+    @inline(__always)
+    func pushFrameFast(_ lc: LuaClosure, fslot: Int, nargs: Int, nresults: Int) -> Bool {
+        let p = lc.proto
+        let base = fslot + 1
+        guard !p.isVararg, frames.count < maxFrames, base + p.maxStack + 64 < stackSize, nargs <= p.maxStack else { return false }
+        var i = nargs
+        while i < p.numParams { stack[base + i] = .nil_; i += 1 }
+        frames.append(Frame(closure: lc, base: base, pc: 0, varargs: nil, nresults: nresults, entry: false))
+        top = base + p.maxStack
+        return true
     }
 
     func pushFrame(_ lc: LuaClosure, fslot: Int, nargs: Int, nresults: Int, entry: Bool, fromNative: Bool) throws {
@@ -472,7 +488,7 @@ public final class LuaVM {
         case .string(let s): return s.description
         case .table(let t): return "table: " + address(t)
         case .function(let f): return "function: " + address(f)
-        case .userdata(let u): return "userdata: " + address(u)
+        case .userdata(let u): return (u is LuaCoroutine ? "thread: " : "userdata: ") + address(u)
         case .cell: return "cell"
         }
     }

@@ -35,7 +35,9 @@ public final class LuaCell {
 }
 
 /// Light userdata: an opaque identity the host hands to scripts (cjson.null).
-public final class LuaLightUserdata {
+/// Coroutines are a subclass (type "thread"), so hosts that convert values
+/// see them as the opaque objects Redis turns into a nil reply.
+public class LuaLightUserdata {
     public let name: String
     public init(name: String) { self.name = name }
 }
@@ -73,7 +75,7 @@ public enum LuaValue: Hashable {
         case .string: return "string"
         case .table: return "table"
         case .function: return "function"
-        case .userdata: return "userdata"
+        case .userdata(let u): return u is LuaCoroutine ? "thread" : "userdata"
         case .cell: return "cell"
         }
     }
@@ -133,15 +135,26 @@ public class LuaFunction {
 
 public final class LuaClosure: LuaFunction {
     let proto: Proto
-    var upvalues: [LuaCell]
+    var upvalues: [LuaCell] { didSet { refreshUpvalueCells() } }
+    /// The cells of `upvalues` as a raw buffer for GETUPVAL/SETUPVAL (the
+    /// array owns them): reading one does not retain the array or the cell.
+    private(set) var cells: UnsafeMutablePointer<Unmanaged<LuaCell>>
     var env: LuaTable
     unowned(unsafe) var heap: LuaHeap? = nil
     var heapIndex = 0
     var mark: UInt32 = 0
-    deinit { heap?.remove(self) }
+    deinit { heap?.remove(self); cells.deallocate() }
     init(proto: Proto, upvalues: [LuaCell], env: LuaTable) {
         self.proto = proto; self.upvalues = upvalues; self.env = env
+        cells = .allocate(capacity: max(upvalues.count, 1))
+        for (i, c) in upvalues.enumerated() { cells[i] = .passUnretained(c) }
         super.init(isNative: false)
+    }
+
+    private func refreshUpvalueCells() {
+        cells.deallocate()
+        cells = .allocate(capacity: max(upvalues.count, 1))
+        for (i, c) in upvalues.enumerated() { cells[i] = .passUnretained(c) }
     }
 }
 
@@ -152,6 +165,8 @@ public typealias LuaNativeBody = (_ vm: LuaVM, _ base: Int, _ nargs: Int) throws
 public final class LuaNative: LuaFunction {
     public let name: String
     let body: LuaNativeBody
+    /// A value the body holds that the collector must see (a wrapped coroutine).
+    var captured: LuaValue = .nil_
     public init(_ name: String, _ body: @escaping LuaNativeBody) {
         self.name = name; self.body = body
         super.init(isNative: true)

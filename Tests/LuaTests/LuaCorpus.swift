@@ -601,5 +601,58 @@ enum LuaCorpus {
         print(string.format("%x", -0.5), string.format("%x", -1), string.format("%x", -2^63), string.format("%x", 2^64), string.format("%x", -1/0), string.format("%d", 2^63), string.format("%x", 1e19))
         print(table.concat({1, 2, 3}, ",", 2^32 + 1, 2^32 + 2))
         """#),
+        ("coroutines", #"""
+        print(pcall(coroutine.yield, 1))
+        local co = coroutine.create(function(a, b) print('in', a, b); local c = coroutine.yield(a + b); print('got', c); local x, y = coroutine.yield(); print(x, y); return 'done', 9 end)
+        print(coroutine.resume(co, 1, 2))
+        print(coroutine.status(co))
+        print(coroutine.resume(co, 'c'))
+        print(coroutine.resume(co, 'x', 'y'))
+        print(coroutine.status(co), coroutine.resume(co))
+        print(pcall(coroutine.create, print))
+        print(pcall(coroutine.status, 1))
+        local co2 = coroutine.create(function() pcall(coroutine.yield, 1) return pcall(coroutine.yield, 2) end)
+        print(coroutine.resume(co2))
+        local co3 = coroutine.create(function() error('boom') end)
+        print(coroutine.resume(co3))
+        local co4 = coroutine.create(function() error({}) end)
+        print((coroutine.resume(co4)))
+        local w = coroutine.wrap(function() coroutine.yield(1) error('bad') end)
+        print(w(), pcall(w))
+        print(pcall(w))
+        print(coroutine.running())
+        local co5; co5 = coroutine.create(function() print(coroutine.running() == co5, coroutine.status(co5)); print(coroutine.resume(co5)) end)
+        coroutine.resume(co5)
+        local outer; outer = coroutine.create(function() local inner = coroutine.create(function() print('outer is', coroutine.status(outer)) coroutine.yield() end) coroutine.resume(inner) coroutine.yield(inner) end)
+        local _, inner = coroutine.resume(outer)
+        print(coroutine.status(inner), type(inner), tostring(inner):sub(1,7), (tostring(coroutine.running())))
+        local mt = setmetatable({}, {__index = function(t, k) return coroutine.yield(k) end})
+        print(coroutine.resume(coroutine.create(function() return mt.x end)))
+        print(select('#', coroutine.resume(coroutine.create(function() coroutine.yield() end))))
+        local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end)
+        print(gen(), gen(), gen())
+        print(pcall(coroutine.resume))
+        print(pcall(coroutine.wrap))
+        for i, v in coroutine.wrap(function() for i = 1, 2 do coroutine.yield(i, i * 10) end end) do print(i, v) end
+        local function deep(n) if n == 0 then return coroutine.yield('bottom') end return deep(n - 1) end
+        local cd = coroutine.create(function() local r = deep(500) return r .. '!' end)
+        print(coroutine.resume(cd))
+        print(coroutine.resume(cd, 'up'))
+        local function gen(n) return coroutine.wrap(function() for i = 1, n do coroutine.yield(i) end end) end
+        local acc = {}
+        for a in gen(3) do for b in gen(2) do acc[#acc + 1] = a * 10 + b end end
+        print(table.concat(acc, ' '))
+        local cv = coroutine.create(function(...) print(select('#', ...), ...) local a, b, c = coroutine.yield(...) print(a, b, c) return ... end)
+        print(coroutine.resume(cv, 1, nil, 3))
+        print(coroutine.resume(cv, 'p', nil))
+        local cm = coroutine.create(function() local t = setmetatable({}, {__add = function() return coroutine.yield('meta') end}) return t + 1 end)
+        print(coroutine.resume(cm))
+        local ce = coroutine.create(function() local x = nil; return x.y end)
+        print(coroutine.resume(ce))
+        print(coroutine.resume(coroutine.create(function() return coroutine.resume(coroutine.create(function() error('inner', 0) end)) end)))
+        print(pcall(coroutine.wrap(function() error('w', 0) end)))
+        local ct = coroutine.create(function(...) return select('#', ...) end)
+        print(coroutine.resume(ct, nil, nil))
+        """#),
     ]
 }

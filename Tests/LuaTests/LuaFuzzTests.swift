@@ -62,7 +62,7 @@ final class LuaFuzzTests: XCTestCase {
         let count = Int(ProcessInfo.processInfo.environment["VIGIL_LUA_FUZZ_COUNT"] ?? "") ?? 2000
         let seed = UInt64(ProcessInfo.processInfo.environment["VIGIL_LUA_FUZZ_SEED"] ?? "") ?? SeededRandom.randomSeed()
         var rng = SeededRandom(seed: seed)
-        var sources = LuaCorpus.programs.map { Array($0.source.utf8) }
+        var sources = LuaCorpus.programs.map { Array($0.source.utf8) } + RedisLibrarySeeds.programs.map { Array($0.utf8) }
         for i in 0..<20 {
             var g = LuaProgramGenerator(seed: seed &+ UInt64(i))
             sources.append(Array(g.program().utf8))

@@ -95,12 +95,18 @@ extension LuaVM {
         t.set(name, .function(LuaNative(name, body)))
     }
 
-    /// Opens the libraries Redis exposes: base, string, table, math and os.clock.
+    /// Opens the libraries Redis exposes: base, coroutine, string, table, math, os.clock,
+    /// and Redis's own cjson, cmsgpack, bit and struct.
     public func openStandardLibraries() {
         openBase()
         openString()
         openTable()
         openMath()
         openOS()
+        openCoroutine()
+        openCJSON()
+        openCMsgpack()
+        openBit()
+        openStruct()
     }
 }
