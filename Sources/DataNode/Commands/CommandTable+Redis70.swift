@@ -20,6 +20,7 @@ extension CommandTable {
             AOFCommands.handlers,
             DumpRestoreCommands.handlers,
             MemoryCommands.handlers,
+            EvalCommands.handlers, FunctionCommands.handlers,
         ]
     }
 
