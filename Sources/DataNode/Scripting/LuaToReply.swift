@@ -11,29 +11,31 @@ enum LuaToReply {
     static let maxDepth = 7995
 
     static func write(_ v: LuaValue, to out: inout RESPWriter, scriptResp: Int, stats: (String) -> Void) {
-        write(v, &out, scriptResp, stats, depth: 0)
-    }
-
-    private static func write(_ v: LuaValue, _ out: inout RESPWriter, _ resp: Int, _ stats: (String) -> Void, depth: Int) {
-        if depth >= maxDepth {
-            out.error("ERR reached lua stack limit")
-            return
-        }
-        switch v {
-        case .string(let s):
-            out.bulk(s.bytes)
-        case .number(let d):
-            out.integer(Int64(clamping: truncated(d)))
-        case .bool(let b):
-            if resp == 2 {
-                if b { out.integer(1) } else { out.nullBulk() }
-            } else {
-                out.boolean(b)
+        // An explicit stack, not recursion: a table holding itself nests
+        // thousands of levels before the limit.
+        var work: [(LuaValue, Int)] = [(v, 0)]
+        while let (value, depth) = work.popLast() {
+            if depth >= maxDepth {
+                out.error("ERR reached lua stack limit")
+                continue
             }
-        case .table(let t):
-            writeTable(t, &out, resp, stats, depth: depth)
-        default:
-            out.nullBulk()
+            switch value {
+            case .string(let s):
+                out.bulk(s.bytes)
+            case .number(let d):
+                out.integer(truncated(d))
+            case .bool(let b):
+                if scriptResp == 2 {
+                    if b { out.integer(1) } else { out.nullBulk() }
+                } else {
+                    out.boolean(b)
+                }
+            case .table(let t):
+                let children = writeTable(t, &out, stats)
+                for c in children.reversed() { work.append((c, depth + 1)) }
+            default:
+                out.nullBulk()
+            }
         }
     }
 
@@ -45,23 +47,31 @@ enum LuaToReply {
         return Int64(d.rounded(.towardZero))
     }
 
-    private static func writeTable(_ t: LuaTable, _ out: inout RESPWriter, _ resp: Int, _ stats: (String) -> Void, depth: Int) {
+    /// Writes the table's own header (or whole reply) and returns the values
+    /// nested in it, to be written next.
+    private static func writeTable(_ t: LuaTable, _ out: inout RESPWriter, _ stats: (String) -> Void) -> [LuaValue] {
         if case .string(let e) = t.get(ReplyToLua.errKey) {
             out.error(bytes: e.bytes)
             stats(String(decoding: e.bytes.prefix { $0 != 32 }, as: UTF8.self))
-            return
+            return []
         }
         if case .string(let s) = t.get(ReplyToLua.okKey) {
             out.simpleString(bytes: s.bytes.map { $0 == 10 || $0 == 13 ? 32 : $0 })
-            return
+            return []
         }
         if case .number(let d) = t.get(ReplyToLua.doubleKey) {
-            out.double(d)
-            return
+            if d.isNaN {
+                // printf's %.17g shows the sign of a NaN (0/0 is -nan on x86)
+                let text = Array((d.sign == .minus ? "-nan" : "nan").utf8)
+                if out.proto >= 3 { out.raw([UInt8(ascii: ",")] + text + [13, 10]) } else { out.bulk(text) }
+            } else {
+                out.double(d)
+            }
+            return []
         }
         if case .string(let s) = t.get(ReplyToLua.bigNumberKey) {
             out.bigNumber(String(decoding: s.bytes, as: UTF8.self))
-            return
+            return []
         }
         if case .table(let vt) = t.get(ReplyToLua.verbatimKey),
            case .string(let f) = vt.get(ReplyToLua.formatKey), case .string(let s) = vt.get(ReplyToLua.stringKey) {
@@ -74,30 +84,25 @@ enum LuaToReply {
             } else {
                 out.bulk(s.bytes)
             }
-            return
+            return []
         }
         if case .table(let m) = t.get(ReplyToLua.mapKey) {
             var pairs: [(LuaValue, LuaValue)] = []
             var k = LuaValue.nil_
             while let (nk, nv) = try? m.next(k) { pairs.append((nk, nv)); k = nk }
             out.mapHeader(pairs.count)
-            for (k, v) in pairs {
-                write(k, &out, resp, stats, depth: depth + 1)
-                write(v, &out, resp, stats, depth: depth + 1)
-            }
-            return
+            return pairs.flatMap { [$0.0, $0.1] }
         }
         if case .table(let s) = t.get(ReplyToLua.setKey) {
             var members: [LuaValue] = []
             var k = LuaValue.nil_
             while let (nk, _) = try? s.next(k) { members.append(nk); k = nk }
             out.setHeader(members.count)
-            for m in members { write(m, &out, resp, stats, depth: depth + 1) }
-            return
+            return members
         }
-        var n = 0
-        while !t.get(int: n + 1).isNil { n += 1 }
-        out.arrayHeader(n)
-        for i in 1...max(n, 1) where i <= n { write(t.get(int: i), &out, resp, stats, depth: depth + 1) }
+        var items: [LuaValue] = []
+        while case let v = t.get(int: items.count + 1), !v.isNil { items.append(v) }
+        out.arrayHeader(items.count)
+        return items
     }
 }

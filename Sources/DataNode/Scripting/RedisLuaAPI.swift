@@ -29,7 +29,7 @@ enum RedisLuaAPI {
             return vm.result(base, .table(r))
         }
         vm.register(t, "sha1hex") { vm, base, nargs in
-            guard nargs == 1 else { throw LuaError.message("wrong number of arguments") }
+            guard nargs == 1 else { throw raised("wrong number of arguments") }
             let b = vm.arg(base, nargs, 0).stringBytes ?? []
             return vm.result(base, .str(Array(sha1Hex(b).utf8)))
         }
