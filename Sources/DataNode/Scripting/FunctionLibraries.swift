@@ -24,7 +24,8 @@ struct FunctionLibraries {
     private(set) var functionOwner: [String: String] = [:]
 
     var libraryCount: Int { byName.count }
-    var functionCount: Int { functionOwner.count }
+    /// The sum over libraries (FUNCTION STATS): names differing only in case count apart.
+    var functionCount: Int { byName.values.reduce(0) { $0 + $1.functions.count } }
     var all: [FunctionLibrary] { order.compactMap { byName[$0] } }
 
     func library(_ name: String) -> FunctionLibrary? { byName[name] }
@@ -46,14 +47,15 @@ struct FunctionLibraries {
     mutating func remove(_ name: String) {
         guard let lib = byName.removeValue(forKey: name) else { return }
         order.removeAll { $0 == name }
-        for f in lib.functions { functionOwner[f.name.lowercased()] = nil }
+        for f in lib.functions where functionOwner[f.name.lowercased()] == name { functionOwner[f.name.lowercased()] = nil }
     }
 
     mutating func add(_ lib: FunctionLibrary) {
         remove(lib.name)
         byName[lib.name] = lib
         order.append(lib.name)
-        for f in lib.functions { functionOwner[f.name.lowercased()] = lib.name }
+        // The first of two names differing only in case keeps the index entry (dictAdd fails for the second).
+        for f in lib.functions where functionOwner[f.name.lowercased()] == nil { functionOwner[f.name.lowercased()] = lib.name }
     }
 
     /// Library bookkeeping in bytes (INFO used_memory_functions).

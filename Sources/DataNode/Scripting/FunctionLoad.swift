@@ -121,11 +121,11 @@ extension Server {
                 guard case .string(let ks) = key else { throw RedisLuaAPI.raised("named argument key given to redis.register_function is not a string") }
                 switch String(decoding: ks.bytes, as: UTF8.self).lowercased() {
                 case "function_name":
-                    guard case .string(let s) = value else { throw RedisLuaAPI.raised("function_name argument given to redis.register_function must be a string") }
-                    name = String(decoding: s.bytes, as: UTF8.self)
+                    guard let s = value.stringBytes else { throw RedisLuaAPI.raised("function_name argument given to redis.register_function must be a string") }
+                    name = String(decoding: s, as: UTF8.self)
                 case "description":
-                    guard case .string(let s) = value else { throw RedisLuaAPI.raised("description argument given to redis.register_function must be a string") }
-                    description = s.bytes
+                    guard let s = value.stringBytes else { throw RedisLuaAPI.raised("description argument given to redis.register_function must be a string") }
+                    description = s
                 case "callback":
                     guard case .function = value else { throw RedisLuaAPI.raised("callback argument given to redis.register_function must be a function") }
                     callback = value
@@ -145,16 +145,17 @@ extension Server {
             guard name != nil else { throw RedisLuaAPI.raised("redis.register_function must get a function name argument") }
             guard case .function = callback else { throw RedisLuaAPI.raised("redis.register_function must get a callback argument") }
         } else if nargs == 2 {
-            guard case .string(let s) = vm.arg(base, nargs, 0) else { throw RedisLuaAPI.raised("first argument to redis.register_function must be a string") }
+            // lua_isstring: a number is a name too
+            guard let s = vm.arg(base, nargs, 0).stringBytes else { throw RedisLuaAPI.raised("first argument to redis.register_function must be a string") }
             guard case .function = vm.arg(base, nargs, 1) else { throw RedisLuaAPI.raised("second argument to redis.register_function must be a function") }
-            name = String(decoding: s.bytes, as: UTF8.self)
+            name = String(decoding: s, as: UTF8.self)
             callback = vm.arg(base, nargs, 1)
         } else {
             throw RedisLuaAPI.raised("wrong number of arguments to redis.register_function")
         }
         let fname = name!
         guard LibraryMetadata.validName(fname) else { throw RedisLuaAPI.raised(LibraryMetadata.invalidNameError) }
-        if scripting.loadingFunctions!.contains(where: { $0.name.lowercased() == fname.lowercased() }) {
+        if scripting.loadingFunctions!.contains(where: { $0.name == fname }) {
             throw RedisLuaAPI.raised("Function already exists in the library")
         }
         scripting.loadingFunctions!.append(LuaFunctionEntry(name: fname, callback: callback, description: description, flags: flags))
