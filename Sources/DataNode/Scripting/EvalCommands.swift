@@ -163,12 +163,14 @@ extension Server {
         return Int(n)
     }
 
-    /// The checks 7.0 makes before running a script that declares flags
-    /// (scriptPrepareForRun); compat-mode EVAL scripts are checked per call.
+    /// A script that declares flags makes its command `write` (unless
+    /// no-writes) and `denyoom` (unless no-writes or allow-oom), so 7.0's
+    /// processCommand refuses it with the texts any write command gets;
+    /// compat-mode EVAL scripts are checked per call instead.
     func scriptPreRunRefusal(_ flags: ScriptFlags) -> String? {
         guard flags.declared else { return nil }
         if !flags.noWrites && !keyspace.isMaster && config.replicaReadOnly {
-            return "READONLY Can not run script with write flag on readonly replica"
+            return "READONLY You can't write against a read only replica."
         }
         if !flags.noWrites && !flags.allowOOM && hot.maxmemory > 0 && performEvictions() == .fail {
             return Self.oomError

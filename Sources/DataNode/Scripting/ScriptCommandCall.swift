@@ -72,7 +72,8 @@ extension Server {
         if let existing = scripting.scriptClient {
             c = existing
         } else {
-            c = Client(id: Int.max, connection: nil, server: self, address: "", localAddress: "")
+            // "lua" is what MONITOR shows for it, as Redis does.
+            c = Client(id: Int.max, connection: nil, server: self, address: "lua", localAddress: "")
             c.flags.insert(.denyBlocking)
             c.authenticated = true
             scripting.scriptClient = c

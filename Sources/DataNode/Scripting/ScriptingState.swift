@@ -49,7 +49,7 @@ final class RunningScript {
     /// The sha1 (EVAL) or the function name (FCALL): error replies name it.
     let name: String
     let isFunction: Bool
-    unowned let caller: Client
+    let caller: Client
     let callerArgv: [[UInt8]]
     let startMs: Int64
     let flags: ScriptFlags
