@@ -40,6 +40,9 @@ let package = Package(
         // arguments, INFO's server section). Protocol for RESP (sdssplitargs,
         // sdscatrepr, replies). Not for the cores.
         .target(name: "ServerKit", dependencies: ["Protocol", "CoreKit"], swiftSettings: hotPath),
+        // Redis 7.0's ACL engine both servers share: users, rules, selectors,
+        // the canonical rule text, permission checks, the ACL log. No IO.
+        .target(name: "ACL", dependencies: ["CoreKit"], swiftSettings: hotPath),
         .target(name: "RESPClient", dependencies: ["Protocol", "CVigilShim"]),
         // Starting, watching and stopping server processes and whole deployments:
         // tests, benchmarks and the operator's tool share it.
@@ -64,14 +67,19 @@ let package = Package(
         // from the file-descriptor sink a forked child writes through; no
         // server, no event loop. The data node and the check tools share it.
         .target(name: "Persistence", dependencies: ["Keyspace", "Protocol", "CoreKit"], swiftSettings: hotPath),
-        .target(name: "DataNode", dependencies: ["Keyspace", "Persistence", "Lua", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
+        .target(name: "DataNode", dependencies: ["ACL", "Keyspace", "Persistence", "ReplicationCore", "Lua", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"], swiftSettings: hotPath),
         // The sentinel is not a hot path: it keeps runtime exclusivity checks.
         // Its decision logic is a target of its own so that the compiler keeps
         // it free of IO: with only Protocol (RESP values) to import it cannot
         // reach a socket, a file, the clock or libc, and the simulation can
         // drive it exactly as the process does. Sentinel is the shell around it.
         .target(name: "SentinelCore", dependencies: ["Protocol", "CoreKit"]),
-        .target(name: "Sentinel", dependencies: ["SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"]),
+        // Replication's decisions (the replica's link to its master, the
+        // master's backlog, PSYNC answers, ACK bookkeeping) in the sentinel
+        // core's shape: inputs in, effects out, no IO, so a simulation can
+        // drive it as the data node does.
+        .target(name: "ReplicationCore", dependencies: ["Protocol", "CoreKit"]),
+                .target(name: "Sentinel", dependencies: ["ACL", "SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"]),
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel", "CVigilAlloc"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
@@ -86,11 +94,13 @@ let package = Package(
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "TestSupport"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Protocol"]),
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
-        .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
+        .testTarget(name: "ACLTests", dependencies: ["ACL"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Keyspace", "TestSupport"]),
-        .testTarget(name: "DataNodeTests", dependencies: ["DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
+        .testTarget(name: "DataNodeTests", dependencies: ["ACL", "DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),
+        .testTarget(name: "ReplicationCoreTests", dependencies: ["ReplicationCore", "Protocol", "CoreKit"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
         .testTarget(name: "SimulationTests", dependencies: ["SentinelCore", "Sentinel", "Protocol"]),

@@ -54,7 +54,8 @@ public struct ActiveExpire {
                         db.deleteExpired(key)   // swaps the last entry into this slot: don't advance
                         expired += 1
                     } else {
-                        ttlSum += when - context.nowMs
+                        // Wraps as Redis's long long sum does: TTLs near INT64_MAX must not trap.
+                        ttlSum &+= when &- context.nowMs
                         ttlSamples += 1
                         db.expireCursor += 1
                     }

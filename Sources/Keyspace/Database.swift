@@ -11,6 +11,9 @@ public final class KeyspaceContext {
     public var expiredTimeCapReachedCount = 0
     /// A replica never deletes expired keys itself: it waits for the master's DEL.
     public var isMaster = true
+    /// A replica is running a command from its master's stream: keys the
+    /// master has not deleted yet exist for it, whatever their TTL says.
+    public var obeyingMaster = false
     /// Called after a key is deleted because it expired (propagation, notifications).
     public var onExpired: ((Database, Key) -> Void)?
     /// Called for every modified key (WATCH invalidation, client tracking).
@@ -60,7 +63,7 @@ public final class Database {
         // Most keys have no TTL: skip hashing the key a second time.
         if expires.isEmpty { return false }
         guard let when = expires[key], when <= context.nowMs else { return false }
-        if !context.isMaster { return true }
+        if !context.isMaster { return !context.obeyingMaster }
         deleteExpired(key)
         return true
     }

@@ -89,6 +89,17 @@ public final class ListValue {
         }
     }
 
+    /// Node `i` for reading. withNode writes a solo node back into this
+    /// object even when nothing changed, and a write to every list object
+    /// is what a saving child must not do (it copies each page it touches).
+    @inline(__always)
+    public func readNode<R>(_ i: Int, _ body: (ListNode) -> R) -> R {
+        switch storage {
+        case .solo(let n): return body(n)
+        case .ring(let r): return body(r[i])
+        }
+    }
+
     @inline(__always)
     public func nodeEntries(_ i: Int) -> Int {
         switch storage {
@@ -283,7 +294,7 @@ public final class ListValue {
         var left = n
         let nodes = nodeCount
         while left > 0 && i >= 0 && i < nodes {
-            withNode(i) { node in
+            readNode(i) { node in
                 guard let base = node.base else { return }
                 if reverse {
                     let at = node.offset(ofEntry: k)

@@ -7,6 +7,7 @@ public enum Value {
     case hash(HashValue)
     case set(SetValue)
     case zset(SortedSetValue)
+    case stream(StreamValue)
 
     /// The name TYPE reports.
     public var typeName: String {
@@ -16,6 +17,7 @@ public enum Value {
         case .hash: return "hash"
         case .set: return "set"
         case .zset: return "zset"
+        case .stream: return "stream"
         }
     }
 
@@ -27,6 +29,7 @@ public enum Value {
         case .hash(let h): return h.encodingName
         case .set(let s): return s.encodingName
         case .zset(let z): return z.encodingName
+        case .stream(let x): return x.encodingName
         }
     }
 
@@ -40,6 +43,7 @@ public enum Value {
         case .hash(let h): return .hash(h.duplicate())
         case .set(let s): return .set(s.duplicate())
         case .zset(let z): return .zset(z.duplicate())
+        case .stream(let x): return .stream(x.duplicate())
         }
     }
 }

@@ -64,6 +64,10 @@ public struct RDBReader {
     /// The offset of the next byte to read.
     public var offset: Int { pos }
 
+    /// Told the offset after each key (a loading server reports progress
+    /// and serves events from it).
+    public var onProgress: ((_ offset: Int) -> Void)?
+
     public static func load(_ bytes: [UInt8], limits: RDBLimits = RDBLimits()) throws -> RDBContents {
         var r = RDBReader(bytes: bytes, limits: limits)
         var keys: [RDBLoadedKey] = []
@@ -187,6 +191,7 @@ public struct RDBReader {
                         throw e
                     }
                     summary.keysLoaded += 1
+                    onProgress?(pos)
                 } else {
                     summary.emptyKeysSkipped += 1
                 }

@@ -32,6 +32,7 @@ extension RDBWriter {
         case .set(let s): return s.isIntset ? RDBType.setIntset : RDBType.set
         case .hash(let h): return h.isListpack ? RDBType.hashListpack : RDBType.hash
         case .zset(let z): return z.isListpack ? RDBType.zsetListpack : RDBType.zset2
+        case .stream: return RDBType.streamListpacks2
         }
     }
 
@@ -40,6 +41,8 @@ extension RDBWriter {
         switch value {
         case .string(let s):
             s.withUnsafeBytes { writeString($0) }
+        case .stream:
+            throw RDBWriteError(errno: 0, message: "stream values cannot be written to an RDB yet")
         case .list(let l):
             try writeList(l)
         case .set(let s):

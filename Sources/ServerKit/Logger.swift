@@ -47,6 +47,12 @@ public final class Logger {
         if fd >= 0 { close(fd) }
     }
 
+    /// Text without the line prefix (serverLogRaw with LL_RAW: the logo).
+    public func raw(_ lvl: Level, _ text: String) {
+        guard lvl >= level else { return }
+        write(text)
+    }
+
     public func debug(_ m: @autoclosure () -> String) { log(.debug, m()) }
     public func verbose(_ m: @autoclosure () -> String) { log(.verbose, m()) }
     public func notice(_ m: @autoclosure () -> String) { log(.notice, m()) }

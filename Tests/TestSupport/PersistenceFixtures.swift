@@ -65,6 +65,13 @@ public enum PersistenceFixtures {
         case .set(let x): return "set:" + x.members.map(s).sorted().joined(separator: ",")
         case .hash(let h): return "hash:" + h.pairs.map { s($0.0) + "=" + s($0.1) }.sorted().joined(separator: ",")
         case .zset(let z): return "zset:" + z.entries.map { s($0.member) + "=" + String($0.score) }.joined(separator: ",")
+        case .stream(let st):
+            var entries: [String] = []
+            st.forEach(from: .zero, to: .max) { id, pairs in
+                entries.append(s(id.bytes) + "=" + pairs.map(s).joined(separator: "|"))
+                return true
+            }
+            return "stream:" + entries.joined(separator: ",") + ";last=" + s(st.lastID.bytes)
         }
     }
 
@@ -108,6 +115,11 @@ extension PersistenceFixtures {
                 case .hash(let h): out.append([Array("HSET".utf8), k] + h.pairs.flatMap { [$0.0, $0.1] })
                 case .zset(let z):
                     out.append([Array("ZADD".utf8), k] + z.entries.flatMap { [formatScore($0.score), $0.member] })
+                case .stream(let st):
+                    st.forEach(from: .zero, to: .max) { id, pairs in
+                        out.append([Array("XADD".utf8), k, id.bytes] + pairs)
+                        return true
+                    }
                 }
                 if let e = db.expires[db.dict.key(at: i)] {
                     out.append([Array("PEXPIREAT".utf8), k, Array(String(e).utf8)])

@@ -76,6 +76,49 @@ struct AOFRewriteWriter {
             batched(name: "HMSET", key: key, total: h.count, perItem: 2) { emit in
                 h.forEach { field, value in emit([Array(field), Array(value)]) }
             }
+        case .stream(let st):
+            rewriteStream(key, st)
+        }
+    }
+
+    /// rewriteStreamObject: one XADD per entry (an empty stream is made with
+    /// XADD MAXLEN 0), XSETID for the last ID and counters, then each group
+    /// with XGROUP CREATE and its pending entries as XCLAIM ... JUSTID FORCE
+    /// (consumers without any as XGROUP CREATECONSUMER), groups and consumers
+    /// in name order as Redis's radix trees hold them.
+    private mutating func rewriteStream(_ key: [UInt8], _ st: StreamValue) {
+        func command(_ args: [[UInt8]]) {
+            raw(Array("*\(args.count)\r\n".utf8))
+            for a in args { bulk(a) }
+        }
+        func text(_ s: String) -> [UInt8] { Array(s.utf8) }
+        if st.length > 0 {
+            st.forEach(from: .zero, to: .max) { id, pairs in
+                command([text("XADD"), key, id.bytes] + pairs)
+                return true
+            }
+        } else {
+            command([text("XADD"), key, text("MAXLEN"), text("0"), StreamID(ms: 0, seq: 1).bytes, text("x"), text("y")])
+        }
+        command([text("XSETID"), key, st.lastID.bytes, text("ENTRIESADDED"), text(String(st.entriesAdded)),
+                 text("MAXDELETEDID"), st.maxDeletedID.bytes])
+        for name in st.groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            guard let group = st.groups[name] else { continue }
+            command([text("XGROUP"), text("CREATE"), key, name, group.lastID.bytes,
+                     text("ENTRIESREAD"), text(String(group.entriesRead))])
+            for cname in group.consumers.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                guard let consumer = group.consumers[cname] else { continue }
+                if consumer.pel.isEmpty {
+                    command([text("XGROUP"), text("CREATECONSUMER"), key, name, cname])
+                    continue
+                }
+                for id in consumer.pel.ids {
+                    guard let nack = consumer.pel[id] else { continue }
+                    command([text("XCLAIM"), key, name, cname, text("0"), id.bytes,
+                             text("TIME"), text(String(nack.deliveryTime)),
+                             text("RETRYCOUNT"), text(String(nack.deliveryCount)), text("JUSTID"), text("FORCE")])
+                }
+            }
         }
     }
 

@@ -75,7 +75,7 @@ extension Server {
             let tmp = AOFFileNames.rewriteTemp(childPid: getpid())
             if rewriteAppendOnlyFile(into: tmp) {
                 log.notice("Successfully created the temporary AOF base file \(tmp)")
-                let cow = Self.privateDirtyBytes()
+                let cow = CopyOnWrite.privateDirtyBytes()
                 log.notice("Fork CoW for AOF rewrite: current \(cow >> 20) MB, peak \(cow >> 20) MB, average \(cow >> 20) MB")
                 var v = UInt64(cow)
                 _ = withUnsafeBytes(of: &v) { write(pipeFds[1], $0.baseAddress, 8) }
@@ -93,6 +93,7 @@ extension Server {
         aof.childInfoFd = pipeFds[0]
         log.notice("Background append only file rewriting started by pid \(pid)")
         aof.childPid = pid
+        backgroundChild = BackgroundChild(pid: pid, kind: .aof, startUnix: Int(time(nil)), infoFd: -1)
         aof.rewriteScheduled = false
         aof.rewriteTimeStart = Int(time(nil))
         return true
@@ -131,12 +132,6 @@ extension Server {
         aof.lastIncrSize = 0
         if let temp { aof.manifest = temp }
         return true
-    }
-
-    /// Reaps the rewrite child when it ended.
-    func checkAppendOnlyChild() {
-        guard let exit = ChildProcess.reap(aof.childPid) else { return }
-        backgroundRewriteDone(exitCode: exit.code, signal: exit.signal)
     }
 
     /// backgroundRewriteDoneHandler.
@@ -259,6 +254,7 @@ extension Server {
             aof.childInfoFd = -1
         }
         aof.childPid = -1
+        backgroundChild = nil
         aof.rewriteTimeStart = -1
     }
 
@@ -280,15 +276,5 @@ extension Server {
         aof.nextRewriteUnix = now + aof.nextRewriteDelayMinutes * 60
         log.warning("Background AOF rewrite has repeatedly failed and triggered the limit, will retry in \(aof.nextRewriteDelayMinutes) minutes")
         return true
-    }
-
-    /// The child's dirtied memory: Private_Dirty of /proc/self/smaps_rollup.
-    static func privateDirtyBytes() -> Int {
-        guard let text = readWholeFile("/proc/self/smaps_rollup") else { return 0 }
-        for line in String(decoding: text, as: UTF8.self).split(separator: "\n") where line.hasPrefix("Private_Dirty:") {
-            let digits = line.dropFirst("Private_Dirty:".count).filter { $0.isNumber }
-            return (Int(digits) ?? 0) * 1024
-        }
-        return 0
     }
 }

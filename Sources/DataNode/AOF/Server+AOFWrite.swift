@@ -135,9 +135,9 @@ extension Server {
     }
 
     /// The AOF part of serverCron: a postponed write, a failed one retried,
-    /// a scheduled or automatic rewrite, a finished child.
+    /// a scheduled or automatic rewrite (the finished child is reaped with
+    /// the BGSAVE one, in persistenceCron).
     func aofCron() {
-        if aof.childPid != -1 { checkAppendOnlyChild() }
         if aof.state == .off && aof.fd == -1 && !aof.rewriteScheduled { return }
         if !hasActiveChildProcess && aof.rewriteScheduled && !aofRewriteLimited() {
             _ = rewriteAppendOnlyFileBackground()

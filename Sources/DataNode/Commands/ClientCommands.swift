@@ -103,7 +103,8 @@ enum ClientCommands {
     /// One CLIENT LIST line in 7.0's field order. `current` is the client
     /// running the command: its argv is still live, and its cmd is the one
     /// running (EXEC when inside a transaction).
-    static func infoLine(_ server: Server, _ c: Client, current: Client, argv: [[UInt8]]) -> String {
+    /// `running` names the caller's command when it is not CLIENT (ACL LOG entries).
+    static func infoLine(_ server: Server, _ c: Client, current: Client, argv: [[UInt8]], running: String? = nil) -> String {
         let now = server.clock.monotonicMs()
         let isSelf = c === current
         var flags = ""
@@ -139,7 +140,7 @@ enum ClientCommands {
             multiMem += q.argv.reduce(0) { $0 + $1.count } + 16 * q.argv.count + 32
         }
         let totMem = c.out.bytes.capacity + inputCapacity + omem + argvMem + multiMem
-        let cmd = isSelf ? (inMulti ? "exec" : (argv.count >= 2 ? "client|" + asciiLowercased(argv[1]) : "client")) : c.lastCommandName
+        let cmd = isSelf ? (running ?? (inMulti ? "exec" : (argv.count >= 2 ? "client|" + asciiLowercased(argv[1]) : "client")) ) : c.lastCommandName
 
         var line = ClientInfoLine()
         line.id = c.id
@@ -175,9 +176,8 @@ enum ClientCommands {
     // MARK: KILL
 
     static func kill(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        // ACL users are not supported: "default" is the only one.
         let filter: ClientKillFilter
-        switch ClientKillFilter.parse(argv, userExists: { $0 == ConnectionCommands.defaultUser }) {
+        switch ClientKillFilter.parse(argv, userExists: { server.acl.user(String(decoding: $0, as: UTF8.self)) != nil }) {
         case .error(let text): return c.replyError(bytes: text)
         case .request(let f): filter = f
         }

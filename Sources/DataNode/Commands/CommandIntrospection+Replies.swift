@@ -38,7 +38,8 @@ extension CommandIntrospection {
         for t in spec.tips { c.out.bulk(t) }
         let keySpecs = KeySpec.parseAll(spec.keySpecs)
         c.out.setHeader(keySpecs.count)
-        for ks in keySpecs { replyKeySpec(c, ks) }
+        let notes = KeySpecNotes.byCommand[cmd.fullName]
+        for (i, ks) in keySpecs.enumerated() { replyKeySpec(c, ks, notes: notes?[i]) }
         let subs = cmd.subcommands.keys.sorted().map { cmd.subcommands[$0]! }
         if subs.isEmpty {
             c.out.setHeader(0)
@@ -48,9 +49,13 @@ extension CommandIntrospection {
         }
     }
 
-    /// Key spec maps; the reference table has no "notes", so none are sent.
-    static func replyKeySpec(_ c: Client, _ ks: KeySpec) {
-        c.out.mapHeader(3)
+    /// Key spec maps, with Redis's `notes` first where it has them (KeySpecNotes).
+    static func replyKeySpec(_ c: Client, _ ks: KeySpec, notes: String? = nil) {
+        c.out.mapHeader(notes == nil ? 3 : 4)
+        if let n = notes {
+            c.out.bulk("notes")
+            c.out.bulk(n)
+        }
         c.out.bulk("flags")
         replyStatusSet(c, ks.flags.replyNames)
         c.out.bulk("begin_search")

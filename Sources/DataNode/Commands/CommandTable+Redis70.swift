@@ -20,6 +20,12 @@ extension CommandTable {
             AOFCommands.handlers,
             DumpRestoreCommands.handlers,
             MemoryCommands.handlers,
+            PersistenceCommands.handlers,
+            StreamCommands.handlers,
+            ACLCommands.handlers,
+            ReplicaofCommand.handlers,
+            ReplconfCommand.handlers,
+            WaitCommand.handlers,
             EvalCommands.handlers, FunctionCommands.handlers,
         ]
     }

@@ -88,6 +88,8 @@ enum ConfigCommands {
     /// State cached outside the config that must follow it.
     static func applyServerChanges(_ s: Server, _ changed: Set<String>) {
         let config = s.config
+        if changed.contains("requirepass") { s.acl.setRequirePass(config.requirepassBytes) }
+        if changed.contains("acl-pubsub-default") { s.acl.pubsubDefaultAll = config.aclPubsubDefault == "allchannels" }
         if changed.contains("loglevel"), let level = Logger.Level(name: config.loglevel) {
             s.log.level = level
         }
@@ -143,7 +145,7 @@ enum ConfigCommands {
             return
         }
         do {
-            try s.config.rewrite(path: path)
+            try s.config.rewrite(path: path, aclUsers: s.acl.sorted.map { $0.describe(s.acl.catalog) })
             s.log.notice("CONFIG REWRITE executed with success.")
             c.out.ok()
         } catch let e as ConfigError {

@@ -55,18 +55,26 @@ enum ConnectionCommands {
 
     // MARK: authentication
 
-    /// The only user is "default"; its password is `requirepass` (none: any password).
-    static func checkCredentials(_ server: Server, user: [UInt8], password: [UInt8]) -> Bool {
-        guard user == defaultUser else { return false }
-        let pass = server.config.requirepassBytes
-        return pass.isEmpty || pass == password
+    /// ACLAuthenticateUser: on success the connection runs as that user; a
+    /// failure is logged (reason auth, object argv[0] as typed).
+    static func authenticate(_ server: Server, _ c: Client, user: [UInt8], password: [UInt8], argv0: [UInt8]) -> Bool {
+        let name = String(decoding: user, as: UTF8.self)
+        guard let u = server.acl.user(name), u.accepts(password: password) else {
+            server.addACLLog(c, reason: .auth, context: c.flags.contains(.multi) ? .multi : .toplevel, object: argv0,
+                             running: String(decoding: argv0, as: UTF8.self).lowercased(), username: name)
+            return false
+        }
+        c.authenticated = true
+        c.parser.authRequired = false
+        c.user = u.name
+        c.aclUser = u === server.acl.defaultUser ? nil : u
+        return true
     }
     static let defaultUser: [UInt8] = Array("default".utf8)
 
-    static func authenticate(_ c: Client) {
-        c.authenticated = true
-        c.parser.authRequired = false
-        c.user = "default"
+    /// A fresh connection is logged in iff the default user is on and nopass.
+    static func startsAuthenticated(_ server: Server) -> Bool {
+        server.acl.defaultUser.enabled && server.acl.defaultUser.nopass
     }
 
     static let wrongPass = "WRONGPASS invalid username-password pair or user is disabled."
@@ -79,7 +87,7 @@ enum ConnectionCommands {
         c.redactedArgs = argv.count == 2 ? [1] : [1, 2]
         let user: [UInt8], password: [UInt8]
         if argv.count == 2 {
-            if server.config.requirepass.isEmpty {
+            if server.acl.defaultUser.nopass {
                 c.replyError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
                 return
             }
@@ -89,8 +97,7 @@ enum ConnectionCommands {
             user = argv[1]
             password = argv[2]
         }
-        if checkCredentials(server, user: user, password: password) {
-            authenticate(c)
+        if authenticate(server, c, user: user, password: password, argv0: argv[0]) {
             c.out.ok()
         } else {
             c.replyError(wrongPass)
@@ -119,11 +126,10 @@ enum ConnectionCommands {
             if argEquals(argv[j], "auth") && more >= 2 {
                 redacted += [j + 1, j + 2]
                 c.redactedArgs = redacted
-                guard checkCredentials(server, user: argv[j + 1], password: argv[j + 2]) else {
+                guard authenticate(server, c, user: argv[j + 1], password: argv[j + 2], argv0: argv[0]) else {
                     c.replyError(wrongPass)
                     return
                 }
-                authenticate(c)
                 j += 3
             } else if argEquals(argv[j], "setname") && more >= 1 {
                 guard ClientCommands.setName(c, argv[j + 1]) else { return }
@@ -163,7 +169,8 @@ enum ConnectionCommands {
         c.dbIndex = 0
         c.proto = 2
         c.user = "default"
-        c.authenticated = server.config.requirepass.isEmpty
+        c.aclUser = nil
+        c.authenticated = startsAuthenticated(server)
         c.parser.authRequired = !c.authenticated
         TransactionCommands.discardTransaction(server, c)
         server.unsubscribeAll(c)

@@ -57,6 +57,13 @@ extension DebugCommands {
                 mixDigest(&e, formatDouble(score))
                 xorDigest(&d, e)
             }
+        case .stream(let st):
+            // Entries in ID order as `ms.seq`, then each field and value; groups are not part of it.
+            st.forEach(from: .zero, to: .max) { id, pairs in
+                mixDigest(&d, Array("\(id.ms).\(id.seq)".utf8))
+                for p in pairs { mixDigest(&d, p) }
+                return true
+            }
         }
         if db.expires[key] != nil { xorDigest(&d, Array("!!expire!!".utf8)) }
     }

@@ -89,32 +89,10 @@ extension Server {
 
     // MARK: persistence
 
-    /// No save or AOF rewrite has happened in this process: the fields say so
-    /// the way a fresh Redis with persistence idle does.
     func infoPersistence() -> [(String, String)] {
-        let fields: [(String, String)] = [
-            ("loading", "0"),
-            ("async_loading", "0"),
-            ("current_cow_peak", "0"),
-            ("current_cow_size", "0"),
-            ("current_cow_size_age", "0"),
-            ("current_fork_perc", "0.00"),
-            ("current_save_keys_processed", "0"),
-            ("current_save_keys_total", "0"),
-            ("rdb_changes_since_last_save", String(dirty)),
-            ("rdb_bgsave_in_progress", "0"),
-            ("rdb_last_save_time", String(lastSaveUnix)),
-            ("rdb_last_bgsave_status", "ok"),
-            ("rdb_last_bgsave_time_sec", "-1"),
-            ("rdb_current_bgsave_time_sec", "-1"),
-            ("rdb_saves", "0"),
-            ("rdb_last_cow_size", "0"),
-            ("rdb_last_load_keys_expired", "0"),
-            ("rdb_last_load_keys_loaded", "0"),
-            ("module_fork_in_progress", "0"),
-            ("module_fork_last_cow_size", "0"),
-        ]
-        return Array(fields.prefix(fields.count - 2)) + infoAppendOnlyFields() + fields.suffix(2) + infoAppendOnlySizes()
+        PersistenceInfo(state: persistence, dirty: dirty, lastSaveUnix: lastSaveUnix,
+                        child: backgroundChild.map { ($0.kind, $0.startUnix) }, nowUnix: Int(clock.wallMs() / 1000),
+                        aofFields: infoAppendOnlyFields()).fields() + infoAppendOnlySizes()
     }
 
     // MARK: stats
@@ -136,9 +114,9 @@ extension Server {
             ("instantaneous_input_repl_kbps", kbps(infoSampler.netReplInput)),
             ("instantaneous_output_repl_kbps", kbps(infoSampler.netReplOutput)),
             ("rejected_connections", String(st.rejectedConnections)),
-            ("sync_full", "0"),
-            ("sync_partial_ok", "0"),
-            ("sync_partial_err", "0"),
+            ("sync_full", String(replication.syncFull)),
+            ("sync_partial_ok", String(replication.syncPartialOk)),
+            ("sync_partial_err", String(replication.syncPartialErr)),
             ("expired_keys", String(keyspace.expiredKeys)),
             ("expired_stale_perc", ServerCommands.format2(keyspace.expiredStalePercent * 100)),
             ("expired_time_cap_reached_count", String(keyspace.expiredTimeCapReachedCount)),
@@ -152,8 +130,8 @@ extension Server {
             ("pubsub_channels", String(pubsub.channels.count)),
             ("pubsub_patterns", String(distinctPatterns)),
             ("pubsubshard_channels", String(pubsub.shardChannels.count)),
-            ("latest_fork_usec", "0"),
-            ("total_forks", "0"),
+            ("latest_fork_usec", String(persistence.latestForkUs)),
+            ("total_forks", String(persistence.totalForks)),
             ("migrate_cached_sockets", "0"),
             ("slave_expires_tracked_keys", "0"),
             ("active_defrag_hits", "0"),
@@ -177,16 +155,19 @@ extension Server {
         ]
     }
 
-    // MARK: replication (master form)
+    // MARK: replication
 
     func infoReplication() -> [(String, String)] {
-        let replicas = replication.roleEntries
-        var lines: [(String, String)] = [
-            ("role", "master"),
-            ("connected_slaves", String(replicas.count)),
-        ]
-        for (i, r) in replicas.enumerated() {
-            lines.append(("slave\(i)", "ip=\(r.ip),port=\(r.port),state=online,offset=\(r.offset),lag=0"))
+        let replicas = replication.replicas
+        var lines: [(String, String)] = replication.role == .replica ? infoReplicaLink() : [("role", "master")]
+        lines.append(("connected_slaves", String(replicas.replicas.count)))
+        let now = clock.monotonicMs()
+        let minReplicas = config.int("min-replicas-to-write"), maxLag = config.int("min-replicas-max-lag")
+        if minReplicas > 0 && maxLag > 0 {
+            lines.append(("min_slaves_good_slaves", String(replicas.goodCount(nowMs: now, maxLagSeconds: maxLag))))
+        }
+        for (i, r) in replicas.replicas.enumerated() {
+            lines.append(("slave\(i)", "ip=\(r.ip),port=\(r.port),state=\(r.state.rawValue),offset=\(r.ackOffset),lag=\(r.lag(nowMs: now))"))
         }
         lines += [
             ("master_failover_state", "no-failover"),
@@ -194,10 +175,47 @@ extension Server {
             ("master_replid2", replication.replicationId2),
             ("master_repl_offset", String(replication.masterReplOffset)),
             ("second_repl_offset", String(replication.secondReplOffset)),
-            ("repl_backlog_active", "0"),
+            ("repl_backlog_active", replication.backlog == nil ? "0" : "1"),
             ("repl_backlog_size", String(config.replBacklogSize)),
-            ("repl_backlog_first_byte_offset", "0"),
-            ("repl_backlog_histlen", "0"),
+            ("repl_backlog_first_byte_offset", String(replication.backlog?.firstByteOffset ?? 0)),
+            ("repl_backlog_histlen", String(replication.backlog?.histlen ?? 0)),
+        ]
+        return lines
+    }
+
+    /// The replica's lines, from role to replica_announced (replication.md §13.2).
+    func infoReplicaLink() -> [(String, String)] {
+        let link = replication.link
+        let now = clock.monotonicMs()
+        let offsets = link.infoOffsets
+        var lines: [(String, String)] = [
+            ("role", "slave"),
+            ("master_host", link.masterHost ?? ""),
+            ("master_port", String(link.masterPort)),
+            ("master_link_status", link.state == .connected ? "up" : "down"),
+            ("master_last_io_seconds_ago", String(link.lastIOSecondsAgo(nowMs: now))),
+            ("master_sync_in_progress", link.state == .transfer ? "1" : "0"),
+            ("slave_read_repl_offset", String(offsets.read)),
+            ("slave_repl_offset", String(offsets.applied)),
+        ]
+        if link.state == .transfer {
+            let total = link.payload.map { Int64($0.totalBytes) } ?? -1
+            let read = Int64(link.payload?.delivered ?? 0)
+            lines += [
+                ("master_sync_total_bytes", String(total)),
+                ("master_sync_read_bytes", String(read)),
+                ("master_sync_left_bytes", String(total - read)),
+                ("master_sync_perc", String(format2: total > 0 ? Double(read) * 100 / Double(total) : 0)),
+                ("master_sync_last_io_seconds_ago", String((now - link.lastIOMs) / 1000)),
+            ]
+        }
+        if link.state != .connected {
+            lines.append(("master_link_down_since_seconds", link.linkDownSinceMs.map { String((now - $0) / 1000) } ?? "-1"))
+        }
+        lines += [
+            ("slave_priority", String(config.int("replica-priority"))),
+            ("slave_read_only", config.bool("replica-read-only") ? "1" : "0"),
+            ("replica_announced", config.replicaAnnounced ? "1" : "0"),
         ]
         return lines
     }

@@ -173,6 +173,7 @@ enum MemoryEstimate {
         case .hash(let h): return h.count
         case .set(let s): return s.count
         case .zset(let z): return z.count
+        case .stream(let st): return st.length
         }
     }
 }

@@ -1,5 +1,6 @@
 import CVigilShim
 import Protocol
+import ReplicationCore
 import ServerKit
 
 /// SYNC and PSYNC, the master side of a full resync as far as this node goes
@@ -13,25 +14,76 @@ enum ReplicationCommands {
     ]
 
     static func sync(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard !refusesSync(server, c) else { return }
         fullResync(server, c, psync: false)
     }
 
     static func psync(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        // The offset must be an integer even though a full resync ignores it.
-        guard parseStrictInt64(argv[2]) != nil else {
+        guard !refusesSync(server, c) else { return }
+        guard let offset = parseStrictInt64(argv[2]) else {
             c.replyError("ERR value is not an integer or out of range")
             return
         }
-        fullResync(server, c, psync: true)
+        let name = server.replicaName(c)
+        server.log.notice("Replica \(name) asks for synchronization")
+        let requested = String(decoding: argv[1], as: UTF8.self)
+        switch PsyncDecision.decide(replid: requested, offset: offset, history: server.replication.link.history,
+                                    backlog: server.replication.backlog, replica: name) {
+        case .partial(let from):
+            continueStream(server, c, from: from, name: name)
+        case .full(let reason):
+            if let reason {
+                server.log.notice(reason)
+                server.replication.syncPartialErr += 1
+            } else {
+                server.log.notice("Full resync requested by replica \(name)")
+            }
+            fullResync(server, c, psync: true)
+        }
     }
 
-    /// syncCommand: replicas asking again are ignored; pending replies refuse the sync.
-    static func fullResync(_ server: Server, _ c: Client, psync: Bool) {
-        if c.flags.contains(.replica) { return }
+    /// +CONTINUE: the backlog from the requested offset, then the live stream.
+    static func continueStream(_ server: Server, _ c: Client, from offset: Int64, name: String) {
+        let bytes = server.replication.backlog?.bytes(from: offset) ?? []
+        c.flags.insert(.replica)
+        let psync2 = server.replication.replconf[c.id]?.capaPsync2 ?? false
+        c.out.raw(Array((psync2 ? "+CONTINUE \(server.replication.replicationId)\r\n" : "+CONTINUE\r\n").utf8))
+        c.out.raw(bytes)
+        server.replication.syncPartialOk += 1
+        attachReplica(server, c, continuing: true)
+        server.log.notice(PsyncDecision.acceptedLine(replica: name, bytes: bytes.count, offset: offset))
+    }
+
+    static func attachReplica(_ server: Server, _ c: Client, continuing: Bool) {
+        let info = server.replication.replconf[c.id]
+        server.replication.replicaAttached(id: c.id)
+        server.replication.replicas.attach(id: c.id, ip: info?.ip ?? Server.peerIP(c.address), port: info?.port ?? 0,
+                                           state: .online, nowMs: server.clock.monotonicMs())
+        server.feed.attach(id: c.id, continuing: continuing) { [unowned(unsafe) server, unowned(unsafe) c] bytes in
+            guard !c.isFreed else { return }
+            c.out.raw(bytes)
+            c.markPendingWrite()
+            server.checkOutputBufferLimits(c)
+        }
+    }
+
+    /// syncCommand's checks, in its order: replicas asking again are
+    /// ignored; a replica without a live link to its own master has no
+    /// stream to give; pending replies refuse the sync. True when refused.
+    static func refusesSync(_ server: Server, _ c: Client) -> Bool {
+        if c.flags.contains(.replica) { return true }
+        if server.replication.link.masterHost != nil && server.replication.link.state != .connected {
+            c.replyError("NOMASTERLINK Can't SYNC while not connected with my master")
+            return true
+        }
         if !c.out.bytes.isEmpty || (c.connection?.pendingOutputBytes ?? 0) > 0 {
             c.replyError("ERR SYNC and PSYNC are invalid with pending output")
-            return
+            return true
         }
+        return false
+    }
+
+    static func fullResync(_ server: Server, _ c: Client, psync: Bool) {
         // The snapshot we can send is an empty one (RDB comes with persistence):
         // a replica that loaded it while we hold keys would silently diverge,
         // so it is refused and the replica keeps retrying, as it would with a
@@ -41,10 +93,9 @@ enum ReplicationCommands {
             c.replyError("ERR this node cannot send a snapshot of a non-empty dataset yet (no RDB support)")
             return
         }
-        server.log.notice("Replica \(c.address) asks for synchronization")
-        if psync {
-            server.log.notice("Full resync requested by replica \(c.address)")
-        }
+        if !psync { server.log.notice("Replica \(server.replicaName(c)) asks for synchronization") }
+        server.createMasterBacklogIfNeeded()
+        server.replication.syncFull += 1
         c.flags.insert(.replica)
         let offset = server.replication.masterReplOffset
         if psync { c.out.raw(Array("+FULLRESYNC \(server.replication.replicationId) \(offset)\r\n".utf8)) }
@@ -55,13 +106,7 @@ enum ReplicationCommands {
         c.out.raw(Array("$\(rdb.count)\r\n".utf8))
         c.out.raw(rdb)
         // The stream follows the payload directly, starting with a SELECT.
-        server.replication.replicaAttached(id: c.id)
-        server.feed.attach(id: c.id) { [unowned(unsafe) server, unowned(unsafe) c] bytes in
-            guard !c.isFreed else { return }
-            c.out.raw(bytes)
-            c.markPendingWrite()
-            server.checkOutputBufferLimits(c)
-        }
-        server.log.notice("Synchronization with replica \(c.address) succeeded")
+        attachReplica(server, c, continuing: false)
+        server.log.notice("Synchronization with replica \(server.replicaName(c)) succeeded")
     }
 }

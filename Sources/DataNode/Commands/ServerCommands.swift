@@ -100,7 +100,19 @@ enum ServerCommands {
     /// Master form: `master`, the replication offset, and one
     /// [ip, port, offset] triple per attached replica.
     static func role(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
-        let replicas = s.replication.roleEntries
+        if s.replication.role == .replica {
+            // slave, host, port, link state, applied offset (-1 without a live link).
+            let link = s.replication.link
+            c.out.arrayHeader(5)
+            c.out.bulk("slave")
+            c.out.bulk(link.masterHost ?? "")
+            c.out.integer(link.masterPort)
+            c.out.bulk(link.state.roleName)
+            c.out.integer(link.roleOffset)
+            return
+        }
+        // Online replicas only, port and offset as bulk strings.
+        let replicas = s.replication.replicas.replicas.filter { $0.state == .online }
         c.out.arrayHeader(3)
         c.out.bulk("master")
         c.out.integer(s.replication.masterReplOffset)
@@ -109,7 +121,7 @@ enum ServerCommands {
             c.out.arrayHeader(3)
             c.out.bulk(r.ip)
             c.out.bulk(String(r.port))
-            c.out.bulk(String(r.offset))
+            c.out.bulk(String(r.ackOffset))
         }
     }
 

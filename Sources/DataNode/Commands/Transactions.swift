@@ -80,6 +80,10 @@ enum TransactionCommands {
             // to close, Redis runs the rest but adds no more replies
             // (prepareClientToWrite refuses): the EXEC array stays short.
             let closing = c.flags.contains(.closeAfterReply), mark = c.out.bytes.count
+            if let denial = server.aclDenialAtExec(c, cmd, args) {
+                c.replyError(denial)
+                continue
+            }
             server.call(c, cmd, args)
             if closing && c.out.bytes.count > mark { c.out.bytes.removeSubrange(mark...) }
             if c.replyMode == .skip {

@@ -1,3 +1,4 @@
+import ACL
 import Glibc
 import Protocol
 import ServerKit
@@ -67,6 +68,11 @@ struct ConfigTextLoader {
             } else if name == "rename-command" && argc == 3 {
                 config.renamedCommands.append(line)
             } else if name == "user" && argc >= 2 {
+                // ACLAppendUserForLoading: syntax checked now, unknown commands at load.
+                let seen = Set(config.users.map { $0.strings[1] })
+                if case .declaration(let arg, let reason) = ACLUsers.validateConfigUser(line.strings, seen: seen, catalog: Server.aclCatalog) {
+                    throw fail("Error in user declaration '\(arg)': \(reason)", name)
+                }
                 config.users.append(line)
             } else if name == "loadmodule" && argc >= 2 {
                 config.loadModules.append(line)

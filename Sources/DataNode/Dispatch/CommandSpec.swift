@@ -93,6 +93,8 @@ public final class Command {
     public unowned(unsafe) var parent: Command?
     /// The propagated form read back from the dataset (PropagationRewrites), if any.
     var propagationRewrite: PropagationRewrites.Rewrite?
+    /// The bit of this command in ACL selectors (-1 until first looked up).
+    var aclID = -1
     /// EXEC: its queued commands propagate, never EXEC itself.
     var isExec = false
     /// Runs while a RESP2 client is in subscribed mode.

@@ -42,11 +42,13 @@ public final class PropagationFeed {
 
     // MARK: consumers
 
-    /// A new consumer starts from a full snapshot: the next command selects its db.
-    public func attach(id: Int, _ deliver: @escaping Consumer) {
+    /// A new consumer starts from a full snapshot: the next command selects
+    /// its db. One that continues the stream (a partial resync, the backlog
+    /// of a replica) keeps the selection the stream already has.
+    public func attach(id: Int, continuing: Bool = false, _ deliver: @escaping Consumer) {
         consumers.append((id, deliver))
         active = true
-        streamDb = -1
+        if !continuing { streamDb = -1 }
     }
 
     public func detach(id: Int) {
@@ -106,6 +108,15 @@ public final class PropagationFeed {
         if wrap { emit(db: ops[0].db, Self.multi) }
         for op in ops { emit(db: op.db, op.argv, replOnly: op.replOnly) }
         if wrap { emit(db: ops[ops.count - 1].db, Self.exec) }
+    }
+
+    /// Bytes that go into the stream as they are: what a replica applied
+    /// from its master (chained replication; its link counts them, so
+    /// `counted` is false) or a master's periodic PING (counted).
+    public func forwardRaw(_ bytes: [UInt8], counted: Bool = false) {
+        guard active else { return }
+        for c in consumers { c.deliver(bytes) }
+        if counted { onFed?(bytes.count) }
     }
 
     /// Sends `argv` now, outside any unit (propagateNow: expired keys).

@@ -1,35 +1,64 @@
 import Keyspace
+import ReplicationCore
 
 /// This node's place in replication, apart from the server that runs it:
 /// the history it continues (ids and offsets, as INFO replication, ROLE and
-/// PSYNC report them), its role, and the replicas attached to the stream.
-/// The propagation feed produces the stream; this type only counts it.
+/// PSYNC report them), its role, its link to a master (ReplicationCore's
+/// state machine, which owns the history) and the replicas attached to it.
 public final class ReplicationState {
     public enum Role { case master, replica }
 
-    /// Replication history ids (40 hex chars); the first is new at every start.
-    public var replicationId: String
-    public var replicationId2 = ReplicationState.noId
-    /// Bytes of stream this node has produced (or, as a replica, applied).
-    public var masterReplOffset: Int64 = 0
-    /// Where the history named by replicationId2 ends; -1 without one.
-    public var secondReplOffset: Int64 = -1
+    /// The link to the master (state `.none` on a master). Its history is
+    /// the node's, whichever the role.
+    public var link: ReplicaLink
+    /// The recent stream, for partial resyncs (none until a replica syncs).
+    public var backlog: ReplicationBacklog?
     /// Clients receiving the stream, by client id, in attach order.
     public private(set) var replicaIds: [Int] = []
+    /// Their states, acknowledged offsets and ACK times (WAIT, min-replicas, INFO).
+    public var replicas = AttachedReplicas()
+    /// What each connection announced with REPLCONF, by client id.
+    var replconf: [Int: ReplconfAnnouncement] = [:]
+    var pingSchedule = ReplicaPingSchedule()
+    /// WAITing clients: the offset they wait for and how many replicas.
+    var waiting: [(client: Int, offset: Int64, wanted: Int)] = []
+    /// A WAIT blocked: a GETACK goes into the stream before the loop sleeps.
+    var getAckPending = false
+    /// INFO stats: sync_full, sync_partial_ok, sync_partial_err.
+    public var syncFull = 0
+    public var syncPartialOk = 0
+    public var syncPartialErr = 0
     /// The keyspace holds the flag its expiry reads on every lookup (a replica
     /// waits for the master's DEL); the role is that flag, seen from here.
     private let keyspace: KeyspaceContext
 
-    static let noId = String(repeating: "0", count: 40)
+    static let noId = ReplicationHistory.noId
 
     init<G: RandomNumberGenerator>(keyspace: KeyspaceContext, using g: inout G) {
         self.keyspace = keyspace
-        replicationId = Self.randomHexId(using: &g)
+        link = ReplicaLink(history: ReplicationHistory(replid: Self.randomHexId(using: &g)),
+                           settings: ReplicaLinkSettings(listeningPort: 0))
     }
 
     public var role: Role {
         get { keyspace.isMaster ? .master : .replica }
         set { keyspace.isMaster = newValue == .master }
+    }
+
+    public var replicationId: String { link.history.replid }
+    public var replicationId2: String {
+        get { link.history.replid2 }
+        set { link.history.replid2 = newValue }
+    }
+    /// Bytes of stream this node has produced (or, as a replica, applied).
+    public var masterReplOffset: Int64 {
+        get { link.history.offset }
+        set { link.history.offset = newValue }
+    }
+    /// Where the history named by replicationId2 ends; -1 without one.
+    public var secondReplOffset: Int64 {
+        get { link.history.secondReplOffset }
+        set { link.history.secondReplOffset = newValue }
     }
 
     /// 40 random hex characters (run ids, replication ids).
@@ -40,18 +69,17 @@ public final class ReplicationState {
 
     /// changeReplicationId: a new history starts here.
     public func changeReplicationId<G: RandomNumberGenerator>(using g: inout G) {
-        replicationId = Self.randomHexId(using: &g)
+        link.history.replid = Self.randomHexId(using: &g)
     }
 
     /// clearReplicationId2: forget the previous history.
     public func clearReplicationId2() {
-        replicationId2 = Self.noId
-        secondReplOffset = -1
+        link.history.clearSecond()
     }
 
     /// The stream went out to the attached consumers.
     @inline(__always) func streamFed(bytes: Int) {
-        masterReplOffset += Int64(bytes)
+        link.history.offset += Int64(bytes)
     }
 
     func replicaAttached(id: Int) {
@@ -60,9 +88,14 @@ public final class ReplicationState {
 
     func replicaDetached(id: Int) {
         replicaIds.removeAll { $0 == id }
+        replicas.detach(id: id)
     }
+}
 
-    /// Replicas as ROLE and INFO list them: a replica appears once it has told
-    /// its listening port (REPLCONF, not implemented yet), so none do today.
-    var roleEntries: [(ip: String, port: Int, offset: Int64)] { [] }
+/// REPLCONF's announcements on one connection.
+struct ReplconfAnnouncement {
+    var port = 0
+    var ip: String?
+    var capaEof = false
+    var capaPsync2 = false
 }

@@ -50,12 +50,7 @@ enum RedisLuaAPI {
             return 0
         }
         vm.register(t, "acl_check_cmd") { vm, base, nargs in
-            guard nargs >= 1, let name = vm.arg(base, nargs, 0).stringBytes,
-                  s._withUnsafeGuaranteedRef({ $0.lookupCommand(name) }) != nil else {
-                throw raised("Invalid command passed to redis.acl_check_cmd()")
-            }
-            // The one user (default) may run every command.
-            return vm.result(base, .bool(true))
+            try s._withUnsafeGuaranteedRef { try $0.scriptACLCheck(vm, base, nargs) }
         }
         if !forFunctions {
             vm.register(t, "replicate_commands") { vm, base, _ in vm.result(base, .bool(true)) }

@@ -1,3 +1,4 @@
+import ACL
 import Lua
 import Protocol
 
@@ -39,6 +40,7 @@ extension Server {
         }
         if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) { return try fail(Self.scriptErrors.arity) }
         if cmd.flags.contains(.noscript) { return try fail(Self.scriptErrors.noscript) }
+        if let denied = scriptACLRefusal(run.caller, cmd, argv) { return try fail(denied) }
         let writes = !cmd.flags.isDisjoint(with: [.write, .mayReplicate])
         if writes && run.readOnly { return try fail(Self.scriptErrors.readOnly) }
         if writes && !run.wrote, let refusal = scriptWriteRefusal() { return try fail("-" + refusal) }
@@ -57,6 +59,42 @@ extension Server {
         let (value, isError) = conv.convert()
         if isError && raise { throw LuaError.value(value) }
         return vm.result(base, value)
+    }
+
+    /// redis.acl_check_cmd: may the calling user run this command line?
+    func scriptACLCheck(_ vm: LuaVM, _ base: Int, _ nargs: Int) throws -> Int {
+        guard let run = scripting.running else { return 0 }
+        if nargs == 0 { throw RedisLuaAPI.raised(Self.scriptErrors.noArgs) }
+        var argv: [[UInt8]] = []
+        for i in 0..<nargs {
+            guard let b = vm.arg(base, nargs, i).stringBytes else { throw RedisLuaAPI.raised(Self.scriptErrors.badArg) }
+            argv.append(b)
+        }
+        guard let name = argv.first, var cmd = lookupCommand(name) else {
+            throw RedisLuaAPI.raised("Invalid command passed to redis.acl_check_cmd()")
+        }
+        if cmd.isContainer && argv.count >= 2, let sub = cmd.subcommands[asciiLowercased(argv[1])] { cmd = sub }
+        let u = aclUser(of: run.caller)
+        return vm.result(base, .bool(aclVerdict(u, cmd, argv) == .ok))
+    }
+
+    /// The caller's ACL rules apply to what its script runs (ACL LOG context `lua`).
+    func scriptACLRefusal(_ caller: Client, _ cmd: Command, _ argv: [[UInt8]]) -> String? {
+        let u = aclUser(of: caller)
+        if u.selectors.count == 1, u.root.allCommands, u.root.allKeys, u.root.allChannels { return nil }
+        switch aclVerdict(u, cmd, argv) {
+        case .ok:
+            return nil
+        case .deniedCommand:
+            addACLLog(caller, reason: .command, context: .lua, object: Array(cmd.fullName.utf8), running: cmd.fullName)
+            return "The user executing the script can't run this command or subcommand"
+        case .deniedKey(let i):
+            addACLLog(caller, reason: .key, context: .lua, object: argv[i], running: cmd.fullName)
+            return "The user executing the script can't access at least one of the keys mentioned in the command arguments"
+        case .deniedChannel(let i):
+            addACLLog(caller, reason: .channel, context: .lua, object: argv[i], running: cmd.fullName)
+            return "The user executing the script can't publish to the channel mentioned in the command"
+        }
     }
 
     /// READONLY / MISCONF-style refusals for a script's first write.

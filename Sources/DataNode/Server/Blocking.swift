@@ -24,11 +24,14 @@ import Reactor
 /// holding another type leaves the client blocked (7.0's behaviour).
 public enum BlockKind: Sendable {
     case list, zset
+    /// XREAD / XREADGROUP: the serve step decides whether the key has
+    /// something for the client (new entries, a destroyed group, a deleted key).
+    case stream
 
     @inline(__always)
     public func accepts(_ v: Value) -> Bool {
         switch (self, v) {
-        case (.list, .list), (.zset, .zset): return true
+        case (.list, .list), (.zset, .zset), (.stream, .stream): return true
         default: return false
         }
     }
@@ -38,6 +41,11 @@ public enum BlockKind: Sendable {
 /// in the client's database. Called at most once per block; the client is
 /// unblocked right after it returns (whether it replied with data or an error).
 public typealias BlockedServe = (_ server: Server, _ client: Client, _ key: Key) -> Void
+
+/// A stream wait's serve step, run whenever its key is signalled (whatever
+/// the key now holds, even nothing): true when it answered the client,
+/// false to keep waiting (nothing new for it yet).
+public typealias BlockedTryServe = (_ server: Server, _ client: Client, _ key: Key) -> Bool
 
 extension ClientFlags {
     /// Waiting in a blocking command: input is kept but not processed.
@@ -53,14 +61,16 @@ final class BlockedWait {
     let kind: BlockKind
     /// Unix ms (command clock), 0 for no timeout.
     let deadlineMs: Int64
-    let serve: BlockedServe
+    let serve: BlockedTryServe
     /// For the statistics Redis records when the command completes.
     let command: Command?
     let argv: [[UInt8]]
     var timer: EventLoop.TimerID?
     var done = false
+    /// What a timeout answers when not a null array (WAIT: the ACK count then).
+    var timeoutReply: ((Client) -> Void)?
 
-    init(client: Client, db: Int, keys: [Key], kind: BlockKind, deadlineMs: Int64, serve: @escaping BlockedServe,
+    init(client: Client, db: Int, keys: [Key], kind: BlockKind, deadlineMs: Int64, serve: @escaping BlockedTryServe,
          command: Command?, argv: [[UInt8]]) {
         self.client = client
         self.db = db
@@ -186,7 +196,17 @@ extension Server {
     /// meanwhile. Duplicate keys count once. `argv` is the command's, for
     /// the statistics recorded when it completes.
     public func blockClient(_ c: Client, _ argv: [[UInt8]], on keys: [Key], kind: BlockKind, deadlineMs: Int64,
-                            serve: @escaping BlockedServe) {
+                            timeoutReply: ((Client) -> Void)? = nil, serve: @escaping BlockedServe) {
+        blockClient(c, argv, on: keys, kind: kind, deadlineMs: deadlineMs, timeoutReply: timeoutReply, tryServe: { s, c, k in
+            serve(s, c, k)
+            return true
+        })
+    }
+
+    /// Blocks `c` with a serve step that may decline (streams): see BlockedTryServe.
+    /// `timeoutReply` answers a timeout instead of the null array (WAIT: its ACK count).
+    public func blockClient(_ c: Client, _ argv: [[UInt8]], on keys: [Key], kind: BlockKind, deadlineMs: Int64,
+                            timeoutReply: ((Client) -> Void)? = nil, tryServe serve: @escaping BlockedTryServe) {
         var unique: [Key] = []
         unique.reserveCapacity(keys.count)
         var seen = Set<Key>()
@@ -194,6 +214,7 @@ extension Server {
         let cmd = argv.first.flatMap { commands.lookup($0) }
         let w = BlockedWait(client: c, db: c.dbIndex, keys: unique, kind: kind, deadlineMs: deadlineMs,
                             serve: serve, command: cmd, argv: argv)
+        w.timeoutReply = timeoutReply
         c.flags.insert(.blocked)
         blocking.enqueue(w)
         if deadlineMs != 0 {
@@ -226,27 +247,30 @@ extension Server {
         guard dbIndex < blocking.queues.count, let q = blocking.queues[dbIndex][key] else { return }
         keyspace.nowMs = clock.keyspaceMs()
         let db = databases[dbIndex]
-        guard let first = db.lookupNoStats(key) else { return }
-        let kind: BlockKind
-        switch first {
-        case .list: kind = .list
-        case .zset: kind = .zset
-        default: return
+        let kind: BlockKind?
+        switch db.lookupNoStats(key) {
+        case .list?: kind = .list
+        case .zset?: kind = .zset
+        case .stream?: kind = .stream
+        default: kind = nil
         }
         for w in q.waits {
-            guard !w.done, w.kind == kind, !w.client.isFreed else { continue }
+            // Stream waits are offered every signal: a deleted key or another
+            // type ends XREADGROUP waits with an error (7.0.15).
+            guard !w.done, w.kind == kind || w.kind == .stream, !w.client.isFreed else { continue }
             let c = w.client
             let replyStart = c.out.bytes.count
             let errorsBefore = stats.totalErrorReplies
             let startUs = clock.wallUs()
             let dirtyBefore = dirty
-            w.serve(self, c, key)
+            guard w.serve(self, c, key) else { continue }
             if feed.isActive { propagateServed(c, db: dbIndex, argv: w.argv, wrote: dirty != dirtyBefore) }
             finishBlockedCommand(w, durationUs: clock.wallUs() - startUs,
                                  failed: stats.totalErrorReplies != errorsBefore, replyStart: replyStart)
             unblock(w)
-            // Stop once the value is gone (served empty, deleted).
-            guard let v = db.dict[key], kind.accepts(v) else { break }
+            // Stop once the value is gone (served empty, deleted); streams are never consumed.
+            if w.kind == .stream { continue }
+            guard let k = kind, let v = db.dict[key], k.accepts(v) else { break }
         }
         if let q2 = blocking.queues[dbIndex][key], q2.waits.count > q2.live { q2.compact() }
     }
@@ -260,7 +284,7 @@ extension Server {
             blocking.deadlines.pop()
             if w.done { continue }
             let replyStart = w.client.out.bytes.count
-            w.client.out.nullArray()
+            if let reply = w.timeoutReply { reply(w.client) } else { w.client.out.nullArray() }
             finishBlockedCommand(w, durationUs: 0, failed: false, replyStart: replyStart)
             unblock(w)
         }
@@ -280,6 +304,15 @@ extension Server {
         finishBlockedCommand(w, durationUs: 0, failed: true, replyStart: replyStart)
         unblock(w)
         return true
+    }
+
+    /// Ends a wait on something other than keys (WAIT's ACKs) with `reply`.
+    func unblockClient(_ c: Client, reply: (Client) -> Void) {
+        guard let w = blocking.byClient[c.id] else { return }
+        let replyStart = c.out.bytes.count
+        reply(c)
+        finishBlockedCommand(w, durationUs: 0, failed: false, replyStart: replyStart)
+        unblock(w)
     }
 
     /// A blocked client is going away: forget its wait without replying.

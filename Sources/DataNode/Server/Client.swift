@@ -1,3 +1,4 @@
+import ACL
 import Keyspace
 import Protocol
 import Reactor
@@ -48,6 +49,8 @@ public final class Client: ConnectionDelegate {
     public var name: [UInt8]? = nil
     public var authenticated: Bool
     public var user = "default"
+    /// The ACL user behind `user`; nil for the default user.
+    public var aclUser: ACLUser?
     public var libName: [UInt8]? = nil
     public var libVersion: [UInt8]? = nil
     public let createdMs: Int64
@@ -71,6 +74,8 @@ public final class Client: ConnectionDelegate {
     /// Argument positions MONITOR and SLOWLOG show as "(redacted)" for the
     /// command being run (AUTH, HELLO AUTH passwords); call() clears it.
     public var redactedArgs: [Int] = []
+    /// The replication offset after this client's last write (WAIT's target).
+    public var replOffsetAfterWrite: Int64 = 0
     /// When the output first went over the soft limit (ms), 0 if below.
     public var softLimitReachedMs: Int64 = 0
     /// Queued in the server's pending-write list.
@@ -98,7 +103,7 @@ public final class Client: ConnectionDelegate {
         db = server.databases[0]
         parser = RequestParser(maxBulkLength: server.config.protoMaxBulkLen)
         out = RESPWriter(proto: 2, capacity: 16 * 1024)
-        authenticated = server.config.requirepass.isEmpty
+        authenticated = ConnectionCommands.startsAuthenticated(server)
         parser.authRequired = !authenticated
         createdMs = server.clock.monotonicMs()
         lastInteractionMs = createdMs

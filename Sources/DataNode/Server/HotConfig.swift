@@ -24,6 +24,8 @@ struct HotConfig {
     var evictionTenacity: Int
     var lazyfreeLazyEviction: Bool
     var replicaIgnoreMaxmemory: Bool
+    /// min-replicas-to-write: every command checks it.
+    var minReplicasToWrite: Int
 
     init(_ c: ServerConfig) {
         slowlogLogSlowerThan = c.slowlogLogSlowerThan
@@ -38,6 +40,7 @@ struct HotConfig {
         evictionTenacity = c.int("maxmemory-eviction-tenacity")
         lazyfreeLazyEviction = c.lazyfreeLazyEviction
         replicaIgnoreMaxmemory = c.replicaIgnoreMaxmemory
+        minReplicasToWrite = c.int("min-replicas-to-write")
         var limits = [ClassLimit](repeating: ClassLimit(), count: 3)
         for l in c.clientOutputBufferLimits {
             let limit = ClassLimit(hard: l.hard, soft: l.soft, softSeconds: l.softSeconds)

@@ -24,6 +24,8 @@ public final class LazyFreeQueue {
         case .hash(let h): return h.encodingName == "hashtable" ? h.count : 1
         case .set(let s): return s.encodingName == "hashtable" ? s.count : 1
         case .zset(let z): return z.encodingName == "skiplist" ? z.count : 1
+        // Nodes, plus each group and its pending entries (lazyfreeGetFreeEffort).
+        case .stream(let st): return st.nodes.count + st.groups.values.reduce(0) { $0 + 1 + $1.pel.count }
         }
     }
 

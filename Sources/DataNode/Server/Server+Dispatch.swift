@@ -95,8 +95,23 @@ extension Server {
             rejectCommand(c, "ERR Command not allowed inside a transaction", cmd)
             return
         }
+        if !aclPermits(c, cmd, argv) { return }
+        // Keyed on a configured master (Redis's masterhost), not on the keyspace's role flag.
+        if !keyspace.isMaster && !c.flags.contains(.master) && replication.link.masterHost != nil,
+           let refusal = replicaRefusal(c, cmd) {
+            rejectCommand(c, refusal, cmd)
+            return
+        }
+        if hot.minReplicasToWrite > 0 && refusedForLackOfReplicas(c, cmd) {
+            rejectCommand(c, "NOREPLICAS Not enough good replicas to write.", cmd)
+            return
+        }
         if c.flags.contains(.pubsub) && c.proto == 2 && !(cmd.parent ?? cmd).allowedWhileSubscribed {
             rejectCommand(c, CommandRejection.subscribedContext(cmd.fullName), cmd)
+            return
+        }
+        if let refusal = persistenceRefusal(c, cmd) {
+            rejectCommand(c, refusal, cmd)
             return
         }
         // Monitors are replicas to Redis 7.0: they may not touch the keyspace
@@ -189,9 +204,14 @@ extension Server {
         callDepth += 1
         cmd.handler?(self, c, argv)
         callDepth -= 1
-        if feed.isActive {
+        // A replica produces no stream of its own: its master's commands
+        // reach its replicas as the bytes the master sent.
+        if feed.isActive && keyspace.isMaster {
+            let offsetBefore = replication.masterReplOffset
             if suppressPropagation { feed.preventCommandPropagation() }
             propagate(c, cmd, argv, wrote: dirty != dirtyBefore)
+            // Only a command that moved the stream moves WAIT's target.
+            if replication.masterReplOffset != offsetBefore { c.replOffsetAfterWrite = replication.masterReplOffset }
         }
         let endUs = clock.commandEndUs()
         let duration = max(0, endUs - startUs)

@@ -7,6 +7,7 @@ import Reactor
 extension Server {
     /// Runs the loop until shutdown. Returns the exit code.
     public func run() -> Int32 {
+        if let master = config.replicaof { startReplication(host: master.host, port: master.port, fromConfig: true) }
         loop.addTimer(afterMs: 1) { [unowned self] in
             self.cron()
             return Int64(1000 / max(1, min(self.config.hz, 500)))
@@ -17,7 +18,11 @@ extension Server {
                 let sig = vigil_shutdown_requested()
                 vigil_clear_shutdown()
                 log.warning("Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
-                if prepareForShutdown(save: nil, now: false, force: false) == nil { exiting = true }
+                if prepareForShutdown(save: nil, now: false, force: false) == nil {
+                    exiting = true
+                } else {
+                    log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more information")
+                }
             }
         }
         for l in tcpListeners { l.close() }
@@ -31,7 +36,9 @@ extension Server {
     /// SHUTDOWN's work; returns an error text when the shutdown cannot proceed.
     public func prepareForShutdown(save: Bool?, now: Bool, force: Bool) -> String? {
         log.warning("User requested shutdown...")
+        // prepareForShutdown's order: the AOF is flushed and fsynced, then the final RDB is saved.
         flushAppendOnlyFileForShutdown()
+        if !saveForShutdown(save: save, force: force) { return "ERR Errors trying to SHUTDOWN. Check logs." }
         // Flush what clients are owed before closing (replicas, monitors).
         for c in clients.values { flushClient(c) }
         exiting = true
@@ -39,6 +46,7 @@ extension Server {
     }
 
     func beforeSleep() {
+        if replication.getAckPending || !replication.waiting.isEmpty { serveReplicationWaiters() }
         if blocking.hasWaiters || !blocking.unblocked.isEmpty { handleBlockedClientsBeforeSleep() }
         if activeExpireEnabled {
             activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
@@ -56,7 +64,10 @@ extension Server {
     // MARK: cron
 
     func cron() {
+        // A load in progress serves clients, not timers (processEventsWhileBlocked).
+        if persistence.loading { return }
         cronLoops += 1
+        persistenceCron()
         keyspace.nowMs = clock.keyspaceMs()
         infoSampler.cron(stats: stats, nowMs: clock.monotonicMs())
         if activeExpireEnabled && keyspace.isMaster {
@@ -65,6 +76,10 @@ extension Server {
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         aofCron()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
+        if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
+        // Once a second from the first cron on, as run_with_period(1000) in
+        // serverCron: the PING schedule counts from start-up, not from the first replica.
+        if (cronLoops - 1) % max(hot.hz, 1) == 0 { masterReplicationCron() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = clock.monotonicMs()
         let idleTimeout = hot.timeout

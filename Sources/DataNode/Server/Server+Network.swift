@@ -99,7 +99,7 @@ extension Server {
 
     /// Protected mode: no password, default bind, and a non-loopback peer.
     func protectedModeRejects(_ c: Client) -> Bool {
-        guard config.protectedMode, config.requirepass.isEmpty, !c.flags.contains(.unixSocket) else { return false }
+        guard config.protectedMode, acl.defaultUser.nopass, !c.flags.contains(.unixSocket) else { return false }
         let explicitBind = !(config.bind.isEmpty || config.bind == ["*", "-::*"])
         if explicitBind { return false }
         let host = c.address.split(separator: ":").dropLast().joined(separator: ":")

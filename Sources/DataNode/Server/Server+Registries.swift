@@ -24,7 +24,10 @@ extension Server {
         if c.flags.contains(.replica) {
             feed.detach(id: c.id)
             replication.replicaDetached(id: c.id)
+            log.warning("Connection with replica \(replicaName(c)) lost.")
         }
+        replication.replconf[c.id] = nil
+        if c.flags.contains(.master) { replicaLinkDriver.masterClientFreed(c) }
         pausedClients.removeAll { $0.client === c }
         if c.flags.contains(.blocked) { blockedClientFreed(c) }
         if let conn = c.connection, !conn.isClosed { conn.close(reason: reason) }

@@ -1,3 +1,4 @@
+import ACL
 import Keyspace
 import Reactor
 import ServerKit
@@ -19,6 +20,9 @@ public final class Server {
     public let keyspace = KeyspaceContext()
     public private(set) var databases: [Database]
     public let commands: CommandTable
+    /// Users and their permissions (ACL), and the ACL log.
+    public let acl = ACLUsers(catalog: Server.aclCatalog)
+    public var aclLog = ACLLog()
     public var stats = ServerStats()
     public var slowlog = Slowlog()
     /// LATENCY events above latency-monitor-threshold.
@@ -29,11 +33,19 @@ public final class Server {
     public let runId: String
     /// Ids, offsets, role and attached replicas (Replication/).
     public let replication: ReplicationState
+    /// The link to our master, when we are a replica (Replication/).
+    lazy var replicaLinkDriver = ReplicaLinkDriver(server: self)
     public let startUnixMs: Int64
     public let startMonotonicMs: Int64
     /// Changes since the last save.
     public var dirty = 0
     public var lastSaveUnix: Int
+    /// RDB saving and loading state (Persistence/).
+    var persistence = PersistenceState()
+    /// The forked BGSAVE or AOF rewrite, if one runs.
+    var backgroundChild: BackgroundChild?
+    /// fork(2), replaceable so tests can make it fail.
+    var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
     /// Where every time reading comes from (the real clocks unless a test injects one).
     public let clock: NodeClock
@@ -103,6 +115,8 @@ public final class Server {
         startMonotonicMs = clock.monotonicMs()
         lastSaveUnix = Int(startUnixMs / 1000)
         databases = (0..<max(config.databases, 1)).map { Database(id: $0, context: keyspace) }
+        acl.pubsubDefaultAll = config.aclPubsubDefault == "allchannels"
+        acl.setRequirePass(config.requirepassBytes)
         keyspace.nowMs = startUnixMs
         // Runs on every write. Unmanaged, not unowned(unsafe): loading the
         // latter retains atomically (even under -assume-single-threaded).

@@ -42,6 +42,10 @@ public enum ServerMain {
             return 1
         }
         let log = server.log
+        if let failure = server.loadUsersAtStartup() {
+            for line in failure { log.warning(line) }
+            return 1
+        }
         log.notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo")
         log.notice("Vigil version=\(Version.vigil), redis_version=\(Version.redis), bits=64, pid=\(getpid()), just started")
         if let f = loaded.configFile { log.notice("Configuration loaded from \(f)") } else {
@@ -55,11 +59,12 @@ public enum ServerMain {
             return 1
         }
         if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
-        log.notice("Running mode=standalone, port=\(server.port).")
+        server.logBanner()
         log.notice("Server initialized")
-        // The AOF, when enabled, is preferred over the RDB (loadDataFromDisk).
-        if !server.loadAppendOnlyAtStartup() { return 1 }
-        log.notice("Ready to accept connections tcp")
+        // loadDataFromDisk: the AOF, when enabled, is preferred over the RDB.
+        let dataLoaded = config.appendonly ? server.loadAppendOnlyAtStartup() : server.loadDataAtStartup()
+        if !dataLoaded { return 1 }
+        log.notice("Ready to accept connections")
         return server.run()
     }
 

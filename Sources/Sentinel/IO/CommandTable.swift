@@ -1,3 +1,4 @@
+import ACL
 import Protocol
 
 /// redis-sentinel 7.0.15's command table, read from its own COMMAND and
@@ -75,5 +76,31 @@ final class CommandTable {
 
     var categories: [String] {
         Array(Set(commands.values.flatMap { c in [c.categories] + c.subcommands.values.map(\.categories) }.flatMap { $0 })).sorted()
+    }
+}
+
+extension CommandTable {
+    /// The sentinel's commands for the ACL engine (redis-sentinel's rules
+    /// know only these), containers before their subcommands.
+    func makeACLCatalog() -> ACLCatalog {
+        var list: [(fullName: String, categories: [String], noAuth: Bool)] = []
+        for n in order {
+            guard let s = commands[n] else { continue }
+            list.append((s.name, Array(s.categories), s.flags.contains("no_auth")))
+            for sub in s.subcommands.values.sorted(by: { $0.name < $1.name }) {
+                list.append((sub.name, Array(sub.categories), sub.flags.contains("no_auth")))
+            }
+        }
+        return ACLCatalog(commands: list)
+    }
+
+    /// Which arguments of a sentinel command name channels.
+    static func channelArgs(_ name: String) -> ACLChannelArgs {
+        switch name {
+        case "publish": return .publish
+        case "subscribe": return .subscribe
+        case "psubscribe": return .psubscribe
+        default: return .none
+        }
     }
 }

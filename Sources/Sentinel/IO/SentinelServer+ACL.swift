@@ -1,3 +1,4 @@
+import ACL
 import Glibc
 import Protocol
 import SentinelCore
@@ -10,52 +11,40 @@ extension SentinelServer {
         case "whoami":
             c.reply(.bulk(c.user?.name ?? "default"))
         case "list":
-            c.reply(.array(acl.sortedUsers.map { .bulk($0.describe) }))
+            c.reply(.array(acl.sorted.map { .bulk($0.describe(acl.catalog)) }))
         case "users":
-            c.reply(.array(acl.sortedUsers.map { .bulk($0.name) }))
+            c.reply(.array(acl.sorted.map { .bulk($0.name) }))
         case "setuser":
-            let err = acl.setUser(args[2], rules: Array(args[3...])) { staged, existing in
-                self.killPubsubClientsIfNeeded(staged, existing, caller: c)
+            do {
+                let (staged, existing) = try acl.stage(args[2], rules: args[3...].map { Array($0.utf8) })
+                if let existing { killPubsubClientsIfNeeded(staged, existing, caller: c) }
+                acl.commit(staged, into: existing)
+            } catch {
+                return replyError(c, "ERR \(error.text)")
             }
-            if let err { return replyError(c, "ERR \(err)") }
             if args[2] == "default" { syncDefaultUser() }
             c.reply(.simple("OK"))
         case "deluser":
             if args[2...].contains("default") { return replyError(c, "ERR The 'default' user cannot be removed") }
             var n = 0
             for name in args[2...] {
-                guard let u = acl.user(name) else { continue }
-                _ = acl.deleteUser(name)
+                guard let u = acl.delete(name) else { continue }
                 n += 1
                 disconnectClients(of: [u], caller: c)
             }
             c.reply(.integer(Int64(n)))
         case "getuser":
             guard let u = acl.user(args[2]) else { return c.reply(.bulkString(nil)) }
-            var flags: [RESPValue] = [.bulk(u.enabled ? "on" : "off")]
-            if u.nopass { flags.append(.bulk("nopass")) }
-            let keys = u.allKeys ? "~*" : u.keys.map { "~" + $0 }.joined(separator: " ")
-            let chans = u.allChannels ? "&*" : u.channels.map { "&" + $0 }.joined(separator: " ")
-            c.reply(.map([.bulk("flags"), .array(flags),
-                          .bulk("passwords"), .array(u.passwords.map { .bulk($0) }),
-                          .bulk("commands"), .bulk(u.commandRules.isEmpty ? "-@all" : u.commandRules.joined(separator: " ")),
-                          .bulk("keys"), .bulk(keys), .bulk("channels"), .bulk(chans), .bulk("selectors"), .array([])]))
+            let selectors: [RESPValue] = u.selectors.dropFirst().map { selectorFields($0) }
+            c.reply(.map([.bulk("flags"), .set(u.flagNames.map { .bulk($0) }),
+                          .bulk("passwords"), .array(u.passwords.map { .bulk($0) })]
+                         + selectorPairs(u.root) + [.bulk("selectors"), .array(selectors)]))
         case "cat":
             if args.count == 2 {
-                return c.reply(.array(Self.aclCategories.map { .bulk($0) }))
+                return c.reply(.array(ACLCatalog.categories.map { .bulk($0) }))
             }
-            let cat = args[2].lowercased()
-            guard Self.aclCategories.contains(cat) else { return replyError(c, "ERR Unknown category '\(args[2])'") }
-            var names: [String] = []
-            for n in commands.order {
-                guard let s = commands.lookup(n) else { continue }
-                if s.subcommands.isEmpty {
-                    if s.categories.contains(cat) { names.append(n) }
-                } else {
-                    names += s.subcommands.values.filter { $0.categories.contains(cat) }.map(\.name).sorted()
-                }
-            }
-            c.reply(.array(names.map { .bulk($0) }))
+            guard let bit = ACLCatalog.categoryBit(args[2]) else { return replyError(c, "ERR Unknown category '\(args[2])'") }
+            c.reply(.array(acl.catalog.members(ofCategory: bit).map { .bulk(acl.catalog.entries[$0].fullName) }))
         case "genpass":
             var bits = 256
             if args.count == 3 {
@@ -78,7 +67,7 @@ extension SentinelServer {
             if args[1].lowercased() == "load" {
                 if let err = loadACLFile(caller: c) { return replyError(c, "ERR \(err)") }
             } else {
-                let text = acl.sortedUsers.map { $0.describe + "\n" }.joined()
+                let text = acl.fileText
                 do {
                     try AtomicFile.write(Array(text.utf8), to: options.aclfile)
                 } catch {
@@ -90,39 +79,39 @@ extension SentinelServer {
             guard let u = acl.user(args[2]) else { return replyError(c, "ERR User '\(args[2])' not found") }
             guard let spec = commands.lookup(args[3]) else { return replyError(c, "ERR Command '\(args[3])' not found") }
             let target = (args.count > 4 ? spec.subcommands[args[4].lowercased()] : nil) ?? spec
-            if u.allows(target.name, container: target.name.contains("|") ? spec.name : nil, categories: target.categories) {
-                c.reply(.simple("OK"))
-            } else {
-                c.reply(.bulk("This user has no permissions to run the '\(target.name)' command"))
+            guard let id = acl.catalog.lookup(target.name) else { return replyError(c, "ERR Command '\(args[3])' not found") }
+            let argv = args[3...].map { Array($0.utf8) }
+            switch u.check(acl.catalog, command: id, argv: argv, keys: { [] }, channels: CommandTable.channelArgs(target.name)) {
+            case .ok: c.reply(.simple("OK"))
+            case .deniedCommand: c.reply(.bulk("This user has no permissions to run the '\(target.name)' command"))
+            case .deniedKey(let i): c.reply(.bulk("This user has no permissions to access the '\(args[3 + i])' key"))
+            case .deniedChannel(let i): c.reply(.bulk("This user has no permissions to access the '\(args[3 + i])' channel"))
             }
         default:
             c.reply(.array(HelpTexts.acl.map { .simple($0) }))
         }
     }
 
-    /// ACLLoadFromFile: every line is `user <name> <rules>`; all or nothing.
-    /// The connections of every replaced user are closed (ACLFreeUsersSet).
+    /// ACLLoadFromFile: all or nothing; the connections of every replaced
+    /// user are closed (ACLFreeUsersSet).
     func loadACLFile(caller: ClientSession? = nil) -> String? {
         let bytes: [UInt8]
         switch ConfigPaths.readFile(options.aclfile) {
         case .success(let b): bytes = b
         case .failure(let e): return "Error loading ACLs, opening file '\(options.aclfile)': \(e)"
         }
-        let fresh = ACLStore()
-        var sawDefault = false
-        for (i, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = trimmingBlanks(raw)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let argv = splitArgs(Array(line.utf8))?.map({ String(decoding: $0, as: UTF8.self) }),
-                  argv.count >= 2, argv[0] == "user" else {
-                return "\(options.aclfile):\(i + 1): line should start with user keyword"
-            }
-            if argv[1] == "default" { sawDefault = true; _ = fresh.setUser("default", rules: ["reset"]) }
-            if let err = fresh.setUser(argv[1], rules: Array(argv[2...])) { return "\(options.aclfile):\(i + 1): \(err)" }
-        }
-        _ = sawDefault
-        disconnectClients(of: acl.replace(with: fresh), caller: caller)
+        var replaced: [ACLUser] = []
+        if let err = acl.load(fileText: String(decoding: bytes, as: UTF8.self), path: options.aclfile, replaced: &replaced) { return err }
+        disconnectClients(of: replaced, caller: caller)
         return nil
+    }
+
+    /// ACL GETUSER's commands / keys / channels of one selector.
+    private func selectorFields(_ s: ACLSelector) -> RESPValue { .map(selectorPairs(s)) }
+
+    private func selectorPairs(_ s: ACLSelector) -> [RESPValue] {
+        [.bulk("commands"), .bulk(s.commandRules(acl.catalog)), .bulk("keys"), .bulk(s.keysText),
+         .bulk("channels"), .bulk(s.channelsText)]
     }
 
     /// requirepass follows the default user, as in 7.0; links to other
@@ -130,15 +119,4 @@ extension SentinelServer {
     func syncDefaultUser() {
         core.requirePass = options.requirepass
     }
-
-    static let aclCategories = ["keyspace", "read", "write", "set", "sortedset", "list", "hash", "string", "bitmap",
-                                "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow", "blocking", "dangerous",
-                                "connection", "transaction", "scripting"]
-}
-
-/// The line without leading and trailing spaces and tabs.
-private func trimmingBlanks(_ s: Substring) -> Substring {
-    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-    guard let start = s.firstIndex(where: { !blank($0) }), let end = s.lastIndex(where: { !blank($0) }) else { return "" }
-    return s[start...end]
 }

@@ -1,3 +1,4 @@
+import ACL
 import Protocol
 
 /// ACL changes that end connections, as Redis 7.0 does them. The caller
@@ -25,11 +26,10 @@ extension SentinelServer {
     /// crashes; here the caller gets its +OK and then the connection closes,
     /// as later Redis versions do.)
     func killPubsubClientsIfNeeded(_ staged: ACLUser, _ existing: ACLUser, caller: ClientSession) {
-        if staged.allChannels { return }
-        if !existing.allChannels && existing.channels.allSatisfy({ staged.channels.contains($0) }) { return }
+        if staged.keepsAllChannels(of: existing) { return }
         for other in clients.values.sorted(by: { $0.id < $1.id }) where other.user === existing && other.inPubSub {
-            let allowed = other.patterns.allSatisfy { staged.permits(channel: $0, isPattern: true) }
-                && other.channels.allSatisfy { staged.permits(channel: $0, isPattern: false) }
+            let allowed = other.patterns.allSatisfy { staged.keepsSubscription(Array($0.utf8), isPattern: true) }
+                && other.channels.allSatisfy { staged.keepsSubscription(Array($0.utf8), isPattern: false) }
             if allowed { continue }
             if other === caller {
                 other.closeAfterReply = true

@@ -1,3 +1,4 @@
+import ACL
 import Protocol
 import ServerKit
 

@@ -1,3 +1,4 @@
+import ACL
 import Glibc
 import Protocol
 import Reactor
@@ -30,7 +31,7 @@ extension SentinelServer {
     }
 
     func authenticate(_ c: ClientSession, user: String, pass: String) -> Bool {
-        guard let u = acl.user(user), u.checkPassword(pass) else { return false }
+        guard let u = acl.user(user), u.accepts(password: Array(pass.utf8)) else { return false }
         c.user = u
         c.authenticated = true
         return true

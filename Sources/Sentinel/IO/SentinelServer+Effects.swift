@@ -1,3 +1,4 @@
+import ACL
 import CoreKit
 import Glibc
 import Protocol
@@ -71,7 +72,7 @@ extension SentinelServer {
                 try AtomicFile.write(Array(SentinelConfigWriter.stateContent(snapshot).utf8), to: state)
             } else {
                 let old = try? ConfigPaths.readFile(configFile).map { String(decoding: $0, as: UTF8.self) }.get()
-                let users = options.aclfile.isEmpty ? acl.sortedUsers.map(\.describe) : nil
+                let users = options.aclfile.isEmpty ? acl.sorted.map { $0.describe(acl.catalog) } : nil
                 let content = SentinelConfigWriter.rewriteMain(oldContent: old, options: options,
                                                                cwd: ConfigPaths.currentDirectory(),
                                                                userLines: users, snapshot: snapshot)

@@ -1,3 +1,4 @@
+import ACL
 import CVigilShim
 import Glibc
 import Protocol
@@ -14,7 +15,7 @@ final class SentinelServer {
     var options: SentinelServerOptions
     let configFile: String
     let commands = CommandTable()
-    let acl = ACLStore()
+    lazy var acl = ACLUsers(catalog: commands.makeACLCatalog())
     let startTimeMs: Int64
     let runID: String
 
@@ -52,7 +53,8 @@ final class SentinelServer {
         var rng = SentinelRandom(seed: seed ^ 0x5bd1_e995)
         runID = rng.runID()
         for u in options.users {
-            if let err = acl.setUser(u[0], rules: Array(u.dropFirst())) {
+            do { try acl.setUser(u[0], Array(u.dropFirst())) } catch {
+                let err = error.text
                 throw SentinelConfigError(source: configFile, line: nil, directive: "user", reason: err,
                                           redisText: "Error in user declaration '\(u[0])': \(err)")
             }
@@ -67,7 +69,7 @@ final class SentinelServer {
                                           redisText: "Aborting Redis startup because of ACL errors: \(err)")
             }
         }
-        if options.users.isEmpty || options.requirepass != nil { acl.setRequirePass(options.requirepass) }
+        if options.users.isEmpty || options.requirepass != nil { acl.setRequirePass(options.requirepass.map { Array($0.utf8) }) }
         core.requirePass = options.requirepass
         core.port = options.port
     }
@@ -114,7 +116,7 @@ final class SentinelServer {
         }
         Socket.setNoDelay(fd)
         totalConnections += 1
-        let needsAuth = !(acl.user("default").map { $0.enabled && $0.nopass } ?? false)
+        let needsAuth = !(acl.defaultUser.enabled && acl.defaultUser.nopass)
         let c = ClientSession(id: nextClientID, fd: fd, addr: addr, server: self, now: clockMs(), authenticated: !needsAuth)
         nextClientID += 1
         clients[c.id] = c
@@ -191,8 +193,9 @@ final class SentinelServer {
         if !c.authenticated && !target.flags.contains("no_auth") {
             return replyError(c, CommandRejection.noAuth)
         }
-        if let u = c.user, target.flags.contains("no_auth") == false,
-           !u.allows(target.name, container: target.name.contains("|") ? name : nil, categories: target.categories) {
+        if let u = c.user, let id = acl.catalog.lookup(target.name),
+           u.check(acl.catalog, command: id, argv: args.map { Array($0.utf8) }, keys: { [] },
+                   channels: CommandTable.channelArgs(target.name)) != .ok {
             return replyError(c, "NOPERM this user has no permissions to run the '\(target.name)' command")
         }
         if c.proto == 2 && c.inPubSub && !CommandRejection.subscribedContextAllowed.contains(name) {

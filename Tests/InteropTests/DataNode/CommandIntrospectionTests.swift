@@ -35,16 +35,9 @@ final class CommandIntrospectionTests: XCTestCase {
         }
     }
 
-    /// Drops key-spec "notes" (the reference table has none) and sorts
-    /// subcommands by name (Redis lists them in hash order).
+    /// Sorts subcommands by name (Redis lists them in hash order).
     static func normalizeInfo(_ v: RESPValue) -> RESPValue {
         guard case .array(var e?) = v, e.count == 10 else { return v }
-        if case .array(let specs?) = e[8] {
-            e[8] = .array(specs.map { spec in
-                guard case .array(let kv?) = spec, kv.count >= 2, str(kv[0]) == "notes" else { return spec }
-                return .array(Array(kv.dropFirst(2)))
-            })
-        }
         if case .array(let subs?) = e[9] {
             e[9] = .array(subs.map(normalizeInfo).sorted { str(elements($0).first ?? .null) < str(elements($1).first ?? .null) })
         }
@@ -161,8 +154,8 @@ final class CommandIntrospectionTests: XCTestCase {
 
     // MARK: COMMAND INFO / DOCS of the whole reference table
 
-    /// COMMAND INFO built from the reference table equals Redis's for every
-    /// command (notes aside: the table has none).
+    /// COMMAND INFO built from the reference table (and KeySpecNotes) equals
+    /// Redis's for every command.
     func testInfoOfEveryCommandMatchesRealRedis() throws {
         let redis = try ServerRealRedis()
         let h = try Harness()

@@ -119,4 +119,50 @@ final class BlockingProcessTests: XCTestCase {
         XCTAssertTrue(out.hasPrefix(":1\r\n:1\r\n"), out)
         XCTAssertFalse(out.contains("cmd=blpop"), out)
     }
+
+    func testStreamReadsWakeOnNewEntriesAndEndWithTheirGroupOrKey() throws {
+        let t = try playBoth(clients: 3, [
+            Step(client: 0, bytes: cmd("XREAD", "BLOCK", "0", "STREAMS", "s", "$"), idleMs: 50),
+            Step(client: 2, bytes: cmd("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"), idleMs: 50),
+            Step(client: 1, bytes: cmd("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"), idleMs: 50),
+            Step(client: 2, bytes: cmd("XADD", "s", "1-1", "a", "1"), idleMs: 100),
+            Step(client: 1, bytes: cmd("XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">"), idleMs: 50),
+            Step(client: 2, bytes: cmd("XGROUP", "DESTROY", "s", "g"), idleMs: 100),
+            Step(client: 1, bytes: cmd("XGROUP", "CREATE", "s", "g", "$") + cmd("XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">"),
+                 idleMs: 50),
+            Step(client: 0, bytes: cmd("XREAD", "BLOCK", "0", "STREAMS", "s", "$"), idleMs: 50),
+            Step(client: 2, bytes: cmd("DEL", "s"), idleMs: 100),
+            Step(client: 2, bytes: cmd("XADD", "s", "2-1", "b", "2"), idleMs: 100),
+            Step(client: 0, bytes: cmd("XREAD", "BLOCK", "200", "STREAMS", "nostream", "0"), idleMs: 600),
+            Step(client: 0, bytes: cmd("XREAD", "BLOCK", "0", "STREAMS", "s", "$"), idleMs: 50),
+            Step(client: 1, bytes: [], idleMs: 100, unblockClient0: ""),
+        ])
+        XCTAssertEqual(t[0][0], "")
+        XCTAssertEqual(t[1][0], "", "a new group is no new entry")
+        XCTAssertEqual(t[3][0], "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n")
+        XCTAssertEqual(t[3][1], t[3][0])
+        XCTAssertEqual(t[5][1], "-NOGROUP the consumer group this client was blocked on no longer exists\r\n")
+        XCTAssertEqual(t[8][1], "-UNBLOCKED the stream key no longer exists\r\n")
+        XCTAssertEqual(t[8][0], "", "XREAD without a group waits through the deletion")
+        XCTAssertTrue(t[9][0].contains("2-1"), t[9][0])
+        XCTAssertEqual(t[10][0], "*-1\r\n")
+        XCTAssertEqual(t[12][0], "*-1\r\n")
+    }
+
+    func testStreamWriteWaitsOutAWritePauseBeforeWakingAReader() throws {
+        let t = try playBoth(clients: 3, [
+            Step(client: 0, bytes: cmd("XREAD", "BLOCK", "0", "STREAMS", "p", "$"), idleMs: 50),
+            Step(client: 2, bytes: cmd("CLIENT", "PAUSE", "300", "WRITE"), idleMs: 50),
+            Step(client: 1, bytes: cmd("XADD", "p", "1-1", "a", "1"), idleMs: 50),
+            Step(client: 1, bytes: [], idleMs: 800),
+            Step(client: 0, bytes: [], idleMs: 300),
+            Step(client: 2, bytes: cmd("XADD", "p", "2-1", "b", "2"), idleMs: 100),
+        ])
+        XCTAssertEqual(t[2][1], "", "paused")
+        XCTAssertEqual(t[2][0], "")
+        XCTAssertEqual(t[3][1], "$3\r\n1-1\r\n")
+        XCTAssertEqual(t[3][0] + t[4][0], "*1\r\n*2\r\n$1\r\np\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n",
+                       "the reader is woken once the paused XADD ran")
+        XCTAssertEqual(t[5][0], "", "served once")
+    }
 }

@@ -6,7 +6,7 @@ import Foundation
 enum DiffGroup: String, CaseIterable, Sendable {
     case strings, bitmaps, keys, expire, object, scan, databases, transactions, connection, resp3, unknown, pubsub
     /// Other types on the shared key space (so WRONGTYPE paths are hit too).
-    case lists, hashes, sets, zsets
+    case lists, hashes, sets, zsets, streams
 
     /// Groups off by default, with the reason printed at the start of each run.
     static let disabledByDefault: [DiffGroup: String] = [:]
@@ -19,6 +19,7 @@ enum DiffGroup: String, CaseIterable, Sendable {
         case .hashes: return ["HLEN", "__probe__"]
         case .sets: return ["SCARD", "__probe__"]
         case .zsets: return ["ZCARD", "__probe__"]
+        case .streams: return ["XLEN", "__probe__"]
         default: return nil
         }
     }
@@ -53,6 +54,10 @@ enum DiffCompare: Equatable, Sendable {
     case unordered
     /// HGETALL: field/value pairs in hash-table order, compared as sorted pairs.
     case unorderedPairs
+    /// Stream replies carrying times (XPENDING's idle, XINFO's idle, seen-time
+    /// and delivery times): the same shape and values, except integers in a
+    /// time position, which may differ by `DiffSession.streamTimeTolerance` ms.
+    case streamTimes
 }
 
 /// One generated command for connection 0 (RESP2) or 1 (RESP3 after HELLO 3).

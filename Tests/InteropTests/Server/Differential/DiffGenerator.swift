@@ -12,11 +12,13 @@ struct DiffGenerator {
     /// Per connection, as Redis answered MULTI/EXEC/DISCARD/RESET.
     private(set) var inMulti = [false, false]
     private var pending: [DiffCommand] = []
+    /// The ms part of the next stream IDs XADD is given (DiffTemplates+Streams).
+    var streamMs = 0
 
     static let weights: [DiffGroup: Int] = [
         .strings: 30, .bitmaps: 12, .keys: 14, .expire: 14, .object: 4, .scan: 5, .databases: 5,
         .transactions: 8, .connection: 4, .resp3: 3, .unknown: 2, .pubsub: 2,
-        .lists: 6, .hashes: 6, .sets: 6, .zsets: 6,
+        .lists: 6, .hashes: 6, .sets: 6, .zsets: 6, .streams: 8,
     ]
 
     init(seed: UInt64, groups: Set<DiffGroup>, t0: Int64) {

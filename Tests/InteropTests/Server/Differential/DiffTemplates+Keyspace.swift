@@ -18,6 +18,7 @@ extension DiffGenerator {
         case .hashes: return makeHash(c)
         case .sets: return makeSet(c)
         case .zsets: return makeZSet(c)
+        case .streams: return makeStream(c)
         }
     }
 

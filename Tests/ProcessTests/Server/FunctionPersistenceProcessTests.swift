@@ -5,10 +5,11 @@ import RESPClient
 import TestSupport
 import XCTest
 
-/// Function libraries survive a restart through the AOF: appended as the
+/// Function libraries survive a restart: through the AOF (appended as the
 /// FUNCTION LOAD that created them, and after a rewrite either as FUNCTION
-/// LOAD commands or as FUNCTION2 records in the RDB preamble.
-final class FunctionAOFProcessTests: XCTestCase {
+/// LOAD commands or as FUNCTION2 records in the RDB preamble) and through
+/// an RDB file written by SAVE.
+final class FunctionPersistenceProcessTests: XCTestCase {
     static let library = "#!lua name=persist\nredis.register_function('pf', function(keys, args) return 'kept' end)"
 
     private func rewriteFinished(_ c: RedisConnection) throws -> Bool {
@@ -44,5 +45,16 @@ final class FunctionAOFProcessTests: XCTestCase {
 
     func testRDBPreambleKeepsLibrary() throws {
         try restartKeepsLibrary(preamble: "yes", rewrite: true)
+    }
+
+    func testSavedRDBKeepsLibrary() throws {
+        let d = try PersistentDirectory("fn-rdb")
+        let first = try d.startVigil([])
+        let c = try first.connect()
+        XCTAssertEqual(try c.call("FUNCTION", "LOAD", Self.library), .bulkString(Array("persist".utf8)))
+        XCTAssertEqual(try c.call("SAVE"), .ok)
+        first.process.terminate()
+        let second = try d.startVigil([])
+        XCTAssertEqual(try second.connect().call("FCALL", "pf", "0"), .bulkString(Array("kept".utf8)), second.process.logTail())
     }
 }

@@ -1,0 +1,97 @@
+import CoreKit
+
+/// A key argument of a command and the access its key spec asks for.
+public struct ACLKeyRef: Equatable {
+    public let position: Int
+    /// CMD_KEY_ACCESS.
+    public let read: Bool
+    /// CMD_KEY_INSERT, DELETE or UPDATE.
+    public let write: Bool
+    public init(position: Int, read: Bool, write: Bool) {
+        self.position = position; self.read = read; self.write = write
+    }
+}
+
+/// Which arguments of a command name channels (ACLDoesCommandHaveChannels).
+public enum ACLChannelArgs {
+    case none
+    /// PUBLISH / SPUBLISH: argv[1], matched as a glob.
+    case publish
+    /// SUBSCRIBE / SSUBSCRIBE: argv[1...], matched as globs.
+    case subscribe
+    /// PSUBSCRIBE: argv[1...], equal to a user pattern.
+    case psubscribe
+}
+
+/// The outcome of a permission check; positions index argv.
+public enum ACLVerdict: Equatable {
+    case ok
+    case deniedCommand
+    case deniedKey(Int)
+    case deniedChannel(Int)
+
+    /// ACL_DENIED_CMD < KEY < CHANNEL: the most specific failure is reported.
+    var rank: Int {
+        switch self {
+        case .ok: return 0
+        case .deniedCommand: return 1
+        case .deniedKey: return 2
+        case .deniedChannel: return 3
+        }
+    }
+
+    var position: Int {
+        switch self {
+        case .deniedKey(let p), .deniedChannel(let p): return p
+        default: return 0
+        }
+    }
+}
+
+extension ACLSelector {
+    /// ACLSelectorCheckKey.
+    public func allowsKey(_ key: [UInt8], read: Bool, write: Bool) -> Bool {
+        if allKeys { return true }
+        for p in keyPatterns {
+            if read && !p.read { continue }
+            if write && !p.write { continue }
+            if stringMatch(pattern: p.pattern, string: key, nocase: false) { return true }
+        }
+        return false
+    }
+
+    /// ACLCheckChannelAgainstList.
+    public func allowsChannel(_ channel: [UInt8], literal: Bool) -> Bool {
+        if allChannels { return true }
+        return channels.contains { literal ? $0 == channel : stringMatch(pattern: $0, string: channel, nocase: false) }
+    }
+
+    /// ACLSelectorCheckCmd. `keys` is computed at most once per check by the caller's cache.
+    func check(_ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: () -> [ACLKeyRef], channels kind: ACLChannelArgs) -> ACLVerdict {
+        let entry = catalog.entries[id]
+        if !allCommands && !entry.noAuth && !bit(id) {
+            guard argv.count >= 2, let allowed = firstArgs[id] else { return .deniedCommand }
+            let idx = entry.parent != nil ? 2 : 1
+            guard idx < argv.count else { return .deniedCommand }
+            let arg = String(decoding: argv[idx], as: UTF8.self).lowercased()
+            if !allowed.contains(where: { $0.lowercased() == arg }) { return .deniedCommand }
+        }
+        if !allKeys {
+            for k in keys() where !allowsKey(argv[k.position], read: k.read, write: k.write) {
+                return .deniedKey(k.position)
+            }
+        }
+        if !allChannels {
+            switch kind {
+            case .none: break
+            case .publish:
+                if argv.count > 1 && !allowsChannel(argv[1], literal: false) { return .deniedChannel(1) }
+            case .subscribe, .psubscribe:
+                for j in 1..<max(argv.count, 1) where !allowsChannel(argv[j], literal: kind == .psubscribe) {
+                    return .deniedChannel(j)
+                }
+            }
+        }
+        return .ok
+    }
+}

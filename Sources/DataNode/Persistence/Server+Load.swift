@@ -1,0 +1,120 @@
+import Glibc
+import Keyspace
+import Persistence
+import ServerKit
+
+/// Reading `dir/dbfilename` into the databases: at start-up (clients that
+/// connect meanwhile get -LOADING) and for DEBUG RELOAD (rdb.c rdbLoad,
+/// server.c loadDataFromDisk).
+extension Server {
+    enum LoadOutcome: Equatable {
+        case loaded, noFile, failed
+    }
+
+    /// loadDataFromDisk for the RDB: false when start-up must stop (the
+    /// reason is logged, naming the file and the offset; the file is left as it is).
+    public func loadDataAtStartup() -> Bool {
+        let startUs = clock.monotonicUs()
+        switch loadRDB(merge: false, serveEvents: true) {
+        case .noFile:
+            return true
+        case .failed:
+            return false
+        case .loaded:
+            let seconds = Double(clock.monotonicUs() - startUs) / 1_000_000
+            log.notice("DB loaded from disk: \(ServerCommands.cFormat("%.3f", seconds)) seconds")
+            return true
+        }
+    }
+
+    /// rdbLoad: keys already expired are dropped on a master, as Redis does.
+    /// `serveEvents` answers clients every loading-process-events-interval-bytes.
+    func loadRDB(merge: Bool, serveEvents: Bool) -> LoadOutcome {
+        let path = config.dbfilename
+        let now = clock.wallMs()
+        let master = keyspace.isMaster
+        let delayUs = config.int("key-load-delay")
+        let interval = max(1024, config.int("loading-process-events-interval-bytes"))
+        var loaded = 0, expired = 0, lastServed = 0
+        persistence.loading = true
+        persistence.loadingStartUnix = Int(now / 1000)
+        persistence.loadingLoadedBytes = 0
+        defer { persistence.loading = false }
+        let dbs = databases
+        let summary: RDBSummary?
+        do {
+            summary = try SnapshotFormat.load(
+                path: path, databases: dbs.count,
+                start: { [unowned self] total in persistence.loadingTotalBytes = total },
+                progress: { [unowned self] offset in
+                    persistence.loadingLoadedBytes = offset
+                    if serveEvents && offset - lastServed >= interval {
+                        lastServed = offset
+                        processEventsWhileLoading()
+                    }
+                },
+                onFunction: rdbFunctionLoader,
+                onKey: { k in
+                    if delayUs > 0 { usleep(UInt32(delayUs)) }
+                    if master, let at = k.meta.expireAtMs, at < now {
+                        expired += 1
+                        return
+                    }
+                    let db = dbs[k.db]
+                    if db.dict.contains(k.key) {
+                        guard merge else { throw RDBError(offset: -1, message: "RDB has duplicated key '\(k.key.string)' in DB \(k.db)") }
+                        _ = db.delete(k.key)
+                    }
+                    db.add(k.key, k.value)
+                    if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
+                    loaded += 1
+                })
+        } catch let e as RDBError {
+            let file = Self.absolutePath(path)
+            if e.message.hasPrefix("Unexpected EOF") {
+                log.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.")
+            }
+            log.warning("Internal error in RDB reading offset \(e.offset) of file \(file) -> \(e.message)")
+            return .failed
+        } catch {
+            log.warning("Fatal error loading the DB: \(error). Exiting.")
+            return .failed
+        }
+        guard let summary else { return .noFile }
+        logAuxFields(summary, nowUnix: Int(now / 1000))
+        persistence.lastLoadKeysLoaded = loaded
+        persistence.lastLoadKeysExpired = expired
+        log.notice("Done loading RDB, keys loaded: \(loaded), keys expired: \(expired).")
+        return .loaded
+    }
+
+    /// The notices rdbLoadRio prints for the AUX fields it understands.
+    func logAuxFields(_ summary: RDBSummary, nowUnix: Int) {
+        for (nameBytes, valueBytes) in summary.aux {
+            let name = String(decoding: nameBytes, as: UTF8.self).lowercased()
+            let value = String(decoding: valueBytes, as: UTF8.self)
+            switch name {
+            case "redis-ver":
+                log.notice("Loading RDB produced by version \(value)")
+            case "ctime":
+                log.notice("RDB age \(max(0, nowUnix - (Int(value) ?? 0))) seconds")
+            case "used-mem":
+                let used = Int(value) ?? 0
+                persistence.loadingRdbUsedMem = used
+                log.notice("RDB memory usage when created \(ServerCommands.format2(Double(used) / (1024 * 1024))) Mb")
+            case "aof-preamble" where (Int(value) ?? 0) != 0:
+                log.notice("RDB has an AOF tail")
+            case "aof-base" where (Int(value) ?? 0) != 0:
+                log.notice("RDB is base AOF")
+            default:
+                if name.hasPrefix("%") { log.notice("RDB '\(name)': \(value)") }
+            }
+        }
+    }
+
+    /// processEventsWhileBlocked: new clients and commands get served (with
+    /// -LOADING for most), timers wait until the load ends.
+    func processEventsWhileLoading() {
+        for _ in 0..<4 { loop.runOnce(maxWaitMs: 0) }
+    }
+}

@@ -1,0 +1,17 @@
+/// processCommand's refusals that come from persistence: -LOADING while the
+/// dataset loads, -MISCONF for writes (and PING, as 7.0) after a failed BGSAVE.
+extension Server {
+    func persistenceRefusal(_ c: Client, _ cmd: Command) -> String? {
+        if persistence.loading {
+            let denied = !cmd.flags.contains(.loading)
+                || (cmd.isExec && c.multiQueue.contains { !$0.command.flags.contains(.loading) })
+            if denied { return PersistenceState.loadingError }
+        }
+        if PersistenceState.deniesWrites(stopWritesOnBgsaveError: config.stopWritesOnBgsaveError,
+                                         hasSavePoints: !config.saveParams.isEmpty, lastBgsaveOK: persistence.lastBgsaveOK) {
+            let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) })
+            if writes || cmd.fullName == "ping" { return PersistenceState.misconfError }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,70 @@
+import Keyspace
+import ReplicationCore
+
+/// What a master keeps for its replicas (replication.md §5, §7, §10): the
+/// backlog fed by the stream, the replicas' REPLCONF announcements and
+/// ACKs, the periodic PING, timeouts and min-replicas-to-write.
+extension Server {
+    /// The feed consumer id under which the backlog receives the stream.
+    static let backlogConsumerId = -1
+
+    /// The backlog starts empty after `offset` and takes every stream byte from now on.
+    func createBacklog(startingAfter offset: Int64) {
+        let fresh = replication.backlog == nil
+        replication.backlog = ReplicationBacklog(size: config.replBacklogSize, startingAfter: offset)
+        guard fresh else { return }
+        let state = Unmanaged.passUnretained(replication)
+        feed.attach(id: Self.backlogConsumerId, continuing: true) { bytes in
+            state._withUnsafeGuaranteedRef { $0.backlog?.append(bytes) }
+        }
+    }
+
+    /// createReplicationBacklog on a master's first replica: a master that
+    /// never had one has no history a replica could share, so it starts one.
+    func createMasterBacklogIfNeeded() {
+        guard replication.backlog == nil else { return }
+        var g = SystemRandomNumberGenerator()
+        replication.changeReplicationId(using: &g)
+        replication.clearReplicationId2()
+        createBacklog(startingAfter: replication.masterReplOffset)
+        log.notice("Replication backlog created, my new replication IDs are '\(replication.replicationId)' and '\(replication.replicationId2)'")
+    }
+
+    /// replicationGetSlaveName: the announced (or peer) ip and the announced listening port.
+    func replicaName(_ c: Client) -> String {
+        let info = replication.replconf[c.id]
+        let ip = info?.ip ?? Self.peerIP(c.address)
+        guard let port = info?.port, port != 0 else { return c.address }
+        return "\(ip):\(port)"
+    }
+
+    static func peerIP(_ address: String) -> String {
+        guard let colon = address.lastIndex(of: ":") else { return address }
+        return String(address[..<colon])
+    }
+
+    /// The master half of replicationCron (once a second): the PING into
+    /// the stream, and replicas that stopped acknowledging.
+    func masterReplicationCron() {
+        let now = clock.monotonicMs()
+        let hasReplicas = !replication.replicas.replicas.isEmpty
+        if keyspace.isMaster && replication.pingSchedule.cron(periodSeconds: config.int("repl-ping-replica-period"), hasReplicas: hasReplicas) {
+            feed.forwardRaw(ReplicaPingSchedule.ping, counted: true)
+        }
+        for id in replication.replicas.timedOut(nowMs: now, timeoutSeconds: config.int("repl-timeout")) {
+            guard let c = clients[id] else { continue }
+            log.warning("Disconnecting timedout replica (streaming sync): \(replicaName(c))")
+            freeClient(c, reason: "replica timeout")
+        }
+    }
+
+    /// min-replicas-to-write: `-NOREPLICAS` for writes while too few replicas are good.
+    func refusedForLackOfReplicas(_ c: Client, _ cmd: Command) -> Bool {
+        let minReplicas = hot.minReplicasToWrite
+        guard minReplicas > 0, keyspace.isMaster, !c.flags.contains(.master) else { return false }
+        let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) })
+        guard writes else { return false }
+        return replication.replicas.refusesWrites(minReplicas: minReplicas, maxLagSeconds: config.int("min-replicas-max-lag"),
+                                                  nowMs: clock.monotonicMs())
+    }
+}

@@ -1,0 +1,182 @@
+import Glibc
+import Keyspace
+import Reactor
+import ReplicationCore
+import ServerKit
+
+/// The IO shell around ReplicationCore's ReplicaLink: it owns the socket to
+/// the master (the reactor's outgoing Connection), the payload being
+/// received, and the master client the stream runs as; it feeds the link
+/// what happens and does what the link returns.
+final class ReplicaLinkDriver: ConnectionDelegate {
+    unowned(unsafe) let server: Server
+    private var connection: Connection?
+    private var payload: [UInt8] = []
+    /// The client the master's commands run as (flags M in CLIENT LIST).
+    private(set) var masterClient: Client?
+    /// The db the stream has selected: a reconnected master client resumes in it.
+    private var streamDb = 0
+
+    init(server: Server) {
+        self.server = server
+    }
+
+    private var link: ReplicaLink {
+        get { server.replication.link }
+        _modify { yield &server.replication.link }
+    }
+
+    private var nowMs: Int64 { server.clock.monotonicMs() }
+
+    /// Feeds one input to the link and carries out its effects.
+    func run(_ input: (inout ReplicaLink, Int64) -> [ReplicaLinkEffect]) {
+        refreshSettings()
+        let effects = input(&link, nowMs)
+        perform(effects)
+        if link.state == .connected && masterClient == nil { createMasterClient() }
+    }
+
+    /// The handshake's announcements follow the config as it is now.
+    private func refreshSettings() {
+        let c = server.config
+        let announcePort = c.replicaAnnouncePort
+        link.settings = ReplicaLinkSettings(
+            listeningPort: announcePort != 0 ? announcePort : server.port,
+            announceIP: c.replicaAnnounceIp.isEmpty ? nil : c.replicaAnnounceIp,
+            masterUser: c.masteruser.isEmpty ? nil : Array(c.masteruser.utf8),
+            masterAuth: c.masterauth.isEmpty ? nil : Array(c.masterauth.utf8),
+            timeoutSeconds: c.int("repl-timeout"))
+    }
+
+    // MARK: effects
+
+    private func perform(_ effects: [ReplicaLinkEffect]) {
+        for fx in effects {
+            switch fx {
+            case .connect(let host, let port):
+                open(host: host, port: port)
+            case .send(let bytes):
+                connection?.enqueue(bytes)
+            case .close:
+                closeLink()
+            case .log(let level, let text):
+                server.log.log(level, text)
+            case .beginPayload:
+                payload = []
+            case .appendPayload(let bytes):
+                payload.append(contentsOf: bytes)
+            case .discardPayload:
+                payload = []
+            case .loadPayload:
+                let rdb = payload
+                payload = []
+                let db = server.loadReplicationPayload(rdb)
+                if let db { streamDb = db }
+                perform(link.payloadLoaded(success: db != nil, nowMs: nowMs))
+            case .apply(let argv):
+                apply(argv)
+            case .forward(let bytes):
+                server.feed.forwardRaw(bytes)
+            case .resetBacklog(let offset):
+                server.createBacklog(startingAfter: offset)
+            case .ensureBacklog(let offset):
+                if server.replication.backlog == nil { server.createBacklog(startingAfter: offset) }
+            case .disconnectReplicas:
+                for c in server.clients.values where c.flags.contains(.replica) {
+                    server.freeClient(c, reason: "replication id changed")
+                }
+            }
+        }
+    }
+
+    private func open(host: String, port: Int) {
+        do {
+            connection = try Connection.connect(host: host, port: port, loop: server.loop, delegate: self)
+        } catch {
+            // Reported like an asynchronous failure, after the lines the connect logs.
+            let reason = (error as? SocketError).map { String(cString: strerror($0.errnoValue)) } ?? "\(error)"
+            server.loop.runBeforeSleep { [weak self] in
+                self?.run { $0.closed(reason: reason, nowMs: $1) }
+            }
+        }
+    }
+
+    /// Closes the socket without telling the link (it asked for the close).
+    private func closeLink() {
+        if let conn = connection {
+            conn.delegate = nil
+            conn.close(reason: "replication link closed")
+        }
+        connection = nil
+        payload = []
+        if let m = masterClient {
+            masterClient = nil
+            streamDb = m.dbIndex
+            server.freeClient(m, reason: "master link closed")
+        }
+    }
+
+    // MARK: the master client
+
+    private func createMasterClient() {
+        let address = "\(link.masterHost ?? "?"):\(link.masterPort)"
+        let local = connection.map { Socket.localName($0.fd) } ?? "?:0"
+        let c = Client(id: server.nextClientId, connection: nil, server: server, address: address, localAddress: local)
+        server.nextClientId += 1
+        c.flags.insert(.master)
+        c.authenticated = true
+        c.dbIndex = min(max(streamDb, 0), server.databases.count - 1)
+        server.clients[c.id] = c
+        masterClient = c
+    }
+
+    /// Runs a command of the stream as the master client: no reply, keys
+    /// not yet deleted by the master exist, and nothing is propagated from
+    /// it (the exact bytes are forwarded instead).
+    private func apply(_ argv: [[UInt8]]) {
+        if masterClient == nil { createMasterClient() }
+        guard let c = masterClient else { return }
+        server.keyspace.obeyingMaster = true
+        server.processCommand(c, argv)
+        server.keyspace.obeyingMaster = false
+        c.out.bytes.removeAll(keepingCapacity: true)
+        c.lastInteractionMs = server.clock.monotonicMs()
+    }
+
+    /// CLIENT KILL TYPE master (or any free of the master client): the link drops.
+    func masterClientFreed(_ c: Client) {
+        guard c === masterClient else { return }
+        masterClient = nil
+        streamDb = c.dbIndex
+        if let conn = connection {
+            conn.delegate = nil
+            conn.close(reason: "master client freed")
+        }
+        connection = nil
+        run { $0.closed(reason: "killed", nowMs: $1) }
+    }
+
+    // MARK: ConnectionDelegate
+
+    func connectionDidConnect(_ connection: Connection) {
+        run { $0.connected(nowMs: $1) }
+    }
+
+    func connectionDidRead(_ connection: Connection) {
+        let bytes = connection.input.readableArray
+        connection.input.clear()
+        run { $0.received(bytes, nowMs: $1) }
+    }
+
+    func connectionDidClose(_ connection: Connection, reason: String) {
+        guard connection === self.connection else { return }
+        self.connection = nil
+        let text = reason.hasPrefix("connect: ") ? String(reason.dropFirst("connect: ".count)) : reason
+        if let m = masterClient {
+            masterClient = nil
+            streamDb = m.dbIndex
+            server.freeClient(m, reason: "master link closed")
+        }
+        run { $0.closed(reason: text, nowMs: $1) }
+    }
+}

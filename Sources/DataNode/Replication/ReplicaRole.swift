@@ -1,0 +1,47 @@
+import Keyspace
+import ReplicationCore
+
+/// Becoming a replica and a master again (replicationSetMaster,
+/// replicationUnsetMaster), and what a replica refuses its own clients.
+extension Server {
+    /// REPLICAOF host port, or `replicaof` in the config at start-up.
+    func startReplication(host: String, port: Int, fromConfig: Bool = false) {
+        replication.role = .replica
+        log.role = "S"
+        config.replicaof = (host, port)
+        replicaLinkDriver.run { $0.replicaOf(host: host, port: port, nowMs: $1, fromConfig: fromConfig) }
+    }
+
+    /// REPLICAOF NO ONE: the followed history stays valid as replid2.
+    func stopReplication() {
+        var g = SystemRandomNumberGenerator()
+        let newId = ReplicationState.randomHexId(using: &g)
+        replicaLinkDriver.run { $0.becomeMaster(newId: newId, nowMs: $1) }
+        replication.role = .master
+        log.role = "M"
+        config.replicaof = nil
+    }
+
+    /// processCommand's replica checks: replica-read-only, then
+    /// replica-serve-stale-data while the link is not up.
+    func replicaRefusal(_ c: Client, _ cmd: Command) -> String? {
+        let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) })
+        if writes && config.bool("replica-read-only") {
+            return "READONLY You can't write against a read only replica."
+        }
+        let deniesStale = !cmd.flags.contains(.stale) || (cmd.isExec && c.multiQueue.contains { !$0.command.flags.contains(.stale) })
+        if deniesStale && replication.link.state != .connected && !config.bool("replica-serve-stale-data") {
+            return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// "%.2f", as INFO's percentages.
+    init(format2 value: Double) {
+        let cents = Int64((value * 100).rounded())
+        let frac = cents % 100
+        self = "\(cents / 100)." + (frac < 10 ? "0" : "") + String(frac)
+    }
+}

@@ -1,0 +1,68 @@
+/// The circular history of the most recent stream bytes (replication.md §7):
+/// `size` bytes at most, `firstByteOffset` the offset of the oldest byte
+/// held, `histlen` how many are held. Offsets count from 1, as Redis's do:
+/// the byte at offset o is the o-th byte the history ever produced.
+public struct ReplicationBacklog: Sendable {
+    public private(set) var size: Int
+    private var ring: [UInt8]
+    /// Where the next byte goes in `ring`.
+    private var writeIndex = 0
+    public private(set) var histlen = 0
+    /// The offset of the last byte held (master_repl_offset when it is fed everything).
+    public private(set) var endOffset: Int64
+
+    /// Redis raises smaller sizes to 16 KiB (CONFIG_REPL_BACKLOG_MIN_SIZE).
+    public static let minimumSize = 16 * 1024
+
+    /// An empty backlog whose first byte will be `offset + 1`.
+    public init(size: Int, startingAfter offset: Int64) {
+        self.size = max(size, Self.minimumSize)
+        ring = [UInt8](repeating: 0, count: self.size)
+        endOffset = offset
+    }
+
+    /// repl_backlog_first_byte_offset: the next byte's offset when empty.
+    public var firstByteOffset: Int64 { endOffset - Int64(histlen) + 1 }
+
+    public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        endOffset += Int64(bytes.count)
+        var chunk = bytes[...]
+        // Only the last `size` bytes can survive.
+        if chunk.count > size { chunk = chunk.dropFirst(chunk.count - size) }
+        for b in chunk {
+            ring[writeIndex] = b
+            writeIndex += 1
+            if writeIndex == size { writeIndex = 0 }
+        }
+        histlen = min(size, histlen + chunk.count)
+    }
+
+    /// Whether a replica asking for `offset` as its next byte can be served
+    /// (the end itself is fine: nothing to send).
+    public func holds(from offset: Int64) -> Bool {
+        offset >= firstByteOffset && offset <= endOffset + 1
+    }
+
+    /// The bytes from `offset` to the end, or nil when they are not held.
+    public func bytes(from offset: Int64) -> [UInt8]? {
+        guard holds(from: offset) else { return nil }
+        let count = Int(endOffset + 1 - offset)
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        var i = (writeIndex - count + size) % size
+        for _ in 0..<count {
+            out.append(ring[i])
+            i += 1
+            if i == size { i = 0 }
+        }
+        return out
+    }
+
+    /// CONFIG SET repl-backlog-size: the newest bytes that fit are kept.
+    public mutating func resize(_ newSize: Int) {
+        let keep = bytes(from: firstByteOffset) ?? []
+        let end = endOffset
+        self = ReplicationBacklog(size: newSize, startingAfter: end - Int64(keep.count))
+        append(keep)
+    }
+}

@@ -1,0 +1,104 @@
+import Deployment
+import Foundation
+import Glibc
+import Protocol
+import RESPClient
+import TestSupport
+import XCTest
+
+/// What a replica answers its own clients, side by side with redis-server
+/// 7.0.15 in the same situation: REPLICAOF's replies, READONLY, MASTERDOWN,
+/// ROLE and the INFO replication fields while the master is unreachable,
+/// and the id shift of REPLICAOF NO ONE.
+final class ReplicaCommandsRealRedisTests: XCTestCase {
+    private var fixture = ProcessFixture()
+
+    override func tearDown() {
+        fixture.stopAll()
+        super.tearDown()
+    }
+
+    /// A port nothing listens on: the link stays down.
+    private let deadPort = "1"
+
+    private func bothServers() throws -> (redis: RedisConnection, vigil: RedisConnection) {
+        let redis = try fixture.startRedis()
+        let vigil = try fixture.startVigil()
+        let r = try Interop.talking(to: "redis-server") { try ProcessFixture.connect(redis.port) }
+        return (r, try ProcessFixture.connect(vigil.port))
+    }
+
+    private func both(_ s: (redis: RedisConnection, vigil: RedisConnection), _ cmd: [String],
+                      file: StaticString = #filePath, line: UInt = #line) throws {
+        let theirs = try Interop.talking(to: "redis-server") { try s.redis.call(cmd) }
+        let ours = try s.vigil.call(cmd)
+        XCTAssertEqual(ours, theirs, "\(cmd)", file: file, line: line)
+    }
+
+    func testReplicaofRepliesReadonlyAndMasterdownMatchRedis() throws {
+        let s = try bothServers()
+        defer { s.redis.close(); s.vigil.close() }
+        try both(s, ["SET", "k", "v"])
+        try both(s, ["REPLICAOF", "NO", "ONE"])
+        try both(s, ["REPLICAOF", "127.0.0.1", "-1"])
+        try both(s, ["REPLICAOF", "127.0.0.1", "65536"])
+        try both(s, ["SLAVEOF", "127.0.0.1", "abc"])
+        try both(s, ["REPLICAOF", "127.0.0.1", deadPort])
+        try both(s, ["REPLICAOF", "127.0.0.1", deadPort])
+        try both(s, ["PSYNC", "?", "-1"])
+        try both(s, ["SET", "k", "w"])
+        try both(s, ["MULTI"])
+        try both(s, ["INCR", "n"])
+        try both(s, ["EXEC"])
+        try both(s, ["GET", "k"])
+        try both(s, ["CONFIG", "SET", "replica-serve-stale-data", "no"])
+        try both(s, ["GET", "k"])
+        try both(s, ["PING"])
+        try both(s, ["CONFIG", "SET", "replica-read-only", "no"])
+        try both(s, ["SET", "k", "x"])
+        try both(s, ["CONFIG", "SET", "replica-serve-stale-data", "yes"])
+        try both(s, ["SET", "k", "x"])
+        try both(s, ["GET", "k"])
+    }
+
+    func testRoleAndInfoReplicationOfAReplicaWhoseMasterIsDownMatchRedis() throws {
+        let s = try bothServers()
+        defer { s.redis.close(); s.vigil.close() }
+        try both(s, ["REPLICAOF", "127.0.0.1", deadPort])
+        usleep(300_000)
+        try both(s, ["ROLE"])
+        let theirs = try fields(s.redis)
+        let ours = try fields(s.vigil)
+        XCTAssertEqual(ours.map(\.0), theirs.map(\.0), "field names and order")
+        let ids: Set<String> = ["master_replid"]
+        for ((name, mine), (_, real)) in zip(ours, theirs) where !ids.contains(name) {
+            XCTAssertEqual(mine, real, name)
+        }
+    }
+
+    func testReplicaofNoOneKeepsTheFollowedHistoryAsReplid2LikeRedis() throws {
+        let s = try bothServers()
+        defer { s.redis.close(); s.vigil.close() }
+        for c in [s.redis, s.vigil] {
+            let before = try value(c, "master_replid")
+            XCTAssertEqual(try c.call(["REPLICAOF", "127.0.0.1", deadPort]).string, "OK")
+            XCTAssertEqual(try c.call(["REPLICAOF", "NO", "ONE"]).string, "OK")
+            XCTAssertEqual(try value(c, "role"), "master")
+            XCTAssertEqual(try value(c, "master_replid2"), before)
+            XCTAssertEqual(try value(c, "second_repl_offset"), "1")
+            XCTAssertNotEqual(try value(c, "master_replid"), before)
+        }
+    }
+
+    private func fields(_ c: RedisConnection) throws -> [(String, String)] {
+        let text = String(decoding: try c.call(["INFO", "replication"]).bytes ?? [], as: UTF8.self)
+        return text.split(separator: "\r\n").dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), String(line[line.index(after: colon)...]))
+        }
+    }
+
+    private func value(_ c: RedisConnection, _ name: String) throws -> String? {
+        try fields(c).first { $0.0 == name }?.1
+    }
+}

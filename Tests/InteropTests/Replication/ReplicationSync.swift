@@ -1,0 +1,80 @@
+import Foundation
+import Glibc
+import RESPClient
+import XCTest
+
+/// What the replication interop tests share: INFO fields, waiting until
+/// replicas applied everything, DEBUG DIGEST comparison, a write load.
+struct ReplicationSync {
+    let master: RedisConnection
+    let replicas: [RedisConnection]
+
+    func info(_ c: RedisConnection, _ field: String) throws -> String? {
+        let text = String(decoding: try c.call(["INFO", "all"]).bytes ?? [], as: UTF8.self)
+        return text.split(separator: "\r\n").first { $0.hasPrefix(field + ":") }.map { String($0.dropFirst(field.count + 1)) }
+    }
+
+    /// Every replica's link is up and it applied everything the master produced.
+    func waitCaughtUp(seconds: Double = 20, file: StaticString = #filePath, line: UInt = #line) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            let target = try info(master, "master_repl_offset")
+            var done = true
+            last = "master at \(target ?? "?")"
+            for r in replicas {
+                let status = try info(r, "master_link_status"), applied = try info(r, "slave_repl_offset")
+                last += "; replica link \(status ?? "?") at \(applied ?? "?")"
+                if status != "up" || applied != target { done = false }
+            }
+            if done { return }
+            usleep(50_000)
+        }
+        XCTFail("replicas did not catch up: \(last)", file: file, line: line)
+        throw XCTSkip("replicas did not catch up (failure recorded)")
+    }
+
+    /// DEBUG DIGEST equal (and a real digest, not an error or an empty dataset's).
+    func assertSameData(_ when: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let dm = try master.call(["DEBUG", "DIGEST"])
+        XCTAssertFalse(dm.isError, "\(dm)", file: file, line: line)
+        XCTAssertNotEqual(dm.string, String(repeating: "0", count: 40), "the master holds data", file: file, line: line)
+        for r in replicas {
+            let dr = try r.call(["DEBUG", "DIGEST"])
+            XCTAssertFalse(dr.isError, "\(dr)", file: file, line: line)
+            XCTAssertEqual(dr.string, dm.string, "DEBUG DIGEST \(when)", file: file, line: line)
+        }
+    }
+
+    /// Writes of every type, in two databases, with transactions, TTLs and deletions.
+    static func writeLoad(_ c: RedisConnection, rounds: Int, tag: String) throws {
+        for i in 0..<rounds {
+            let k = "\(tag):\(i % 37)"
+            let cmds: [[String]] = [
+                ["SELECT", String(i % 3 == 0 ? 3 : 0)],
+                ["SET", "s:" + k, "value-\(i)"],
+                ["INCRBY", "n:" + k, String(i)],
+                ["APPEND", "s:" + k, "+"],
+                ["RPUSH", "l:" + k, "x\(i)", "y\(i)"],
+                ["LPOP", "l:" + k],
+                ["HSET", "h:" + k, "f\(i % 5)", String(i)],
+                ["SADD", "set:" + k, String(i % 11), "m\(i)"],
+                ["SREM", "set:" + k, "m\(i - 1)"],
+                ["ZADD", "z:" + k, String(Double(i) / 3), "m\(i % 13)"],
+                ["ZINCRBY", "z:" + k, "1.5", "m0"],
+                ["SET", "ttl:" + k, "v", "EX", "1000"],
+                ["PEXPIRE", "s:" + k, "5000000"],
+                ["INCRBYFLOAT", "f:" + k, "0.1"],
+                ["SETRANGE", "r:" + k, String(i % 9), "abc"],
+                ["SPOP", "set:" + k],
+                ["DEL", "n:\(tag):\((i + 5) % 37)"],
+                ["MULTI"], ["INCR", "tx:" + k], ["LPUSH", "l:" + k, "tx"], ["EXEC"],
+            ]
+            for cmd in cmds {
+                let reply = try c.call(cmd)
+                if reply.isError { XCTFail("\(cmd): \(reply)") }
+            }
+        }
+        _ = try c.call(["SELECT", "0"])
+    }
+}

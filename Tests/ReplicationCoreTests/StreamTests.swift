@@ -1,0 +1,87 @@
+import XCTest
+@testable import ReplicationCore
+
+final class StreamTests: XCTestCase {
+    func testGetackIsAnsweredWithTheOffsetBeforeItAndCountedAfter() {
+        var h = LinkHarness()
+        h.fullSync(offset: 1000)
+        h.clear()
+        let set = LinkHarness.command("SET", "a", "1")
+        let getack = LinkHarness.command("REPLCONF", "GETACK", "*")
+        h.receive(set + getack)
+        XCTAssertEqual(h.sentText, [LinkHarness.ack(1000 + Int64(set.count))])
+        XCTAssertEqual(h.link.history.offset, 1000 + Int64(set.count + getack.count))
+        XCTAssertEqual(h.applied, [["SET", "a", "1"]], "REPLCONF is not executed")
+    }
+
+    func testTransactionBytesAreCreditedAtExecAndForwardedWhole() {
+        var h = LinkHarness()
+        h.fullSync(offset: 0)
+        h.clear()
+        let multi = LinkHarness.command("MULTI"), incr = LinkHarness.command("INCR", "n"), exec = LinkHarness.command("EXEC")
+        h.receive(multi + incr)
+        XCTAssertEqual(h.link.history.offset, 0)
+        XCTAssertEqual(h.link.infoOffsets.read, Int64(multi.count + incr.count))
+        h.receive(exec)
+        XCTAssertEqual(h.link.history.offset, Int64(multi.count + incr.count + exec.count))
+        XCTAssertEqual(h.effects.filter { if case .forward = $0 { return true }; return false }, [.forward(multi + incr + exec)])
+    }
+
+    func testACommandSplitAcrossReadsIsAppliedOnceWithItsExactBytes() {
+        var h = LinkHarness()
+        h.fullSync(offset: 0)
+        h.clear()
+        let cmd = LinkHarness.command("SET", "key", String(repeating: "x", count: 100))
+        h.receive(Array(cmd[0..<10]))
+        h.receive(Array(cmd[10..<60]))
+        XCTAssertTrue(h.applied.isEmpty)
+        h.receive(Array(cmd[60...]))
+        XCTAssertEqual(h.applied.count, 1)
+        XCTAssertEqual(h.effects.last, .forward(cmd))
+    }
+
+    func testAckGoesOutOncePerSecondWithTheAppliedOffset() {
+        var h = LinkHarness()
+        h.fullSync(offset: 50)
+        h.clear()
+        h.tick(after: 400)
+        XCTAssertTrue(h.sent.isEmpty)
+        h.tick(after: 600)
+        XCTAssertEqual(h.sentText, [LinkHarness.ack(50)])
+        h.receive(LinkHarness.command("ping"))
+        h.tick(after: 999)
+        XCTAssertEqual(h.sent.count, 1)
+        h.tick(after: 1)
+        XCTAssertEqual(h.sentText.last, LinkHarness.ack(64))
+    }
+
+    func testASilentMasterTimesOutAndTheReplicaReconnectsAskingForTheNextByte() {
+        var h = LinkHarness(settings: ReplicaLinkSettings(listeningPort: 1, timeoutSeconds: 60))
+        h.fullSync(offset: 100)
+        let set = LinkHarness.command("SET", "a", "1")
+        h.receive(set)
+        let next = String(100 + set.count + 1)
+        h.clear()
+        for _ in 0..<60 { h.tick(after: 1000) }
+        XCTAssertFalse(h.logs.contains("MASTER timeout: no data nor PING received..."))
+        h.tick(after: 1)
+        XCTAssertEqual(Array(h.logs.suffix(5)), ["MASTER timeout: no data nor PING received...", "Connection with master lost.",
+                                                 "Caching the disconnected master state.", "Reconnecting to MASTER 10.0.0.1:6379",
+                                                 "MASTER <-> REPLICA sync started"])
+        XCTAssertEqual(h.link.linkDownSinceMs, h.now)
+        h.run { $0.connected(nowMs: $1) }
+        h.receive("+PONG\r\n+OK\r\n+OK\r\n")
+        XCTAssertEqual(h.sentText.last, String(decoding: LinkHarness.command("PSYNC", LinkHarness.masterId, next), as: UTF8.self))
+        XCTAssertTrue(h.logs.contains("Trying a partial resynchronization (request \(LinkHarness.masterId):\(next))."))
+    }
+
+    func testAHandshakeThatStallsIsCancelledAfterReplTimeout() {
+        var h = LinkHarness(settings: ReplicaLinkSettings(listeningPort: 1, timeoutSeconds: 5))
+        h.run { $0.replicaOf(host: "m", port: 1, nowMs: $1, fromConfig: true) }
+        h.run { $0.connected(nowMs: $1) }
+        h.tick(after: 5001)
+        XCTAssertTrue(h.logs.contains("Timeout connecting to the MASTER..."))
+        XCTAssertTrue(h.effects.contains(.close))
+        XCTAssertEqual(h.link.state, .connect)
+    }
+}
