@@ -55,8 +55,6 @@ enum ScriptSandbox {
             r.metatable = errorMetatable(chunk: "user_function")
             r.readonly = true
         }
-        let savedGlobals = vm.globals
-        _ = savedGlobals
         replacePcall(vm, into: runtime)
         runtime.metatable = errorMetatable(chunk: "user_function")
         protect(runtime)
