@@ -12,6 +12,10 @@ public final class LuaTable {
     /// Live (non-nil) entries of the hash part.
     var hashLive = 0
     public var metatable: LuaTable?
+    /// Writes raise `readonlyError` (Redis 7.0's Lua protects its globals and
+    /// library tables so); the host's own `set(_:String,_:)` still writes.
+    public var readonly = false
+    public static let readonlyError = "Attempt to modify a readonly table"
     unowned(unsafe) var heap: LuaHeap? = nil
     var heapIndex = 0
     var mark: UInt32 = 0
@@ -60,6 +64,7 @@ public final class LuaTable {
 
     /// Raw assignment; the key must not be nil or NaN (callers check and raise).
     public func set(_ key: LuaValue, _ value: LuaValue) throws {
+        if readonly { throw LuaError.message(LuaTable.readonlyError) }
         if case .number(let d) = key, let i = Int(exactly: d) {
             try set(int: i, value)
             return
@@ -70,6 +75,7 @@ public final class LuaTable {
     public func set(_ s: String, _ value: LuaValue) { try? setHash(.str(s), value) }
 
     public func set(int i: Int, _ value: LuaValue) throws {
+        if readonly { throw LuaError.message(LuaTable.readonlyError) }
         let n = arr.count
         if i >= 1 && i <= n {
             arr[i - 1] = value

@@ -244,6 +244,22 @@ public final class LuaVM {
         return p.lines.isEmpty ? "\(p.chunk):?: " : "\(p.chunk):\(p.lines[pc]): "
     }
 
+    /// The source line of the Lua instruction that called the running native
+    /// (nil when Swift called it): a host's error report names it.
+    public var callerLine: Int? {
+        guard let site = nativeSite, site.pc < site.proto.lines.count else { return nil }
+        return Int(site.proto.lines[site.pc])
+    }
+
+    /// The line the innermost Lua function stands at, as saved before it
+    /// called a metamethod or the hook (nil outside any Lua function).
+    public var currentLine: Int? {
+        guard !frames.isEmpty else { return nil }
+        let p = frames[frames.count - 1].closure.proto
+        guard !p.lines.isEmpty else { return nil }
+        return Int(p.lines[max(0, min(frames[frames.count - 1].pc, p.lines.count - 1))])
+    }
+
     /// luaL_where for `error(msg, level)`.
     func whereLevel(_ level: Int) -> String {
         if level == 1 {

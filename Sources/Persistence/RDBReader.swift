@@ -51,6 +51,8 @@ public struct RDBReader {
     let bytes: [UInt8]
     var pos = 0
     public let limits: RDBLimits
+    /// Takes each FUNCTION2 library's code; without it such a file is refused.
+    public var onFunction: (([UInt8]) throws -> Void)?
     /// Whether the input is a DUMP payload body (no file structure).
     let maxVersion = 10
 
@@ -167,6 +169,14 @@ public struct RDBReader {
             case RDBOpcode.moduleAux:
                 let id = try readLength()
                 throw RDBError(offset: opStart, message: "The RDB file contains AUX module data I can't load: no matching module '\(moduleName(id))'")
+            case RDBOpcode.function2 where onFunction != nil:
+                let code = try readString()
+                do {
+                    try onFunction?(code)
+                } catch var e as RDBError where e.offset < 0 {
+                    e.offset = opStart
+                    throw e
+                }
             case RDBOpcode.function, RDBOpcode.function2:
                 throw RDBError(offset: opStart, message: "The RDB file contains function libraries (FUNCTION), which are not supported yet")
             default:

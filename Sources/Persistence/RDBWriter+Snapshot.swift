@@ -55,12 +55,15 @@ extension RDBWriter {
     }
 
     /// A whole file in memory.
+    /// `functions`: the library codes, written after the AUX fields as 7.0 does.
     public static func snapshot(databases: [Database], aux: [(name: String, value: String)],
-                                options: RDBOptions = RDBOptions(), access: RDBAccessInfo = .none) throws -> [UInt8] {
+                                options: RDBOptions = RDBOptions(), access: RDBAccessInfo = .none,
+                                functions: [[UInt8]] = []) throws -> [UInt8] {
         let sink = MemorySink()
         let w = RDBWriter(sink: sink, options: options)
         try w.writeHeader()
         for a in aux { try w.writeAux(a.name, a.value) }
+        for f in functions { try w.writeFunctionLibrary(f) }
         try w.writeDatabases(databases, access: access)
         try w.finish()
         return sink.bytes
@@ -69,10 +72,11 @@ extension RDBWriter {
     /// A whole file through a descriptor (the caller opens, fsyncs and renames).
     public static func write(databases: [Database], aux: [(name: String, value: String)],
                              options: RDBOptions = RDBOptions(), access: RDBAccessInfo = .none,
-                             toFileDescriptor fd: Int32) throws {
+                             functions: [[UInt8]] = [], toFileDescriptor fd: Int32) throws {
         let w = RDBWriter(sink: FileDescriptorSink(fd: fd), options: options)
         try w.writeHeader()
         for a in aux { try w.writeAux(a.name, a.value) }
+        for f in functions { try w.writeFunctionLibrary(f) }
         try w.writeDatabases(databases, access: access)
         try w.finish()
     }

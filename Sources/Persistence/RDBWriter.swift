@@ -40,6 +40,13 @@ public final class RDBWriter {
         try flushIfNeeded()
     }
 
+    /// One function library (rdbSaveFunctions): FUNCTION2 and its code.
+    public func writeFunctionLibrary(_ code: [UInt8]) throws {
+        buffer.append(RDBOpcode.function2)
+        writeString(code)
+        try flushIfNeeded()
+    }
+
     /// SELECTDB then RESIZEDB with the database's key and expire counts.
     public func selectDB(_ id: Int, keys: Int, expires: Int) throws {
         buffer.append(RDBOpcode.selectDB)

@@ -16,6 +16,9 @@ public final class EventLoop {
     private var handlers: [FileEventHandler?] = []
     private var interest: [UInt32] = []
     private var events = [vigil_event](repeating: vigil_event(), count: 256)
+    /// A call from inside a handler (a long script serving clients) must not
+    /// overwrite the events its caller is still dispatching.
+    private var dispatching = false
     private var timers = TimerHeap()
     private var timerCallbacks: [TimerID: () -> Int64?] = [:]
     private var nextTimerID = 1
@@ -123,6 +126,22 @@ public final class EventLoop {
         }
         var wait = maxWaitMs
         if let top = timers.peek { wait = max(0, min(wait, top.due - Self.monotonicMs())) }
+        processFileEvents(maxWaitMs: wait)
+        runDueTimers()
+    }
+
+    /// Waits at most `maxWaitMs` and dispatches the file events that came,
+    /// with no timers and no before-sleep hooks: what a server runs while a
+    /// long command keeps the loop (Redis's processEventsWhileBlocked).
+    public func processFileEvents(maxWaitMs wait: Int64) {
+        let nested = dispatching
+        var saved: [vigil_event] = []
+        if nested { saved = events }
+        dispatching = true
+        defer {
+            dispatching = nested
+            if nested { events = saved }
+        }
         let n = events.withUnsafeMutableBufferPointer { p in
             vigil_epoll_wait(epfd, p.baseAddress, Int32(p.count), Int32(wait))
         }
@@ -141,7 +160,6 @@ public final class EventLoop {
                 }
             }
         }
-        runDueTimers()
     }
 }
 

@@ -28,8 +28,13 @@ struct AOFRewriteWriter {
     }
 
     /// Writes every db's keys; false on a write error (errno in `failedErrno`).
-    mutating func write(databases: [Database], timestampUnix: Int?) -> Bool {
+    /// `functions`: library codes, loaded first as 7.0's rewriteFunctions does.
+    mutating func write(databases: [Database], timestampUnix: Int?, functions: [[UInt8]] = []) -> Bool {
         if let ts = timestampUnix { raw(Array("#TS:\(ts)\r\n".utf8)) }
+        for code in functions {
+            raw(Array("*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n".utf8))
+            bulk(code)
+        }
         for db in databases where db.count > 0 {
             raw(Array("*2\r\n$6\r\nSELECT\r\n".utf8))
             bulk(Array(String(db.id).utf8))

@@ -19,7 +19,8 @@ extension Server {
         let policy = config.maxmemoryPolicy
         let access: RDBAccessInfo = policy.hasSuffix("-lru") ? .lru : policy.hasSuffix("-lfu") ? .lfu : .none
         do {
-            try RDBWriter.write(databases: databases, aux: aux, options: options, access: access, toFileDescriptor: fd)
+            try RDBWriter.write(databases: databases, aux: aux, options: options, access: access,
+                                functions: rdbFunctionCodes, toFileDescriptor: fd)
             return (true, 0)
         } catch let e as RDBWriteError {
             return (false, e.errno)
@@ -41,6 +42,7 @@ extension Server {
         limits.setMaxIntsetEntries = config.int("set-max-intset-entries")
         limits.listMaxListpackSize = config.int("list-max-listpack-size")
         var reader = RDBReader(bytes: bytes, limits: limits)
+        reader.onFunction = rdbFunctionLoader
         do {
             var loaded = 0
             let summary = try reader.read { k in

@@ -29,7 +29,7 @@ extension Server {
             var writer = AOFRewriteWriter(fd: fd, incrementalFsync: config.bool("aof-rewrite-incremental-fsync"))
             writer.keyDelayUs = config.int("rdb-key-save-delay")
             let ts = config.aofTimestampEnabled ? Int(time(nil)) : nil
-            ok = writer.write(databases: databases, timestampUnix: ts)
+            ok = writer.write(databases: databases, timestampUnix: ts, functions: rdbFunctionCodes)
             err = writer.failedErrno
         }
         if ok && fsync(fd) != 0 {

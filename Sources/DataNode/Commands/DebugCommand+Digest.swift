@@ -106,7 +106,7 @@ extension DebugCommands {
     }
 }
 
-/// SHA-1 (FIPS 180-1), only for DEBUG DIGEST's fingerprints.
+/// SHA-1 (FIPS 180-1): DEBUG DIGEST's fingerprints and the scripts' sha1 names.
 enum SHA1 {
     static func hash(_ message: [UInt8]) -> [UInt8] {
         var h0: UInt32 = 0x6745_2301, h1: UInt32 = 0xEFCD_AB89, h2: UInt32 = 0x98BA_DCFE

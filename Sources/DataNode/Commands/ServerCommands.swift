@@ -152,6 +152,11 @@ enum ServerCommands {
             c.replyError("ERR No shutdown in progress.")
             return
         }
+        // Past its time limit a script holds the dataset: only NOSAVE may end the process.
+        if !nosave && s.scriptIsBusy {
+            c.replyError(s.busyError)
+            return
+        }
         let saveChoice: Bool? = save ? true : (nosave ? false : nil)
         if let err = s.prepareForShutdown(save: saveChoice, now: now, force: force) {
             c.replyError(err)

@@ -29,6 +29,11 @@ extension StreamCommands {
             let more = argv.count - i - 1
             let o = argv[i]
             if argEquals(o, "block") && more > 0 {
+                // Refused outright from scripts, as 7.0 keeps it for Lua (not just answered as a timeout).
+                if c.flags.contains(.denyBlocking) {
+                    c.replyError("ERR \(String(decoding: argv[0], as: UTF8.self)) command is not allowed with BLOCK option from scripts")
+                    return
+                }
                 i += 1
                 guard let t = blockTimeoutOrReply(server, c, argv[i]) else { return }
                 timeout = t

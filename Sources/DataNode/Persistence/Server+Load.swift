@@ -53,6 +53,7 @@ extension Server {
                         processEventsWhileLoading()
                     }
                 },
+                onFunction: rdbFunctionLoader,
                 onKey: { k in
                     if delayUs > 0 { usleep(UInt32(delayUs)) }
                     if master, let at = k.meta.expireAtMs, at < now {

@@ -24,7 +24,8 @@ extension Server {
                                           usedMemory: Int(vigil_used_memory()), replication: replicationAux, aofBase: false),
                      options: options,
                      access: policy.hasSuffix("-lru") ? .lru : policy.hasSuffix("-lfu") ? .lfu : .none,
-                     keySaveDelayUs: config.int("rdb-key-save-delay"))
+                     keySaveDelayUs: config.int("rdb-key-save-delay"),
+                     functions: rdbFunctionCodes)
     }
 
     /// rdbSave: `temp-<pid>.rdb` in `dir`, written, fsynced, renamed over

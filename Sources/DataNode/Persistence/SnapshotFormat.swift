@@ -15,6 +15,8 @@ enum SnapshotFormat {
         var access: RDBAccessInfo
         /// rdb-key-save-delay: microseconds slept per key, as Redis's debugDelay (tests use it to slow a save).
         var keySaveDelayUs: Int
+        /// Function library codes, written after the AUX fields as 7.0 does.
+        var functions: [[UInt8]] = []
     }
 
     /// Writes every non-empty database into `fd`; `onKey` sees the running count.
@@ -25,6 +27,7 @@ enum SnapshotFormat {
         let w = RDBWriter(sink: FileDescriptorSink(fd: fd), options: ctx.options)
         try w.writeHeader()
         for a in ctx.aux { try w.writeAux(a.name, a.value) }
+        for f in ctx.functions { try w.writeFunctionLibrary(f) }
         var written = 0
         for db in databases where db.count > 0 {
             try w.selectDB(db.id, keys: db.count, expires: db.expires.count)
@@ -56,6 +59,7 @@ enum SnapshotFormat {
     /// not exist (a first start). Errors carry the byte offset.
     /// `start` learns the file's size before the first key, `progress` the offset after each.
     static func load(path: String, databases: Int, start: (Int) -> Void, progress: @escaping (Int) -> Void,
+                     onFunction: (([UInt8]) throws -> Void)? = nil,
                      onKey: (RDBLoadedKey) throws -> Void) throws -> RDBSummary? {
         if access(path, F_OK) != 0 && errno == ENOENT { return nil }
         let bytes = try RDBReader.readFile(path)
@@ -64,6 +68,7 @@ enum SnapshotFormat {
         limits.databases = databases
         var reader = RDBReader(bytes: bytes, limits: limits)
         reader.onProgress = progress
+        reader.onFunction = onFunction
         return try reader.read(onKey: onKey)
     }
 }

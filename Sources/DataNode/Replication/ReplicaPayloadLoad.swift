@@ -19,6 +19,9 @@ extension Server {
         limits.setMaxIntsetEntries = config.int("set-max-intset-entries")
         limits.listMaxListpackSize = config.int("list-max-listpack-size")
         var reader = RDBReader(bytes: rdb, limits: limits)
+        // A full sync replaces the libraries too (emptyData clears functions).
+        flushFunctions()
+        reader.onFunction = rdbFunctionLoader
         do {
             let dbs = databases
             let summary = try reader.read { k in

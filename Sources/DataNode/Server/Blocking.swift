@@ -187,7 +187,7 @@ extension Server {
     /// False inside MULTI/EXEC and for our master's link: the command must
     /// then answer as if it had timed out (Redis's CLIENT_DENY_BLOCKING).
     public func clientMayBlock(_ c: Client) -> Bool {
-        !c.flags.contains(.multi) && !c.flags.contains(.master)
+        !c.flags.contains(.multi) && !c.flags.contains(.master) && !c.flags.contains(.denyBlocking)
     }
 
     /// Blocks `c` on `keys` of its current database until `serve` has run

@@ -24,6 +24,8 @@ public struct ClientFlags: OptionSet, Sendable {
     public static let noTouch = ClientFlags(rawValue: 1 << 10)
     public static let unixSocket = ClientFlags(rawValue: 1 << 11)
     public static let readonly = ClientFlags(rawValue: 1 << 12)
+    /// The scripting client: blocking commands answer as on timeout (CLIENT_DENY_BLOCKING).
+    public static let denyBlocking = ClientFlags(rawValue: 1 << 13)
 }
 
 /// CLIENT REPLY modes.

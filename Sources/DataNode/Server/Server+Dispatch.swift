@@ -10,6 +10,9 @@ extension Server {
     /// Parses and runs every complete command in the client's input buffer.
     func processInput(_ c: Client) {
         guard let conn = c.connection else { return }
+        // The caller of a running script waits for its reply: its next
+        // commands run after the script, from the loop below in its own call.
+        if let run = scripting.running, run.caller === c { return }
         // Only commands of one read batch share readings: time passes while
         // the loop waits, and other callers of call() read the clock.
         clock.endBatch()
@@ -125,6 +128,10 @@ extension Server {
             rejectCommand(c, refusal, cmd)
             return
         }
+        if scripting.running != nil && !cmd.flags.contains(.allowBusy) {
+            rejectCommand(c, busyError, cmd)
+            return
+        }
         if pause.isSet, let conn = c.connection {
             if clock.monotonicMs() >= pause.endMs {
                 unpauseClients()
@@ -182,7 +189,8 @@ extension Server {
     }
 
     /// Executes a command and does the bookkeeping around it (stats, slowlog, MONITOR, CLIENT REPLY).
-    public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) {
+    /// `suppressPropagation`: a script's redis.set_repl turned propagation off.
+    public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]], suppressPropagation: Bool = false) {
         // One wall-clock read gives both the command's frozen time and the
         // duration's start, as Redis's call() does with ustime() (in a
         // pipelined batch, the previous command's end reading).
@@ -200,6 +208,7 @@ extension Server {
         // reach its replicas as the bytes the master sent.
         if feed.isActive && keyspace.isMaster {
             let offsetBefore = replication.masterReplOffset
+            if suppressPropagation { feed.preventCommandPropagation() }
             propagate(c, cmd, argv, wrote: dirty != dirtyBefore)
             // Only a command that moved the stream moves WAIT's target.
             if replication.masterReplOffset != offsetBefore { c.replOffsetAfterWrite = replication.masterReplOffset }

@@ -78,6 +78,8 @@ public final class Server {
     /// maxmemory enforcement (Server+Eviction.swift) and deferred frees (LazyFree.swift).
     public let eviction = EvictionState()
     public let lazyfree = LazyFreeQueue()
+    /// EVAL's script cache and VM, the function libraries, the running script (Scripting/).
+    public let scripting = ScriptingState()
     /// How many call()s are running: EXEC's queue runs inside EXEC's call(),
     /// and only the outermost ends the propagation unit.
     var callDepth = 0

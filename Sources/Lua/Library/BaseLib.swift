@@ -37,6 +37,8 @@ extension LuaVM {
             case .table(let m): mt = m
             default: throw vm.argError(1, "setmetatable", "nil or table expected")
             }
+            // raised inside the C API in Redis's Lua: no position
+            if t.readonly { throw LuaError.value(.str(LuaTable.readonlyError)) }
             if let old = t.metatable, !old.get("__metatable").isNil {
                 throw LuaError.message("cannot change a protected metatable")
             }

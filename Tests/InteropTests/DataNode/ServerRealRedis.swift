@@ -41,6 +41,11 @@ final class ServerRealRedis {
     /// Sends one command; returns the exact bytes of its reply (`frames`
     /// top-level values: a push or attribute comes before the real reply).
     func raw(_ args: [String], frames: Int = 1) throws -> [UInt8] {
+        try raw(bytes: args.map { Array($0.utf8) }, frames: frames)
+    }
+
+    /// As `raw`, with binary arguments (DUMP payloads).
+    func raw(bytes args: [[UInt8]], frames: Int = 1) throws -> [UInt8] {
         guard RealRedisLauncher.send(fd, RESPWriter.command(args)) else { throw Interop.unavailable("redis-server closed the connection") }
         var out: [UInt8] = []
         for _ in 0..<frames {

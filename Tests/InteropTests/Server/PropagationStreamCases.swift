@@ -105,7 +105,25 @@ let propagationStreamCases: [PropagationStreamCase] = [
     c("blocking stream reads served later", ["#block xread block 0 streams bs $", "xadd bs 1-1 a 1", "xgroup create bs g $",
                                              "#block xreadgroup group g c block 0 streams bs >", "xadd bs 2-1 b 2",
                                              "#block xreadgroup group g c2 noack block 0 streams bs >", "xadd bs 3-1 c 3"]),
+    // Scripts propagate their effects (MULTI/EXEC around more than one), never themselves.
+    PropagationStreamCase(name: "script effects", steps: [
+        ["eval", "redis.call('set','a','1') redis.call('incr','a')", "0"], ["eval", "return redis.call('get','a')", "0"],
+        ["eval", "redis.call('set','b','2')", "0"], ["script", "load", "redis.call('del','a')"],
+        ["evalsha", "496c4b70ee18b52a9d9f50a165f7a57e048d99d0", "0"],
+        ["eval", "redis.call('select','3') redis.call('set','c','1') redis.call('select','0') redis.call('set','d','1')", "0"],
+        ["eval", "redis.call('set','e','1') redis.call('incr','e') error('after writes')", "0"],
+        ["eval", "redis.set_repl(redis.REPL_NONE) redis.call('set','hidden','1') redis.set_repl(redis.REPL_ALL) redis.call('set','shown','1')", "0"],
+        ["eval", "return redis.call('set','x','1','EX','100')", "0"],
+    ]),
+    PropagationStreamCase(name: "functions", steps: [
+        ["function", "load", functionLibrary], ["fcall", "pf", "1", "k"], ["fcall", "pf", "1", "k"],
+        ["function", "delete", "plib"], ["function", "load", functionLibrary], ["function", "flush"],
+        ["function", "restore", "hex:" + FunctionPayload.encode(libraryCodes: [Array(functionLibrary.utf8)]).map { String(format: "%02x", $0) }.joined()],
+        ["function", "flush", "async"],
+    ]),
 ]
+
+private let functionLibrary = "#!lua name=plib\nredis.register_function('pf', function(keys) redis.call('incr', keys[1]) return redis.call('incr', keys[1]) end)"
 
 /// A DUMP payload as one step word (`hex:` + its bytes in hex; the runner sends the bytes).
 private func dumpArgument(_ s: String) -> String {

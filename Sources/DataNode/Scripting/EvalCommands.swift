@@ -1,0 +1,180 @@
+import Lua
+import Protocol
+
+/// EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (eval.c): scripts cached
+/// by the sha1 of their text, run in the shared EVAL VM.
+enum EvalCommands {
+    static let handlers: [String: CommandHandler] = [
+        "eval": { s, c, argv in s.evalCommand(c, argv, bySha: false, readOnlyCommand: false) },
+        "evalsha": { s, c, argv in s.evalCommand(c, argv, bySha: true, readOnlyCommand: false) },
+        "eval_ro": { s, c, argv in s.evalCommand(c, argv, bySha: false, readOnlyCommand: true) },
+        "evalsha_ro": { s, c, argv in s.evalCommand(c, argv, bySha: true, readOnlyCommand: true) },
+        "script|load": scriptLoad, "script|exists": scriptExists, "script|flush": scriptFlush,
+        "script|kill": { s, c, _ in s.killRunningScript(c, function: false) },
+        "script|help": { _, c, argv in ServerCommands.replyHelp(c, argv, helpLines) },
+    ]
+
+    static let helpLines = [
+        "DEBUG (YES|SYNC|NO)",
+        "    Set the debug mode for subsequent scripts executed.",
+        "EXISTS <sha1> [<sha1> ...]",
+        "    Return information about the existence of the scripts in the script cache.",
+        "FLUSH [ASYNC|SYNC]",
+        "    Flush the Lua scripts cache. Very dangerous on replicas.",
+        "    When called without the optional mode argument, the behavior is determined by the",
+        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+        "    * ASYNC: Asynchronously flush the scripts cache.",
+        "    * SYNC: Synchronously flush the scripts cache.",
+        "KILL",
+        "    Kill the currently executing Lua script.",
+        "LOAD <script>",
+        "    Load a script into the scripts cache without executing it.",
+    ]
+
+    static let noScriptError = "NOSCRIPT No matching script. Please use EVAL."
+    static let roWithWriteFlagError = "ERR Can not execute a script with write flag using *_ro command."
+
+    static func scriptLoad(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        switch s.cacheScript(argv[2]) {
+        case .success(let sha): c.out.bulk(Array(sha.utf8))
+        case .failure(let e): c.replyError(e.message)
+        }
+    }
+
+    static func scriptExists(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        c.out.arrayHeader(argv.count - 2)
+        for a in argv.dropFirst(2) {
+            let sha = String(decoding: a, as: UTF8.self).lowercased()
+            c.out.integer(s.scripting.scripts[sha] != nil ? 1 : 0)
+        }
+    }
+
+    static func scriptFlush(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if argv.count > 3 || (argv.count == 3 && !argEquals(argv[2], "sync") && !argEquals(argv[2], "async")) {
+            c.replyError("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
+            return
+        }
+        s.flushScripts()
+        c.out.ok()
+    }
+}
+
+struct ScriptError: Error {
+    let message: String
+}
+
+extension Server {
+    /// The EVAL VM, created on first use and after SCRIPT FLUSH.
+    var evalVM: LuaVM {
+        if let vm = scripting.evalVM { return vm }
+        let vm = ScriptSandbox.makeEvalVM(self)
+        scripting.evalVM = vm
+        return vm
+    }
+
+    /// Compiles `body` into the cache (if new) and returns its sha1.
+    func cacheScript(_ body: [UInt8]) -> Result<String, ScriptError> {
+        let sha = RedisLuaAPI.sha1Hex(body)
+        if scripting.scripts[sha] != nil { return .success(sha) }
+        let parsed: (flags: ScriptFlags, body: [UInt8])
+        switch ScriptShebang.parse(body) {
+        case .success(let p): parsed = p
+        case .failure(let e): return .failure(ScriptError(message: "ERR " + e.message))
+        }
+        let vm = evalVM
+        let fn: LuaValue
+        do {
+            fn = try vm.load(parsed.body, chunkName: "user_script")
+        } catch {
+            return .failure(ScriptError(message: "ERR Error compiling script (new function): \(error)"))
+        }
+        // Compiled functions are roots of the collector while cached.
+        vm.registry.set("f_" + sha, fn)
+        scripting.scripts[sha] = CachedScript(body: body, function: fn, flags: parsed.flags)
+        scripting.scriptsMemory += Self.cachedScriptOverhead + body.count
+        return .success(sha)
+    }
+
+    /// Bytes one cache entry costs beyond its body: the sha key and the
+    /// dictionary entry, as Redis counts them in used_memory_scripts_eval.
+    static let cachedScriptOverhead = 40 + 64
+
+    func flushScripts() {
+        scripting.scripts.removeAll()
+        scripting.scriptsMemory = 0
+        scripting.evalVM = nil
+    }
+
+    func evalCommand(_ c: Client, _ argv: [[UInt8]], bySha: Bool, readOnlyCommand: Bool) {
+        guard let keyCount = numKeys(c, argv, fcall: false) else { return }
+        let script: CachedScript
+        let sha: String
+        if bySha {
+            sha = String(decoding: argv[1], as: UTF8.self).lowercased()
+            guard argv[1].count == 40, let found = scripting.scripts[sha] else {
+                c.replyError(EvalCommands.noScriptError)
+                return
+            }
+            script = found
+        } else {
+            switch cacheScript(argv[1]) {
+            case .success(let h): sha = h
+            case .failure(let e):
+                c.replyError(e.message)
+                return
+            }
+            script = scripting.scripts[sha]!
+        }
+        if readOnlyCommand && script.flags.declared && !script.flags.noWrites {
+            c.replyError(EvalCommands.roWithWriteFlagError)
+            return
+        }
+        if let refusal = scriptPreRunRefusal(script.flags) {
+            c.replyError(refusal)
+            return
+        }
+        let vm = evalVM
+        let keys = LuaTable(narr: keyCount)
+        for i in 0..<keyCount { try? keys.set(int: i + 1, .str(argv[3 + i])) }
+        let args = LuaTable(narr: argv.count - 3 - keyCount)
+        for (i, a) in argv.dropFirst(3 + keyCount).enumerated() { try? args.set(int: i + 1, .str(a)) }
+        vm.globals.set("KEYS", .table(keys))
+        vm.globals.set("ARGV", .table(args))
+        runScript(c, vm: vm, function: script.function, args: [], name: sha, isFunction: false,
+                  flags: script.flags, readOnly: readOnlyCommand || script.flags.noWrites, argv: argv)
+        // The script's commands were propagated; EVAL itself never is.
+        feed.preventCommandPropagation()
+    }
+
+    /// numkeys with EVAL's or FCALL's errors; nil after replying.
+    func numKeys(_ c: Client, _ argv: [[UInt8]], fcall: Bool) -> Int? {
+        guard let n = parseStrictInt64(argv[2]) else {
+            c.replyError(fcall ? "ERR Bad number of keys provided" : "ERR value is not an integer or out of range")
+            return nil
+        }
+        if n > Int64(argv.count - 3) {
+            c.replyError("ERR Number of keys can't be greater than number of args")
+            return nil
+        }
+        if n < 0 {
+            c.replyError("ERR Number of keys can't be negative")
+            return nil
+        }
+        return Int(n)
+    }
+
+    /// A script that declares flags makes its command `write` (unless
+    /// no-writes) and `denyoom` (unless no-writes or allow-oom), so 7.0's
+    /// processCommand refuses it with the texts any write command gets;
+    /// compat-mode EVAL scripts are checked per call instead.
+    func scriptPreRunRefusal(_ flags: ScriptFlags) -> String? {
+        guard flags.declared else { return nil }
+        if !flags.noWrites && !keyspace.isMaster && config.replicaReadOnly {
+            return "READONLY You can't write against a read only replica."
+        }
+        if !flags.noWrites && !flags.allowOOM && hot.maxmemory > 0 && performEvictions() == .fail {
+            return Self.oomError
+        }
+        return nil
+    }
+}

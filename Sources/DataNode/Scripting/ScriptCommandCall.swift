@@ -1,0 +1,122 @@
+import ACL
+import Lua
+import Protocol
+
+/// redis.call / redis.pcall: a command run from a script through the script
+/// client, after script.c scriptCall's checks, its reply converted back to Lua.
+extension Server {
+    static let scriptErrors = (
+        noArgs: "Please specify at least one argument for this redis lib call",
+        badArg: "Lua redis lib command arguments must be strings or integers",
+        unknown: "Unknown Redis command called from script",
+        arity: "Wrong number of args calling Redis command from script",
+        noscript: "This Redis command is not allowed from script",
+        readOnly: "Write commands are not allowed from read-only scripts.",
+        stale: "Can not execute the command on a stale replica"
+    )
+
+    func scriptRedisCall(_ vm: LuaVM, _ base: Int, _ nargs: Int, raise: Bool) throws -> Int {
+        guard let run = scripting.running else { throw RedisLuaAPI.raised("redis.call is only available while a script runs") }
+        if let l = vm.callerLine { run.lastLine = l }
+        func fail(_ msg: String) throws -> Int {
+            let e = RedisLuaAPI.errorTable(msg.hasPrefix("-") ? String(msg.dropFirst()) : "ERR " + msg)
+            if raise { throw LuaError.value(e) }
+            return vm.result(base, e)
+        }
+        if nargs == 0 { return try fail(Self.scriptErrors.noArgs) }
+        var argv: [[UInt8]] = []
+        argv.reserveCapacity(nargs)
+        for i in 0..<nargs {
+            switch vm.arg(base, nargs, i) {
+            case .string(let s): argv.append(s.bytes)
+            case .number(let d): argv.append(formatDouble(d))
+            default: return try fail(Self.scriptErrors.badArg)
+            }
+        }
+        guard var cmd = lookupCommand(argv[0]) else { return try fail(Self.scriptErrors.unknown) }
+        if cmd.isContainer && argv.count >= 2 {
+            guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else { return try fail(Self.scriptErrors.unknown) }
+            cmd = sub
+        }
+        if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) { return try fail(Self.scriptErrors.arity) }
+        if cmd.flags.contains(.noscript) { return try fail(Self.scriptErrors.noscript) }
+        if let denied = scriptACLRefusal(run.caller, cmd, argv) { return try fail(denied) }
+        let writes = !cmd.flags.isDisjoint(with: [.write, .mayReplicate])
+        if writes && run.readOnly { return try fail(Self.scriptErrors.readOnly) }
+        if writes && !run.wrote, let refusal = scriptWriteRefusal() { return try fail("-" + refusal) }
+        if !run.wrote && cmd.flags.contains(.denyoom) && !run.flags.allowOOM && hot.maxmemory > 0,
+           run.oomAtStart {
+            return try fail("-" + Self.oomError)
+        }
+        let fake = scriptClient(for: run)
+        let replyStart = fake.out.bytes.count
+        let dirtyBefore = dirty
+        let suppress = run.replFlags != ReplFlags.all
+        call(fake, cmd, argv, suppressPropagation: suppress)
+        if dirty != dirtyBefore { run.wrote = true }
+        var conv = ReplyToLua(Array(fake.out.bytes[replyStart...]))
+        fake.out.bytes.removeAll(keepingCapacity: true)
+        let (value, isError) = conv.convert()
+        if isError && raise { throw LuaError.value(value) }
+        return vm.result(base, value)
+    }
+
+    /// redis.acl_check_cmd: may the calling user run this command line?
+    func scriptACLCheck(_ vm: LuaVM, _ base: Int, _ nargs: Int) throws -> Int {
+        guard let run = scripting.running else { return 0 }
+        if nargs == 0 { throw RedisLuaAPI.raised(Self.scriptErrors.noArgs) }
+        var argv: [[UInt8]] = []
+        for i in 0..<nargs {
+            guard let b = vm.arg(base, nargs, i).stringBytes else { throw RedisLuaAPI.raised(Self.scriptErrors.badArg) }
+            argv.append(b)
+        }
+        guard let name = argv.first, var cmd = lookupCommand(name) else {
+            throw RedisLuaAPI.raised("Invalid command passed to redis.acl_check_cmd()")
+        }
+        if cmd.isContainer && argv.count >= 2, let sub = cmd.subcommands[asciiLowercased(argv[1])] { cmd = sub }
+        let u = aclUser(of: run.caller)
+        return vm.result(base, .bool(aclVerdict(u, cmd, argv) == .ok))
+    }
+
+    /// The caller's ACL rules apply to what its script runs (ACL LOG context `lua`).
+    func scriptACLRefusal(_ caller: Client, _ cmd: Command, _ argv: [[UInt8]]) -> String? {
+        let u = aclUser(of: caller)
+        if u.selectors.count == 1, u.root.allCommands, u.root.allKeys, u.root.allChannels { return nil }
+        switch aclVerdict(u, cmd, argv) {
+        case .ok:
+            return nil
+        case .deniedCommand:
+            addACLLog(caller, reason: .command, context: .lua, object: Array(cmd.fullName.utf8), running: cmd.fullName)
+            return "The user executing the script can't run this command or subcommand"
+        case .deniedKey(let i):
+            addACLLog(caller, reason: .key, context: .lua, object: argv[i], running: cmd.fullName)
+            return "The user executing the script can't access at least one of the keys mentioned in the command arguments"
+        case .deniedChannel(let i):
+            addACLLog(caller, reason: .channel, context: .lua, object: argv[i], running: cmd.fullName)
+            return "The user executing the script can't publish to the channel mentioned in the command"
+        }
+    }
+
+    /// READONLY / MISCONF-style refusals for a script's first write.
+    func scriptWriteRefusal() -> String? {
+        if !keyspace.isMaster && config.replicaReadOnly { return "READONLY You can't write against a read only replica." }
+        return nil
+    }
+
+    /// The one client scripts run commands through; it starts each run in
+    /// the caller's database and protocol 2 (redis.setresp changes it).
+    func scriptClient(for run: RunningScript) -> Client {
+        let c: Client
+        if let existing = scripting.scriptClient {
+            c = existing
+        } else {
+            // "lua" is what MONITOR shows for it, as Redis does.
+            c = Client(id: Int.max, connection: nil, server: self, address: "lua", localAddress: "")
+            c.flags.insert(.denyBlocking)
+            c.authenticated = true
+            scripting.scriptClient = c
+        }
+        if c.proto != run.resp { c.proto = run.resp }
+        return c
+    }
+}
