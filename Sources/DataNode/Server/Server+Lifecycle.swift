@@ -43,6 +43,7 @@ extension Server {
         if activeExpireEnabled {
             activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
         }
+        if tracking.broadcastPending { trackingBroadcastInvalidationMessages() }
         // The AOF is written (and under `always` synced) before any reply goes out.
         if aof.fd != -1 { flushAppendOnlyFile(force: false) }
         if !pendingWrites.isEmpty {
@@ -64,6 +65,7 @@ extension Server {
         }
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         aofCron()
+        trackingLimitUsedSlots()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         // Idle timeout and soft output limits, a slice of clients per call.
         let now = clock.monotonicMs()

@@ -54,6 +54,11 @@ public final class Server {
     public var pubsub = PubSubRegistry<Key, Client>()
     /// WATCHed keys per database index.
     var watchers: [[Key: [Client]]]
+    /// Client-side caching: who read what, BCAST prefixes (Server+Tracking.swift).
+    public let tracking = TrackingTable()
+    /// The client whose command (or pre-command work) is running: NOLOOP and
+    /// the order of a client's own invalidations depend on it.
+    var currentClient: Client?
     /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
     public var pause = ClientPauseState()
     var pausedClients: [(client: Client, argv: [[UInt8]])] = []
@@ -108,11 +113,15 @@ public final class Server {
         keyspace.onModified = { db, key in
             server._withUnsafeGuaranteedRef { s in
                 s.touchWatchedKey(db: db.id, key: key)
+                if s.tracking.created { s.trackingInvalidateKey(key, bcast: true) }
                 if s.blocking.hasWaiters { s.blocking.signal(db: db.id, key: key) }
             }
         }
         keyspace.onExpired = { db, key in
-            server._withUnsafeGuaranteedRef { s in s.propagateExpired(db: db, key: key) }
+            server._withUnsafeGuaranteedRef { s in
+                if s.tracking.created { s.tracking.clearModifier(of: key) }
+                s.propagateExpired(db: db, key: key)
+            }
         }
         let replication = Unmanaged.passUnretained(self.replication)
         feed.onFed = { n in
