@@ -58,13 +58,13 @@ extension Server {
     /// Looks up, checks and runs (or queues) one command, as Redis's processCommand.
     public func processCommand(_ c: Client, _ argv: [[UInt8]]) {
         guard let first = argv.first else { return }
-        let previousClient = currentClient
-        currentClient = c
+        let previousClient = currentClientId
+        currentClientId = c.id
         // The command resolved (nil: unknown), for the end of CLIENT CACHING's window.
         var resolved: Command?
         defer {
             if c.tracking.flags.contains(.caching) { endCachingWindow(c, after: resolved) }
-            currentClient = previousClient
+            currentClientId = previousClient
         }
         // Cross-protocol scripting guard: an HTTP request is not a client.
         if argEquals(first, "post") || argEquals(first, "host:") {
@@ -188,8 +188,8 @@ extension Server {
         // Whether the command wrote is decided here, for every command alike:
         // it moved the dirty counter (Redis's call() compares server.dirty).
         let dirtyBefore = dirty
-        let previousClient = currentClient
-        if callDepth == 0 { currentClient = c }
+        let previousClient = currentClientId
+        if callDepth == 0 { currentClientId = c.id }
         callDepth += 1
         cmd.handler?(self, c, argv)
         callDepth -= 1
@@ -235,7 +235,7 @@ extension Server {
         // After the reply: a client's own command invalidating its own reads.
         if callDepth == 0 {
             if !tracking.pending.isEmpty { trackingHandlePendingKeyInvalidations() }
-            currentClient = previousClient
+            currentClientId = previousClient
         }
         checkOutputBufferLimits(c)
     }

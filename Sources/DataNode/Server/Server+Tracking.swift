@@ -59,12 +59,12 @@ extension Server {
     /// prefixes it matches. A reader running the command that changed the
     /// key hears of it after its reply.
     func trackingInvalidateKey(_ key: Key, bcast: Bool) {
-        if bcast { tracking.collectForBroadcast(key, modifiedBy: currentClient?.id ?? 0) }
+        if bcast { tracking.collectForBroadcast(key, modifiedBy: currentClientId) }
         guard let ids = tracking.take(key) else { return }
         for id in ids {
             guard let target = clients[id], target.tracking.isOn, !target.tracking.flags.contains(.bcast) else { continue }
-            if target.tracking.flags.contains(.noloop) && target === currentClient { continue }
-            if target === currentClient && callDepth > 0 {
+            if target.tracking.flags.contains(.noloop) && target.id == currentClientId { continue }
+            if target.id == currentClientId && callDepth > 0 {
                 tracking.pending.append(key)
             } else {
                 sendTrackingMessage(target, .keys([key]))
@@ -78,7 +78,7 @@ extension Server {
         guard tracking.clientCount > 0 || tracking.created else { return }
         if tracking.clientCount > 0 {
             for c in clients.values.sorted(by: { $0.id < $1.id }) where c.tracking.isOn {
-                if c === currentClient {
+                if c.id == currentClientId {
                     tracking.pending.append(nil)
                 } else {
                     sendTrackingMessage(c, .null)
@@ -93,7 +93,7 @@ extension Server {
     func trackingHandlePendingKeyInvalidations() {
         let pending = tracking.pending
         tracking.pending.removeAll()
-        guard let c = currentClient, !c.isFreed else { return }
+        guard let c = clients[currentClientId], !c.isFreed else { return }
         for key in pending {
             sendTrackingMessage(c, key.map { .keys([$0]) } ?? .null)
         }
@@ -197,6 +197,6 @@ extension Server {
 
     private func deliverTrackingOutput(_ c: Client) {
         c.markPendingWrite()
-        if c !== currentClient { checkOutputBufferLimits(c) }
+        if c.id != currentClientId { checkOutputBufferLimits(c) }
     }
 }

@@ -56,9 +56,10 @@ public final class Server {
     var watchers: [[Key: [Client]]]
     /// Client-side caching: who read what, BCAST prefixes (Server+Tracking.swift).
     public let tracking = TrackingTable()
-    /// The client whose command (or pre-command work) is running: NOLOOP and
-    /// the order of a client's own invalidations depend on it.
-    var currentClient: Client?
+    /// Id of the client whose command (or pre-command work) is running, 0 if
+    /// none: NOLOOP and the order of a client's own invalidations depend on
+    /// it. An id rather than a reference: no retain and release per command.
+    var currentClientId = 0
     /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
     public var pause = ClientPauseState()
     var pausedClients: [(client: Client, argv: [[UInt8]])] = []
