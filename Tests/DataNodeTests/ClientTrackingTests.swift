@@ -266,6 +266,17 @@ final class ClientTrackingTests: XCTestCase {
         XCTAssertEqual(received(c), invalidation("theirs"))
     }
 
+    func testBroadcastNoloopStillReportsAKeyItsOwnReadExpired() throws {
+        let h = try Harness()
+        let c = resp3Client(h)
+        h.call("SET", "k", "v", "PX", "100")
+        h.call("CLIENT", "TRACKING", "on", "BCAST", "NOLOOP", on: c)
+        h.advanceClock(ms: 200)
+        h.call("GET", "k", on: c)
+        h.server.beforeSleep()
+        XCTAssertEqual(received(c), invalidation("k"))
+    }
+
     func testBroadcastClientDoesNotRememberReads() throws {
         let h = try Harness()
         let c = resp3Client(h)
