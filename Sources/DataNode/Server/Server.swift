@@ -1,3 +1,4 @@
+import CoreKit
 import Keyspace
 import Reactor
 import ServerKit
