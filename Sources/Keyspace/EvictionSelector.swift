@@ -53,18 +53,22 @@ public struct EvictionSelector {
     /// evictionPoolPopulate: scores `samples` random keys of one database.
     mutating func populate(_ db: Database, policy: EvictionPolicy, samples: Int) {
         let ctx = db.context
-        for _ in 0..<samples {
+        let count = policy.volatileOnly ? db.expires.count : db.dict.count
+        // dictGetSomeKeys hands back every key of a dict no larger than the
+        // sample: a small dict is ranked whole, never by draws that may miss a key.
+        let whole = count <= samples
+        for draw in 0..<(whole ? count : samples) {
             let key: Key
             var expireAt: Int64 = 0
             // Sampled from the main dict, the stamp is at hand; from the
             // expires dict it takes a lookup (only LRU/LFU read it).
             var stamp: UInt32? = nil
             if policy.volatileOnly {
-                guard let i = db.expires.randomPosition(using: &rng) else { return }
+                guard let i = whole ? draw : db.expires.randomPosition(using: &rng) else { return }
                 key = db.expires.key(at: i)
                 expireAt = db.expires.value(at: i)
             } else {
-                guard let i = db.dict.randomPosition(using: &rng) else { return }
+                guard let i = whole ? draw : db.dict.randomPosition(using: &rng) else { return }
                 key = db.dict.key(at: i)
                 if db.dict.tracksAccess { stamp = db.dict.stamps[i] }
             }
