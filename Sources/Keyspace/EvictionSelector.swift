@@ -1,3 +1,5 @@
+import CoreKit
+
 /// Chooses the next key to evict, as performEvictions's selection step: for
 /// LRU/LFU/TTL it samples `samples` keys of every database into the pool and
 /// takes the best entry that still exists; for the random policies it takes a
@@ -7,7 +9,9 @@ public struct EvictionSelector {
     public var pool = EvictionPool()
     /// Where the random policies resume their round-robin over databases.
     public var nextDB = 0
-    public var rng = SystemRandomNumberGenerator()
+    /// Not the system generator: that is a getrandom(2) call per sample,
+    /// which made eviction syscall-bound.
+    public var rng = FastRandom()
 
     public init() {}
 
@@ -49,23 +53,31 @@ public struct EvictionSelector {
     /// evictionPoolPopulate: scores `samples` random keys of one database.
     mutating func populate(_ db: Database, policy: EvictionPolicy, samples: Int) {
         let ctx = db.context
-        for _ in 0..<samples {
+        let count = policy.volatileOnly ? db.expires.count : db.dict.count
+        // dictGetSomeKeys hands back every key of a dict no larger than the
+        // sample: a small dict is ranked whole, never by draws that may miss a key.
+        let whole = count <= samples
+        for draw in 0..<(whole ? count : samples) {
             let key: Key
             var expireAt: Int64 = 0
+            // Sampled from the main dict, the stamp is at hand; from the
+            // expires dict it takes a lookup (only LRU/LFU read it).
+            var stamp: UInt32? = nil
             if policy.volatileOnly {
-                guard let i = db.expires.randomPosition(using: &rng) else { return }
+                guard let i = whole ? draw : db.expires.randomPosition(using: &rng) else { return }
                 key = db.expires.key(at: i)
                 expireAt = db.expires.value(at: i)
             } else {
-                guard let i = db.dict.randomPosition(using: &rng) else { return }
+                guard let i = whole ? draw : db.dict.randomPosition(using: &rng) else { return }
                 key = db.dict.key(at: i)
+                if db.dict.tracksAccess { stamp = db.dict.stamps[i] }
             }
             let score: UInt64
             switch policy.ranking {
             case .lru:
-                score = ctx.idleMilliseconds(db.dict.stamp(of: key) ?? 0)
+                score = ctx.idleMilliseconds(stamp ?? db.dict.stamp(of: key) ?? 0)
             case .lfu:
-                score = 255 - UInt64(ctx.lfuDecayed(db.dict.stamp(of: key) ?? 0))
+                score = 255 - UInt64(ctx.lfuDecayed(stamp ?? db.dict.stamp(of: key) ?? 0))
             default:
                 score = UInt64.max - UInt64(bitPattern: expireAt)
             }

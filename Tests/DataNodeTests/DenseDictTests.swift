@@ -1,3 +1,4 @@
+import CoreKit
 import XCTest
 @testable import DataNode
 @testable import Keyspace

@@ -2,22 +2,17 @@ import Protocol
 import Reactor
 import ServerKit
 
-/// CLIENT subcommands (tracking and UNBLOCK are not implemented).
+/// CLIENT subcommands (TRACKING and friends: ClientTrackingCommands; UNBLOCK: ClientUnblock).
 enum ClientCommands {
     static let handlers: [String: CommandHandler] = [
         "client|id": id, "client|setname": setname, "client|getname": getname,
         "client|list": list, "client|info": info, "client|kill": kill,
         "client|pause": pause, "client|unpause": unpause, "client|reply": reply,
-        "client|no-evict": noEvict, "client|getredir": getredir, "client|help": help,
+        "client|no-evict": noEvict, "client|help": help,
     ]
 
     static func id(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         c.out.integer(c.id)
-    }
-
-    static func getredir(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
-        // No client-side caching: never redirecting.
-        c.out.integer(-1)
     }
 
     // MARK: names
@@ -113,6 +108,9 @@ enum ClientCommands {
         if c.flags.contains(.pubsub) { flags += "P" }
         if c.flags.contains(.multi) { flags += "x" }
         if c.flags.contains(.blocked) { flags += "b" }
+        if c.tracking.isOn { flags += "t" }
+        if c.tracking.flags.contains(.brokenRedirect) { flags += "R" }
+        if c.tracking.flags.contains(.bcast) { flags += "B" }
         if c.flags.contains(.dirtyCAS) { flags += "d" }
         if c.flags.contains(.closeAfterReply) { flags += "c" }
         if c.flags.contains(.closeASAP) { flags += "A" }
@@ -169,6 +167,7 @@ enum ClientCommands {
         line.events = events
         line.cmd = cmd
         line.user = c.user
+        line.redir = c.tracking.isOn ? c.tracking.redirect : -1
         line.resp = c.proto
         return line.text
     }

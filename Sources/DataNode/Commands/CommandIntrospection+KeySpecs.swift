@@ -103,7 +103,11 @@ enum KeyExtraction {
     }
 
     static func keys(_ spec: CommandSpec, _ argv: [[UInt8]]) -> [KeyReference] {
-        let specs = KeySpec.parseAll(spec.keySpecs)
+        keys(spec, KeySpec.parseAll(spec.keySpecs), argv)
+    }
+
+    /// With the specs already parsed (client tracking runs this per read).
+    static func keys(_ spec: CommandSpec, _ specs: [KeySpec], _ argv: [[UInt8]]) -> [KeyReference] {
         let hasKeySpec = specs.contains { !$0.flags.contains(.notKey) }
         let variableFlags = specs.contains { $0.flags.contains(.variableFlags) }
         if hasKeySpec && !variableFlags, let found = keysUsingSpecs(spec, specs, argv) { return found }

@@ -9,7 +9,7 @@ extension CommandTable {
         [
             StringCommands.handlers, BitmapCommands.handlers, KeyCommands.handlers,
             ServerCommands.handlers, InfoCommands.handlers, ConfigCommands.handlers, DebugCommands.handlers,
-            ConnectionCommands.handlers, ClientCommands.handlers,
+            ConnectionCommands.handlers, ClientCommands.handlers, ClientTrackingCommands.handlers,
             PubSubCommands.handlers, TransactionCommands.handlers,
             HashCommands.handlers, SetCommands.handlers,
             CommandIntrospection.handlers,

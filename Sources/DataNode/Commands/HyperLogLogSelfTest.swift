@@ -1,3 +1,4 @@
+import CoreKit
 import Glibc
 import Keyspace
 

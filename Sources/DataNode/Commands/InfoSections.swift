@@ -82,7 +82,7 @@ extension Server {
             ("client_recent_max_input_buffer", String(maxIn)),
             ("client_recent_max_output_buffer", String(maxOut)),
             ("blocked_clients", String(blocking.blockedClients)),
-            ("tracking_clients", "0"),
+            ("tracking_clients", String(tracking.clientCount)),
             ("clients_in_timeout_table", String(blocking.clientsWithTimeout)),
         ]
     }
@@ -140,9 +140,9 @@ extension Server {
             ("active_defrag_key_misses", "0"),
             ("total_active_defrag_time", "0"),
             ("current_active_defrag_time", "0"),
-            ("tracking_total_keys", "0"),
-            ("tracking_total_items", "0"),
-            ("tracking_total_prefixes", "0"),
+            ("tracking_total_keys", String(tracking.keyCount)),
+            ("tracking_total_items", String(tracking.totalItems)),
+            ("tracking_total_prefixes", String(tracking.prefixCount)),
             ("unexpected_error_replies", String(st.unexpectedErrorReplies)),
             ("total_error_replies", String(st.totalErrorReplies)),
             ("dump_payload_sanitizations", "0"),

@@ -44,6 +44,7 @@ enum ServerCommands {
     static func flushdb(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
         guard flushArgumentsValid(c, argv) else { return }
         s.touchWatchedKeysBeforeFlush(db: c.dbIndex)
+        s.trackingInvalidateKeysOnFlush()
         s.dirty += c.db.removeAll()
         // Replayed even when the db was already empty (the replica's may not be).
         if s.feed.isActive { s.feed.forceCommandPropagation() }
@@ -53,6 +54,7 @@ enum ServerCommands {
     static func flushall(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
         guard flushArgumentsValid(c, argv) else { return }
         var removed = 0
+        s.trackingInvalidateKeysOnFlush()
         for db in s.databases {
             s.touchWatchedKeysBeforeFlush(db: db.id)
             removed += db.removeAll()

@@ -71,6 +71,8 @@ public final class Client: ConnectionDelegate {
     public var patterns: [Key] = []
     /// SSUBSCRIBE channels: a namespace of their own, counted apart.
     public var shardChannels = Set<Key>()
+    /// CLIENT TRACKING mode, redirect and prefixes.
+    public var tracking = ClientTracking()
     /// Argument positions MONITOR and SLOWLOG show as "(redacted)" for the
     /// command being run (AUTH, HELLO AUTH passwords); call() clears it.
     public var redactedArgs: [Int] = []

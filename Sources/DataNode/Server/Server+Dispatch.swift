@@ -61,6 +61,14 @@ extension Server {
     /// Looks up, checks and runs (or queues) one command, as Redis's processCommand.
     public func processCommand(_ c: Client, _ argv: [[UInt8]]) {
         guard let first = argv.first else { return }
+        let previousClient = currentClientId
+        currentClientId = c.id
+        // The command resolved (nil: unknown), for the end of CLIENT CACHING's window.
+        var resolved: Command?
+        defer {
+            if c.tracking.flags.contains(.caching) { endCachingWindow(c, after: resolved) }
+            currentClientId = previousClient
+        }
         // Cross-protocol scripting guard: an HTTP request is not a client.
         if argEquals(first, "post") || argEquals(first, "host:") {
             log.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.")
@@ -78,6 +86,7 @@ extension Server {
             }
             cmd = sub
         }
+        resolved = cmd
         if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) {
             rejectCommand(c, CommandRejection.wrongArity(cmd.fullName), cmd)
             return
@@ -124,6 +133,7 @@ extension Server {
             rejectCommand(c, refusal, cmd)
             return
         }
+        if tracking.clientCount > 0 { trackingLimitUsedSlots() }
         if let refusal = aofWriteRefusal, cmd.flags.contains(.write) || cmd.fullName == "ping" || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) }) {
             rejectCommand(c, refusal, cmd)
             return
@@ -201,9 +211,14 @@ extension Server {
         // Whether the command wrote is decided here, for every command alike:
         // it moved the dirty counter (Redis's call() compares server.dirty).
         let dirtyBefore = dirty
+        let previousClient = currentClientId
+        if callDepth == 0 { currentClientId = c.id }
         callDepth += 1
         cmd.handler?(self, c, argv)
         callDepth -= 1
+        if cmd.flags.contains(.readonly) && c.tracking.isOn && !c.tracking.flags.contains(.bcast) {
+            trackingRememberKeys(c, cmd, argv)
+        }
         // A replica produces no stream of its own: its master's commands
         // reach its replicas as the bytes the master sent.
         if feed.isActive && keyspace.isMaster {
@@ -248,7 +263,20 @@ extension Server {
         case .on:
             break
         }
+        // After the reply: a client's own command invalidating its own reads.
+        if callDepth == 0 {
+            if !tracking.pending.isEmpty { trackingHandlePendingKeyInvalidations() }
+            currentClientId = previousClient
+        }
         checkOutputBufferLimits(c)
+    }
+
+    /// resetClient: CLIENT CACHING covers the next command (or the whole
+    /// MULTI/EXEC); any CLIENT subcommand in between keeps it.
+    func endCachingWindow(_ c: Client, after cmd: Command?) {
+        if c.flags.contains(.multi) { return }
+        if let cmd, (cmd.parent ?? cmd).fullName == "client" { return }
+        c.tracking.flags.remove(.caching)
     }
 
     static let redactedArg: [UInt8] = Array("(redacted)".utf8)

@@ -81,6 +81,8 @@ extension Server {
         _ = db.expires.remove(key)
         stats.evictedKeys += 1
         keyspace.onModified?(db, key)
+        // Redis signals an eviction with no client: NOLOOP does not hide it.
+        if tracking.created { tracking.clearModifier(of: key) }
         if hot.lazyfreeLazyEviction, let value { lazyFree(value) }
         if feed.isActive {
             feed.propagateNow(db: db.id, [Array(evictKeyCommandName.utf8), key.bytes])

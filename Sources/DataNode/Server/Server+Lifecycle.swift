@@ -51,6 +51,7 @@ extension Server {
         if activeExpireEnabled {
             activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
         }
+        if tracking.broadcastPending { trackingBroadcastInvalidationMessages() }
         // The AOF is written (and under `always` synced) before any reply goes out.
         if aof.fd != -1 { flushAppendOnlyFile(force: false) }
         if !pendingWrites.isEmpty {
@@ -75,6 +76,7 @@ extension Server {
         }
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         aofCron()
+        trackingLimitUsedSlots()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
         // Once a second from the first cron on, as run_with_period(1000) in

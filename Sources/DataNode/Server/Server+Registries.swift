@@ -20,6 +20,7 @@ extension Server {
         clients[c.id] = nil
         unwatchAll(c)
         unsubscribeAll(c)
+        if c.tracking.isOn { disableTracking(c) }
         if c.flags.contains(.monitor) { monitors.removeAll { $0 === c } }
         if c.flags.contains(.replica) {
             feed.detach(id: c.id)

@@ -1,4 +1,5 @@
 import ACL
+import CoreKit
 import Keyspace
 import Reactor
 import ServerKit
@@ -66,6 +67,12 @@ public final class Server {
     public var pubsub = PubSubRegistry<Key, Client>()
     /// WATCHed keys per database index.
     var watchers: [[Key: [Client]]]
+    /// Client-side caching: who read what, BCAST prefixes (Server+Tracking.swift).
+    public let tracking = TrackingTable()
+    /// Id of the client whose command (or pre-command work) is running, 0 if
+    /// none: NOLOOP and the order of a client's own invalidations depend on
+    /// it. An id rather than a reference: no retain and release per command.
+    var currentClientId = 0
     /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
     public var pause = ClientPauseState()
     var pausedClients: [(client: Client, argv: [[UInt8]])] = []
@@ -124,11 +131,15 @@ public final class Server {
         keyspace.onModified = { db, key in
             server._withUnsafeGuaranteedRef { s in
                 s.touchWatchedKey(db: db.id, key: key)
+                if s.tracking.created { s.trackingInvalidateKey(key, bcast: true) }
                 if s.blocking.hasWaiters { s.blocking.signal(db: db.id, key: key) }
             }
         }
         keyspace.onExpired = { db, key in
-            server._withUnsafeGuaranteedRef { s in s.propagateExpired(db: db, key: key) }
+            server._withUnsafeGuaranteedRef { s in
+                if s.tracking.created { s.tracking.clearModifier(of: key) }
+                s.propagateExpired(db: db, key: key)
+            }
         }
         let replication = Unmanaged.passUnretained(self.replication)
         feed.onFed = { n in
