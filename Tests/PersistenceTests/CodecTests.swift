@@ -139,11 +139,11 @@ final class CodecTests: XCTestCase {
         }
     }
 
-    func testTruncatedStreamIsAShortReadWhereItEnds() {
+    func testTruncatedStreamNamesWhatWasBeingReadWhereItEnds() {
         // No nodes, then the file ends where the stream's length should be.
         let f = Array("REDIS0010".utf8) + [0xFE, 0, 19, 2, 0x73, 0x31, 0]
         XCTAssertThrowsError(try RDBReader.load(f)) { e in
-            XCTAssertEqual(e as? RDBError, RDBError(offset: 16, message: "Short read or OOM loading DB. Unrecoverable error, aborting now."))
+            XCTAssertEqual(e as? RDBError, RDBError(offset: 16, message: "Stream object metadata loading failed."))
         }
     }
 

@@ -108,9 +108,11 @@ final class StreamCodecTests: XCTestCase {
 
     // MARK: refusals
 
-    /// The message a file holding `body` (type byte and value) is refused with.
-    private func refusal(_ body: [UInt8]) -> String? {
-        let file = Array("REDIS0010".utf8) + [body[0], 1, UInt8(ascii: "k")] + body.dropFirst() + [0xFF] + [UInt8](repeating: 0, count: 8)
+    /// The message a file holding `body` (type byte and value) is refused
+    /// with; a cut file ends right after the body.
+    private func refusal(_ body: [UInt8], cut: Bool = false) -> String? {
+        let end: [UInt8] = cut ? [] : [0xFF] + [UInt8](repeating: 0, count: 8)
+        let file = Array("REDIS0010".utf8) + [body[0], 1, UInt8(ascii: "k")] + body.dropFirst() + end
         do {
             _ = try RDBReader.load(file)
             return nil
@@ -138,9 +140,27 @@ final class StreamCodecTests: XCTestCase {
         XCTAssertEqual(refusal(b), "Stream CG PEL entry without consumer")
     }
 
-    func testEmptyListpackInsideAStreamIsRefused() {
+    /// Deep validation (redis-check-rdb's) finds no master entry.
+    func testEmptyListpackInsideAStreamFailsTheIntegrityCheck() {
         let body: [UInt8] = [19, 1, 16] + StreamID(ms: 1, seq: 0).bigEndianKey + [7, 7, 0, 0, 0, 0, 0, 0xFF] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-        XCTAssertEqual(refusal(body), "Empty listpack inside stream")
+        XCTAssertEqual(refusal(body), "Stream listpack integrity check failed.")
+    }
+
+    func testEntryOwnedByTwoConsumersIsRefused() {
+        let b = smallBody()
+        // A second consumer "bob" listing alice's entry.
+        let consumer = Array(b.suffix(31))
+        var two = Array(b.dropLast(32)) + [2] + consumer
+        two += [3] + Array("bob".utf8) + consumer.suffix(25)
+        XCTAssertEqual(refusal(two), "Stream consumer PEL entry already has a consumer assigned")
+    }
+
+    func testShortReadInsideAStreamNamesWhatWasBeingRead() {
+        let b = smallBody()
+        XCTAssertEqual(refusal(Array(b.prefix(2)), cut: true), "Stream master ID loading failed: invalid encoding or I/O error.")
+        XCTAssertEqual(refusal(Array(b.prefix(30)), cut: true), "Stream listpacks loading failed.")
+        XCTAssertEqual(refusal(Array(b.prefix(90)), cut: true), "Stream object metadata loading failed.")
+        XCTAssertEqual(refusal(Array(b.prefix(b.count - 3)), cut: true), "Stream short read reading PEL streamID.")
     }
 
     func testBadMasterEntryTerminatorIsRefused() {

@@ -1,5 +1,6 @@
 import Keyspace
 import Persistence
+import Protocol
 import XCTest
 
 /// Databases holding every type in every encoding (small and large, with
@@ -181,5 +182,19 @@ extension PersistenceFixtures {
             F.Group("another", lastID: "0-0", entriesRead: 0)])))
         db3.add(Key("x-emptied"), .stream(F.stream([("5-0", ["k", "v"]), ("6-0", ["k", "w"])], deleting: ["5-0", "6-0"],
             groups: [F.Group("g", lastID: "6-0", entriesRead: 2)])))
+    }
+}
+
+extension PersistenceFixtures {
+    /// A key's value as `describe` prints it, read from a server through `call`
+    /// (streams by XRANGE and XINFO STREAM FULL, the rest by their read command).
+    public static func describe(key: [UInt8], type: String, call: ([[UInt8]]) throws -> RESPValue) rethrows -> String {
+        if type == "stream" {
+            let (xrange, info) = StreamFixtures.readCommands(key)
+            return StreamFixtures.describe(xrange: try call(xrange), info: try call(info))
+        }
+        let reply = try call(readCommand(type: type, key: key))
+        let elements = reply.elements?.compactMap { $0.bytes } ?? [reply.bytes ?? []]
+        return describe(type: type, elements: elements)
     }
 }

@@ -29,9 +29,7 @@ final class DumpRestoreInteropTests: XCTestCase {
     /// A key's type and whole value as text, from replies.
     private func read(_ key: [UInt8], _ call: ([[UInt8]]) throws -> RESPValue) throws -> String {
         let type = try call([b("TYPE"), key]).string ?? ""
-        let reply = try call(PersistenceFixtures.readCommand(type: type, key: key))
-        let elements = reply.elements?.compactMap { $0.bytes } ?? [reply.bytes ?? []]
-        return PersistenceFixtures.describe(type: type, elements: elements)
+        return try PersistenceFixtures.describe(key: key, type: type, call: call)
     }
 
     func testEveryValueCrossesBothWaysThroughDumpAndRestore() throws {
