@@ -63,7 +63,15 @@ public final class StreamNode {
                 break
             }
         }
-        let flags: UInt8 = same ? Self.flagSameFields : 0
+        store(id, pairs, flags: same ? Self.flagSameFields : 0)
+    }
+
+    /// Stores an entry with the given flags as the node's next one: with
+    /// SAMEFIELDS only the values are kept (the fields are the master's).
+    /// XADD chooses the flags; a loaded node keeps the ones it was saved with.
+    func store(_ id: StreamID, _ pairs: [[UInt8]], flags: UInt8) {
+        let nf = pairs.count / 2
+        let same = flags & Self.flagSameFields != 0
         let msDelta = id.ms &- master.ms
         let seqDelta = Int64(bitPattern: id.seq &- master.seq)
         data.append(flags)
@@ -86,7 +94,12 @@ public final class StreamNode {
             lpBase += ListpackSize.string(pairs[2 * i + 1])
         }
         lpBase += ListpackSize.integer(Int64(lpCount))
-        count += 1
+        if flags & Self.flagDeleted != 0 { deleted += 1 } else { count += 1 }
+        // The bounds start at the first entry, which a loaded node need not key.
+        if count + deleted == 1 {
+            minID = id
+            maxID = id
+        }
         lastID = id
         if id < minID { minID = id }
         if id > maxID { maxID = id }

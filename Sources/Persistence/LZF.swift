@@ -49,7 +49,8 @@ public final class LZFCompressor {
             let ref = t[slot] - bias
             t[slot] = bias + ip
             let off = ip - ref - 1
-            if ref > 0 && off >= 0 && off < Self.maxOff && ip + 4 < inLen
+            // 3.6 dropped 3.5's `ip + 4 < in_end`: a match may end the input.
+            if ref > 0 && off >= 0 && off < Self.maxOff
                 && src[ref] == src[ip] && src[ref + 1] == src[ip + 1] && src[ref + 2] == src[ip + 2] {
                 var len = 2
                 let maxlen = min(inLen - ip - len, Self.maxRef)

@@ -22,7 +22,7 @@ public struct RDBCheck {
     static let typeNames = ["string", "list-linked", "set-hashtable", "zset-v1", "hash-hashtable", "zset-v2",
                             "module-pre-release", "module-value", "", "hash-zipmap", "list-ziplist", "set-intset",
                             "zset-ziplist", "hash-ziplist", "quicklist", "stream", "hash-listpack", "zset-listpack",
-                            "quicklist-v2", "stream-v2"]
+                            "quicklist-v2"]
 
     /// The rdb.c line redis-check-rdb 7.0.15 names for a corruption reason
     /// (measured with crafted files); reasons not listed are printed bare.
@@ -32,6 +32,19 @@ public struct RDBCheck {
         ("Duplicate zset fields detected", 1894), ("Hash with dup elements", 1951),
         ("Quicklist integrity check failed.", 2048), ("List ziplist integrity check failed.", 2189),
         ("Intset integrity check failed.", 2214), ("Hash listpack integrity check failed.", 2301),
+        ("Stream listpacks len loading failed.", 2327), ("Stream master ID loading failed", 2338),
+        ("Stream node key entry is not the size", 2343), ("Stream listpacks loading failed.", 2355),
+        ("Stream listpack integrity check failed.", 2362), ("Listpack re-added with existing key", 2386),
+        ("Stream object metadata loading failed.", 2424), ("Stream length inconsistent with rax entries", 2430),
+        ("Stream cgroup count loading failed.", 2438), ("Error reading the consumer group name from Stream", 2449),
+        ("Stream cgroup ID loading failed.", 2458), ("Stream cgroup offset loading failed.", 2469),
+        ("Duplicated consumer group name", 2480), ("Stream PEL size loading failed.", 2495),
+        ("Stream PEL ID loading failed.", 2502), ("Stream PEL NACK loading failed.", 2510),
+        ("Duplicated global PEL entry", 2516), ("Stream consumers num loading failed.", 2527),
+        ("Error reading the consumer name from Stream group.", 2534), ("Duplicate stream consumer detected.", 2543),
+        ("Stream short read reading seen time.", 2549), ("Stream consumer PEL num loading failed.", 2558),
+        ("Stream short read reading PEL streamID.", 2566), ("Consumer entry not found in group global PEL", 2573),
+        ("Stream consumer PEL entry already has a consumer assigned", 2583), ("Stream CG PEL entry without consumer", 2611),
     ]
 
     public static let eofError = "Unexpected EOF reading RDB file"

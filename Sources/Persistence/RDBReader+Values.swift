@@ -141,7 +141,7 @@ extension RDBReader {
             let id = try readLength()
             throw corrupt("The RDB file contains module data I can't load: no matching module type '\(moduleName(id))'", at: typeOffset)
         case RDBType.streamListpacks, RDBType.streamListpacks2:
-            throw corrupt("stream type not supported yet (key '\(String(decoding: keyName, as: UTF8.self))', RDB type \(type))", at: typeOffset)
+            return .stream(try readStream(type: type))
         default:
             throw corrupt("Unknown RDB encoding type \(type)", at: typeOffset)
         }

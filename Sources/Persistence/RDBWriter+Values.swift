@@ -41,8 +41,8 @@ extension RDBWriter {
         switch value {
         case .string(let s):
             s.withUnsafeBytes { writeString($0) }
-        case .stream:
-            throw RDBWriteError(errno: 0, message: "stream values cannot be written to an RDB yet")
+        case .stream(let st):
+            try writeStream(st)
         case .list(let l):
             try writeList(l)
         case .set(let s):

@@ -1,5 +1,6 @@
 import Keyspace
 import Persistence
+import Protocol
 import XCTest
 
 /// Databases holding every type in every encoding (small and large, with
@@ -53,6 +54,7 @@ public enum PersistenceFixtures {
         let zb = SortedSetValue()
         for i in 0..<400 { _ = zb.add(Array("m\(i)".utf8), score: Double(i) * 0.5, flags: [], limits: limits) }
         put(db3, "z-skiplist", .zset(zb))
+        addStreams(db0, db3)
         return [db0, db3]
     }
 
@@ -65,13 +67,7 @@ public enum PersistenceFixtures {
         case .set(let x): return "set:" + x.members.map(s).sorted().joined(separator: ",")
         case .hash(let h): return "hash:" + h.pairs.map { s($0.0) + "=" + s($0.1) }.sorted().joined(separator: ",")
         case .zset(let z): return "zset:" + z.entries.map { s($0.member) + "=" + String($0.score) }.joined(separator: ",")
-        case .stream(let st):
-            var entries: [String] = []
-            st.forEach(from: .zero, to: .max) { id, pairs in
-                entries.append(s(id.bytes) + "=" + pairs.map(s).joined(separator: "|"))
-                return true
-            }
-            return "stream:" + entries.joined(separator: ",") + ";last=" + s(st.lastID.bytes)
+        case .stream(let st): return StreamFixtures.describe(st)
         }
     }
 
@@ -115,11 +111,7 @@ extension PersistenceFixtures {
                 case .hash(let h): out.append([Array("HSET".utf8), k] + h.pairs.flatMap { [$0.0, $0.1] })
                 case .zset(let z):
                     out.append([Array("ZADD".utf8), k] + z.entries.flatMap { [formatScore($0.score), $0.member] })
-                case .stream(let st):
-                    st.forEach(from: .zero, to: .max) { id, pairs in
-                        out.append([Array("XADD".utf8), k, id.bytes] + pairs)
-                        return true
-                    }
+                case .stream(let st): out += StreamFixtures.commands(key: k, st)
                 }
                 if let e = db.expires[db.dict.key(at: i)] {
                     out.append([Array("PEXPIREAT".utf8), k, Array(String(e).utf8)])
@@ -156,5 +148,53 @@ extension PersistenceFixtures {
         case "hash": return [Array("HGETALL".utf8), key]
         default: return [Array("ZRANGE".utf8), key, Array("0".utf8), Array("-1".utf8), Array("WITHSCORES".utf8)]
         }
+    }
+}
+
+extension PersistenceFixtures {
+    /// Streams: one small node with a tombstone and a group; several nodes
+    /// with tombstones (the first and the last entry among them), two groups
+    /// and consumers; entries too wide to share a node; an empty stream with
+    /// groups; a stream whose entries were all deleted.
+    static func addStreams(_ db0: Database, _ db3: Database) {
+        typealias F = StreamFixtures
+        let t: Int64 = 1_700_000_000_000
+        db0.add(Key("x-small"), .stream(F.stream(
+            [("1-1", ["a", "1", "b", "hello"]), ("1-2", ["a", "2", "b", "x"]), ("2-0", ["c", "3"])], deleting: ["1-2"],
+            groups: [F.Group("g", lastID: "1-1", entriesRead: -1,
+                             consumers: [F.Consumer("alice", seenTime: t, pending: [F.Pending("1-1", time: t, count: 1)])])])))
+        var many: [(String, [String])] = []
+        for i in 0..<250 {
+            var f = ["name", "user-\(i)", "n", String(i)]
+            if i % 7 == 3 { f += ["extra", String(repeating: "e", count: i % 70)] }
+            many.append(("\(1000 + i)-\(i % 3)", f))
+        }
+        db0.add(Key("x-multinode"), .stream(F.stream(many, deleting: ["1000-0", "1005-2"] + (150..<160).map { "\(1000 + $0)-\($0 % 3)" } + ["1249-0"],
+            groups: [F.Group("g1", lastID: "1100-1", entriesRead: 99, consumers: [
+                        F.Consumer("c1", seenTime: t + 5, pending: [F.Pending("1001-1", time: t, count: 1), F.Pending("1002-2", time: t + 1, count: 2)]),
+                        F.Consumer("c2", seenTime: t + 7, pending: [F.Pending("1050-2", time: t + 2, count: 70)]),
+                        F.Consumer("c3-idle", seenTime: t, pending: [])]),
+                     F.Group("g0", lastID: "0-0", entriesRead: 0)])))
+        let wide = (0..<3).map { ("\(7 + $0)-0", ["blob", String(repeating: "wide-\($0)-", count: 600)]) }
+        db3.add(Key("x-wide"), .stream(F.stream(wide)))
+        db3.add(Key("x-empty-groups"), .stream(F.emptyWithGroups([
+            F.Group("readers", lastID: "0-0", entriesRead: 0, consumers: [F.Consumer("idle", seenTime: t, pending: [])]),
+            F.Group("another", lastID: "0-0", entriesRead: 0)])))
+        db3.add(Key("x-emptied"), .stream(F.stream([("5-0", ["k", "v"]), ("6-0", ["k", "w"])], deleting: ["5-0", "6-0"],
+            groups: [F.Group("g", lastID: "6-0", entriesRead: 2)])))
+    }
+}
+
+extension PersistenceFixtures {
+    /// A key's value as `describe` prints it, read from a server through `call`
+    /// (streams by XRANGE and XINFO STREAM FULL, the rest by their read command).
+    public static func describe(key: [UInt8], type: String, call: ([[UInt8]]) throws -> RESPValue) rethrows -> String {
+        if type == "stream" {
+            let (xrange, info) = StreamFixtures.readCommands(key)
+            return StreamFixtures.describe(xrange: try call(xrange), info: try call(info))
+        }
+        let reply = try call(readCommand(type: type, key: key))
+        let elements = reply.elements?.compactMap { $0.bytes } ?? [reply.bytes ?? []]
+        return describe(type: type, elements: elements)
     }
 }

@@ -105,6 +105,18 @@ public enum PersistenceDataset {
         c.append(["SADD", "set:bigstr"] + (0..<200).map { "member-\($0)" })
         c.append(["HSET", "hash:big"] + (0..<200).flatMap { ["field-\($0)", "value-\($0)"] })
         c.append(["ZADD", "zset:big"] + (0..<200).flatMap { [String(Double($0) / 3), "m-\($0)"] })
+        // Streams: tombstones, several nodes, groups with pending entries and
+        // consumers, and an empty stream with a group.
+        c += [["XADD", "stream:small", "1-1", "a", "1", "b", "hello"], ["XADD", "stream:small", "1-2", "a", "2", "b", "x"],
+              ["XADD", "stream:small", "2-0", "c", "3"], ["XDEL", "stream:small", "1-2"],
+              ["XGROUP", "CREATE", "stream:small", "g", "0"],
+              ["XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "stream:small", ">"],
+              ["XGROUP", "CREATE", "stream:empty", "g", "$", "MKSTREAM"], ["XGROUP", "CREATECONSUMER", "stream:empty", "g", "idle"]]
+        c += (0..<250).map { ["XADD", "stream:big", "\(100 + $0)-\($0 % 3)", "name", "user-\($0)", "n", String($0)] }
+        c += [["XDEL", "stream:big", "100-0", "150-2", "151-0", "349-0"], ["XGROUP", "CREATE", "stream:big", "g1", "0"],
+              ["XREADGROUP", "GROUP", "g1", "c1", "COUNT", "3", "STREAMS", "stream:big", ">"],
+              ["XREADGROUP", "GROUP", "g1", "c2", "COUNT", "120", "STREAMS", "stream:big", ">"],
+              ["XACK", "stream:big", "g1", "102-2"], ["XGROUP", "CREATE", "stream:big", "g0", "$"]]
         c.append(["MULTI"])
         c.append(["INCR", "counter"])
         c.append(["LPUSH", "list:tx", "q"])

@@ -116,4 +116,41 @@ final class CheckRDBToolTests: XCTestCase {
         ]
         for (name, body) in cases { try assertSameReport(file(body), "\(name).rdb", expectOK: false) }
     }
+
+    /// Streams corrupted where rdbLoadObject checks them: each report names
+    /// the check, its rdb.c line and the offset Redis reached.
+    func testCorruptStreamsGiveTheSameReport() throws {
+        let small = StreamFixtures.stream([("1-1", ["a", "1", "b", "hello"]), ("1-2", ["a", "2", "b", "x"]), ("2-0", ["c", "3"])],
+                                          deleting: ["1-2"], groups: [StreamFixtures.Group("g", lastID: "1-1", entriesRead: -1, consumers: [
+                                              StreamFixtures.Consumer("alice", seenTime: 1_700_000_000_000,
+                                                                      pending: [StreamFixtures.Pending("1-1", time: 1_700_000_000_000, count: 1)])])])
+        let v = Array(DumpPayload.encode(.stream(small)).dropLast(10))
+        func body(_ value: [UInt8]) -> [UInt8] { [value[0], 1, UInt8(ascii: "k")] + value.dropFirst() }
+        // Offsets in the value: node key 2..<19, listpack length 19..<21, listpack 21..<88, then the length.
+        let node = Array(v[2..<88])
+        let pelAt = v.count - 31 - 1 - 25 - 1
+        var cases: [(String, [UInt8])] = []
+        cases.append(("stream-key-size", [v[0], 1, 15] + v[3...]))
+        var term = v
+        term[21 + 18] = 1
+        cases.append(("stream-master-terminator", term))
+        cases.append(("stream-empty-listpack", [19, 1, 16] + [UInt8](repeating: 0, count: 16) + [7, 7, 0, 0, 0, 0, 0, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
+        cases.append(("stream-node-twice", [v[0], 2] + node + node + v[88...]))
+        cases.append(("stream-length-without-nodes", [19, 0, 5, 2, 0, 1, 1, 0, 0, 3, 0]))
+        let groupAt = v.firstIndex(of: UInt8(ascii: "g"))! - 2
+        cases.append(("stream-group-twice", Array(v[..<groupAt]) + [2] + v[(groupAt + 1)...] + v[(groupAt + 1)...]))
+        let pel = Array(v[(pelAt + 1)..<(pelAt + 26)])
+        cases.append(("stream-pel-twice", Array(v[..<pelAt]) + [2] + pel + pel + v[(pelAt + 26)...]))
+        let consumer = Array(v.suffix(31))
+        cases.append(("stream-consumer-twice", Array(v.dropLast(32)) + [2] + consumer + consumer))
+        var missing = v
+        missing[missing.count - 1] = 2
+        cases.append(("stream-consumer-entry-missing", missing))
+        cases.append(("stream-pel-without-consumer", Array(v.dropLast(17)) + [0]))
+        cases.append(("stream-entry-owned-twice", Array(v.dropLast(17)) + [2] + v.suffix(16) + v.suffix(16)))
+        for (name, value) in cases { try assertSameReport(file(body(value)), "\(name).rdb", expectOK: false) }
+        // Cut at every byte of the stream: the short read names what was being read.
+        let whole = file(body(v))
+        for cut in 14..<(whole.count - 9) { try assertSameReport(Array(whole.prefix(cut)), "stream-cut-\(cut).rdb", expectOK: false) }
+    }
 }

@@ -24,9 +24,8 @@ final class RDBInteropTests: XCTestCase {
                 let key = db.dict.key(at: i)
                 let value = db.dict.value(at: i)
                 let type = try c.call([Array("TYPE".utf8), key.bytes]).string ?? ""
-                let reply = try c.call(PersistenceFixtures.readCommand(type: type, key: key.bytes))
-                let elements = reply.elements?.compactMap { $0.bytes } ?? [reply.bytes ?? []]
-                XCTAssertEqual(PersistenceFixtures.describe(type: type, elements: elements), PersistenceFixtures.describe(value), key.string)
+                XCTAssertEqual(try PersistenceFixtures.describe(key: key.bytes, type: type) { try c.call($0) },
+                               PersistenceFixtures.describe(value), key.string)
                 if checkEncoding {
                     let enc = try c.call([Array("OBJECT".utf8), Array("ENCODING".utf8), key.bytes]).string
                     XCTAssertEqual(enc, value.encodingName, "encoding of \(key.string)")
@@ -98,9 +97,8 @@ final class RDBInteropTests: XCTestCase {
                 let r = try c.call([Array("RESTORE".utf8), copy, Array("0".utf8), DumpPayload.encode(value)])
                 XCTAssertEqual(r.string, "OK", "RESTORE of \(key.string): \(r)")
                 let type = try c.call([Array("TYPE".utf8), copy]).string ?? ""
-                let reply = try c.call(PersistenceFixtures.readCommand(type: type, key: copy))
-                let elements = reply.elements?.compactMap { $0.bytes } ?? [reply.bytes ?? []]
-                XCTAssertEqual(PersistenceFixtures.describe(type: type, elements: elements), PersistenceFixtures.describe(value), key.string)
+                XCTAssertEqual(try PersistenceFixtures.describe(key: copy, type: type) { try c.call($0) },
+                               PersistenceFixtures.describe(value), key.string)
                 XCTAssertEqual(try c.call([Array("OBJECT".utf8), Array("ENCODING".utf8), copy]).string, value.encodingName)
             }
         }
