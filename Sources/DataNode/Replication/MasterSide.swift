@@ -19,6 +19,16 @@ extension Server {
         }
     }
 
+    /// The client receives the stream from now on, in its output.
+    func attachToStream(_ c: Client, continuing: Bool) {
+        feed.attach(id: c.id, continuing: continuing) { [unowned(unsafe) self, unowned(unsafe) c] bytes in
+            guard !c.isFreed else { return }
+            c.out.raw(bytes)
+            c.markPendingWrite()
+            self.checkOutputBufferLimits(c)
+        }
+    }
+
     /// createReplicationBacklog on a master's first replica: a master that
     /// never had one has no history a replica could share, so it starts one.
     func createMasterBacklogIfNeeded() {
@@ -51,6 +61,7 @@ extension Server {
         if keyspace.isMaster && replication.pingSchedule.cron(periodSeconds: config.int("repl-ping-replica-period"), hasReplicas: hasReplicas) {
             feed.forwardRaw(ReplicaPingSchedule.ping, counted: true)
         }
+        fullSyncCron()
         for id in replication.replicas.timedOut(nowMs: now, timeoutSeconds: config.int("repl-timeout")) {
             guard let c = clients[id] else { continue }
             log.warning("Disconnecting timedout replica (streaming sync): \(replicaName(c))")

@@ -116,6 +116,9 @@ final class ReplicaLinkDriver: ConnectionDelegate {
         }
     }
 
+    /// The db the master's stream has selected (the RDB's repl-stream-db on a replica).
+    var streamDatabase: Int { masterClient?.dbIndex ?? max(streamDb, 0) }
+
     // MARK: the master client
 
     private func createMasterClient() {

@@ -19,6 +19,10 @@ public final class ReplicationState {
     public var replicas = AttachedReplicas()
     /// What each connection announced with REPLCONF, by client id.
     var replconf: [Int: ReplconfAnnouncement] = [:]
+    /// Replicas in a full resync, by client id (gone once online).
+    var syncs: [Int: ReplicaSync] = [:]
+    /// The diskless snapshot being forwarded from the child to the replicas.
+    var socketTransfer: SocketTransfer?
     var pingSchedule = ReplicaPingSchedule()
     /// WAITing clients: the offset they wait for and how many replicas.
     var waiting: [(client: Int, offset: Int64, wanted: Int)] = []

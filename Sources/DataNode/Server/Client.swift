@@ -24,6 +24,9 @@ public struct ClientFlags: OptionSet, Sendable {
     public static let noTouch = ClientFlags(rawValue: 1 << 10)
     public static let unixSocket = ClientFlags(rawValue: 1 << 11)
     public static let readonly = ClientFlags(rawValue: 1 << 12)
+    /// A replica in a full resync: its output (the stream since its
+    /// snapshot's offset) waits until the snapshot went out.
+    public static let streamHeld = ClientFlags(rawValue: 1 << 13)
 }
 
 /// CLIENT REPLY modes.

@@ -53,6 +53,7 @@ extension Server {
         }
         // The AOF is written (and under `always` synced) before any reply goes out.
         if aof.fd != -1 { flushAppendOnlyFile(force: false) }
+        if !replication.syncs.isEmpty { pumpSnapshotTransfers() }
         if !pendingWrites.isEmpty {
             let list = pendingWrites
             pendingWrites.removeAll(keepingCapacity: true)

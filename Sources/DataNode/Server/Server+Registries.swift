@@ -23,6 +23,7 @@ extension Server {
         if c.flags.contains(.monitor) { monitors.removeAll { $0 === c } }
         if c.flags.contains(.replica) {
             feed.detach(id: c.id)
+            replicaSyncEnded(id: c.id)
             replication.replicaDetached(id: c.id)
             log.warning("Connection with replica \(replicaName(c)) lost.")
         }
