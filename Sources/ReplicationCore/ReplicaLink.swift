@@ -90,6 +90,13 @@ public struct ReplicaLink: Sendable {
         return fx
     }
 
+    /// replicationCacheMasterUsingMyself at start-up: the history loaded
+    /// from the RDB is what the next PSYNC asks to continue.
+    public mutating func cacheMasterUsingMyself() -> [ReplicaLinkEffect] {
+        hasCachedMaster = true
+        return [.log(.notice, "Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.")]
+    }
+
     /// REPLICAOF NO ONE: replicationUnsetMaster. `newId` starts this node's
     /// own history; the one it followed stays valid as replid2.
     public mutating func becomeMaster(newId: String, nowMs: Int64) -> [ReplicaLinkEffect] {

@@ -23,6 +23,7 @@ extension Server {
         case .loaded:
             let seconds = Double(clock.monotonicUs() - startUs) / 1_000_000
             log.notice("DB loaded from disk: \(ServerCommands.cFormat("%.3f", seconds)) seconds")
+            restoreReplicationInfo()
             return true
         }
     }
@@ -81,6 +82,7 @@ extension Server {
         }
         guard let summary else { return .noFile }
         logAuxFields(summary, nowUnix: Int(now / 1000))
+        persistence.loadedReplicationInfo = LoadedReplicationInfo(aux: summary.auxValue)
         persistence.lastLoadKeysLoaded = loaded
         persistence.lastLoadKeysExpired = expired
         log.notice("Done loading RDB, keys loaded: \(loaded), keys expired: \(expired).")

@@ -119,6 +119,9 @@ final class ReplicaLinkDriver: ConnectionDelegate {
     /// The db the master's stream has selected (the RDB's repl-stream-db on a replica).
     var streamDatabase: Int { masterClient?.dbIndex ?? max(streamDb, 0) }
 
+    /// The db the stream was in when the loaded RDB was saved.
+    func restoreStreamDatabase(_ db: Int) { streamDb = db }
+
     // MARK: the master client
 
     private func createMasterClient() {
