@@ -16,6 +16,12 @@ enum ReplicationCommands {
     }
 
     static func psync(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if c.flags.contains(.replica) { return }
+        if argv.count > 3 && argEquals(argv[3], "failover"),
+           let error = server.acceptFailoverRequest(replid: String(decoding: argv[1], as: UTF8.self)) {
+            c.replyError(error)
+            return
+        }
         guard !refusesSync(server, c) else { return }
         guard let offset = parseStrictInt64(argv[2]) else {
             c.replyError("ERR value is not an integer or out of range")
@@ -64,6 +70,10 @@ enum ReplicationCommands {
     /// stream to give; pending replies refuse the sync. True when refused.
     static func refusesSync(_ server: Server, _ c: Client) -> Bool {
         if c.flags.contains(.replica) { return true }
+        if server.replication.failover.state != .none {
+            c.replyError("NOMASTERLINK Can't SYNC while failing over")
+            return true
+        }
         if server.replication.link.masterHost != nil && server.replication.link.state != .connected {
             c.replyError("NOMASTERLINK Can't SYNC while not connected with my master")
             return true

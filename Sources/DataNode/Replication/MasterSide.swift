@@ -58,7 +58,10 @@ extension Server {
     func masterReplicationCron() {
         let now = clock.monotonicMs()
         let hasReplicas = !replication.replicas.replicas.isEmpty
-        if keyspace.isMaster && replication.pingSchedule.cron(periodSeconds: config.int("repl-ping-replica-period"), hasReplicas: hasReplicas) {
+        // No PING while a FAILOVER with a TIMEOUT holds writes: the target must reach our offset.
+        let failoverPause = replication.failover.endMs != 0 && pause.isSet
+        if keyspace.isMaster && replication.pingSchedule.cron(periodSeconds: config.int("repl-ping-replica-period"), hasReplicas: hasReplicas,
+                                                              pausedForFailover: failoverPause) {
             feed.forwardRaw(ReplicaPingSchedule.ping, counted: true)
         }
         fullSyncCron()

@@ -34,6 +34,7 @@ final class ReplicaLinkDriver: ConnectionDelegate {
         let effects = input(&link, nowMs)
         perform(effects)
         if link.state == .connected && masterClient == nil { createMasterClient() }
+        if server.replication.failover.state == .inProgress { server.failoverLinkProgress() }
     }
 
     /// The handshake's announcements follow the config as it is now.

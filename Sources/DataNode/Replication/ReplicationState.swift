@@ -23,6 +23,8 @@ public final class ReplicationState {
     var syncs: [Int: ReplicaSync] = [:]
     /// The diskless snapshot being forwarded from the child to the replicas.
     var socketTransfer: SocketTransfer?
+    /// A FAILOVER command's progress (INFO master_failover_state).
+    var failover = Failover()
     var pingSchedule = ReplicaPingSchedule()
     /// WAITing clients: the offset they wait for and how many replicas.
     var waiting: [(client: Int, offset: Int64, wanted: Int)] = []

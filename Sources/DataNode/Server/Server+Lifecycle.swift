@@ -78,6 +78,7 @@ extension Server {
         aofCron()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
+        if replication.failover.state == .waitingForSync { failoverCron() }
         // Once a second from the first cron on, as run_with_period(1000) in
         // serverCron: the PING schedule counts from start-up, not from the first replica.
         if (cronLoops - 1) % max(hot.hz, 1) == 0 { masterReplicationCron() }
