@@ -44,7 +44,7 @@ extension Server {
     func replicaName(_ c: Client) -> String {
         let info = replication.replconf[c.id]
         let ip = info?.ip ?? Self.peerIP(c.address)
-        guard let port = info?.port, port != 0 else { return c.address }
+        guard let port = info?.port, port != 0 else { return "\(ip):<unknown-replica-port>" }
         return "\(ip):\(port)"
     }
 
@@ -65,11 +65,31 @@ extension Server {
             feed.forwardRaw(ReplicaPingSchedule.ping, counted: true)
         }
         fullSyncCron()
+        freeBacklogAfterTtl(nowMs: now)
         for id in replication.replicas.timedOut(nowMs: now, timeoutSeconds: config.int("repl-timeout")) {
             guard let c = clients[id] else { continue }
             log.warning("Disconnecting timedout replica (streaming sync): \(replicaName(c))")
             freeClient(c, reason: "replica timeout")
         }
+    }
+
+    /// repl-backlog-ttl: a master alone for that long frees its backlog and
+    /// starts a new history (without a backlog its offset stops counting, so
+    /// the old id must not be continued). Replicas keep theirs for a promotion.
+    func freeBacklogAfterTtl(nowMs: Int64) {
+        let ttl = config.int("repl-backlog-ttl")
+        guard ttl > 0, replication.backlog != nil, replication.role == .master, replication.replicaIds.isEmpty else { return }
+        guard let since = replication.noReplicasSinceMs else {
+            replication.noReplicasSinceMs = nowMs
+            return
+        }
+        guard (nowMs - since) / 1000 > Int64(ttl) else { return }
+        var g = SystemRandomNumberGenerator()
+        replication.changeReplicationId(using: &g)
+        replication.clearReplicationId2()
+        replication.backlog = nil
+        feed.detach(id: Self.backlogConsumerId)
+        log.notice("Replication backlog freed after \(ttl) seconds without connected replicas.")
     }
 
     /// min-replicas-to-write: `-NOREPLICAS` for writes while too few replicas are good.

@@ -40,6 +40,7 @@ extension Server {
         replication.role = .master
         log.role = "M"
         config.replicaof = nil
+        if replication.replicaIds.isEmpty { replication.noReplicasSinceMs = clock.monotonicMs() }
     }
 
     /// processCommand's replica checks: replica-read-only, then

@@ -23,6 +23,8 @@ public final class ReplicationState {
     var syncs: [Int: ReplicaSync] = [:]
     /// The diskless snapshot being forwarded from the child to the replicas.
     var socketTransfer: SocketTransfer?
+    /// Since when no replica is attached (repl-backlog-ttl counts from it); nil while one is.
+    var noReplicasSinceMs: Int64?
     /// A FAILOVER command's progress (INFO master_failover_state).
     var failover = Failover()
     var pingSchedule = ReplicaPingSchedule()
@@ -90,11 +92,13 @@ public final class ReplicationState {
 
     func replicaAttached(id: Int) {
         replicaIds.append(id)
+        noReplicasSinceMs = nil
     }
 
-    func replicaDetached(id: Int) {
+    func replicaDetached(id: Int, nowMs: Int64) {
         replicaIds.removeAll { $0 == id }
         replicas.detach(id: id)
+        if replicaIds.isEmpty { noReplicasSinceMs = nowMs }
     }
 }
 

@@ -100,7 +100,7 @@ extension Server {
         c.flags.remove([.replica, .streamHeld])
         feed.detach(id: c.id)
         replicaSyncEnded(id: c.id)
-        replication.replicaDetached(id: c.id)
+        replication.replicaDetached(id: c.id, nowMs: clock.monotonicMs())
     }
 
     /// A replica left (or finished its sync): what its sync held is released.

@@ -24,7 +24,7 @@ extension Server {
         if c.flags.contains(.replica) {
             feed.detach(id: c.id)
             replicaSyncEnded(id: c.id)
-            replication.replicaDetached(id: c.id)
+            replication.replicaDetached(id: c.id, nowMs: clock.monotonicMs())
             log.warning("Connection with replica \(replicaName(c)) lost.")
         }
         replication.replconf[c.id] = nil
