@@ -33,7 +33,9 @@ extension Server {
     func loadRDB(merge: Bool, serveEvents: Bool) -> LoadOutcome {
         let path = config.dbfilename
         let now = clock.wallMs()
-        let master = keyspace.isMaster
+        // A node configured as a replica is one while it loads (masterhost is
+        // set from the config first): it keeps keys its master will expire.
+        let master = keyspace.isMaster && config.replicaof == nil
         let delayUs = config.int("key-load-delay")
         let interval = max(1024, config.int("loading-process-events-interval-bytes"))
         var loaded = 0, expired = 0, lastServed = 0
