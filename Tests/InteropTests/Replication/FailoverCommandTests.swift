@@ -41,6 +41,17 @@ final class FailoverCommandTests: XCTestCase {
         XCTFail("role never became \(role): \(seen)", file: file, line: line)
     }
 
+    private func waitUntilOnline(_ m: RedisConnection, file: StaticString = #filePath, line: UInt = #line) throws {
+        let deadline = Date().addingTimeInterval(15)
+        var seen: String?
+        while Date() < deadline {
+            seen = try ReplicationSync(master: m, replicas: []).info(m, "slave0")
+            if seen?.contains(",state=online,") == true { return }
+            usleep(50_000)
+        }
+        XCTFail("the replica never came online: \(seen ?? "none")", file: file, line: line)
+    }
+
     /// Master `masterIsVigil` with one replica; FAILOVER TO the replica; both swap roles with the same data.
     private func failover(masterIsVigil: Bool, replicaIsVigil: Bool, named: Bool) throws {
         let (master, m) = try start(vigil: masterIsVigil, [])
@@ -49,6 +60,8 @@ final class FailoverCommandTests: XCTestCase {
         let (replica, r) = try start(vigil: replicaIsVigil, ["--replicaof", "127.0.0.1", String(master.port)])
         defer { r.close() }
         try ReplicationSync(master: m, replicas: [r]).waitCaughtUp()
+        // A diskless sync's replica may be up before its master reaped the child and put it online.
+        try waitUntilOnline(m)
         let oldId = try ReplicationSync(master: m, replicas: []).info(m, "master_replid")
         let command = named ? ["FAILOVER", "TO", "127.0.0.1", String(replica.port), "TIMEOUT", "5000"] : ["FAILOVER"]
         XCTAssertEqual(try m.call(command).string, "OK")
