@@ -61,13 +61,18 @@ public final class LocalDeployment {
     /// The master and `replicaCount` replicas. Replica priority 0 (the default
     /// here) keeps a real redis-sentinel from promoting one: these tests watch,
     /// they never fail over. Failover tests pass one priority per replica.
-    public func startDataNodes(replicaCount: Int, priorities: [Int]? = nil) throws {
+    /// `vigilDataNodes` runs the built vigil-server instead of redis-server.
+    public func startDataNodes(replicaCount: Int, priorities: [Int]? = nil, vigilDataNodes: Bool = false) throws {
+        func start(_ port: Int, _ args: [String]) throws -> NodeProcess {
+            vigilDataNodes ? try NodeProcess.startVigilServer(port: port, arguments: args)
+                : try NodeProcess.startRedisServer(port: port, extraArguments: args)
+        }
         masterPort = Ports.free()
-        master = try NodeProcess.startRedisServer(port: masterPort, extraArguments: Self.dataNodeArguments)
+        master = try start(masterPort, Self.dataNodeArguments)
         for i in 0..<replicaCount {
             let p = Ports.free()
             let priority = priorities?[i] ?? 0
-            let r = try NodeProcess.startRedisServer(port: p, extraArguments: Self.dataNodeArguments + [
+            let r = try start(p, Self.dataNodeArguments + [
                 "--replicaof", "127.0.0.1", String(masterPort), "--replica-priority", String(priority)])
             replicas.append((r, p))
         }

@@ -96,8 +96,9 @@ extension ReplicaLink {
         fullSyncOffset = -1
         if hasCachedMaster {
             let next = String(history.offset + 1)
+            let psync = failoverPsync ? Wire.command("PSYNC", history.replid, next, "FAILOVER") : Wire.command("PSYNC", history.replid, next)
             return [.log(.notice, "Trying a partial resynchronization (request \(history.replid):\(next))."),
-                    .send(Wire.command("PSYNC", history.replid, next))]
+                    .send(psync)]
         }
         return [.log(.notice, "Partial resynchronization not possible (no cached master)"),
                 .send(Wire.command("PSYNC", "?", "-1"))]
@@ -119,9 +120,11 @@ extension ReplicaLink {
             }
             fx += discardCachedMaster()
             state = .transfer
+            psyncAccepted = true
             return fx
         }
         if line.hasPrefix("+CONTINUE") {
+            psyncAccepted = true
             var fx: [ReplicaLinkEffect] = [.log(.notice, "Successful partial resynchronization with master.")]
             let id = line.dropFirst("+CONTINUE".count).trimmingLeadingSpace
             if id.utf8.count == 40 && id != history.replid {
@@ -134,6 +137,7 @@ extension ReplicaLink {
             startStreaming(nowMs: nowMs, readOffset: history.offset)
             return fx
         }
+        psyncAccepted = false
         if line.hasPrefix("-NOMASTERLINK") || line.hasPrefix("-LOADING") {
             return [.log(.notice, "Master is currently unable to PSYNC but should be in the future: \(line)")] + cancelHandshake()
         }

@@ -17,6 +17,12 @@ public struct ReplicaLink: Sendable {
     /// A dataset that continues `history` exists, so PSYNC can name it
     /// (7.0's cached master, or the master synthesized from ourselves).
     public internal(set) var hasCachedMaster = false
+    /// A coordinated FAILOVER demoted this node: its PSYNC carries `FAILOVER`
+    /// so that the target promotes itself first.
+    public var failoverPsync = false
+    /// The last PSYNC's outcome: true for +FULLRESYNC or +CONTINUE, false for
+    /// anything else, nil while none was answered since it was cleared.
+    public var psyncAccepted: Bool?
     /// slave_read_repl_offset: stream bytes read from the master.
     public internal(set) var readOffset: Int64 = 0
     /// When the link last went down (nil: it never was up, or is up).
@@ -88,6 +94,13 @@ public struct ReplicaLink: Sendable {
         state = .connect
         fx += connect(nowMs: nowMs, reconnecting: false)
         return fx
+    }
+
+    /// replicationCacheMasterUsingMyself at start-up: the history loaded
+    /// from the RDB is what the next PSYNC asks to continue.
+    public mutating func cacheMasterUsingMyself() -> [ReplicaLinkEffect] {
+        hasCachedMaster = true
+        return [.log(.notice, "Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.")]
     }
 
     /// REPLICAOF NO ONE: replicationUnsetMaster. `newId` starts this node's

@@ -105,6 +105,11 @@ public struct ClientPauseRequest {
     public let timeoutMs: Int64
     public let writesOnly: Bool
 
+    public init(timeoutMs: Int64, writesOnly: Bool) {
+        self.timeoutMs = timeoutMs
+        self.writesOnly = writesOnly
+    }
+
     public static func parse(_ argv: [[UInt8]]) -> ParsedArguments<ClientPauseRequest> {
         guard argv.count == 3 || argv.count == 4 else {
             return .error(CommandRejection.subcommandSyntax(argv[1], container: "client"))

@@ -25,6 +25,7 @@ extension CommandTable {
             ACLCommands.handlers,
             ReplicaofCommand.handlers,
             ReplconfCommand.handlers,
+            FailoverCommand.handlers,
             WaitCommand.handlers,
             EvalCommands.handlers, FunctionCommands.handlers,
         ]

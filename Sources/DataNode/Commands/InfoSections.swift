@@ -170,7 +170,7 @@ extension Server {
             lines.append(("slave\(i)", "ip=\(r.ip),port=\(r.port),state=\(r.state.rawValue),offset=\(r.ackOffset),lag=\(r.lag(nowMs: now))"))
         }
         lines += [
-            ("master_failover_state", "no-failover"),
+            ("master_failover_state", replication.failover.state.rawValue),
             ("master_replid", replication.replicationId),
             ("master_replid2", replication.replicationId2),
             ("master_repl_offset", String(replication.masterReplOffset)),

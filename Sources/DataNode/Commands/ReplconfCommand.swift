@@ -35,6 +35,7 @@ enum ReplconfCommand {
                 // Never answered; the pairs after it (7.2's FACK) are ignored.
                 guard c.flags.contains(.replica), let offset = parseStrictInt64(value) else { return }
                 s.replication.replicas.acknowledged(id: c.id, offset: offset, nowMs: s.clock.monotonicMs())
+                s.replicaAcknowledgedSnapshot(c)
                 return
             } else if argEquals(option, "getack") {
                 // Only a replica's master asks for an ACK, on the stream (the link answers it there).

@@ -6,6 +6,10 @@ enum ReplicaofCommand {
     static let handlers: [String: CommandHandler] = ["replicaof": replicaof, "slaveof": replicaof]
 
     static func replicaof(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if s.replication.failover.state != .none {
+            c.replyError("ERR REPLICAOF not allowed while failing over.")
+            return
+        }
         if argEquals(argv[1], "no") && argEquals(argv[2], "one") {
             if s.replication.role == .replica {
                 s.stopReplication()

@@ -3,11 +3,8 @@ import Protocol
 import ReplicationCore
 import ServerKit
 
-/// SYNC and PSYNC, the master side of a full resync as far as this node goes
-/// today: the connection becomes a replica, receives `+FULLRESYNC` (PSYNC
-/// only), an empty RDB payload in the `$<len>` form, then the propagation
-/// feed. Partial resyncs are not offered (no backlog yet): `PSYNC <id> <off>`
-/// always gets a full one, which 7.0 also does when it cannot continue.
+/// SYNC and PSYNC (syncCommand): a partial resync from the backlog when
+/// the request allows it, else a full one (Server+FullSync).
 enum ReplicationCommands {
     static let handlers: [String: CommandHandler] = [
         "sync": sync, "psync": psync,
@@ -19,6 +16,12 @@ enum ReplicationCommands {
     }
 
     static func psync(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        if c.flags.contains(.replica) { return }
+        if argv.count > 3 && argEquals(argv[3], "failover"),
+           let error = server.acceptFailoverRequest(replid: String(decoding: argv[1], as: UTF8.self)) {
+            c.replyError(error)
+            return
+        }
         guard !refusesSync(server, c) else { return }
         guard let offset = parseStrictInt64(argv[2]) else {
             c.replyError("ERR value is not an integer or out of range")
@@ -59,12 +62,7 @@ enum ReplicationCommands {
         server.replication.replicaAttached(id: c.id)
         server.replication.replicas.attach(id: c.id, ip: info?.ip ?? Server.peerIP(c.address), port: info?.port ?? 0,
                                            state: .online, nowMs: server.clock.monotonicMs())
-        server.feed.attach(id: c.id, continuing: continuing) { [unowned(unsafe) server, unowned(unsafe) c] bytes in
-            guard !c.isFreed else { return }
-            c.out.raw(bytes)
-            c.markPendingWrite()
-            server.checkOutputBufferLimits(c)
-        }
+        server.attachToStream(c, continuing: continuing)
     }
 
     /// syncCommand's checks, in its order: replicas asking again are
@@ -72,6 +70,10 @@ enum ReplicationCommands {
     /// stream to give; pending replies refuse the sync. True when refused.
     static func refusesSync(_ server: Server, _ c: Client) -> Bool {
         if c.flags.contains(.replica) { return true }
+        if server.replication.failover.state != .none {
+            c.replyError("NOMASTERLINK Can't SYNC while failing over")
+            return true
+        }
         if server.replication.link.masterHost != nil && server.replication.link.state != .connected {
             c.replyError("NOMASTERLINK Can't SYNC while not connected with my master")
             return true
@@ -84,29 +86,7 @@ enum ReplicationCommands {
     }
 
     static func fullResync(_ server: Server, _ c: Client, psync: Bool) {
-        // The snapshot we can send is an empty one (RDB comes with persistence):
-        // a replica that loaded it while we hold keys would silently diverge,
-        // so it is refused and the replica keeps retrying, as it would with a
-        // master that cannot fork.
-        if server.databases.contains(where: { $0.count > 0 }) {
-            server.log.warning("Replica \(c.address) asked for synchronization: refused, the dataset is not empty and this node cannot send a snapshot of it yet")
-            c.replyError("ERR this node cannot send a snapshot of a non-empty dataset yet (no RDB support)")
-            return
-        }
         if !psync { server.log.notice("Replica \(server.replicaName(c)) asks for synchronization") }
-        server.createMasterBacklogIfNeeded()
-        server.replication.syncFull += 1
-        c.flags.insert(.replica)
-        let offset = server.replication.masterReplOffset
-        if psync { c.out.raw(Array("+FULLRESYNC \(server.replication.replicationId) \(offset)\r\n".utf8)) }
-        let rdb = EmptySnapshot(redisVersion: Version.redis, ctime: Int(server.keyspace.nowMs / 1000),
-                                usedMemory: Int(vigil_used_memory()),
-                                replStreamDb: max(server.feed.streamDb, 0),
-                                replId: server.replication.replicationId, replOffset: offset).bytes
-        c.out.raw(Array("$\(rdb.count)\r\n".utf8))
-        c.out.raw(rdb)
-        // The stream follows the payload directly, starting with a SELECT.
-        attachReplica(server, c, continuing: false)
-        server.log.notice("Synchronization with replica \(server.replicaName(c)) succeeded")
+        server.beginFullResync(c, psync: psync)
     }
 }

@@ -13,6 +13,12 @@ struct BackgroundChild {
     let startUnix: Int
     /// The read end of the pipe the child reports its copy-on-write size on (-1 without one).
     let infoFd: Int32
+    /// An RDB child writes to disk, or to the replicas through a pipe (diskless sync).
+    var target: Target = .disk
+
+    enum Target: Equatable {
+        case disk, sockets
+    }
 
     static func systemFork() -> pid_t { fork() }
 }

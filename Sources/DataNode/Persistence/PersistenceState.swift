@@ -29,6 +29,8 @@ struct PersistenceState {
     var loadingLoadedBytes = 0
     var lastLoadKeysLoaded = 0
     var lastLoadKeysExpired = 0
+    /// rdbLoad's rsi: the replication AUX fields of the file loaded last, when all three were valid.
+    var loadedReplicationInfo: LoadedReplicationInfo?
 
     /// writeCommandsDeniedByDiskError for the RDB: stop-writes-on-bgsave-error
     /// refuses writes only while save points are set and the last BGSAVE failed.
@@ -39,4 +41,21 @@ struct PersistenceState {
     static let misconfError = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
 
     static let loadingError = "LOADING Redis is loading the dataset in memory"
+}
+
+/// The history an RDB was saved in (AUX repl-id, repl-offset, repl-stream-db).
+struct LoadedReplicationInfo: Equatable {
+    var replid: String
+    var offset: Int64
+    var streamDb: Int
+
+    /// rdbLoadRio's checks: a 40-char id, an offset and a db that were set.
+    init?(aux: (String) -> String?) {
+        guard let id = aux("repl-id"), id.utf8.count == 40,
+              let offset = aux("repl-offset").flatMap({ Int64($0) }), offset != -1,
+              let db = aux("repl-stream-db").flatMap({ Int($0) }), db != -1 else { return nil }
+        replid = id
+        self.offset = offset
+        streamDb = db
+    }
 }

@@ -23,6 +23,7 @@ extension Server {
         case .loaded:
             let seconds = Double(clock.monotonicUs() - startUs) / 1_000_000
             log.notice("DB loaded from disk: \(ServerCommands.cFormat("%.3f", seconds)) seconds")
+            restoreReplicationInfo()
             return true
         }
     }
@@ -32,7 +33,9 @@ extension Server {
     func loadRDB(merge: Bool, serveEvents: Bool) -> LoadOutcome {
         let path = config.dbfilename
         let now = clock.wallMs()
-        let master = keyspace.isMaster
+        // A node configured as a replica is one while it loads (masterhost is
+        // set from the config first): it keeps keys its master will expire.
+        let master = keyspace.isMaster && config.replicaof == nil
         let delayUs = config.int("key-load-delay")
         let interval = max(1024, config.int("loading-process-events-interval-bytes"))
         var loaded = 0, expired = 0, lastServed = 0
@@ -82,6 +85,7 @@ extension Server {
         }
         guard let summary else { return .noFile }
         logAuxFields(summary, nowUnix: Int(now / 1000))
+        persistence.loadedReplicationInfo = LoadedReplicationInfo(aux: summary.auxValue)
         persistence.lastLoadKeysLoaded = loaded
         persistence.lastLoadKeysExpired = expired
         log.notice("Done loading RDB, keys loaded: \(loaded), keys expired: \(expired).")

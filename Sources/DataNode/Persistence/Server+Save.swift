@@ -17,8 +17,10 @@ extension Server {
         options.compression = config.rdbcompression
         options.checksum = config.rdbchecksum
         options.listMaxListpackSize = config.int("list-max-listpack-size")
+        // rdbPopulateSaveInfo: a replica's stream continues in its master client's db.
+        let streamDb = replication.role == .replica ? replicaLinkDriver.streamDatabase : max(0, feed.streamDb)
         let replicationAux: RDBAux.Replication? = replication.backlog == nil && replication.role == .master ? nil
-            : .init(streamDb: max(0, feed.streamDb), replId: replication.replicationId, offset: replication.masterReplOffset)
+            : .init(streamDb: streamDb, replId: replication.replicationId, offset: replication.masterReplOffset)
         let policy = config.maxmemoryPolicy
         return .init(aux: RDBAux.standard(redisVersion: Version.redis, ctime: Int(clock.wallMs() / 1000),
                                           usedMemory: Int(vigil_used_memory()), replication: replicationAux, aofBase: false),
@@ -176,9 +178,13 @@ extension Server {
         if child.infoFd >= 0 { close(child.infoFd) }
         resetChildProgress()
         switch child.kind {
-        case .rdb: backgroundSaveDone(child, exit)
+        case .rdb:
+            if child.target == .sockets { socketTransferDone(exit) } else { backgroundSaveDone(child, exit) }
+            replicasSnapshotDone(ok: exit.signal == 0 && exit.code == 0, target: child.target)
         case .aof: backgroundRewriteDone(exitCode: exit.code, signal: exit.signal)
         }
+        // Replicas waiting for a snapshot get one as soon as the child slot is free.
+        startPendingReplicationFork()
     }
 
     /// resetChildState's statistics part.
@@ -246,6 +252,10 @@ extension Server {
             waitpid(child.pid, &status, 0)
             unlink("temp-\(child.pid).rdb")
             if child.infoFd >= 0 { close(child.infoFd) }
+            if child.target == .sockets {
+                replication.socketTransfer?.finish()
+                replication.socketTransfer = nil
+            }
             backgroundChild = nil
         }
         guard save == true || (save == nil && !config.saveParams.isEmpty) else { return true }

@@ -19,6 +19,16 @@ extension Server {
         }
     }
 
+    /// The client receives the stream from now on, in its output.
+    func attachToStream(_ c: Client, continuing: Bool) {
+        feed.attach(id: c.id, continuing: continuing) { [unowned(unsafe) self, unowned(unsafe) c] bytes in
+            guard !c.isFreed else { return }
+            c.out.raw(bytes)
+            c.markPendingWrite()
+            self.checkOutputBufferLimits(c)
+        }
+    }
+
     /// createReplicationBacklog on a master's first replica: a master that
     /// never had one has no history a replica could share, so it starts one.
     func createMasterBacklogIfNeeded() {
@@ -34,7 +44,7 @@ extension Server {
     func replicaName(_ c: Client) -> String {
         let info = replication.replconf[c.id]
         let ip = info?.ip ?? Self.peerIP(c.address)
-        guard let port = info?.port, port != 0 else { return c.address }
+        guard let port = info?.port, port != 0 else { return "\(ip):<unknown-replica-port>" }
         return "\(ip):\(port)"
     }
 
@@ -48,14 +58,38 @@ extension Server {
     func masterReplicationCron() {
         let now = clock.monotonicMs()
         let hasReplicas = !replication.replicas.replicas.isEmpty
-        if keyspace.isMaster && replication.pingSchedule.cron(periodSeconds: config.int("repl-ping-replica-period"), hasReplicas: hasReplicas) {
+        // No PING while a FAILOVER with a TIMEOUT holds writes: the target must reach our offset.
+        let failoverPause = replication.failover.endMs != 0 && pause.isSet
+        if keyspace.isMaster && replication.pingSchedule.cron(periodSeconds: config.int("repl-ping-replica-period"), hasReplicas: hasReplicas,
+                                                              pausedForFailover: failoverPause) {
             feed.forwardRaw(ReplicaPingSchedule.ping, counted: true)
         }
+        fullSyncCron()
+        freeBacklogAfterTtl(nowMs: now)
         for id in replication.replicas.timedOut(nowMs: now, timeoutSeconds: config.int("repl-timeout")) {
             guard let c = clients[id] else { continue }
             log.warning("Disconnecting timedout replica (streaming sync): \(replicaName(c))")
             freeClient(c, reason: "replica timeout")
         }
+    }
+
+    /// repl-backlog-ttl: a master alone for that long frees its backlog and
+    /// starts a new history (without a backlog its offset stops counting, so
+    /// the old id must not be continued). Replicas keep theirs for a promotion.
+    func freeBacklogAfterTtl(nowMs: Int64) {
+        let ttl = config.int("repl-backlog-ttl")
+        guard ttl > 0, replication.backlog != nil, replication.role == .master, replication.replicaIds.isEmpty else { return }
+        guard let since = replication.noReplicasSinceMs else {
+            replication.noReplicasSinceMs = nowMs
+            return
+        }
+        guard (nowMs - since) / 1000 > Int64(ttl) else { return }
+        var g = SystemRandomNumberGenerator()
+        replication.changeReplicationId(using: &g)
+        replication.clearReplicationId2()
+        replication.backlog = nil
+        feed.detach(id: Self.backlogConsumerId)
+        log.notice("Replication backlog freed after \(ttl) seconds without connected replicas.")
     }
 
     /// min-replicas-to-write: `-NOREPLICAS` for writes while too few replicas are good.

@@ -34,6 +34,7 @@ final class ReplicaLinkDriver: ConnectionDelegate {
         let effects = input(&link, nowMs)
         perform(effects)
         if link.state == .connected && masterClient == nil { createMasterClient() }
+        if server.replication.failover.state == .inProgress { server.failoverLinkProgress() }
     }
 
     /// The handshake's announcements follow the config as it is now.
@@ -115,6 +116,12 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             server.freeClient(m, reason: "master link closed")
         }
     }
+
+    /// The db the master's stream has selected (the RDB's repl-stream-db on a replica).
+    var streamDatabase: Int { masterClient?.dbIndex ?? max(streamDb, 0) }
+
+    /// The db the stream was in when the loaded RDB was saved.
+    func restoreStreamDatabase(_ db: Int) { streamDb = db }
 
     // MARK: the master client
 

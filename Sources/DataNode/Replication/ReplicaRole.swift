@@ -12,6 +12,26 @@ extension Server {
         replicaLinkDriver.run { $0.replicaOf(host: host, port: port, nowMs: $1, fromConfig: fromConfig) }
     }
 
+    /// loadDataFromDisk's use of the RDB's replication AUX: a node
+    /// configured as a replica continues that history (a cached master made
+    /// of itself, so it asks its master for a partial resync); a master
+    /// keeps it as replid2 with a backlog starting after it, so its former
+    /// replicas may continue too.
+    func restoreReplicationInfo() {
+        guard let rsi = persistence.loadedReplicationInfo else { return }
+        if config.replicaof != nil {
+            replication.link.history.replid = rsi.replid
+            replication.masterReplOffset = rsi.offset
+            replicaLinkDriver.run { link, _ in link.cacheMasterUsingMyself() }
+            replicaLinkDriver.restoreStreamDatabase(rsi.streamDb)
+        } else {
+            replication.replicationId2 = rsi.replid
+            replication.secondReplOffset = rsi.offset + 1
+            replication.masterReplOffset = rsi.offset
+            createBacklog(startingAfter: rsi.offset)
+        }
+    }
+
     /// REPLICAOF NO ONE: the followed history stays valid as replid2.
     func stopReplication() {
         var g = SystemRandomNumberGenerator()
@@ -20,6 +40,7 @@ extension Server {
         replication.role = .master
         log.role = "M"
         config.replicaof = nil
+        if replication.replicaIds.isEmpty { replication.noReplicasSinceMs = clock.monotonicMs() }
     }
 
     /// processCommand's replica checks: replica-read-only, then

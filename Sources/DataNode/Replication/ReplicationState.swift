@@ -19,6 +19,14 @@ public final class ReplicationState {
     public var replicas = AttachedReplicas()
     /// What each connection announced with REPLCONF, by client id.
     var replconf: [Int: ReplconfAnnouncement] = [:]
+    /// Replicas in a full resync, by client id (gone once online).
+    var syncs: [Int: ReplicaSync] = [:]
+    /// The diskless snapshot being forwarded from the child to the replicas.
+    var socketTransfer: SocketTransfer?
+    /// Since when no replica is attached (repl-backlog-ttl counts from it); nil while one is.
+    var noReplicasSinceMs: Int64?
+    /// A FAILOVER command's progress (INFO master_failover_state).
+    var failover = Failover()
     var pingSchedule = ReplicaPingSchedule()
     /// WAITing clients: the offset they wait for and how many replicas.
     var waiting: [(client: Int, offset: Int64, wanted: Int)] = []
@@ -84,11 +92,13 @@ public final class ReplicationState {
 
     func replicaAttached(id: Int) {
         replicaIds.append(id)
+        noReplicasSinceMs = nil
     }
 
-    func replicaDetached(id: Int) {
+    func replicaDetached(id: Int, nowMs: Int64) {
         replicaIds.removeAll { $0 == id }
         replicas.detach(id: id)
+        if replicaIds.isEmpty { noReplicasSinceMs = nowMs }
     }
 }
 

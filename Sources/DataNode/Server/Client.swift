@@ -26,6 +26,9 @@ public struct ClientFlags: OptionSet, Sendable {
     public static let readonly = ClientFlags(rawValue: 1 << 12)
     /// The scripting client: blocking commands answer as on timeout (CLIENT_DENY_BLOCKING).
     public static let denyBlocking = ClientFlags(rawValue: 1 << 13)
+    /// A replica in a full resync: its output (the stream since its
+    /// snapshot's offset) waits until the snapshot went out.
+    public static let streamHeld = ClientFlags(rawValue: 1 << 14)
 }
 
 /// CLIENT REPLY modes.

@@ -54,6 +54,7 @@ extension Server {
         if tracking.broadcastPending { trackingBroadcastInvalidationMessages() }
         // The AOF is written (and under `always` synced) before any reply goes out.
         if aof.fd != -1 { flushAppendOnlyFile(force: false) }
+        if !replication.syncs.isEmpty { pumpSnapshotTransfers() }
         if !pendingWrites.isEmpty {
             let list = pendingWrites
             pendingWrites.removeAll(keepingCapacity: true)
@@ -79,6 +80,7 @@ extension Server {
         trackingLimitUsedSlots()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
+        if replication.failover.state == .waitingForSync { failoverCron() }
         // Once a second from the first cron on, as run_with_period(1000) in
         // serverCron: the PING schedule counts from start-up, not from the first replica.
         if (cronLoops - 1) % max(hot.hz, 1) == 0 { masterReplicationCron() }

@@ -115,7 +115,7 @@ extension Server {
         guard let conn = c.connection, !c.isFreed else { return }
         // Already closing after its last reply: nothing more reaches it.
         if conn.closing { c.out.bytes.removeAll(keepingCapacity: true) }
-        if !c.out.bytes.isEmpty {
+        if !c.out.bytes.isEmpty && !c.flags.contains(.streamHeld) {
             stats.netOutputBytes += c.out.bytes.count
             conn.enqueue(taking: &c.out.bytes)
         }

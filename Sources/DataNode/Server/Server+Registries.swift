@@ -24,7 +24,8 @@ extension Server {
         if c.flags.contains(.monitor) { monitors.removeAll { $0 === c } }
         if c.flags.contains(.replica) {
             feed.detach(id: c.id)
-            replication.replicaDetached(id: c.id)
+            replicaSyncEnded(id: c.id)
+            replication.replicaDetached(id: c.id, nowMs: clock.monotonicMs())
             log.warning("Connection with replica \(replicaName(c)) lost.")
         }
         replication.replconf[c.id] = nil

@@ -46,7 +46,7 @@ public final class Server {
     /// The forked BGSAVE or AOF rewrite, if one runs.
     var backgroundChild: BackgroundChild?
     /// fork(2), replaceable so tests can make it fail.
-    var forkProcess: () -> Int32 = BackgroundChild.systemFork
+    public var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
     /// Where every time reading comes from (the real clocks unless a test injects one).
     public let clock: NodeClock

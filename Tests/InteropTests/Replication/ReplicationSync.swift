@@ -1,6 +1,8 @@
 import Foundation
+import Deployment
 import Glibc
 import RESPClient
+import TestSupport
 import XCTest
 
 /// What the replication interop tests share: INFO fields, waiting until
@@ -76,5 +78,27 @@ struct ReplicationSync {
             }
         }
         _ = try c.call(["SELECT", "0"])
+    }
+}
+
+extension ReplicationSync {
+    /// Waits until `process`'s log holds `text`; fails with the log's tail otherwise.
+    static func waitForLog(_ process: NodeProcess, _ text: String, seconds: Double = 15,
+                           file: StaticString = #filePath, line: UInt = #line) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if process.logText.contains(text) { return }
+            usleep(50_000)
+        }
+        XCTFail("log never said \"\(text)\":\n\(process.logTail(lines: 40))", file: file, line: line)
+    }
+
+    /// Loads every type of PersistenceFixtures, then some writes of every kind.
+    static func loadEveryType(_ c: RedisConnection, file: StaticString = #filePath, line: UInt = #line) throws {
+        for cmd in PersistenceFixtures.commands(PersistenceFixtures.databases()) {
+            let reply = try c.call(cmd)
+            XCTAssertFalse(reply.isError, "\(reply)", file: file, line: line)
+        }
+        try writeLoad(c, rounds: 40, tag: "pre")
     }
 }

@@ -16,12 +16,12 @@ final class FailoverProcessTests: XCTestCase {
 
     /// Master and replicas with these priorities, three sentinels: vigil ones
     /// unless told (the third, if vigil, started as `vigil-server --sentinel`).
-    static func deploy(priorities: [Int], _ vigil: String, kinds: [LocalDeployment.Node.Kind] = [.vigil, .vigil, .vigil])
-        throws -> (LocalDeployment, [LocalDeployment.Node]) {
+    static func deploy(priorities: [Int], _ vigil: String, kinds: [LocalDeployment.Node.Kind] = [.vigil, .vigil, .vigil],
+                       vigilDataNodes: Bool = false) throws -> (LocalDeployment, [LocalDeployment.Node]) {
         let d = try LocalDeployment()
         d.failoverTimeout = Self.failoverTimeout
         do {
-            try d.startDataNodes(replicaCount: priorities.count, priorities: priorities)
+            try d.startDataNodes(replicaCount: priorities.count, priorities: priorities, vigilDataNodes: vigilDataNodes)
             return (d, try d.startQuorum(kinds, vigil: vigil, downAfter: Self.downAfter, serverIndex: 2))
         } catch {
             d.tearDown()
@@ -155,12 +155,16 @@ final class FailoverProcessTests: XCTestCase {
         try coordinatedFailoverUnderIncrLoad(kinds: [.vigil, .vigil, .real])
     }
 
+    func testCoordinatedFailoverOverVigilDataNodesLosesNoAcknowledgedIncrement() throws {
+        try coordinatedFailoverUnderIncrLoad(kinds: [.vigil, .vigil, .vigil], vigilDataNodes: true)
+    }
+
     /// SENTINEL FAILOVER COORDINATED on the first sentinel (a vigil one)
     /// while a client INCRs through the sentinels: every sentinel switches, and
     /// every acknowledged increment is on the new master.
-    func coordinatedFailoverUnderIncrLoad(kinds: [LocalDeployment.Node.Kind]) throws {
+    func coordinatedFailoverUnderIncrLoad(kinds: [LocalDeployment.Node.Kind], vigilDataNodes: Bool = false) throws {
         let vigil = try LocalDeployment.requireBinaries()
-        let (d, sentinels) = try Self.deploy(priorities: [10, 20], vigil, kinds: kinds)
+        let (d, sentinels) = try Self.deploy(priorities: [10, 20], vigil, kinds: kinds, vigilDataNodes: vigilDataNodes)
         defer { d.tearDown() }
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
         let load = CounterLoad(sentinelPorts: sentinels.map(\.port), masterName: d.masterName)

@@ -80,10 +80,16 @@ final class ServerFuzzTests: XCTestCase {
         var gen = FuzzFrames(seed: seed, excluding: inProcessExclusions)
         var rng = SeededRandom(seed: seed ^ 0x5EED)
         let server: Server
-        do { server = try Server(config: ServerConfig(), configFile: nil) } catch {
+        // No save points: FLUSHALL would save into the test runner's cwd, and a
+        // refused fork (below) would then turn writes into MISCONF.
+        var config = ServerConfig()
+        config.saveParams = []
+        do { server = try Server(config: config, configFile: nil) } catch {
             result.failure = "Server init: \(error)"
             return result
         }
+        // A mutated frame that reaches a full resync must not fork the test runner into its cwd.
+        server.forkProcess = { -1 }
         let admin = server.createDetachedClient()
         var client = server.createDetachedClient()
         // 1 MiB bulk cap: mutated lengths must not make the test itself allocate GBs.
