@@ -45,14 +45,16 @@ extension StreamCommands {
     }
 
     /// The consumer a claim moves entries to, created (and its seen-time refreshed) on first use.
-    static func claimant(_ server: Server, _ g: StreamGroup, _ name: [UInt8]) -> StreamConsumer {
+    static func claimant(_ server: Server, _ c: Client, _ key: [UInt8], _ g: StreamGroup, _ name: [UInt8]) -> StreamConsumer {
         let now = nowMs(server)
         if let existing = g.consumer(name) {
             existing.seenTime = now
             return existing
         }
         server.dirty += 1
-        return g.createConsumer(name, now: now)!
+        let created = g.createConsumer(name, now: now)!
+        server.notifyKeyspaceEvent(Notify.stream, "xgroup-createconsumer", key, db: c.db.id)
+        return created
     }
 
     // MARK: XCLAIM
@@ -129,7 +131,7 @@ extension StreamCommands {
             }
             if existing == nil && !force { continue }
             if let nack = existing, minIdle > 0, now &- nack.deliveryTime < minIdle { continue }
-            let owner = consumer ?? claimant(server, g, argv[3])
+            let owner = consumer ?? claimant(server, c, argv[1], g, argv[3])
             consumer = owner
             var count: UInt64 = existing?.deliveryCount ?? 1
             if retryCount >= 0 {
@@ -204,7 +206,7 @@ extension StreamCommands {
             }
             i += 1
             if minIdle > 0 && now &- nack.deliveryTime < minIdle { continue }
-            let owner = consumer ?? claimant(server, g, argv[3])
+            let owner = consumer ?? claimant(server, c, argv[1], g, argv[3])
             consumer = owner
             let n = justID ? nack.deliveryCount : nack.deliveryCount &+ 1
             g.assign(id, to: owner, time: now, count: n)

@@ -81,6 +81,7 @@ extension Server {
         _ = db.expires.remove(key)
         stats.evictedKeys += 1
         keyspace.onModified?(db, key)
+        notifyKeyspaceEvent(ConfigNotifyFlags.evicted, "evicted", key, db: db.id)
         if hot.lazyfreeLazyEviction, let value { lazyFree(value) }
         if feed.isActive {
             feed.propagateNow(db: db.id, [Array(evictKeyCommandName.utf8), key.bytes])

@@ -126,7 +126,13 @@ public final class Server {
             }
         }
         keyspace.onExpired = { db, key in
-            server._withUnsafeGuaranteedRef { s in s.propagateExpired(db: db, key: key) }
+            server._withUnsafeGuaranteedRef { s in
+                s.notifyKeyspaceEvent(ConfigNotifyFlags.expired, "expired", key, db: db.id)
+                s.propagateExpired(db: db, key: key)
+            }
+        }
+        keyspace.onNew = { db, key in
+            server._withUnsafeGuaranteedRef { s in s.notifyKeyspaceEvent(ConfigNotifyFlags.new, "new", key, db: db.id) }
         }
         let replication = Unmanaged.passUnretained(self.replication)
         feed.onFed = { n in
