@@ -21,6 +21,8 @@ public final class KeyspaceContext {
     /// Called when a command adds a key that did not exist (the `new` keyspace
     /// event, fired before the command's own event as Redis's dbAdd does).
     public var onNew: ((Database, Key) -> Void)?
+    /// Called when a read lookup finds nothing (the `keymiss` keyspace event).
+    public var onKeyMiss: ((Database, Key) -> Void)?
     /// How access stamps are kept (AccessTracking.swift); mirrors maxmemory-policy.
     public var accessPolicy = AccessPolicy()
     /// State of the LFU counter's coin flips (xorshift; not security-relevant).
@@ -89,10 +91,12 @@ public final class Database {
     // MARK: lookups
 
     /// Read lookup: expires lazily, counts a hit or a miss, and records the
-    /// access unless `touch` is false (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...).
-    public func lookupRead(_ key: Key, touch: Bool = true) -> Value? {
+    /// access unless `touch` is false (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...);
+    /// a miss is reported (keymiss) unless `notify` is false (LOOKUP_NONOTIFY).
+    public func lookupRead(_ key: Key, touch: Bool = true, notify: Bool = true) -> Value? {
         if expireIfNeeded(key) {
             context.keyspaceMisses += 1
+            if notify { context.onKeyMiss?(self, key) }
             return nil
         }
         let ctx = context
@@ -101,6 +105,7 @@ public final class Database {
             return v
         }
         context.keyspaceMisses += 1
+        if notify { context.onKeyMiss?(self, key) }
         return nil
     }
 

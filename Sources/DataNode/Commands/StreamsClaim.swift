@@ -31,9 +31,10 @@ extension StreamCommands {
         ])
     }
 
-    static func claimTarget(_ c: Client, _ argv: [[UInt8]]) -> (StreamValue, StreamGroup)? {
+    /// `looked` is the key's lookup when the command made it earlier (XAUTOCLAIM).
+    static func claimTarget(_ c: Client, _ argv: [[UInt8]], looked: StreamLookup? = nil) -> (StreamValue, StreamGroup)? {
         var found: (StreamValue, StreamGroup)? = nil
-        switch lookupRead(c, argv[1]) {
+        switch looked ?? lookupRead(c, argv[1]) {
         case .wrongType:
             c.replyError(StreamReplies.wrongType)
             return nil
@@ -159,6 +160,9 @@ extension StreamCommands {
     // MARK: XAUTOCLAIM
 
     static func xautoclaim(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        // Redis looks the key up before reading the arguments: a miss (keymiss
+        // event) or a lazy expiry happens even when an argument is bad.
+        let looked = lookupRead(c, argv[1])
         guard let minIdleArg = longLongOrReply(c, argv[4], error: "ERR Invalid min-idle-time argument for XAUTOCLAIM") else { return }
         let minIdle = max(0, minIdleArg)
         guard let start = rangeStartOrReply(c, argv[5]) else { return }
@@ -182,7 +186,7 @@ extension StreamCommands {
             }
             j += 1
         }
-        guard let (s, g) = claimTarget(c, argv) else { return }
+        guard let (s, g) = claimTarget(c, argv, looked: looked) else { return }
         if server.feed.isActive { server.feed.preventCommandPropagation() }
         var attempts = count * 10
         let now = nowMs(server)

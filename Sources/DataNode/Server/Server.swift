@@ -131,6 +131,9 @@ public final class Server {
                 s.propagateExpired(db: db, key: key)
             }
         }
+        keyspace.onKeyMiss = { db, key in
+            server._withUnsafeGuaranteedRef { s in s.notifyKeyspaceEvent(ConfigNotifyFlags.keyMiss, "keymiss", key, db: db.id) }
+        }
         keyspace.onNew = { db, key in
             server._withUnsafeGuaranteedRef { s in s.notifyKeyspaceEvent(ConfigNotifyFlags.new, "new", key, db: db.id) }
         }
