@@ -14,7 +14,10 @@ final class KeyspaceEventWatcher {
         _ = try conn.readRawReply()
     }
 
-    func drain() throws -> [String] {
+    func drain() throws -> [String] { try Self.drainSubscribed(conn) }
+
+    /// What a connection in subscribed mode received before a PING's PONG.
+    static func drainSubscribed(_ conn: RedisConnection) throws -> [String] {
         try conn.send(["PING", "__events_end__"])
         var events: [String] = []
         while true {
@@ -25,8 +28,8 @@ final class KeyspaceEventWatcher {
             }
             let words = e.map { $0.bytes.map { DiffCommand.quote($0) } ?? "?" }
             if words.first == "\"pong\"" { return events }
-            // pmessage pattern channel payload
-            events.append(words.count == 4 ? "\(words[2]) \(words[3])" : words.joined(separator: " "))
+            // [p]message [pattern] channel payload
+            events.append(words.count >= 3 ? words.suffix(2).joined(separator: " ") : words.joined(separator: " "))
         }
     }
 
