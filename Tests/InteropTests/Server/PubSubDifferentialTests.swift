@@ -128,6 +128,35 @@ final class PubSubDifferentialTests: XCTestCase {
         ])
     }
 
+    /// Subscribe confirmations and messages are pushes (CLIENT_PUSHING):
+    /// CLIENT REPLY OFF/SKIP drops the other replies only, in RESP2 and RESP3.
+    func testSameAsRedisPubSubWithRepliesOff() throws {
+        try assertSameAsRedis([
+            Step("a", "CLIENT", "REPLY", "OFF", frames: 0),
+            Step("a", "SUBSCRIBE", "ch1", "ch2", frames: 2),
+            Step("a", "PSUBSCRIBE", "p*"),
+            Step("b", "PUBLISH", "ch1", "hi"),
+            Step("a", "PING", frames: 1),
+            Step("b", "PUBLISH", "p1", "hi"),
+            Step("a", "PING", frames: 1),
+            Step("a", "UNSUBSCRIBE", "ch1", "ch2", frames: 2),
+            Step("a", "PUNSUBSCRIBE"),
+            Step("a", "CLIENT", "REPLY", "ON"),
+            Step("c", "HELLO", "3"),
+            Step("c", "CLIENT", "REPLY", "SKIP", frames: 0),
+            Step("c", "SUBSCRIBE", "x"),
+            Step("c", "PING"),
+            Step("c", "CLIENT", "REPLY", "OFF", frames: 0),
+            Step("c", "SSUBSCRIBE", "s1"),
+            Step("c", "GET", "x", frames: 0),
+            Step("b", "SPUBLISH", "s1", "m"),
+            Step("b", "PUBLISH", "x", "m2"),
+            Step("c", "GET", "x", frames: 2),
+            Step("c", "PUBLISH", "x", "self", frames: 1),
+            Step("c", "CLIENT", "REPLY", "ON"),
+        ])
+    }
+
     func testSameAsRedisTransactions() throws {
         try assertSameAsRedis([
             Step("a", "MULTI"),
