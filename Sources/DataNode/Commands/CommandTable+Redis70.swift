@@ -26,6 +26,7 @@ extension CommandTable {
             ReplicaofCommand.handlers,
             ReplconfCommand.handlers,
             WaitCommand.handlers,
+            LolwutCommand.handlers,
         ]
     }
 
