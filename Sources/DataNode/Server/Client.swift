@@ -60,6 +60,10 @@ public final class Client: ConnectionDelegate {
     /// (subscribe confirmations, pub/sub messages): Redis flags them
     /// CLIENT_PUSHING, so CLIENT REPLY OFF/SKIP does not drop them.
     var keptPushes: [Range<Int>] = []
+    /// Input bytes of the read batch being processed: Redis trims its query
+    /// buffer only after the batch, so CLIENT LIST's qbuf counts the running
+    /// command (and the batch's others) while they run.
+    var inputBatchBytes = 0
     /// The last command run (commands live as long as the server's table).
     public unowned(unsafe) var lastCommand: Command?
     public var lastCommandName: String { lastCommand?.fullName ?? "NULL" }

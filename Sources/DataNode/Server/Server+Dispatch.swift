@@ -15,6 +15,8 @@ extension Server {
         clock.endBatch()
         defer { clock.endBatch() }
         stats.totalReadsProcessed += 1
+        c.inputBatchBytes = conn.input.readableBytes
+        defer { c.inputBatchBytes = 0 }
         while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) && !c.flags.contains(.blocked) {
             let (ev, consumed) = conn.input.withReadableBytes { c.parser.parse($0) }
             if consumed > 0 {
