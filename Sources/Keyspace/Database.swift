@@ -18,6 +18,11 @@ public final class KeyspaceContext {
     public var onExpired: ((Database, Key) -> Void)?
     /// Called for every modified key (WATCH invalidation, client tracking).
     public var onModified: ((Database, Key) -> Void)?
+    /// Called when a command adds a key that did not exist (the `new` keyspace
+    /// event, fired before the command's own event as Redis's dbAdd does).
+    public var onNew: ((Database, Key) -> Void)?
+    /// Called when a read lookup finds nothing (the `keymiss` keyspace event).
+    public var onKeyMiss: ((Database, Key) -> Void)?
     /// How access stamps are kept (AccessTracking.swift); mirrors maxmemory-policy.
     public var accessPolicy = AccessPolicy()
     /// State of the LFU counter's coin flips (xorshift; not security-relevant).
@@ -86,10 +91,12 @@ public final class Database {
     // MARK: lookups
 
     /// Read lookup: expires lazily, counts a hit or a miss, and records the
-    /// access unless `touch` is false (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...).
-    public func lookupRead(_ key: Key, touch: Bool = true) -> Value? {
+    /// access unless `touch` is false (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...);
+    /// a miss is reported (keymiss) unless `notify` is false (LOOKUP_NONOTIFY).
+    public func lookupRead(_ key: Key, touch: Bool = true, notify: Bool = true) -> Value? {
         if expireIfNeeded(key) {
             context.keyspaceMisses += 1
+            if notify { context.onKeyMiss?(self, key) }
             return nil
         }
         let ctx = context
@@ -98,6 +105,7 @@ public final class Database {
             return v
         }
         context.keyspaceMisses += 1
+        if notify { context.onKeyMiss?(self, key) }
         return nil
     }
 
@@ -121,7 +129,7 @@ public final class Database {
     /// SET semantics: store, drop the TTL unless `keepTTL`, signal the change.
     public func setKey(_ key: Key, _ value: Value, keepTTL: Bool = false) {
         let ctx = context
-        dict.set(key, value) { ctx.storeStamp($0) }
+        if dict.set(key, value, stamp: { ctx.storeStamp($0) }) { context.onNew?(self, key) }
         if !keepTTL && !expires.isEmpty { _ = expires.remove(key) }
         context.onModified?(self, key)
     }
@@ -131,6 +139,15 @@ public final class Database {
     public func add(_ key: Key, _ value: Value, stamp: UInt32? = nil) {
         let ctx = context
         dict.set(key, value) { _ in stamp ?? ctx.storeStamp(nil) }
+        context.onNew?(self, key)
+        context.onModified?(self, key)
+    }
+
+    /// Adds a key read from an RDB/AOF payload: no `new` event, as Redis's
+    /// dbAddRDBLoad.
+    public func addLoaded(_ key: Key, _ value: Value) {
+        let ctx = context
+        dict.set(key, value) { _ in ctx.storeStamp(nil) }
         context.onModified?(self, key)
     }
 

@@ -49,6 +49,15 @@ public struct RequestParser: Sendable {
     /// True when a multibulk request is partially parsed.
     public var inMultibulk: Bool { remaining > 0 }
 
+    /// Bytes of the arguments of a partially parsed request read so far
+    /// (Redis has them in argv already: CLIENT LIST's argv-mem).
+    public var partialArgumentBytes: Int {
+        guard remaining > 0 else { return 0 }
+        var n = 0
+        for i in 0..<min(filled, args.count) { n += args[i].count }
+        return n
+    }
+
     /// What is kept for reuse, so an idle client holds a few KiB at most.
     public static let maxReusedArgs = 64
     public static let maxReusedArgBytes = 1024

@@ -47,7 +47,7 @@ extension Server {
             var loaded = 0
             let summary = try reader.read { k in
                 let db = databases[k.db]
-                db.add(k.key, k.value)
+                db.addLoaded(k.key, k.value)
                 if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
                 loaded += 1
             }

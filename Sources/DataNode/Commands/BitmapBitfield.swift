@@ -180,6 +180,7 @@ extension BitmapCommands {
         }
         if changes > 0 {
             server.keyspace.onModified?(db, key)
+            server.notifyKeyspaceEvent(Notify.string, "setbit", key, db: db.id)
             server.dirty += changes
         }
     }

@@ -37,6 +37,7 @@ enum BitmapCommands {
             var bytes = [UInt8](repeating: 0, count: byte + 1)
             bytes[byte] = setBit
             db.add(key, .string(StringValue(bytes: bytes, encoding: .raw)))
+            server.notifyKeyspaceEvent(Notify.string, "setbit", key, db: db.id)
             server.dirty += 1
             client.out.integer(0)
         case .found(let c):
@@ -46,6 +47,7 @@ enum BitmapCommands {
                     s.bytes[byte] = (s.bytes[byte] & ~mask) | setBit
                     s.encoding = .raw
                 }
+                server.notifyKeyspaceEvent(Notify.string, "setbit", key, db: db.id)
                 server.dirty += 1
             } else if !c.raw {
                 // Nothing changes but Redis still unshares the value into a raw string.
@@ -261,7 +263,10 @@ enum BitmapCommands {
         }
         let target = Key(argv[2])
         if maxLen == 0 {
-            if db.delete(target) { server.dirty += 1 }
+            if db.delete(target) {
+                server.notifyKeyspaceEvent(Notify.generic, "del", target, db: db.id)
+                server.dirty += 1
+            }
             client.out.integer(0)
             return
         }
@@ -294,6 +299,7 @@ enum BitmapCommands {
         }
         StringCommands.expireBeforeOverwrite(db, target)
         db.setKey(target, .string(StringValue(bytes: res, encoding: .raw)))
+        server.notifyKeyspaceEvent(Notify.string, "set", target, db: db.id)
         server.dirty += 1
         client.out.integer(maxLen)
     }

@@ -28,6 +28,7 @@ extension CommandTable {
             FailoverCommand.handlers,
             WaitCommand.handlers,
             EvalCommands.handlers, FunctionCommands.handlers,
+            LolwutCommand.handlers,
         ]
     }
 

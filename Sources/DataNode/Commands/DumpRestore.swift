@@ -61,6 +61,7 @@ enum DumpRestoreCommands {
         if ttl != 0 && ttl <= now && server.keyspace.isMaster {
             if deleted {
                 if server.feed.isActive { server.feed.replaceCommand(with: [del, argv[1]]) }
+                server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
                 server.dirty += 1
             }
             client.out.ok()
@@ -77,6 +78,7 @@ enum DumpRestoreCommands {
                 server.feed.replaceCommand(with: propagated)
             }
         }
+        server.notifyKeyspaceEvent(Notify.generic, "restore", key, db: db.id)
         server.dirty += 1
         client.out.ok()
     }

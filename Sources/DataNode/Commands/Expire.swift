@@ -97,9 +97,11 @@ extension KeyCommands {
         // for its master's DEL.
         if when <= server.keyspace.nowMs && server.keyspace.isMaster {
             db.delete(key)
+            server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
         } else {
             db.setExpire(key, at: when)
             db.context.onModified?(db, key)
+            server.notifyKeyspaceEvent(Notify.generic, "expire", key, db: db.id)
         }
         server.dirty += 1
         client.out.integer(1)
@@ -131,6 +133,7 @@ extension KeyCommands {
             return
         }
         db.context.onModified?(db, key)
+        server.notifyKeyspaceEvent(Notify.generic, "persist", key, db: db.id)
         server.dirty += 1
         client.out.integer(1)
     }

@@ -181,7 +181,10 @@ extension GeoCommands {
         let db = client.db
         guard let zset = z else {
             if let dst = storeKey {
-                if db.delete(Key(dst)) { server.dirty += 1 }
+                if db.delete(Key(dst)) {
+                    server.notifyKeyspaceEvent(Notify.generic, "del", dst, db: db.id)
+                    server.dirty += 1
+                }
                 client.out.integer(0)
             } else {
                 client.out.arrayHeader(0)
@@ -252,8 +255,10 @@ extension GeoCommands {
                 return a.member.withUnsafeBytes { x in b.member.withUnsafeBytes { y in compareMembers(x, y) < 0 } }
             }
             db.setKey(Key(dst), .zset(SortedSetValue(sorted: entries, limits: SortedSetCommands.limits(server))))
+            server.notifyKeyspaceEvent(Notify.zset, flags.contains(.search) ? "geosearchstore" : "georadiusstore", dst, db: db.id)
             server.dirty += returned
         } else if db.delete(Key(dst)) {
+            server.notifyKeyspaceEvent(Notify.generic, "del", dst, db: db.id)
             server.dirty += 1
         }
         client.out.integer(returned)

@@ -31,6 +31,7 @@ extension HashCommands {
               maxValue: server.config.hashMaxListpackValue)
         client.out.integer(sum)
         signalModified(client.db, key)
+        server.notifyKeyspaceEvent(Notify.hash, "hincrby", key, db: client.db.id)
         server.dirty += 1
     }
 
@@ -63,6 +64,7 @@ extension HashCommands {
               maxValue: server.config.hashMaxListpackValue)
         client.out.bulk(text)
         signalModified(client.db, key)
+        server.notifyKeyspaceEvent(Notify.hash, "hincrbyfloat", key, db: client.db.id)
         server.dirty += 1
     }
 }

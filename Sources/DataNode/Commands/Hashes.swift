@@ -86,6 +86,7 @@ enum HashCommands {
         }
         if name == "hset" { client.out.integer(created) } else { client.out.ok() }
         signalModified(client.db, key)
+        server.notifyKeyspaceEvent(Notify.hash, "hset", key, db: client.db.id)
         server.dirty += (argv.count - 2) / 2
     }
 
@@ -101,6 +102,7 @@ enum HashCommands {
         h.set(argv[2], argv[3], maxEntries: server.config.hashMaxListpackEntries, maxValue: maxValue)
         client.out.integer(1)
         signalModified(client.db, key)
+        server.notifyKeyspaceEvent(Notify.hash, "hset", key, db: client.db.id)
         server.dirty += 1
     }
 
@@ -204,7 +206,7 @@ enum HashCommands {
         switch lookupWrite(client, key) {
         case .missing: client.out.integer(0)
         case .wrongType: client.replyError(wrongType)
-        case .hash(let h): MemberRemoval.removeNamed(server, client, key, h, argv)
+        case .hash(let h): MemberRemoval.removeNamed(server, client, key, h, argv, eventType: Notify.hash, event: "hdel")
         }
     }
 }

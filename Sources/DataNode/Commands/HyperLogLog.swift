@@ -79,6 +79,7 @@ enum HyperLogLogCommands {
             addAll(&b)
             db.add(key, .string(StringValue(bytes: b, encoding: .raw)))
         }
+        if updated > 0 { server.notifyKeyspaceEvent(Notify.string, "pfadd", key, db: db.id) }
         server.dirty += updated
         client.out.integer(updated > 0 ? 1 : 0)
     }
@@ -170,6 +171,7 @@ enum HyperLogLogCommands {
             return
         }
         db.context.onModified?(db, key)
+        server.notifyKeyspaceEvent(Notify.string, "pfadd", key, db: db.id)
         server.dirty += 1
         client.out.ok()
     }

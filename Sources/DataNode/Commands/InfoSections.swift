@@ -81,7 +81,8 @@ extension Server {
             ("maxclients", String(config.maxclients)),
             ("client_recent_max_input_buffer", String(maxIn)),
             ("client_recent_max_output_buffer", String(maxOut)),
-            ("blocked_clients", String(blocking.blockedClients)),
+            // Clients held by CLIENT PAUSE are blocked (BLOCKED_POSTPONE) in Redis too.
+            ("blocked_clients", String(blocking.blockedClients + pausedClients.count)),
             ("tracking_clients", String(tracking.clientCount)),
             ("clients_in_timeout_table", String(blocking.clientsWithTimeout)),
         ]

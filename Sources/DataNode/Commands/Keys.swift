@@ -27,6 +27,7 @@ enum KeyCommands {
         let db = client.db
         var n = 0
         for arg in argv.dropFirst() where db.delete(Key(arg)) {
+            server.notifyKeyspaceEvent(Notify.generic, "del", arg, db: db.id)
             server.dirty += 1
             n += 1
         }
@@ -94,6 +95,8 @@ enum KeyCommands {
         db.add(dst, value, stamp: stamp)
         if let when = expire { db.setExpire(dst, at: when) }
         db.delete(src)
+        server.notifyKeyspaceEvent(Notify.generic, "rename_from", src, db: db.id)
+        server.notifyKeyspaceEvent(Notify.generic, "rename_to", dst, db: db.id)
         server.dirty += 1
         if nx { client.out.integer(1) } else { client.out.ok() }
     }
@@ -136,6 +139,8 @@ enum KeyCommands {
         dst.add(key, value, stamp: src.dict.stamp(of: key))
         if let when = expire { dst.setExpire(key, at: when) }
         src.delete(key)
+        server.notifyKeyspaceEvent(Notify.generic, "move_from", key, db: src.id)
+        server.notifyKeyspaceEvent(Notify.generic, "move_to", key, db: dst.id)
         server.dirty += 1
         client.out.integer(1)
     }
@@ -181,6 +186,7 @@ enum KeyCommands {
         dropStaleEntry(dst, newKey)
         dst.add(newKey, value.duplicate())
         if let when = expire { dst.setExpire(newKey, at: when) }
+        server.notifyKeyspaceEvent(Notify.generic, "copy_to", newKey, db: dst.id)
         server.dirty += 1
         client.out.integer(1)
     }

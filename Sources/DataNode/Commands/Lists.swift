@@ -77,12 +77,14 @@ enum ListCommands {
         return nil
     }
 
-    /// After elements left `list` (listElementsRemoved): the key goes when
-    /// empty, watchers are told, dirty counts the elements.
-    static func elementsRemoved(_ server: Server, _ c: Client, _ key: Key, _ list: ListValue, _ n: Int) {
+    /// After elements left `list` (listElementsRemoved): the pop event, the
+    /// key goes when empty, watchers are told, dirty counts the elements.
+    static func elementsRemoved(_ server: Server, _ c: Client, _ key: Key, _ list: ListValue, _ n: Int, head: Bool) {
         let db = c.db
+        server.notifyKeyspaceEvent(Notify.list, head ? "lpop" : "rpop", key, db: db.id)
         if list.isEmpty {
             db.delete(key)
+            server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
         } else {
             db.context.onModified?(db, key)
         }
@@ -121,6 +123,7 @@ enum ListCommands {
         server.dirty += argv.count - 2
         c.out.integer(list.count)
         db.context.onModified?(db, key)
+        server.notifyKeyspaceEvent(Notify.list, head ? "lpush" : "rpush", key, db: db.id)
     }
 
     /// Pushes one element for LMOVE and its blocking forms (lmoveHandlePush):
@@ -137,6 +140,7 @@ enum ListCommands {
         let f = fill(server)
         if head { list.pushFront(value, fill: f) } else { list.pushBack(value, fill: f) }
         db.context.onModified?(db, key)
+        server.notifyKeyspaceEvent(Notify.list, head ? "lpush" : "rpush", key, db: db.id)
         c.out.bulk(value)
     }
 
@@ -168,11 +172,11 @@ enum ListCommands {
         }
         if !hasCount {
             popOneReply(c, list, head: head)
-            elementsRemoved(server, c, key, list, 1)
+            elementsRemoved(server, c, key, list, 1, head: head)
             return
         }
         let n = popRangeReply(c, list, head: head, count: count)
-        elementsRemoved(server, c, key, list, n)
+        elementsRemoved(server, c, key, list, n, head: head)
     }
 
     /// Replies with the element at one end straight from its node, then drops it.
@@ -261,6 +265,7 @@ enum ListCommands {
         }
         c.out.ok()
         db.context.onModified?(db, key)
+        server.notifyKeyspaceEvent(Notify.list, "lset", key, db: db.id)
         server.dirty += 1
     }
 
@@ -287,6 +292,7 @@ enum ListCommands {
                 return
             }
             db.context.onModified?(db, key)
+            server.notifyKeyspaceEvent(Notify.list, "linsert", key, db: db.id)
             server.dirty += 1
             c.out.integer(l.count)
         }
@@ -306,8 +312,14 @@ enum ListCommands {
             let limit = toRemove == Int.min ? 0 : abs(toRemove)
             let removed = l.remove(argv[3], limit: limit, fromTail: toRemove < 0)
             server.dirty += removed
-            if removed > 0 { db.context.onModified?(db, key) }
-            if l.isEmpty { db.delete(key) }
+            if removed > 0 {
+                db.context.onModified?(db, key)
+                server.notifyKeyspaceEvent(Notify.list, "lrem", key, db: db.id)
+            }
+            if l.isEmpty {
+                db.delete(key)
+                server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
+            }
             c.out.integer(removed)
         }
     }
@@ -332,7 +344,11 @@ enum ListCommands {
         }
         list.removeFirst(ltrim)
         list.removeLast(rtrim)
-        if list.isEmpty { db.delete(key) }
+        server.notifyKeyspaceEvent(Notify.list, "ltrim", key, db: db.id)
+        if list.isEmpty {
+            db.delete(key)
+            server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
+        }
         db.context.onModified?(db, key)
         server.dirty += ltrim + rtrim
         c.out.ok()

@@ -57,7 +57,7 @@ extension ListCommands {
         c.out.arrayHeader(2)
         c.out.bulk(key)
         popOneReply(c, list, head: head)
-        elementsRemoved(server, c, key, list, 1)
+        elementsRemoved(server, c, key, list, 1, head: head)
         if server.feed.isActive { server.feed.replaceCommand(with: [head ? PropagatedForms.lpop : PropagatedForms.rpop, key.bytes]) }
     }
 

@@ -35,8 +35,12 @@ extension ListCommands {
         }
         let v = fromHead ? list.popFront()! : list.popBack()!
         pushForMove(server, c, dst, target, v, head: toHead)
+        server.notifyKeyspaceEvent(Notify.list, fromHead ? "lpop" : "rpop", src, db: db.id)
         // Same key with one element: the push above refilled it.
-        if list.isEmpty { db.delete(src) }
+        if list.isEmpty {
+            db.delete(src)
+            server.notifyKeyspaceEvent(Notify.generic, "del", src, db: db.id)
+        }
         db.context.onModified?(db, src)
         server.dirty += 1
     }
@@ -75,7 +79,7 @@ extension ListCommands {
         c.out.arrayHeader(2)
         c.out.bulk(key)
         let n = popRangeReply(c, list, head: head, count: count)
-        elementsRemoved(server, c, key, list, n)
+        elementsRemoved(server, c, key, list, n, head: head)
         // As many as were popped, not as many as were asked for.
         if server.feed.isActive {
             server.feed.replaceCommand(with: [head ? PropagatedForms.lpop : PropagatedForms.rpop, key.bytes, Array(String(n).utf8)])

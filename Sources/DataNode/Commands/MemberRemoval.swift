@@ -14,7 +14,7 @@ enum MemberRemoval {
     /// argv[2] on, deletes the key as soon as it is empty (the rest then
     /// count for nothing, as in Redis), and replies how many went.
     static func removeNamed<V: MemberRemovable>(_ server: Server, _ client: Client, _ key: Key, _ value: V,
-                                                _ argv: [[UInt8]]) {
+                                                _ argv: [[UInt8]], eventType: Int, event: StaticString) {
         var deleted = 0
         var keyRemoved = false
         for i in 2..<argv.count where value.remove(argv[i]) {
@@ -27,6 +27,8 @@ enum MemberRemoval {
         }
         if deleted > 0 {
             if !keyRemoved { client.db.context.onModified?(client.db, key) }
+            server.notifyKeyspaceEvent(eventType, event, key, db: client.db.id)
+            if keyRemoved { server.notifyKeyspaceEvent(Notify.generic, "del", key, db: client.db.id) }
             server.dirty += deleted
         }
         client.out.integer(deleted)

@@ -48,7 +48,7 @@ enum MemoryCommands {
             }
         }
         let key = Key(argv[2])
-        guard let v = c.db.lookupRead(key, touch: false) else {
+        guard let v = c.db.lookupRead(key, touch: false, notify: false) else {
             c.out.nullBulk()
             return
         }

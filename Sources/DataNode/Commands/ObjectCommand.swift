@@ -44,7 +44,7 @@ extension KeyCommands {
     private static func objectLookup(_ client: Client, _ argv: [[UInt8]]) -> (Database, Key, Value)? {
         let db = client.db
         let key = Key(argv[2])
-        guard let v = db.lookupRead(key, touch: false) else {
+        guard let v = db.lookupRead(key, touch: false, notify: false) else {
             client.out.nullBulk()
             return nil
         }

@@ -18,7 +18,9 @@ enum PubSubCommands {
     ]
 
     static func replySubscription(_ c: Client, _ kind: [UInt8], _ channel: [UInt8]?, _ count: Int) {
+        let start = c.out.bytes.count
         PubSubReply.subscription(&c.out, kind: kind, name: channel, count: count)
+        c.notePush(from: start)
     }
 
     /// Leaves pub/sub mode once nothing (plain, pattern or shard) is left.
@@ -135,7 +137,9 @@ enum PubSubCommands {
         let key = Key(channel)
         if let subs = server.pubsub.channels[key] {
             for other in subs where !other.isFreed {
+                let start = other.out.bytes.count
                 PubSubReply.message(&other.out, kind: PubSubReply.messageWord, channel: channel, payload: message)
+                other.notePush(from: start)
                 delivered(server, other, from: c)
                 receivers += 1
             }
@@ -143,7 +147,9 @@ enum PubSubCommands {
         if !server.pubsub.patterns.isEmpty {
             for (pattern, other) in server.pubsub.patterns where !other.isFreed {
                 guard stringMatch(pattern: pattern.bytes, string: channel, nocase: false) else { continue }
+                let start = other.out.bytes.count
                 PubSubReply.patternMessage(&other.out, pattern: pattern.bytes, channel: channel, payload: message)
+                other.notePush(from: start)
                 delivered(server, other, from: c)
                 receivers += 1
             }
@@ -171,7 +177,9 @@ enum PubSubCommands {
         var receivers = 0
         if let subs = server.pubsub.shardChannels[Key(argv[1])] {
             for other in subs where !other.isFreed {
+                let start = other.out.bytes.count
                 PubSubReply.message(&other.out, kind: PubSubReply.smessageWord, channel: argv[1], payload: argv[2])
+                other.notePush(from: start)
                 delivered(server, other, from: c)
                 receivers += 1
             }

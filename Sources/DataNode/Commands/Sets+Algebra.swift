@@ -105,7 +105,10 @@ extension SetCommands {
         if found.contains(where: { $0 == nil }) {
             // An empty set makes an empty intersection.
             if let dst {
-                if db.delete(dst) { server.dirty += 1 }
+                if db.delete(dst) {
+                    server.notifyKeyspaceEvent(Notify.generic, "del", dst, db: db.id)
+                    server.dirty += 1
+                }
                 client.out.integer(0)
             } else if cardinalityOnly {
                 client.out.integer(0)
@@ -138,7 +141,7 @@ extension SetCommands {
         if cardinalityOnly {
             client.out.integer(cardinality)
         } else if let dst, let d = dstSet {
-            store(server, client, d, at: dst)
+            store(server, client, d, at: dst, event: "sinterstore")
         } else {
             client.out.setHeader(result.count)
             for m in result { bulk(client, m) }
@@ -147,17 +150,21 @@ extension SetCommands {
 
     /// Stores a computed set (Redis's setKey, dropping any TTL), or deletes
     /// the destination when the result is empty.
-    private static func store(_ server: Server, _ client: Client, _ set: SetValue, at dst: Key) {
+    private static func store(_ server: Server, _ client: Client, _ set: SetValue, at dst: Key, event: StaticString) {
         let db = client.db
         if set.count > 0 {
             // setKey's own write lookup expires a stale destination first.
             if !db.expires.isEmpty { db.expireIfNeeded(dst) }
             db.setKey(dst, .set(set))
             client.out.integer(set.count)
+            server.notifyKeyspaceEvent(Notify.set, event, dst, db: db.id)
             server.dirty += 1
         } else {
             client.out.integer(0)
-            if db.delete(dst) { server.dirty += 1 }
+            if db.delete(dst) {
+                server.notifyKeyspaceEvent(Notify.generic, "del", dst, db: db.id)
+                server.dirty += 1
+            }
         }
     }
 
@@ -210,7 +217,7 @@ extension SetCommands {
             }
         }
         if let dst {
-            store(server, client, result, at: dst)
+            store(server, client, result, at: dst, event: diff ? "sdiffstore" : "sunionstore")
         } else {
             replyMembers(client, result)
         }

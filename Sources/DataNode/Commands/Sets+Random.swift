@@ -25,10 +25,16 @@ extension SetCommands {
         case .set(let s): set = s
         }
         let m = set.remove(at: Int.random(in: 0..<set.count, using: &server.rng))
+        server.notifyKeyspaceEvent(Notify.set, "spop", key, db: client.db.id)
         bulk(client, m)
         // A random effect replays as its result.
         if server.feed.isActive { server.feed.replaceCommand(with: [PropagatedForms.srem, argv[1], m.bytes]) }
-        if set.isEmpty { client.db.delete(key) } else { signalModified(client.db, key) }
+        if set.isEmpty {
+            client.db.delete(key)
+            server.notifyKeyspaceEvent(Notify.generic, "del", key, db: client.db.id)
+        } else {
+            signalModified(client.db, key)
+        }
         server.dirty += 1
     }
 
@@ -59,6 +65,7 @@ extension SetCommands {
         }
         let size = set.count
         let db = client.db
+        server.notifyKeyspaceEvent(Notify.set, "spop", key, db: db.id)
         // Everything: Redis answers through SUNION of the key, so an intset comes out sorted.
         if count >= size {
             server.dirty += size
@@ -66,6 +73,7 @@ extension SetCommands {
             _ = db.lookupRead(key)
             replyMembers(client, set)
             db.delete(key)
+            server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
             if server.feed.isActive {
                 server.feed.replaceCommand(with: [server.config.lazyfreeLazyServerDel ? PropagationRewrites.unlink : PropagationRewrites.del, argv[1]])
             }

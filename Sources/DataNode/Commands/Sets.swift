@@ -60,6 +60,7 @@ enum SetCommands {
         var added = 0
         for i in 2..<argv.count where set.add(argv[i], maxIntsetEntries: maxIntset) { added += 1 }
         if added > 0 && !created { signalModified(client.db, key) }
+        if added > 0 { server.notifyKeyspaceEvent(Notify.set, "sadd", key, db: client.db.id) }
         server.dirty += added
         client.out.integer(added)
     }
@@ -69,7 +70,7 @@ enum SetCommands {
         switch lookupWrite(client, key) {
         case .missing: client.out.integer(0)
         case .wrongType: client.replyError(wrongType)
-        case .set(let s): MemberRemoval.removeNamed(server, client, key, s, argv)
+        case .set(let s): MemberRemoval.removeNamed(server, client, key, s, argv, eventType: Notify.set, event: "srem")
         }
     }
 
@@ -106,7 +107,13 @@ enum SetCommands {
             return
         }
         let db = client.db
-        if src.isEmpty { db.delete(srcKey) } else { signalModified(db, srcKey) }
+        server.notifyKeyspaceEvent(Notify.set, "srem", srcKey, db: db.id)
+        if src.isEmpty {
+            db.delete(srcKey)
+            server.notifyKeyspaceEvent(Notify.generic, "del", srcKey, db: db.id)
+        } else {
+            signalModified(db, srcKey)
+        }
         let target: SetValue
         if let d = dst {
             target = d
@@ -118,6 +125,7 @@ enum SetCommands {
         if target.add(member, maxIntsetEntries: server.config.setMaxIntsetEntries) {
             server.dirty += 1
             signalModified(db, dstKey)
+            server.notifyKeyspaceEvent(Notify.set, "sadd", dstKey, db: db.id)
         }
         client.out.integer(1)
     }

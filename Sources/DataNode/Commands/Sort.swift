@@ -200,8 +200,10 @@ enum SortCommands {
             }
             StringCommands.expireBeforeOverwrite(db, key)
             db.setKey(key, .list(list))
+            server.notifyKeyspaceEvent(Notify.list, "sortstore", key, db: db.id)
             server.dirty += outputLength
         } else if db.delete(key) {
+            server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
             server.dirty += 1
         }
         client.out.integer(outputLength)

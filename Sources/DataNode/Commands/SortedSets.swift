@@ -119,7 +119,10 @@ enum SortedSetCommands {
         } else {
             client.out.integer(ch ? added + updated : added)
         }
-        if added + updated > 0 && !created { touched(db, key) }
+        if added + updated > 0 {
+            if !created { touched(db, key) }
+            server.notifyKeyspaceEvent(Notify.zset, incr ? "zincr" : "zadd", key, db: db.id)
+        }
     }
 
     // MARK: ZREM / ZCARD
@@ -134,14 +137,18 @@ enum SortedSetCommands {
         case .found(let f): z = f
         }
         var deleted = 0
+        var keyRemoved = false
         for j in 2..<argv.count {
             if z.remove(argv[j]) { deleted += 1 }
             if z.isEmpty {
                 db.delete(key)
+                keyRemoved = true
                 break
             }
         }
         if deleted > 0 {
+            server.notifyKeyspaceEvent(Notify.zset, "zrem", key, db: db.id)
+            if keyRemoved { server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id) }
             touched(db, key)
             server.dirty += deleted
         }

@@ -234,10 +234,19 @@ extension SortedSetCommands {
         if let dst {
             if results.isEmpty {
                 client.out.integer(0)
-                if db.delete(dst) { server.dirty += 1 }
+                if db.delete(dst) {
+                    server.notifyKeyspaceEvent(Notify.generic, "del", dst, db: db.id)
+                    server.dirty += 1
+                }
             } else {
                 db.setKey(dst, .zset(SortedSetValue(sorted: results, limits: limits(server))))
                 client.out.integer(results.count)
+                let event: StaticString = switch op {
+                case .union: "zunionstore"
+                case .inter: "zinterstore"
+                case .diff: "zdiffstore"
+                }
+                server.notifyKeyspaceEvent(Notify.zset, event, dst, db: db.id)
                 server.dirty += 1
             }
             return

@@ -96,7 +96,8 @@ extension SortedSetCommands {
             client.out.double(s)
         }
         touched(db, key)
-        _ = deleteIfEmpty(db, key, z)
+        server.notifyKeyspaceEvent(Notify.zset, highest ? "zpopmax" : "zpopmin", key, db: db.id)
+        if deleteIfEmpty(db, key, z) { server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id) }
         // ZMPOP and the blocking pops replay as ZPOPMIN/ZPOPMAX of the key that served.
         if emitKey && server.feed.isActive {
             var form = [highest ? PropagatedForms.zpopmax : PropagatedForms.zpopmin, keyBytes]

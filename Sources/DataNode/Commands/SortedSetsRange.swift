@@ -200,13 +200,17 @@ extension SortedSetCommands {
         let db = client.db
         if results.isEmpty {
             client.out.integer(0)
-            if db.delete(dst) { server.dirty += 1 }
+            if db.delete(dst) {
+                server.notifyKeyspaceEvent(Notify.generic, "del", dst, db: db.id)
+                server.dirty += 1
+            }
             return
         }
         let lim = limits(server)
         let z = SortedSetValue(skiplist: startAsSkiplist)
         for r in results { _ = z.add(r.member, score: r.score, flags: [], limits: lim) }
         db.setKey(dst, .zset(z))
+        server.notifyKeyspaceEvent(Notify.zset, "zrangestore", dst, db: db.id)
         server.dirty += 1
         client.out.integer(results.count)
     }
@@ -215,7 +219,7 @@ extension SortedSetCommands {
 
     static func zremrangebyrank(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
         guard let s = longArgument(client, argv[2]), let e = longArgument(client, argv[3]) else { return }
-        zremrangeGeneric(server, client, argv) { z in
+        zremrangeGeneric(server, client, argv, event: "zremrangebyrank") { z in
             guard let (a, b) = clampRanks(s, e, z.count) else { return 0 }
             return z.removeRange(ranks: a, b)
         }
@@ -226,7 +230,7 @@ extension SortedSetCommands {
             client.replyError(ZsetReplies.minMaxNotFloat)
             return
         }
-        zremrangeGeneric(server, client, argv) { $0.removeRange(inScore: r) }
+        zremrangeGeneric(server, client, argv, event: "zremrangebyscore") { $0.removeRange(inScore: r) }
     }
 
     static func zremrangebylex(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
@@ -234,10 +238,10 @@ extension SortedSetCommands {
             client.replyError(ZsetReplies.lexRangeInvalid)
             return
         }
-        zremrangeGeneric(server, client, argv) { $0.removeRange(inLex: r) }
+        zremrangeGeneric(server, client, argv, event: "zremrangebylex") { $0.removeRange(inLex: r) }
     }
 
-    private static func zremrangeGeneric(_ server: Server, _ client: Client, _ argv: [[UInt8]],
+    private static func zremrangeGeneric(_ server: Server, _ client: Client, _ argv: [[UInt8]], event: StaticString,
                                          _ remove: (SortedSetValue) -> Int) {
         let key = Key(argv[1])
         let db = client.db
@@ -249,7 +253,10 @@ extension SortedSetCommands {
         }
         let deleted = remove(z)
         if deleted > 0 {
-            if !deleteIfEmpty(db, key, z) { touched(db, key) }
+            let keyRemoved = deleteIfEmpty(db, key, z)
+            if !keyRemoved { touched(db, key) }
+            server.notifyKeyspaceEvent(Notify.zset, event, key, db: db.id)
+            if keyRemoved { server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id) }
         }
         server.dirty += deleted
         client.out.integer(deleted)

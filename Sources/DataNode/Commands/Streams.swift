@@ -201,10 +201,13 @@ enum StreamCommands {
         s.append(id, pairs, maxBytes: server.config.streamNodeMaxBytes, maxEntries: server.config.streamNodeMaxEntries)
         bulkID(c, id)
         touched(c, key)
+        server.notifyKeyspaceEvent(Notify.stream, "xadd", key, db: c.db.id)
         server.dirty += 1
         var form: [[UInt8]]? = nil
         if let strategy = a.strategy {
-            _ = s.trim(strategy, approx: a.approx, limit: a.limit)
+            if s.trim(strategy, approx: a.approx, limit: a.limit) > 0 {
+                server.notifyKeyspaceEvent(Notify.stream, "xtrim", key, db: c.db.id)
+            }
             if a.approx && server.feed.isActive {
                 form = argv
                 rewriteApproxTrim(&form!, a, s)
@@ -271,6 +274,7 @@ enum StreamCommands {
         if deleted > 0 {
             if s.length == 0 || firstDeleted { s.refreshFirstID() }
             touched(c, argv[1])
+            server.notifyKeyspaceEvent(Notify.stream, "xdel", argv[1], db: c.db.id)
             server.dirty += deleted
         }
         c.out.integer(deleted)
@@ -286,6 +290,7 @@ enum StreamCommands {
                 rewriteApproxTrim(&form, a, s)
                 server.feed.replaceCommand(with: form)
             }
+            server.notifyKeyspaceEvent(Notify.stream, "xtrim", argv[1], db: c.db.id)
             touched(c, argv[1])
             server.dirty += deleted
         }
@@ -334,6 +339,7 @@ enum StreamCommands {
         if entriesAdded != -1 { s.entriesAdded = UInt64(entriesAdded) }
         if maxDeleted != .zero { s.maxDeletedID = maxDeleted }
         touched(c, argv[1])
+        server.notifyKeyspaceEvent(Notify.stream, "xsetid", argv[1], db: c.db.id)
         server.dirty += 1
         c.out.ok()
     }

@@ -31,9 +31,10 @@ extension StreamCommands {
         ])
     }
 
-    static func claimTarget(_ c: Client, _ argv: [[UInt8]]) -> (StreamValue, StreamGroup)? {
+    /// `looked` is the key's lookup when the command made it earlier (XAUTOCLAIM).
+    static func claimTarget(_ c: Client, _ argv: [[UInt8]], looked: StreamLookup? = nil) -> (StreamValue, StreamGroup)? {
         var found: (StreamValue, StreamGroup)? = nil
-        switch lookupRead(c, argv[1]) {
+        switch looked ?? lookupRead(c, argv[1]) {
         case .wrongType:
             c.replyError(StreamReplies.wrongType)
             return nil
@@ -45,14 +46,16 @@ extension StreamCommands {
     }
 
     /// The consumer a claim moves entries to, created (and its seen-time refreshed) on first use.
-    static func claimant(_ server: Server, _ g: StreamGroup, _ name: [UInt8]) -> StreamConsumer {
+    static func claimant(_ server: Server, _ c: Client, _ key: [UInt8], _ g: StreamGroup, _ name: [UInt8]) -> StreamConsumer {
         let now = nowMs(server)
         if let existing = g.consumer(name) {
             existing.seenTime = now
             return existing
         }
         server.dirty += 1
-        return g.createConsumer(name, now: now)!
+        let created = g.createConsumer(name, now: now)!
+        server.notifyKeyspaceEvent(Notify.stream, "xgroup-createconsumer", key, db: c.db.id)
+        return created
     }
 
     // MARK: XCLAIM
@@ -129,7 +132,7 @@ extension StreamCommands {
             }
             if existing == nil && !force { continue }
             if let nack = existing, minIdle > 0, now &- nack.deliveryTime < minIdle { continue }
-            let owner = consumer ?? claimant(server, g, argv[3])
+            let owner = consumer ?? claimant(server, c, argv[1], g, argv[3])
             consumer = owner
             var count: UInt64 = existing?.deliveryCount ?? 1
             if retryCount >= 0 {
@@ -157,6 +160,9 @@ extension StreamCommands {
     // MARK: XAUTOCLAIM
 
     static func xautoclaim(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
+        // Redis looks the key up before reading the arguments: a miss (keymiss
+        // event) or a lazy expiry happens even when an argument is bad.
+        let looked = lookupRead(c, argv[1])
         guard let minIdleArg = longLongOrReply(c, argv[4], error: "ERR Invalid min-idle-time argument for XAUTOCLAIM") else { return }
         let minIdle = max(0, minIdleArg)
         guard let start = rangeStartOrReply(c, argv[5]) else { return }
@@ -180,7 +186,7 @@ extension StreamCommands {
             }
             j += 1
         }
-        guard let (s, g) = claimTarget(c, argv) else { return }
+        guard let (s, g) = claimTarget(c, argv, looked: looked) else { return }
         if server.feed.isActive { server.feed.preventCommandPropagation() }
         var attempts = count * 10
         let now = nowMs(server)
@@ -204,7 +210,7 @@ extension StreamCommands {
             }
             i += 1
             if minIdle > 0 && now &- nack.deliveryTime < minIdle { continue }
-            let owner = consumer ?? claimant(server, g, argv[3])
+            let owner = consumer ?? claimant(server, c, argv[1], g, argv[3])
             consumer = owner
             let n = justID ? nack.deliveryCount : nack.deliveryCount &+ 1
             g.assign(id, to: owner, time: now, count: n)

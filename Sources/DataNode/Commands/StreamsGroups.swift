@@ -94,6 +94,7 @@ extension StreamCommands {
         if s.createGroup(argv[3], lastID: id, entriesRead: entriesRead) != nil {
             c.out.ok()
             server.dirty += 1
+            server.notifyKeyspaceEvent(Notify.stream, "xgroup-create", argv[2], db: c.db.id)
         } else {
             c.replyError("BUSYGROUP Consumer Group name already exists")
         }
@@ -133,6 +134,7 @@ extension StreamCommands {
         g.entriesRead = entriesRead
         c.out.ok()
         server.dirty += 1
+        server.notifyKeyspaceEvent(Notify.stream, "xgroup-setid", argv[2], db: c.db.id)
     }
 
     static func xgroupDestroy(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -144,6 +146,7 @@ extension StreamCommands {
         _ = s.destroyGroup(argv[3])
         c.out.integer(1)
         server.dirty += 1
+        server.notifyKeyspaceEvent(Notify.stream, "xgroup-destroy", argv[2], db: c.db.id)
         // Clients blocked in XREADGROUP on this group get NOGROUP.
         touched(c, argv[2])
     }
@@ -151,7 +154,10 @@ extension StreamCommands {
     static func xgroupCreateConsumer(_ server: Server, _ c: Client, _ argv: [[UInt8]]) {
         guard let (_, group) = xgroupTarget(c, argv, mkstream: false, needsGroup: true), let g = group else { return }
         let created = g.createConsumer(argv[4], now: nowMs(server)) != nil
-        if created { server.dirty += 1 }
+        if created {
+            server.dirty += 1
+            server.notifyKeyspaceEvent(Notify.stream, "xgroup-createconsumer", argv[2], db: c.db.id)
+        }
         c.out.integer(created ? 1 : 0)
     }
 
@@ -161,6 +167,7 @@ extension StreamCommands {
         if let n = g.deleteConsumer(argv[4]) {
             pending = n
             server.dirty += 1
+            server.notifyKeyspaceEvent(Notify.stream, "xgroup-delconsumer", argv[2], db: c.db.id)
         }
         c.out.integer(pending)
     }

@@ -191,6 +191,7 @@ extension StreamCommands {
             consumer = existing
         } else {
             consumer = g.createConsumer(r.consumer, now: now)!
+            server.notifyKeyspaceEvent(Notify.stream, "xgroup-createconsumer", key, db: c.db.id)
             server.dirty += 1
             if r.noAck && server.feed.isActive {
                 server.feed.alsoPropagate(db: c.dbIndex, [xgroupWord, createConsumerWord, key, g.name, r.consumer])

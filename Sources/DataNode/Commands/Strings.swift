@@ -45,6 +45,7 @@ enum StringCommands {
         let key = Key(argv[1])
         guard replyCurrentValue(client, key) else { return }
         client.db.setKey(key, .string(StringValue(argv[2])))
+        server.notifyKeyspaceEvent(Notify.string, "set", key, db: client.db.id)
         server.dirty += 1
     }
 
@@ -61,6 +62,7 @@ enum StringCommands {
         }
         client.out.bulk(s)
         db.delete(key)
+        server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
         server.dirty += 1
     }
 
@@ -87,14 +89,17 @@ enum StringCommands {
         if !f.isDisjoint(with: [.exat, .pxat]) && when <= server.keyspace.nowMs && server.keyspace.isMaster {
             // An absolute time already past deletes the key now (not counted as expired).
             db.delete(key)
+            server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
             server.dirty += 1
         } else if opts.expire != nil {
             db.setExpire(key, at: when)
             server.keyspace.onModified?(db, key)
+            server.notifyKeyspaceEvent(Notify.generic, "expire", key, db: db.id)
             server.dirty += 1
         } else if f.contains(.persist) {
             if db.removeExpire(key) {
                 server.keyspace.onModified?(db, key)
+                server.notifyKeyspaceEvent(Notify.generic, "persist", key, db: db.id)
                 server.dirty += 1
             }
         }
@@ -122,6 +127,7 @@ enum StringCommands {
             let db = client.db
             expireBeforeOverwrite(db, key)
             db.setKey(key, .string(StringValue(argv[2])))
+            server.notifyKeyspaceEvent(Notify.string, "set", key, db: db.id)
             server.dirty += 1
             client.out.ok()
             return
@@ -175,7 +181,11 @@ enum StringCommands {
         }
         db.setKey(key, .string(StringValue(value)), keepTTL: f.contains(.keepTTL))
         server.dirty += 1
-        if opts.expire != nil { db.setExpire(key, at: when) }
+        server.notifyKeyspaceEvent(Notify.string, "set", key, db: db.id)
+        if opts.expire != nil {
+            db.setExpire(key, at: when)
+            server.notifyKeyspaceEvent(Notify.generic, "expire", key, db: db.id)
+        }
         if !f.contains(.get) {
             if let ok = okReply { client.out.integer(ok) } else { client.out.ok() }
         }
@@ -210,6 +220,7 @@ enum StringCommands {
             let key = Key(argv[j])
             if !nx { expireBeforeOverwrite(db, key) }
             db.setKey(key, .string(StringValue(argv[j + 1])))
+            server.notifyKeyspaceEvent(Notify.string, "set", key, db: db.id)
             j += 2
         }
         server.dirty += (argv.count - 1) / 2
@@ -227,6 +238,7 @@ enum StringCommands {
             client.replyError(StringReplies.wrongType)
         case .missing:
             db.add(key, .string(StringValue(tail)))
+            server.notifyKeyspaceEvent(Notify.string, "append", key, db: db.id)
             server.dirty += 1
             client.out.integer(tail.count)
         case .found(let len):
@@ -236,6 +248,7 @@ enum StringCommands {
                 s.encoding = .raw
                 return s.count
             } ?? 0
+            server.notifyKeyspaceEvent(Notify.string, "append", key, db: db.id)
             server.dirty += 1
             client.out.integer(total)
         }
@@ -303,6 +316,7 @@ enum StringCommands {
             var bytes = [UInt8](repeating: 0, count: off + patch.count)
             copyBytes(patch, into: &bytes, at: off)
             db.add(key, .string(StringValue(bytes: bytes, encoding: .raw)))
+            server.notifyKeyspaceEvent(Notify.string, "setrange", key, db: db.id)
             server.dirty += 1
             client.out.integer(bytes.count)
         case .found(let len):
@@ -321,6 +335,7 @@ enum StringCommands {
                 s.encoding = .raw
                 return s.count
             } ?? 0
+            server.notifyKeyspaceEvent(Notify.string, "setrange", key, db: db.id)
             server.dirty += 1
             client.out.integer(total)
         }

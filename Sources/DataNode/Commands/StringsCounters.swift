@@ -55,6 +55,7 @@ extension StringCommands {
             return
         case .missing:
             db.add(key, .string(StringValue(integer: incr)))
+            server.notifyKeyspaceEvent(Notify.string, "incrby", key, db: db.id)
             server.dirty += 1
             client.out.integer(incr)
             return
@@ -72,6 +73,7 @@ extension StringCommands {
             s = StringValue(integer: value)
             if unshared { s.unshared = true }
         }
+        server.notifyKeyspaceEvent(Notify.string, "incrby", key, db: db.id)
         server.dirty += 1
         client.out.integer(value)
     }
@@ -107,6 +109,7 @@ extension StringCommands {
         let text = formatLongDoubleHuman(value)
         let stored = Value.string(StringValue(bytes: text, encoding: plainEncoding(text.count)))
         if exists { db.overwrite(key, stored) } else { db.add(key, stored) }
+        server.notifyKeyspaceEvent(Notify.string, "incrbyfloat", key, db: db.id)
         server.dirty += 1
         client.out.bulk(text)
     }

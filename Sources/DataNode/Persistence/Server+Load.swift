@@ -68,7 +68,7 @@ extension Server {
                         guard merge else { throw RDBError(offset: -1, message: "RDB has duplicated key '\(k.key.string)' in DB \(k.db)") }
                         _ = db.delete(k.key)
                     }
-                    db.add(k.key, k.value)
+                    db.addLoaded(k.key, k.value)
                     if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
                     loaded += 1
                 })

@@ -27,7 +27,7 @@ extension Server {
             let summary = try reader.read { k in
                 let db = dbs[k.db]
                 if db.dict.contains(k.key) { throw RDBError(offset: -1, message: "RDB has duplicated key '\(k.key.string)' in DB \(k.db)") }
-                db.add(k.key, k.value)
+                db.addLoaded(k.key, k.value)
                 if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
             }
             if let v = summary.auxValue("redis-ver") { log.notice("Loading RDB produced by version \(v)") }

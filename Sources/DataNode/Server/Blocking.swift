@@ -358,7 +358,7 @@ extension Server {
     /// and CLIENT REPLY OFF applied to the late reply.
     private func finishBlockedCommand(_ w: BlockedWait, durationUs: Int64, failed: Bool, replyStart: Int) {
         let c = w.client
-        if c.replyMode == .off && replyStart <= c.out.bytes.count { c.out.bytes.removeSubrange(replyStart...) }
+        if c.replyMode == .off && replyStart <= c.out.bytes.count { c.dropReply(from: replyStart) }
         guard let cmd = w.command else { return }
         let real = cmd
         real.calls += 1

@@ -61,6 +61,14 @@ public final class Client: ConnectionDelegate {
     public let address: String
     public let localAddress: String
     public var replyMode: ReplyMode = .on
+    /// Byte ranges of `out` written by the running command as pushes
+    /// (subscribe confirmations, pub/sub messages): Redis flags them
+    /// CLIENT_PUSHING, so CLIENT REPLY OFF/SKIP does not drop them.
+    var keptPushes: [Range<Int>] = []
+    /// Input bytes of the read batch being processed: Redis trims its query
+    /// buffer only after the batch, so CLIENT LIST's qbuf counts the running
+    /// command (and the batch's others) while they run.
+    var inputBatchBytes = 0
     /// The last command run (commands live as long as the server's table).
     public unowned(unsafe) var lastCommand: Command?
     public var lastCommandName: String { lastCommand?.fullName ?? "NULL" }
@@ -159,4 +167,26 @@ public final class Client: ConnectionDelegate {
     }
 
     func markFreed() { isFreed = true }
+}
+
+extension Client {
+    /// Records `out[start...]` as a push that CLIENT REPLY OFF/SKIP keeps.
+    @inline(__always)
+    func notePush(from start: Int) {
+        if replyMode != .on { keptPushes.append(start..<out.bytes.count) }
+    }
+
+    /// Drops what the command replied since `start` (CLIENT REPLY OFF/SKIP),
+    /// keeping the pushes written meanwhile, in order.
+    func dropReply(from start: Int) {
+        var kept: [UInt8] = []
+        for r in keptPushes where r.lowerBound >= start && r.upperBound <= out.bytes.count {
+            kept += out.bytes[r]
+        }
+        out.bytes.removeSubrange(start...)
+        let base = out.bytes.count
+        out.bytes += kept
+        // An enclosing EXEC drops its own reply later: the pushes stay marked.
+        keptPushes = kept.isEmpty ? [] : [base..<out.bytes.count]
+    }
 }

@@ -26,6 +26,8 @@ struct HotConfig {
     var replicaIgnoreMaxmemory: Bool
     /// min-replicas-to-write: every command checks it.
     var minReplicasToWrite: Int
+    /// notify-keyspace-events as NOTIFY_* bits: every write tests it.
+    var notifyKeyspaceEvents: Int
 
     init(_ c: ServerConfig) {
         slowlogLogSlowerThan = c.slowlogLogSlowerThan
@@ -41,6 +43,7 @@ struct HotConfig {
         lazyfreeLazyEviction = c.lazyfreeLazyEviction
         replicaIgnoreMaxmemory = c.replicaIgnoreMaxmemory
         minReplicasToWrite = c.int("min-replicas-to-write")
+        notifyKeyspaceEvents = c.notifyKeyspaceEvents
         var limits = [ClassLimit](repeating: ClassLimit(), count: 3)
         for l in c.clientOutputBufferLimits {
             let limit = ClassLimit(hard: l.hard, soft: l.soft, softSeconds: l.softSeconds)

@@ -18,6 +18,8 @@ extension Server {
         clock.endBatch()
         defer { clock.endBatch() }
         stats.totalReadsProcessed += 1
+        c.inputBatchBytes = conn.input.readableBytes
+        defer { c.inputBatchBytes = 0 }
         while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) && !c.flags.contains(.blocked) {
             let (ev, consumed) = conn.input.withReadableBytes { c.parser.parse($0) }
             if consumed > 0 {
@@ -145,7 +147,10 @@ extension Server {
         if pause.isSet, let conn = c.connection {
             if clock.monotonicMs() >= pause.endMs {
                 unpauseClients()
-            } else if pause.pausesAll || cmd.flags.contains(.write) || (inMulti && cmd.isExec) {
+            } else if pause.pausesAll || !cmd.flags.isDisjoint(with: [.write, .mayReplicate])
+                        || (inMulti && cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) }) {
+                // WRITE pauses what may replicate (PFCOUNT, PUBLISH too); EXEC
+                // only when its queue writes (a queue of reads runs, as in 7.0.15).
                 pausedClients.append((c, argv))
                 conn.pauseReading()
                 return
@@ -207,6 +212,7 @@ extension Server {
         let startUs = clock.commandStartUs()
         keyspace.nowMs = clock.keyspaceMs(wallUs: startUs)
         let replyStart = c.out.bytes.count
+        if callDepth == 0 { c.keptPushes.removeAll() }
         let errorsBefore = stats.totalErrorReplies
         // Whether the command wrote is decided here, for every command alike:
         // it moved the dirty counter (Redis's call() compares server.dirty).
@@ -254,9 +260,9 @@ extension Server {
         }
         switch c.replyMode {
         case .off:
-            c.out.bytes.removeSubrange(replyStart...)
+            c.dropReply(from: replyStart)
         case .skip:
-            c.out.bytes.removeSubrange(replyStart...)
+            c.dropReply(from: replyStart)
             c.replyMode = .on
         case .skipNext:
             c.replyMode = .skip

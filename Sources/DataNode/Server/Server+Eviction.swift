@@ -83,6 +83,7 @@ extension Server {
         keyspace.onModified?(db, key)
         // Redis signals an eviction with no client: NOLOOP does not hide it.
         if tracking.created { tracking.clearModifier(of: key) }
+        notifyKeyspaceEvent(ConfigNotifyFlags.evicted, "evicted", key, db: db.id)
         if hot.lazyfreeLazyEviction, let value { lazyFree(value) }
         if feed.isActive {
             feed.propagateNow(db: db.id, [Array(evictKeyCommandName.utf8), key.bytes])

@@ -138,8 +138,15 @@ public final class Server {
         keyspace.onExpired = { db, key in
             server._withUnsafeGuaranteedRef { s in
                 if s.tracking.created { s.tracking.clearModifier(of: key) }
+                s.notifyKeyspaceEvent(ConfigNotifyFlags.expired, "expired", key, db: db.id)
                 s.propagateExpired(db: db, key: key)
             }
+        }
+        keyspace.onKeyMiss = { db, key in
+            server._withUnsafeGuaranteedRef { s in s.notifyKeyspaceEvent(ConfigNotifyFlags.keyMiss, "keymiss", key, db: db.id) }
+        }
+        keyspace.onNew = { db, key in
+            server._withUnsafeGuaranteedRef { s in s.notifyKeyspaceEvent(ConfigNotifyFlags.new, "new", key, db: db.id) }
         }
         let replication = Unmanaged.passUnretained(self.replication)
         feed.onFed = { n in

@@ -65,6 +65,9 @@ final class DiffSession {
     /// Per group: commands run, and how many Redis answered with an error.
     private(set) var groupCounts: [DiffGroup: (total: Int, errors: Int)] = [:]
     private var step = 0
+    /// Runs after each command both servers answered (the keyspace-event
+    /// comparison reads what the command published).
+    var afterCommand: ((DiffCommand, _ step: Int, _ context: [String]) throws -> Void)?
     /// VIGIL_DIFF_TRACE=1 prints every command and reply as it runs.
     private let trace = ProcessInfo.processInfo.environment["VIGIL_DIFF_TRACE"] == "1"
     static let maxMismatchesPerSeed = 150
@@ -135,6 +138,7 @@ final class DiffSession {
             return r
         case .reply(let vb):
             try compare(cmd, r, vb)
+            try afterCommand?(cmd, step, Array(history.suffix(12)))
             return r
         }
     }
