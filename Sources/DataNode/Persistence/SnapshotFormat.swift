@@ -56,6 +56,7 @@ enum SnapshotFormat {
     /// not exist (a first start). Errors carry the byte offset.
     /// `start` learns the file's size before the first key, `progress` the offset after each.
     static func load(path: String, databases: Int, start: (Int) -> Void, progress: @escaping (Int) -> Void,
+                     resize: @escaping (_ db: Int, _ keys: Int, _ expires: Int) -> Void = { _, _, _ in },
                      onKey: (RDBLoadedKey) throws -> Void) throws -> RDBSummary? {
         if access(path, F_OK) != 0 && errno == ENOENT { return nil }
         let bytes = try RDBReader.readFile(path)
@@ -64,6 +65,7 @@ enum SnapshotFormat {
         limits.databases = databases
         var reader = RDBReader(bytes: bytes, limits: limits)
         reader.onProgress = progress
+        reader.onResizeDB = resize
         return try reader.read(onKey: onKey)
     }
 }
