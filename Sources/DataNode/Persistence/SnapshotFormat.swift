@@ -15,14 +15,16 @@ enum SnapshotFormat {
         var access: RDBAccessInfo
         /// rdb-key-save-delay: microseconds slept per key, as Redis's debugDelay (tests use it to slow a save).
         var keySaveDelayUs: Int
+        /// debug-sigstop-after-bytes (StopPointSink).
+        var stopAfterBytes = 0
     }
 
     /// Writes every non-empty database into `fd`; `onKey` sees the running count.
     ///
     /// The walk lends each value out without retaining it (BorrowedValue):
     /// a forked child must not write to the objects it only reads.
-    static func write(_ databases: [Database], _ ctx: SaveContext, to fd: Int32, onKey: (Int) -> Void = { _ in }) throws {
-        let w = RDBWriter(sink: FileDescriptorSink(fd: fd), options: ctx.options)
+    static func write(_ databases: [Database], _ ctx: SaveContext, to sink: RDBSink, onKey: (Int) -> Void = { _ in }) throws {
+        let w = RDBWriter(sink: sink, options: ctx.options)
         try w.writeHeader()
         for a in ctx.aux { try w.writeAux(a.name, a.value) }
         var written = 0
