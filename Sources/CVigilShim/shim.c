@@ -194,6 +194,7 @@ void vigil_install_shutdown_signals(void) {
 int vigil_shutdown_requested(void) { return shutdown_requested; }
 void vigil_clear_shutdown(void) { shutdown_requested = 0; }
 void vigil_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+void vigil_ignore_sighup(void) { signal(SIGHUP, SIG_IGN); }
 
 int vigil_errno(void) { return errno; }
 

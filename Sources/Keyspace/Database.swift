@@ -151,6 +151,13 @@ public final class Database {
         context.onModified?(self, key)
     }
 
+    /// Adds a key that must be new (loading): false, and nothing changed, when it exists.
+    public func addIfAbsent(_ key: Key, _ value: Value) -> Bool {
+        guard dict.insertIfAbsent(key, value, stamp: context.storeStamp(nil)) else { return false }
+        context.onModified?(self, key)
+        return true
+    }
+
     /// Replaces the value of an existing key, keeping its TTL.
     public func overwrite(_ key: Key, _ value: Value) {
         let ctx = context

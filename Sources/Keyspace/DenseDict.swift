@@ -29,6 +29,14 @@ public struct DenseDict<K: PrehashedKey, V> {
 
     public var count: Int { keys.count }
 
+    /// Room for `n` entries without regrowing (a load that knows its size up front).
+    public mutating func reserveCapacity(_ n: Int) {
+        keys.reserveCapacity(n)
+        values.reserveCapacity(n)
+        index.reserve(n)
+        if tracksAccess { stamps.reserveCapacity(n) }
+    }
+
     /// Bytes of array capacity not holding an entry: arrays keep their
     /// capacity when entries go, so this is memory held but not used, like
     /// free space inside an allocator (used_memory leaves it out).
@@ -74,6 +82,17 @@ public struct DenseDict<K: PrehashedKey, V> {
         keys.append(key)
         values.append(value)
         if tracksAccess { stamps.append(stamp(nil)) }
+        return true
+    }
+
+    /// Inserts only when the key is absent, in one probe; false (and nothing
+    /// changed) when it is already there.
+    public mutating func insertIfAbsent(_ key: K, _ value: V, stamp: UInt32) -> Bool {
+        let n = keys.count
+        guard index.findOrInsert(key, in: keys, newPosition: n) == n else { return false }
+        keys.append(key)
+        values.append(value)
+        if tracksAccess { stamps.append(stamp) }
         return true
     }
 

@@ -67,6 +67,10 @@ public struct RDBReader {
     /// Told the offset after each key (a loading server reports progress
     /// and serves events from it).
     public var onProgress: ((_ offset: Int) -> Void)?
+    /// RESIZEDB's counts, so that the loader sizes its tables once (Redis's
+    /// dictExpand). Capped by what the file could hold (a key takes at least
+    /// three bytes): a corrupt count must not allocate without bound.
+    public var onResizeDB: ((_ db: Int, _ keys: Int, _ expires: Int) -> Void)?
 
     public static func load(_ bytes: [UInt8], limits: RDBLimits = RDBLimits()) throws -> RDBContents {
         var r = RDBReader(bytes: bytes, limits: limits)
@@ -162,6 +166,8 @@ public struct RDBReader {
                 let k = try readLength()
                 let e = try readLength()
                 summary.resizeHints[db] = (Int(min(k, UInt64(Int.max))), Int(min(e, UInt64(Int.max))))
+                let most = UInt64(bytes.count / 3)
+                onResizeDB?(db, Int(min(k, most)), Int(min(e, most)))
             case RDBOpcode.aux:
                 let name = try readString()
                 let value = try readString()

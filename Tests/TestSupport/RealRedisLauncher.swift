@@ -44,6 +44,9 @@ public enum RealRedisLauncher {
                              directory: String? = nil, receiveTimeout: Int? = nil,
                              file: StaticString = #filePath, line: UInt = #line,
                              _ arguments: (Int) -> [String]) throws -> (process: NodeProcess, port: Int, fd: Int32) {
+        // A directory of its own: a dump.rdb another test left in the runner's
+        // directory must not be loaded into the peer under comparison.
+        let directory = try directory ?? makeScratchDirectory("real-redis")
         for _ in 0..<attempts {
             let port = nextPort()
             let p = try NodeProcess.launch(executable: exe, arguments: arguments(port), workingDirectory: directory)

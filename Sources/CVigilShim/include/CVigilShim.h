@@ -49,6 +49,9 @@ void vigil_install_shutdown_signals(void);
 int vigil_shutdown_requested(void);
 void vigil_clear_shutdown(void);
 void vigil_ignore_sigpipe(void);
+/* As redis-server's main: a hang-up (a closed terminal, an orphaned process
+ * group with a stopped saving child) neither ends the server nor its child. */
+void vigil_ignore_sighup(void);
 
 int vigil_errno(void);
 int64_t vigil_monotonic_us(void);

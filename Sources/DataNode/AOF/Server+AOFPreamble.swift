@@ -9,7 +9,7 @@ import ServerKit
 /// place the AOF meets the RDB codec.
 extension Server {
     /// rdbSaveRio with RDBFLAGS_AOF_PREAMBLE: no replication aux fields.
-    func writeRDBPreamble(fd: Int32) -> (ok: Bool, errno: Int32) {
+    func writeRDBPreamble(to sink: RDBSink) -> (ok: Bool, errno: Int32) {
         var options = RDBOptions()
         options.compression = config.rdbcompression
         options.checksum = config.rdbchecksum
@@ -19,8 +19,12 @@ extension Server {
         let policy = config.maxmemoryPolicy
         let access: RDBAccessInfo = policy.hasSuffix("-lru") ? .lru : policy.hasSuffix("-lfu") ? .lfu : .none
         do {
-            try RDBWriter.write(databases: databases, aux: aux, options: options, access: access,
-                                functions: rdbFunctionCodes, toFileDescriptor: fd)
+            let w = RDBWriter(sink: sink, options: options)
+            try w.writeHeader()
+            for a in aux { try w.writeAux(a.name, a.value) }
+            for f in rdbFunctionCodes { try w.writeFunctionLibrary(f) }
+            try w.writeDatabases(databases, access: access)
+            try w.finish()
             return (true, 0)
         } catch let e as RDBWriteError {
             return (false, e.errno)

@@ -23,8 +23,10 @@ extension Server {
         }
         var ok: Bool
         var err: Int32 = 0
+        // Only the RDB form of the base has the crash-test stop point.
+        let sink = StopPointSink.make(fd: fd, stopAfter: aofBaseIsRDB ? config.int("debug-sigstop-after-bytes") : 0)
         if aofBaseIsRDB {
-            (ok, err) = writeRDBPreamble(fd: fd)
+            (ok, err) = writeRDBPreamble(to: sink)
         } else {
             var writer = AOFRewriteWriter(fd: fd, incrementalFsync: config.bool("aof-rewrite-incremental-fsync"))
             writer.keyDelayUs = config.int("rdb-key-save-delay")
@@ -47,6 +49,7 @@ extension Server {
             unlink(tmp)
             return false
         }
+        StopPointSink.stopAfterRename(sink)
         return true
     }
 

@@ -220,6 +220,8 @@ private let numericEntries: [ConfigEntry] = [
     num("list-compress-depth", nil, [], 0, intMax, 0),
     num("rdb-key-save-delay", nil, .hidden, intMin, intMax, 0),
     num("key-load-delay", nil, .hidden, intMin, intMax, 0),
+    // Vigil's own, for the crash-safety test (StopPointSink).
+    num("debug-sigstop-after-bytes", nil, .hidden, 0, intMax, 0),
     num("active-expire-effort", nil, [], 1, 10, 1),
     num("hz", nil, [], 0, intMax, 10, apply: .clampHz),
     num("min-replicas-to-write", "min-slaves-to-write", [], 0, intMax, 0),

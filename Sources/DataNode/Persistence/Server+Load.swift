@@ -57,6 +57,10 @@ extension Server {
                     }
                 },
                 onFunction: rdbFunctionLoader,
+                resize: { db, keys, expires in
+                    dbs[db].dict.reserveCapacity(dbs[db].count + keys)
+                    dbs[db].expires.reserveCapacity(dbs[db].expires.count + expires)
+                },
                 onKey: { k in
                     if delayUs > 0 { usleep(UInt32(delayUs)) }
                     if master, let at = k.meta.expireAtMs, at < now {
@@ -64,11 +68,12 @@ extension Server {
                         return
                     }
                     let db = dbs[k.db]
-                    if db.dict.contains(k.key) {
+                    // One probe per key: the duplicate check is the insert itself.
+                    if !db.addIfAbsent(k.key, k.value) {
                         guard merge else { throw RDBError(offset: -1, message: "RDB has duplicated key '\(k.key.string)' in DB \(k.db)") }
                         _ = db.delete(k.key)
+                        db.addLoaded(k.key, k.value)
                     }
-                    db.addLoaded(k.key, k.value)
                     if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
                     loaded += 1
                 })

@@ -26,7 +26,7 @@ extension Server {
                                           usedMemory: Int(vigil_used_memory()), replication: replicationAux, aofBase: false),
                      options: options,
                      access: policy.hasSuffix("-lru") ? .lru : policy.hasSuffix("-lfu") ? .lfu : .none,
-                     keySaveDelayUs: config.int("rdb-key-save-delay"),
+                     keySaveDelayUs: config.int("rdb-key-save-delay"), stopAfterBytes: config.int("debug-sigstop-after-bytes"),
                      functions: rdbFunctionCodes)
     }
 
@@ -42,8 +42,10 @@ extension Server {
             return false
         }
         var failure: Int32 = 0
+        let ctx = snapshotSaveContext()
+        let sink = StopPointSink.make(fd: fd, stopAfter: ctx.stopAfterBytes)
         do {
-            try SnapshotFormat.write(databases, snapshotSaveContext(), to: fd, onKey: onKey)
+            try SnapshotFormat.write(databases, ctx, to: sink, onKey: onKey)
             if fsync(fd) != 0 { failure = errno }
         } catch let e as RDBWriteError {
             failure = e.errno
@@ -67,6 +69,7 @@ extension Server {
             fsync(dirFd)
             close(dirFd)
         }
+        StopPointSink.stopAfterRename(sink)
         log.notice("DB saved on disk")
         return true
     }

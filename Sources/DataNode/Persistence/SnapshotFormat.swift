@@ -17,14 +17,16 @@ enum SnapshotFormat {
         var keySaveDelayUs: Int
         /// Function library codes, written after the AUX fields as 7.0 does.
         var functions: [[UInt8]] = []
+        /// debug-sigstop-after-bytes (StopPointSink).
+        var stopAfterBytes = 0
     }
 
     /// Writes every non-empty database into `fd`; `onKey` sees the running count.
     ///
     /// The walk lends each value out without retaining it (BorrowedValue):
     /// a forked child must not write to the objects it only reads.
-    static func write(_ databases: [Database], _ ctx: SaveContext, to fd: Int32, onKey: (Int) -> Void = { _ in }) throws {
-        let w = RDBWriter(sink: FileDescriptorSink(fd: fd), options: ctx.options)
+    static func write(_ databases: [Database], _ ctx: SaveContext, to sink: RDBSink, onKey: (Int) -> Void = { _ in }) throws {
+        let w = RDBWriter(sink: sink, options: ctx.options)
         try w.writeHeader()
         for a in ctx.aux { try w.writeAux(a.name, a.value) }
         for f in ctx.functions { try w.writeFunctionLibrary(f) }
@@ -60,6 +62,7 @@ enum SnapshotFormat {
     /// `start` learns the file's size before the first key, `progress` the offset after each.
     static func load(path: String, databases: Int, start: (Int) -> Void, progress: @escaping (Int) -> Void,
                      onFunction: (([UInt8]) throws -> Void)? = nil,
+                     resize: @escaping (_ db: Int, _ keys: Int, _ expires: Int) -> Void = { _, _, _ in },
                      onKey: (RDBLoadedKey) throws -> Void) throws -> RDBSummary? {
         if access(path, F_OK) != 0 && errno == ENOENT { return nil }
         let bytes = try RDBReader.readFile(path)
@@ -69,6 +72,7 @@ enum SnapshotFormat {
         var reader = RDBReader(bytes: bytes, limits: limits)
         reader.onProgress = progress
         reader.onFunction = onFunction
+        reader.onResizeDB = resize
         return try reader.read(onKey: onKey)
     }
 }

@@ -33,6 +33,7 @@ public enum ServerMain {
         }
         if config.daemonize { daemonize() }
         vigil_ignore_sigpipe()
+        vigil_ignore_sighup()
         vigil_install_shutdown_signals()
         let server: Server
         do {
