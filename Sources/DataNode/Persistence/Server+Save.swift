@@ -26,8 +26,8 @@ extension Server {
                                           usedMemory: Int(vigil_used_memory()), replication: replicationAux, aofBase: false),
                      options: options,
                      access: policy.hasSuffix("-lru") ? .lru : policy.hasSuffix("-lfu") ? .lfu : .none,
-                     keySaveDelayUs: config.int("rdb-key-save-delay"), stopAfterBytes: config.int("debug-sigstop-after-bytes"),
-                     functions: rdbFunctionCodes)
+                     keySaveDelayUs: config.int("rdb-key-save-delay"), functions: rdbFunctionCodes,
+                     stopAfterBytes: config.int("debug-sigstop-after-bytes"))
     }
 
     /// rdbSave: `temp-<pid>.rdb` in `dir`, written, fsynced, renamed over

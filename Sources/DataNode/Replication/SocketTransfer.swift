@@ -157,7 +157,7 @@ extension Server {
         var ok = Self.writeAll(fd, Array("$EOF:".utf8) + mark + [13, 10])
         if ok {
             do {
-                try SnapshotFormat.write(databases, ctx, to: fd)
+                try SnapshotFormat.write(databases, ctx, to: FileDescriptorSink(fd: fd))
             } catch {
                 ok = false
             }
