@@ -37,14 +37,7 @@ extension Server {
     /// too (the commands after it may still touch them). Returns where the
     /// RDB ends, nil when it is unreadable.
     func loadRDBPreamble(_ bytes: [UInt8]) -> Int? {
-        var limits = RDBLimits()
-        limits.databases = databases.count
-        limits.hashMaxListpackEntries = config.int("hash-max-listpack-entries")
-        limits.hashMaxListpackValue = config.int("hash-max-listpack-value")
-        limits.zsetMaxListpackEntries = config.int("zset-max-listpack-entries")
-        limits.zsetMaxListpackValue = config.int("zset-max-listpack-value")
-        limits.setMaxIntsetEntries = config.int("set-max-intset-entries")
-        limits.listMaxListpackSize = config.int("list-max-listpack-size")
+        let limits = rdbLoadLimits
         var reader = RDBReader(bytes: bytes, limits: limits)
         reader.onFunction = rdbFunctionLoader
         do {

@@ -45,7 +45,7 @@ enum DumpRestoreCommands {
         }
         let value: Value
         do {
-            value = try DumpPayload.decode(argv[3], limits: server.restoreLimits)
+            value = try DumpPayload.decode(argv[3], limits: server.rdbLoadLimits)
         } catch let e as RDBError {
             client.replyError("ERR " + e.message)
             return
@@ -169,8 +169,9 @@ extension Server {
         return o
     }
 
-    /// The thresholds a restored value is encoded by, as after a load.
-    var restoreLimits: RDBLimits {
+    /// The thresholds a loaded or restored value is encoded by (start-up,
+    /// DEBUG RELOAD, an AOF preamble, a full sync, RESTORE alike).
+    var rdbLoadLimits: RDBLimits {
         var l = RDBLimits()
         l.databases = databases.count
         l.hashMaxListpackEntries = config.hashMaxListpackEntries

@@ -47,7 +47,7 @@ extension Server {
         let summary: RDBSummary?
         do {
             summary = try SnapshotFormat.load(
-                path: path, databases: dbs.count,
+                path: path, limits: rdbLoadLimits,
                 start: { [unowned self] total in persistence.loadingTotalBytes = total },
                 progress: { [unowned self] offset in
                     persistence.loadingLoadedBytes = offset

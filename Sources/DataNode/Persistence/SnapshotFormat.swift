@@ -60,15 +60,13 @@ enum SnapshotFormat {
     /// Reads `path` and hands each key to `onKey`; nil when the file does
     /// not exist (a first start). Errors carry the byte offset.
     /// `start` learns the file's size before the first key, `progress` the offset after each.
-    static func load(path: String, databases: Int, start: (Int) -> Void, progress: @escaping (Int) -> Void,
+    static func load(path: String, limits: RDBLimits, start: (Int) -> Void, progress: @escaping (Int) -> Void,
                      onFunction: (([UInt8]) throws -> Void)? = nil,
                      resize: @escaping (_ db: Int, _ keys: Int, _ expires: Int) -> Void = { _, _, _ in },
                      onKey: (RDBLoadedKey) throws -> Void) throws -> RDBSummary? {
         if access(path, F_OK) != 0 && errno == ENOENT { return nil }
         let bytes = try RDBReader.readFile(path)
         start(bytes.count)
-        var limits = RDBLimits()
-        limits.databases = databases
         var reader = RDBReader(bytes: bytes, limits: limits)
         reader.onProgress = progress
         reader.onFunction = onFunction

@@ -10,14 +10,7 @@ extension Server {
     /// the databases empty: never a half-loaded dataset served as complete.
     func loadReplicationPayload(_ rdb: [UInt8]) -> Int? {
         emptyAllDatabases()
-        var limits = RDBLimits()
-        limits.databases = databases.count
-        limits.hashMaxListpackEntries = config.int("hash-max-listpack-entries")
-        limits.hashMaxListpackValue = config.int("hash-max-listpack-value")
-        limits.zsetMaxListpackEntries = config.int("zset-max-listpack-entries")
-        limits.zsetMaxListpackValue = config.int("zset-max-listpack-value")
-        limits.setMaxIntsetEntries = config.int("set-max-intset-entries")
-        limits.listMaxListpackSize = config.int("list-max-listpack-size")
+        let limits = rdbLoadLimits
         var reader = RDBReader(bytes: rdb, limits: limits)
         // A full sync replaces the libraries too (emptyData clears functions).
         flushFunctions()
