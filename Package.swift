@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "vigil-sentinel", targets: ["vigil-sentinel"]),
         .executable(name: "vigil-check-aof", targets: ["vigil-check-aof"]),
         .executable(name: "vigil-check-rdb", targets: ["vigil-check-rdb"]),
+        .executable(name: "vigil", targets: ["vigil"]),
     ],
     targets: [
         .target(name: "CVigilShim"),
@@ -84,6 +85,11 @@ let package = Package(
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
         .executableTarget(name: "vigil-check-aof", dependencies: ["Persistence"]),
+        // The operator's tool (up/down/status/drill): drives deployments from outside, over RESP and signals.
+        .target(name: "Operator", dependencies: ["Deployment", "RESPClient", "Protocol", "CVigilShim"]),
+        // `vigil` is also a multi-call binary (`vigil server ...`, `vigil sentinel ...`), so that
+        // `swift run vigil up` builds everything the deployment runs.
+        .executableTarget(name: "vigil", dependencies: ["Operator", "DataNode", "Sentinel", "CVigilAlloc"]),
         // redis-check-rdb's twin: the walk and report are Persistence.RDBCheck.
         .executableTarget(name: "vigil-check-rdb", dependencies: ["Persistence", "ServerKit"]),
         // Helpers every test tier shares (real-Redis peers, the interop policy, process fixtures, the in-process data node).
@@ -96,6 +102,7 @@ let package = Package(
         .testTarget(name: "RESPClientTests", dependencies: ["RESPClient", "Protocol", "Deployment"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "Deployment", "RESPClient", "Protocol", "TestSupport"]),
         .testTarget(name: "ACLTests", dependencies: ["ACL"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Keyspace", "TestSupport"]),
