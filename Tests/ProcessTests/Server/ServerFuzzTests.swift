@@ -1,4 +1,5 @@
 import DataNode
+import Deployment
 import Foundation
 import Glibc
 import Protocol
@@ -44,6 +45,16 @@ final class ServerFuzzTests: XCTestCase {
         // One server per core, each with its own seed: servers share no state.
         let workers = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
         let results = FuzzResults()
+        // Mutations can turn a frame into SAVE (inline `LASTSAVE` or `ACL SAVE`
+        // with four bytes cut): the servers' files land in the process's working
+        // directory, so the run happens in a scratch one, not the runner's.
+        let scratch = try makeScratchDirectory("fuzz-cwd")
+        let runnerDirectory = FileManager.default.currentDirectoryPath
+        XCTAssertEqual(chdir(scratch), 0)
+        defer {
+            _ = chdir(runnerDirectory)
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
         let started = Date()
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let r = Self.fuzzInProcess(seed: seed &+ UInt64(w), frames: total / workers + (w == 0 ? total % workers : 0))
