@@ -8,6 +8,7 @@ import RESPClient
 struct SentinelGatherer {
     var user: String?
     var password: String?
+    var epochs = false
     var connectTimeoutMs = 1000
     var ioTimeoutMs = 3000
 
@@ -87,6 +88,7 @@ struct SentinelGatherer {
                 master.clientAddress = "\(addr[0].string ?? ""):\(addr[1].string ?? "")"
             }
             probeReplication(of: &master)
+            if epochs { listenForEpochs(of: &master) }
             masters.append(master)
         }
         return StatusReport(sentinel: address.description, sentinelID: myid.string ?? "",
@@ -124,6 +126,17 @@ struct SentinelGatherer {
             }
         } catch {
             master.replicationError = Self.describe(error, timeoutMs: ioTimeoutMs)
+        }
+    }
+
+    /// Two hello periods and a half, so that every sentinel speaks once.
+    private func listenForEpochs(of master: inout MasterStatus) {
+        guard let address = StatusOptions.parseAddress(master.address) else { return }
+        let heard = (try? HelloEpochs.listen(host: address.host, port: address.port,
+                                             runIDs: Set(master.sentinels.map(\.runID)), waitMs: 2500,
+                                             connectTimeoutMs: connectTimeoutMs)) ?? [:]
+        for i in master.sentinels.indices {
+            master.sentinels[i].currentEpoch = heard[master.sentinels[i].runID]
         }
     }
 

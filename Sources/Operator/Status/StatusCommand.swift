@@ -15,7 +15,7 @@ enum StatusCommand {
             writeOut(StatusOptions.usage + "\n")
             return 0
         }
-        let gatherer = SentinelGatherer(user: options.user, password: options.password)
+        let gatherer = SentinelGatherer(user: options.user, password: options.password, epochs: options.epochs)
         let fetch = { () throws(StatusFailure) -> StatusReport in
             try gatherer.gather(from: options.sentinels, masterName: options.masterName)
         }

@@ -58,6 +58,7 @@ enum StatusJSON {
             ("lastHelloMs", .optional(s.lastHelloMs)),
             ("votedLeader", .optional(s.votedLeader)),
             ("votedLeaderEpoch", .optional(s.votedLeaderEpoch)),
+            ("currentEpoch", .optional(s.currentEpoch)),
         ])
     }
 

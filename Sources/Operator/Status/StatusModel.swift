@@ -65,4 +65,6 @@ struct SentinelStatus: Equatable {
     var lastHelloMs: Int?
     var votedLeader: String?
     var votedLeaderEpoch: Int?
+    /// From its hello on the master's channel (`--epochs`), else unknown.
+    var currentEpoch: Int? = nil
 }

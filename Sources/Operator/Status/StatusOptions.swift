@@ -18,12 +18,14 @@ struct StatusOptions: Equatable {
     var user: String?
     var password: String?
     var help = false
+    /// Listen for the sentinels' hellos to show their current epochs.
+    var epochs = false
 
     static let defaultSentinel = Address(host: "127.0.0.1", port: 26380)
 
     static let usage = """
         Usage: vigil status [--sentinel host:port]... [NAME] [--json] [--watch] [--interval S] [--count N]
-                            [--user U] [--password P]
+                            [--epochs] [--user U] [--password P]
 
         Shows each master a sentinel monitors (or only NAME), its replicas and its
         sentinels, as that sentinel sees them; replica lag comes from the master's
@@ -35,6 +37,8 @@ struct StatusOptions: Equatable {
           --watch                refresh in place until Ctrl-C
           --interval S           seconds between refreshes (default 2)
           --count N              with --watch, stop after N refreshes
+          --epochs               wait up to 2.5 s for each sentinel's hello on the master's
+                                 channel, which carries its current epoch
           --user U, --password P authenticate to the sentinel
         """
 
@@ -60,6 +64,7 @@ struct StatusOptions: Equatable {
                 }
                 o.sentinels.append(address)
             case "--json": o.json = true
+            case "--epochs": o.epochs = true
             case "--watch", "-w": o.watch = true
             case "--interval":
                 let text = try value(arg)

@@ -37,10 +37,10 @@ enum StatusTable {
         }
         lines.append("")
         lines += TextTable.render(
-            header: ["SENTINEL", "ID", "FLAGS", "LAST-HELLO", "VOTED-LEADER", "LEADER-EPOCH"],
+            header: ["SENTINEL", "ID", "FLAGS", "LAST-HELLO", "VOTED-LEADER", "LEADER-EPOCH", "EPOCH"],
             rows: m.sentinels.map { s in
                 [s.address, short(s.runID), s.isSelf ? "(answering)" : s.flags.joined(separator: ","),
-                 s.lastHelloMs.map { "\($0)ms" } ?? "-", s.votedLeader.map(short) ?? "-", dash(s.votedLeaderEpoch)]
+                 s.lastHelloMs.map { "\($0)ms" } ?? "-", s.votedLeader.map(short) ?? "-", dash(s.votedLeaderEpoch), dash(s.currentEpoch)]
             }, indent: "  ")
         return lines
     }

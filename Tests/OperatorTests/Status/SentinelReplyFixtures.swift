@@ -71,6 +71,9 @@ enum SentinelReplyFixtures {
             + [sentinel(port: 26381, runid: sentinelA, hello: 932),
                sentinel(port: 26382, runid: sentinelB, hello: 1500, votedLeader: answering, epoch: 3)]
             .map { SentinelStatus(fields: SentinelFields($0)!) }
+        // Hellos heard from two of the three (--epochs).
+        m.sentinels[0].currentEpoch = 3
+        m.sentinels[2].currentEpoch = 3
         m.clientAddress = "127.0.0.1:6380"
         m.apply(ReplicationInfo(infoText: infoReplication))
         return StatusReport(sentinel: "127.0.0.1:26380", sentinelID: answering, tilt: false, masters: [m])

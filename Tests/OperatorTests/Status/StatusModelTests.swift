@@ -65,3 +65,17 @@ final class StatusModelTests: XCTestCase {
         XCTAssertNil(SentinelFields(.bulk("name")))
     }
 }
+
+/// The sentinel hello, which alone carries a sentinel's current epoch.
+final class HelloEpochsTests: XCTestCase {
+    func testHelloGivesTheRunIDAndCurrentEpoch() throws {
+        let hello = try XCTUnwrap(HelloEpochs.parse("127.0.0.1,26381,3b1870e77b4ead56a882475ee8f2fd81c752a540,7,mymaster,127.0.0.1,6380,5"))
+        XCTAssertEqual(hello.runID, "3b1870e77b4ead56a882475ee8f2fd81c752a540")
+        XCTAssertEqual(hello.epoch, 7)
+    }
+
+    func testOtherMessagesAreNotHellos() {
+        XCTAssertNil(HelloEpochs.parse("hello"))
+        XCTAssertNil(HelloEpochs.parse("a,b,c,notanumber,e,f,g,h"))
+    }
+}

@@ -74,6 +74,15 @@ final class StatusProcessTests: XCTestCase {
         }
     }
 
+    func testEpochsComeFromEverySentinelsHello() throws {
+        let d = try deployment()
+        let run = try d.status(["--json", "--epochs"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
+        let sentinels = try XCTUnwrap((root["masters"] as? [[String: Any]])?.first?["sentinels"] as? [[String: Any]])
+        XCTAssertEqual(sentinels.map { $0["currentEpoch"] as? Int }, [0, 0, 0], "\(sentinels)")
+    }
+
     func testNamedMasterIsShownAlone() throws {
         let d = try deployment()
         let run = try d.status(["mymaster"], sentinel: 2)

@@ -12,7 +12,7 @@ final class StatusRealRedisTests: XCTestCase {
         _ = try LocalDeployment.requireBinaries()
         let d = try Interop.talking(to: "redis-server/redis-sentinel") { try StatusDeployment.start(vigil: false) }
         defer { d.tearDown() }
-        let run = try d.status(["--json"])
+        let run = try d.status(["--json", "--epochs"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
         let m = try XCTUnwrap((root["masters"] as? [[String: Any]])?.first, run.stdout)
@@ -30,6 +30,7 @@ final class StatusRealRedisTests: XCTestCase {
         XCTAssertTrue(replicas.allSatisfy { $0["lagBytes"] is Int && $0["masterLinkStatus"] as? String == "ok" }, "\(replicas)")
         let sentinels = try XCTUnwrap(m["sentinels"] as? [[String: Any]])
         XCTAssertEqual(Set(sentinels.compactMap { $0["runId"] as? String }), Set(d.deployment.sentinels.map(\.myid)))
+        XCTAssertEqual(sentinels.map { $0["currentEpoch"] as? Int }, [0, 0, 0], "\(sentinels)")
         XCTAssertTrue(sentinels.dropFirst().allSatisfy { $0["lastHelloMs"] is Int && $0["votedLeaderEpoch"] as? Int == 0 }, "\(sentinels)")
 
         let table = try d.status([])

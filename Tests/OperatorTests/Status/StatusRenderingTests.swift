@@ -15,10 +15,10 @@ final class StatusRenderingTests: XCTestCase {
               127.0.0.1:6381  slave  ok    100       570     582    134        0
               127.0.0.1:6382  slave  ok    0         380     400    316        1
 
-              SENTINEL         ID        FLAGS        LAST-HELLO  VOTED-LEADER  LEADER-EPOCH
-              127.0.0.1:26380  4653ff9b  (answering)  -           -             -
-              127.0.0.1:26381  3b1870e7  sentinel     932ms       -             0
-              127.0.0.1:26382  8f1c2e0d  sentinel     1500ms      4653ff9b      3
+              SENTINEL         ID        FLAGS        LAST-HELLO  VOTED-LEADER  LEADER-EPOCH  EPOCH
+              127.0.0.1:26380  4653ff9b  (answering)  -           -             -             3
+              127.0.0.1:26381  3b1870e7  sentinel     932ms       -             0             -
+              127.0.0.1:26382  8f1c2e0d  sentinel     1500ms      4653ff9b      3             3
 
             """)
     }
@@ -75,6 +75,7 @@ final class StatusRenderingTests: XCTestCase {
         XCTAssertEqual(sentinels.map { $0["answering"] as? Bool }, [true, false, false])
         XCTAssertEqual(sentinels[2]["votedLeader"] as? String, SentinelReplyFixtures.answering)
         XCTAssertEqual(sentinels[2]["votedLeaderEpoch"] as? Int, 3)
+        XCTAssertEqual(sentinels.map { $0["currentEpoch"] as? Int }, [3, nil, 3])
     }
 
     func testJSONKeepsTheTableOrderOfKeys() {
