@@ -61,18 +61,21 @@ public final class LocalDeployment {
     /// The master and `replicaCount` replicas. Replica priority 0 (the default
     /// here) keeps a real redis-sentinel from promoting one: these tests watch,
     /// they never fail over. Failover tests pass one priority per replica.
-    /// `vigilDataNodes` runs the built vigil-server instead of redis-server.
-    public func startDataNodes(replicaCount: Int, priorities: [Int]? = nil, vigilDataNodes: Bool = false) throws {
-        func start(_ port: Int, _ args: [String]) throws -> NodeProcess {
-            vigilDataNodes ? try NodeProcess.startVigilServer(port: port, arguments: args)
-                : try NodeProcess.startRedisServer(port: port, extraArguments: args)
+    /// `vigilDataNodes` runs the built vigil-server instead of redis-server;
+    /// `kinds` (master first, then one per replica) mixes the two.
+    public func startDataNodes(replicaCount: Int, priorities: [Int]? = nil, vigilDataNodes: Bool = false,
+                               kinds: [DataNodeKind]? = nil) throws {
+        func start(_ index: Int, _ port: Int, _ args: [String]) throws -> NodeProcess {
+            let kind: DataNodeKind = kinds?[index] ?? (vigilDataNodes ? .vigil : .redis)
+            if kind == .vigil { return try NodeProcess.startVigilServer(port: port, arguments: args) }
+            return try NodeProcess.startRedisServer(port: port, extraArguments: args)
         }
         masterPort = Ports.free()
-        master = try start(masterPort, Self.dataNodeArguments)
+        master = try start(0, masterPort, Self.dataNodeArguments)
         for i in 0..<replicaCount {
             let p = Ports.free()
             let priority = priorities?[i] ?? 0
-            let r = try start(p, Self.dataNodeArguments + [
+            let r = try start(i + 1, p, Self.dataNodeArguments + [
                 "--replicaof", "127.0.0.1", String(masterPort), "--replica-priority", String(priority)])
             replicas.append((r, p))
         }

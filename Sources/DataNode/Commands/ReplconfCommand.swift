@@ -49,10 +49,16 @@ enum ReplconfCommand {
                     c.replyError("ERR value is out of range, value must between 0 and 1")
                     return
                 }
+                info.rdbOnly = v == 1
             } else if argEquals(option, "rdb-filter-only") {
-                let filters = splitArgs(value) ?? []
-                if let bad = filters.first(where: { !argEquals($0, "functions") }) {
-                    c.replyError("ERR Unsupported rdb-filter-only option: \(String(decoding: bad, as: UTF8.self))")
+                guard let parts = splitArgs(value) else {
+                    c.replyError("ERR Missing rdb-filter-only values")
+                    return
+                }
+                switch SnapshotFilter.including(parts) {
+                case .success(let f): info.filter = f
+                case .failure(let bad):
+                    c.replyError("ERR Unsupported rdb-filter-only option: \(bad.word)")
                     return
                 }
             } else {

@@ -82,6 +82,11 @@ enum ReplicationCommands {
             c.replyError("ERR SYNC and PSYNC are invalid with pending output")
             return true
         }
+        // A filtered snapshot only ever goes over the socket, never through the shared file.
+        if let info = server.replication.replconf[c.id], info.filter.isFiltered && !info.capaEof {
+            c.replyError("ERR Filtered replica requires EOF capability")
+            return true
+        }
         return false
     }
 

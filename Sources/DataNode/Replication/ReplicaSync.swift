@@ -23,6 +23,8 @@ struct ReplicaSync {
     var prePsync: Bool
     /// When it asked (idle time for repl-diskless-sync-delay).
     var requestedMs: Int64
+    /// What it asked to leave out of the snapshot (REPLCONF rdb-filter-only).
+    var filter = SnapshotFilter()
     /// The offset its snapshot stands for (psync_initial_offset).
     var initialOffset: Int64 = -1
     /// The disk snapshot being sent, and how far.

@@ -108,4 +108,7 @@ struct ReplconfAnnouncement {
     var ip: String?
     var capaEof = false
     var capaPsync2 = false
+    /// REPLCONF rdb-only 1 (CLIENT_REPL_RDBONLY): the snapshot and nothing after it.
+    var rdbOnly = false
+    var filter = SnapshotFilter()
 }

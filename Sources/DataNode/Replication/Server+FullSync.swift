@@ -19,11 +19,14 @@ extension Server {
         replication.replicas.attach(id: c.id, ip: info?.ip ?? Self.peerIP(c.address), port: info?.port ?? 0,
                                     state: .waitBgsave, nowMs: now, prePsync: !psync)
         let capaEof = info?.capaEof ?? false
-        replication.syncs[c.id] = ReplicaSync(capaEof: capaEof, prePsync: !psync, requestedMs: now)
+        let filter = info?.filter ?? SnapshotFilter()
+        replication.syncs[c.id] = ReplicaSync(capaEof: capaEof, prePsync: !psync, requestedMs: now, filter: filter)
         createMasterBacklogIfNeeded()
         let plan = FullSyncPlan.onRequest(child: childForFullSync(), diskless: config.bool("repl-diskless-sync"),
                                           capaEof: capaEof, delaySeconds: config.int("repl-diskless-sync-delay"))
         switch plan {
+        case .attachToRunning where filter != SnapshotFilter():
+            log.notice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC")
         case .attachToRunning:
             // Same snapshot, same offset: the stream it missed is what the other one holds.
             guard let other = replicasInSync(.waitEnd).first, let o = clients[other],
@@ -36,7 +39,7 @@ extension Server {
         case .delay:
             log.notice("Delay next BGSAVE for diskless SYNC")
         case .startNow:
-            startBgsaveForReplication(mincapaEof: capaEof)
+            startBgsaveForReplication(mincapaEof: capaEof, filter: filter)
         }
     }
 
@@ -52,6 +55,11 @@ extension Server {
     /// Replicas in `phase`, in the order they attached.
     func replicasInSync(_ phase: ReplicaSync.Phase) -> [Int] {
         replication.replicaIds.filter { replication.syncs[$0]?.phase == phase }
+    }
+
+    /// Those of them asking for the snapshot `filter` makes (one child serves one filter).
+    func replicasInSync(_ phase: ReplicaSync.Phase, filter: SnapshotFilter) -> [Int] {
+        replicasInSync(phase).filter { replication.syncs[$0]?.filter == filter }
     }
 
     /// replicationSetupSlaveForFullResync: the snapshot stands for `offset`;
@@ -71,13 +79,14 @@ extension Server {
     /// startBgsaveForReplication: forks for every replica waiting to start.
     /// When it cannot, they get Redis's error and are closed.
     @discardableResult
-    func startBgsaveForReplication(mincapaEof: Bool) -> Bool {
-        let sockets = FullSyncPlan.socketTarget(diskless: config.bool("repl-diskless-sync"), mincapaEof: mincapaEof)
+    func startBgsaveForReplication(mincapaEof: Bool, filter: SnapshotFilter) -> Bool {
+        let sockets = FullSyncPlan.socketTarget(diskless: config.bool("repl-diskless-sync") || filter.isFiltered,
+                                                mincapaEof: mincapaEof)
         log.notice(FullSyncPlan.startLine(socketTarget: sockets))
-        let started = sockets ? startSocketTransfer() : saveInBackground()
+        let started = sockets ? startSocketTransfer(filter: filter) : saveInBackground()
         guard started else {
             log.warning("BGSAVE for replication failed")
-            for id in replicasInSync(.waitStart) {
+            for id in replicasInSync(.waitStart, filter: filter) {
                 guard let c = clients[id] else { continue }
                 leaveReplicas(c)
                 c.replyError("ERR BGSAVE failed, replication can't continue")
@@ -88,7 +97,7 @@ extension Server {
         }
         if !sockets {
             let offset = replication.masterReplOffset
-            for id in replicasInSync(.waitStart) {
+            for id in replicasInSync(.waitStart, filter: filter) {
                 if let c = clients[id] { setUpForFullResync(c, offset: offset) }
             }
         }
@@ -122,7 +131,7 @@ extension Server {
             }
             if target == .sockets {
                 log.notice("Streamed RDB transfer with replica \(replicaName(c)) succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming")
-                replicaPutOnline(c)
+                guard replicaPutOnline(c) else { continue }
                 replication.syncs[id]?.phase = .awaitingAck
                 continue
             }
@@ -145,10 +154,18 @@ extension Server {
         }
     }
 
-    /// replicaPutOnline.
-    func replicaPutOnline(_ c: Client) {
+    /// replicaPutOnline. A replica that asked for the snapshot only is
+    /// closed instead (false).
+    @discardableResult
+    func replicaPutOnline(_ c: Client) -> Bool {
+        if replication.replconf[c.id]?.rdbOnly == true {
+            log.notice("RDB transfer completed, rdb only replica (\(replicaName(c))) should be disconnected asap")
+            freeClient(c, reason: "rdb only replica")
+            return false
+        }
         replication.replicas.setState(id: c.id, .online, nowMs: clock.monotonicMs())
         log.notice("Synchronization with replica \(replicaName(c)) succeeded")
+        return true
     }
 
     /// replicaStartCommandStream: the held stream goes out after the snapshot.
@@ -192,7 +209,7 @@ extension Server {
         c.markPendingWrite()
         // Online once the last byte is on the wire, as sendBulkToSlave.
         guard sync.fileOffset == sync.fileSize && conn.pendingOutputBytes == 0 else { return }
-        replicaPutOnline(c)
+        guard replicaPutOnline(c) else { return }
         startReplicaStream(c)
     }
 
@@ -214,11 +231,13 @@ extension Server {
     func startPendingReplicationFork() {
         guard !hasActiveChildProcess else { return }
         let now = clock.monotonicMs()
-        let waiting = replicasInSync(.waitStart).compactMap { replication.syncs[$0] }
+        // shouldStartChildForReplication: the first waiting replica's filter decides who joins this child.
+        guard let first = replicasInSync(.waitStart).first, let filter = replication.syncs[first]?.filter else { return }
+        let waiting = replicasInSync(.waitStart, filter: filter).compactMap { replication.syncs[$0] }
             .map { FullSyncPlan.Waiting(capaEof: $0.capaEof, idleSeconds: (now - $0.requestedMs) / 1000) }
         guard let mincapa = FullSyncPlan.shouldStart(waiting: waiting, diskless: config.bool("repl-diskless-sync"),
                                                      delaySeconds: config.int("repl-diskless-sync-delay"),
                                                      maxReplicas: config.int("repl-diskless-sync-max-replicas")) else { return }
-        startBgsaveForReplication(mincapaEof: mincapa)
+        startBgsaveForReplication(mincapaEof: mincapa, filter: filter)
     }
 }

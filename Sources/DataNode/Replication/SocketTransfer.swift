@@ -1,4 +1,5 @@
 import Glibc
+import Keyspace
 import Persistence
 import Reactor
 import ReplicationCore
@@ -47,7 +48,7 @@ final class SocketTransfer: FileEventHandler {
             return
         }
         if n == 0 {
-            server.log.notice("Diskless rdb transfer, done reading from pipe, \(receivers.count) replicas still up.")
+            server.log.warning("Diskless rdb transfer, done reading from pipe, \(receivers.count) replicas still up.")
             stopReading()
             // The child may exit now: everything it wrote was read.
             closeExitPipe()
@@ -108,7 +109,7 @@ final class SocketTransfer: FileEventHandler {
 extension Server {
     /// rdbSaveToSlavesSockets: forks a child that streams the snapshot,
     /// framed with an EOF mark, to the replicas waiting to start.
-    func startSocketTransfer() -> Bool {
+    func startSocketTransfer(filter: SnapshotFilter) -> Bool {
         if hasActiveChildProcess { return false }
         var data: [Int32] = [-1, -1], exitFds: [Int32] = [-1, -1]
         guard pipe(&data) == 0 else { return false }
@@ -117,7 +118,9 @@ extension Server {
             return false
         }
         for fd in data + exitFds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        let ctx = snapshotSaveContext()
+        var ctx = snapshotSaveContext()
+        if filter.excludeFunctions { ctx.functions = [] }
+        let dbs = filter.excludeData ? [] : databases
         var g = SystemRandomNumberGenerator()
         let mark = Array(ReplicationState.randomHexId(using: &g).utf8)
         let startUs = clock.monotonicUs()
@@ -125,7 +128,7 @@ extension Server {
         if pid == 0 {
             close(data[0])
             close(exitFds[1])
-            runTransferChild(ctx, mark: mark, to: data[1], exitPipe: exitFds[0])
+            runTransferChild(ctx, dbs, mark: mark, to: data[1], exitPipe: exitFds[0])
         }
         close(data[1])
         close(exitFds[0])
@@ -141,7 +144,7 @@ extension Server {
         resetChildProgress()
         persistence.currentSaveKeysTotal = databases.reduce(0) { $0 + $1.count }
         backgroundChild = BackgroundChild(pid: pid, kind: .rdb, startUnix: Int(clock.wallMs() / 1000), infoFd: -1, target: .sockets)
-        let group = replicasInSync(.waitStart)
+        let group = replicasInSync(.waitStart, filter: filter)
         let offset = replication.masterReplOffset
         for id in group {
             if let c = clients[id] { setUpForFullResync(c, offset: offset) }
@@ -152,12 +155,13 @@ extension Server {
     }
 
     /// The child: the framed snapshot into the pipe, then wait until the parent read it all.
-    private func runTransferChild(_ ctx: SnapshotFormat.SaveContext, mark: [UInt8], to fd: Int32, exitPipe: Int32) -> Never {
+    private func runTransferChild(_ ctx: SnapshotFormat.SaveContext, _ dbs: [Database], mark: [UInt8], to fd: Int32,
+                                  exitPipe: Int32) -> Never {
         log.role = "C"
         var ok = Self.writeAll(fd, Array("$EOF:".utf8) + mark + [13, 10])
         if ok {
             do {
-                try SnapshotFormat.write(databases, ctx, to: FileDescriptorSink(fd: fd))
+                try SnapshotFormat.write(dbs, ctx, to: FileDescriptorSink(fd: fd))
             } catch {
                 ok = false
             }
