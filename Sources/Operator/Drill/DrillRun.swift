@@ -56,6 +56,7 @@ struct DrillRun {
             faultAt = try fault.inject(sentinels: view.sentinels, masterName: options.masterName, pauseMs: pauseMs)
         } catch {
             stopThreads()
+            ReadBack.removeKeys(on: master, prefix: prefix)
             throw error
         }
         var result = RunResult(run: index, kind: options.kind.rawValue, oldMaster: master.description, fault: fault.description)

@@ -5,6 +5,13 @@ public struct Spread: Codable, Equatable, Sendable {
     public var max: Double
     public var count: Int
 
+    public init(min: Double, median: Double, max: Double, count: Int) {
+        self.min = min
+        self.median = median
+        self.max = max
+        self.count = count
+    }
+
     /// nil for no values; the median of an even count is the mean of the middle two.
     public init?(_ values: [Double]) {
         guard !values.isEmpty else { return nil }
