@@ -11,15 +11,16 @@ struct DeploymentHealth {
     func wait(seconds: Double) throws(DrillFailure) {
         let deadline = monotonicSeconds() + seconds
         var why = "not checked yet"
+        var target: Int?
         while monotonicSeconds() < deadline {
-            if let reason = unhealthy() { why = reason } else { return }
+            if let reason = unhealthy(target: &target) { why = reason } else { return }
             usleep(100_000)
         }
         throw .notConverged("not healthy again within \(DrillOptions.formatSeconds(seconds)) s after the run: \(why)")
     }
 
     /// Why the deployment is not healthy yet; nil when it is.
-    func unhealthy() -> String? {
+    func unhealthy(target: inout Int?) -> String? {
         var master: Address?
         for s in view.sentinels {
             guard let f = view.masterState(on: s) else { return "sentinel \(s) does not answer SENTINEL MASTER" }
@@ -37,7 +38,8 @@ struct DeploymentHealth {
         }
         guard let master else { return "no sentinel" }
         guard let info = NodeInfo.fetch(master, section: "replication") else { return "the master \(master) does not answer" }
-        if !ReplicaLine.inSync(info, expected: replicas) { return "the replicas of \(master) are not all online and in sync" }
+        if target == nil { target = ReplicaLine.parse(info).masterOffset }
+        if !ReplicaLine.inSync(info, expected: replicas, target: target) { return "the replicas of \(master) are not all online and in sync" }
         return nil
     }
 }

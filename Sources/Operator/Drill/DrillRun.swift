@@ -100,8 +100,14 @@ struct DrillRun {
         let expected = replicasBefore.count - (options.kind == .killMaster ? 1 : 0)
         let syncDeadline = max(deadline, monotonicSeconds() + 5)
         var synced = false
+        var target: Int?
         while monotonicSeconds() < syncDeadline {
-            if let info = NodeInfo.fetch(newMaster, section: "replication"), ReplicaLine.inSync(info, expected: expected) {
+            if let info = NodeInfo.fetch(newMaster, section: "replication") {
+                if target == nil { target = ReplicaLine.parse(info).masterOffset }
+                guard ReplicaLine.inSync(info, expected: expected, target: target) else {
+                    usleep(50_000)
+                    continue
+                }
                 synced = true
                 break
             }

@@ -24,11 +24,36 @@ struct LocalProcess: Equatable {
               access("/proc/\(pid)", F_OK) == 0,
               let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !raw.isEmpty,
               let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return nil }
-        let args = raw.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        var args = raw.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        args = Array(args.dropLast(args.last == "" ? 1 : 0))
+        if isProcessTitle(args), let rebuilt = commandLine(address, info: info) { args = rebuilt }
         let out = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/1")
         let file = out.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("/dev/") ? $0 : nil }
-        return LocalProcess(pid: pid, arguments: Array(args.dropLast(args.last == "" ? 1 : 0)),
-                            workingDirectory: cwd, outputPath: file)
+        return LocalProcess(pid: pid, arguments: args, workingDirectory: cwd, outputPath: file)
+    }
+
+    /// redis-server overwrites its argv with a title ("redis-server 127.0.0.1:6380"):
+    /// a single word after the program name, no option, is that title.
+    static func isProcessTitle(_ args: [String]) -> Bool {
+        args.count == 1 || (args.count <= 3 && !args.dropFirst().contains { $0.hasPrefix("--") || $0.hasSuffix(".conf") })
+    }
+
+    /// What the node runs with, rebuilt from INFO and CONFIG GET when its
+    /// command line was overwritten: its executable, config file, and the
+    /// settings a drill's restart must keep.
+    static func commandLine(_ address: Address, info: [String: String]) -> [String]? {
+        guard let exe = info["executable"], !exe.isEmpty,
+              let c = try? SentinelView.connect(address, timeoutMs: 1000) else { return nil }
+        defer { c.close() }
+        var args = [exe]
+        if let conf = info["config_file"], !conf.isEmpty { args.append(conf) }
+        for name in ["port", "bind", "dir", "dbfilename", "save", "appendonly", "repl-diskless-sync-delay",
+                     "replica-priority", "logfile", "protected-mode"] {
+            guard let reply = try? c.call("CONFIG", "GET", name), let items = reply.elements, items.count == 2,
+                  let value = items[1].string else { continue }
+            args += ["--" + name, value]
+        }
+        return args
     }
 
     /// Starts the same command line in the same directory (argv[0] decides

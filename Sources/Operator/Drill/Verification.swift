@@ -53,11 +53,15 @@ struct ReplicaLine: Equatable {
         return (Int(info["master_repl_offset"] ?? "") ?? -1, out.sorted { $0.address.port < $1.address.port })
     }
 
-    /// At least `expected` replicas online, each at the master's offset.
-    static func inSync(_ info: [String: String], expected: Int) -> Bool {
+    /// At least `expected` replicas online, each at `target` (default: the
+    /// master's offset now). The master's offset keeps moving (the sentinels
+    /// publish hellos through it) and replicas ack once a second, so a caller
+    /// waiting for sync fixes the target once and waits for the replicas to reach it.
+    static func inSync(_ info: [String: String], expected: Int, target: Int? = nil) -> Bool {
         let (offset, replicas) = parse(info)
+        let goal = target ?? offset
         let online = replicas.filter { $0.state == "online" }
-        return online.count >= expected && offset >= 0 && online.allSatisfy { $0.offset >= offset }
+        return online.count >= expected && goal >= 0 && online.allSatisfy { $0.offset >= goal }
     }
 }
 

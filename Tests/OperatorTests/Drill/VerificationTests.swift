@@ -48,3 +48,12 @@ final class VerificationTests: XCTestCase {
         XCTAssertNil(Address(parsing: "host:99999"))
     }
 }
+
+final class SyncTargetTests: XCTestCase {
+    func testReplicasThatReachedTheTargetAreInSyncThoughTheMasterMovedOn() {
+        // Sentinel hellos keep moving the master's offset; replicas ack once a second.
+        let info = NodeInfo.parse("master_repl_offset:900\r\nslave0:ip=127.0.0.1,port=6381,state=online,offset=800,lag=0\r\n")
+        XCTAssertFalse(ReplicaLine.inSync(info, expected: 1))
+        XCTAssertTrue(ReplicaLine.inSync(info, expected: 1, target: 800))
+    }
+}
