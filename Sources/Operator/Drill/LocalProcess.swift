@@ -25,7 +25,7 @@ struct LocalProcess: Equatable {
               let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !raw.isEmpty,
               let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return nil }
         var args = raw.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        args = Array(args.dropLast(args.last == "" ? 1 : 0))
+        while args.last == "" { args.removeLast() }
         if isProcessTitle(args), let rebuilt = commandLine(address, info: info) { args = rebuilt }
         let out = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/1")
         let file = out.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("/dev/") ? $0 : nil }
@@ -33,9 +33,9 @@ struct LocalProcess: Equatable {
     }
 
     /// redis-server overwrites its argv with a title ("redis-server 127.0.0.1:6380"):
-    /// a single word after the program name, no option, is that title.
+    /// one argument with spaces, or a single word after the program name and no option, is that title.
     static func isProcessTitle(_ args: [String]) -> Bool {
-        args.count == 1 || (args.count <= 3 && !args.dropFirst().contains { $0.hasPrefix("--") || $0.hasSuffix(".conf") })
+        args.first?.contains(" ") == true || args.count == 1 || (args.count <= 3 && !args.dropFirst().contains { $0.hasPrefix("--") || $0.hasSuffix(".conf") })
     }
 
     /// What the node runs with, rebuilt from INFO and CONFIG GET when its

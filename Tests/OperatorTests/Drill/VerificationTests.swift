@@ -57,3 +57,15 @@ final class SyncTargetTests: XCTestCase {
         XCTAssertTrue(ReplicaLine.inSync(info, expected: 1, target: 800))
     }
 }
+
+final class LocalProcessTests: XCTestCase {
+    func testARedisProcessTitleIsNotACommandLine() {
+        XCTAssertTrue(LocalProcess.isProcessTitle(["redis-server 127.0.0.1:6380"]))
+        XCTAssertTrue(LocalProcess.isProcessTitle(["redis-server", "*:6379"]))
+    }
+
+    func testARealCommandLineIsKept() {
+        XCTAssertFalse(LocalProcess.isProcessTitle(["/usr/bin/vigil-server", "--port", "6380", "--replicaof", "127.0.0.1", "6379"]))
+        XCTAssertFalse(LocalProcess.isProcessTitle(["vigil", "server", "/run/node-6380.conf"]))
+    }
+}
