@@ -61,8 +61,11 @@ struct LocalProcess: Equatable {
     func restart() throws -> Int32 {
         guard let argv0 = arguments.first else { throw DrillFailure.notConverged("no command line to restart pid \(pid)") }
         let exe: String
-        if argv0.hasPrefix("/") {
+        if argv0.hasPrefix("/"), access(argv0, X_OK) == 0 {
             exe = argv0
+        } else if argv0.hasPrefix("/"), let found = Executables.onPath((argv0 as NSString).lastPathComponent) {
+            // Redis reports a PATH-found argv[0] joined to its cwd: the name is what counts.
+            exe = found
         } else if argv0.contains("/") {
             exe = workingDirectory + "/" + argv0
         } else if let found = Executables.onPath(argv0) {
