@@ -264,8 +264,9 @@ class Deployment:
     below parent. Sentinels start once every replica is connected."""
 
     def __init__(self, sentinel_exe, parent, name, down_after, failover_timeout, master_name="mymaster",
-                 replicas=2, sentinels=3, quorum=2):
+                 replicas=2, sentinels=3, quorum=2, data_exe=None):
         self.master_name = master_name
+        self.data_exe = data_exe  # vigil-server instead of redis-server when given
         self.dir = tempfile.mkdtemp(prefix="run-%s-" % name, dir=parent)
         self.servers = []
         self.master_port = free_port()
@@ -289,8 +290,12 @@ class Deployment:
         d = os.path.join(self.dir, "node-%d" % port)
         os.mkdir(d)
         # No 5 s wait before the diskless full sync: replicas are in sync at once.
-        s = start_redis_server(d, os.path.join(self.dir, "redis-%d.log" % port), port=port,
-                               extra=["--repl-diskless-sync-delay", "0"] + extra)
+        log = os.path.join(self.dir, "node-%d.log" % port)
+        extra = ["--repl-diskless-sync-delay", "0"] + extra
+        if self.data_exe:
+            s = start_vigil_server(self.data_exe, d, log, port=port, extra=["--dir", d] + extra)
+        else:
+            s = start_redis_server(d, log, port=port, extra=extra)
         self.servers.append(s)
         return s
 
