@@ -23,6 +23,9 @@ struct ReplicaSync {
     var prePsync: Bool
     /// When it asked (idle time for repl-diskless-sync-delay).
     var requestedMs: Int64
+    /// A dual-channel snapshot connection: the client id of the main link
+    /// that receives the stream (nothing is held here).
+    var streamTo: Int?
     /// The offset its snapshot stands for (psync_initial_offset).
     var initialOffset: Int64 = -1
     /// The disk snapshot being sent, and how far.
