@@ -111,7 +111,7 @@ final class DualChannelTests: XCTestCase {
         XCTAssertEqual(h.link.state, .connect)
         XCTAssertTrue(h.effects.contains(.close))
         XCTAssertTrue(h.effects.contains(.closeSnapshot))
-        XCTAssertTrue(h.logs.contains { $0.hasPrefix("Dual-channel sync failed: the stream buffered during the snapshot (58 bytes) exceeds this replica's limit (40 bytes)") })
+        XCTAssertTrue(h.logs.contains { $0.hasPrefix("Dual-channel sync failed: the stream buffered during the snapshot (54 bytes) exceeds this replica's limit (40 bytes)") })
         XCTAssertTrue(h.link.plainNextAttempt)
         h.clear()
         h.tick(after: 1000)
