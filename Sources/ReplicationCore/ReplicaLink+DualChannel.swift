@@ -95,10 +95,11 @@ extension ReplicaLink {
                     if !rdb.isEmpty { fx.append(.appendPayload(rdb)) }
                 }
                 if payload?.isComplete == true {
-                    // Nothing else comes on the snapshot connection.
+                    // Nothing else comes on the snapshot connection. The master
+                    // closes it: its close before the master saw the payload
+                    // out would read as a lost connection there.
                     dual!.phase = .loaded
                     dual!.input.removeAll()
-                    fx.append(.closeSnapshot)
                     fx += payloadComplete()
                 }
             }

@@ -20,8 +20,8 @@ final class DualChannelSyncTests: XCTestCase {
     }
 
     private func masterUnderLoad() throws -> (port: Int, node: ProcessFixture.Started) {
-        let node = try fixture.startVigil(["--client-output-buffer-limit", "replica 256kb 128kb 1", "--repl-diskless-sync", "no",
-                                           "--rdb-key-save-delay", "200"])
+        let node = try fixture.startVigil(["--client-output-buffer-limit", "replica 4mb 2mb 2", "--repl-diskless-sync", "no",
+                                           "--rdb-key-save-delay", "400", "--enable-debug-command", "yes"])
         let c = try ProcessFixture.connect(node.port)
         defer { c.close() }
         XCTAssertEqual(try c.call(["DEBUG", "POPULATE", "5000", "seed", "100"]).string, "OK")
@@ -40,8 +40,8 @@ final class DualChannelSyncTests: XCTestCase {
     }
 
     func testUnderWriteLoadTheDualChannelSyncConvergesAtTheFirstFullSync() throws {
-        let (port, _) = try masterUnderLoad()
-        let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(port)])
+        let (port, master) = try masterUnderLoad()
+        let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(port), "--enable-debug-command", "yes"])
         let m = try ProcessFixture.connect(port), r = try ProcessFixture.connect(replica.port)
         defer { m.close(); r.close() }
         let sync = ReplicationSync(master: m, replicas: [r])
@@ -51,7 +51,7 @@ final class DualChannelSyncTests: XCTestCase {
         writing.stop()
         try sync.waitCaughtUp()
         try sync.assertSameData("after a dual-channel full sync under load")
-        XCTAssertEqual(try sync.info(m, "sync_full"), "1", "one full sync, no loop")
+        XCTAssertEqual(try sync.info(m, "sync_full"), "1", "one full sync, no loop:\n\(master.process.logText)\n--\n\(replica.process.logText)")
         XCTAssertTrue(replica.process.logText.contains("Full resync from master over two connections (dual-channel)"))
     }
 
