@@ -8,6 +8,14 @@ extension ReplicaLink {
         lastIOMs = nowMs
         if state == .connected { readOffset += Int64(bytes.count) }
         input.append(contentsOf: bytes)
+        if state == .transfer && dual != nil {
+            // The live stream waits here for the snapshot, up to our own limit.
+            let limit = settings.dualChannelBufferLimit
+            if DualChannel.overflows(buffered: input.count, limit: limit) {
+                return dualFailed("the stream buffered during the snapshot (\(input.count) bytes) exceeds this replica's limit (\(limit) bytes)")
+            }
+            return []
+        }
         return process(nowMs: nowMs)
     }
 
@@ -20,6 +28,8 @@ extension ReplicaLink {
                 guard let line = takeLine() else { return fx }
                 fx += handshakeReply(line, nowMs: nowMs)
             case .transfer:
+                // Dual channel: the main link carries only the stream (buffered above).
+                if dual != nil { return fx }
                 if payload == nil {
                     guard let line = takeLine() else { return fx }
                     fx += payloadHeader(line)
@@ -64,7 +74,10 @@ extension ReplicaLink {
             }
             out += Wire.command("REPLCONF", "listening-port", String(settings.listeningPort))
             if let ip = settings.announceIP { out += Wire.command("REPLCONF", "ip-address", ip) }
-            out += Wire.command("REPLCONF", "capa", "eof", "capa", "psync2")
+            // A Redis master ignores the capability it does not know.
+            announcedDual = settings.dualChannel && !plainNextAttempt
+            out += announcedDual ? Wire.command("REPLCONF", "capa", "eof", "capa", "psync2", "capa", DualChannel.capability)
+                                 : Wire.command("REPLCONF", "capa", "eof", "capa", "psync2")
             fx.append(.send(out))
             state = settings.masterAuth != nil ? .receiveAuth : .receivePort
             return fx
@@ -94,6 +107,8 @@ extension ReplicaLink {
     mutating func sendPsync() -> [ReplicaLinkEffect] {
         state = .receivePsync
         fullSyncOffset = -1
+        // The plain attempt after a failed dual-channel one is the only one.
+        if !announcedDual { plainNextAttempt = false }
         if hasCachedMaster {
             let next = String(history.offset + 1)
             let psync = failoverPsync ? Wire.command("PSYNC", history.replid, next, "FAILOVER") : Wire.command("PSYNC", history.replid, next)
@@ -122,6 +137,9 @@ extension ReplicaLink {
             state = .transfer
             psyncAccepted = true
             return fx
+        }
+        if announcedDual && line.hasPrefix(DualChannel.offerReply + " ") {
+            return dualChannelOffered(token: line.dropFirst(DualChannel.offerReply.count).trimmingLeadingSpace)
         }
         if line.hasPrefix("+CONTINUE") {
             psyncAccepted = true
@@ -203,6 +221,8 @@ extension ReplicaLink {
         let usedMark: Bool
         if case .eofMark = payload?.form { usedMark = true } else { usedMark = false }
         payload = nil
+        let wasDual = dual != nil
+        dual = nil
         guard success else {
             hasCachedMaster = false
             return [.log(.warning, "Failed trying to load the MASTER synchronization DB from disk, check server logs.")] + cancelHandshakeAfterLoad()
@@ -213,8 +233,9 @@ extension ReplicaLink {
         var fx: [ReplicaLinkEffect] = [.resetBacklog(offset: history.offset),
                                        .log(.notice, "MASTER <-> REPLICA sync: Finished with success")]
         startStreaming(nowMs: nowMs, readOffset: history.offset)
-        // A diskless master holds the stream until our first ACK.
-        if usedMark && !prePsync {
+        // A diskless master holds the stream until our first ACK (a
+        // dual-channel one does not, but the ACK tells it where we are).
+        if (usedMark || wasDual) && !prePsync {
             lastAckMs = nowMs
             fx.append(.send(Wire.ack(history.offset)))
         }

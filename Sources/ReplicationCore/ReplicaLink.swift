@@ -31,6 +31,12 @@ public struct ReplicaLink: Sendable {
     public internal(set) var lastIOMs: Int64 = 0
     /// A master that answered SYNC rather than PSYNC: no ACKs, no PSYNC later.
     public internal(set) var prePsync = false
+    /// The dual-channel sync in progress (DualChannelSync.swift), nil otherwise.
+    public internal(set) var dual: DualChannelSync?
+    /// A dual-channel sync failed: the next attempt uses the plain protocol.
+    public internal(set) var plainNextAttempt = false
+    /// This attempt's handshake announced `capa vigil-dual-channel`.
+    var announcedDual = false
 
     /// Bytes received and not yet used (handshake replies, stream).
     var input: [UInt8] = []
@@ -144,6 +150,11 @@ public struct ReplicaLink: Sendable {
             return [.log(.warning, "Master did not respond to command during SYNC handshake")]
         case .transfer, .loading:
             var fx: [ReplicaLinkEffect] = [.log(.warning, "I/O error trying to sync with MASTER: connection lost")]
+            if dual != nil {
+                fx.append(.log(.warning, "Dual-channel sync abandoned: the master connection was lost; retrying"))
+                fx.append(.closeSnapshot)
+                dual = nil
+            }
             if payload != nil { fx.append(.discardPayload) }
             payload = nil
             input.removeAll()
@@ -207,6 +218,10 @@ public struct ReplicaLink: Sendable {
             fx.append(.discardPayload)
         }
         if state.hasConnection && state != .connected { fx.append(.close) }
+        if dual != nil {
+            fx.append(.closeSnapshot)
+            dual = nil
+        }
         payload = nil
         input.removeAll()
         if state != .none { state = .connect }

@@ -29,4 +29,11 @@ public enum ReplicaLinkEffect: Sendable, Equatable {
     case ensureBacklog(offset: Int64)
     /// This node's own replicas must resync (its history id changed).
     case disconnectReplicas
+    /// Dual-channel sync: open the snapshot connection to the master; answer
+    /// with `snapshotConnected` or `snapshotClosed`.
+    case connectSnapshot(host: String, port: Int)
+    /// Write bytes on the snapshot connection.
+    case sendSnapshot([UInt8])
+    /// Close the snapshot connection; no `snapshotClosed` input follows.
+    case closeSnapshot
 }

@@ -9,14 +9,21 @@ public struct ReplicaLinkSettings: Sendable, Equatable {
     public var masterAuth: [UInt8]?
     /// repl-timeout, seconds.
     public var timeoutSeconds: Int
+    /// vigil-dual-channel-replication: announce `capa vigil-dual-channel`.
+    public var dualChannel: Bool
+    /// The most live stream buffered during a dual-channel snapshot (0: no limit).
+    public var dualChannelBufferLimit: Int
 
     public init(listeningPort: Int, announceIP: String? = nil, masterUser: [UInt8]? = nil,
-                masterAuth: [UInt8]? = nil, timeoutSeconds: Int = 60) {
+                masterAuth: [UInt8]? = nil, timeoutSeconds: Int = 60,
+                dualChannel: Bool = false, dualChannelBufferLimit: Int = 0) {
         self.listeningPort = listeningPort
         self.announceIP = announceIP
         self.masterUser = masterUser
         self.masterAuth = masterAuth
         self.timeoutSeconds = timeoutSeconds
+        self.dualChannel = dualChannel
+        self.dualChannelBufferLimit = dualChannelBufferLimit
     }
 }
 

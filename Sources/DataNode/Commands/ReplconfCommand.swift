@@ -31,6 +31,7 @@ enum ReplconfCommand {
                 // Unknown capabilities are ignored (a newer replica's).
                 if argEquals(value, "eof") { info.capaEof = true }
                 if argEquals(value, "psync2") { info.capaPsync2 = true }
+                if argEquals(value, "vigil-dual-channel") /* DualChannel.capability */ { info.capaVigilDual = true }
             } else if argEquals(option, "ack") {
                 // Never answered; the pairs after it (7.2's FACK) are ignored.
                 guard c.flags.contains(.replica), let offset = parseStrictInt64(value) else { return }
@@ -40,6 +41,8 @@ enum ReplconfCommand {
             } else if argEquals(option, "getack") {
                 // Only a replica's master asks for an ACK, on the stream (the link answers it there).
                 return
+            } else if argEquals(option, "vigil-snapshot") /* DualChannel.snapshotOption */ {
+                info.snapshotToken = String(decoding: value, as: UTF8.self)
             } else if argEquals(option, "rdb-only") {
                 guard let v = parseStrictInt64(value) else {
                     c.replyError("ERR value is not an integer or out of range")

@@ -23,6 +23,10 @@ enum ReplicationCommands {
             return
         }
         guard !refusesSync(server, c) else { return }
+        if let token = server.replication.replconf[c.id]?.snapshotToken {
+            server.serveDualChannelSnapshot(c, token: token)
+            return
+        }
         guard let offset = parseStrictInt64(argv[2]) else {
             c.replyError("ERR value is not an integer or out of range")
             return
@@ -40,6 +44,11 @@ enum ReplicationCommands {
                 server.replication.syncPartialErr += 1
             } else {
                 server.log.notice("Full resync requested by replica \(name)")
+            }
+            if DualChannel.masterOffers(enabled: server.config.bool("vigil-dual-channel-replication"),
+                                        replicaAnnounced: server.replication.replconf[c.id]?.capaVigilDual ?? false, psync: true) {
+                server.offerDualChannelSync(c)
+                return
             }
             fullResync(server, c, psync: true)
         }

@@ -86,6 +86,9 @@ private let boolEntries: [ConfigEntry] = [
     bool("lazyfree-lazy-user-flush", nil, [], false),
     bool("repl-disable-tcp-nodelay", nil, [], false),
     bool("repl-diskless-sync", nil, [], true),
+    // Vigil's own: the dual-channel full sync between Vigil nodes (ReplicationCore/DualChannelSync.swift).
+    // Hidden as Redis's debug settings are: CONFIG GET * stays Redis's, the exact name answers.
+    bool("vigil-dual-channel-replication", nil, .hidden, true),
     bool("aof-rewrite-incremental-fsync", nil, [], true),
     bool("no-appendfsync-on-rewrite", nil, [], false),
     bool("cluster-require-full-coverage", nil, [], true),
@@ -245,6 +248,8 @@ private let numericEntries: [ConfigEntry] = [
     num("proto-max-bulk-len", nil, [], 1 << 20, longMax, 512 << 20, .memory),
     num("stream-node-max-entries", nil, [], 0, longMax, 100),
     num("repl-backlog-size", nil, [], 1, longMax, 1 << 20, .memory, apply: .replBacklogMinimum),
+    // 0: the replica's own client-output-buffer-limit replica hard limit.
+    num("vigil-dual-channel-buffer-limit", nil, .hidden, 0, longMax, 0, .memory),
     // unsigned long long
     num("maxmemory", nil, [], 0, ullongMax, 0, unsigned: true, .memory),
     num("cluster-link-sendbuf-limit", nil, [], 0, ullongMax, 0, unsigned: true, .memory),

@@ -16,6 +16,9 @@ final class ReplicaLinkDriver: ConnectionDelegate {
     private(set) var masterClient: Client?
     /// The db the stream has selected: a reconnected master client resumes in it.
     private var streamDb = 0
+    /// The second connection of a dual-channel full sync.
+    private var snapshot: Connection?
+    private lazy var snapshotDelegate = SnapshotChannel(driver: self)
 
     init(server: Server) {
         self.server = server
@@ -46,7 +49,10 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             announceIP: c.replicaAnnounceIp.isEmpty ? nil : c.replicaAnnounceIp,
             masterUser: c.masteruser.isEmpty ? nil : Array(c.masteruser.utf8),
             masterAuth: c.masterauth.isEmpty ? nil : Array(c.masterauth.utf8),
-            timeoutSeconds: c.int("repl-timeout"))
+            timeoutSeconds: c.int("repl-timeout"),
+            dualChannel: c.bool("vigil-dual-channel-replication"),
+            dualChannelBufferLimit: DualChannel.bufferLimit(configured: c.int("vigil-dual-channel-buffer-limit"),
+                                                           replicaHardLimit: server.hot.outputLimits[1].hard))
     }
 
     // MARK: effects
@@ -82,6 +88,12 @@ final class ReplicaLinkDriver: ConnectionDelegate {
                 server.createBacklog(startingAfter: offset)
             case .ensureBacklog(let offset):
                 if server.replication.backlog == nil { server.createBacklog(startingAfter: offset) }
+            case .connectSnapshot(let host, let port):
+                openSnapshot(host: host, port: port)
+            case .sendSnapshot(let bytes):
+                snapshot?.enqueue(bytes)
+            case .closeSnapshot:
+                closeSnapshot()
             case .disconnectReplicas:
                 for c in server.clients.values where c.flags.contains(.replica) {
                     server.freeClient(c, reason: "replication id changed")
@@ -99,6 +111,40 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             server.loop.runBeforeSleep { [weak self] in
                 self?.run { $0.closed(reason: reason, nowMs: $1) }
             }
+        }
+    }
+
+    private func openSnapshot(host: String, port: Int) {
+        closeSnapshot()
+        do {
+            snapshot = try Connection.connect(host: host, port: port, loop: server.loop, delegate: snapshotDelegate)
+        } catch {
+            let reason = (error as? SocketError).map { String(cString: strerror($0.errnoValue)) } ?? "\(error)"
+            server.loop.runBeforeSleep { [weak self] in
+                self?.run { $0.snapshotClosed(reason: reason, nowMs: $1) }
+            }
+        }
+    }
+
+    private func closeSnapshot() {
+        guard let conn = snapshot else { return }
+        conn.delegate = nil
+        conn.close(reason: "snapshot connection closed")
+        snapshot = nil
+    }
+
+    fileprivate func snapshotEvent(_ connection: Connection, _ event: SnapshotChannel.Event) {
+        guard connection === snapshot else { return }
+        switch event {
+        case .connected:
+            run { $0.snapshotConnected(nowMs: $1) }
+        case .read:
+            let bytes = connection.input.readableArray
+            connection.input.clear()
+            run { $0.snapshotReceived(bytes, nowMs: $1) }
+        case .closed(let reason):
+            snapshot = nil
+            run { $0.snapshotClosed(reason: reason, nowMs: $1) }
         }
     }
 
@@ -185,5 +231,23 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             server.freeClient(m, reason: "master link closed")
         }
         run { $0.closed(reason: text, nowMs: $1) }
+    }
+}
+
+/// The snapshot connection's events, handed to the driver (which owns the link).
+private final class SnapshotChannel: ConnectionDelegate {
+    enum Event {
+        case connected
+        case read
+        case closed(String)
+    }
+
+    unowned let driver: ReplicaLinkDriver
+    init(driver: ReplicaLinkDriver) { self.driver = driver }
+
+    func connectionDidConnect(_ connection: Connection) { driver.snapshotEvent(connection, .connected) }
+    func connectionDidRead(_ connection: Connection) { driver.snapshotEvent(connection, .read) }
+    func connectionDidClose(_ connection: Connection, reason: String) {
+        driver.snapshotEvent(connection, .closed(reason.hasPrefix("connect: ") ? String(reason.dropFirst("connect: ".count)) : reason))
     }
 }

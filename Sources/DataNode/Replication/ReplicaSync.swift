@@ -25,6 +25,9 @@ struct ReplicaSync {
     var requestedMs: Int64
     /// What it asked to leave out of the snapshot (REPLCONF rdb-filter-only).
     var filter = SnapshotFilter()
+    /// A dual-channel snapshot connection: the client id of the main link
+    /// that receives the stream (nothing is held here).
+    var streamTo: Int?
     /// The offset its snapshot stands for (psync_initial_offset).
     var initialOffset: Int64 = -1
     /// The disk snapshot being sent, and how far.

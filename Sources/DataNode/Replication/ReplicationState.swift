@@ -23,6 +23,10 @@ public final class ReplicationState {
     var syncs: [Int: ReplicaSync] = [:]
     /// The diskless snapshot being forwarded from the child to the replicas.
     var socketTransfer: SocketTransfer?
+    /// Dual-channel offers whose snapshot connection has not come yet: token -> main link's client id.
+    var dualOffers: [String: Int] = [:]
+    /// A dual-channel sync's two clients, each to the other, while it runs.
+    var dualPartner: [Int: Int] = [:]
     /// Since when no replica is attached (repl-backlog-ttl counts from it); nil while one is.
     var noReplicasSinceMs: Int64?
     /// A FAILOVER command's progress (INFO master_failover_state).
@@ -111,4 +115,8 @@ struct ReplconfAnnouncement {
     /// REPLCONF rdb-only 1 (CLIENT_REPL_RDBONLY): the snapshot and nothing after it.
     var rdbOnly = false
     var filter = SnapshotFilter()
+    /// `capa vigil-dual-channel`: a Vigil replica that takes the dual-channel sync.
+    var capaVigilDual = false
+    /// `vigil-snapshot <token>`: this connection carries the snapshot for that offer.
+    var snapshotToken: String?
 }

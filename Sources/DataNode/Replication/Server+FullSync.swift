@@ -10,17 +10,22 @@ import ServerKit
 /// since that offset, which its client output held meanwhile.
 extension Server {
     /// syncCommand from "Full resynchronization" on.
-    func beginFullResync(_ c: Client, psync: Bool) {
+    /// `streamTo`: a dual-channel snapshot connection, whose main link (that
+    /// client id) is the replica INFO shows and receives the stream.
+    func beginFullResync(_ c: Client, psync: Bool, streamTo: Int? = nil) {
         let info = replication.replconf[c.id]
         let now = clock.monotonicMs()
-        replication.syncFull += 1
         c.flags.insert(.replica)
         replication.replicaAttached(id: c.id)
-        replication.replicas.attach(id: c.id, ip: info?.ip ?? Self.peerIP(c.address), port: info?.port ?? 0,
-                                    state: .waitBgsave, nowMs: now, prePsync: !psync)
+        if streamTo == nil {
+            replication.syncFull += 1
+            replication.replicas.attach(id: c.id, ip: info?.ip ?? Self.peerIP(c.address), port: info?.port ?? 0,
+                                        state: .waitBgsave, nowMs: now, prePsync: !psync)
+        }
         let capaEof = info?.capaEof ?? false
         let filter = info?.filter ?? SnapshotFilter()
-        replication.syncs[c.id] = ReplicaSync(capaEof: capaEof, prePsync: !psync, requestedMs: now, filter: filter)
+        replication.syncs[c.id] = ReplicaSync(capaEof: capaEof, prePsync: !psync, requestedMs: now, filter: filter,
+                                              streamTo: streamTo)
         createMasterBacklogIfNeeded()
         let plan = FullSyncPlan.onRequest(child: childForFullSync(), diskless: config.bool("repl-diskless-sync"),
                                           capaEof: capaEof, delaySeconds: config.int("repl-diskless-sync-delay"))
@@ -29,9 +34,9 @@ extension Server {
             log.notice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC")
         case .attachToRunning:
             // Same snapshot, same offset: the stream it missed is what the other one holds.
-            guard let other = replicasInSync(.waitEnd).first, let o = clients[other],
+            guard let other = replicasHoldingStream(.waitEnd).first, let o = clients[other],
                   let offset = replication.syncs[other]?.initialOffset else { return }
-            c.out.raw(o.out.bytes)
+            (streamTo.flatMap { clients[$0] } ?? c).out.raw(o.out.bytes)
             setUpForFullResync(c, offset: offset)
             log.notice("Waiting for end of BGSAVE for SYNC")
         case .waitForNext(let line):
@@ -48,7 +53,8 @@ extension Server {
         guard let child = backgroundChild else { return .none }
         guard child.kind == .rdb else { return .other }
         if child.target == .sockets { return .rdbSockets }
-        let sharing = replicasInSync(.waitEnd).first.flatMap { replication.syncs[$0]?.capaEof }
+        // Only a replica holding the stream since the fork can share it.
+        let sharing = replicasHoldingStream(.waitEnd).first.flatMap { replication.syncs[$0]?.capaEof }
         return .rdbDisk(sharedWith: sharing)
     }
 
@@ -62,14 +68,24 @@ extension Server {
         replicasInSync(phase).filter { replication.syncs[$0]?.filter == filter }
     }
 
+    /// Those of them that hold the stream in their own output (not dual-channel snapshot connections).
+    func replicasHoldingStream(_ phase: ReplicaSync.Phase) -> [Int] {
+        replicasInSync(phase).filter { replication.syncs[$0]?.streamTo == nil }
+    }
+
     /// replicationSetupSlaveForFullResync: the snapshot stands for `offset`;
     /// from here the stream accumulates in the replica's held output,
     /// starting with a SELECT.
     func setUpForFullResync(_ c: Client, offset: Int64) {
         replication.syncs[c.id]?.initialOffset = offset
         replication.syncs[c.id]?.phase = .waitEnd
-        c.flags.insert(.streamHeld)
-        attachToStream(c, continuing: false)
+        if let mainId = replication.syncs[c.id]?.streamTo, let main = clients[mainId] {
+            // Dual channel: the stream from offset + 1 goes out on the main link now.
+            attachToStream(main, continuing: false)
+        } else {
+            c.flags.insert(.streamHeld)
+            attachToStream(c, continuing: false)
+        }
         if replication.syncs[c.id]?.prePsync == false {
             c.connection?.enqueue(Array("+FULLRESYNC \(replication.replicationId) \(offset)\r\n".utf8))
             c.markPendingWrite()
@@ -129,6 +145,11 @@ extension Server {
                 freeClient(c, reason: "BGSAVE for replication failed")
                 continue
             }
+            if let mainId = replication.syncs[id]?.streamTo, target == .sockets {
+                log.notice("Streamed RDB transfer with replica \(replicaName(c)) succeeded (socket, dual-channel)")
+                dualChannelSnapshotDelivered(c, mainId: mainId)
+                continue
+            }
             if target == .sockets {
                 log.notice("Streamed RDB transfer with replica \(replicaName(c)) succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming")
                 guard replicaPutOnline(c) else { continue }
@@ -148,7 +169,7 @@ extension Server {
             replication.syncs[id]?.fileSize = Int(st.st_size)
             replication.syncs[id]?.fileOffset = 0
             replication.syncs[id]?.phase = .sendBulk
-            replication.replicas.setState(id: id, .sendBulk, nowMs: clock.monotonicMs())
+            replication.replicas.setState(id: replication.syncs[id]?.streamTo ?? id, .sendBulk, nowMs: clock.monotonicMs())
             c.connection?.enqueue(Array("$\(st.st_size)\r\n".utf8))
             c.markPendingWrite()
         }
@@ -209,6 +230,10 @@ extension Server {
         c.markPendingWrite()
         // Online once the last byte is on the wire, as sendBulkToSlave.
         guard sync.fileOffset == sync.fileSize && conn.pendingOutputBytes == 0 else { return }
+        if let mainId = sync.streamTo {
+            dualChannelSnapshotDelivered(c, mainId: mainId)
+            return
+        }
         guard replicaPutOnline(c) else { return }
         startReplicaStream(c)
     }

@@ -27,6 +27,7 @@ extension Server {
             replicaSyncEnded(id: c.id)
             replication.replicaDetached(id: c.id, nowMs: clock.monotonicMs())
             log.warning("Connection with replica \(replicaName(c)) lost.")
+            dualChannelClientGone(c.id)
         }
         replication.replconf[c.id] = nil
         if c.flags.contains(.master) { replicaLinkDriver.masterClientFreed(c) }

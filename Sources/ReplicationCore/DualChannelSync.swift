@@ -1,0 +1,68 @@
+/// Vigil's dual-channel full sync, between Vigil nodes only (in the spirit
+/// of Valkey 8's dual-channel replication). With the plain protocol a
+/// master holds the stream produced during the snapshot in the replica's
+/// output buffer until the snapshot is out (and, diskless, loaded): under a
+/// sustained write load that buffer crosses `client-output-buffer-limit
+/// replica`, the replica is dropped and asks for a full sync again, forever.
+/// Here the snapshot travels on a second connection while the master writes
+/// the live stream to the main link at once; the replica buffers it (under
+/// its own limit) and applies it from the snapshot's offset on once the
+/// snapshot is loaded. The master's per-replica buffer only holds what the
+/// replica has not read yet.
+///
+/// On the wire: the replica adds `capa vigil-dual-channel` to its
+/// `REPLCONF capa` (a Redis master ignores unknown capabilities); a Vigil
+/// master that must full-sync it answers PSYNC with `+VIGILDUALSYNC <token>`
+/// (a line only a replica that asked for it receives); the replica opens a
+/// second connection, sends `REPLCONF capa eof vigil-snapshot <token>`, then
+/// `PSYNC ? -1`, and receives `+FULLRESYNC <replid> <offset>` and the payload
+/// there. The main link's bytes after `+VIGILDUALSYNC` are the stream from
+/// `<offset> + 1` on.
+public enum DualChannel {
+    public static let capability = "vigil-dual-channel"
+    public static let offerReply = "+VIGILDUALSYNC"
+    /// The REPLCONF option naming the main link a snapshot connection serves.
+    public static let snapshotOption = "vigil-snapshot"
+
+    /// Whether a master answers a full resync with the dual-channel offer:
+    /// its own directive is on, the replica announced the capability, and it
+    /// asked with PSYNC (an old SYNC replica knows nothing of it).
+    public static func masterOffers(enabled: Bool, replicaAnnounced: Bool, psync: Bool) -> Bool {
+        enabled && replicaAnnounced && psync
+    }
+
+    /// The most stream a replica buffers during the snapshot:
+    /// `vigil-dual-channel-buffer-limit` when set, else its own
+    /// `client-output-buffer-limit replica` hard limit (0 there: no limit).
+    public static func bufferLimit(configured: Int, replicaHardLimit: Int) -> Int {
+        configured > 0 ? configured : replicaHardLimit
+    }
+
+    /// Whether `buffered` bytes of stream exceed `limit` (0: no limit).
+    public static func overflows(buffered: Int, limit: Int) -> Bool {
+        limit > 0 && buffered > limit
+    }
+}
+
+/// The replica's side of one dual-channel sync: the snapshot connection's
+/// progress and what it received and has not used yet.
+public struct DualChannelSync: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        /// The snapshot connection is opening.
+        case connecting
+        /// Waiting for the replies to AUTH / REPLCONF (`pending` left).
+        case replies(pending: Int)
+        /// `PSYNC ? -1` sent: newlines until `+FULLRESYNC`.
+        case awaitingFullResync
+        /// Receiving the payload (its header, then its bytes).
+        case payload
+        /// The payload is complete and being loaded; the connection is closed.
+        case loaded
+    }
+
+    public let token: String
+    public internal(set) var phase: Phase = .connecting
+    var input: [UInt8] = []
+
+    public init(token: String) { self.token = token }
+}
