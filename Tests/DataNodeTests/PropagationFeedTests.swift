@@ -53,6 +53,26 @@ final class PropagationFeedTests: XCTestCase {
         XCTAssertTrue(feed.pending.isEmpty)
     }
 
+    /// A replica applies its master's PUBLISH (a sentinel hello), which
+    /// forces propagation, but propagates nothing of its own: once promoted,
+    /// its first command (SLAVEOF NO ONE) must not inherit that force.
+    func testForceOfAnUnpropagatedCommandDoesNotCarryToTheNext() {
+        let (feed, text) = attached()
+        feed.forceCommandPropagation(replicationOnly: true)
+        feed.commandNotPropagated(outermost: true)
+        feed.commandFinished(db: 0, argv: argv("slaveof no one"), wrote: false, propagatesItself: false, outermost: true,
+                             rewrite: nil)
+        XCTAssertEqual(text(), "")
+    }
+
+    func testUnitOfAnUnpropagatedCommandIsDropped() {
+        let (feed, text) = attached()
+        feed.alsoPropagate(db: 0, argv("srem s a"))
+        feed.commandNotPropagated(outermost: true)
+        feed.commandFinished(db: 0, argv: argv("set a 1"), wrote: true, propagatesItself: false, outermost: true, rewrite: nil)
+        XCTAssertFalse(text().contains("srem"), text())
+    }
+
     /// The bytes the hand-written encoder produced before the snapshot became
     /// a call of RDBWriter: small numbers as INT8/INT16/INT32 strings, the
     /// AUX fields in 7.0's order, the CRC-64 footer.

@@ -97,6 +97,16 @@ public final class PropagationFeed {
         if outermost { endUnit() }
     }
 
+    /// The end of a command this node does not propagate (it is a replica, or
+    /// nothing consumes the feed): what the command said about its propagation
+    /// is dropped. Left set, a PUBLISH applied from the master's stream (a
+    /// sentinel's hello) would force the next command this node runs once
+    /// promoted (the sentinel's SLAVEOF NO ONE) into its own new stream.
+    func commandNotPropagated(outermost: Bool) {
+        if replacement != nil || suppressed || forced { clearCommandState() }
+        if outermost && !pending.isEmpty { pending.removeAll(keepingCapacity: true) }
+    }
+
     /// Sends the running unit's commands: one alone, more wrapped in MULTI/EXEC.
     func endUnit() {
         guard !pending.isEmpty else { return }

@@ -233,6 +233,8 @@ extension Server {
             propagate(c, cmd, argv, wrote: dirty != dirtyBefore)
             // Only a command that moved the stream moves WAIT's target.
             if replication.masterReplOffset != offsetBefore { c.replOffsetAfterWrite = replication.masterReplOffset }
+        } else {
+            feed.commandNotPropagated(outermost: callDepth == 0)
         }
         let endUs = clock.commandEndUs()
         let duration = max(0, endUs - startUs)
