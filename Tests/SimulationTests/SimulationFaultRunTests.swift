@@ -3,6 +3,7 @@ import Glibc
 import XCTest
 @testable import Sentinel
 @testable import SentinelCore
+@testable import Simulation
 
 /// Many seeded runs with random faults, each checked for the invariants and
 /// for convergence after the heal (bound in SimulationFaultRun).

@@ -1,5 +1,5 @@
-@testable import Sentinel
-@testable import SentinelCore
+
+import SentinelCore
 
 /// One seeded run with random faults: a deployment drawn from the seed runs,
 /// faults hit it for a while, everything heals, then the run must converge.
@@ -27,6 +27,15 @@ struct SimulationFaultRun {
     /// this only has to cover the first connections and INFO replies.
     static let warmup: Int64 = 2000
     var keepTrace = false
+    /// The writing client's configuration (nil: no writes).
+    var writes: WriteConfig?
+
+    /// What a write needs to count as acknowledged.
+    enum WriteConfig: String, CaseIterable {
+        case plain = "default"
+        case wait1 = "WAIT 1"
+        case minReplicas = "min-replicas 1 + max-lag 10"
+    }
 
     var bound: Int64 { 2 * config.failoverTimeout + 10_000 }
 
@@ -59,6 +68,10 @@ struct SimulationFaultRun {
         var reconfLimit: Int64 = 0
         var summary = ""
         var failoverEnds = 0
+        var writes: WriteConfig?
+        /// Writes the client was told succeeded, and those of them the agreed master does not hold at the end.
+        var acknowledged = 0
+        var lost = 0
         var ok: Bool { violations.isEmpty }
 
         var report: String {
@@ -79,6 +92,7 @@ struct SimulationFaultRun {
         config.tiltPeriod = 5000
         config.preDiscovered = true
         faultTime = 3000 + Int64(r.below(8000))
+        writes = WriteConfig.allCases[Int(seed % 3)]
     }
 
     func run() -> Result {
@@ -91,6 +105,12 @@ struct SimulationFaultRun {
         }
         var r = SentinelRandom(seed: seed ^ 0xFA_17_5C_4E_D0)
         sim.advance(Self.warmup)
+        if let w = writes {
+            result.writes = w
+            let writer = SimulationWriter(index: 0, mode: w == .wait1 ? .wait(replicas: 1, timeoutMs: 1000) : .plain)
+            sim.writers = [writer]
+            writer.start(sim)
+        }
         let faultsEnd = sim.now + faultTime
         while true {
             let step = Int64(300 + r.below(2500))
@@ -99,6 +119,7 @@ struct SimulationFaultRun {
             inject(sim, &r)
         }
         sim.advance(faultsEnd - sim.now)
+        for w in sim.writers { w.stop(sim) }
         sim.healAll()
         let healedAt = sim.now
         var disagreement: String?
@@ -118,6 +139,7 @@ struct SimulationFaultRun {
             } else {
                 result.violations.append("\(bound + reconfBound) ms after the heal the data nodes do not follow the sentinels: \(Self.replicationMismatch(sim)!)")
             }
+            if result.reconfiguredAfter != nil && !sim.writers.isEmpty { checkData(sim, &result) }
         }
         result.violations += stuckFailovers(sim)
         result.violations += SimulationChecker.check(sim.events).map(\.description)
@@ -125,6 +147,48 @@ struct SimulationFaultRun {
         result.failoverEnds = sim.events.filter { $0.type == "+failover-end" || $0.type == "+failover-end-for-timeout" }.count
         if !result.ok || keepTrace { result.trace = sim.trace }
         return result
+    }
+
+    /// After convergence every node holds the agreed master's dataset, and no
+    /// write WAIT confirmed on a majority of the replicas is missing anywhere.
+    /// Counts the acknowledged writes the master lost.
+    private func checkData(_ sim: Simulation, _ result: inout Result) {
+        // The agreed master may still change (a failover that was running at the heal ends).
+        if !sim.advance(until: { Self.dataMismatch(sim) == nil }, limit: 30_000) {
+            result.violations.append("30000 ms after reconfiguration the datasets differ: \(Self.dataMismatch(sim)!)")
+        }
+        guard let master = Self.agreedMaster(sim) else { return }
+        let majority = (config.nodes - 1) / 2 + 1
+        for w in sim.writers {
+            for a in w.acks {
+                result.acknowledged += 1
+                if master.data[a.key] == nil { result.lost += 1 }
+                guard a.replicas >= majority else { continue }
+                for p in sim.nodePorts where sim.nodes[p]!.data[a.key] == nil {
+                    result.violations.append("write \(a.key) (t=\(a.time - Simulation.start), WAIT confirmed on \(a.replicas) replicas) is missing on node \(p)")
+                }
+            }
+        }
+    }
+
+    /// How a node differs from the master, nil when every node replicates it with the same offset and digest.
+    static func agreedMaster(_ sim: Simulation) -> SimulationDataNode? {
+        guard agree(sim), let addr = sim.masterAddress(0), let port = Int(addr.split(separator: ":")[1]) else { return nil }
+        return sim.nodes[port]
+    }
+
+    static func dataMismatch(_ sim: Simulation) -> String? {
+        guard let master = agreedMaster(sim) else { return "the sentinels do not agree on the master" }
+        if !master.alive || !master.isMaster { return "the agreed master \(master.port) is not a running master" }
+        for p in sim.nodePorts where p != master.port {
+            let n = sim.nodes[p]!
+            if !n.alive || n.masterPort != master.port || !n.linkUp { return "node \(p) does not replicate from \(master.port)" }
+            if n.offset != master.offset { return "node \(p) at offset \(n.offset), master \(master.port) at \(master.offset)" }
+            if n.data.digest != master.data.digest {
+                return "node \(p) digest \(n.data.digest) (\(n.data.count) keys), master \(master.port) digest \(master.data.digest) (\(master.data.count) keys)"
+            }
+        }
+        return nil
     }
 
     static func failoverRunning(_ sim: Simulation) -> Bool {
