@@ -19,8 +19,8 @@ import SentinelCore
 /// info-period (`reconfBound`), by which the node at the agreed address reports role
 /// master and every live node any sentinel lists as its replica replicates
 /// from it.
-struct SimulationFaultRun {
-    let seed: UInt64
+public struct SimulationFaultRun {
+    public let seed: UInt64
     var config = Simulation.Config()
     var faultTime: Int64 = 0
     /// The deployment starts from config files that know every instance, so
@@ -28,10 +28,23 @@ struct SimulationFaultRun {
     static let warmup: Int64 = 2000
     var keepTrace = false
     /// The writing client's configuration (nil: no writes).
-    var writes: WriteConfig?
+    public var writes: WriteConfig?
+    /// Which faults hit the deployment.
+    public var faultKind = FaultKind.mixed
+
+    public enum FaultKind: String, CaseIterable, Sendable {
+        /// Every kind below and the rest (sentinel crashes and pauses, clock jumps, resets, delays, forced failovers).
+        case mixed
+        case masterCrash = "master-crash"
+        /// The master cut off, both ways, from the sentinels and the other data nodes (clients still reach it).
+        case masterPartitioned = "master-partitioned"
+        case masterPaused = "master-paused"
+        /// Single directions cut between the master and the others.
+        case oneWay = "one-way"
+    }
 
     /// What a write needs to count as acknowledged.
-    enum WriteConfig: String, CaseIterable {
+    public enum WriteConfig: String, CaseIterable, Sendable {
         case plain = "default"
         case wait1 = "WAIT 1"
         case minReplicas = "min-replicas 1 + max-lag 10"
@@ -56,10 +69,10 @@ struct SimulationFaultRun {
         return max(config.failoverTimeout, 4 * t.publishPeriod) + 3 * t.infoPeriod
     }
 
-    struct Result {
-        let seed: UInt64
-        var violations: [String] = []
-        var trace: [String] = []
+    public struct Result {
+        public let seed: UInt64
+        public var violations: [String] = []
+        public var trace: [String] = []
         /// Simulated ms from the heal to the first moment all sentinels agreed.
         var convergedAfter: Int64?
         /// Simulated ms from the heal to the first moment the data nodes followed the agreed master.
@@ -68,20 +81,20 @@ struct SimulationFaultRun {
         var reconfLimit: Int64 = 0
         var summary = ""
         var failoverEnds = 0
-        var writes: WriteConfig?
+        public var writes: WriteConfig?
         /// Writes the client was told succeeded, and those of them the agreed master does not hold at the end.
-        var acknowledged = 0
-        var lost = 0
-        var ok: Bool { violations.isEmpty }
+        public var acknowledged = 0
+        public var lost = 0
+        public var ok: Bool { violations.isEmpty }
 
-        var report: String {
+        public var report: String {
             (["seed=\(seed) \(summary)", "violations:"] + violations.map { "  " + $0 }
              + ["trace:"] + trace.map { "  " + $0 })
                 .joined(separator: "\n")
         }
     }
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.seed = seed
         var r = SentinelRandom(seed: seed ^ 0x5EED_0F_FA17)
         config.sentinels = 3 + r.below(3)
@@ -95,7 +108,7 @@ struct SimulationFaultRun {
         writes = WriteConfig.allCases[Int(seed % 3)]
     }
 
-    func run() -> Result {
+    public func run() -> Result {
         var result = Result(seed: seed)
         result.summary = "sentinels=\(config.sentinels) nodes=\(config.nodes) quorum=\(config.quorum) down-after=\(config.downAfter) failover-timeout=\(config.failoverTimeout) faults=\(faultTime)ms bound=\(bound)ms"
         let sim: Simulation
@@ -106,6 +119,7 @@ struct SimulationFaultRun {
         var r = SentinelRandom(seed: seed ^ 0xFA_17_5C_4E_D0)
         sim.advance(Self.warmup)
         if let w = writes {
+            sim.nodePorts.forEach { sim.nodes[$0]!.minReplicas = w == .minReplicas ? 1 : 0 }
             result.writes = w
             let writer = SimulationWriter(index: 0, mode: w == .wait1 ? .wait(replicas: 1, timeoutMs: 1000) : .plain)
             sim.writers = [writer]
@@ -116,7 +130,7 @@ struct SimulationFaultRun {
             let step = Int64(300 + r.below(2500))
             if sim.now + step >= faultsEnd { break }
             sim.advance(step)
-            inject(sim, &r)
+            if faultKind == .mixed { inject(sim, &r) } else { injectTargeted(sim, &r) }
         }
         sim.advance(faultsEnd - sim.now)
         for w in sim.writers { w.stop(sim) }
@@ -240,6 +254,30 @@ struct SimulationFaultRun {
         return out
     }
 
+    /// One fault of `faultKind`, on the node that is the master now.
+    private func injectTargeted(_ sim: Simulation, _ r: inout SentinelRandom) {
+        guard let m = sim.nodePorts.first(where: { sim.nodes[$0]!.alive && sim.nodes[$0]!.isMaster }) else { return }
+        let others = (sim.sentinelPorts + sim.nodePorts).filter { $0 != m }
+        switch faultKind {
+        case .mixed:
+            inject(sim, &r)
+        case .masterCrash:
+            sim.crashNode(m)
+            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.restartNode(m) }
+        case .masterPartitioned:
+            sim.partition([m], others)
+            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.healNetwork() }
+        case .masterPaused:
+            sim.pauseNode(m)
+            sim.schedule(after: Int64(1000 + r.below(8000))) { sim.resumeNode(m) }
+        case .oneWay:
+            for o in others where r.below(2) == 0 {
+                if r.below(2) == 0 { sim.cut(m, o) } else { sim.cut(o, m) }
+            }
+            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.healNetwork() }
+        }
+    }
+
     /// One random fault. The master node is hit more often: that is what makes failovers.
     private func inject(_ sim: Simulation, _ r: inout SentinelRandom) {
         let hosts = sim.sentinelPorts + sim.nodePorts
@@ -309,7 +347,7 @@ struct SimulationFaultRun {
 
 extension SimulationFaultRun {
     /// The run with its trace kept, passed or not (for VIGIL_SIM_SEED replays).
-    func traceOnly() -> Result {
+    public func traceOnly() -> Result {
         var copy = self
         copy.keepTrace = true
         return copy.run()
