@@ -108,7 +108,7 @@ final class SimulationWriter {
     func reply(_ v: RESPValue, on c: SimulationConnection, _ sim: Simulation) {
         guard c === conn, !stopped else { return }
         attempts += 1 // the pending timeout no longer applies
-        guard let port = target else {
+        guard target != nil else {
             if case .array(let a?) = v, a.count == 2, case .bulkString(let pb?) = a[1], let mp = Int(String(decoding: pb, as: UTF8.self)) {
                 sim.closeClientSide(c)
                 target = mp
@@ -117,7 +117,6 @@ final class SimulationWriter {
             } else {
                 restart(sim, nextSentinel: true)
             }
-            _ = port
             return
         }
         guard let key = pendingKey else { return }
