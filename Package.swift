@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "vigil-check-aof", targets: ["vigil-check-aof"]),
         .executable(name: "vigil-check-rdb", targets: ["vigil-check-rdb"]),
         .executable(name: "vigil", targets: ["vigil"]),
+        .executable(name: "vigil-sim", targets: ["vigil-sim"]),
     ],
     targets: [
         .target(name: "CVigilShim"),
@@ -80,6 +81,11 @@ let package = Package(
         // core's shape: inputs in, effects out, no IO, so a simulation can
         // drive it as the data node does.
         .target(name: "ReplicationCore", dependencies: ["Protocol", "CoreKit"]),
+        // The deterministic simulation (sentinel cores, replication cores, a keyspace, writing
+        // clients, a simulated network and clock): pure, so no Reactor, no Sentinel shell.
+        .target(name: "Simulation", dependencies: ["SentinelCore", "ReplicationCore", "Protocol", "CoreKit"]),
+        // Runs many simulation seeds and prints acknowledged writes lost per configuration and fault.
+        .executableTarget(name: "vigil-sim", dependencies: ["Simulation"]),
                 .target(name: "Sentinel", dependencies: ["ACL", "SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"]),
         .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel", "CVigilAlloc"]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
@@ -110,7 +116,7 @@ let package = Package(
         .testTarget(name: "ReplicationCoreTests", dependencies: ["ReplicationCore", "Protocol", "CoreKit"]),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "Sentinel", "ServerKit", "Protocol", "Deployment"]),
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
-        .testTarget(name: "SimulationTests", dependencies: ["SentinelCore", "Sentinel", "Protocol"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SentinelCore", "ReplicationCore", "Sentinel", "Protocol"]),
         // Processes: only our built binaries, on loopback.
         .testTarget(name: "ProcessTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
         // Interop: needs a real Redis binary or client (redis-server, redis-sentinel,

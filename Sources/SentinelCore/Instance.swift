@@ -12,7 +12,7 @@ public final class Instance {
     /// The master this replica or sentinel belongs to.
     public internal(set) weak var master: Instance?
 
-    var configEpoch: UInt64 = 0
+    public internal(set) var configEpoch: UInt64 = 0
     var lastPubTime: Int64
     var lastHelloTime: Int64
     var lastMasterDownReplyTime: Int64
@@ -46,9 +46,9 @@ public final class Instance {
     // Failover (part 2 drives these; part 1 keeps them at rest and reports them)
     var leader: String?
     var leaderEpoch: UInt64 = 0
-    var failoverEpoch: UInt64 = 0
-    var failoverState: FailoverState = .none
-    var failoverStateChangeTime: Int64 = 0
+    public internal(set) var failoverEpoch: UInt64 = 0
+    public internal(set) var failoverState: FailoverState = .none
+    public internal(set) var failoverStateChangeTime: Int64 = 0
     var failoverStartTime: Int64 = 0
     var failoverTimeout: Int64
     var failoverDelayLogged: Int64 = 0

@@ -2,6 +2,7 @@ import Protocol
 import XCTest
 @testable import Sentinel
 @testable import SentinelCore
+@testable import Simulation
 
 /// Failovers on the simulated network, one scenario each. Every test also
 /// runs the trace checker; a failure prints the seed and the trace.

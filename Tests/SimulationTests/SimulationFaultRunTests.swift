@@ -3,9 +3,12 @@ import Glibc
 import XCTest
 @testable import Sentinel
 @testable import SentinelCore
+@testable import Simulation
 
 /// Many seeded runs with random faults, each checked for the invariants and
 /// for convergence after the heal (bound in SimulationFaultRun).
+/// Every run is data-aware (a writing client; seed % 3 picks default, WAIT 1
+/// or min-replicas) and checks datasets and WAIT-majority writes after convergence.
 /// VIGIL_SIM_RUNS=<n> runs n seeds (default 1000) from VIGIL_SIM_FIRST_SEED
 /// (default 1); VIGIL_SIM_SEED=<n> replays one seed and prints its trace.
 final class SimulationFaultRunTests: XCTestCase {
@@ -71,5 +74,30 @@ final class SimulationFaultRunTests: XCTestCase {
             XCTAssertEqual(a.trace, b.trace, "seed=\(seed)")
             XCTAssertEqual(a.convergedAfter, b.convergedAfter)
         }
+    }
+
+    func testADataAwareSeedReplaysExactlyWithItsWritesAndLosses() {
+        for (seed, kind) in [(UInt64(14), SimulationFaultRun.FaultKind.masterPartitioned), (5, .masterPaused)] {
+            var run = SimulationFaultRun(seed: seed)
+            run.faultKind = kind
+            run.writes = .plain
+            let a = run.traceOnly(), b = run.traceOnly()
+            XCTAssertGreaterThan(a.acknowledged, 0, "seed=\(seed): the client wrote")
+            XCTAssertEqual(a.trace, b.trace, "seed=\(seed)")
+            XCTAssertEqual(a.acknowledged, b.acknowledged)
+            XCTAssertEqual(a.lost, b.lost)
+        }
+    }
+
+    func testAPartitionedMasterLosesAcknowledgedWritesWithoutWaitButNotWithWait() {
+        var run = SimulationFaultRun(seed: 14)
+        run.faultKind = .masterPartitioned
+        run.writes = .plain
+        let plain = run.run()
+        run.writes = .wait1
+        let waited = run.run()
+        XCTAssertTrue(plain.ok && waited.ok, plain.violations.joined(separator: "; ") + waited.violations.joined(separator: "; "))
+        XCTAssertGreaterThan(plain.lost, 0, "writes the isolated old master acknowledged are gone after the failover")
+        XCTAssertEqual(waited.lost, 0, "WAIT 1 cannot be satisfied on the isolated master")
     }
 }

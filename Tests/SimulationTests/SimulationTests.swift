@@ -2,6 +2,7 @@ import Protocol
 import XCTest
 @testable import Sentinel
 @testable import SentinelCore
+@testable import Simulation
 
 /// Several sentinel cores and modelled data nodes on a simulated network.
 final class SimulationTests: XCTestCase {

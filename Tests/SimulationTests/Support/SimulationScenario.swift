@@ -1,6 +1,7 @@
 import XCTest
 @testable import Sentinel
 @testable import SentinelCore
+@testable import Simulation
 
 /// Helpers shared by the scenario tests on the simulation.
 extension Simulation {

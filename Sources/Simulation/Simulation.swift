@@ -1,13 +1,13 @@
 import Protocol
-@testable import Sentinel
-@testable import SentinelCore
+import ReplicationCore
+import SentinelCore
 
-/// A deterministic simulation: several SentinelCores and modelled Redis data
-/// nodes on a simulated network and clock, all driven from one seed in one
-/// thread. The same seed gives the same trace.
+/// A deterministic simulation: several SentinelCores, data nodes running the
+/// ReplicationCore and writing clients on a simulated network and clock,
+/// all driven from one seed in one thread. The same seed gives the same trace.
 ///
 /// Hosts are named by port: data nodes 6379, 6380, ... (6379 starts as the
-/// master), sentinels 26379, 26380, ...
+/// master), sentinels 26379, 26380, ..., writing clients 7000, 7001, ...
 final class Simulation {
     struct Config {
         var sentinels = 3
@@ -22,6 +22,9 @@ final class Simulation {
         /// sentinel's file already names its id, the replicas and the other
         /// sentinels (known-replica / known-sentinel), so no hello round is needed.
         var preDiscovered = false
+        /// min-replicas-to-write / min-replicas-max-lag on every data node (0: off).
+        var minReplicasToWrite = 0
+        var minReplicasMaxLag = 10
     }
 
     /// A sentinel process: its core, its clock and what it last flushed.
@@ -33,8 +36,8 @@ final class Simulation {
         var paused = false
         /// Added to the simulated time to give this process's clock (clock jumps).
         var clockOffset: Int64 = 0
-        /// The state file as the config writer would have written it at the last flush.
-        var savedState = ""
+        /// The state file's `sentinel` lines as of the last flush.
+        var savedState: [[String]] = []
         /// Connections this sentinel opened, by the core's connection id.
         var conns: [Int: SimulationConnection] = [:]
         /// Connections other sentinels opened to this one, by simulation id.
@@ -52,6 +55,7 @@ final class Simulation {
     var network = SimulationNetwork()
     var procs: [SentinelProcess] = []
     var nodes: [Int: SimulationDataNode] = [:]
+    var writers: [SimulationWriter] = []
     private var queue = SimulationQueue()
     private var nextConnID = 1
     /// What happened, for the checker and for the failure report.
@@ -79,26 +83,33 @@ final class Simulation {
     init(seed: UInt64, config: Config) throws {
         self.config = config
         rng = SentinelRandom(seed: seed)
+        // The replicas start from the master's history (a restarted deployment):
+        // their first PSYNC continues it.
+        let history = ReplicationHistory(replid: rng.runID(), offset: 1000)
         for i in 0..<config.nodes {
-            let n = SimulationDataNode(port: 6379 + i, runid: rng.runID())
-            if i > 0 {
-                n.masterPort = 6379
-                n.linkUp = true
-            }
+            let n = SimulationDataNode(port: 6379 + i, runid: rng.runID(), history: history)
+            n.minReplicas = config.minReplicasToWrite
+            n.minReplicasMaxLag = config.minReplicasMaxLag
             nodes[n.port] = n
         }
-        let initial = ["sentinel monitor mymaster 127.0.0.1 6379 \(config.quorum)",
-                       "sentinel down-after-milliseconds mymaster \(config.downAfter)",
-                       "sentinel failover-timeout mymaster \(config.failoverTimeout)"].joined(separator: "\n")
+        nodes[6379]!.backlog = ReplicationBacklog(size: SimulationDataNode.backlogSize, startingAfter: history.offset)
+        for p in nodePorts where p != 6379 {
+            let n = nodes[p]!
+            n.run(n.link.cacheMasterUsingMyself(), self)
+            n.run(n.link.replicaOf(host: "127.0.0.1", port: 6379, nowMs: now, fromConfig: true), self)
+        }
+        let initial = [["monitor", "mymaster", "127.0.0.1", "6379", String(config.quorum)],
+                       ["down-after-milliseconds", "mymaster", String(config.downAfter)],
+                       ["failover-timeout", "mymaster", String(config.failoverTimeout)]]
         let ids = (0..<config.sentinels).map { _ in rng.runID() }
         for i in 0..<config.sentinels {
             let p = SentinelProcess(index: i, port: 26379 + i, core: SentinelCore(seed: 0, now: now))
             p.savedState = initial
             if config.preDiscovered {
-                var known = ["sentinel myid \(ids[i])"]
-                known += (1..<config.nodes).map { "sentinel known-replica mymaster 127.0.0.1 \(6379 + $0)" }
-                known += (0..<config.sentinels).filter { $0 != i }.map { "sentinel known-sentinel mymaster 127.0.0.1 \(26379 + $0) \(ids[$0])" }
-                p.savedState += "\n" + known.joined(separator: "\n")
+                var known = [["myid", ids[i]]]
+                known += (1..<config.nodes).map { ["known-replica", "mymaster", "127.0.0.1", String(6379 + $0)] }
+                known += (0..<config.sentinels).filter { $0 != i }.map { ["known-sentinel", "mymaster", "127.0.0.1", String(26379 + $0), ids[$0]] }
+                p.savedState += known
             }
             procs.append(p)
             try boot(p)
@@ -150,7 +161,7 @@ final class Simulation {
 
     private func scheduleReplication() {
         schedule(after: 100) { [unowned self] in
-            for p in self.nodePorts { self.nodes[p]!.replicationStep(self, elapsed: 100) }
+            for p in self.nodePorts { self.nodes[p]!.replicationStep(self) }
             self.scheduleReplication()
         }
     }
@@ -162,8 +173,7 @@ final class Simulation {
         let core = SentinelCore(seed: rng.next(), now: localTime(p.index))
         core.port = p.port
         core.timings.tiltPeriod = config.tiltPeriod
-        let loaded = try SentinelConfigLoader.load(text: p.savedState + "\n", file: "sim-s\(p.index).conf", cwd: "/")
-        try SentinelConfigApplier.apply(loaded.directives, to: core, now: localTime(p.index))
+        try SimulationSentinelState.apply(p.savedState, to: core, now: localTime(p.index))
         p.core = core
         p.conns = [:]
         p.alive = true
@@ -209,12 +219,7 @@ final class Simulation {
             guard p.alive else { return }
             switch e {
             case .connect(let conn, _, let port):
-                let c = SimulationConnection(id: nextConnID, sentinel: i, coreConn: conn, clientPort: p.port,
-                                             serverPort: port, startedAt: now)
-                nextConnID += 1
-                p.conns[conn] = c
-                let life = p.life
-                schedule(after: network.delay(&rng)) { [unowned self] in self.attemptConnect(c, life: life) }
+                p.conns[conn] = open(.sentinel(i), life: p.life, coreConn: conn, from: p.port, to: port)
             case .send(let conn, let args, let tag):
                 if let c = p.conns[conn] { send(c, toServer: .command(args, tag)) }
             case .close(let conn):
@@ -225,7 +230,7 @@ final class Simulation {
             case .event(let level, let type, let message):
                 if level != .debug { record(i, type, message) }
             case .persist(let snapshot):
-                p.savedState = SentinelConfigWriter.stateContent(snapshot)
+                p.savedState = SimulationSentinelState.directives(snapshot)
             case .exit(let code):
                 note("s\(i) exits with code \(code)")
                 crashSentinel(i)
@@ -238,14 +243,50 @@ final class Simulation {
 
     // MARK: Connections
 
-    private func attemptConnect(_ c: SimulationConnection, life: Int) {
-        let p = procs[c.sentinel]
-        guard p.life == life, !c.clientGone else { return }
+    /// Opens a connection; the client hears of it (connected, or closed) after a network delay.
+    func open(_ client: SimulationConnection.Client, life: Int, coreConn: Int = 0, from: Int, to: Int) -> SimulationConnection {
+        let c = SimulationConnection(id: nextConnID, client: client, clientLife: life, coreConn: coreConn, clientPort: from,
+                                     serverPort: to, startedAt: now)
+        nextConnID += 1
+        schedule(after: network.delay(&rng)) { [unowned self] in self.attemptConnect(c) }
+        return c
+    }
+
+    /// A data node's replication link connects to its master.
+    func openReplicationLink(from n: SimulationDataNode, to port: Int) -> SimulationConnection {
+        open(.node(n.port), life: n.life, from: n.port, to: port)
+    }
+
+    /// The client closes its side: the server gets EOF after what is on its way.
+    func closeClientSide(_ c: SimulationConnection) {
+        guard !c.clientGone else { return }
+        c.clientGone = true
+        send(c, toServer: .eof("client closed"))
+    }
+
+    /// The process that opened `c` still runs the life that opened it.
+    private func clientAlive(_ c: SimulationConnection) -> Bool {
+        switch c.client {
+        case .sentinel(let i): return procs[i].alive && procs[i].life == c.clientLife
+        case .node(let p): return nodes[p]!.alive && nodes[p]!.life == c.clientLife
+        case .writer(let w): return writers[w].life == c.clientLife
+        }
+    }
+
+    private func attemptConnect(_ c: SimulationConnection) {
+        guard clientAlive(c), !c.clientGone else { return }
         if network.bothWays(c.clientPort, c.serverPort) {
             if serverAlive(c.serverPort) {
                 c.open = true
                 if let n = nodes[c.serverPort] { n.clients[c.id] = c } else { procs[sentinelIndex(c.serverPort)!].served[c.id] = c }
-                runEffects(c.sentinel, p.core.connected(conn: c.coreConn, localIP: "127.0.0.1", now: localTime(c.sentinel)))
+                switch c.client {
+                case .sentinel(let i):
+                    runEffects(i, procs[i].core.connected(conn: c.coreConn, localIP: "127.0.0.1", now: localTime(i)))
+                case .node(let p):
+                    nodes[p]!.linkConnected(self)
+                case .writer(let w):
+                    writers[w].connected(c, self)
+                }
                 pump(c, toServer: true)
             } else {
                 clientLearnsClosed(c, "Connection refused")
@@ -254,7 +295,7 @@ final class Simulation {
             clientLearnsClosed(c, "Connection timed out")
         } else {
             // SYN retransmission.
-            schedule(after: SimulationNetwork.retransmit) { [unowned self] in self.attemptConnect(c, life: life) }
+            schedule(after: SimulationNetwork.retransmit) { [unowned self] in self.attemptConnect(c) }
         }
     }
 
@@ -270,11 +311,28 @@ final class Simulation {
     }
 
     private func clientLearnsClosed(_ c: SimulationConnection, _ reason: String) {
-        let p = procs[c.sentinel]
-        guard !c.clientGone, p.alive else { return }
+        guard !c.clientGone, clientAlive(c) else { return }
         c.clientGone = true
-        p.conns[c.coreConn] = nil
-        runEffects(c.sentinel, p.core.closed(conn: c.coreConn, reason: reason, now: localTime(c.sentinel)))
+        switch c.client {
+        case .sentinel(let i):
+            let p = procs[i]
+            p.conns[c.coreConn] = nil
+            runEffects(i, p.core.closed(conn: c.coreConn, reason: reason, now: localTime(i)))
+        case .node(let port):
+            if nodes[port]!.linkConn === c { nodes[port]!.linkClosed(reason, self) }
+        case .writer(let w):
+            writers[w].closed(c, self)
+        }
+    }
+
+    /// The server side of `c` is gone: a node forgets it (and detaches the replica on it).
+    private func forgetServerSide(_ c: SimulationConnection) {
+        if let n = nodes[c.serverPort] {
+            n.clients[c.id] = nil
+            n.replicaGone(c)
+        } else if let j = sentinelIndex(c.serverPort) {
+            procs[j].served[c.id] = nil
+        }
     }
 
     func send(_ c: SimulationConnection, toServer m: SimulationConnection.Message) {
@@ -305,7 +363,7 @@ final class Simulation {
         guard !c.serverGone else { return }
         c.serverGone = true
         c.toServer.removeAll()
-        if let n = nodes[c.serverPort] { n.clients[c.id] = nil } else if let j = sentinelIndex(c.serverPort) { procs[j].served[c.id] = nil }
+        forgetServerSide(c)
         send(c, toClient: .eof(reason))
     }
 
@@ -371,7 +429,7 @@ final class Simulation {
     private func reset(_ c: SimulationConnection) {
         if !c.serverGone {
             c.serverGone = true
-            if let n = nodes[c.serverPort] { n.clients[c.id] = nil } else if let j = sentinelIndex(c.serverPort) { procs[j].served[c.id] = nil }
+            forgetServerSide(c)
         }
         c.toServer.removeAll()
         c.toClient.removeAll()
@@ -379,8 +437,19 @@ final class Simulation {
     }
 
     private func deliverToClient(_ c: SimulationConnection, _ m: SimulationConnection.Message) {
+        guard clientAlive(c), !c.clientGone else { return }
+        if case .eof(let reason) = m { clientLearnsClosed(c, reason); return }
+        switch c.client {
+        case .node(let port):
+            if case .bytes(let b) = m, nodes[port]!.linkConn === c { nodes[port]!.linkReceived(b, self) }
+            return
+        case .writer(let w):
+            if case .reply(_, let v) = m { writers[w].reply(v, on: c, self) }
+            return
+        case .sentinel:
+            break
+        }
         let p = procs[c.sentinel]
-        guard p.alive, !c.clientGone else { return }
         switch m {
         case .reply(let tag, let v):
             runEffects(c.sentinel, p.core.reply(conn: c.coreConn, tag: tag, value: v, now: localTime(c.sentinel)))
@@ -388,20 +457,24 @@ final class Simulation {
             runEffects(c.sentinel, p.core.push(conn: c.coreConn, value: v, now: localTime(c.sentinel)))
         case .eof(let reason):
             clientLearnsClosed(c, reason)
-        case .command:
+        case .command, .bytes:
             break
         }
     }
 
     private func deliverToServer(_ c: SimulationConnection, _ m: SimulationConnection.Message) {
         if case .eof = m {
-            if let n = nodes[c.serverPort] { n.clients[c.id] = nil } else if let j = sentinelIndex(c.serverPort) { procs[j].served[c.id] = nil }
+            forgetServerSide(c)
             c.serverGone = true
+            return
+        }
+        if case .bytes(let b) = m {
+            nodes[c.serverPort]?.replicationBytes(b, on: c, self)
             return
         }
         guard case .command(let args, let tag) = m else { return }
         if let n = nodes[c.serverPort] {
-            if let v = n.handle(args, on: c, self) { send(c, toClient: .reply(tag, v)) }
+            if let v = n.handle(args, tag: tag, on: c, self) { send(c, toClient: .reply(tag, v)) }
         } else if let j = sentinelIndex(c.serverPort) {
             send(c, toClient: .reply(tag, sentinelServes(j, args)))
         }
@@ -499,22 +572,15 @@ final class Simulation {
     func crashNode(_ port: Int) {
         guard let n = nodes[port], n.alive else { return }
         note("node \(port) crashes")
-        n.alive = false
-        n.paused = false
-        n.failingOverTo = nil
+        if let l = n.linkConn { closeClientSide(l) }
+        n.crash()
         for id in n.clients.keys.sorted() { dropServerSide(n.clients[id]!, reason: "Server closed the connection") }
     }
 
     /// The node starts again with a new run id, in the role its config file had.
     func restartNode(_ port: Int) {
         guard let n = nodes[port], !n.alive else { return }
-        n.alive = true
-        n.runid = rng.runID()
-        if n.masterPort != nil {
-            n.linkUp = false
-            n.linkDownSince = now
-            n.syncLeft = SimulationDataNode.syncTime
-        }
+        n.restart(self)
         note("node \(port) restarts (\(n.isMaster ? "master" : "replica of \(n.masterPort!)"))")
     }
 

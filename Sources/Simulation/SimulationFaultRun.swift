@@ -1,5 +1,5 @@
-@testable import Sentinel
-@testable import SentinelCore
+
+import SentinelCore
 
 /// One seeded run with random faults: a deployment drawn from the seed runs,
 /// faults hit it for a while, everything heals, then the run must converge.
@@ -19,14 +19,36 @@
 /// info-period (`reconfBound`), by which the node at the agreed address reports role
 /// master and every live node any sentinel lists as its replica replicates
 /// from it.
-struct SimulationFaultRun {
-    let seed: UInt64
+public struct SimulationFaultRun {
+    public let seed: UInt64
     var config = Simulation.Config()
     var faultTime: Int64 = 0
     /// The deployment starts from config files that know every instance, so
     /// this only has to cover the first connections and INFO replies.
     static let warmup: Int64 = 2000
     var keepTrace = false
+    /// The writing client's configuration (nil: no writes).
+    public var writes: WriteConfig?
+    /// Which faults hit the deployment.
+    public var faultKind = FaultKind.mixed
+
+    public enum FaultKind: String, CaseIterable, Sendable {
+        /// Every kind below and the rest (sentinel crashes and pauses, clock jumps, resets, delays, forced failovers).
+        case mixed
+        case masterCrash = "master-crash"
+        /// The master cut off, both ways, from the sentinels and the other data nodes (clients still reach it).
+        case masterPartitioned = "master-partitioned"
+        case masterPaused = "master-paused"
+        /// Single directions cut between the master and the others.
+        case oneWay = "one-way"
+    }
+
+    /// What a write needs to count as acknowledged.
+    public enum WriteConfig: String, CaseIterable, Sendable {
+        case plain = "default"
+        case wait1 = "WAIT 1"
+        case minReplicas = "min-replicas 1 + max-lag 10"
+    }
 
     var bound: Int64 { 2 * config.failoverTimeout + 10_000 }
 
@@ -47,10 +69,10 @@ struct SimulationFaultRun {
         return max(config.failoverTimeout, 4 * t.publishPeriod) + 3 * t.infoPeriod
     }
 
-    struct Result {
-        let seed: UInt64
-        var violations: [String] = []
-        var trace: [String] = []
+    public struct Result {
+        public let seed: UInt64
+        public var violations: [String] = []
+        public var trace: [String] = []
         /// Simulated ms from the heal to the first moment all sentinels agreed.
         var convergedAfter: Int64?
         /// Simulated ms from the heal to the first moment the data nodes followed the agreed master.
@@ -59,16 +81,20 @@ struct SimulationFaultRun {
         var reconfLimit: Int64 = 0
         var summary = ""
         var failoverEnds = 0
-        var ok: Bool { violations.isEmpty }
+        public var writes: WriteConfig?
+        /// Writes the client was told succeeded, and those of them the agreed master does not hold at the end.
+        public var acknowledged = 0
+        public var lost = 0
+        public var ok: Bool { violations.isEmpty }
 
-        var report: String {
+        public var report: String {
             (["seed=\(seed) \(summary)", "violations:"] + violations.map { "  " + $0 }
              + ["trace:"] + trace.map { "  " + $0 })
                 .joined(separator: "\n")
         }
     }
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.seed = seed
         var r = SentinelRandom(seed: seed ^ 0x5EED_0F_FA17)
         config.sentinels = 3 + r.below(3)
@@ -79,9 +105,10 @@ struct SimulationFaultRun {
         config.tiltPeriod = 5000
         config.preDiscovered = true
         faultTime = 3000 + Int64(r.below(8000))
+        writes = WriteConfig.allCases[Int(seed % 3)]
     }
 
-    func run() -> Result {
+    public func run() -> Result {
         var result = Result(seed: seed)
         result.summary = "sentinels=\(config.sentinels) nodes=\(config.nodes) quorum=\(config.quorum) down-after=\(config.downAfter) failover-timeout=\(config.failoverTimeout) faults=\(faultTime)ms bound=\(bound)ms"
         let sim: Simulation
@@ -91,14 +118,22 @@ struct SimulationFaultRun {
         }
         var r = SentinelRandom(seed: seed ^ 0xFA_17_5C_4E_D0)
         sim.advance(Self.warmup)
+        if let w = writes {
+            sim.nodePorts.forEach { sim.nodes[$0]!.minReplicas = w == .minReplicas ? 1 : 0 }
+            result.writes = w
+            let writer = SimulationWriter(index: 0, mode: w == .wait1 ? .wait(replicas: 1, timeoutMs: 1000) : .plain)
+            sim.writers = [writer]
+            writer.start(sim)
+        }
         let faultsEnd = sim.now + faultTime
         while true {
             let step = Int64(300 + r.below(2500))
             if sim.now + step >= faultsEnd { break }
             sim.advance(step)
-            inject(sim, &r)
+            if faultKind == .mixed { inject(sim, &r) } else { injectTargeted(sim, &r) }
         }
         sim.advance(faultsEnd - sim.now)
+        for w in sim.writers { w.stop(sim) }
         sim.healAll()
         let healedAt = sim.now
         var disagreement: String?
@@ -118,6 +153,7 @@ struct SimulationFaultRun {
             } else {
                 result.violations.append("\(bound + reconfBound) ms after the heal the data nodes do not follow the sentinels: \(Self.replicationMismatch(sim)!)")
             }
+            if result.reconfiguredAfter != nil && !sim.writers.isEmpty { checkData(sim, &result) }
         }
         result.violations += stuckFailovers(sim)
         result.violations += SimulationChecker.check(sim.events).map(\.description)
@@ -125,6 +161,48 @@ struct SimulationFaultRun {
         result.failoverEnds = sim.events.filter { $0.type == "+failover-end" || $0.type == "+failover-end-for-timeout" }.count
         if !result.ok || keepTrace { result.trace = sim.trace }
         return result
+    }
+
+    /// After convergence every node holds the agreed master's dataset, and no
+    /// write WAIT confirmed on a majority of the replicas is missing anywhere.
+    /// Counts the acknowledged writes the master lost.
+    private func checkData(_ sim: Simulation, _ result: inout Result) {
+        // The agreed master may still change (a failover that was running at the heal ends).
+        if !sim.advance(until: { Self.dataMismatch(sim) == nil }, limit: 30_000) {
+            result.violations.append("30000 ms after reconfiguration the datasets differ: \(Self.dataMismatch(sim)!)")
+        }
+        guard let master = Self.agreedMaster(sim) else { return }
+        let majority = (config.nodes - 1) / 2 + 1
+        for w in sim.writers {
+            for a in w.acks {
+                result.acknowledged += 1
+                if master.data[a.key] == nil { result.lost += 1 }
+                guard a.replicas >= majority else { continue }
+                for p in sim.nodePorts where sim.nodes[p]!.data[a.key] == nil {
+                    result.violations.append("write \(a.key) (t=\(a.time - Simulation.start), WAIT confirmed on \(a.replicas) replicas) is missing on node \(p)")
+                }
+            }
+        }
+    }
+
+    /// How a node differs from the master, nil when every node replicates it with the same offset and digest.
+    static func agreedMaster(_ sim: Simulation) -> SimulationDataNode? {
+        guard agree(sim), let addr = sim.masterAddress(0), let port = Int(addr.split(separator: ":")[1]) else { return nil }
+        return sim.nodes[port]
+    }
+
+    static func dataMismatch(_ sim: Simulation) -> String? {
+        guard let master = agreedMaster(sim) else { return "the sentinels do not agree on the master" }
+        if !master.alive || !master.isMaster { return "the agreed master \(master.port) is not a running master" }
+        for p in sim.nodePorts where p != master.port {
+            let n = sim.nodes[p]!
+            if !n.alive || n.masterPort != master.port || !n.linkUp { return "node \(p) does not replicate from \(master.port)" }
+            if n.offset != master.offset { return "node \(p) at offset \(n.offset), master \(master.port) at \(master.offset)" }
+            if n.data.digest != master.data.digest {
+                return "node \(p) digest \(n.data.digest) (\(n.data.count) keys), master \(master.port) digest \(master.data.digest) (\(master.data.count) keys)"
+            }
+        }
+        return nil
     }
 
     static func failoverRunning(_ sim: Simulation) -> Bool {
@@ -174,6 +252,30 @@ struct SimulationFaultRun {
             }
         }
         return out
+    }
+
+    /// One fault of `faultKind`, on the node that is the master now.
+    private func injectTargeted(_ sim: Simulation, _ r: inout SentinelRandom) {
+        guard let m = sim.nodePorts.first(where: { sim.nodes[$0]!.alive && sim.nodes[$0]!.isMaster }) else { return }
+        let others = (sim.sentinelPorts + sim.nodePorts).filter { $0 != m }
+        switch faultKind {
+        case .mixed:
+            inject(sim, &r)
+        case .masterCrash:
+            sim.crashNode(m)
+            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.restartNode(m) }
+        case .masterPartitioned:
+            sim.partition([m], others)
+            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.healNetwork() }
+        case .masterPaused:
+            sim.pauseNode(m)
+            sim.schedule(after: Int64(1000 + r.below(8000))) { sim.resumeNode(m) }
+        case .oneWay:
+            for o in others where r.below(2) == 0 {
+                if r.below(2) == 0 { sim.cut(m, o) } else { sim.cut(o, m) }
+            }
+            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.healNetwork() }
+        }
     }
 
     /// One random fault. The master node is hit more often: that is what makes failovers.
@@ -245,7 +347,7 @@ struct SimulationFaultRun {
 
 extension SimulationFaultRun {
     /// The run with its trace kept, passed or not (for VIGIL_SIM_SEED replays).
-    func traceOnly() -> Result {
+    public func traceOnly() -> Result {
         var copy = self
         copy.keepTrace = true
         return copy.run()

@@ -1,5 +1,5 @@
-@testable import Sentinel
-@testable import SentinelCore
+
+import SentinelCore
 
 /// The simulated network between hosts (named by their port): which
 /// directions are cut, how long a message takes, and how often a TCP
