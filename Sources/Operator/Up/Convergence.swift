@@ -30,7 +30,17 @@ struct Convergence {
         var pending: [String] = []
     }
 
+    /// The sentinels' view, then the data nodes'.
     func check() -> Snapshot {
+        var s = checkSentinels()
+        let d = checkDataNodes()
+        s.replicas = d.replicas
+        s.masterOffset = d.masterOffset
+        s.pending += d.pending
+        return s
+    }
+
+    func checkSentinels() -> Snapshot {
         var s = Snapshot()
         let expectedMaster = "127.0.0.1:\(topology.masterPort)"
         let wanted = topology.dataPorts.count - 1, otherSentinels = topology.sentinelPorts.count - 1
@@ -56,6 +66,13 @@ struct Convergence {
                 s.pending.append("sentinel 127.0.0.1:\(port) does not answer (\(error))")
             }
         }
+        return s
+    }
+
+    /// The replicas replicate from node-1, link up, at the master's offset.
+    func checkDataNodes() -> Snapshot {
+        var s = Snapshot()
+        let expectedMaster = "127.0.0.1:\(topology.masterPort)"
         // The master's offset first: a replica's can only grow after it.
         do {
             let info = Self.info(try Self.call(topology.masterPort, ["INFO", "replication"]))
@@ -106,7 +123,7 @@ struct Convergence {
     /// INFO's `field:value` lines.
     static func info(_ v: RESPValue) -> [String: String] {
         var out: [String: String] = [:]
-        for line in (v.string ?? "").split(whereSeparator: { $0 == "\r" || $0 == "\n" }) {
+        for line in (v.string ?? "").split(whereSeparator: \.isNewline) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             out[String(line[..<colon])] = String(line[line.index(after: colon)...])
         }

@@ -88,27 +88,56 @@ private struct Startup {
 
         let flavour = options.redis ? "redis-server and redis-sentinel" : "vigil-server and vigil-sentinel"
         print("Starting \(flavour) in \(runDir.path)")
-        for m in topology.members {
-            var argv: [String]
+        let deadline = started.addingTimeInterval(options.timeout)
+        let convergence = Convergence(topology: topology)
+        // The data nodes in sync before the sentinels start: a sentinel's
+        // first INFO of the master then lists both replicas, where it would
+        // otherwise learn of a late one only at its next INFO, 10 s later.
+        if let failed = start(topology.members.filter { !$0.isSentinel }, until: deadline,
+                              redis: (redisServer, redisSentinel)) { return failed }
+        if case .failed(let status) = waitFor({ convergence.checkDataNodes() }, until: deadline) { return status }
+        if let failed = start(topology.members.filter(\.isSentinel), until: deadline,
+                              redis: (redisServer, redisSentinel)) { return failed }
+        let outcome = waitFor({ convergence.check() }, until: deadline)
+        guard case .converged(let snapshot) = outcome else {
+            if case .failed(let status) = outcome { return status }
+            return 1
+        }
+        printTopology(snapshot, after: Date().timeIntervalSince(started))
+
+        if options.detach {
+            print("Detached: stop it with `vigil down \(options.directory)`.")
+            return 0
+        }
+        return follow()
+    }
+
+    /// Starts `members` and waits until each answers; nil, or the exit
+    /// status after stopping everything.
+    mutating func start(_ members: [LocalTopology.Member], until deadline: Date,
+                        redis: (server: String, sentinel: String)) -> Int32? {
+        var fresh: [RunRecord] = []
+        for m in members {
+            let argv: [String]
             if options.redis {
-                argv = [vigil, ExecChild.command, m.isSentinel ? redisSentinel : redisServer, runDir.configPath(m.name)]
+                argv = [vigil, ExecChild.command, m.isSentinel ? redis.sentinel : redis.server, runDir.configPath(m.name)]
             } else {
                 argv = [vigil, m.isSentinel ? "sentinel" : "server", runDir.configPath(m.name)]
             }
             do {
                 let pid = try ChildSpawner.spawn(argv, log: runDir.logPath(m.name), detached: options.detach)
-                records.append(RunRecord(name: m.name, role: m.role, port: m.port, pid: pid,
-                                         startTime: LocalProcesses.startTime(pid) ?? 0, argv: argv))
+                let record = RunRecord(name: m.name, role: m.role, port: m.port, pid: pid,
+                                       startTime: LocalProcesses.startTime(pid) ?? 0, argv: argv)
+                records.append(record)
+                fresh.append(record)
                 try runDir.write(records)
             } catch {
                 return abort("\(m.name) did not start: \(error)")
             }
             if interrupted { return abort("interrupted") }
         }
-
-        // Every process up and answering, or the one that is not named with its log.
-        for r in children {
-            let deadline = Date().addingTimeInterval(options.timeout)
+        // Every process answering, or the one that is not named with its log.
+        for r in fresh {
             while !Self.answers(r.port) {
                 if let ended = exited(r) {
                     return abort("\(r.name) (\(r.address), pid \(r.pid)) \(ended) during start-up; the end of \(runDir.logPath(r.name)):\n"
@@ -121,29 +150,31 @@ private struct Startup {
                 usleep(20_000)
             }
         }
+        return nil
+    }
 
-        let convergence = Convergence(topology: topology)
-        let deadline = started.addingTimeInterval(options.timeout)
-        var snapshot = convergence.check()
+    enum Outcome {
+        case converged(Convergence.Snapshot)
+        case failed(Int32)
+    }
+
+    /// Polls `check` until nothing is pending; a child that ends, an
+    /// interrupt or the deadline stop everything.
+    mutating func waitFor(_ check: () -> Convergence.Snapshot, until deadline: Date) -> Outcome {
+        var snapshot = check()
         while !snapshot.pending.isEmpty {
             if let dead = children.first(where: { exited($0) != nil }) {
-                return abort("\(dead.name) (\(dead.address), pid \(dead.pid)) \(exited(dead)!) during start-up; see \(runDir.logPath(dead.name))")
+                return .failed(abort("\(dead.name) (\(dead.address), pid \(dead.pid)) ended during start-up; see \(runDir.logPath(dead.name))"))
             }
-            if interrupted { return abort("interrupted") }
+            if interrupted { return .failed(abort("interrupted")) }
             if Date() >= deadline {
-                return abort("the deployment did not converge within \(options.timeout)s:\n  "
-                             + snapshot.pending.joined(separator: "\n  "))
+                return .failed(abort("the deployment did not converge within \(options.timeout)s:\n  "
+                                     + snapshot.pending.joined(separator: "\n  ")))
             }
-            usleep(100_000)
-            snapshot = convergence.check()
+            usleep(50_000)
+            snapshot = check()
         }
-        printTopology(snapshot, after: Date().timeIntervalSince(started))
-
-        if options.detach {
-            print("Detached: stop it with `vigil down \(options.directory)`.")
-            return 0
-        }
-        return follow()
+        return .converged(snapshot)
     }
 
     /// The data nodes and sentinels (not this process).
