@@ -30,6 +30,7 @@ public enum OperatorMain {
         case "down": return DownCommand.run(arguments: rest)
         case "status": return StatusCommand.run(arguments: rest)
         case "drill": return DrillCommand.run(arguments: rest)
+        case ExecChild.command: return ExecChild.run(arguments: rest)
         case "help", "--help", "-h":
             print(usage)
             return 0

@@ -6,6 +6,7 @@ import Sentinel
 // One binary for the operator's tool and for the processes it starts: `vigil up`
 // re-executes itself as `vigil server CONF` and `vigil sentinel CONF`, so a single
 // `swift run vigil ...` builds everything a local deployment needs.
+ChildLifetime.followParentIfAsked()
 let rest = Array(CommandLine.arguments.dropFirst())
 switch rest.first {
 case "server":

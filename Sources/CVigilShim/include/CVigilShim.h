@@ -79,4 +79,7 @@ void vigil_aof_bio_clear_status(void);
 long long vigil_aof_bio_completed(void);
 // redis_fsync on Linux.
 int vigil_fdatasync(int fd);
+// prctl(PR_SET_PDEATHSIG, sig) (parent_death.c): the signal this process gets
+// when the thread that started it ends.
+int vigil_set_parent_death_signal(int sig);
 #endif
