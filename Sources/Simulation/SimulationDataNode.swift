@@ -135,6 +135,10 @@ final class SimulationDataNode {
                 if backlog == nil { backlog = ReplicationBacklog(size: Self.backlogSize, startingAfter: o) }
             case .disconnectReplicas:
                 disconnectReplicas(sim)
+            case .connectSnapshot, .sendSnapshot, .closeSnapshot:
+                // Simulated links keep ReplicaLinkSettings' default (dual channel
+                // off): they never announce the capability, so no master offers it.
+                preconditionFailure("dual-channel effect without the capability: \(e)")
             }
         }
     }

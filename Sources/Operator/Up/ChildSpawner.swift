@@ -14,6 +14,7 @@ enum ChildSpawner {
     private static let spawnSetSID: Int32 = 0x80
 
     static func spawn(_ argv: [String], log: String, detached: Bool) throws -> Int32 {
+        closeInheritedDescriptorsOnExec()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -58,6 +59,19 @@ enum ChildSpawner {
             throw Failure(description: "cannot start \(argv[0]): \(String(cString: strerror(rc)))")
         }
         return pid
+    }
+
+    /// Descriptors `vigil up` inherited (beyond 0-2) must not reach the
+    /// long-lived processes it starts: whoever started `vigil up` may watch one
+    /// of them for its end (Foundation's Process does, with a socket), and
+    /// would then wait for the whole deployment instead of `vigil up --detach`.
+    private static func closeInheritedDescriptorsOnExec() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in names {
+            guard let fd = Int32(name), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// This program's own binary, which runs as `vigil server` and `vigil sentinel`.
