@@ -58,7 +58,7 @@ final class UpFixture {
     func sentinelView(_ port: Int) throws -> [String: String] {
         let c = try RedisConnection(host: "127.0.0.1", port: port)
         defer { c.close() }
-        return Convergence.fields(try c.call("SENTINEL", "MASTER", "mymaster"))
+        return ReplyFields.pairs(try c.call("SENTINEL", "MASTER", "mymaster"))
     }
 
     func tearDown() {

@@ -52,7 +52,7 @@ struct SentinelView {
             }
             if let others = try? c.call("SENTINEL", "SENTINELS", masterName), let list = others.elements {
                 for entry in list {
-                    let f = Self.fields(entry)
+                    let f = ReplyFields.pairs(entry)
                     if let ip = f["ip"], let port = f["port"].flatMap({ Int($0) }) {
                         let a = Address(host: ip, port: port)
                         if !sentinels.contains(a) { sentinels.append(a) }
@@ -71,7 +71,7 @@ struct SentinelView {
             defer { c.close() }
             guard let reply = try? c.call("SENTINEL", "REPLICAS", masterName), let list = reply.elements else { continue }
             return list.compactMap { entry in
-                let f = Self.fields(entry)
+                let f = ReplyFields.pairs(entry)
                 guard let ip = f["ip"], let port = f["port"].flatMap({ Int($0) }) else { return nil }
                 return (Address(host: ip, port: port), f["flags"] ?? "")
             }
@@ -84,19 +84,7 @@ struct SentinelView {
         guard let c = try? Self.connect(sentinel, timeoutMs: timeoutMs) else { return nil }
         defer { c.close() }
         guard let reply = try? c.call("SENTINEL", "MASTER", masterName), reply.elements != nil else { return nil }
-        return Self.fields(reply)
-    }
-
-    /// A flat field/value array (or a RESP3 map) as a dictionary.
-    static func fields(_ v: RESPValue) -> [String: String] {
-        guard let items = v.elements else { return [:] }
-        var out: [String: String] = [:]
-        var i = 0
-        while i + 1 < items.count {
-            if let k = items[i].string { out[k] = items[i + 1].string ?? "" }
-            i += 2
-        }
-        return out
+        return ReplyFields.pairs(reply)
     }
 }
 
@@ -106,15 +94,6 @@ enum NodeInfo {
         guard let c = try? SentinelView.connect(a, timeoutMs: timeoutMs) else { return nil }
         defer { c.close() }
         guard let text = (try? c.call("INFO", section))?.string else { return nil }
-        return parse(text)
-    }
-
-    static func parse(_ text: String) -> [String: String] {
-        var out: [String: String] = [:]
-        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            out[String(line[..<colon])] = String(line[line.index(after: colon)...])
-        }
-        return out
+        return ReplyFields.info(text)
     }
 }

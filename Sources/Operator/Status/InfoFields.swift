@@ -8,6 +8,6 @@ enum InfoFields {
     }
 
     static func dictionary(_ text: String) -> [String: String] {
-        Dictionary(parse(text), uniquingKeysWith: { _, last in last })
+        ReplyFields.info(text)
     }
 }

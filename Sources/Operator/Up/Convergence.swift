@@ -48,7 +48,7 @@ struct Convergence {
             do {
                 let reply = try Self.call(port, ["SENTINEL", "MASTER", LocalTopology.masterName])
                 if reply.isError { throw RedisClientError.io(reply.string ?? "") }
-                let f = Self.fields(reply)
+                let f = ReplyFields.pairs(reply)
                 var v = SentinelView()
                 v.master = "\(f["ip"] ?? "?"):\(f["port"] ?? "?")"
                 v.replicas = Int(f["num-slaves"] ?? "") ?? 0
@@ -75,7 +75,7 @@ struct Convergence {
         let expectedMaster = "127.0.0.1:\(topology.masterPort)"
         // The master's offset first: a replica's can only grow after it.
         do {
-            let info = Self.info(try Self.call(topology.masterPort, ["INFO", "replication"]))
+            let info = ReplyFields.info(try Self.call(topology.masterPort, ["INFO", "replication"]).string ?? "")
             s.masterOffset = Int64(info["master_repl_offset"] ?? "") ?? 0
             if info["role"] != "master" { s.pending.append("node 127.0.0.1:\(topology.masterPort) is not a master (role \(info["role"] ?? "?"))") }
         } catch {
@@ -83,7 +83,7 @@ struct Convergence {
         }
         for port in topology.dataPorts.dropFirst() {
             do {
-                let info = Self.info(try Self.call(port, ["INFO", "replication"]))
+                let info = ReplyFields.info(try Self.call(port, ["INFO", "replication"]).string ?? "")
                 var v = ReplicaView()
                 v.link = info["master_link_status"] ?? "none"
                 v.offset = Int64(info["slave_repl_offset"] ?? "") ?? 0
@@ -106,27 +106,5 @@ struct Convergence {
         let c = try RedisConnection(host: "127.0.0.1", port: port, connectTimeoutMs: 500, ioTimeoutMs: 1000)
         defer { c.close() }
         return try c.call(args)
-    }
-
-    /// A SENTINEL MASTER reply (field, value, field, value...) as a dictionary.
-    static func fields(_ v: RESPValue) -> [String: String] {
-        let items = v.elements ?? []
-        var out: [String: String] = [:]
-        var i = 0
-        while i + 1 < items.count {
-            out[items[i].string ?? ""] = items[i + 1].string ?? ""
-            i += 2
-        }
-        return out
-    }
-
-    /// INFO's `field:value` lines.
-    static func info(_ v: RESPValue) -> [String: String] {
-        var out: [String: String] = [:]
-        for line in (v.string ?? "").split(whereSeparator: \.isNewline) {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            out[String(line[..<colon])] = String(line[line.index(after: colon)...])
-        }
-        return out
     }
 }

@@ -25,7 +25,7 @@ enum DrillDeployment {
                     let replicas = (try? s.call("SENTINEL", "REPLICAS", d.masterName))?.elements ?? []
                     let others = (try? s.call("SENTINEL", "SENTINELS", d.masterName))?.elements ?? []
                     return replicas.count == priorities.count && others.count == 2
-                        && replicas.allSatisfy { SentinelView.fields($0)["flags"] == "slave" }
+                        && replicas.allSatisfy { ReplyFields.pairs($0)["flags"] == "slave" }
                 }
             }
             return d

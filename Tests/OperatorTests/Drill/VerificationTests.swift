@@ -9,7 +9,7 @@ final class VerificationTests: XCTestCase {
         var text = "# Replication\r\nrole:master\r\nconnected_slaves:\(replicas.count)\r\n"
         for (i, r) in replicas.enumerated() { text += "slave\(i):\(r)\r\n" }
         text += "master_repl_offset:\(offset)\r\n"
-        return NodeInfo.parse(text)
+        return ReplyFields.info(text)
     }
 
     func testReplicasAtTheMastersOffsetAreInSync() {
@@ -52,7 +52,7 @@ final class VerificationTests: XCTestCase {
 final class SyncTargetTests: XCTestCase {
     func testReplicasThatReachedTheTargetAreInSyncThoughTheMasterMovedOn() {
         // Sentinel hellos keep moving the master's offset; replicas ack once a second.
-        let info = NodeInfo.parse("master_repl_offset:900\r\nslave0:ip=127.0.0.1,port=6381,state=online,offset=800,lag=0\r\n")
+        let info = ReplyFields.info("master_repl_offset:900\r\nslave0:ip=127.0.0.1,port=6381,state=online,offset=800,lag=0\r\n")
         XCTAssertFalse(ReplicaLine.inSync(info, expected: 1))
         XCTAssertTrue(ReplicaLine.inSync(info, expected: 1, target: 800))
     }
