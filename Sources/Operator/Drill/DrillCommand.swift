@@ -49,7 +49,8 @@ enum DrillCommand {
                 let (result, killed, replicasBefore) = try DrillRun(options: options, view: view, index: i).run()
                 runs.append(result)
                 if let problem = result.problem { throw DrillFailure.notConverged(problem) }
-                guard i < options.repeats else { break }
+                // After the last run too: a drill leaves the deployment whole, with
+                // the old master back as a replica, for the next drill or `vigil status`.
                 if let killed {
                     do { _ = try killed.restart() } catch {
                         throw DrillFailure.notConverged("restarting the old master (pid \(killed.pid): \(killed.arguments.joined(separator: " "))) failed: \(error)")
