@@ -80,3 +80,21 @@ public struct RunDirectory: Sendable {
         try? FileManager.default.removeItem(atPath: processListPath)
     }
 }
+
+extension RunDirectory {
+    /// A process of this deployment was replaced (a drill restarted a killed
+    /// master from its command line): the record follows the new pid, so that
+    /// `vigil down` stops it too. Nothing changes when `oldPid` is not on record.
+    /// The run directory is found from the config file the process was started
+    /// with (`vigil server DIR/node-N.conf`).
+    public static func recordReplacement(argv: [String], oldPid: Int32, newPid: Int32) {
+        guard let conf = argv.first(where: { $0.hasSuffix(".conf") && $0.hasPrefix("/") }) else { return }
+        let run = RunDirectory((conf as NSString).deletingLastPathComponent)
+        var records = run.read()
+        guard let i = records.firstIndex(where: { $0.pid == oldPid }),
+              let start = LocalProcesses.startTime(newPid) else { return }
+        records[i].pid = newPid
+        records[i].startTime = start
+        try? run.write(records)
+    }
+}

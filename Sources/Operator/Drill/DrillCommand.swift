@@ -52,7 +52,10 @@ enum DrillCommand {
                 // After the last run too: a drill leaves the deployment whole, with
                 // the old master back as a replica, for the next drill or `vigil status`.
                 if let killed {
-                    do { _ = try killed.restart() } catch {
+                    do {
+                        let pid = try killed.restart()
+                        RunDirectory.recordReplacement(argv: killed.arguments, oldPid: killed.pid, newPid: pid)
+                    } catch {
                         throw DrillFailure.notConverged("restarting the old master (pid \(killed.pid): \(killed.arguments.joined(separator: " "))) failed: \(error)")
                     }
                 }
