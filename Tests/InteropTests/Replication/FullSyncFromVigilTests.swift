@@ -49,36 +49,39 @@ final class FullSyncFromVigilTests: XCTestCase {
         XCTAssertTrue(try sync.info(m, "slave0")?.hasPrefix("ip=127.0.0.1,port=\(replica.port),state=online,") ?? false)
     }
 
-    func testRealReplicaFullSyncsFromOurDiskSnapshot() throws {
-        let (master, m) = try startMaster(diskless: false)
+    /// A real redis-server replica full-syncs from a vigil master, follows, resumes
+    /// with a partial sync; the master logged `lines` (Redis's words for that transfer).
+    @discardableResult
+    private func realReplicaFullSyncs(diskless: Bool, masterLogs lines: (_ replicaName: String) -> [String])
+        throws -> ProcessFixture.Started {
+        let (master, m) = try startMaster(diskless: diskless)
         defer { m.close() }
         let replica = try fixture.startRedis(["--replicaof", "127.0.0.1", String(master.port)] + debug)
         let r = try Interop.talking(to: "redis-server") { try ProcessFixture.connect(replica.port) }
         defer { r.close() }
         try followAndResume(master: master, m: m, replica: replica, r: r)
-        let name = "127.0.0.1:\(replica.port)"
-        for line in ["Replica \(name) asks for synchronization", "Full resync requested by replica \(name)",
-                     "Starting BGSAVE for SYNC with target: disk", "Background saving started by pid",
-                     "Background saving terminated with success", "Synchronization with replica \(name) succeeded",
-                     "Partial resynchronization request from \(name) accepted"] {
+        for line in lines("127.0.0.1:\(replica.port)") {
             XCTAssertTrue(master.process.logText.contains(line), "master log lacks \"\(line)\"")
+        }
+        return replica
+    }
+
+    func testRealReplicaFullSyncsFromOurDiskSnapshot() throws {
+        try realReplicaFullSyncs(diskless: false) { name in
+            ["Replica \(name) asks for synchronization", "Full resync requested by replica \(name)",
+             "Starting BGSAVE for SYNC with target: disk", "Background saving started by pid",
+             "Background saving terminated with success", "Synchronization with replica \(name) succeeded",
+             "Partial resynchronization request from \(name) accepted"]
         }
     }
 
     func testRealReplicaFullSyncsFromOurDisklessSnapshot() throws {
-        let (master, m) = try startMaster(diskless: true)
-        defer { m.close() }
-        let replica = try fixture.startRedis(["--replicaof", "127.0.0.1", String(master.port)] + debug)
-        let r = try Interop.talking(to: "redis-server") { try ProcessFixture.connect(replica.port) }
-        defer { r.close() }
-        try followAndResume(master: master, m: m, replica: replica, r: r)
-        let name = "127.0.0.1:\(replica.port)"
-        for line in ["Starting BGSAVE for SYNC with target: replicas sockets", "Background RDB transfer started by pid",
-                     "Diskless rdb transfer, done reading from pipe, 1 replicas still up.",
-                     "Background RDB transfer terminated with success",
-                     "Streamed RDB transfer with replica \(name) succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming",
-                     "Synchronization with replica \(name) succeeded"] {
-            XCTAssertTrue(master.process.logText.contains(line), "master log lacks \"\(line)\"")
+        let replica = try realReplicaFullSyncs(diskless: true) { name in
+            ["Starting BGSAVE for SYNC with target: replicas sockets", "Background RDB transfer started by pid",
+             "Diskless rdb transfer, done reading from pipe, 1 replicas still up.",
+             "Background RDB transfer terminated with success",
+             "Streamed RDB transfer with replica \(name) succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming",
+             "Synchronization with replica \(name) succeeded"]
         }
         XCTAssertTrue(replica.process.logText.contains("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk"),
                       replica.process.logTail())
