@@ -121,11 +121,15 @@ public final class NodeProcess: @unchecked Sendable {
 
     public func removeLog() { try? FileManager.default.removeItem(atPath: logPath) }
 
-    /// Stops the process if needed, then removes its log and scratch directory.
+    /// Stops the process if needed (and whatever a drill restarted in its
+    /// scratch directory), then removes its log and scratch directory.
     public func cleanUp() {
         terminate()
         removeLog()
-        if let dir = scratchDirectory { try? FileManager.default.removeItem(atPath: dir) }
+        if let dir = scratchDirectory {
+            ScratchDirectoryProcesses.stop(in: dir)
+            try? FileManager.default.removeItem(atPath: dir)
+        }
         scratchDirectory = nil
     }
 }
