@@ -17,11 +17,12 @@ final class FailoverProcessTests: XCTestCase {
     /// Master and replicas with these priorities, three sentinels: vigil ones
     /// unless told (the third, if vigil, started as `vigil-server --sentinel`).
     static func deploy(priorities: [Int], _ vigil: String, kinds: [LocalDeployment.Node.Kind] = [.vigil, .vigil, .vigil],
-                       vigilDataNodes: Bool = false) throws -> (LocalDeployment, [LocalDeployment.Node]) {
+                       vigilDataNodes: Bool = false, dataKinds: [DataNodeKind]? = nil) throws -> (LocalDeployment, [LocalDeployment.Node]) {
         let d = try LocalDeployment()
         d.failoverTimeout = Self.failoverTimeout
         do {
-            try d.startDataNodes(replicaCount: priorities.count, priorities: priorities, vigilDataNodes: vigilDataNodes)
+            try d.startDataNodes(replicaCount: priorities.count, priorities: priorities, vigilDataNodes: vigilDataNodes,
+                                 kinds: dataKinds)
             return (d, try d.startQuorum(kinds, vigil: vigil, downAfter: Self.downAfter, serverIndex: 2))
         } catch {
             d.tearDown()

@@ -9,9 +9,9 @@ import XCTest
 /// The sentinel failover matrix over vigil-server data nodes: a SIGKILLed
 /// master replaced by the best replica, the other replica following it by
 /// partial resync, the old master restarted from its files and turned into a
-/// replica, under vigil-sentinels and under real redis-sentinels. The same
-/// scenario over redis-server data nodes is the reference: its sync counts
-/// are what the vigil runs must show.
+/// replica, under vigil-sentinels and under real redis-sentinels, and with
+/// vigil and redis data nodes mixed. The same scenario over redis-server data
+/// nodes is the reference: its sync counts are what the other runs must show.
 final class VigilDataNodeFailoverTests: XCTestCase {
     /// After the switch the new master served one partial resync (the other
     /// replica) and no full one; the returning old master, whose history
@@ -32,15 +32,33 @@ final class VigilDataNodeFailoverTests: XCTestCase {
         try killedMasterRejoins(sentinels: [.vigil, .vigil, .vigil], data: .redis)
     }
 
+    /// Mixed data nodes under a mixed quorum: a vigil master replaced by a
+    /// redis-server replica, which the other (vigil) replica and the returning
+    /// vigil master then follow.
+    func testMixedQuorumFailsOverAVigilMasterToARedisReplica() throws {
+        try killedMasterRejoins(sentinels: [.vigil, .real, .vigil], nodes: [.vigil, .redis, .vigil])
+    }
+
+    /// The other way round: a redis-server master replaced by a vigil replica,
+    /// followed by the other (redis) replica and the returning redis master.
+    func testMixedQuorumFailsOverARedisMasterToAVigilReplica() throws {
+        try killedMasterRejoins(sentinels: [.real, .vigil, .real], nodes: [.redis, .vigil, .redis])
+    }
+
+    func killedMasterRejoins(sentinels kinds: [LocalDeployment.Node.Kind], data: DataNodeKind) throws {
+        try killedMasterRejoins(sentinels: kinds, nodes: [data, data, data])
+    }
+
     /// Writes, a SAVE (the files the old master restarts from), more writes;
     /// SIGKILL; the switch to the priority-10 replica; the other replica
     /// follows it; writes on the new master; the old master restarted from
     /// its directory is converted and catches up. DEBUG DIGEST equal at each
     /// stage, the new master's sync counters as the reference's.
-    func killedMasterRejoins(sentinels kinds: [LocalDeployment.Node.Kind], data: DataNodeKind) throws {
+    /// `nodes`: the master's kind, then the best replica's, then the other's.
+    func killedMasterRejoins(sentinels kinds: [LocalDeployment.Node.Kind], nodes: [DataNodeKind]) throws {
         let vigil = try LocalDeployment.requireBinaries()
-        let (d, sentinels) = try FailoverProcessTests.deploy(priorities: [10, 20], vigil, kinds: kinds,
-                                                            vigilDataNodes: data == .vigil)
+        let (d, sentinels) = try FailoverProcessTests.deploy(priorities: [10, 20], vigil, kinds: kinds, dataKinds: nodes)
+        let data = nodes.map { "\($0)" }.joined(separator: "/")
         defer { d.tearDown() }
         let (best, other) = (d.replicaPorts[0], d.replicaPorts[1])
         let m = try RedisConnection(host: "127.0.0.1", port: d.masterPort)
