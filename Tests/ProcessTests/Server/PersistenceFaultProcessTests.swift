@@ -51,8 +51,12 @@ final class PersistenceFaultProcessTests: XCTestCase {
         XCTAssertEqual(try c.call("CONFIG", "SET", "save", "3600 1"), ok)
         XCTAssertEqual(try c.call("SET", "k", "v"), ok)
         XCTAssertEqual(try c.call("CONFIG", "SET", fault.0, fault.1), ok)
-        // With save points set and saving failing, SIGTERM would (rightly) not stop it.
-        addTeardownBlock { _ = try? c.call("CONFIG", "SET", "save", "") }
+        // With save points set and saving failing, SIGTERM would (rightly) not
+        // stop it: they go before the directory stops its server.
+        addTeardownBlock {
+            _ = try? c.call("CONFIG", "SET", "save", "")
+            withExtendedLifetime(d) {}
+        }
         XCTAssertEqual(try c.call("BGSAVE"), .simpleString(Array("Background saving started".utf8)))
         try waitFor(c, "rdb_bgsave_in_progress", "0")
         return (node, c)
