@@ -30,11 +30,12 @@ extension Server {
         } else {
             var writer = AOFRewriteWriter(fd: fd, incrementalFsync: config.bool("aof-rewrite-incremental-fsync"))
             writer.keyDelayUs = config.int("rdb-key-save-delay")
+            writer.injectedErrno = injectedWriteErrno
             let ts = config.aofTimestampEnabled ? Int(time(nil)) : nil
             ok = writer.write(databases: databases, timestampUnix: ts, functions: rdbFunctionCodes)
             err = writer.failedErrno
         }
-        if ok && fsync(fd) != 0 {
+        if ok && persistenceFsync(fd) != 0 {
             ok = false
             err = errno
         }

@@ -102,6 +102,30 @@ final class FullDiskInteropTests: XCTestCase {
         XCTAssertEqual(ours.count, 6, "\(ours)")
     }
 
+    private func bgrewriteaofOnFullDisk(vigil: Bool) throws -> [String] {
+        let disk = try TinyDisk("full-disk-rewrite")
+        defer { disk.unmount() }
+        let node = try start(disk, vigil: vigil, ["--appendonly", "yes"])
+        let c = try node.connect()
+        XCTAssertEqual(try c.call("SET", "k", "v"), .simpleString(Array("OK".utf8)))
+        _ = disk.fill()
+        var seen = ["\(try c.call("BGREWRITEAOF"))"]
+        for field in ["aof_last_bgrewrite_status", "aof_rewrites", "aof_rewrites_consecutive_failures", "aof_last_write_status"] {
+            seen.append("\(field):\(try info(c, field) ?? "none")")
+        }
+        seen += messages(node, containing: ["manifest"])
+        seen += disk.dir.files()
+        return seen
+    }
+
+    /// The new incr file's manifest can't be written: refused before any fork, as Redis.
+    func testBgrewriteaofOnAFullDiskFailsAsRedis() throws {
+        let theirs = try bgrewriteaofOnFullDisk(vigil: false)
+        let ours = try bgrewriteaofOnFullDisk(vigil: true)
+        XCTAssertEqual(ours, theirs)
+        XCTAssertTrue(ours.contains("aof_last_bgrewrite_status:err"), "\(ours)")
+    }
+
     private struct AOFRun: Equatable {
         var refusal = ""
         var statusWhileFull = ""

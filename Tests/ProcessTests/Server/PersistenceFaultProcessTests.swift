@@ -127,6 +127,28 @@ final class PersistenceFaultProcessTests: XCTestCase {
         XCTAssertTrue(node.process.logText.contains("# Can't rewrite append only file in background: fork: Cannot allocate memory"), node.process.logTail())
     }
 
+    /// The rewrite child can't write the new base: the rewrite fails, the old files stay, writes go on.
+    func testBgrewriteaofOnFullDiskFailsInTheChildAndKeepsTheOldFiles() throws {
+        for preamble in ["yes", "no"] {
+            let d = try PersistentDirectory("fault-rewrite-\(preamble)")
+            let node = try d.startVigil(aofEverysec + ["--aof-use-rdb-preamble", preamble])
+            let c = try node.connect()
+            XCTAssertEqual(try c.call("SET", "k", "v"), ok)
+            let before = d.files()
+            XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-disk-write", "enospc"), ok)
+            XCTAssertEqual(try c.call("BGREWRITEAOF"), .simpleString(Array("Background append only file rewriting started".utf8)))
+            try waitFor(c, "aof_rewrite_in_progress", "0")
+            XCTAssertEqual(try info(c, "aof_last_bgrewrite_status"), "err", preamble)
+            XCTAssertEqual(try info(c, "aof_rewrites_consecutive_failures"), "1", preamble)
+            waitForLog(node, "# Background AOF rewrite terminated with error")
+            XCTAssertTrue(node.process.logText.contains("# Write error writing append only file on disk: No space left on device"), node.process.logTail())
+            XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-disk-write", "none"), ok)
+            XCTAssertEqual(try c.call("SET", "k2", "v"), ok)
+            // The base and manifest are the old ones; the rewrite's new incr file stays listed.
+            XCTAssertTrue(Set(before).isSubset(of: Set(d.files())), "\(before) -> \(d.files())")
+        }
+    }
+
     func testAofWriteOnFullDiskRefusesWritesWithMisconf() throws {
         let d = try PersistentDirectory("fault-aof-enospc")
         let node = try d.startVigil(aofEverysec)
