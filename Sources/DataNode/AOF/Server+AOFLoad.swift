@@ -133,6 +133,15 @@ extension Server {
             return .notExist
         }
         if bytes.isEmpty { return .empty }
+        let sink = feed.aofSink
+        feed.aofSink = nil
+        // Off while the file (its RDB base too) loads, as Redis (INFO says aof_enabled:0 meanwhile).
+        let state = aof.state
+        aof.state = .off
+        defer {
+            feed.aofSink = sink
+            aof.state = state
+        }
         var start = 0
         if bytes.starts(with: "REDIS".utf8) {
             let oldStyle = name == aofFilename
@@ -144,15 +153,6 @@ extension Server {
             }
             start = end
             if oldStyle { log.notice("Reading the remaining AOF tail...") }
-        }
-        let sink = feed.aofSink
-        feed.aofSink = nil
-        // Off while the file replays, as Redis (INFO says aof_enabled:0 meanwhile).
-        let state = aof.state
-        aof.state = .off
-        defer {
-            feed.aofSink = sink
-            aof.state = state
         }
         let client = createDetachedClient()
         defer { freeClient(client, reason: "AOF loaded") }

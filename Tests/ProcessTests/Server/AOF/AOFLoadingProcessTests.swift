@@ -95,6 +95,7 @@ final class AOFLoadingProcessTests: XCTestCase {
         // The base's used-mem aux field is reported while it loads, as rdbLoadRio sets it.
         let f = fields(try c.call("INFO", "persistence"))
         XCTAssertEqual(f["loading"], "1")
+        XCTAssertEqual(f["aof_enabled"], "0")
         XCTAssertNotEqual(f["loading_rdb_used_mem"], "0")
         waitForKeys(node, 3000)
     }
