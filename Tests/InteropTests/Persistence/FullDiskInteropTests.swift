@@ -128,6 +128,8 @@ final class FullDiskInteropTests: XCTestCase {
 
     private struct AOFRun: Equatable {
         var refusal = ""
+        /// PING, a script that writes, one that reads, a transaction with a write.
+        var others: [String] = []
         var statusWhileFull = ""
         var toldWhy = false
         var toldSolved = false
@@ -155,6 +157,10 @@ final class FullDiskInteropTests: XCTestCase {
             acknowledged.append(key)
         }
         run.statusWhileFull = try info(c, "aof_last_write_status") ?? "none"
+        for cmd in [["PING"], ["EVAL", "return redis.call('SET', 'x', '1')", "0"], ["EVAL", "return redis.call('GET', 'before')", "0"],
+                    ["MULTI"], ["SET", "y", "1"], ["EXEC"]] {
+            run.others.append("\(try c.call(cmd))")
+        }
         run.toldWhy = !messages(node, containing: ["Short write while writing to the AOF file", "Error writing to the AOF file: No space left on device"]).isEmpty
         unlink(filler)
         try waitFor(c, "aof_last_write_status", "ok")
@@ -172,7 +178,9 @@ final class FullDiskInteropTests: XCTestCase {
         let theirs = try aofOnFullDisk(vigil: false)
         let ours = try aofOnFullDisk(vigil: true)
         XCTAssertEqual(ours, theirs)
-        XCTAssertEqual(ours, AOFRun(refusal: "MISCONF Errors writing to the AOF file: No space left on device", statusWhileFull: "err",
-                                    toldWhy: true, toldSolved: true, statusAfter: "ok", acknowledgedKept: true))
+        var expected = AOFRun(refusal: "MISCONF Errors writing to the AOF file: No space left on device", statusWhileFull: "err",
+                              toldWhy: true, toldSolved: true, statusAfter: "ok", acknowledgedKept: true)
+        expected.others = ours.others
+        XCTAssertEqual(ours, expected)
     }
 }

@@ -80,6 +80,27 @@ final class PersistenceFaultProcessTests: XCTestCase {
         XCTAssertEqual(try c.call("GET", "k"), .bulkString(Array("v".utf8)))
     }
 
+    /// A script's write meets the refusal a client's would (scriptVerifyWriteCommandAllow), with the script's place appended.
+    private func scriptWriteError(_ c: RedisConnection) throws -> String {
+        guard case .error(let e) = try c.call("EVAL", "return redis.call('SET', 'x', '1')", "0") else { return "no error" }
+        return String(decoding: e, as: UTF8.self)
+    }
+
+    func testScriptWriteIsRefusedAfterAFailedBgsave() throws {
+        let d = try PersistentDirectory("fault-bgsave-script")
+        let (_, c) = try failedBgsave(d, fault: ("debug-fault-disk-write", "enospc"))
+        XCTAssertTrue(try scriptWriteError(c).hasPrefix(rdbMisconf + " script: "))
+        XCTAssertEqual(try c.call("EVAL", "return redis.call('GET', 'k')", "0"), .bulkString(Array("v".utf8)))
+    }
+
+    func testScriptWriteIsRefusedWhileTheAofCantBeWritten() throws {
+        let d = try PersistentDirectory("fault-aof-script")
+        let c = try d.startVigil(aofEverysec).connect()
+        XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-disk-write", "enospc"), ok)
+        XCTAssertEqual(try c.call("SET", "first", "1"), ok)
+        XCTAssertTrue(try scriptWriteError(c).hasPrefix("MISCONF Errors writing to the AOF file: No space left on device script: "))
+    }
+
     func testWritesAcceptedAgainOnceABgsaveSucceeds() throws {
         let d = try PersistentDirectory("fault-bgsave-recover")
         let (_, c) = try failedBgsave(d, fault: ("debug-fault-disk-write", "enospc"))
