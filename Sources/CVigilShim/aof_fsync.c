@@ -23,6 +23,18 @@ static atomic_int aof_pending;
 // 0 after a good fsync, else the errno of the failed one (aof_bio_fsync_status).
 static atomic_int aof_status;
 static atomic_llong aof_fsynced_jobs;
+// debug-fault-fsync: when set, every fsync here fails with this errno
+// (the loop stores it; the bio thread reads it).
+static atomic_int injected_fsync_errno;
+
+static int faultable_fdatasync(int fd) {
+    int e = atomic_load(&injected_fsync_errno);
+    if (e != 0) {
+        errno = e;
+        return -1;
+    }
+    return fdatasync(fd);
+}
 
 static void *aof_thread(void *arg) {
     (void)arg;
@@ -35,7 +47,7 @@ static void *aof_thread(void *arg) {
         pthread_cond_signal(&aof_space);
         pthread_mutex_unlock(&aof_lock);
 
-        if (fdatasync(job.fd) == -1) {
+        if (faultable_fdatasync(job.fd) == -1) {
             int e = errno;
             // A descriptor closed under us is no data loss (Redis ignores EBADF/EINVAL too).
             if (e != EBADF && e != EINVAL) atomic_store(&aof_status, e);
@@ -85,4 +97,5 @@ int vigil_aof_bio_pending(void) { return atomic_load(&aof_pending); }
 int vigil_aof_bio_status(void) { return atomic_load(&aof_status); }
 void vigil_aof_bio_clear_status(void) { atomic_store(&aof_status, 0); }
 long long vigil_aof_bio_completed(void) { return atomic_load(&aof_fsynced_jobs); }
-int vigil_fdatasync(int fd) { return fdatasync(fd); }
+int vigil_fdatasync(int fd) { return faultable_fdatasync(fd); }
+void vigil_inject_fsync_errno(int e) { atomic_store(&injected_fsync_errno, e); }

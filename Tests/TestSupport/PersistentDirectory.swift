@@ -41,9 +41,9 @@ public final class PersistentDirectory {
 
     /// A real redis-server in this directory (skips, or fails under VIGIL_REQUIRE_INTEROP=1, without one).
     @discardableResult
-    public func startRedis(_ args: [String]) throws -> Running {
+    public func startRedis(_ args: [String], waitForPing: Bool = true) throws -> Running {
         let exe = try Interop.tool("redis-server", purpose: "persistence interop")
-        return try Interop.talking(to: "redis-server") { try start(exe, args, waitForPing: true) }
+        return try Interop.talking(to: "redis-server") { try start(exe, args, waitForPing: waitForPing) }
     }
 
     private func start(_ exe: String, _ args: [String], waitForPing: Bool) throws -> Running {

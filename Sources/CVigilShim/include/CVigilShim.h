@@ -77,8 +77,10 @@ int vigil_aof_bio_pending(void);
 int vigil_aof_bio_status(void);
 void vigil_aof_bio_clear_status(void);
 long long vigil_aof_bio_completed(void);
-// redis_fsync on Linux.
+// redis_fsync on Linux (failing as vigil_inject_fsync_errno says).
 int vigil_fdatasync(int fd);
+// debug-fault-fsync: 0, or the errno every AOF fsync fails with from now on.
+void vigil_inject_fsync_errno(int e);
 // prctl(PR_SET_PDEATHSIG, sig) (parent_death.c): the signal this process gets
 // when the thread that started it ends.
 int vigil_set_parent_death_signal(int sig);

@@ -55,9 +55,10 @@ extension Server {
         ]
     }
 
-    /// The fields INFO adds while the AOF is on.
+    /// The fields INFO adds while appendonly is yes (server.aof_enabled, the
+    /// setting: shown during start-up loading too, while aof_enabled says 0).
     func infoAppendOnlySizes() -> [(String, String)] {
-        guard aof.state != .off else { return [] }
+        guard config.appendonly else { return [] }
         return [
             ("aof_current_size", String(aof.currentSize)),
             ("aof_base_size", String(aof.rewriteBaseSize)),

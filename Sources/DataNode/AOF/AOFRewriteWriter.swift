@@ -20,6 +20,8 @@ struct AOFRewriteWriter {
     private var written = 0
     private var lastSync = 0
     private(set) var failedErrno: Int32 = 0
+    /// debug-fault-disk-write (InjectedFaults): every write fails with it when set.
+    var injectedErrno: Int32 = 0
 
     init(fd: Int32, incrementalFsync: Bool) {
         self.fd = fd
@@ -172,6 +174,10 @@ struct AOFRewriteWriter {
 
     private mutating func flush() {
         guard failedErrno == 0, !buffer.isEmpty else { return }
+        if injectedErrno != 0 {
+            failedErrno = injectedErrno
+            return
+        }
         var off = 0
         while off < buffer.count {
             let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, buffer.count - off) }

@@ -42,8 +42,9 @@ extension Server {
     }
 
     /// loadAppendOnlyFiles: base then incr files; the status says whether
-    /// start-up may go on.
-    public func loadAppendOnlyFiles() -> AOFLoadStatus {
+    /// start-up may go on. `serveEvents`: other clients are answered
+    /// (-LOADING for most) while it loads, as at start-up.
+    public func loadAppendOnlyFiles(serveEvents: Bool = true) -> AOFLoadStatus {
         // An old-style appendonly.aof in `dir`: moved into the directory as the base.
         if access(aofFilename, F_OK) == 0 {
             let m = aof.manifest
@@ -56,6 +57,7 @@ extension Server {
         let files = aof.manifest.loadOrder
         if files.isEmpty { return .notExist }
         var total = 0
+        var sizes: [Int] = []
         for f in files {
             var st = stat()
             if stat(AppendOnlyFile.path(aofDirname, f.name), &st) != 0 {
@@ -63,16 +65,23 @@ extension Server {
                 log.warning("Unable to obtain the AOF file \(f.name) length. stat: \(String(cString: strerror(e)))")
                 return e == ENOENT ? .failed : .openError
             }
+            sizes.append(Int(st.st_size))
             total += Int(st.st_size)
         }
         if total == 0 { return .empty }
+        // startLoading: -LOADING to clients and loading_* in INFO until the last file is in.
+        startLoading(totalBytes: total)
+        defer { persistence.loading = false }
         var ret = AOFLoadStatus.ok
         var baseSize = 0
+        var loadedBefore = 0
         for (i, f) in files.enumerated() {
             let last = i == files.count - 1
             let start = clock.monotonicUs()
-            if f.kind == .base { baseSize = Self.fileSize(AppendOnlyFile.path(aofDirname, f.name)) }
-            ret = loadSingleAppendOnlyFile(f.name)
+            if f.kind == .base { baseSize = sizes[i] }
+            ret = loadSingleAppendOnlyFile(f.name, loadedBefore: loadedBefore, serveEvents: serveEvents)
+            loadedBefore += sizes[i]
+            persistence.loadingLoadedBytes = loadedBefore
             if ret == .ok || (ret == .truncated && last) {
                 let secs = Double(clock.monotonicUs() - start) / 1_000_000
                 log.notice("DB loaded from \(f.kind == .base ? "base" : "incr") file \(f.name): \(Self.seconds3(secs)) seconds")
@@ -111,7 +120,8 @@ extension Server {
 
     /// loadSingleAppendOnlyFile: every command run by a client of its own,
     /// with the feed detached so nothing is propagated again.
-    func loadSingleAppendOnlyFile(_ name: String) -> AOFLoadStatus {
+    /// `loadedBefore`: the bytes of the files already loaded (for loading_loaded_bytes).
+    func loadSingleAppendOnlyFile(_ name: String, loadedBefore: Int = 0, serveEvents: Bool = true) -> AOFLoadStatus {
         let path = AppendOnlyFile.path(aofDirname, name)
         guard let bytes = Self.readWholeFile(path) else {
             let e = errno
@@ -123,11 +133,20 @@ extension Server {
             return .notExist
         }
         if bytes.isEmpty { return .empty }
+        let sink = feed.aofSink
+        feed.aofSink = nil
+        // Off while the file (its RDB base too) loads, as Redis (INFO says aof_enabled:0 meanwhile).
+        let state = aof.state
+        aof.state = .off
+        defer {
+            feed.aofSink = sink
+            aof.state = state
+        }
         var start = 0
         if bytes.starts(with: "REDIS".utf8) {
             let oldStyle = name == aofFilename
             log.notice(oldStyle ? "Reading RDB preamble from AOF file..." : "Reading RDB base file on AOF loading...")
-            guard let end = loadRDBPreamble(bytes) else {
+            guard let end = loadRDBPreamble(bytes, loadedBefore: loadedBefore, serveEvents: serveEvents) else {
                 log.warning(oldStyle ? "Error reading the RDB preamble of the AOF file \(name), AOF loading aborted"
                                      : "Error reading the RDB base file \(name), AOF loading aborted")
                 return .failed
@@ -135,14 +154,17 @@ extension Server {
             start = end
             if oldStyle { log.notice("Reading the remaining AOF tail...") }
         }
-        let sink = feed.aofSink
-        feed.aofSink = nil
-        defer { feed.aofSink = sink }
         let client = createDetachedClient()
         defer { freeClient(client, reason: "AOF loaded") }
         let loadTruncated = config.aofLoadTruncated
-        let result = AOFReplay.run(bytes, from: start, loadTruncated: loadTruncated) { argv in
-            self.runLoadedCommand(client, argv)
+        let delayUs = config.int("key-load-delay")
+        let result = AOFReplay.run(bytes, from: start, loadTruncated: loadTruncated, progress: { offset in
+            self.persistence.loadingLoadedBytes = loadedBefore + offset
+            if serveEvents { self.processEventsWhileLoading() }
+        }) { argv in
+            let executed = self.runLoadedCommand(client, argv)
+            if delayUs > 0 { usleep(UInt32(delayUs)) }
+            return executed
         }
         switch result.outcome {
         case .ok:

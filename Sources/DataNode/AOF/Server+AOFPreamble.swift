@@ -36,13 +36,24 @@ extension Server {
     /// rdbLoadRio with RDBFLAGS_AOF_PREAMBLE: every key kept, expired ones
     /// too (the commands after it may still touch them). Returns where the
     /// RDB ends, nil when it is unreadable.
-    func loadRDBPreamble(_ bytes: [UInt8]) -> Int? {
+    func loadRDBPreamble(_ bytes: [UInt8], loadedBefore: Int = 0, serveEvents: Bool = true) -> Int? {
         let limits = rdbLoadLimits
         var reader = RDBReader(bytes: bytes, limits: limits)
         reader.onFunction = rdbFunctionLoader
+        let interval = max(1024, config.int("loading-process-events-interval-bytes"))
+        var lastServed = 0
+        reader.onProgress = { [unowned self] offset in
+            persistence.loadingLoadedBytes = loadedBefore + offset
+            if serveEvents && offset - lastServed >= interval {
+                lastServed = offset
+                processEventsWhileLoading()
+            }
+        }
+        let delayUs = config.int("key-load-delay")
         do {
             var loaded = 0
             let summary = try reader.read { k in
+                if delayUs > 0 { usleep(UInt32(delayUs)) }
                 let db = databases[k.db]
                 db.addLoaded(k.key, k.value)
                 if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
@@ -68,6 +79,7 @@ extension Server {
             log.notice("RDB age \(max(0, age)) seconds")
         }
         if let v = summary.auxValue("used-mem"), let m = Int(v) {
+            persistence.loadingRdbUsedMem = m
             let hundredths = (m * 100 + (1 << 19)) >> 20
             let frac = hundredths % 100
             log.notice("RDB memory usage when created \(hundredths / 100).\(frac < 10 ? "0" : "")\(frac) Mb")

@@ -24,17 +24,18 @@ extension Server {
         var ok: Bool
         var err: Int32 = 0
         // Only the RDB form of the base has the crash-test stop point.
-        let sink = StopPointSink.make(fd: fd, stopAfter: aofBaseIsRDB ? config.int("debug-sigstop-after-bytes") : 0)
+        let sink = snapshotSink(fd: fd, stopAfter: aofBaseIsRDB ? config.int("debug-sigstop-after-bytes") : 0)
         if aofBaseIsRDB {
             (ok, err) = writeRDBPreamble(to: sink)
         } else {
             var writer = AOFRewriteWriter(fd: fd, incrementalFsync: config.bool("aof-rewrite-incremental-fsync"))
             writer.keyDelayUs = config.int("rdb-key-save-delay")
+            writer.injectedErrno = injectedWriteErrno
             let ts = config.aofTimestampEnabled ? Int(time(nil)) : nil
             ok = writer.write(databases: databases, timestampUnix: ts, functions: rdbFunctionCodes)
             err = writer.failedErrno
         }
-        if ok && fsync(fd) != 0 {
+        if ok && persistenceFsync(fd) != 0 {
             ok = false
             err = errno
         }
@@ -70,7 +71,8 @@ extension Server {
         aof.rewrites += 1
         var pipeFds: [Int32] = [-1, -1]
         _ = pipe(&pipeFds)
-        let pid = fork()
+        let pid = forkChild()
+        let forkErrno = errno
         if pid == 0 {
             // The child: no event loop, no clients; write and leave.
             close(pipeFds[0])
@@ -90,7 +92,7 @@ extension Server {
         if pid == -1 {
             close(pipeFds[0])
             aof.lastBgrewriteOK = false
-            log.warning("Can't rewrite append only file in background: fork: \(String(cString: strerror(errno)))")
+            log.warning("Can't rewrite append only file in background: fork: \(String(cString: strerror(forkErrno)))")
             return false
         }
         aof.childInfoFd = pipeFds[0]

@@ -38,6 +38,7 @@ extension Server {
     /// policy asks for. `force` writes even while a background fsync runs.
     func flushAppendOnlyFile(force: Bool) {
         guard aof.fd != -1 else { return }
+        syncInjectedFsyncFault()
         let now = Int(clock.wallMs() / 1000)
         let policy = appendFsyncPolicy
         var syncInProgress = false
@@ -66,7 +67,7 @@ extension Server {
         var written = 0
         var writeErrno: Int32 = 0
         while written < expected {
-            let n = aof.buffer.withUnsafeBytes { Glibc.write(aof.fd, $0.baseAddress! + written, expected - written) }
+            let n = aof.buffer.withUnsafeBytes { persistenceWrite(aof.fd, $0.baseAddress! + written, expected - written) }
             if n < 0 {
                 if errno == EINTR { continue }
                 writeErrno = errno
@@ -154,6 +155,12 @@ extension Server {
                 }
             }
         }
+        // The background thread can't log: its first failure is told from here.
+        let bio = vigil_aof_bio_status()
+        if bio != 0 && !aof.bioFsyncFailed {
+            log.warning("Fail to fsync the AOF file: \(String(cString: strerror(bio)))")
+        }
+        aof.bioFsyncFailed = bio != 0
         if aof.state == .on {
             // A postponed flush, or a failed write retried (at most once a second).
             if aof.flushPostponedStart != 0 { flushAppendOnlyFile(force: false) }

@@ -23,6 +23,7 @@ enum DebugCommands {
         ("digest", { $0 == 2 }, digest),
         ("digest-value", { $0 >= 2 }, digestValue),
         ("reload", { $0 >= 2 }, DebugReload.run),
+        ("loadaof", { $0 == 2 }, DebugLoadAOF.run),
     ]
 
     static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -48,6 +49,8 @@ enum DebugCommands {
             "    unit tests to simulate Redis errors.",
             "LOG <message>",
             "    Write <message> to the server log.",
+            "LOADAOF",
+            "    Flush the AOF buffers on disk and reload the AOF in memory.",
             "OBJECT <key>",
             "    Show low level info about `key` and associated value.",
             "POPULATE <count> [<prefix>] [<size>]",

@@ -44,6 +44,10 @@ enum DumpRestoreCommands {
             return
         }
         let value: Value
+        // Checked deeply whatever sanitize-dump-payload says (as its `yes`):
+        // the payload becomes Vigil's own structures, which can't hold what
+        // only a shallow check lets through (a duplicate hash field, an
+        // unsorted intset) and Redis with `no` would store and trip on later.
         do {
             value = try DumpPayload.decode(argv[3], limits: server.rdbLoadLimits)
         } catch let e as RDBError {

@@ -93,7 +93,7 @@ extension Server {
     func infoPersistence() -> [(String, String)] {
         PersistenceInfo(state: persistence, dirty: dirty, lastSaveUnix: lastSaveUnix,
                         child: backgroundChild.map { ($0.kind, $0.startUnix) }, nowUnix: Int(clock.wallMs() / 1000),
-                        aofFields: infoAppendOnlyFields()).fields() + infoAppendOnlySizes()
+                        aofFields: infoAppendOnlyFields(), aofSizes: infoAppendOnlySizes()).fields()
     }
 
     // MARK: stats

@@ -53,6 +53,13 @@ private func str(_ name: String, _ alias: String? = nil, _ flags: ConfigFlags = 
                 apply: apply)
 }
 
+/// A hidden enum whose values are errno numbers, `none` (0) by default.
+private func errnoFault(_ name: String, _ errnos: [(String, Int)]) -> ConfigEntry {
+    let items = [(name: "none", value: 0)] + errnos.map { (name: $0.0, value: $0.1) }
+    return ConfigEntry(name: name, alias: nil, flags: .hidden,
+                       kind: .enumeration(ConfigEnumSpec(items: items, defaultValue: 0, bitflags: false)))
+}
+
 private func enm(_ name: String, _ flags: ConfigFlags = [], _ items: [String], _ def: String) -> ConfigEntry {
     let pairs = items.enumerated().map { (name: $0.element, value: $0.offset) }
     return ConfigEntry(name: name, alias: nil, flags: flags,
@@ -187,6 +194,10 @@ private let enumEntries: [ConfigEntry] = [
     ConfigEntry(name: "shutdown-on-sigterm", alias: nil, flags: .multiArg,
                 kind: .enumeration(ConfigEnumSpec(items: configShutdownFlags, defaultValue: 0, bitflags: true))),
     enm("tls-auth-clients", [], ["no", "yes", "optional"], "yes"),
+    // Hidden, not Redis's: faults a test injects (InjectedFaults); the value is the errno.
+    errnoFault("debug-fault-disk-write", [("enospc", 28), ("eio", 5)]),
+    errnoFault("debug-fault-fsync", [("eio", 5), ("enospc", 28)]),
+    errnoFault("debug-fault-fork", [("eagain", 11), ("enomem", 12)]),
 ]
 
 let configShutdownFlags: [(name: String, value: Int)] = [("default", 0), ("save", 1), ("nosave", 2), ("now", 4), ("force", 8)]

@@ -84,6 +84,12 @@ public struct ServerConfig: Sendable {
 
     func enumName(_ i: Int) -> String { String(decoding: render(i), as: UTF8.self) }
 
+    /// An enum's value (not its name): what the errno-valued hidden knobs hold.
+    func enumValue(_ i: Int) -> Int {
+        if case .enumeration(let v) = values[i] { return v }
+        return 0
+    }
+
     mutating func setBool(_ i: Int, _ v: Bool) { values[i] = .bool(v) }
     mutating func setNumber(_ i: Int, _ v: Int) { values[i] = .number(Int64(v)) }
     mutating func setString(_ i: Int, _ v: String) {

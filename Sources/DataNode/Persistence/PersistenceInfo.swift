@@ -8,6 +8,9 @@ struct PersistenceInfo {
     var nowUnix: Int
     /// The aof_* fields, in their order (the AOF fills them).
     var aofFields: [(String, String)]
+    /// aof_current_size and the others shown while appendonly is yes: after
+    /// module_fork_*, before the loading_* block.
+    var aofSizes: [(String, String)] = []
 
     /// How far the child got, by keys (Redis's current_fork_perc).
     var forkPercent: Double {
@@ -42,6 +45,7 @@ struct PersistenceInfo {
             ("module_fork_in_progress", "0"),
             ("module_fork_last_cow_size", "0"),
         ]
+        out += aofSizes
         if state.loading {
             let elapsed = max(0, nowUnix - state.loadingStartUnix)
             let loaded = state.loadingLoadedBytes, total = state.loadingTotalBytes

@@ -39,9 +39,7 @@ extension Server {
         let delayUs = config.int("key-load-delay")
         let interval = max(1024, config.int("loading-process-events-interval-bytes"))
         var loaded = 0, expired = 0, lastServed = 0
-        persistence.loading = true
-        persistence.loadingStartUnix = Int(now / 1000)
-        persistence.loadingLoadedBytes = 0
+        startLoading(totalBytes: 0)
         defer { persistence.loading = false }
         let dbs = databases
         let summary: RDBSummary?
@@ -119,6 +117,15 @@ extension Server {
                 if name.hasPrefix("%") { log.notice("RDB '\(name)': \(value)") }
             }
         }
+    }
+
+    /// startLoading: from now on clients get -LOADING and INFO shows the loading_* fields.
+    func startLoading(totalBytes: Int) {
+        persistence.loading = true
+        persistence.loadingStartUnix = Int(clock.wallMs() / 1000)
+        persistence.loadingTotalBytes = totalBytes
+        persistence.loadingLoadedBytes = 0
+        persistence.loadingRdbUsedMem = 0
     }
 
     /// processEventsWhileBlocked: new clients and commands get served (with

@@ -7,11 +7,22 @@ extension Server {
                 || (cmd.isExec && c.multiQueue.contains { !$0.command.flags.contains(.loading) })
             if denied { return PersistenceState.loadingError }
         }
-        if PersistenceState.deniesWrites(stopWritesOnBgsaveError: config.stopWritesOnBgsaveError,
-                                         hasSavePoints: !config.saveParams.isEmpty, lastBgsaveOK: persistence.lastBgsaveOK) {
+        if rdbDeniesWrites {
             let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) })
             if writes || cmd.fullName == "ping" { return PersistenceState.misconfError }
         }
         return nil
+    }
+
+    /// writeCommandsDeniedByDiskError's RDB half.
+    var rdbDeniesWrites: Bool {
+        PersistenceState.deniesWrites(stopWritesOnBgsaveError: config.stopWritesOnBgsaveError,
+                                      hasSavePoints: !config.saveParams.isEmpty, lastBgsaveOK: persistence.lastBgsaveOK)
+    }
+
+    /// writeCommandsGetDiskErrorMessage: the refusal a write gets while the
+    /// last BGSAVE failed (stop-writes-on-bgsave-error) or the AOF can't be written.
+    var diskErrorRefusal: String? {
+        rdbDeniesWrites ? PersistenceState.misconfError : aofWriteRefusal
     }
 }

@@ -41,20 +41,21 @@ extension Server {
             log.warning("Failed opening the temp RDB file \(tmp) (in server root dir \(cwd)) for saving: \(Self.errorText(errno))")
             return false
         }
-        var failure: Int32 = 0
+        // rdbSave's err_op: which step failed, as its log line names it.
+        var failure: (op: String, code: Int32)?
         let ctx = snapshotSaveContext()
-        let sink = StopPointSink.make(fd: fd, stopAfter: ctx.stopAfterBytes)
+        let sink = snapshotSink(fd: fd, stopAfter: ctx.stopAfterBytes)
         do {
             try SnapshotFormat.write(databases, ctx, to: sink, onKey: onKey)
-            if fsync(fd) != 0 { failure = errno }
+            if persistenceFsync(fd) != 0 { failure = ("fsync", errno) }
         } catch let e as RDBWriteError {
-            failure = e.errno
+            failure = ("rdbSaveRio", e.errno)
         } catch {
-            failure = EIO
+            failure = ("rdbSaveRio", EIO)
         }
-        if close(fd) != 0 && failure == 0 { failure = errno }
-        if failure != 0 {
-            log.warning("Write error saving DB on disk: \(Self.errorText(failure))")
+        if close(fd) != 0 && failure == nil { failure = ("fclose", errno) }
+        if let failure {
+            log.warning("Write error saving DB on disk(\(failure.op)): \(Self.errorText(failure.code))")
             unlink(tmp)
             return false
         }
@@ -98,11 +99,11 @@ extension Server {
             fds = [-1, -1]
         }
         let startUs = clock.monotonicUs()
-        let pid = forkProcess()
+        let pid = forkChild()
+        let err = errno
         if pid == 0 { runSaveChild(infoFd: fds[1]) }
         if fds[1] >= 0 { close(fds[1]) }
         if pid < 0 {
-            let err = errno
             if fds[0] >= 0 { close(fds[0]) }
             persistence.lastBgsaveOK = false
             log.warning("Can't save in background: fork: \(Self.errorText(err))")

@@ -124,7 +124,7 @@ extension Server {
         var g = SystemRandomNumberGenerator()
         let mark = Array(ReplicationState.randomHexId(using: &g).utf8)
         let startUs = clock.monotonicUs()
-        let pid = forkProcess()
+        let pid = forkChild()
         if pid == 0 {
             close(data[0])
             close(exitFds[1])

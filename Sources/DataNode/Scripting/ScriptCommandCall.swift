@@ -43,7 +43,7 @@ extension Server {
         if let denied = scriptACLRefusal(run.caller, cmd, argv) { return try fail(denied) }
         let writes = !cmd.flags.isDisjoint(with: [.write, .mayReplicate])
         if writes && run.readOnly { return try fail(Self.scriptErrors.readOnly) }
-        if writes && !run.wrote, let refusal = scriptWriteRefusal() { return try fail("-" + refusal) }
+        if writes && !run.wrote, let refusal = scriptWriteRefusal(isWrite: cmd.flags.contains(.write)) { return try fail("-" + refusal) }
         if !run.wrote && cmd.flags.contains(.denyoom) && !run.flags.allowOOM && hot.maxmemory > 0,
            run.oomAtStart {
             return try fail("-" + Self.oomError)
@@ -97,10 +97,13 @@ extension Server {
         }
     }
 
-    /// READONLY / MISCONF-style refusals for a script's first write.
-    func scriptWriteRefusal() -> String? {
+    /// READONLY / MISCONF refusals for a script's first write
+    /// (scriptVerifyWriteCommandAllow): the disk errors only stop a command
+    /// flagged write, as they stop one sent by a client.
+    func scriptWriteRefusal(isWrite: Bool) -> String? {
         if !keyspace.isMaster && config.replicaReadOnly { return "READONLY You can't write against a read only replica." }
-        return nil
+        guard isWrite else { return nil }
+        return diskErrorRefusal
     }
 
     /// The one client scripts run commands through; it starts each run in

@@ -215,7 +215,8 @@ extension Server {
         if callDepth == 0 { c.keptPushes.removeAll() }
         let errorsBefore = stats.totalErrorReplies
         // Whether the command wrote is decided here, for every command alike:
-        // it moved the dirty counter (Redis's call() compares server.dirty).
+        // it moved the dirty counter up (Redis's call() compares server.dirty;
+        // one that reset it, SAVE or DEBUG RELOAD/LOADAOF, counts as no write).
         let dirtyBefore = dirty
         let previousClient = currentClientId
         if callDepth == 0 { currentClientId = c.id }
@@ -230,7 +231,7 @@ extension Server {
         if feed.isActive && keyspace.isMaster {
             let offsetBefore = replication.masterReplOffset
             if suppressPropagation { feed.preventCommandPropagation() }
-            propagate(c, cmd, argv, wrote: dirty != dirtyBefore)
+            propagate(c, cmd, argv, wrote: dirty > dirtyBefore)
             // Only a command that moved the stream moves WAIT's target.
             if replication.masterReplOffset != offsetBefore { c.replOffsetAfterWrite = replication.masterReplOffset }
         } else {

@@ -18,6 +18,9 @@ public struct AOFCheck {
     /// line (measured against redis-check-aof 7.0.15; after a `$` line the
     /// byte it shows is 00).
     private var argcBuffer = [UInt8](repeating: 0, count: 128)
+    /// --truncate-to-timestamp: cut the last file at the first `#TS:` annotation
+    /// after it (0: off, as the tool treats a 0 or an empty argument).
+    private var toTimestamp = 0
 
     public init(files: AOFCheckFiles) {
         self.files = files
@@ -32,8 +35,18 @@ public struct AOFCheck {
         case 3 where argv[1] == "--fix":
             path = argv[2]
             fix = true
+        case 4 where argv[1] == "--truncate-to-timestamp":
+            // strtol with the whole argument consumed.
+            let arg = Array(argv[2].utf8)[...]
+            let (value, end) = CFileLines.strtol(arg)
+            guard end == arg.endIndex else {
+                print("Invalid timestamp, aborting...")
+                return 1
+            }
+            toTimestamp = value
+            path = argv[3]
         default:
-            print("Usage: \(argv.first ?? "vigil-check-aof") [--fix] <file.manifest|file.aof>")
+            print("Usage: \(argv.first ?? "vigil-check-aof") [--fix|--truncate-to-timestamp $timestamp] <file.manifest|file.aof>")
             return 1
         }
         do {
@@ -100,6 +113,7 @@ public struct AOFCheck {
             case .ok: print("\(kind) AOF \(info.name) is valid")
             case .empty: print("\(kind) AOF \(info.name) is empty")
             case .truncated: print("Successfully truncated AOF \(info.name)")
+            case .truncatedToTimestamp: print("Successfully truncated AOF \(info.name) to timestamp \(toTimestamp)")
             }
         }
         print("All AOF files and manifest are valid")
@@ -111,12 +125,13 @@ public struct AOFCheck {
         case .ok: print("AOF \(path) is valid")
         case .empty: print("AOF \(path) is empty")
         case .truncated: print("Successfully truncated AOF \(path)")
+        case .truncatedToTimestamp: print("Successfully truncated AOF \(path) to timestamp \(toTimestamp)")
         }
     }
 
     // MARK: one file
 
-    enum SingleResult { case ok, empty, truncated }
+    enum SingleResult { case ok, empty, truncated, truncatedToTimestamp }
 
     mutating func checkSingle(name: String, path: String, last: Bool, fix: Bool, preamble: Bool) throws(Exit) -> SingleResult {
         guard let bytes = files.read(path) else {
@@ -148,7 +163,8 @@ public struct AOFCheck {
             f.pos -= first.count
             if first.first == UInt8(ascii: "#") {
                 epos = f.pos
-                _ = f.fgets(AOFReplay.lineBuffer)
+                let annotation = f.fgets(AOFReplay.lineBuffer) ?? []
+                if try cutAtTimestamp(annotation, name: path, path: path, last: last) { return .truncatedToTimestamp }
             } else if first.first == UInt8(ascii: "*") {
                 if !processRESP(&f, path: path, multi: &multi) { break }
             } else {
@@ -161,6 +177,10 @@ public struct AOFCheck {
         }
         if !error.isEmpty { printBytes(error) }
         let diff = size - pos
+        if diff == 0 && toTimestamp != 0 {
+            print("Truncate nothing in AOF \(name) to timestamp \(toTimestamp)")
+            return .ok
+        }
         print("AOF analyzed: filename=\(name), size=\(size), ok_up_to=\(pos), ok_up_to_line=\(line), diff=\(diff)")
         guard diff > 0 else { return .ok }
         guard fix else {
@@ -182,6 +202,34 @@ public struct AOFCheck {
             throw Exit()
         }
         return .truncated
+    }
+
+    /// processAnnotations: with --truncate-to-timestamp, the first `#TS:`
+    /// later than it is where the last file is cut (true when it was).
+    /// The messages name the file by its path, as the tool's do.
+    private mutating func cutAtTimestamp(_ line: [UInt8], name: String, path: String, last: Bool) throws(Exit) -> Bool {
+        guard toTimestamp != 0, line.starts(with: "#TS:".utf8) else { return false }
+        let text = CFileLines.cString(line).dropFirst(4)
+        let (ts, end, overflow) = CFileLines.strtolReportingRange(text)
+        guard !overflow, end < text.endIndex, text[end] == 13 else {
+            print("Invalid timestamp annotation")
+            throw Exit()
+        }
+        if ts <= toTimestamp { return false }
+        if epos == 0 {
+            print("AOF \(path) has nothing before timestamp \(toTimestamp), aborting...")
+            throw Exit()
+        }
+        if !last {
+            print("Failed to truncate AOF \(path) to timestamp \(toTimestamp) to offset \(epos) because it is not the last file.")
+            print("If you insist, please delete all files after this file according to the manifest file and delete the corresponding records in manifest file manually. Then re-run redis-check-aof.")
+            throw Exit()
+        }
+        guard files.truncate(path, epos) else {
+            print("Failed to truncate AOF \(path) to timestamp \(toTimestamp)")
+            throw Exit()
+        }
+        return true
     }
 
     private mutating func processRESP(_ f: inout CFileLines, path: String, multi: inout Int) -> Bool {

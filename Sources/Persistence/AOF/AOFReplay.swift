@@ -39,19 +39,25 @@ public enum AOFReplay {
     /// hands each to `execute`. `loadTruncated` is aof-load-truncated: only
     /// then does Redis track the last valid offset (otherwise a truncated
     /// tail has nothing to cut back to).
+    /// `progress` learns the offset reached every 1024 commands, before the
+    /// next is read (where Redis serves clients while it loads).
     public static func run(_ bytes: [UInt8], from start: Int = 0, loadTruncated: Bool,
+                           progress: (Int) -> Void = { _ in },
                            execute: ([[UInt8]]) -> Executed) -> Result {
         var f = CFileLines(bytes, at: start)
         var validUpTo = start
         var validBeforeMulti = start
         var inMulti = false
         var count = 0
+        var loops = 0
         func shortRead() -> Result {
             // readerr: only an end of file is a truncation; fall through to uxeof.
             if !f.eofSeen { return Result(outcome: .unreadable(offset: f.pos), commands: count) }
             return Result(outcome: .truncated(validUpTo: loadTruncated ? validUpTo : -1, revertedMulti: false), commands: count)
         }
         while true {
+            if loops % 1024 == 0 { progress(f.pos) }
+            loops += 1
             guard let line = f.fgets(lineBuffer) else { break }
             let c = CFileLines.cString(line)
             if c.first == UInt8(ascii: "#") { continue }

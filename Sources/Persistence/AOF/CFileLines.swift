@@ -49,6 +49,12 @@ struct CFileLines {
 
     /// strtol(s, &end, 10) on a C string: the value and where parsing stopped.
     static func strtol(_ s: ArraySlice<UInt8>) -> (value: Int, end: Int) {
+        let r = strtolReportingRange(s)
+        return (r.value, r.end)
+    }
+
+    /// strtol, and whether it set errno to ERANGE (the value clamped).
+    static func strtolReportingRange(_ s: ArraySlice<UInt8>) -> (value: Int, end: Int, overflow: Bool) {
         var i = s.startIndex
         while i < s.endIndex && (s[i] == 32 || (9...13).contains(s[i])) { i += 1 }
         var negative = false
@@ -66,9 +72,9 @@ struct CFileLines {
             if o1 || o2 { overflow = true } else { v = a }
             i += 1
         }
-        if i == digitsStart { return (0, signAt == s.startIndex ? s.startIndex : s.startIndex) }
-        if overflow { return (negative ? Int.min : Int.max, i) }
-        return (negative ? -v : v, i)
+        if i == digitsStart { return (0, signAt == s.startIndex ? s.startIndex : s.startIndex, false) }
+        if overflow { return (negative ? Int.min : Int.max, i, true) }
+        return (negative ? -v : v, i, false)
     }
 
     /// atoi: strtol's value truncated to an int, as glibc's atoi does.
