@@ -21,6 +21,13 @@ public enum Interop {
         return XCTSkip("\(why): skipped (install redis-server redis-sentinel redis-tools and `pip install redis`, or set VIGIL_REQUIRE_INTEROP=1 to fail instead)")
     }
 
+    /// What this machine does not allow a test (mounting a tmpfs, a cgroup
+    /// that stops fork): a skip that says so, even under VIGIL_REQUIRE_INTEROP,
+    /// which is about real peers, not about privileges a CI runner may lack.
+    public static func machineLacks(_ why: String) -> Error {
+        XCTSkip("\(why): skipped (this machine does not allow it)")
+    }
+
     /// A real tool on PATH, or `unavailable`.
     public static func tool(_ name: String, purpose: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         if let path = Executables.onPath(name) { return path }

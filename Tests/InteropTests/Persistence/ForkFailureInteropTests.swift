@@ -23,7 +23,7 @@ final class ForkFailureInteropTests: XCTestCase {
                   let current = try? String(contentsOfFile: path + "/pids.current", encoding: .utf8),
                   Self.write(current.trimmingCharacters(in: .whitespacesAndNewlines), to: path + "/pids.max") else {
                 rmdir(path)
-                throw Interop.unavailable("a pids cgroup that stops fork(2) can't be made here (it needs root and \(root))")
+                throw Interop.machineLacks("a pids cgroup that stops fork(2) can't be made here (it needs root and \(root))")
             }
         }
 

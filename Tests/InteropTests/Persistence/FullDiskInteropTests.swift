@@ -20,7 +20,7 @@ final class FullDiskInteropTests: XCTestCase {
         init(_ tag: String) throws {
             dir = try PersistentDirectory(tag)
             let r = try ToolRun.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.path])
-            guard r.status == 0 else { throw Interop.unavailable("mounting a 1 MB tmpfs failed (it needs root): \(r.stderr)") }
+            guard r.status == 0 else { throw Interop.machineLacks("mounting a 1 MB tmpfs failed (it needs root): \(r.stderr)") }
         }
 
         func unmount() {
