@@ -139,6 +139,7 @@ extension Server {
         feed.aofSink = nil
         defer { feed.aofSink = sink }
         let client = createDetachedClient()
+        client.isAOFLoader = true
         defer { freeClient(client, reason: "AOF loaded") }
         let loadTruncated = config.aofLoadTruncated
         let result = AOFReplay.run(bytes, from: start, loadTruncated: loadTruncated) { argv in

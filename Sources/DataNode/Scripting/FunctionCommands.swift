@@ -65,8 +65,8 @@ enum FunctionCommands {
             }
             replace = true
         }
-        let fromMaster = c.flags.contains(.master)
-        switch s.loadLibrary(argv[argv.count - 1], replace: replace, timeout: !fromMaster) {
+        let mustObey = c.mustObey
+        switch s.loadLibrary(argv[argv.count - 1], replace: replace, timeout: !mustObey) {
         case .success(let name):
             s.dirty += 1
             c.out.bulk(Array(name.utf8))
