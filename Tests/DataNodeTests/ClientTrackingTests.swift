@@ -99,6 +99,18 @@ final class ClientTrackingTests: XCTestCase {
         XCTAssertEqual(received(reader), invalidation("k2") + invalidation("k1"))
     }
 
+    /// tracking.tcl "Unblocked BLMOVE gets notification after response".
+    func testServedBlmoveHearsOfItsOwnWriteAfterItsReply() throws {
+        let h = try Harness()
+        let c = resp3Client(h)
+        h.call("RPUSH", "list2", "a")
+        h.call("CLIENT", "TRACKING", "on", on: c)
+        h.call("LRANGE", "list2", "0", "-1", on: c)
+        XCTAssertEqual(run(h, "BLMOVE", "list1", "list2", "LEFT", "LEFT", "0", on: c), "")
+        h.call("RPUSH", "list1", "foo")
+        XCTAssertEqual(received(c), "$3\r\nfoo\r\n" + invalidation("list2"))
+    }
+
     func testTransactionInvalidationsFollowTheExecReply() throws {
         let h = try Harness()
         let c = resp3Client(h)

@@ -76,7 +76,7 @@ extension Server {
         for id in ids {
             guard let target = clients[id], target.tracking.isOn, !target.tracking.flags.contains(.bcast) else { continue }
             if target.tracking.flags.contains(.noloop) && target.id == currentClientId { continue }
-            if target.id == currentClientId && callDepth > 0 {
+            if target.id == currentClientId && (callDepth > 0 || servingBlockedClient) {
                 tracking.pending.append(key)
             } else {
                 sendTrackingMessage(target, .keys([key]))
