@@ -26,4 +26,6 @@ final class RedisTclSuiteTests: XCTestCase {
     func testInfoCommandSuitePasses() throws { try RedisTclSuite.assertPasses("unit/info-command") }
     func testQuitSuitePasses() throws { try RedisTclSuite.assertPasses("unit/quit") }
     func testLimitsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/limits") }
+    /// UNLINK and FLUSHDB ASYNC, lazyfreed_objects for streams.
+    func testLazyfreeSuitePasses() throws { try RedisTclSuite.assertPasses("unit/lazyfree") }
 }
