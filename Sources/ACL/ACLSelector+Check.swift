@@ -60,6 +60,15 @@ extension ACLSelector {
         return false
     }
 
+    /// ACLSelectorHasUnrestrictedKeyAccess: every key, for the access asked
+    /// (allkeys, or a `*` pattern granting at least that access).
+    public func hasUnrestrictedKeyAccess(read: Bool, write: Bool) -> Bool {
+        if allKeys { return true }
+        return keyPatterns.contains { p in
+            (!read || p.read) && (!write || p.write) && p.pattern == Array("*".utf8)
+        }
+    }
+
     /// ACLCheckChannelAgainstList.
     public func allowsChannel(_ channel: [UInt8], literal: Bool) -> Bool {
         if allChannels { return true }

@@ -69,6 +69,23 @@ public final class ACLUser {
         return relevant
     }
 
+    /// ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the
+    /// command and also every key for the access asked (SORT's BY and GET
+    /// read keys no key spec names).
+    public func checkWithUnrestrictedKeyAccess(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
+                                               keys: () -> [ACLKeyRef], channels: ACLChannelArgs,
+                                               read: Bool, write: Bool) -> Bool {
+        var cached: [ACLKeyRef]?
+        let keysOnce = { () -> [ACLKeyRef] in
+            if let k = cached { return k }
+            let k = keys(); cached = k; return k
+        }
+        for s in selectors where s.hasUnrestrictedKeyAccess(read: read, write: write) {
+            if s.check(catalog, id: id, argv: argv, keys: keysOnce, channels: channels) == .ok { return true }
+        }
+        return false
+    }
+
     /// ACLUserCheckChannelPerm: a subscription this user may hold.
     public func allowsChannel(_ channel: [UInt8], literal: Bool) -> Bool {
         selectors.contains { $0.allowsChannel(channel, literal: literal) }

@@ -174,12 +174,16 @@ public final class Database {
     }
 
     @discardableResult
-    public func delete(_ key: Key) -> Bool {
-        if expireIfNeeded(key) { return false }
-        guard dict.remove(key) != nil else { return false }
+    public func delete(_ key: Key) -> Bool { remove(key) != nil }
+
+    /// DEL that hands the value back (UNLINK frees it later); nil when the
+    /// key was missing or had expired.
+    public func remove(_ key: Key) -> Value? {
+        if expireIfNeeded(key) { return nil }
+        guard let value = dict.remove(key) else { return nil }
         _ = expires.remove(key)
         context.onModified?(self, key)
-        return true
+        return value
     }
 
     /// Empties the database; returns how many keys it held.

@@ -131,4 +131,32 @@ final class ACLCommandsTests: XCTestCase {
         XCTAssertEqual(h.rawString("ACL", "DRYRUN", "u", "nosuch"), "-ERR Command 'nosuch' not found\r\n")
         XCTAssertEqual(h.rawString("ACL", "DRYRUN", "u", "get"), "-ERR wrong number of arguments for 'get' command\r\n")
     }
+
+    /// SORT's BY pattern and GET read keys no key spec names, so they need
+    /// read access to every key (acl-v2.tcl "Test sort with ACL permissions").
+    func testSortByPatternAndGetNeedReadAccessToEveryKey() throws {
+        let (h, c) = try harnessWithUser(["+sort", "~mylist"])
+        h.call("RPUSH", "mylist", "1")
+        let byDenied = "-ERR BY option of SORT denied due to insufficient ACL permissions.\r\n"
+        let getDenied = "-ERR GET option of SORT denied due to insufficient ACL permissions.\r\n"
+        XCTAssertEqual(String(decoding: h.raw(["SORT", "mylist", "BY", "v*"], on: c), as: UTF8.self), byDenied)
+        XCTAssertEqual(String(decoding: h.raw(["SORT", "mylist", "GET", "#"], on: c), as: UTF8.self), getDenied)
+        XCTAssertEqual(h.call(args: ["SORT", "mylist", "BY", "nosort"], on: c), .array([.bulk("1")]),
+                       "a BY without '*' reads no key")
+        XCTAssertEqual(h.call("ACL", "SETUSER", "bob", "resetkeys", "~mylist", "%W~*"), .ok)
+        XCTAssertEqual(String(decoding: h.raw(["SORT", "mylist", "BY", "v*"], on: c), as: UTF8.self), byDenied,
+                       "write access to every key is not read access")
+        XCTAssertEqual(h.call("ACL", "SETUSER", "bob", "resetkeys", "~mylist", "%R~*"), .ok)
+        XCTAssertEqual(h.call(args: ["SORT", "mylist", "BY", "v*", "GET", "#"], on: c), .array([.bulk("1")]))
+    }
+
+    func testAclSubcommandArityErrorsEchoTheSubcommandAsTyped() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.rawString("ACL", "CAT", "a", "b"),
+                       "-ERR unknown subcommand or wrong number of arguments for 'CAT'. Try ACL HELP.\r\n")
+        XCTAssertEqual(h.rawString("acl", "GenPass", "1", "2"),
+                       "-ERR unknown subcommand or wrong number of arguments for 'GenPass'. Try ACL HELP.\r\n")
+        XCTAssertEqual(h.rawString("ACL", "log", "1", "2"),
+                       "-ERR unknown subcommand or wrong number of arguments for 'log'. Try ACL HELP.\r\n")
+    }
 }

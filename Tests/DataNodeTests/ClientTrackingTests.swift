@@ -73,6 +73,44 @@ final class ClientTrackingTests: XCTestCase {
         XCTAssertEqual(run(h, "SET", "k", "2", on: c), "+OK\r\n")
     }
 
+    /// tracking.tcl "Tracking only occurs for scripts when a command calls a
+    /// read-only command": the script's declared keys, not the keys it read.
+    func testScriptThatReadsChargesItsCallerWithTheDeclaredKeys() throws {
+        let h = try Harness()
+        let reader = resp3Client(h)
+        h.call("CLIENT", "TRACKING", "on", on: reader)
+        h.call("EVAL", "redis.call('set', 'k3', 'bar')", "2", "k1", "k2", on: reader)
+        h.call("MSET", "k1", "1", "k2", "1")
+        XCTAssertEqual(received(reader), "", "a script that only wrote remembers nothing")
+        h.call("EVAL", "redis.call('get', 'k3')", "2", "k1", "k2", on: reader)
+        h.call("MSET", "k2", "2", "k1", "2", "k3", "x")
+        XCTAssertEqual(received(reader), invalidation("k2") + invalidation("k1"))
+    }
+
+    func testReadOnlyScriptRemembersOnlyWhenItCallsARead() throws {
+        let h = try Harness()
+        let reader = resp3Client(h)
+        h.call("CLIENT", "TRACKING", "on", on: reader)
+        h.call("EVAL_RO", "redis.call('ping')", "2", "k1", "k2", on: reader)
+        h.call("MSET", "k1", "1", "k2", "1")
+        XCTAssertEqual(received(reader), "")
+        h.call("EVAL_RO", "redis.call('get', 'k1')", "2", "k1", "k2", on: reader)
+        h.call("MSET", "k2", "2", "k1", "2")
+        XCTAssertEqual(received(reader), invalidation("k2") + invalidation("k1"))
+    }
+
+    /// tracking.tcl "Unblocked BLMOVE gets notification after response".
+    func testServedBlmoveHearsOfItsOwnWriteAfterItsReply() throws {
+        let h = try Harness()
+        let c = resp3Client(h)
+        h.call("RPUSH", "list2", "a")
+        h.call("CLIENT", "TRACKING", "on", on: c)
+        h.call("LRANGE", "list2", "0", "-1", on: c)
+        XCTAssertEqual(run(h, "BLMOVE", "list1", "list2", "LEFT", "LEFT", "0", on: c), "")
+        h.call("RPUSH", "list1", "foo")
+        XCTAssertEqual(received(c), "$3\r\nfoo\r\n" + invalidation("list2"))
+    }
+
     func testTransactionInvalidationsFollowTheExecReply() throws {
         let h = try Harness()
         let c = resp3Client(h)

@@ -117,6 +117,14 @@ final class FunctionTests: XCTestCase {
         XCTAssertEqual(h.call("FUNCTION", "LIST"), .array([]))
     }
 
+    func testFlushArgumentErrors() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("FUNCTION", "FLUSH", "bad_arg"), err("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"))
+        // The subcommand is echoed as typed.
+        XCTAssertEqual(h.call("function", "flush", "sync", "extra_arg"),
+                       err("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP."))
+    }
+
     func testDumpRestoreRoundTrip() throws {
         let h = try Harness()
         h.call("FUNCTION", "LOAD", Self.lib1)

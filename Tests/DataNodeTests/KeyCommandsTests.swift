@@ -77,6 +77,36 @@ final class KeyCommandsTests: XCTestCase {
         XCTAssertEqual(h.rawString("DEL"), "-ERR wrong number of arguments for 'del' command\r\n")
     }
 
+    /// A set of 200 members in a hash table: its free effort (200) is over
+    /// LAZYFREE_THRESHOLD (64).
+    private func putLargeSet(_ h: Harness, _ key: String) {
+        h.call(args: ["SADD", key] + (0..<200).map { "m\($0)" })
+    }
+
+    func testUnlinkDefersFreeingALargeValueAndCountsIt() throws {
+        let h = try Harness()
+        putLargeSet(h, "big")
+        put(h, "small")
+        XCTAssertEqual(h.rawString("UNLINK", "big", "small"), ":2\r\n")
+        XCTAssertEqual(h.server.lazyfree.pendingObjects, 1, "only the large value waits")
+        h.server.lazyfree.drain()
+        XCTAssertEqual(h.server.lazyfree.pendingObjects, 0)
+        XCTAssertEqual(h.server.lazyfree.freedObjects, 1)
+        h.call("CONFIG", "RESETSTAT")
+        XCTAssertEqual(h.server.lazyfree.freedObjects, 0)
+    }
+
+    func testDelFreesAtOnceUnlessLazyfreeLazyUserDel() throws {
+        let h = try Harness()
+        putLargeSet(h, "a")
+        h.call("DEL", "a")
+        XCTAssertEqual(h.server.lazyfree.pendingObjects, 0)
+        h.call("CONFIG", "SET", "lazyfree-lazy-user-del", "yes")
+        putLargeSet(h, "b")
+        h.call("DEL", "b")
+        XCTAssertEqual(h.server.lazyfree.pendingObjects, 1)
+    }
+
     func testExistsCountsRepeatsAndStats() throws {
         let h = try Harness()
         put(h, "a"); put(h, "old", ttlMs: 5)

@@ -171,6 +171,24 @@ final class StreamCommandsTests: XCTestCase {
         XCTAssertEqual(take(a), "-UNBLOCKED the stream key no longer exists\r\n")
     }
 
+    func testFlushallEndsABlockedXreadgroup() throws {
+        let h = try Harness()
+        h.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+        let a = h.newClient()
+        _ = send(h, a, "XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">")
+        h.call("FLUSHALL")
+        XCTAssertEqual(take(a), "-UNBLOCKED the stream key no longer exists\r\n")
+    }
+
+    func testFlushdbEndsABlockedXreadgroup() throws {
+        let h = try Harness()
+        h.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+        let a = h.newClient()
+        _ = send(h, a, "XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">")
+        h.call("FLUSHDB")
+        XCTAssertEqual(take(a), "-UNBLOCKED the stream key no longer exists\r\n")
+    }
+
     func testBlockInsideMultiAnswersAsATimeout() throws {
         let h = try Harness()
         h.call("MULTI")

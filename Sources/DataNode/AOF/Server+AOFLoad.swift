@@ -155,6 +155,7 @@ extension Server {
             if oldStyle { log.notice("Reading the remaining AOF tail...") }
         }
         let client = createDetachedClient()
+        client.isAOFLoader = true
         defer { freeClient(client, reason: "AOF loaded") }
         let loadTruncated = config.aofLoadTruncated
         let delayUs = config.int("key-load-delay")

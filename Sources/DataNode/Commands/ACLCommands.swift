@@ -95,7 +95,7 @@ enum ACLCommands {
             for n in ACLCatalog.categories { c.out.bulk(n) }
             return
         }
-        guard argv.count == 3 else { return c.replyError("ERR unknown subcommand or wrong number of arguments for 'cat'. Try ACL HELP.") }
+        guard argv.count == 3 else { return ServerCommands.replySubcommandSyntaxError(c, argv) }
         guard let bit = ACLCatalog.categoryBit(text(argv[2])) else {
             c.replyError("ERR Unknown category '\(text(argv[2]).prefix(128))'")
             return
@@ -111,7 +111,7 @@ enum ACLCommands {
             guard let b = Int(text(argv[2])) else { return c.replyError("ERR value is not an integer or out of range") }
             bits = b
         } else if argv.count > 3 {
-            return c.replyError("ERR unknown subcommand or wrong number of arguments for 'genpass'. Try ACL HELP.")
+            return ServerCommands.replySubcommandSyntaxError(c, argv)
         }
         guard bits > 0 && bits <= 4096 else {
             return c.replyError("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096")
@@ -129,7 +129,7 @@ enum ACLCommands {
             guard let n = Int(text(argv[2])) else { return c.replyError("ERR value is not an integer or out of range") }
             count = max(n, 0)
         } else if argv.count > 3 {
-            return c.replyError("ERR unknown subcommand or wrong number of arguments for 'log'. Try ACL HELP.")
+            return ServerCommands.replySubcommandSyntaxError(c, argv)
         }
         let entries = server.aclLog.entries.prefix(count)
         let now = server.clock.wallMs()

@@ -319,7 +319,7 @@ extension BitmapCommands {
         }
         // Redis multiplies in 64-bit and lets it wrap: an overflow turns negative and is refused.
         if useHash { v = v &* Int64(bits) }
-        if v < 0 || (!client.flags.contains(.master) && (v >> 3) >= Int64(server.config.protoMaxBulkLen)) {
+        if v < 0 || (!client.mustObey && (v >> 3) >= Int64(server.config.protoMaxBulkLen)) {
             client.replyError(offsetError)
             return nil
         }

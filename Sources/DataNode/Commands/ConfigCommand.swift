@@ -130,6 +130,7 @@ enum ConfigCommands {
         s.keyspace.expiredStalePercent = 0
         s.keyspace.expiredTimeCapReachedCount = 0
         s.infoSampler.resetRates(nowMs: s.clock.monotonicMs())
+        s.lazyfree.resetStats()
         for cmd in ServerCommands.commandsInReportOrder(s) {
             cmd.calls = 0
             cmd.microseconds = 0

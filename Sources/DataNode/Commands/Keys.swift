@@ -7,7 +7,7 @@ import Protocol
 enum KeyCommands {
     static let handlers: [String: CommandHandler] = {
         var h: [String: CommandHandler] = [
-            "del": del, "unlink": del, "exists": exists, "touch": touch, "type": type,
+            "del": del, "unlink": unlink, "exists": exists, "touch": touch, "type": type,
             "randomkey": randomkey, "rename": { s, c, a in rename(s, c, a, nx: false) },
             "renamenx": { s, c, a in rename(s, c, a, nx: true) }, "move": move, "copy": copy,
             "keys": keys, "scan": scan,
@@ -24,9 +24,20 @@ enum KeyCommands {
 
     /// UNLINK frees memory in the background in Redis; here both free at once.
     static func del(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
+        delGeneric(server, client, argv, lazy: server.config.lazyfreeLazyUserDel)
+    }
+
+    static func unlink(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
+        delGeneric(server, client, argv, lazy: true)
+    }
+
+    /// delGenericCommand: a lazy delete defers freeing a large value (LazyFree.swift).
+    private static func delGeneric(_ server: Server, _ client: Client, _ argv: [[UInt8]], lazy: Bool) {
         let db = client.db
         var n = 0
-        for arg in argv.dropFirst() where db.delete(Key(arg)) {
+        for arg in argv.dropFirst() {
+            guard let value = db.remove(Key(arg)) else { continue }
+            if lazy { server.lazyFree(value) }
             server.notifyKeyspaceEvent(Notify.generic, "del", arg, db: db.id)
             server.dirty += 1
             n += 1

@@ -45,6 +45,9 @@ enum ServerCommands {
         guard flushArgumentsValid(c, argv) else { return }
         s.touchWatchedKeysBeforeFlush(db: c.dbIndex)
         s.trackingInvalidateKeysOnFlush()
+        // Waits on keys about to vanish are re-checked: a blocked XREADGROUP
+        // is answered UNBLOCKED (signalFlushedDb's scan for deleted streams).
+        s.signalWaitedKeys(db: c.dbIndex)
         s.dirty += c.db.removeAll()
         // Replayed even when the db was already empty (the replica's may not be).
         if s.feed.isActive { s.feed.forceCommandPropagation() }
@@ -57,6 +60,7 @@ enum ServerCommands {
         s.trackingInvalidateKeysOnFlush()
         for db in s.databases {
             s.touchWatchedKeysBeforeFlush(db: db.id)
+            s.signalWaitedKeys(db: db.id)
             removed += db.removeAll()
         }
         // Redis counts one more change so that even an empty FLUSHALL is

@@ -27,7 +27,9 @@ enum SortCommands {
     }
 
     /// Parses options left to right, replying the first error as Redis does.
-    static func parse(_ client: Client, _ argv: [[UInt8]], readonly: Bool) -> Options? {
+    /// `fullKeyAccess`: whether the user may read every key, which BY with a
+    /// pattern and GET need (they read keys no ACL key check has seen).
+    static func parse(_ client: Client, _ argv: [[UInt8]], readonly: Bool, fullKeyAccess: Bool) -> Options? {
         var o = Options()
         var j = 2
         while j < argv.count {
@@ -53,9 +55,18 @@ enum SortCommands {
             } else if argEquals(a, "by") && left >= 1 {
                 o.by = argv[j + 1]
                 // A pattern without '*' names one key for all: nothing to sort.
-                if !SortPattern.hasStar(argv[j + 1]) { o.dontSort = true }
+                if !SortPattern.hasStar(argv[j + 1]) {
+                    o.dontSort = true
+                } else if !fullKeyAccess {
+                    client.replyError("ERR BY option of SORT denied due to insufficient ACL permissions.")
+                    return nil
+                }
                 j += 1
             } else if argEquals(a, "get") && left >= 1 {
+                guard fullKeyAccess else {
+                    client.replyError("ERR GET option of SORT denied due to insufficient ACL permissions.")
+                    return nil
+                }
                 o.gets.append(argv[j + 1])
                 j += 1
             } else {
@@ -68,7 +79,10 @@ enum SortCommands {
     }
 
     static func sortGeneric(_ server: Server, _ client: Client, _ argv: [[UInt8]], readonly: Bool) {
-        guard var o = parse(client, argv, readonly: readonly) else { return }
+        let fullKeyAccess = server.lookupCommand(argv[0]).map {
+            server.aclHasUnrestrictedKeyAccess(client, $0, argv, read: true, write: false)
+        } ?? false
+        guard var o = parse(client, argv, readonly: readonly, fullKeyAccess: fullKeyAccess) else { return }
         let db = client.db
         let value = db.lookupRead(Key(argv[1]))
         var length = 0

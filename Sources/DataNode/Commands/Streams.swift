@@ -103,8 +103,9 @@ enum StreamCommands {
             c.replyError("ERR syntax error, XTRIM must be called with a trimming strategy")
             return nil
         }
-        if c.flags.contains(.master) {
-            // From our master the threshold was already rewritten: never limited.
+        if c.mustObey {
+            // From our master or the AOF the threshold was already rewritten
+            // (LIMIT kept beside `=`): never limited.
             a.limit = 0
         } else if limitGiven {
             if !a.approx {

@@ -64,9 +64,9 @@ extension StringCommands {
     }
 
     /// Redis's checkStringLength: the result of growing a string must fit in
-    /// proto-max-bulk-len (the master link is trusted).
+    /// proto-max-bulk-len (the master link and the AOF are trusted).
     static func checkStringLength(_ server: Server, _ client: Client, _ size: Int, _ append: Int) -> Bool {
-        if client.flags.contains(.master) { return true }
+        if client.mustObey { return true }
         let (total, overflow) = size.addingReportingOverflow(append)
         if overflow || total > server.config.protoMaxBulkLen {
             client.replyError(StringReplies.tooLong)

@@ -65,8 +65,8 @@ enum FunctionCommands {
             }
             replace = true
         }
-        let fromMaster = c.flags.contains(.master)
-        switch s.loadLibrary(argv[argv.count - 1], replace: replace, timeout: !fromMaster) {
+        let mustObey = c.mustObey
+        switch s.loadLibrary(argv[argv.count - 1], replace: replace, timeout: !mustObey) {
         case .success(let name):
             s.dirty += 1
             c.out.bulk(Array(name.utf8))
@@ -87,7 +87,11 @@ enum FunctionCommands {
     }
 
     static func flush(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
-        if argv.count > 3 || (argv.count == 3 && !argEquals(argv[2], "sync") && !argEquals(argv[2], "async")) {
+        if argv.count > 3 {
+            ServerCommands.replySubcommandSyntaxError(c, argv)
+            return
+        }
+        if argv.count == 3 && !argEquals(argv[2], "sync") && !argEquals(argv[2], "async") {
             c.replyError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
             return
         }

@@ -54,6 +54,7 @@ extension Server {
         let suppress = run.replFlags != ReplFlags.all
         call(fake, cmd, argv, suppressPropagation: suppress)
         if dirty != dirtyBefore { run.wrote = true }
+        if cmd.flags.contains(.readonly) { rememberScriptCallerKeys(run) }
         var conv = ReplyToLua(Array(fake.out.bytes[replyStart...]))
         fake.out.bytes.removeAll(keepingCapacity: true)
         let (value, isError) = conv.convert()

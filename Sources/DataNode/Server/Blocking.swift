@@ -263,11 +263,22 @@ extension Server {
             let errorsBefore = stats.totalErrorReplies
             let startUs = clock.wallUs()
             let dirtyBefore = dirty
-            guard w.serve(self, c, key) else { continue }
+            let previousClient = currentClientId
+            currentClientId = c.id
+            servingBlockedClient = true
+            let served = w.serve(self, c, key)
+            servingBlockedClient = false
+            guard served else {
+                currentClientId = previousClient
+                continue
+            }
             if feed.isActive { propagateServed(c, db: dbIndex, argv: w.argv, wrote: dirty != dirtyBefore) }
             finishBlockedCommand(w, durationUs: clock.wallUs() - startUs,
                                  failed: stats.totalErrorReplies != errorsBefore, replyStart: replyStart)
             unblock(w)
+            // afterCommand(receiver): its own invalidations, after its reply.
+            if !tracking.pending.isEmpty { trackingHandlePendingKeyInvalidations() }
+            currentClientId = previousClient
             // Stop once the value is gone (served empty, deleted); streams are never consumed.
             if w.kind == .stream { continue }
             guard let k = kind, let v = db.dict[key], k.accepts(v) else { break }

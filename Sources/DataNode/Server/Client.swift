@@ -44,6 +44,11 @@ public final class Client: ConnectionDelegate {
     /// Replies not yet handed to the connection.
     public var out: RESPWriter
     public var flags: ClientFlags = []
+    /// The client the AOF loader replays commands through (Redis's CLIENT_ID_AOF).
+    public var isAOFLoader = false
+    /// mustObeyClient: commands from the master or the AOF were already
+    /// checked and rewritten where they ran first, so limits do not apply again.
+    @inline(__always) public var mustObey: Bool { isAOFLoader || flags.contains(.master) }
     public var dbIndex = 0 {
         didSet { db = server.databases[dbIndex] }
     }

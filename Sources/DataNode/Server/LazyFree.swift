@@ -34,6 +34,9 @@ public final class LazyFreeQueue {
         if Self.freeEffort(v) > Self.threshold { pending.append(v) }
     }
 
+    /// lazyfreeResetStats (CONFIG RESETSTAT).
+    func resetStats() { freedObjects = 0 }
+
     /// Releases what was deferred.
     func drain() {
         guard !pending.isEmpty else { return }

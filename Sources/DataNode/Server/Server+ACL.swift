@@ -41,12 +41,26 @@ extension Server {
         if cmd.aclID < 0 { cmd.aclID = acl.catalog.lookup(cmd.fullName) ?? Int.max }
         // Not in redis-server's table: no rule can allow it.
         guard cmd.aclID != Int.max else { return .deniedCommand }
-        return u.check(acl.catalog, command: cmd.aclID, argv: argv, keys: {
-            KeyExtraction.keys(cmd.spec, argv).map {
-                ACLKeyRef(position: $0.position, read: $0.flags.contains(.access),
-                          write: !$0.flags.isDisjoint(with: [.insert, .delete, .update]))
-            }
-        }, channels: Self.channelArgs(cmd.fullName))
+        return u.check(acl.catalog, command: cmd.aclID, argv: argv, keys: { Self.aclKeyRefs(cmd, argv) },
+                       channels: Self.channelArgs(cmd.fullName))
+    }
+
+    /// ACLUserCheckCmdWithUnrestrictedKeyAccess for the connection's user:
+    /// whether `cmd` may also read (`read`) or write any key at all.
+    func aclHasUnrestrictedKeyAccess(_ c: Client, _ cmd: Command, _ argv: [[UInt8]], read: Bool, write: Bool) -> Bool {
+        let u = aclUser(of: c)
+        if cmd.aclID < 0 { cmd.aclID = acl.catalog.lookup(cmd.fullName) ?? Int.max }
+        guard cmd.aclID != Int.max else { return false }
+        return u.checkWithUnrestrictedKeyAccess(acl.catalog, command: cmd.aclID, argv: argv,
+                                                keys: { Self.aclKeyRefs(cmd, argv) },
+                                                channels: Self.channelArgs(cmd.fullName), read: read, write: write)
+    }
+
+    private static func aclKeyRefs(_ cmd: Command, _ argv: [[UInt8]]) -> [ACLKeyRef] {
+        KeyExtraction.keys(cmd.spec, argv).map {
+            ACLKeyRef(position: $0.position, read: $0.flags.contains(.access),
+                      write: !$0.flags.isDisjoint(with: [.insert, .delete, .update]))
+        }
     }
 
     static func channelArgs(_ name: String) -> ACLChannelArgs {

@@ -223,7 +223,8 @@ extension Server {
         callDepth += 1
         cmd.handler?(self, c, argv)
         callDepth -= 1
-        if cmd.flags.contains(.readonly) && c.tracking.isOn && !c.tracking.flags.contains(.bcast) {
+        if cmd.flags.contains(.readonly) && c.tracking.isOn && !c.tracking.flags.contains(.bcast)
+            && !Self.scriptReadCommands.contains(cmd.fullName) {
             trackingRememberKeys(c, cmd, argv)
         }
         // A replica produces no stream of its own: its master's commands

@@ -42,15 +42,27 @@ extension Server {
     // MARK: reads
 
     /// After a read-only command: remember the keys it named for a client
-    /// tracking in default mode (EVAL_RO and friends are charged per call inside).
+    /// tracking in default mode. A script's reads charge its caller with the
+    /// keys the script declared (`rememberScriptCallerKeys`).
     func trackingRememberKeys(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) {
-        guard c.tracking.remembersReads, !cmd.flags.contains(.pubsub), !Self.scriptReadCommands.contains(cmd.fullName) else { return }
+        guard c.tracking.remembersReads, !cmd.flags.contains(.pubsub) else { return }
         for ref in tracking.keyReferences(cmd, argv) where ref.position < argv.count {
             tracking.remember(Key(argv[ref.position]), id: c.id)
         }
     }
 
+    /// Read-only themselves, but what they read is charged per call inside.
     static let scriptReadCommands: Set<String> = ["eval_ro", "evalsha_ro", "fcall_ro"]
+
+    /// A read-only command a script ran: its caller, if tracking in default
+    /// mode, now caches every key the script declared (call()'s
+    /// trackingRememberKeys(server.script_caller)).
+    func rememberScriptCallerKeys(_ run: RunningScript) {
+        let caller = run.caller
+        guard caller.tracking.isOn, !caller.tracking.flags.contains(.bcast),
+              let name = run.callerArgv.first, let cmd = lookupCommand(name) else { return }
+        trackingRememberKeys(caller, cmd, run.callerArgv)
+    }
 
     // MARK: invalidation
 
@@ -64,7 +76,7 @@ extension Server {
         for id in ids {
             guard let target = clients[id], target.tracking.isOn, !target.tracking.flags.contains(.bcast) else { continue }
             if target.tracking.flags.contains(.noloop) && target.id == currentClientId { continue }
-            if target.id == currentClientId && callDepth > 0 {
+            if target.id == currentClientId && (callDepth > 0 || servingBlockedClient) {
                 tracking.pending.append(key)
             } else {
                 sendTrackingMessage(target, .keys([key]))

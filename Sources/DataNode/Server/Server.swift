@@ -90,6 +90,9 @@ public final class Server {
     /// How many call()s are running: EXEC's queue runs inside EXEC's call(),
     /// and only the outermost ends the propagation unit.
     var callDepth = 0
+    /// A blocked client is being served (Redis raises fixed_time_expire and
+    /// makes it current_client): what it invalidates for itself follows its reply.
+    var servingBlockedClient = false
 
     var tcpListeners: [Listener] = []
     var unixListener: Listener?

@@ -121,6 +121,21 @@ final class AOFProcessTests: XCTestCase {
         XCTAssertTrue(node.process.logText.contains("Bad file format reading the append only file appendonly.aof.1.incr.aof: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>"), node.process.logTail())
     }
 
+    /// A limited approximate trim is written `MAXLEN = <length> LIMIT n`; the
+    /// loader obeys it without the `~` check a client gets (stream.tcl "XADD
+    /// with ~ MAXLEN and LIMIT can propagate correctly").
+    func testLimitedApproximateTrimIsReplayedFromTheAOF() throws {
+        let d = try PersistentDirectory("aof-xadd-limit")
+        let first = try d.startVigil(resp + ["--stream-node-max-entries", "10"])
+        let c = try first.connect()
+        for id in 1...100 { _ = try c.call("XADD", "s", "\(id)", "f", "v") }
+        _ = try c.call("XADD", "s", "MAXLEN", "~", "55", "LIMIT", "30", "*", "f", "v")
+        XCTAssertEqual(try c.call("XLEN", "s"), .integer(71))
+        first.process.terminate()
+        let second = try d.startVigil(resp + ["--stream-node-max-entries", "1"])
+        XCTAssertEqual(try second.connect().call("XLEN", "s"), .integer(71), second.process.logTail())
+    }
+
     func testOpenTransactionAtEndIsRolledBack() throws {
         let d = try PersistentDirectory("aof-multi")
         let first = try d.startVigil(resp)
