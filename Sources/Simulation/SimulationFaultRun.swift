@@ -289,18 +289,18 @@ public struct SimulationFaultRun {
             inject(sim, &r)
         case .masterCrash:
             sim.crashNode(m)
-            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.restartNode(m) }
+            sim.schedule(after: Int64(2000 + r.below(15000))) { [unowned sim] in sim.restartNode(m) }
         case .masterPartitioned:
             sim.partition([m], others)
-            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.healNetwork() }
+            sim.schedule(after: Int64(2000 + r.below(15000))) { [unowned sim] in sim.healNetwork() }
         case .masterPaused:
             sim.pauseNode(m)
-            sim.schedule(after: Int64(1000 + r.below(8000))) { sim.resumeNode(m) }
+            sim.schedule(after: Int64(1000 + r.below(8000))) { [unowned sim] in sim.resumeNode(m) }
         case .oneWay:
             for o in others where r.below(2) == 0 {
                 if r.below(2) == 0 { sim.cut(m, o) } else { sim.cut(o, m) }
             }
-            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.healNetwork() }
+            sim.schedule(after: Int64(2000 + r.below(15000))) { [unowned sim] in sim.healNetwork() }
         }
     }
 
@@ -313,12 +313,12 @@ public struct SimulationFaultRun {
             if let m = master {
                 sim.crashNode(m)
                 let back = Int64(2000 + r.below(15000))
-                sim.schedule(after: back) { sim.restartNode(m) }
+                sim.schedule(after: back) { [unowned sim] in sim.restartNode(m) }
             }
         case 3, 4:
             if let m = master {
                 sim.pauseNode(m)
-                sim.schedule(after: Int64(1000 + r.below(8000))) { sim.resumeNode(m) }
+                sim.schedule(after: Int64(1000 + r.below(8000))) { [unowned sim] in sim.resumeNode(m) }
             }
         case 5, 6:
             let h = r.below(2) == 0 ? (master ?? hosts[0]) : hosts[r.below(hosts.count)]
@@ -337,11 +337,11 @@ public struct SimulationFaultRun {
         case 13:
             let i = r.below(sim.procs.count)
             sim.crashSentinel(i)
-            sim.schedule(after: Int64(1000 + r.below(6000))) { sim.restartSentinel(i) }
+            sim.schedule(after: Int64(1000 + r.below(6000))) { [unowned sim] in sim.restartSentinel(i) }
         case 14:
             let i = r.below(sim.procs.count)
             sim.pauseSentinel(i)
-            sim.schedule(after: Int64(500 + r.below(6000))) { sim.resumeSentinel(i) }
+            sim.schedule(after: Int64(500 + r.below(6000))) { [unowned sim] in sim.resumeSentinel(i) }
         case 15:
             let i = r.below(sim.procs.count)
             let ms = Int64(2500 + r.below(20000))
@@ -363,7 +363,7 @@ public struct SimulationFaultRun {
             let p = sim.nodePorts[r.below(sim.nodePorts.count)]
             if sim.nodes[p]!.alive {
                 sim.crashNode(p)
-                sim.schedule(after: Int64(1000 + r.below(10000))) { sim.restartNode(p) }
+                sim.schedule(after: Int64(1000 + r.below(10000))) { [unowned sim] in sim.restartNode(p) }
             } else {
                 sim.restartNode(p)
             }
