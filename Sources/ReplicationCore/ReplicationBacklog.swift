@@ -4,7 +4,10 @@
 /// the byte at offset o is the o-th byte the history ever produced.
 public struct ReplicationBacklog: Sendable {
     public private(set) var size: Int
-    private var ring: [UInt8]
+    /// Grows with the stream up to `size`, then wraps: Redis 7.0 allocates its
+    /// backlog in blocks as the stream arrives too, and a megabyte zeroed per
+    /// backlog was a tenth of a simulated run.
+    private var ring: [UInt8] = []
     /// Where the next byte goes in `ring`.
     private var writeIndex = 0
     public private(set) var histlen = 0
@@ -17,7 +20,6 @@ public struct ReplicationBacklog: Sendable {
     /// An empty backlog whose first byte will be `offset + 1`.
     public init(size: Int, startingAfter offset: Int64) {
         self.size = max(size, Self.minimumSize)
-        ring = [UInt8](repeating: 0, count: self.size)
         endOffset = offset
     }
 
@@ -29,12 +31,20 @@ public struct ReplicationBacklog: Sendable {
         var chunk = bytes[...]
         // Only the last `size` bytes can survive.
         if chunk.count > size { chunk = chunk.dropFirst(chunk.count - size) }
+        let kept = chunk.count
+        // Until the ring is full, writeIndex == ring.count.
+        if ring.count < size {
+            let grow = chunk.prefix(size - ring.count)
+            ring.append(contentsOf: grow)
+            writeIndex = ring.count == size ? 0 : ring.count
+            chunk = chunk.dropFirst(grow.count)
+        }
         for b in chunk {
             ring[writeIndex] = b
             writeIndex += 1
             if writeIndex == size { writeIndex = 0 }
         }
-        histlen = min(size, histlen + chunk.count)
+        histlen = min(size, histlen + kept)
     }
 
     /// Whether a replica asking for `offset` as its next byte can be served

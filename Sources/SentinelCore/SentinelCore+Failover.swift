@@ -52,14 +52,19 @@ extension SentinelCore {
     }
 
     func failoverSelectSlave(_ master: Instance) {
-        guard let replica = selectReplica(master) else {
-            // Elected sooner than redis-sentinel would be, before the replicas'
-            // INFO asked at the start came back: give it up to one INFO period.
-            if now - master.failoverStateChangeTime < Self.failoverInfoPeriod,
-               selectReplica(master, checkInfoAge: false) != nil {
-                refreshReplicasInfo(master)
-                return
-            }
+        let fresh = selectReplica(master)
+        // Elected sooner than redis-sentinel would be (votes count as they
+        // arrive, not at the next tick), so the replicas' INFO asked at the
+        // start may still be on its way: give it up to one INFO period while
+        // the replica that would rank first has none fresh. Choosing among
+        // the replies that happened to come back first promoted a worse
+        // priority than redis-sentinel, whose INFO round is in by then.
+        if now - master.failoverStateChangeTime < Self.failoverInfoPeriod,
+           let best = selectReplica(master, checkInfoAge: false), best !== fresh {
+            refreshReplicasInfo(master)
+            return
+        }
+        guard let replica = fresh else {
             event(.warning, "-failover-abort-no-good-slave", master, describe(master))
             abortFailover(master)
             return

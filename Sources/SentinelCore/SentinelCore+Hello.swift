@@ -10,7 +10,7 @@ extension SentinelCore {
     }
 
     func processHello(_ hello: String) {
-        let token = hello.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let token = splitBytes(hello, [44]).map(String.init)
         guard token.count == 8 else { return }
         guard let master = masters[token[4]] else { return }
 

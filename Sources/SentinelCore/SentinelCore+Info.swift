@@ -6,7 +6,7 @@ extension SentinelCore {
         ri.masterLinkDownTime = 0
         var role = ReportedRole.unknown
 
-        for line in info.split(separator: "\r\n", omittingEmptySubsequences: false) {
+        for line in splitBytes(info, [13, 10]) {
             let l = Substring(line)
             let b = l.utf8
             if b.count >= 47 && l.hasPrefix("run_id:") {

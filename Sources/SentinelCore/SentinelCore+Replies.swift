@@ -85,11 +85,24 @@ extension SentinelCore {
                   case .bulkString(.some) = items[1],
                   case .bulkString(.some(let payload)) = items[2],
                   kind == Array("message".utf8) else { return }
-            let text = String(decoding: payload, as: UTF8.self)
-            // Not interested in meeting ourselves.
-            if !myid.isEmpty && text.contains(myid) { return }
-            processHello(text)
+            // Not interested in meeting ourselves (strstr on the payload, as
+            // sentinel.c does: String.contains compares Characters and was a
+            // tenth of a simulated run).
+            if !myid.isEmpty && Self.bytes(payload, contain: Array(myid.utf8)) { return }
+            processHello(String(decoding: payload, as: UTF8.self))
         }
+    }
+
+    static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        for i in 0...(haystack.count - needle.count) where haystack[i] == first {
+            var j = 1
+            while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+            if j == needle.count { return true }
+        }
+        return false
     }
 
     func pingReply(_ ri: Instance, _ link: InstanceLink, _ conn: Int, _ value: RESPValue) {

@@ -67,7 +67,8 @@ final class Simulation {
 
     var sentinels: [SentinelCore] { procs.map(\.core) }
     var sentinelPorts: [Int] { procs.map(\.port) }
-    var nodePorts: [Int] { nodes.keys.sorted() }
+    /// The data nodes' ports in order (the nodes are all made at the start).
+    private(set) var nodePorts: [Int] = []
     /// Simulated milliseconds since the start.
     var elapsed: Int64 { now - Simulation.start }
     var trace: [String] { events.map(\.line) }
@@ -92,6 +93,7 @@ final class Simulation {
             n.minReplicasMaxLag = config.minReplicasMaxLag
             nodes[n.port] = n
         }
+        nodePorts = nodes.keys.sorted()
         nodes[6379]!.backlog = ReplicationBacklog(size: SimulationDataNode.backlogSize, startingAfter: history.offset)
         for p in nodePorts where p != 6379 {
             let n = nodes[p]!
@@ -659,10 +661,15 @@ final class Simulation {
 
     /// The address sentinel i gives for the master (GET-MASTER-ADDR-BY-NAME), nil if it is down.
     func masterAddress(_ i: Int, name: String = "mymaster") -> String? {
+        masterEndpoint(i, name: name).map { "\($0.ip):\($0.port)" }
+    }
+
+    /// masterAddress without making the text: the fault runs ask after every event.
+    func masterEndpoint(_ i: Int, name: String = "mymaster") -> (ip: String, port: Int)? {
         let p = procs[i]
         guard p.alive, let m = p.core.masters[name] else { return nil }
         let a = p.core.currentAddress(m)
-        return "\(a.ip):\(a.port)"
+        return (a.ip, a.port)
     }
 }
 

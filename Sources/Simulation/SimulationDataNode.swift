@@ -470,23 +470,29 @@ final class SimulationDataNode {
         let to = target ?? replicas[0]
         guard replicas.contains(to) else { return .err("ERR FAILOVER target HOST and PORT is not a replica.") }
         failingOverTo = to
-        let life = self.life, started = sim.now
-        func attempt() {
-            sim.schedule(after: 100) { [unowned self, unowned sim] in
-                guard self.life == life, self.failingOverTo == to else { return }
-                guard let t = sim.nodes[to], t.alive, t.masterPort == self.port, t.linkUp, sim.network.bothWays(self.port, to),
-                      t.offset == self.offset else {
-                    if sim.now - started > 5000 { self.failingOverTo = nil; sim.note("node \(self.port) FAILOVER TO \(to) aborted") } else { attempt() }
-                    return
-                }
-                sim.note("node \(self.port) FAILOVER TO \(to) completes")
-                self.failingOverTo = nil
-                t.becomeMaster(sim)
-                self.becomeReplica(of: to, sim)
-            }
-        }
-        attempt()
+        scheduleFailoverAttempt(to: to, life: life, started: sim.now, sim)
         return .simple("OK")
+    }
+
+    /// A method, not a local function: a pending attempt must not keep the simulation alive.
+    private func scheduleFailoverAttempt(to: Int, life: Int, started: Int64, _ sim: Simulation) {
+        sim.schedule(after: 100) { [unowned self, unowned sim] in
+            guard self.life == life, self.failingOverTo == to else { return }
+            guard let t = sim.nodes[to], t.alive, t.masterPort == self.port, t.linkUp, sim.network.bothWays(self.port, to),
+                  t.offset == self.offset else {
+                if sim.now - started > 5000 {
+                    self.failingOverTo = nil
+                    sim.note("node \(self.port) FAILOVER TO \(to) aborted")
+                } else {
+                    self.scheduleFailoverAttempt(to: to, life: life, started: started, sim)
+                }
+                return
+            }
+            sim.note("node \(self.port) FAILOVER TO \(to) completes")
+            self.failingOverTo = nil
+            t.becomeMaster(sim)
+            self.becomeReplica(of: to, sim)
+        }
     }
 }
 

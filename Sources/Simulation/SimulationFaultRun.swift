@@ -148,7 +148,7 @@ public struct SimulationFaultRun {
         if disagreement == nil {
             result.reconfLimit = bound + reconfBound
             let deadline = healedAt + result.reconfLimit
-            if sim.advance(until: { Self.replicationMismatch(sim) == nil }, limit: max(0, deadline - sim.now)) {
+            if sim.advance(until: { Self.replicationFollows(sim) }, limit: max(0, deadline - sim.now)) {
                 result.reconfiguredAfter = sim.now - healedAt
             } else {
                 result.violations.append("\(bound + reconfBound) ms after the heal the data nodes do not follow the sentinels: \(Self.replicationMismatch(sim)!)")
@@ -168,7 +168,7 @@ public struct SimulationFaultRun {
     /// Counts the acknowledged writes the master lost.
     private func checkData(_ sim: Simulation, _ result: inout Result) {
         // The agreed master may still change (a failover that was running at the heal ends).
-        if !sim.advance(until: { Self.dataMismatch(sim) == nil }, limit: 30_000) {
+        if !sim.advance(until: { Self.dataConverged(sim) }, limit: 30_000) {
             result.violations.append("30000 ms after reconfiguration the datasets differ: \(Self.dataMismatch(sim)!)")
         }
         guard let master = Self.agreedMaster(sim) else { return }
@@ -187,8 +187,8 @@ public struct SimulationFaultRun {
 
     /// How a node differs from the master, nil when every node replicates it with the same offset and digest.
     static func agreedMaster(_ sim: Simulation) -> SimulationDataNode? {
-        guard agree(sim), let addr = sim.masterAddress(0), let port = Int(addr.split(separator: ":")[1]) else { return nil }
-        return sim.nodes[port]
+        guard agree(sim), let addr = sim.masterEndpoint(0) else { return nil }
+        return sim.nodes[addr.port]
     }
 
     static func dataMismatch(_ sim: Simulation) -> String? {
@@ -205,14 +205,40 @@ public struct SimulationFaultRun {
         return nil
     }
 
+    /// dataMismatch(sim) == nil, without making the text: asked after every event.
+    static func dataConverged(_ sim: Simulation) -> Bool {
+        guard let master = agreedMaster(sim), master.alive, master.isMaster else { return false }
+        let digest = master.data.digest
+        for p in sim.nodePorts where p != master.port {
+            let n = sim.nodes[p]!
+            if !n.alive || n.masterPort != master.port || !n.linkUp || n.offset != master.offset || n.data.digest != digest { return false }
+        }
+        return true
+    }
+
     static func failoverRunning(_ sim: Simulation) -> Bool {
         sim.procs.contains { p in p.alive && p.core.masters.all.contains { $0.flags.contains(.failoverInProgress) } }
     }
 
     static func agree(_ sim: Simulation) -> Bool {
-        let views = sim.procs.indices.map { sim.masterAddress($0) }
-        guard let first = views.first, first != nil else { return false }
-        return views.allSatisfy { $0 == first }
+        guard !sim.procs.isEmpty, let first = sim.masterEndpoint(0) else { return false }
+        for i in sim.procs.indices.dropFirst() {
+            guard let a = sim.masterEndpoint(i), a.port == first.port, a.ip == first.ip else { return false }
+        }
+        return true
+    }
+
+    /// replicationMismatch(sim) == nil, without making the text: asked after every event.
+    static func replicationFollows(_ sim: Simulation) -> Bool {
+        guard agree(sim), let port = sim.masterEndpoint(0)?.port, let master = sim.nodes[port] else { return false }
+        if !master.alive || master.masterPort != nil { return false }
+        for p in sim.procs where p.alive {
+            guard let m = p.core.masters["mymaster"] else { continue }
+            for r in m.replicas where r.addr.port != port {
+                if let n = sim.nodes[r.addr.port], n.alive, n.masterPort != port { return false }
+            }
+        }
+        return true
     }
 
     /// How the data nodes differ from the sentinels' agreed view, nil when the
@@ -263,18 +289,18 @@ public struct SimulationFaultRun {
             inject(sim, &r)
         case .masterCrash:
             sim.crashNode(m)
-            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.restartNode(m) }
+            sim.schedule(after: Int64(2000 + r.below(15000))) { [unowned sim] in sim.restartNode(m) }
         case .masterPartitioned:
             sim.partition([m], others)
-            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.healNetwork() }
+            sim.schedule(after: Int64(2000 + r.below(15000))) { [unowned sim] in sim.healNetwork() }
         case .masterPaused:
             sim.pauseNode(m)
-            sim.schedule(after: Int64(1000 + r.below(8000))) { sim.resumeNode(m) }
+            sim.schedule(after: Int64(1000 + r.below(8000))) { [unowned sim] in sim.resumeNode(m) }
         case .oneWay:
             for o in others where r.below(2) == 0 {
                 if r.below(2) == 0 { sim.cut(m, o) } else { sim.cut(o, m) }
             }
-            sim.schedule(after: Int64(2000 + r.below(15000))) { sim.healNetwork() }
+            sim.schedule(after: Int64(2000 + r.below(15000))) { [unowned sim] in sim.healNetwork() }
         }
     }
 
@@ -287,12 +313,12 @@ public struct SimulationFaultRun {
             if let m = master {
                 sim.crashNode(m)
                 let back = Int64(2000 + r.below(15000))
-                sim.schedule(after: back) { sim.restartNode(m) }
+                sim.schedule(after: back) { [unowned sim] in sim.restartNode(m) }
             }
         case 3, 4:
             if let m = master {
                 sim.pauseNode(m)
-                sim.schedule(after: Int64(1000 + r.below(8000))) { sim.resumeNode(m) }
+                sim.schedule(after: Int64(1000 + r.below(8000))) { [unowned sim] in sim.resumeNode(m) }
             }
         case 5, 6:
             let h = r.below(2) == 0 ? (master ?? hosts[0]) : hosts[r.below(hosts.count)]
@@ -311,11 +337,11 @@ public struct SimulationFaultRun {
         case 13:
             let i = r.below(sim.procs.count)
             sim.crashSentinel(i)
-            sim.schedule(after: Int64(1000 + r.below(6000))) { sim.restartSentinel(i) }
+            sim.schedule(after: Int64(1000 + r.below(6000))) { [unowned sim] in sim.restartSentinel(i) }
         case 14:
             let i = r.below(sim.procs.count)
             sim.pauseSentinel(i)
-            sim.schedule(after: Int64(500 + r.below(6000))) { sim.resumeSentinel(i) }
+            sim.schedule(after: Int64(500 + r.below(6000))) { [unowned sim] in sim.resumeSentinel(i) }
         case 15:
             let i = r.below(sim.procs.count)
             let ms = Int64(2500 + r.below(20000))
@@ -337,7 +363,7 @@ public struct SimulationFaultRun {
             let p = sim.nodePorts[r.below(sim.nodePorts.count)]
             if sim.nodes[p]!.alive {
                 sim.crashNode(p)
-                sim.schedule(after: Int64(1000 + r.below(10000))) { sim.restartNode(p) }
+                sim.schedule(after: Int64(1000 + r.below(10000))) { [unowned sim] in sim.restartNode(p) }
             } else {
                 sim.restartNode(p)
             }

@@ -30,6 +30,23 @@ final class SimulationFailoverTests: XCTestCase {
         assertInvariants(sim, seed: 11)
     }
 
+    /// Seed 23: the leader is elected 3 ms after ODOWN, when the INFO replies
+    /// it asked for at the failover's start are in from 6380 and 6382 but not
+    /// yet from 6381 (its last is 8 s old, over the 5 s a down master allows).
+    /// Picking among the replies in then promoted 6380 (priority 200);
+    /// redis-sentinel, whose state machine moves a tick later, has every reply.
+    func testTheLeaderWaitsForTheBestRankedReplicasInfoStillOnItsWay() throws {
+        let sim = try Simulation.started(seed: 23, nodes: 4) {
+            $0.nodes[6380]!.priority = 200
+            $0.nodes[6382]!.priority = 200
+        }
+        XCTAssertEqual(sim.failOverByCrash(limit: 30_000), "127.0.0.1:6381", sim.trace.joined(separator: "\n"))
+        let selected = sim.events("+selected-slave")
+        XCTAssertEqual(selected.count, 1, selected.joined(separator: "\n"))
+        XCTAssertTrue(selected.first?.contains("127.0.0.1:6381") ?? false, selected.joined(separator: "\n"))
+        assertInvariants(sim, seed: 23)
+    }
+
     func testMinorityPartitionCannotFailOver() throws {
         // Quorum 2: the two cut-off sentinels agree the master is down, but 2 of 5 is no majority.
         let sim = try Simulation.started(seed: 12, sentinels: 5)
