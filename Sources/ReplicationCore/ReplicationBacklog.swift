@@ -25,16 +25,33 @@ public struct ReplicationBacklog: Sendable {
     public var firstByteOffset: Int64 { endOffset - Int64(histlen) + 1 }
 
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        endOffset += Int64(bytes.count)
-        var chunk = bytes[...]
-        // Only the last `size` bytes can survive.
-        if chunk.count > size { chunk = chunk.dropFirst(chunk.count - size) }
-        for b in chunk {
-            ring[writeIndex] = b
-            writeIndex += 1
-            if writeIndex == size { writeIndex = 0 }
+        // Every byte of the stream passes here (on a replica, every byte it
+        // applies): copied in at most two runs, not a byte at a time.
+        if bytes.withContiguousStorageIfAvailable({ append(buffer: $0) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { append(buffer: $0) }
         }
-        histlen = min(size, histlen + chunk.count)
+    }
+
+    private mutating func append(buffer: UnsafeBufferPointer<UInt8>) {
+        endOffset += Int64(buffer.count)
+        // Only the last `size` bytes can survive.
+        let skip = max(0, buffer.count - size)
+        guard var from = buffer.baseAddress.map({ $0 + skip }) else { return }
+        var left = buffer.count - skip
+        histlen = min(size, histlen + left)
+        let size = self.size
+        var at = writeIndex
+        ring.withUnsafeMutableBufferPointer { ring in
+            while left > 0 {
+                let n = min(left, size - at)
+                (ring.baseAddress! + at).update(from: from, count: n)
+                from += n
+                left -= n
+                at += n
+                if at == size { at = 0 }
+            }
+        }
+        writeIndex = at
     }
 
     /// Whether a replica asking for `offset` as its next byte can be served
