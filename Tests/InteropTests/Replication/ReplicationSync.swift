@@ -82,6 +82,28 @@ struct ReplicationSync {
 }
 
 extension ReplicationSync {
+    /// The largest output buffer (CLIENT LIST omem) the master holds for a replica now.
+    func replicaOutputBytes() throws -> Int {
+        let text = String(decoding: try master.call(["CLIENT", "LIST", "TYPE", "replica"]).bytes ?? [], as: UTF8.self)
+        return text.split(separator: "\n").compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("omem=") }.flatMap { Int($0.dropFirst(5)) }
+        }.max() ?? 0
+    }
+
+    /// Waits until `replica`'s link is up, sampling the master's replica
+    /// output buffers meanwhile: how long it took (nil: not within `seconds`)
+    /// and the largest buffer seen.
+    func waitLinkUp(_ replica: RedisConnection, seconds: Double) throws -> (seconds: Double?, peakOutputBytes: Int) {
+        let start = Date(), deadline = start.addingTimeInterval(seconds)
+        var peak = 0
+        while Date() < deadline {
+            peak = max(peak, try replicaOutputBytes())
+            if try info(replica, "master_link_status") == "up" { return (Date().timeIntervalSince(start), peak) }
+            usleep(20_000)
+        }
+        return (nil, peak)
+    }
+
     /// Waits until `process`'s log holds `text`; fails with the log's tail otherwise.
     static func waitForLog(_ process: NodeProcess, _ text: String, seconds: Double = 15,
                            file: StaticString = #filePath, line: UInt = #line) {
