@@ -14,8 +14,10 @@ import XCTest
 /// and applies it, and converges at the first full sync. The limit leaves
 /// the replica a second or two of not being scheduled at all (a loaded CI
 /// machine): below that no design can keep a stalled reader's buffer small.
-/// Large: the same with Redis's default limits, a dataset of
-/// VIGIL_DUALSYNC_KEYS keys and redis-benchmark writing.
+/// Large: Redis's default limits on the master, a dataset of
+/// VIGIL_DUALSYNC_KEYS keys and redis-benchmark writing; the plain protocol
+/// loops on the 256 MB hard limit, the dual-channel replica (its own buffer
+/// limit raised) converges at the first full sync.
 final class DualChannelSyncTests: XCTestCase {
     private var fixture = ProcessFixture()
     private var writing = WriterSwitch()
@@ -128,14 +130,18 @@ final class DualChannelSyncTests: XCTestCase {
 
     // MARK: Redis's default limits
 
-    /// The dataset of the default-limits scenario (VIGIL_DUALSYNC_KEYS).
+    /// The dataset of the default-limits scenario (VIGIL_DUALSYNC_KEYS;
+    /// 1,000,000 is issue 14's figure, about a minute more per test here).
     private static var largeKeys: Int {
-        ProcessInfo.processInfo.environment["VIGIL_DUALSYNC_KEYS"].flatMap(Int.init) ?? 300_000
+        ProcessInfo.processInfo.environment["VIGIL_DUALSYNC_KEYS"].flatMap(Int.init) ?? 500_000
     }
 
     /// A master with every replication setting at its default (limits
     /// `replica 256mb 64mb 60`, diskless with a 5 s delay), `largeKeys`
-    /// keys, and redis-benchmark writing 4 KB values, pipelined.
+    /// keys, and redis-benchmark writing 4 KB values from two clients (about
+    /// 20 MB/s of stream here: more than a 256 MB buffer holds for the
+    /// length of the sync, less than a replica applies, so that it can
+    /// catch up at all).
     private func masterWithDefaultsUnderBenchmark() throws -> (master: ProcessFixture.Started, load: ProcessFixture.Started) {
         let bench = try Interop.tool("redis-benchmark", purpose: "the write load of the default-limits full sync")
         let node = try fixture.startVigil(["--enable-debug-command", "yes"])
@@ -143,32 +149,42 @@ final class DualChannelSyncTests: XCTestCase {
         defer { c.close() }
         XCTAssertEqual(try c.call(["DEBUG", "POPULATE", String(Self.largeKeys), "key", "100"]).string, "OK")
         let load = try fixture.launchBackground(bench, ["-h", "127.0.0.1", "-p", String(node.port), "-t", "set", "-d", "4096",
-                                                        "-r", "20000", "-n", "2000000000", "-c", "4", "-P", "16", "-q"])
+                                                        "-r", "20000", "-n", "2000000000", "-c", "2", "-q"])
         return (node, load)
     }
 
+    /// The replica buffers the stream of the whole sync on its side, so its
+    /// own limit (vigil-dual-channel-buffer-limit, by default its replica
+    /// hard limit, the same 256 MB the plain protocol overflows) is raised:
+    /// the master's limits stay Redis's defaults.
     func testWithRedisDefaultLimitsALargeDualChannelSyncUnderBenchmarkConvergesAtTheFirstFullSync() throws {
         let (master, load) = try masterWithDefaultsUnderBenchmark()
-        let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(master.port), "--enable-debug-command", "yes"])
-        let m = try ProcessFixture.connect(master.port), r = try ProcessFixture.connect(replica.port)
+        let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(master.port), "--enable-debug-command", "yes",
+                                              "--vigil-dual-channel-buffer-limit", "1gb"])
+        let m = try ProcessFixture.connect(master.port, ioTimeoutMs: 60_000)
+        let r = try ProcessFixture.connect(replica.port, ioTimeoutMs: 60_000)
         defer { m.close(); r.close() }
         let sync = ReplicationSync(master: m, replicas: [r])
         let (seconds, peak) = try sync.waitLinkUp(r, seconds: 300)
         XCTAssertNotNil(seconds, "link up")
+        load.process.terminate()
+        try sync.waitCaughtUp(seconds: 180)
         let fullSyncs = Int(try sync.info(m, "sync_full") ?? "0") ?? 0
         print("DualChannelSyncTests default limits, \(Self.largeKeys) keys: sync_full=\(fullSyncs); link up after "
               + "\(seconds.map { String(format: "%.2f s", $0) } ?? "never"), master's peak replica buffer \(peak) bytes")
-        load.process.terminate()
-        try sync.waitCaughtUp(seconds: 120)
-        try sync.assertSameData("after a large dual-channel full sync under redis-benchmark")
+        // Every key redis-benchmark wrote, and a key in a hundred of the dataset.
+        let keys = (0..<20_000).map { String(format: "key:%012d", $0) }
+            + stride(from: 0, to: Self.largeKeys, by: 100).map { "key:\($0)" }
+        try sync.assertSameValues(keys, "after a large dual-channel full sync under redis-benchmark")
         XCTAssertEqual(fullSyncs, 1)
+        XCTAssertLessThan(peak, 64 << 20, "the master's buffer for the replica stays under even its soft limit")
         XCTAssertFalse(master.process.logText.contains("for overcoming of output buffer limits"), master.process.logTail(lines: 40))
     }
 
     func testWithRedisDefaultLimitsThePlainProtocolLoopsUnderTheSameLoad() throws {
         let (master, _) = try masterWithDefaultsUnderBenchmark()
         _ = try fixture.startVigil(["--replicaof", "127.0.0.1", String(master.port), "--vigil-dual-channel-replication", "no"])
-        let m = try ProcessFixture.connect(master.port)
+        let m = try ProcessFixture.connect(master.port, ioTimeoutMs: 60_000)
         defer { m.close() }
         let sync = ReplicationSync(master: m, replicas: [])
         let start = Date(), deadline = start.addingTimeInterval(300)
