@@ -7,8 +7,11 @@
 /// Here the snapshot travels on a second connection while the master writes
 /// the live stream to the main link at once; the replica buffers it (under
 /// its own limit) and applies it from the snapshot's offset on once the
-/// snapshot is loaded. The master's per-replica buffer only holds what the
-/// replica has not read yet.
+/// snapshot is loaded. It keeps reading the main link throughout: while the
+/// snapshot arrives, while it loads (the shell reads between keys), and
+/// while it applies the backlog (a slice per loop turn, `.continueStream`).
+/// The master's per-replica buffer only holds what the replica has not read
+/// yet, which stays near empty.
 ///
 /// On the wire: the replica adds `capa vigil-dual-channel` to its
 /// `REPLCONF capa` (a Redis master ignores unknown capabilities); a Vigil

@@ -8,8 +8,10 @@ extension ReplicaLink {
         lastIOMs = nowMs
         if state == .connected { readOffset += Int64(bytes.count) }
         input.append(contentsOf: bytes)
-        if state == .transfer && dual != nil {
-            // The live stream waits here for the snapshot, up to our own limit.
+        if state == .connected && catchingUp { return [] }
+        if (state == .transfer || state == .loading) && dual != nil {
+            // The live stream waits here for the snapshot, and while it loads,
+            // up to our own limit: the master's buffer for us stays small.
             let limit = settings.dualChannelBufferLimit
             if DualChannel.overflows(buffered: input.count, limit: limit) {
                 return dualFailed("the stream buffered during the snapshot (\(input.count) bytes) exceeds this replica's limit (\(limit) bytes)")
@@ -258,6 +260,7 @@ extension ReplicaLink {
         hasCachedMaster = false
         parsePos = 0
         commandStart = 0
+        catchingUp = false
         inMulti = false
         multiBytes.removeAll()
     }

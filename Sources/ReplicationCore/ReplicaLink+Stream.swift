@@ -4,9 +4,33 @@ import CoreKit
 /// applied and their bytes credited to the offset once each finishes (a
 /// transaction's at its EXEC); GETACK is answered with the offset before it.
 extension ReplicaLink {
+    /// The most stream one call applies. What a dual-channel sync buffered
+    /// can be hundreds of megabytes: applied in one go, the main link would
+    /// go unread meanwhile and the master's buffer for us would grow by as
+    /// much. Past this the shell is asked to continue (`.continueStream`)
+    /// after a turn of its event loop.
+    public static let streamSliceBytes = 256 * 1024
+
+    /// Applies the next slice of what is buffered (after `.continueStream`).
+    public mutating func continueStream(nowMs: Int64) -> [ReplicaLinkEffect] {
+        guard state == .connected else { return [] }
+        catchingUp = false
+        return applyStream()
+    }
+
+    /// Whether stream bytes are buffered and not yet applied.
+    public var streamPending: Bool { state == .connected && parsePos < input.count }
+
     mutating func applyStream() -> [ReplicaLinkEffect] {
         var fx: [ReplicaLinkEffect] = []
+        let sliceEnd = parsePos + Self.streamSliceBytes
         while state == .connected && parsePos < input.count {
+            if parsePos >= sliceEnd {
+                compactInput()
+                catchingUp = true
+                fx.append(.continueStream)
+                return fx
+            }
             let (event, consumed) = input.withUnsafeBytes { p in
                 parser.parse(UnsafeRawBufferPointer(rebasing: p[parsePos...]))
             }
@@ -32,8 +56,11 @@ extension ReplicaLink {
         return fx
     }
 
+    /// Drops the applied bytes once they are at least half of the buffer:
+    /// compacting after every slice of a large backlog would copy it over
+    /// and over.
     private mutating func compactInput() {
-        guard commandStart > 0 else { return }
+        guard commandStart > 0, commandStart >= input.count - commandStart else { return }
         input.removeFirst(commandStart)
         parsePos -= commandStart
         commandStart = 0

@@ -50,6 +50,10 @@ public struct ReplicaLink: Sendable {
     var parser = RequestParser()
     var parsePos = 0
     var commandStart = 0
+    /// A `.continueStream` is outstanding: what arrives meanwhile is only
+    /// buffered, so that reading the link costs nothing and keeps the
+    /// master's buffer for us empty while the backlog is applied.
+    var catchingUp = false
     /// Inside the master's MULTI: applied bytes are credited at EXEC.
     var inMulti = false
     var multiBytes: [UInt8] = []
@@ -244,6 +248,7 @@ public struct ReplicaLink: Sendable {
         parser.isMaster = true
         parsePos = 0
         commandStart = 0
+        catchingUp = false
         linkDownSinceMs = nowMs
         state = .connect
         if reconnect { fx += connect(nowMs: nowMs, reconnecting: true) }

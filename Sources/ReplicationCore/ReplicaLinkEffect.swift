@@ -20,6 +20,9 @@ public enum ReplicaLinkEffect: Sendable, Equatable {
     case discardPayload
     /// Execute a command of the stream as the master client, without replying.
     case apply([[UInt8]])
+    /// More of the buffered stream waits: call `continueStream` after a
+    /// turn of the event loop (so that the master link is read meanwhile).
+    case continueStream
     /// Exactly these stream bytes were applied: they go into this node's
     /// backlog and to its own replicas (chaining).
     case forward([UInt8])

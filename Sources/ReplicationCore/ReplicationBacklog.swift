@@ -27,24 +27,42 @@ public struct ReplicationBacklog: Sendable {
     public var firstByteOffset: Int64 { endOffset - Int64(histlen) + 1 }
 
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        endOffset += Int64(bytes.count)
-        var chunk = bytes[...]
+        // Every byte of the stream passes here (on a replica, every byte it
+        // applies): copied in at most three runs, not a byte at a time.
+        if bytes.withContiguousStorageIfAvailable({ append(buffer: $0) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { append(buffer: $0) }
+        }
+    }
+
+    private mutating func append(buffer: UnsafeBufferPointer<UInt8>) {
+        endOffset += Int64(buffer.count)
         // Only the last `size` bytes can survive.
-        if chunk.count > size { chunk = chunk.dropFirst(chunk.count - size) }
-        let kept = chunk.count
-        // Until the ring is full, writeIndex == ring.count.
+        let skip = max(0, buffer.count - size)
+        guard var from = buffer.baseAddress.map({ $0 + skip }) else { return }
+        var left = buffer.count - skip
+        histlen = min(size, histlen + left)
+        // Until the ring is full it grows with the stream (writeIndex == ring.count).
         if ring.count < size {
-            let grow = chunk.prefix(size - ring.count)
-            ring.append(contentsOf: grow)
+            let grow = min(left, size - ring.count)
+            ring.append(contentsOf: UnsafeBufferPointer(start: from, count: grow))
+            from += grow
+            left -= grow
             writeIndex = ring.count == size ? 0 : ring.count
-            chunk = chunk.dropFirst(grow.count)
         }
-        for b in chunk {
-            ring[writeIndex] = b
-            writeIndex += 1
-            if writeIndex == size { writeIndex = 0 }
+        guard left > 0 else { return }
+        let size = self.size
+        var at = writeIndex
+        ring.withUnsafeMutableBufferPointer { ring in
+            while left > 0 {
+                let n = min(left, size - at)
+                (ring.baseAddress! + at).update(from: from, count: n)
+                from += n
+                left -= n
+                at += n
+                if at == size { at = 0 }
+            }
         }
-        histlen = min(size, histlen + kept)
+        writeIndex = at
     }
 
     /// Whether a replica asking for `offset` as its next byte can be served

@@ -135,6 +135,9 @@ final class SimulationDataNode {
                 if backlog == nil { backlog = ReplicationBacklog(size: Self.backlogSize, startingAfter: o) }
             case .disconnectReplicas:
                 disconnectReplicas(sim)
+            case .continueStream:
+                // Simulated time does not pass within a step: the rest applies now.
+                run(link.continueStream(nowMs: sim.now), sim)
             case .connectSnapshot, .sendSnapshot, .closeSnapshot:
                 // Simulated links keep ReplicaLinkSettings' default (dual channel
                 // off): they never announce the capability, so no master offers it.

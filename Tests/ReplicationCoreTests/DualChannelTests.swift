@@ -176,4 +176,53 @@ final class DualChannelTests: XCTestCase {
         XCTAssertFalse(h.effects.contains { if case .connectSnapshot = $0 { return true }; return false })
         XCTAssertEqual(h.sentText.last, "SYNC\r\n")
     }
+
+    /// Up to the payload loading: the snapshot connection delivered "abc" at offset 100.
+    private func loading(_ h: inout LinkHarness) {
+        offered(&h)
+        h.run { $0.snapshotReceived(Array("+FULLRESYNC \(LinkHarness.masterId) 100\r\n$3\r\nabc".utf8), nowMs: $1) }
+    }
+
+    func testTheStreamThatArrivesWhileTheSnapshotLoadsIsBufferedThenApplied() {
+        var h = dualHarness()
+        loading(&h)
+        XCTAssertEqual(h.link.state, .loading)
+        let set = LinkHarness.command("SET", "k", "v")
+        h.receive(set)
+        XCTAssertTrue(h.applied.isEmpty, "nothing applied while the snapshot loads")
+        XCTAssertEqual(h.link.state, .loading)
+        h.run { $0.payloadLoaded(success: true, nowMs: $1) }
+        XCTAssertEqual(h.applied, [["SET", "k", "v"]])
+        XCTAssertEqual(h.link.history.offset, 100 + Int64(set.count))
+    }
+
+    func testAStreamBeyondTheReplicasOwnLimitWhileTheSnapshotLoadsAbandonsTheSync() {
+        var h = dualHarness(limit: 40)
+        loading(&h)
+        h.receive(LinkHarness.command("SET", "k", "v"))
+        XCTAssertEqual(h.link.state, .loading)
+        h.receive(LinkHarness.command("SET", "k", "v"))
+        XCTAssertEqual(h.link.state, .connect, "the loader sees the link left loading and stops")
+        XCTAssertTrue(h.effects.contains(.close))
+        XCTAssertTrue(h.logs.contains { $0.hasPrefix("Dual-channel sync failed: the stream buffered during the snapshot (54 bytes) exceeds this replica's limit (40 bytes)") })
+        XCTAssertTrue(h.link.plainNextAttempt)
+        h.clear()
+        h.run { $0.payloadLoaded(success: false, nowMs: $1) }
+        XCTAssertTrue(h.effects.isEmpty, "the abandoned load's end changes nothing")
+    }
+
+    func testALargeBufferedStreamIsAppliedInSlicesAfterTheLoad() {
+        var h = dualHarness()
+        loading(&h)
+        let cmd = LinkHarness.command("SET", "k", String(repeating: "v", count: 1000))
+        let count = 2 * ReplicaLink.streamSliceBytes / cmd.count + 1
+        h.receive(Array([[UInt8]](repeating: cmd, count: count).joined()))
+        h.run { $0.payloadLoaded(success: true, nowMs: $1) }
+        XCTAssertEqual(h.link.state, .connected)
+        XCTAssertEqual(h.effects.last, .continueStream)
+        XCTAssertLessThan(h.applied.count, count)
+        while h.link.streamPending { h.run { $0.continueStream(nowMs: $1) } }
+        XCTAssertEqual(h.applied.count, count)
+        XCTAssertEqual(h.link.history.offset, 100 + Int64(count * cmd.count))
+    }
 }

@@ -84,4 +84,49 @@ final class StreamTests: XCTestCase {
         XCTAssertTrue(h.effects.contains(.close))
         XCTAssertEqual(h.link.state, .connect)
     }
+
+    func testAStreamLongerThanASliceIsAppliedASlicePerCallAndContinuedOnRequest() {
+        var h = LinkHarness()
+        h.fullSync(offset: 0)
+        h.clear()
+        let cmd = LinkHarness.command("SET", "k", String(repeating: "v", count: 1000))
+        let count = 3 * ReplicaLink.streamSliceBytes / cmd.count
+        h.receive(Array([[UInt8]](repeating: cmd, count: count).joined()))
+        let firstSlice = h.applied.count
+        XCTAssertGreaterThan(firstSlice, 0)
+        XCTAssertLessThan(firstSlice, count, "one call applies one slice")
+        XCTAssertEqual(h.effects.last, .continueStream)
+        XCTAssertEqual(h.link.history.offset, Int64(firstSlice * cmd.count))
+        XCTAssertTrue(h.link.streamPending)
+        var calls = 0
+        while h.link.streamPending {
+            h.run { $0.continueStream(nowMs: $1) }
+            calls += 1
+        }
+        XCTAssertEqual(calls, 2)
+        XCTAssertEqual(h.applied.count, count)
+        XCTAssertEqual(h.link.history.offset, Int64(count * cmd.count))
+        XCTAssertNotEqual(h.effects.last, .continueStream, "nothing is left to continue")
+    }
+
+    func testBytesThatArriveWhileTheRestWaitsAreOnlyBufferedThenAppliedInOrder() {
+        var h = LinkHarness()
+        h.fullSync(offset: 0)
+        h.clear()
+        let big = LinkHarness.command("SET", "a", String(repeating: "1", count: ReplicaLink.streamSliceBytes))
+        let small = LinkHarness.command("SET", "b", "2")
+        h.receive(big + big)
+        XCTAssertEqual(h.applied.map { $0[1] }, ["a"])
+        h.receive(small)
+        XCTAssertEqual(h.applied.map { $0[1] }, ["a"], "reading does not apply while a continuation is due")
+        XCTAssertEqual(h.link.infoOffsets.read, Int64(2 * big.count + small.count))
+        h.run { $0.continueStream(nowMs: $1) }
+        XCTAssertEqual(h.applied.map { $0[1] }, ["a", "a"], "one slice per continuation")
+        h.run { $0.continueStream(nowMs: $1) }
+        XCTAssertEqual(h.applied.map { $0[1] }, ["a", "a", "b"])
+        XCTAssertEqual(h.link.history.offset, Int64(2 * big.count + small.count))
+        h.clear()
+        h.receive(small)
+        XCTAssertEqual(h.applied.count, 1, "caught up: what arrives is applied at once again")
+    }
 }

@@ -55,6 +55,15 @@ public final class ProcessFixture {
         return s
     }
 
+    /// Runs `executable` (a load generator) in the background until `stopAll`.
+    public func launchBackground(_ executable: String, _ arguments: [String]) throws -> Started {
+        let dir = try makeScratchDirectory("tool")
+        let p = try NodeProcess.launch(executable: executable, arguments: arguments, workingDirectory: dir)
+        let s = Started(process: p, port: 0, dir: dir)
+        started.append(s)
+        return s
+    }
+
     /// Starts a real redis-server with persistence off, in its own temp dir.
     @discardableResult
     public func startRedis(_ args: [String] = []) throws -> Started {

@@ -19,6 +19,8 @@ final class ReplicaLinkDriver: ConnectionDelegate {
     /// The second connection of a dual-channel full sync.
     private var snapshot: Connection?
     private lazy var snapshotDelegate = SnapshotChannel(driver: self)
+    /// A `continueStream` is scheduled.
+    private var continuationQueued = false
 
     init(server: Server) {
         self.server = server
@@ -77,11 +79,19 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             case .loadPayload:
                 let rdb = payload
                 payload = []
-                let db = server.loadReplicationPayload(rdb)
+                // The plain protocol's link is not read while loading (7.0
+                // removes its read handler: the stream waits at the master);
+                // a dual-channel one is, into the buffer of ReplicaLink.
+                let readingMaster = link.dual != nil
+                if !readingMaster { connection?.pauseReading() }
+                let db = server.loadReplicationPayload(rdb, readingMaster: readingMaster)
+                if let conn = connection, conn.readPaused { conn.resumeReading() }
                 if let db { streamDb = db }
                 perform(link.payloadLoaded(success: db != nil, nowMs: nowMs))
             case .apply(let argv):
                 apply(argv)
+            case .continueStream:
+                scheduleStreamContinuation()
             case .forward(let bytes):
                 server.feed.forwardRaw(bytes)
             case .resetBacklog(let offset):
@@ -145,6 +155,32 @@ final class ReplicaLinkDriver: ConnectionDelegate {
         case .closed(let reason):
             snapshot = nil
             run { $0.snapshotClosed(reason: reason, nowMs: $1) }
+        }
+    }
+
+    /// Reads what the master sent on the main link so far, without waiting
+    /// (up to `maxReads` reads): what the dual-channel load and the catch-up
+    /// after it call between slices of their work.
+    func readMasterLink(maxReads: Int = 64) {
+        guard let conn = connection else { return }
+        for _ in 0..<maxReads {
+            let before = conn.totalBytesRead
+            conn.readable()
+            if connection !== conn || conn.isClosed || conn.totalBytesRead == before { return }
+        }
+    }
+
+    /// The link has more buffered stream than one slice: the rest is applied
+    /// a slice per turn of the loop, reading the main link before each.
+    private func scheduleStreamContinuation() {
+        guard !continuationQueued else { return }
+        continuationQueued = true
+        _ = server.loop.addTimer(afterMs: 0) { [weak self] in
+            guard let self else { return nil }
+            self.continuationQueued = false
+            self.readMasterLink()
+            self.run { $0.continueStream(nowMs: $1) }
+            return nil
         }
     }
 

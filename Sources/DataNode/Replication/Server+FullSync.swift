@@ -146,7 +146,7 @@ extension Server {
                 continue
             }
             if let mainId = replication.syncs[id]?.streamTo, target == .sockets {
-                log.notice("Streamed RDB transfer with replica \(replicaName(c)) succeeded (socket, dual-channel)")
+                log.notice("Streamed RDB transfer with replica \(replicaName(clients[mainId] ?? c)) succeeded (socket, dual-channel)")
                 dualChannelSnapshotDelivered(c, mainId: mainId)
                 continue
             }

@@ -48,6 +48,21 @@ struct ReplicationSync {
         }
     }
 
+    /// For a dataset too large for DEBUG DIGEST in a debug build: the same
+    /// DBSIZE, and DEBUG DIGEST-VALUE equal (and not an error) for `keys`.
+    func assertSameValues(_ keys: [String], _ when: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let size = try master.call(["DBSIZE"])
+        for r in replicas { XCTAssertEqual(try r.call(["DBSIZE"]), size, "DBSIZE \(when)", file: file, line: line) }
+        for start in stride(from: 0, to: keys.count, by: 1000) {
+            let batch = Array(keys[start..<min(start + 1000, keys.count)])
+            let dm = try master.call(["DEBUG", "DIGEST-VALUE"] + batch)
+            XCTAssertFalse(dm.isError, "\(dm)", file: file, line: line)
+            for r in replicas {
+                XCTAssertEqual(try r.call(["DEBUG", "DIGEST-VALUE"] + batch), dm, "DEBUG DIGEST-VALUE \(when)", file: file, line: line)
+            }
+        }
+    }
+
     /// Writes of every type, in two databases, with transactions, TTLs and deletions.
     static func writeLoad(_ c: RedisConnection, rounds: Int, tag: String) throws {
         for i in 0..<rounds {
@@ -82,6 +97,28 @@ struct ReplicationSync {
 }
 
 extension ReplicationSync {
+    /// The largest output buffer (CLIENT LIST omem) the master holds for a replica now.
+    func replicaOutputBytes() throws -> Int {
+        let text = String(decoding: try master.call(["CLIENT", "LIST", "TYPE", "replica"]).bytes ?? [], as: UTF8.self)
+        return text.split(separator: "\n").compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("omem=") }.flatMap { Int($0.dropFirst(5)) }
+        }.max() ?? 0
+    }
+
+    /// Waits until `replica`'s link is up, sampling the master's replica
+    /// output buffers meanwhile: how long it took (nil: not within `seconds`)
+    /// and the largest buffer seen.
+    func waitLinkUp(_ replica: RedisConnection, seconds: Double) throws -> (seconds: Double?, peakOutputBytes: Int) {
+        let start = Date(), deadline = start.addingTimeInterval(seconds)
+        var peak = 0
+        while Date() < deadline {
+            peak = max(peak, try replicaOutputBytes())
+            if try info(replica, "master_link_status") == "up" { return (Date().timeIntervalSince(start), peak) }
+            usleep(20_000)
+        }
+        return (nil, peak)
+    }
+
     /// Waits until `process`'s log holds `text`; fails with the log's tail otherwise.
     static func waitForLog(_ process: NodeProcess, _ text: String, seconds: Double = 15,
                            file: StaticString = #filePath, line: UInt = #line) {
