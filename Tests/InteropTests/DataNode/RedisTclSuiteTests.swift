@@ -16,6 +16,10 @@ final class RedisTclSuiteTests: XCTestCase {
     func testKeyspaceSuitePasses() throws { try RedisTclSuite.assertPasses("unit/keyspace") }
     func testStringSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/string") }
     func testIncrSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/incr") }
+    /// Streams: XADD/XRANGE/XREAD/XTRIM/XSETID..., their AOF rewrite and propagation (DEBUG LOADAOF).
+    func testStreamSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/stream") }
+    /// Consumer groups: XREADGROUP, PEL, XCLAIM/XAUTOCLAIM, XINFO, blocking, lag and entries-read.
+    func testStreamCgroupsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/stream-cgroups") }
     func testHashSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/hash") }
     func testZsetSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/zset") }
     func testSortSuitePasses() throws { try RedisTclSuite.assertPasses("unit/sort") }
