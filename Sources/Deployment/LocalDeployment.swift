@@ -63,19 +63,20 @@ public final class LocalDeployment {
     /// they never fail over. Failover tests pass one priority per replica.
     /// `vigilDataNodes` runs the built vigil-server instead of redis-server;
     /// `kinds` (master first, then one per replica) mixes the two.
+    /// `extraArguments` go to every data node (an ACL user line, say).
     public func startDataNodes(replicaCount: Int, priorities: [Int]? = nil, vigilDataNodes: Bool = false,
-                               kinds: [DataNodeKind]? = nil) throws {
+                               kinds: [DataNodeKind]? = nil, extraArguments: [String] = []) throws {
         func start(_ index: Int, _ port: Int, _ args: [String]) throws -> NodeProcess {
             let kind: DataNodeKind = kinds?[index] ?? (vigilDataNodes ? .vigil : .redis)
             if kind == .vigil { return try NodeProcess.startVigilServer(port: port, arguments: args) }
             return try NodeProcess.startRedisServer(port: port, extraArguments: args)
         }
         masterPort = Ports.free()
-        master = try start(0, masterPort, Self.dataNodeArguments)
+        master = try start(0, masterPort, Self.dataNodeArguments + extraArguments)
         for i in 0..<replicaCount {
             let p = Ports.free()
             let priority = priorities?[i] ?? 0
-            let r = try start(i + 1, p, Self.dataNodeArguments + [
+            let r = try start(i + 1, p, Self.dataNodeArguments + extraArguments + [
                 "--replicaof", "127.0.0.1", String(masterPort), "--replica-priority", String(priority)])
             replicas.append((r, p))
         }

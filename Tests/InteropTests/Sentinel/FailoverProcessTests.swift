@@ -17,12 +17,14 @@ final class FailoverProcessTests: XCTestCase {
     /// Master and replicas with these priorities, three sentinels: vigil ones
     /// unless told (the third, if vigil, started as `vigil-server --sentinel`).
     static func deploy(priorities: [Int], _ vigil: String, kinds: [LocalDeployment.Node.Kind] = [.vigil, .vigil, .vigil],
-                       vigilDataNodes: Bool = false, dataKinds: [DataNodeKind]? = nil) throws -> (LocalDeployment, [LocalDeployment.Node]) {
+                       vigilDataNodes: Bool = false, dataKinds: [DataNodeKind]? = nil, dataNodeArguments: [String] = [],
+                       sentinelLines: [String] = []) throws -> (LocalDeployment, [LocalDeployment.Node]) {
         let d = try LocalDeployment()
         d.failoverTimeout = Self.failoverTimeout
+        if !sentinelLines.isEmpty { d.perSentinelConfig = { _, _ in sentinelLines } }
         do {
             try d.startDataNodes(replicaCount: priorities.count, priorities: priorities, vigilDataNodes: vigilDataNodes,
-                                 kinds: dataKinds)
+                                 kinds: dataKinds, extraArguments: dataNodeArguments)
             return (d, try d.startQuorum(kinds, vigil: vigil, downAfter: Self.downAfter, serverIndex: 2))
         } catch {
             d.tearDown()
