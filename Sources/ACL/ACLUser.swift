@@ -9,11 +9,23 @@ public final class ACLUser {
     var skipSanitizePayload = false
     /// SHA-256 hex, insertion order.
     public internal(set) var passwords: [String] = []
-    public internal(set) var selectors: [ACLSelector]
+    public internal(set) var selectors: [ACLSelector] {
+        didSet { unrestricted = Self.isUnrestricted(selectors) }
+    }
+    /// One selector allowing every command, key and channel (the default
+    /// user's usual rules): the permission check has nothing to do, and it is
+    /// asked before every command.
+    public private(set) var unrestricted: Bool
 
     init(name: String, catalog: ACLCatalog, allChannels: Bool) {
         self.name = name
-        selectors = [ACLSelector(catalog: catalog, allChannels: allChannels)]
+        let root = [ACLSelector(catalog: catalog, allChannels: allChannels)]
+        selectors = root
+        unrestricted = Self.isUnrestricted(root)
+    }
+
+    private static func isUnrestricted(_ selectors: [ACLSelector]) -> Bool {
+        selectors.count == 1 && selectors[0].allCommands && selectors[0].allKeys && selectors[0].allChannels
     }
 
     /// ACLCopyUser: everything but the name.
@@ -55,6 +67,10 @@ public final class ACLUser {
     /// keys and its channels; otherwise the most specific failure.
     public func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
                       keys: () -> [ACLKeyRef], channels: ACLChannelArgs) -> ACLVerdict {
+        // One selector (most users) asks for the keys at most once: no cache to build.
+        if selectors.count == 1 {
+            return selectors[0].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+        }
         var cached: [ACLKeyRef]?
         let keysOnce = { () -> [ACLKeyRef] in
             if let k = cached { return k }

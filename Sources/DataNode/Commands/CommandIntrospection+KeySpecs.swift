@@ -106,11 +106,22 @@ enum KeyExtraction {
         keys(spec, KeySpec.parseAll(spec.keySpecs), argv)
     }
 
-    /// With the specs already parsed (client tracking runs this per read).
+    /// A command's keys from what it caches (the parsed specs, its native
+    /// finder): ACL checks and client tracking run this per command.
+    static func keys(_ cmd: Command, _ argv: [[UInt8]]) -> [KeyReference] {
+        if cmd.keySpecsSuffice, let found = keysUsingSpecs(cmd.spec, cmd.parsedKeySpecs, argv) { return found }
+        if let native = cmd.nativeKeyFinder { return native(argv) }
+        return []
+    }
+
+    /// Whether `keysUsingSpecs` is tried first (some key spec, none with variable flags).
+    static func specsSuffice(_ specs: [KeySpec]) -> Bool {
+        specs.contains { !$0.flags.contains(.notKey) } && !specs.contains { $0.flags.contains(.variableFlags) }
+    }
+
+    /// With the specs already parsed.
     static func keys(_ spec: CommandSpec, _ specs: [KeySpec], _ argv: [[UInt8]]) -> [KeyReference] {
-        let hasKeySpec = specs.contains { !$0.flags.contains(.notKey) }
-        let variableFlags = specs.contains { $0.flags.contains(.variableFlags) }
-        if hasKeySpec && !variableFlags, let found = keysUsingSpecs(spec, specs, argv) { return found }
+        if specsSuffice(specs), let found = keysUsingSpecs(spec, specs, argv) { return found }
         if let native = nativeFinders[spec.fullName] { return native(argv) }
         return []
     }

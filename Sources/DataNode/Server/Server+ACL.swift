@@ -18,7 +18,7 @@ extension Server {
     @inline(__always)
     func aclPermits(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) -> Bool {
         let u = aclUser(of: c)
-        if u.selectors.count == 1, u.root.allCommands, u.root.allKeys, u.root.allChannels { return true }
+        if u.unrestricted { return true }
         let verdict = aclVerdict(u, cmd, argv)
         if verdict == .ok { return true }
         let ctx: ACLLog.Context = c.flags.contains(.multi) ? .multi : .toplevel
@@ -42,7 +42,7 @@ extension Server {
         // Not in redis-server's table: no rule can allow it.
         guard cmd.aclID != Int.max else { return .deniedCommand }
         return u.check(acl.catalog, command: cmd.aclID, argv: argv, keys: { Self.aclKeyRefs(cmd, argv) },
-                       channels: Self.channelArgs(cmd.fullName))
+                       channels: cmd.aclChannelArgs)
     }
 
     /// ACLUserCheckCmdWithUnrestrictedKeyAccess for the connection's user:
@@ -53,11 +53,11 @@ extension Server {
         guard cmd.aclID != Int.max else { return false }
         return u.checkWithUnrestrictedKeyAccess(acl.catalog, command: cmd.aclID, argv: argv,
                                                 keys: { Self.aclKeyRefs(cmd, argv) },
-                                                channels: Self.channelArgs(cmd.fullName), read: read, write: write)
+                                                channels: cmd.aclChannelArgs, read: read, write: write)
     }
 
     private static func aclKeyRefs(_ cmd: Command, _ argv: [[UInt8]]) -> [ACLKeyRef] {
-        KeyExtraction.keys(cmd.spec, argv).map {
+        KeyExtraction.keys(cmd, argv).map {
             ACLKeyRef(position: $0.position, read: $0.flags.contains(.access),
                       write: !$0.flags.isDisjoint(with: [.insert, .delete, .update]))
         }

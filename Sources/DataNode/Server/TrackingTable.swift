@@ -22,8 +22,6 @@ public final class TrackingTable {
     /// Invalidations for the client whose command is running, sent after
     /// its reply (nil: a flush).
     var pending: [Key?] = []
-    /// Parsed key specs per read-only command, for remembering its keys.
-    private var keySpecs: [String: [KeySpec]] = [:]
 
     struct BroadcastPrefix {
         /// Ids in subscription order (messages per client are independent).
@@ -56,14 +54,7 @@ public final class TrackingTable {
     }
 
     func keyReferences(_ cmd: Command, _ argv: [[UInt8]]) -> [KeyReference] {
-        let specs: [KeySpec]
-        if let cached = keySpecs[cmd.fullName] {
-            specs = cached
-        } else {
-            specs = KeySpec.parseAll(cmd.spec.keySpecs)
-            keySpecs[cmd.fullName] = specs
-        }
-        return KeyExtraction.keys(cmd.spec, specs, argv)
+        KeyExtraction.keys(cmd, argv)
     }
 
     /// Drops the key's entry and returns who had read it.
