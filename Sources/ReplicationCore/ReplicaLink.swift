@@ -44,6 +44,8 @@ public struct ReplicaLink: Sendable {
     var fullSyncOffset: Int64 = -1
     var fullSyncId = ""
     public internal(set) var payload: PayloadFraming?
+    /// Where the payload being received is loaded from (fixed at its header).
+    public internal(set) var payloadTarget: PayloadLoadTarget = .disk
     var lastAckMs: Int64 = 0
     var lastConnectMs: Int64?
     /// Stream parsing: where the parser resumes, where the current command began.
