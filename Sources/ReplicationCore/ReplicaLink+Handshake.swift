@@ -197,6 +197,7 @@ extension ReplicaLink {
             case .length(let n):
                 fx = [.log(.notice, "MASTER <-> REPLICA sync: receiving \(n) bytes from master \(to)"), .beginPayload(length: n)]
             }
+            if payloadTarget != .disk { fx += socketLoadStarts() }
             if payload!.isComplete { fx += payloadComplete() }
             return fx
         }
@@ -213,21 +214,18 @@ extension ReplicaLink {
     /// The whole RDB is here: the old dataset goes, the new one loads.
     mutating func payloadComplete() -> [ReplicaLinkEffect] {
         state = .loading
-        // swapdb attaches to the new master only once its dataset loaded.
-        if swapsDataset {
-            return [.log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory"), .loadPayload]
-        }
+        // A parsed payload announced its load at the header (socketLoadStarts).
+        if payloadTarget != .disk && dual == nil { return [.loadPayload] }
         return discardCachedMaster() + [.disconnectReplicas,
                                         .log(.notice, "MASTER <-> REPLICA sync: Flushing old data"),
                                         .log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory"),
                                         .loadPayload]
     }
 
-    /// The payload loads into a new dataset that replaces the old at the end.
-    var swapsDataset: Bool { payloadTarget == .swapdb && dual == nil }
 
-    /// The shell loaded (or failed to load) the payload.
-    public mutating func payloadLoaded(success: Bool, nowMs: Int64) -> [ReplicaLinkEffect] {
+    /// The shell loaded (or failed to load) the payload; `error` is what
+    /// strerror(errno) said after a failure, as 7.0.15 prints it.
+    public mutating func payloadLoaded(success: Bool, error: String = "Success", nowMs: Int64) -> [ReplicaLinkEffect] {
         guard state == .loading else { return [] }
         let usedMark: Bool
         if case .eofMark = payload?.form { usedMark = true } else { usedMark = false }
@@ -236,7 +234,7 @@ extension ReplicaLink {
         let wasDual = dual != nil
         dual = nil
         guard success else {
-            let failed: ReplicaLinkEffect = .log(.warning, "Failed trying to load the MASTER synchronization DB from \(payloadTarget.sourceName), check server logs.")
+            let failed: ReplicaLinkEffect = .log(.warning, "Failed trying to load the MASTER synchronization DB from \(payloadTarget.sourceName): \(error)")
             // The old dataset (and the history it continues) is still there.
             if swapped {
                 return [failed, .log(.notice, "MASTER <-> REPLICA sync: Discarding temporary DB in background")] + cancelHandshakeAfterLoad()

@@ -37,13 +37,38 @@ final class DisklessLoadTests: XCTestCase {
         XCTAssertEqual(h.link.payloadTarget, .disk)
     }
 
-    func testParserTargetSaysSoForBothPayloadForms() {
+    func testParserTargetAttachesFlushesAndStartsLoadingAtTheHeader() {
         var h = demotedReplica(.parser)
+        h.clear()
         h.receive("$EOF:\(String(repeating: "m", count: 40))\r\n")
-        XCTAssertEqual(h.logs.last, "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to parser")
+        XCTAssertEqual(h.logs, ["MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to parser",
+                                "Discarding previously cached master state.",
+                                "MASTER <-> REPLICA sync: Flushing old data",
+                                "MASTER <-> REPLICA sync: Loading DB in memory"])
+        XCTAssertTrue(h.effects.contains(.disconnectReplicas))
+        XCTAssertEqual(h.link.state, .transfer)
         var l = demotedReplica(.parser)
         l.receive("$7\r\n")
-        XCTAssertEqual(l.logs.last, "MASTER <-> REPLICA sync: receiving 7 bytes from master to parser")
+        XCTAssertTrue(l.logs.contains("MASTER <-> REPLICA sync: receiving 7 bytes from master to parser"))
+    }
+
+    func testAParsedPayloadWhoseMasterGoesSilentFailsAsAShortReadAndReconnects() {
+        var h = LinkHarness(settings: ReplicaLinkSettings(listeningPort: 6380, timeoutSeconds: 2, loadTarget: .swapdb))
+        h.link.history.offset = 20
+        h.run { $0.replicaOf(host: "10.0.0.1", port: 6379, nowMs: $1) }
+        h.run { $0.connected(nowMs: $1) }
+        h.receive("+PONG\r\n+OK\r\n+OK\r\n+FULLRESYNC \(LinkHarness.masterId) 500\r\n$100\r\nREDIS")
+        h.clear()
+        h.tick(after: 2001)
+        XCTAssertEqual(h.logs, ["Short read or OOM loading DB. Unrecoverable error, aborting now.",
+                                "Internal error in RDB reading offset 0, function at rdb.c:3249 -> Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection error, resuming operation.",
+                                "Failed trying to load the MASTER synchronization DB from socket: Connection timed out",
+                                "Reconnecting to MASTER 10.0.0.1:6379 after failure",
+                                "MASTER <-> REPLICA sync started",
+                                "MASTER <-> REPLICA sync: Discarding temporary DB in background"])
+        XCTAssertFalse(h.logs.contains { $0.hasPrefix("Timeout receiving bulk data") })
+        XCTAssertTrue(h.effects.contains(.discardPayload))
+        XCTAssertTrue(h.link.hasCachedMaster, "swapdb never attached: the old dataset's history stays")
     }
 
     func testSwapdbFlushesNothingAndSwapsOnlyOnceTheNewDatasetLoaded() {
@@ -70,7 +95,7 @@ final class DisklessLoadTests: XCTestCase {
         h.receive("$3\r\nxyz")
         h.clear()
         h.run { $0.payloadLoaded(success: false, nowMs: $1) }
-        XCTAssertEqual(h.logs, ["Failed trying to load the MASTER synchronization DB from socket, check server logs.",
+        XCTAssertEqual(h.logs, ["Failed trying to load the MASTER synchronization DB from socket: Success",
                                 "MASTER <-> REPLICA sync: Discarding temporary DB in background"])
         XCTAssertTrue(h.link.hasCachedMaster)
         h.tick(after: 1000)
@@ -83,7 +108,7 @@ final class DisklessLoadTests: XCTestCase {
         var h = demotedReplica(.parser)
         h.receive("$3\r\nxyz")
         h.run { $0.payloadLoaded(success: false, nowMs: $1) }
-        XCTAssertTrue(h.logs.contains("Failed trying to load the MASTER synchronization DB from socket, check server logs."))
+        XCTAssertTrue(h.logs.contains("Failed trying to load the MASTER synchronization DB from socket: Success"))
         XCTAssertFalse(h.link.hasCachedMaster, "the flushed dataset continues no history")
     }
 

@@ -81,7 +81,8 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             case .loadPayload:
                 let db = server.loadReceivedPayload(&payload, target: payloadTarget)
                 if let db { streamDb = db }
-                perform(link.payloadLoaded(success: db != nil, nowMs: nowMs))
+                let error = String(cString: strerror(errno))
+                perform(link.payloadLoaded(success: db != nil, error: error, nowMs: nowMs))
             case .apply(let argv):
                 apply(argv)
             case .forward(let bytes):
