@@ -222,7 +222,6 @@ extension ReplicaLink {
                                         .loadPayload]
     }
 
-
     /// The shell loaded (or failed to load) the payload; `error` is what
     /// strerror(errno) said after a failure, as 7.0.15 prints it.
     public mutating func payloadLoaded(success: Bool, error: String = "Success", nowMs: Int64) -> [ReplicaLinkEffect] {
@@ -234,7 +233,7 @@ extension ReplicaLink {
         let wasDual = dual != nil
         dual = nil
         guard success else {
-            let failed: ReplicaLinkEffect = .log(.warning, "Failed trying to load the MASTER synchronization DB from \(payloadTarget.sourceName): \(error)")
+            let failed: ReplicaLinkEffect = .log(.warning, "Failed trying to load the MASTER synchronization DB from \((wasDual ? .disk : payloadTarget).sourceName): \(error)")
             // The old dataset (and the history it continues) is still there.
             if swapped {
                 return [failed, .log(.notice, "MASTER <-> REPLICA sync: Discarding temporary DB in background")] + cancelHandshakeAfterLoad()

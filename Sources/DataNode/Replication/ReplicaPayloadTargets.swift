@@ -83,7 +83,7 @@ extension Server {
             log.warning("\(error)")
             return nil
         }
-        if let v = summary.auxValue("redis-ver") { log.notice("Loading RDB produced by version \(v)") }
+        logAuxFields(summary, nowUnix: Int(clock.wallMs() / 1000))
         log.notice("Done loading RDB, keys loaded: \(summary.keysLoaded), keys expired: 0.")
         emptyAllDatabases()
         flushFunctions()
