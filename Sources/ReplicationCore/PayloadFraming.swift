@@ -38,6 +38,9 @@ public struct PayloadFraming: Sendable, Equatable {
     public let form: Form
     /// RDB bytes handed out so far.
     public private(set) var delivered = 0
+    /// Payload bytes read from the master, EOF mark included
+    /// (repl_transfer_read, INFO's master_sync_read_bytes).
+    public private(set) var received = 0
     /// EOF form: the last bytes seen, held back until it is known they are not the mark.
     private var tail: [UInt8] = []
     public private(set) var isComplete = false
@@ -55,6 +58,7 @@ public struct PayloadFraming: Sendable, Equatable {
         case .length(let total):
             let take = min(total - delivered, chunk.count)
             delivered += take
+            received += take
             if delivered == total { isComplete = true }
             return (Array(chunk.prefix(take)), take)
         case .eofMark(let mark):
@@ -66,6 +70,7 @@ public struct PayloadFraming: Sendable, Equatable {
             let out = Array(combined[0..<(combined.count - keep)])
             tail = Array(combined[(combined.count - keep)...])
             delivered += out.count
+            received += chunk.count
             if tail == mark { isComplete = true }
             return (out, chunk.count)
         }

@@ -135,7 +135,9 @@ extension ReplicaLink {
                 fullSyncId = ""
                 fx.append(.log(.warning, "Master replied with wrong +FULLRESYNC syntax."))
             }
-            fx += discardCachedMaster()
+            // 7.0.15 keeps the cached master until the new dataset replaces
+            // the old (replicationAttachToNewMaster): a transfer that fails
+            // leaves the next attempt free to ask for a partial resync.
             state = .transfer
             psyncAccepted = true
             return fx
@@ -188,13 +190,16 @@ extension ReplicaLink {
             return [.log(.warning, "Bad protocol from MASTER, the first byte is not '$' (we received '\(text)'), are you sure the host and port are right?")] + cancelHandshake()
         case .payload(let form):
             payload = PayloadFraming(form)
+            payloadTarget = settings.loadTarget
+            let to = payloadTarget.logName
             var fx: [ReplicaLinkEffect]
             switch form {
             case .eofMark:
-                fx = [.log(.notice, "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk"), .beginPayload(length: nil)]
+                fx = [.log(.notice, "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF \(to)"), .beginPayload(length: nil)]
             case .length(let n):
-                fx = [.log(.notice, "MASTER <-> REPLICA sync: receiving \(n) bytes from master to disk"), .beginPayload(length: n)]
+                fx = [.log(.notice, "MASTER <-> REPLICA sync: receiving \(n) bytes from master \(to)"), .beginPayload(length: n)]
             }
+            if payloadTarget != .disk { fx += socketLoadStarts() }
             if payload!.isComplete { fx += payloadComplete() }
             return fx
         }
@@ -211,28 +216,43 @@ extension ReplicaLink {
     /// The whole RDB is here: the old dataset goes, the new one loads.
     mutating func payloadComplete() -> [ReplicaLinkEffect] {
         state = .loading
-        return [.disconnectReplicas,
-                .log(.notice, "MASTER <-> REPLICA sync: Flushing old data"),
-                .log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory"),
-                .loadPayload]
+        // A parsed payload announced its load at the header (socketLoadStarts).
+        if payloadTarget != .disk && dual == nil { return [.loadPayload] }
+        return discardCachedMaster() + [.disconnectReplicas,
+                                        .log(.notice, "MASTER <-> REPLICA sync: Flushing old data"),
+                                        .log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory"),
+                                        .loadPayload]
     }
 
-    /// The shell loaded (or failed to load) the payload.
-    public mutating func payloadLoaded(success: Bool, nowMs: Int64) -> [ReplicaLinkEffect] {
+    /// The shell loaded (or failed to load) the payload; `error` is what
+    /// strerror(errno) said after a failure, as 7.0.15 prints it.
+    public mutating func payloadLoaded(success: Bool, error: String = "Success", nowMs: Int64) -> [ReplicaLinkEffect] {
         guard state == .loading else { return [] }
         let usedMark: Bool
         if case .eofMark = payload?.form { usedMark = true } else { usedMark = false }
+        let swapped = swapsDataset
         payload = nil
         let wasDual = dual != nil
         dual = nil
         guard success else {
+            let failed: ReplicaLinkEffect = .log(.warning, "Failed trying to load the MASTER synchronization DB from \((wasDual ? .disk : payloadTarget).sourceName): \(error)")
+            // The old dataset (and the history it continues) is still there.
+            if swapped {
+                return [failed, .log(.notice, "MASTER <-> REPLICA sync: Discarding temporary DB in background")] + cancelHandshakeAfterLoad()
+            }
             hasCachedMaster = false
-            return [.log(.warning, "Failed trying to load the MASTER synchronization DB from disk, check server logs.")] + cancelHandshakeAfterLoad()
+            return [failed] + cancelHandshakeAfterLoad()
+        }
+        var attach: [ReplicaLinkEffect] = []
+        if swapped {
+            attach = discardCachedMaster() + [.disconnectReplicas,
+                                              .log(.notice, "MASTER <-> REPLICA sync: Swapping active DB with loaded DB"),
+                                              .log(.notice, "MASTER <-> REPLICA sync: Discarding old DB in background")]
         }
         if !fullSyncId.isEmpty { history.replid = fullSyncId }
         history.offset = fullSyncOffset
         history.clearSecond()
-        var fx: [ReplicaLinkEffect] = [.resetBacklog(offset: history.offset),
+        var fx: [ReplicaLinkEffect] = attach + [.resetBacklog(offset: history.offset),
                                        .log(.notice, "MASTER <-> REPLICA sync: Finished with success")]
         startStreaming(nowMs: nowMs, readOffset: history.offset)
         // A diskless master holds the stream until our first ACK (a

@@ -44,6 +44,8 @@ public struct ReplicaLink: Sendable {
     var fullSyncOffset: Int64 = -1
     var fullSyncId = ""
     public internal(set) var payload: PayloadFraming?
+    /// Where the payload being received is loaded from (fixed at its header).
+    public internal(set) var payloadTarget: PayloadLoadTarget = .disk
     var lastAckMs: Int64 = 0
     var lastConnectMs: Int64?
     /// Stream parsing: where the parser resumes, where the current command began.
@@ -183,11 +185,14 @@ public struct ReplicaLink: Sendable {
             guard nowMs - lastIOMs > timeoutMs else { return [] }
             var fx: [ReplicaLinkEffect] = [.log(.warning, "Timeout connecting to the MASTER...")]
             fx += cancelHandshake()
+            fx += connect(nowMs: nowMs, afterFailure: true)
             return fx
         case .transfer:
             guard nowMs - lastIOMs > timeoutMs else { return [] }
+            if payload != nil && payloadTarget != .disk && dual == nil { return socketLoadTimedOut(nowMs: nowMs) }
             var fx: [ReplicaLinkEffect] = [.log(.warning, "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.")]
             fx += cancelHandshake()
+            fx += connect(nowMs: nowMs, afterFailure: true)
             return fx
         case .connected:
             if nowMs - lastIOMs > timeoutMs {
@@ -204,13 +209,16 @@ public struct ReplicaLink: Sendable {
     // MARK: shared steps
 
     /// connectWithMaster.
-    mutating func connect(nowMs: Int64, reconnecting: Bool) -> [ReplicaLinkEffect] {
+    /// `afterFailure`: cancelReplicationHandshake(1) reconnects at once
+    /// rather than at the next cron, and says so.
+    mutating func connect(nowMs: Int64, reconnecting: Bool = false, afterFailure: Bool = false) -> [ReplicaLinkEffect] {
         guard let host = masterHost else { return [] }
         state = .connecting
         lastConnectMs = nowMs
         lastIOMs = nowMs
         input.removeAll()
-        return [.log(.notice, "\(reconnecting ? "Reconnecting" : "Connecting") to MASTER \(host):\(masterPort)"),
+        let verb = reconnecting || afterFailure ? "Reconnecting" : "Connecting"
+        return [.log(.notice, "\(verb) to MASTER \(host):\(masterPort)\(afterFailure ? " after failure" : "")"),
                 .connect(host: host, port: masterPort),
                 .log(.notice, "MASTER <-> REPLICA sync started")]
     }

@@ -13,10 +13,13 @@ public struct ReplicaLinkSettings: Sendable, Equatable {
     public var dualChannel: Bool
     /// The most live stream buffered during a dual-channel snapshot (0: no limit).
     public var dualChannelBufferLimit: Int
+    /// repl-diskless-load as it applies to the dataset now.
+    public var loadTarget: PayloadLoadTarget
 
     public init(listeningPort: Int, announceIP: String? = nil, masterUser: [UInt8]? = nil,
                 masterAuth: [UInt8]? = nil, timeoutSeconds: Int = 60,
-                dualChannel: Bool = false, dualChannelBufferLimit: Int = 0) {
+                dualChannel: Bool = false, dualChannelBufferLimit: Int = 0,
+                loadTarget: PayloadLoadTarget = .disk) {
         self.listeningPort = listeningPort
         self.announceIP = announceIP
         self.masterUser = masterUser
@@ -24,6 +27,7 @@ public struct ReplicaLinkSettings: Sendable, Equatable {
         self.timeoutSeconds = timeoutSeconds
         self.dualChannel = dualChannel
         self.dualChannelBufferLimit = dualChannelBufferLimit
+        self.loadTarget = loadTarget
     }
 }
 

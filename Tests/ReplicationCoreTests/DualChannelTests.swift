@@ -164,7 +164,7 @@ final class DualChannelTests: XCTestCase {
         var h = dualHarness()
         offered(&h)
         h.tick(after: 61_000)
-        XCTAssertEqual(h.link.state, .connect)
+        XCTAssertEqual(h.link.state, .connecting, "reconnects at once, as after any transfer timeout")
         XCTAssertTrue(h.effects.contains(.close))
         XCTAssertTrue(h.effects.contains(.closeSnapshot))
     }

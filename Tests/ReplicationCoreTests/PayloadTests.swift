@@ -56,7 +56,7 @@ final class PayloadTests: XCTestCase {
         h.receive("+FULLRESYNC \(LinkHarness.masterId) 7\r\n$3\r\nxyz")
         h.run { $0.payloadLoaded(success: false, nowMs: $1) }
         XCTAssertEqual(h.link.state, .connect)
-        XCTAssertTrue(h.logs.contains("Failed trying to load the MASTER synchronization DB from disk, check server logs."))
+        XCTAssertTrue(h.logs.contains("Failed trying to load the MASTER synchronization DB from disk: Success"))
         h.clear()
         h.tick(after: 1000)
         h.run { $0.connected(nowMs: $1) }

@@ -75,14 +75,32 @@ final class StreamTests: XCTestCase {
         XCTAssertTrue(h.logs.contains("Trying a partial resynchronization (request \(LinkHarness.masterId):\(next))."))
     }
 
-    func testAHandshakeThatStallsIsCancelledAfterReplTimeout() {
+    func testAHandshakeThatStallsIsCancelledAfterReplTimeoutAndReconnectsAtOnce() {
         var h = LinkHarness(settings: ReplicaLinkSettings(listeningPort: 1, timeoutSeconds: 5))
         h.run { $0.replicaOf(host: "m", port: 1, nowMs: $1, fromConfig: true) }
         h.run { $0.connected(nowMs: $1) }
-        h.tick(after: 5001)
-        XCTAssertTrue(h.logs.contains("Timeout connecting to the MASTER..."))
-        XCTAssertTrue(h.effects.contains(.close))
-        XCTAssertEqual(h.link.state, .connect)
+        h.tick(after: 5000)
+        XCTAssertFalse(h.logs.contains("Timeout connecting to the MASTER..."))
+        h.clear()
+        h.tick(after: 1)
+        XCTAssertEqual(h.logs, ["Timeout connecting to the MASTER...", "Reconnecting to MASTER m:1 after failure",
+                                "MASTER <-> REPLICA sync started"])
+        XCTAssertEqual(h.effects.filter { $0 == .close || $0 == .connect(host: "m", port: 1) }, [.close, .connect(host: "m", port: 1)])
+        XCTAssertEqual(h.link.state, .connecting)
+    }
+
+    func testABulkTransferThatStallsTimesOutWithRedisAdviceAndReconnectsAtOnce() {
+        var h = LinkHarness(settings: ReplicaLinkSettings(listeningPort: 1, timeoutSeconds: 5))
+        h.handshake()
+        h.receive("+FULLRESYNC \(LinkHarness.masterId) 7\r\n$100\r\nREDIS")
+        h.clear()
+        h.tick(after: 5000)
+        XCTAssertTrue(h.logs.isEmpty)
+        h.tick(after: 1)
+        XCTAssertEqual(h.logs, ["Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
+                                "Reconnecting to MASTER 10.0.0.1:6379 after failure", "MASTER <-> REPLICA sync started"])
+        XCTAssertEqual(h.effects.filter { $0 == .discardPayload || $0 == .close }, [.discardPayload, .close])
+        XCTAssertEqual(h.link.state, .connecting)
     }
 
     func testAStreamLongerThanASliceIsAppliedASlicePerCallAndContinuedOnRequest() {

@@ -201,12 +201,13 @@ extension Server {
         ]
         if link.state == .transfer {
             let total = link.payload.map { Int64($0.totalBytes) } ?? -1
-            let read = Int64(link.payload?.delivered ?? 0)
+            let read = Int64(link.payload?.received ?? 0)
             lines += [
                 ("master_sync_total_bytes", String(total)),
                 ("master_sync_read_bytes", String(read)),
                 ("master_sync_left_bytes", String(total - read)),
-                ("master_sync_perc", String(format2: total > 0 ? Double(read) * 100 / Double(total) : 0)),
+                // -1 before the header: 7.0 prints "-0.00" then.
+                ("master_sync_perc", ServerCommands.cFormat("%.2f", total != 0 ? Double(read) * 100 / Double(total) : 0)),
                 ("master_sync_last_io_seconds_ago", String((now - link.lastIOMs) / 1000)),
             ]
         }

@@ -11,7 +11,7 @@ import ServerKit
 final class ReplicaLinkDriver: ConnectionDelegate {
     unowned(unsafe) let server: Server
     private var connection: Connection?
-    private var payload: [UInt8] = []
+    private var payload = ReplicaPayloadSink()
     /// The client the master's commands run as (flags M in CLIENT LIST).
     private(set) var masterClient: Client?
     /// The db the stream has selected: a reconnected master client resumes in it.
@@ -32,6 +32,9 @@ final class ReplicaLinkDriver: ConnectionDelegate {
     }
 
     private var nowMs: Int64 { server.clock.monotonicMs() }
+
+    /// A dual-channel snapshot is kept in memory, as before repl-diskless-load applied.
+    private var payloadTarget: PayloadLoadTarget { link.dual == nil ? link.payloadTarget : .parser }
 
     /// Feeds one input to the link and carries out its effects.
     func run(_ input: (inout ReplicaLink, Int64) -> [ReplicaLinkEffect]) {
@@ -54,7 +57,8 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             timeoutSeconds: c.int("repl-timeout"),
             dualChannel: c.bool("vigil-dual-channel-replication"),
             dualChannelBufferLimit: DualChannel.bufferLimit(configured: c.int("vigil-dual-channel-buffer-limit"),
-                                                           replicaHardLimit: server.hot.outputLimits[1].hard))
+                                                           replicaHardLimit: server.hot.outputLimits[1].hard),
+            loadTarget: .choose(setting: c.replDisklessLoad, datasetIsEmpty: server.databases.allSatisfy { $0.count == 0 }))
     }
 
     // MARK: effects
@@ -71,23 +75,22 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             case .log(let level, let text):
                 server.log.log(level, text)
             case .beginPayload:
-                payload = []
+                server.beginReceivingPayload(&payload, target: payloadTarget)
             case .appendPayload(let bytes):
-                payload.append(contentsOf: bytes)
+                server.appendReceivedPayload(&payload, bytes)
             case .discardPayload:
-                payload = []
+                payload.discard()
             case .loadPayload:
-                let rdb = payload
-                payload = []
                 // The plain protocol's link is not read while loading (7.0
                 // removes its read handler: the stream waits at the master);
                 // a dual-channel one is, into the buffer of ReplicaLink.
                 let readingMaster = link.dual != nil
                 if !readingMaster { connection?.pauseReading() }
-                let db = server.loadReplicationPayload(rdb, readingMaster: readingMaster)
+                let db = server.loadReceivedPayload(&payload, target: payloadTarget, readingMaster: readingMaster)
                 if let conn = connection, conn.readPaused { conn.resumeReading() }
                 if let db { streamDb = db }
-                perform(link.payloadLoaded(success: db != nil, nowMs: nowMs))
+                let error = String(cString: strerror(errno))
+                perform(link.payloadLoaded(success: db != nil, error: error, nowMs: nowMs))
             case .apply(let argv):
                 apply(argv)
             case .continueStream:
@@ -191,7 +194,7 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             conn.close(reason: "replication link closed")
         }
         connection = nil
-        payload = []
+        payload.discard()
         if let m = masterClient {
             masterClient = nil
             streamDb = m.dbIndex

@@ -212,19 +212,38 @@ extension Server {
     /// Enough queued to keep the socket busy until the next wake-up, not the whole file.
     static let bulkQueueBytes = 256 * 1024
 
+    /// At most this much of a snapshot per wake-up, so that other clients get their turn.
+    static let bulkPumpBytes = 8 * 1024 * 1024
+
     private func sendBulk(_ id: Int) {
         guard let c = clients[id], let conn = c.connection, var sync = replication.syncs[id] else { return }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while conn.pendingOutputBytes < Self.bulkQueueBytes && sync.fileOffset < sync.fileSize {
-            let want = min(chunk.count, sync.fileSize - sync.fileOffset)
-            let n = chunk.withUnsafeMutableBytes { pread(sync.file, $0.baseAddress, want, off_t(sync.fileOffset)) }
-            if n <= 0 {
-                log.warning("Read error sending DB to replica: \(n == 0 ? "premature EOF" : Self.errorText(errno))")
-                freeClient(c, reason: "snapshot read error")
-                return
+        var budget = Self.bulkPumpBytes
+        // Written here rather than left for the writable event: a socket
+        // that takes the whole queue at once arms no event, and the loop
+        // would sleep until its next timer with the replica idle
+        // (sendBulkToSlave runs on every writable event instead).
+        while budget > 0 && sync.fileOffset < sync.fileSize {
+            while conn.pendingOutputBytes < Self.bulkQueueBytes && sync.fileOffset < sync.fileSize {
+                let want = min(chunk.count, sync.fileSize - sync.fileOffset)
+                let n = chunk.withUnsafeMutableBytes { pread(sync.file, $0.baseAddress, want, off_t(sync.fileOffset)) }
+                if n <= 0 {
+                    log.warning("Read error sending DB to replica: \(n == 0 ? "premature EOF" : Self.errorText(errno))")
+                    freeClient(c, reason: "snapshot read error")
+                    return
+                }
+                conn.enqueue(chunk[0..<n])
+                sync.fileOffset += n
+                budget -= n
             }
-            conn.enqueue(chunk[0..<n])
-            sync.fileOffset += n
+            replication.syncs[id] = sync
+            flushClient(c)
+            guard !c.isFreed, !conn.isClosed, replication.syncs[id] != nil else { return }
+            if conn.pendingOutputBytes > 0 { break }
+        }
+        if conn.pendingOutputBytes == 0 && sync.fileOffset < sync.fileSize {
+            // The budget ran out with the socket still taking more: no sleep.
+            _ = loop.addTimer(afterMs: 0) { nil }
         }
         replication.syncs[id] = sync
         c.markPendingWrite()
