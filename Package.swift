@@ -31,6 +31,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CVigilShim"),
+        // A prefetch hint for the keyspace's tables (header only, no IO).
+        .target(name: "CVigilPrefetch"),
         // The server's counting malloc (used_memory as Redis's zmalloc counts it).
         // Only the server executable links it: it replaces malloc process-wide.
         .target(name: "CVigilAlloc"),
@@ -63,7 +65,7 @@ let package = Package(
         // Its hot paths (DenseDict, Key, the value types) are called from DataNode
         // on every command: cross-module optimization keeps them specializable
         // and inlinable there, as they were inside one module.
-        .target(name: "Keyspace", dependencies: ["Protocol", "CoreKit"],
+        .target(name: "Keyspace", dependencies: ["Protocol", "CoreKit", "CVigilPrefetch"],
                 swiftSettings: hotPath + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
         // A Lua 5.1 interpreter (lexer, parser, register bytecode, VM, the
         // libraries Redis exposes) with no knowledge of Redis: the scripting

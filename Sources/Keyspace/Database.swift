@@ -151,6 +151,11 @@ public final class Database {
         context.onModified?(self, key)
     }
 
+    /// Starts loading the index slot an insert of `key` will probe (a loader
+    /// prefetches a few keys ahead of its inserts).
+    @inline(__always)
+    public func prefetchSlot(for key: Key) { dict.prefetch(key) }
+
     /// Adds a key that must be new (loading): false, and nothing changed, when it exists.
     public func addIfAbsent(_ key: Key, _ value: Value) -> Bool {
         guard dict.insertIfAbsent(key, value, stamp: context.storeStamp(nil)) else { return false }

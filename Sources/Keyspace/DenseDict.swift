@@ -96,6 +96,13 @@ public struct DenseDict<K: PrehashedKey, V> {
         return true
     }
 
+    /// Starts loading the part of the index an insert of `key` will probe
+    /// (PositionTable.prefetch). Mutating only so that a dict held in a class
+    /// property is reached in place: called as non-mutating, the whole struct
+    /// was copied per call (a retain and release of each of its arrays).
+    @inline(__always)
+    public mutating func prefetch(_ key: K) { index.prefetch(hash: key.prehash) }
+
     /// A lookup that also updates the entry's access stamp, in one hash probe.
     public mutating func valueRecordingAccess(_ key: K, _ stamp: (_ old: UInt32) -> UInt32) -> V? {
         guard let i = index.find(key, in: keys) else { return nil }

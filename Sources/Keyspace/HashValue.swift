@@ -209,6 +209,25 @@ public final class HashValue {
         return inserted
     }
 
+    /// set(_:_:maxEntries:maxValue:) for bytes the caller holds (a loader
+    /// decoding in place): arrays only once the hash is a table.
+    @discardableResult
+    public func set(_ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, maxEntries: Int, maxValue: Int) -> Bool {
+        if table == nil && (field.count > maxValue || value.count > maxValue) { convertToTable() }
+        if let t = table { return t.dict.set(Key(field), Array(value)) }
+        var inserted = false
+        if let at = packedValueOffset(field) {
+            packed.replaceEntry(at: at, with: value)
+        } else {
+            packed.append(field)
+            packed.append(value)
+            packed.count += 1
+            inserted = true
+        }
+        if Int(packed.count) > maxEntries { convertToTable() }
+        return inserted
+    }
+
     /// Removes a field; returns true when it was there.
     @discardableResult
     public func remove(_ field: [UInt8]) -> Bool {

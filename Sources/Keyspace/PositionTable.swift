@@ -1,3 +1,5 @@
+import CVigilPrefetch
+
 /// A key that supplies its own hash, cheaply (an inline Key mixes its words).
 public protocol PrehashedKey: Hashable {
     var prehash: Int { get }
@@ -60,6 +62,15 @@ public struct PositionTable {
             }
             i = (i + 1) & mask
         }
+    }
+
+    /// Asks for the cache line where a probe for `hash` starts: a caller
+    /// with other work before its insert (a loader decoding the value) hides
+    /// the miss, which is otherwise most of an insert into a large table.
+    @inline(__always)
+    public func prefetch(hash: Int) {
+        guard mask >= 0 else { return }
+        slots.withUnsafeBufferPointer { vigil_prefetch_for_write($0.baseAddress! + (Int(truncatingIfNeeded: Self.tag(hash)) & mask)) }
     }
 
     /// Forgets `key`; returns the position it had.

@@ -299,6 +299,21 @@ public final class SetValue {
         }
     }
 
+    /// add(_:maxIntsetEntries:) for bytes the caller holds (a loader decoding
+    /// in place): no array unless the set is or becomes a table.
+    @discardableResult
+    public func add(_ member: UnsafeRawBufferPointer, maxIntsetEntries: Int) -> Bool {
+        switch kind {
+        case .table(let t): return t.dict.set(Key(member), ())
+        case .strings where member.count <= Self.smallMaxBytes: return addPackedString(member)
+        case .strings: return add(Array(member), maxIntsetEntries: maxIntsetEntries)
+        default:
+            if let v = parseStrictInt64(member) { return addInt(v, maxIntsetEntries: maxIntsetEntries) }
+            convertFromIntset(adding: 1, longest: member.count)
+            return add(member, maxIntsetEntries: maxIntsetEntries)
+        }
+    }
+
     @discardableResult
     public func add(_ member: SetMember, maxIntsetEntries: Int) -> Bool {
         switch (kind, member) {

@@ -75,6 +75,17 @@ public final class SortedSetValue {
         }
     }
 
+    /// Appends to a listpack-encoded set a member that sorts after every
+    /// present one (a loader reading a sorted listpack); false, and nothing
+    /// changed, when the member is already there.
+    public func appendSorted(_ member: UnsafeRawBufferPointer, _ score: Double) -> Bool {
+        var p = packed
+        if p.find(member) != nil { return false }
+        p.append(member, score)
+        packed = p
+        return true
+    }
+
     public var encodingName: String { list == nil ? "listpack" : "skiplist" }
     public var isListpack: Bool { list == nil }
     public var count: Int { list?.length ?? packed.count }

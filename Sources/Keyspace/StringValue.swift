@@ -1,3 +1,5 @@
+import Protocol
+
 /// How Redis would hold the string internally; visible through OBJECT ENCODING.
 public enum StringEncoding: Sendable {
     case int, embstr, raw
@@ -27,13 +29,20 @@ public struct StringValue {
     /// Encodes as Redis's tryObjectEncoding: integers up to 20 chars as `int`,
     /// up to 44 bytes as `embstr`, longer as `raw`.
     public init(_ bytes: __shared [UInt8]) {
-        let encoding: StringEncoding
-        if bytes.count <= 20, parseStrictInt64Value(bytes) != nil {
-            encoding = .int
-        } else {
-            encoding = bytes.count <= 44 ? .embstr : .raw
-        }
-        self.init(bytes: bytes, encoding: encoding)
+        self.init(bytes: bytes, encoding: bytes.withUnsafeBytes { Self.encoding(of: $0) })
+    }
+
+    /// As init(_ bytes:), copying bytes the caller holds (a loader decoding
+    /// in place): an array only for a long value.
+    public init(choosingEncodingOf raw: UnsafeRawBufferPointer) {
+        self.init(raw, encoding: Self.encoding(of: raw))
+    }
+
+    /// tryObjectEncoding's choice for these bytes.
+    @inline(__always)
+    static func encoding(of raw: UnsafeRawBufferPointer) -> StringEncoding {
+        if raw.count <= 20, parseStrictInt64(raw) != nil { return .int }
+        return raw.count <= 44 ? .embstr : .raw
     }
 
     @inlinable public init(bytes: __shared [UInt8], encoding: StringEncoding) {

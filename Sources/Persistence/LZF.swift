@@ -1,3 +1,5 @@
+import Glibc
+
 /// LZF as Redis 7.0 builds liblzf 3.6 (lzfP.h: HLOG 16, VERY_FAST, no
 /// ULTRA_FAST): the compressor reproduces lzf_c.c's choices byte for byte —
 /// including its conservative output-space checks, which decide whether a
@@ -130,35 +132,47 @@ public final class LZFCompressor {
 public enum LZF {
     /// lzf_decompress with CHECK_INPUT: nil unless the input decodes to
     /// exactly `length` bytes without reading or writing out of bounds.
+    /// Runs are copied with memcpy (a back-reference byte by byte only when
+    /// it overlaps what it writes, which repeats a pattern): every key a
+    /// loader reads may be compressed.
     public static func decompress(_ input: UnsafeRawBufferPointer, length: Int) -> [UInt8]? {
         guard length >= 0 else { return nil }
-        var out = [UInt8](repeating: 0, count: length)
-        var ip = 0
-        var op = 0
+        guard length > 0 else { return input.isEmpty ? [] : nil }
+        guard let src = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        var ok = false
         let n = input.count
-        let ok = out.withUnsafeMutableBufferPointer { o -> Bool in
+        let out = [UInt8](unsafeUninitializedCapacity: length) { o, initialized in
+            initialized = 0
+            let dst = o.baseAddress!
+            var ip = 0
+            var op = 0
             while ip < n {
-                var ctrl = Int(input[ip]); ip += 1
+                var ctrl = Int(src[ip]); ip += 1
                 if ctrl < 32 {
                     ctrl += 1
-                    if op + ctrl > length || ip + ctrl > n { return false }
-                    for k in 0..<ctrl { o[op + k] = input[ip + k] }
+                    if op + ctrl > length || ip + ctrl > n { return }
+                    memcpy(dst + op, src + ip, ctrl)
                     op += ctrl; ip += ctrl
                 } else {
                     var len = ctrl >> 5
                     if len == 7 {
-                        if ip >= n { return false }
-                        len += Int(input[ip]); ip += 1
+                        if ip >= n { return }
+                        len += Int(src[ip]); ip += 1
                     }
-                    if ip >= n { return false }
-                    let ref = op - ((ctrl & 0x1F) << 8) - 1 - Int(input[ip]); ip += 1
+                    if ip >= n { return }
+                    let ref = op - ((ctrl & 0x1F) << 8) - 1 - Int(src[ip]); ip += 1
                     len += 2
-                    if op + len > length || ref < 0 { return false }
-                    for k in 0..<len { o[op + k] = o[ref + k] }
+                    if op + len > length || ref < 0 { return }
+                    if ref + len <= op {
+                        memcpy(dst + op, dst + ref, len)
+                    } else {
+                        for k in 0..<len { dst[op + k] = dst[ref + k] }
+                    }
                     op += len
                 }
             }
-            return op == length
+            ok = op == length
+            if ok { initialized = length }
         }
         return ok ? out : nil
     }

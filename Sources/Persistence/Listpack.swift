@@ -126,18 +126,89 @@ enum PackedElement {
     }
 }
 
+/// One element of a listpack, its bytes still inside the blob it was read
+/// from (a loader copies them once, into the value it builds).
+enum PackedRef {
+    case bytes(UnsafeRawBufferPointer)
+    case int(Int64)
+
+    /// The element as text: an integer is formatted on the stack.
+    @inline(__always)
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch self {
+        case .bytes(let b): return try body(b)
+        case .int(let v): return try withDecimal(v, body)
+        }
+    }
+
+    var element: PackedElement {
+        switch self {
+        case .bytes(let b): return .bytes(Array(b))
+        case .int(let v): return .int(v)
+        }
+    }
+}
+
+/// The decimal text of `v` in a stack buffer, without allocating.
+@inline(__always)
+func withDecimal<R>(_ v: Int64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    return try withUnsafeMutableBytes(of: &tmp) { p in
+        var u = v.magnitude
+        var i = 24
+        repeat {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: u % 10) &+ 48
+            u /= 10
+        } while u != 0
+        if v < 0 {
+            i -= 1
+            p[i] = UInt8(ascii: "-")
+        }
+        return try body(UnsafeRawBufferPointer(rebasing: p[i..<24]))
+    }
+}
+
 /// Reads and validates a whole listpack (lpValidateIntegrity with deep
 /// checks): every entry in bounds, each backlen matching its entry, the
 /// header's size and count matching, the terminator last.
 enum ListpackReader {
     static func elements(_ lp: [UInt8]) -> [PackedElement]? {
+        var out: [PackedElement] = []
+        let ok = lp.withUnsafeBytes { raw in
+            forEach(raw) { out.append($0.element) }
+        }
+        return ok ? out : nil
+    }
+
+    /// The number of elements of a valid listpack, or nil.
+    static func count(_ lp: UnsafeRawBufferPointer) -> Int? {
+        walk(lp) { _ in }
+    }
+
+    /// Validates the whole listpack first, then visits its elements in
+    /// place; false (nothing visited) when it is invalid, so that a caller's
+    /// own checks on the elements never run on a corrupt blob.
+    static func forEach(_ lp: UnsafeRawBufferPointer, _ body: (PackedRef) throws -> Void) rethrows -> Bool {
+        guard count(lp) != nil else { return false }
+        try forEachCounted(lp, body)
+        return true
+    }
+
+    /// forEach for a listpack `count` has accepted (a caller that needed its size first).
+    static func forEachCounted(_ lp: UnsafeRawBufferPointer, _ body: (PackedRef) throws -> Void) rethrows {
+        _ = try walk(lp, body)
+    }
+
+    /// Decodes and checks element by element: the count, or nil at the first flaw.
+    @inline(__always)
+    private static func walk(_ lp: UnsafeRawBufferPointer, _ body: (PackedRef) throws -> Void) rethrows -> Int? {
         let n = lp.count
         guard n >= 7 else { return nil }
         let total = Int(lp[0]) | Int(lp[1]) << 8 | Int(lp[2]) << 16 | Int(lp[3]) << 24
         guard total == n, lp[n - 1] == 0xFF else { return nil }
         let declared = Int(lp[4]) | Int(lp[5]) << 8
-        var out: [PackedElement] = []
-        out.reserveCapacity(min(declared, n / 2))
+        var seen = 0
         var p = 6
         func le(_ at: Int, _ k: Int) -> UInt64 {
             var v: UInt64 = 0
@@ -148,10 +219,13 @@ enum ListpackReader {
             let shift = UInt64(64 - bits)
             return Int64(bitPattern: v << shift) >> Int64(shift)
         }
+        func slice(_ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: lp[from..<to])
+        }
         while p < n - 1 {
             let b = lp[p]
             var encLen: Int
-            var element: PackedElement
+            var element: PackedRef
             if b & 0x80 == 0 {
                 encLen = 1
                 element = .int(Int64(b))
@@ -159,7 +233,7 @@ enum ListpackReader {
                 let len = Int(b & 0x3F)
                 encLen = 1 + len
                 guard p + encLen < n else { return nil }
-                element = .bytes(Array(lp[(p + 1)..<(p + encLen)]))
+                element = .bytes(slice(p + 1, p + encLen))
             } else if b & 0xE0 == 0xC0 {
                 guard p + 2 < n else { return nil }
                 encLen = 2
@@ -169,7 +243,7 @@ enum ListpackReader {
                 let len = Int(b & 0x0F) << 8 | Int(lp[p + 1])
                 encLen = 2 + len
                 guard p + encLen < n else { return nil }
-                element = .bytes(Array(lp[(p + 2)..<(p + encLen)]))
+                element = .bytes(slice(p + 2, p + encLen))
             } else {
                 switch b {
                 case 0xF0:
@@ -178,7 +252,7 @@ enum ListpackReader {
                     guard len <= n - p - 5 else { return nil }
                     encLen = 5 + len
                     guard p + encLen < n else { return nil }
-                    element = .bytes(Array(lp[(p + 5)..<(p + encLen)]))
+                    element = .bytes(slice(p + 5, p + encLen))
                 case 0xF1, 0xF2, 0xF3, 0xF4:
                     let k = b == 0xF1 ? 2 : b == 0xF2 ? 3 : b == 0xF3 ? 4 : 8
                     encLen = 1 + k
@@ -203,11 +277,12 @@ enum ListpackReader {
                 q -= 1
             }
             guard q == p + encLen, decoded == encLen else { return nil }
-            out.append(element)
+            try body(element)
+            seen += 1
             p += encLen + bl
         }
         guard p == n - 1 else { return nil }
-        if declared != 65535 && declared != out.count { return nil }
-        return out
+        if declared != 65535 && declared != seen { return nil }
+        return seen
     }
 }

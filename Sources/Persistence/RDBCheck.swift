@@ -128,7 +128,7 @@ public struct RDBCheck {
                 keys += 1
                 doing = "read-object-value"
                 // An empty collection makes rdbLoadObject return NULL: the checker's EOF path.
-                guard try r.readValue(type: type, keyName: key, typeOffset: r.pos) != nil else {
+                guard try r.readValue(type: type, typeOffset: r.pos) != nil else {
                     throw RDBError(offset: r.pos, message: Self.eofError)
                 }
                 if let when = expireAt {

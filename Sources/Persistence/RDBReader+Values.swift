@@ -3,11 +3,12 @@ import Keyspace
 extension RDBReader {
     /// rdbLoadObject: the value of `type`, in the in-memory encoding Redis
     /// would choose by the configured thresholds; nil for an empty collection.
-    mutating func readValue(type: UInt8, keyName: [UInt8], typeOffset: Int) throws -> Value? {
+    mutating func readValue(type: UInt8, typeOffset: Int) throws -> Value? {
         let at = pos
         switch type {
         case RDBType.string:
-            return .string(StringValue(try readString()))
+            let span = try readStringSpan()
+            return .string(withBytes(of: span) { StringValue(choosingEncodingOf: $0) })
         case RDBType.list:
             let n = try readCount()
             var elements: [[UInt8]] = []
@@ -18,8 +19,8 @@ extension RDBReader {
             let n = try readCount()
             let s = n > limits.setMaxIntsetEntries ? SetValue(kind: .strings) : SetValue()
             for _ in 0..<n {
-                let m = try readString()
-                if !s.add(m, maxIntsetEntries: limits.setMaxIntsetEntries) {
+                let m = try readStringSpan()
+                if !withBytes(of: m, { s.add($0, maxIntsetEntries: limits.setMaxIntsetEntries) }) {
                     throw corrupt("Duplicate set members detected", at: at)
                 }
             }
@@ -69,32 +70,61 @@ extension RDBReader {
             let blob = try readString()
             guard let els = ZiplistReader.elements(blob) else { throw corrupt("List ziplist integrity check failed.", at: at) }
             return els.isEmpty ? nil : .list(ListValue(els.map { $0.asBytes }, fill: limits.listMaxListpackSize))
-        case RDBType.listQuicklist, RDBType.listQuicklist2:
+        case RDBType.listQuicklist:
             let nodes = try readCount()
             var elements: [[UInt8]] = []
             for _ in 0..<nodes {
-                var container: UInt64 = 2
-                if type == RDBType.listQuicklist2 {
-                    container = try readLength()
-                    guard container == 1 || container == 2 else { throw corrupt("Quicklist integrity check failed.", at: at) }
-                }
                 let blob = try readString()
-                if container == 1 {
-                    elements.append(blob)
-                    continue
-                }
-                let els = type == RDBType.listQuicklist2 ? ListpackReader.elements(blob) : ZiplistReader.elements(blob)
-                guard let els else {
-                    throw corrupt(type == RDBType.listQuicklist2 ? "Listpack integrity check failed." : "Ziplist integrity check failed.", at: at)
-                }
+                guard let els = ZiplistReader.elements(blob) else { throw corrupt("Ziplist integrity check failed.", at: at) }
                 for e in els { elements.append(e.asBytes) }
             }
             return elements.isEmpty ? nil : .list(ListValue(elements, fill: limits.listMaxListpackSize))
-        case RDBType.hashZiplist, RDBType.hashListpack:
+        case RDBType.listQuicklist2:
+            // Each listpack's elements go straight into the list's nodes.
+            let nodes = try readCount()
+            let list = ListValue()
+            let fill = ListFill(limits.listMaxListpackSize)
+            for _ in 0..<nodes {
+                let container = try readLength()
+                guard container == 1 || container == 2 else { throw corrupt("Quicklist integrity check failed.", at: at) }
+                let blob = try readStringSpan()
+                let ok = withBytes(of: blob) { raw -> Bool in
+                    if container == 1 {
+                        list.pushBack(raw, fill: fill)
+                        return true
+                    }
+                    return ListpackReader.forEach(raw) { e in e.withBytes { list.pushBack($0, fill: fill) } }
+                }
+                guard ok else { throw corrupt("Listpack integrity check failed.", at: at) }
+            }
+            return list.isEmpty ? nil : .list(list)
+        case RDBType.hashListpack:
+            let span = try readStringSpan()
+            let what = "Hash listpack integrity check failed."
+            let h = HashValue()
+            let ok = try withBytes(of: span) { raw -> Bool in
+                guard let n = ListpackReader.count(raw), n % 2 == 0 else { return false }
+                if n / 2 > limits.hashMaxListpackEntries { h.convertToTable() }
+                var field: PackedRef?
+                try ListpackReader.forEachCounted(raw) { e in
+                    guard let f = field else {
+                        field = e
+                        return
+                    }
+                    field = nil
+                    let added = f.withBytes { f in
+                        e.withBytes { h.set(f, $0, maxEntries: limits.hashMaxListpackEntries, maxValue: limits.hashMaxListpackValue) }
+                    }
+                    if !added { throw corrupt(what, at: at) }
+                }
+                return true
+            }
+            guard ok else { throw corrupt(what, at: at) }
+            return h.isEmpty ? nil : .hash(h)
+        case RDBType.hashZiplist:
             let blob = try readString()
-            let isLP = type == RDBType.hashListpack
-            let what = isLP ? "Hash listpack integrity check failed." : "Hash ziplist integrity check failed."
-            guard let els = isLP ? ListpackReader.elements(blob) : ZiplistReader.elements(blob), els.count % 2 == 0 else {
+            let what = "Hash ziplist integrity check failed."
+            guard let els = ZiplistReader.elements(blob), els.count % 2 == 0 else {
                 throw corrupt(what, at: at)
             }
             if els.isEmpty { return nil }
@@ -109,8 +139,10 @@ extension RDBReader {
             }
             return .hash(h)
         case RDBType.zsetZiplist, RDBType.zsetListpack:
-            let blob = try readString()
+            let span = try readStringSpan()
             let isLP = type == RDBType.zsetListpack
+            if isLP, let z = withBytes(of: span, { sortedPackedZset($0) }) { return z.isEmpty ? nil : .zset(z) }
+            let blob = withBytes(of: span) { Array($0) }
             let what = isLP ? "Zset listpack integrity check failed." : "Zset ziplist integrity check failed."
             guard let els = isLP ? ListpackReader.elements(blob) : ZiplistReader.elements(blob), els.count % 2 == 0 else {
                 throw corrupt(what, at: at)
@@ -147,6 +179,52 @@ extension RDBReader {
         }
     }
 
+    /// A listpack zset built in place when it is what Redis writes: sorted
+    /// by (score, member), string members, small enough to stay a listpack.
+    /// nil for anything else, which the general path decides (and words the
+    /// error of, for a corrupt one).
+    func sortedPackedZset(_ lp: UnsafeRawBufferPointer) -> SortedSetValue? {
+        guard let n = ListpackReader.count(lp), n % 2 == 0, n / 2 <= limits.zsetMaxListpackEntries else { return nil }
+        let z = SortedSetValue()
+        var ok = true
+        var member: UnsafeRawBufferPointer?
+        var previous: (member: UnsafeRawBufferPointer, score: Double)?
+        ListpackReader.forEachCounted(lp) { e in
+            guard ok else { return }
+            guard let m = member else {
+                guard case .bytes(let b) = e, b.count <= limits.zsetMaxListpackValue else {
+                    ok = false
+                    return
+                }
+                member = b
+                return
+            }
+            member = nil
+            let score: Double
+            switch e {
+            case .int(let v): score = Double(v)
+            case .bytes(let b):
+                guard let d = parseScore(b), !d.isNaN else {
+                    ok = false
+                    return
+                }
+                score = d
+            }
+            if let p = previous, p.score > score || (p.score == score && compareMembers(p.member, m) >= 0) {
+                ok = false
+                return
+            }
+            previous = (m, score)
+            ok = z.appendSorted(m, score)
+        }
+        return ok ? z : nil
+    }
+
+    func parseScore(_ b: UnsafeRawBufferPointer) -> Double? {
+        guard b.count > 0, b.count < 128 else { return nil }
+        return Double(String(decoding: b, as: UTF8.self))
+    }
+
     /// Type 3's scores: a length byte (253 NaN, 254 +inf, 255 -inf) then text.
     mutating func readTextDouble() throws -> Double {
         let at = pos
@@ -163,8 +241,7 @@ extension RDBReader {
     }
 
     func parseScore(_ b: [UInt8]) -> Double? {
-        guard !b.isEmpty, b.count < 128 else { return nil }
-        return Double(String(decoding: b, as: UTF8.self))
+        b.withUnsafeBytes { parseScore($0) }
     }
 
     /// zsets are sorted by (score, member) and take the encoding the
@@ -183,6 +260,6 @@ extension RDBReader {
         let at = pos
         let type = try readByte()
         if type >= RDBOpcode.function2 { throw corrupt("Unknown RDB encoding type \(type)", at: at) }
-        return try readValue(type: type, keyName: [], typeOffset: at)
+        return try readValue(type: type, typeOffset: at)
     }
 }

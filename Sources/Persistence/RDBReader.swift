@@ -7,12 +7,16 @@ public struct RDBLoadedKey {
     public var key: Key
     public var value: Value
     public var meta: RDBKeyMeta
+    /// Where its record starts in the file (a loader that refuses the key
+    /// later, after reading on, still names this offset).
+    public var offset: Int
 
-    public init(db: Int, key: Key, value: Value, meta: RDBKeyMeta) {
+    public init(db: Int, key: Key, value: Value, meta: RDBKeyMeta, offset: Int = -1) {
         self.db = db
         self.key = key
         self.value = value
         self.meta = meta
+        self.offset = offset
     }
 }
 
@@ -90,20 +94,41 @@ public struct RDBReader {
     }
 
     /// The whole file, or an RDBError at offset 0 saying why it cannot be opened.
+    /// Read straight into an array of the file's size (no regrowing copies).
     public static func readFile(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         if fd < 0 { throw RDBError(offset: 0, message: "Fatal error loading the DB: \(String(cString: strerror(errno))). Exiting.") }
         defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
+        var st = stat()
+        let size = fstat(fd, &st) == 0 ? max(0, Int(st.st_size)) : 0
+        var failure: Int32 = 0
+        var out = [UInt8](unsafeUninitializedCapacity: size) { buf, n in
+            n = 0
+            while n < buf.count {
+                let got = Glibc.read(fd, buf.baseAddress! + n, buf.count - n)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if got == 0 { break }
+                n += got
+            }
+        }
+        // A file that grew since fstat: the rest in chunks.
+        var chunk = [UInt8](repeating: 0, count: failure == 0 && out.count == size ? 1 << 16 : 0)
+        while failure == 0 && !chunk.isEmpty {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw RDBError(offset: out.count, message: "Fatal error loading the DB: \(String(cString: strerror(errno))). Exiting.")
+                failure = errno
+                break
             }
             if n == 0 { break }
             out += chunk[0..<n]
+        }
+        if failure != 0 {
+            throw RDBError(offset: out.count, message: "Fatal error loading the DB: \(String(cString: strerror(failure))). Exiting.")
         }
         return out
     }
@@ -186,11 +211,12 @@ public struct RDBReader {
             case RDBOpcode.function, RDBOpcode.function2:
                 throw RDBError(offset: opStart, message: "The RDB file contains function libraries (FUNCTION), which are not supported yet")
             default:
-                let key = try readString()
-                let value = try readValue(type: op, keyName: key, typeOffset: opStart)
+                let keySpan = try readStringSpan()
+                let key = withBytes(of: keySpan) { Key($0) }
+                let value = try readValue(type: op, typeOffset: opStart)
                 if let value {
                     do {
-                        try onKey(RDBLoadedKey(db: db, key: Key(key), value: value, meta: meta))
+                        try onKey(RDBLoadedKey(db: db, key: key, value: value, meta: meta, offset: opStart))
                     } catch var e as RDBError where e.offset < 0 {
                         // The caller's own refusal (a duplicate key): point at the key.
                         e.offset = opStart
@@ -287,16 +313,37 @@ public struct RDBReader {
 
     /// rdbGenericLoadStringObject: INT forms to decimal text, LZF expanded.
     mutating func readString() throws -> [UInt8] {
+        switch try readStringSpan() {
+        case .file(let start, let count): return Array(bytes[start..<(start + count)])
+        case .expanded(let b): return b
+        case .int(let v): return decimal(v)
+        }
+    }
+
+    /// A string as the file holds it, so that a loader copies its bytes once,
+    /// into the value it builds (`withBytes(of:)`), rather than via an array.
+    enum StringSpan {
+        /// Plain bytes at this offset of the input.
+        case file(start: Int, count: Int)
+        /// LZF, expanded.
+        case expanded([UInt8])
+        /// An INT encoding: its text is the decimal form.
+        case int(Int64)
+    }
+
+    mutating func readStringSpan() throws -> StringSpan {
         let at = pos
         let (v, enc) = try readLengthOrEncoding()
         if !enc {
             guard v <= UInt64(remaining) else { throw shortRead() }
-            return try readBytes(Int(v))
+            let start = pos
+            pos += Int(v)
+            return .file(start: start, count: Int(v))
         }
         switch v {
-        case 0: return decimal(Int64(Int8(bitPattern: UInt8(try readLE(1)))))
-        case 1: return decimal(Int64(Int16(truncatingIfNeeded: try readLE(2))))
-        case 2: return decimal(Int64(Int32(truncatingIfNeeded: try readLE(4))))
+        case 0: return .int(Int64(Int8(bitPattern: UInt8(try readLE(1)))))
+        case 1: return .int(Int64(Int16(truncatingIfNeeded: try readLE(2))))
+        case 2: return .int(Int64(Int32(truncatingIfNeeded: try readLE(4))))
         case 3:
             let clen = try readLength()
             let len = try readLength()
@@ -308,9 +355,20 @@ public struct RDBReader {
             let out = bytes.withUnsafeBytes { LZF.decompress(UnsafeRawBufferPointer(rebasing: $0[pos..<(pos + c)]), length: Int(len)) }
             pos += c
             guard let out else { throw corrupt("Invalid LZF compressed string", at: at) }
-            return out
+            return .expanded(out)
         default:
             throw corrupt("Unknown RDB string encoding type \(v)", at: at)
+        }
+    }
+
+    /// The text of a string read by `readStringSpan`, valid during `body`.
+    @inline(__always)
+    func withBytes<R>(of span: StringSpan, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch span {
+        case .file(let start, let count):
+            return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<(start + count)])) }
+        case .expanded(let b): return try b.withUnsafeBytes(body)
+        case .int(let v): return try withDecimal(v, body)
         }
     }
 

@@ -42,9 +42,26 @@ extension Server {
         startLoading(totalBytes: 0)
         defer { persistence.loading = false }
         let dbs = databases
+        // One probe per key: the duplicate check is the insert itself.
+        func insert(_ k: RDBLoadedKey) throws {
+            if delayUs > 0 { usleep(UInt32(delayUs)) }
+            if master, let at = k.meta.expireAtMs, at < now {
+                expired += 1
+                return
+            }
+            let db = dbs[k.db]
+            if !db.addIfAbsent(k.key, k.value) {
+                guard merge else { throw RDBError(offset: k.offset, message: "RDB has duplicated key '\(k.key.string)' in DB \(k.db)") }
+                _ = db.delete(k.key)
+                db.addLoaded(k.key, k.value)
+            }
+            if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
+            loaded += 1
+        }
+        var pipeline = LoadPipeline()
         let summary: RDBSummary?
         do {
-            summary = try SnapshotFormat.load(
+            let read = Result { try SnapshotFormat.load(
                 path: path, limits: rdbLoadLimits,
                 start: { [unowned self] total in persistence.loadingTotalBytes = total },
                 progress: { [unowned self] offset in
@@ -60,21 +77,19 @@ extension Server {
                     dbs[db].expires.reserveCapacity(dbs[db].expires.count + expires)
                 },
                 onKey: { k in
-                    if delayUs > 0 { usleep(UInt32(delayUs)) }
-                    if master, let at = k.meta.expireAtMs, at < now {
-                        expired += 1
-                        return
+                    guard let due = pipeline.push(k, into: dbs) else { return }
+                    do {
+                        try insert(due)
+                    } catch {
+                        // Redis stops at a refused key: the keys read after it are not loaded.
+                        pipeline.discard()
+                        throw error
                     }
-                    let db = dbs[k.db]
-                    // One probe per key: the duplicate check is the insert itself.
-                    if !db.addIfAbsent(k.key, k.value) {
-                        guard merge else { throw RDBError(offset: -1, message: "RDB has duplicated key '\(k.key.string)' in DB \(k.db)") }
-                        _ = db.delete(k.key)
-                        db.addLoaded(k.key, k.value)
-                    }
-                    if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
-                    loaded += 1
-                })
+                }) }
+            // Keys read before a failure further on (a short file, a bad
+            // checksum) are loaded all the same, as Redis inserts each as it reads it.
+            for k in pipeline.drain() { try insert(k) }
+            summary = try read.get()
         } catch let e as RDBError {
             let file = Self.absolutePath(path)
             if e.message.hasPrefix("Unexpected EOF") {

@@ -189,6 +189,24 @@ final class PersistenceProcessTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), truncated, "the file is left as it was")
     }
 
+    /// Keys are inserted a few keys after they are read (the loader
+    /// prefetches ahead): a refused one is still named by its own offset.
+    func testADuplicatedKeyStopsStartUpNamingItsOffset() throws {
+        let s = try fixture.startVigil(["--save", ""])
+        _ = try? ProcessFixture.connect(s.port).call("SHUTDOWN", "NOSAVE")
+        try waitForExit(s.process)
+        // Header, SELECTDB 0, then "a" twice: the second record starts at 16.
+        let file: [UInt8] = Array("REDIS0010".utf8) + [0xFE, 0] + [0, 1, 0x61, 1, 0x31] + [0, 1, 0x61, 1, 0x32]
+            + [0xFF] + [UInt8](repeating: 0, count: 8)
+        try Data(file).write(to: URL(fileURLWithPath: s.dir + "/dump.rdb"))
+        let r = try restart(in: s.dir, ["--save", ""], waitForPing: false)
+        try waitForExit(r.process)
+        XCTAssertEqual(r.process.terminationStatus, 1)
+        let log = r.process.logText
+        XCTAssertTrue(log.contains("Internal error in RDB reading offset 16 of file "), log)
+        XCTAssertTrue(log.contains("RDB has duplicated key 'a' in DB 0"), log)
+    }
+
     /// SIGKILL of the saving child: the temp file goes, the status turns
     /// err, and the previous dump.rdb still loads.
     func testKillingTheSavingChildLeavesThePreviousDumpLoadable() throws {
