@@ -76,7 +76,9 @@ extension ACLSelector {
     }
 
     /// ACLSelectorCheckCmd. `keys` is computed at most once per check by the caller's cache.
-    func check(_ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: () -> [ACLKeyRef], channels kind: ACLChannelArgs) -> ACLVerdict {
+    /// `oneKey`, when given, is the command's only key and `keys` is not asked.
+    func check(_ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: () -> [ACLKeyRef], oneKey: ACLKeyRef? = nil,
+               channels kind: ACLChannelArgs) -> ACLVerdict {
         let entry = catalog.entries[id]
         if !allCommands && !entry.noAuth && !bit(id) {
             guard argv.count >= 2, let allowed = firstArgs[id] else { return .deniedCommand }
@@ -85,7 +87,9 @@ extension ACLSelector {
             let arg = String(decoding: argv[idx], as: UTF8.self).lowercased()
             if !allowed.contains(where: { $0.lowercased() == arg }) { return .deniedCommand }
         }
-        if !allKeys {
+        if !allKeys, let k = oneKey {
+            if !allowsKey(argv[k.position], read: k.read, write: k.write) { return .deniedKey(k.position) }
+        } else if !allKeys {
             for k in keys() where !allowsKey(argv[k.position], read: k.read, write: k.write) {
                 return .deniedKey(k.position)
             }

@@ -85,6 +85,16 @@ public final class ACLUser {
         return relevant
     }
 
+    /// The same for a command whose only key is `key` (GET, most single-key
+    /// commands): no key list is built, for a one-selector user.
+    public func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]], oneKey key: ACLKeyRef,
+                      channels: ACLChannelArgs) -> ACLVerdict {
+        if selectors.count == 1 {
+            return selectors[0].check(catalog, id: id, argv: argv, keys: { [key] }, oneKey: key, channels: channels)
+        }
+        return check(catalog, command: id, argv: argv, keys: { [key] }, channels: channels)
+    }
+
     /// ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the
     /// command and also every key for the access asked (SORT's BY and GET
     /// read keys no key spec names).
