@@ -43,6 +43,8 @@ final class Proto {
     var maxStack = 2
     var chunk = "?"
     var line = 0
+    /// The line of the closing `end` (0 for a main chunk, as Lua's lastlinedefined).
+    var lastLine = 0
     /// Operand names per instruction, consulted only when it raises.
     var names: [Int: [Int32: VarName]] = [:]
 

@@ -77,6 +77,7 @@ final class Compiler {
         let p = nfs.proto
         p.chunk = chunk
         p.line = body.line
+        p.lastLine = body.lastLine
         p.numParams = body.params.count
         p.isVararg = body.isVararg
         line(body.line)

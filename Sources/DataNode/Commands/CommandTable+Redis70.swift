@@ -29,6 +29,7 @@ extension CommandTable {
             WaitCommand.handlers,
             EvalCommands.handlers, FunctionCommands.handlers,
             LolwutCommand.handlers,
+            ClusterCommands.handlers,
         ]
     }
 

@@ -24,6 +24,7 @@ enum DebugCommands {
         ("digest-value", { $0 >= 2 }, digestValue),
         ("reload", { $0 >= 2 }, DebugReload.run),
         ("loadaof", { $0 == 2 }, DebugLoadAOF.run),
+        ("set-disable-deny-scripts", { $0 == 3 }, setDisableDenyScripts),
     ]
 
     static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -144,6 +145,11 @@ enum DebugCommands {
     /// atoi semantics: any non-zero number enables.
     static func setActiveExpire(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
         s.activeExpireEnabled = KeyExtraction.atoi(argv[2]) != 0
+        c.out.ok()
+    }
+
+    static func setDisableDenyScripts(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        s.scripting.disableDenyScripts = KeyExtraction.atoi(argv[2]) != 0
         c.out.ok()
     }
 

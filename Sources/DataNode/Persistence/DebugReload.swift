@@ -24,9 +24,11 @@ enum DebugReload {
                 s.touchWatchedKeysBeforeFlush(db: db.id)
                 _ = db.removeAll()
             }
+            // emptyData: the function libraries go with the keys.
+            s.flushFunctions()
         }
         guard s.loadRDB(merge: merge, serveEvents: false) == .loaded else {
-            c.replyError("ERR Error trying to load the RDB dump, check server logs.")
+            c.replyError("ERR Error trying to load the RDB dump")
             return
         }
         s.log.warning("DB reloaded by DEBUG RELOAD")

@@ -71,7 +71,7 @@ extension Server {
                         processEventsWhileLoading()
                     }
                 },
-                onFunction: rdbFunctionLoader,
+                onFunction: rdbFunctionLoader(replacing: merge),
                 resize: { db, keys, expires in
                     dbs[db].dict.reserveCapacity(dbs[db].count + keys)
                     dbs[db].expires.reserveCapacity(dbs[db].expires.count + expires)

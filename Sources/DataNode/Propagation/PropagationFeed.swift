@@ -25,8 +25,17 @@ public final class PropagationFeed {
     private var active = false
     /// The database the stream has selected; -1 (a fresh consumer) forces a SELECT.
     public private(set) var streamDb = -1
+    /// Where a propagated command goes (7.0's PROPAGATE_AOF / PROPAGATE_REPL).
+    public struct Targets: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let aof = Targets(rawValue: 1)
+        public static let replicas = Targets(rawValue: 2)
+        public static let all: Targets = [.aof, .replicas]
+    }
+
     /// Commands of the running execution unit, in order (7.0's also_propagate).
-    private(set) var pending: [(db: Int, argv: [[UInt8]], replOnly: Bool)] = []
+    private(set) var pending: [(db: Int, argv: [[UInt8]], targets: Targets)] = []
     /// Set by the running command: what it propagates instead of its own argv.
     private var replacement: [[UInt8]]?
     /// Set by the running command: its own argv is not propagated (it used alsoPropagate).
@@ -35,6 +44,8 @@ public final class PropagationFeed {
     private var forced = false
     /// The forced propagation goes to replicas only (PUBLISH: PROPAGATE_REPL).
     private var forcedReplOnly = false
+    /// Where the running command's own argv may go (a script's redis.set_repl).
+    private var commandTargets = Targets.all
     /// Told how many bytes went out (the replication offset counts them).
     public var onFed: ((Int) -> Void)?
 
@@ -69,12 +80,19 @@ public final class PropagationFeed {
 
     /// Propagate `argv` as part of the running unit (alsoPropagate).
     public func alsoPropagate(db: Int, _ argv: [[UInt8]]) {
-        pending.append((db, argv, false))
+        pending.append((db, argv, .all))
     }
 
     /// The command's own argv is not propagated (preventCommandPropagation).
     public func preventCommandPropagation() {
         suppressed = true
+    }
+
+    /// The command's own argv goes only to `targets` (call() without
+    /// CMD_CALL_PROPAGATE_AOF or _REPL: a script's redis.set_repl).
+    public func restrictCommandPropagation(to targets: Targets) {
+        commandTargets = targets
+        if targets.isEmpty { suppressed = true }
     }
 
     /// Propagated even without a change to the dataset (forceCommandPropagation).
@@ -91,7 +109,8 @@ public final class PropagationFeed {
     func commandFinished(db: Int, argv: [[UInt8]], wrote: Bool, propagatesItself: Bool, outermost: Bool,
                          rewrite: (() -> [[UInt8]]?)?) {
         if (wrote || forced) && !suppressed && !propagatesItself {
-            pending.append((db, replacement ?? rewrite?() ?? argv, !wrote && forcedReplOnly))
+            let targets = commandTargets.intersection(!wrote && forcedReplOnly ? .replicas : .all)
+            if !targets.isEmpty { pending.append((db, replacement ?? rewrite?() ?? argv, targets)) }
         }
         clearCommandState()
         if outermost { endUnit() }
@@ -103,7 +122,7 @@ public final class PropagationFeed {
     /// sentinel's hello) would force the next command this node runs once
     /// promoted (the sentinel's SLAVEOF NO ONE) into its own new stream.
     func commandNotPropagated(outermost: Bool) {
-        if replacement != nil || suppressed || forced { clearCommandState() }
+        if replacement != nil || suppressed || forced || commandTargets != .all { clearCommandState() }
         if outermost && !pending.isEmpty { pending.removeAll(keepingCapacity: true) }
     }
 
@@ -116,7 +135,7 @@ public final class PropagationFeed {
         // MULTI takes the first command's db, so its SELECT comes first; EXEC
         // takes the last one's, so it never needs a SELECT of its own.
         if wrap { emit(db: ops[0].db, Self.multi) }
-        for op in ops { emit(db: op.db, op.argv, replOnly: op.replOnly) }
+        for op in ops { emit(db: op.db, op.argv, targets: op.targets) }
         if wrap { emit(db: ops[ops.count - 1].db, Self.exec) }
     }
 
@@ -140,11 +159,12 @@ public final class PropagationFeed {
         suppressed = false
         forced = false
         forcedReplOnly = false
+        commandTargets = .all
     }
 
-    private func emit(db: Int, _ argv: [[UInt8]], replOnly: Bool = false) {
-        if !replOnly, let aof = aofSink { aof(db, argv) }
-        guard !consumers.isEmpty else { return }
+    private func emit(db: Int, _ argv: [[UInt8]], targets: Targets = .all) {
+        if targets.contains(.aof), let aof = aofSink { aof(db, argv) }
+        guard targets.contains(.replicas) && !consumers.isEmpty else { return }
         var bytes: [UInt8] = []
         if db != streamDb {
             Self.encode([Self.select, Array(String(db).utf8)], into: &bytes)

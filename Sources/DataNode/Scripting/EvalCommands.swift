@@ -164,7 +164,8 @@ extension Server {
     }
 
     /// A script that declares flags makes its command `write` (unless
-    /// no-writes) and `denyoom` (unless no-writes or allow-oom), so 7.0's
+    /// no-writes), `denyoom` (unless no-writes or allow-oom) and not `stale`
+    /// (unless allow-stale), so 7.0's
     /// processCommand refuses it with the texts any write command gets;
     /// compat-mode EVAL scripts are checked per call instead.
     func scriptPreRunRefusal(_ flags: ScriptFlags) -> String? {
@@ -174,6 +175,11 @@ extension Server {
         }
         if !flags.noWrites && !flags.allowOOM && hot.maxmemory > 0 && performEvictions() == .fail {
             return Self.oomError
+        }
+        // Declared flags drop the command's `stale` unless allow-stale (scriptFlagsToCmdFlags).
+        if !flags.allowStale && replication.link.masterHost != nil && replication.link.state != .connected
+            && !config.bool("replica-serve-stale-data") {
+            return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
         }
         return nil
     }

@@ -70,7 +70,9 @@ enum LuaToReply {
             return []
         }
         if case .string(let s) = t.get(ReplyToLua.bigNumberKey) {
-            out.bigNumber(String(decoding: s.bytes, as: UTF8.self))
+            // sdsmapchars(big_num, "\r\n", "  "): the number cannot break the protocol.
+            let mapped = s.bytes.map { $0 == 13 || $0 == 10 ? UInt8(32) : $0 }
+            out.bigNumber(String(decoding: mapped, as: UTF8.self))
             return []
         }
         if case .table(let vt) = t.get(ReplyToLua.verbatimKey),

@@ -39,7 +39,12 @@ extension Server {
             cmd = sub
         }
         if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) { return try fail(Self.scriptErrors.arity) }
-        if cmd.flags.contains(.noscript) { return try fail(Self.scriptErrors.noscript) }
+        if cmd.flags.contains(.noscript) && !scripting.disableDenyScripts { return try fail(Self.scriptErrors.noscript) }
+        // scriptVerifyAllowStale: a script allowed to run on a stale replica may still only call stale commands.
+        if !cmd.flags.contains(.stale) && replication.link.masterHost != nil && replication.link.state != .connected
+            && !config.bool("replica-serve-stale-data") {
+            return try fail(Self.scriptErrors.stale)
+        }
         if let denied = scriptACLRefusal(run.caller, cmd, argv) { return try fail(denied) }
         let writes = !cmd.flags.isDisjoint(with: [.write, .mayReplicate])
         if writes && run.readOnly { return try fail(Self.scriptErrors.readOnly) }
@@ -51,8 +56,7 @@ extension Server {
         let fake = scriptClient(for: run)
         let replyStart = fake.out.bytes.count
         let dirtyBefore = dirty
-        let suppress = run.replFlags != ReplFlags.all
-        call(fake, cmd, argv, suppressPropagation: suppress)
+        call(fake, cmd, argv, propagateTo: PropagationFeed.Targets(rawValue: run.replFlags))
         if dirty != dirtyBefore { run.wrote = true }
         if cmd.flags.contains(.readonly) { rememberScriptCallerKeys(run) }
         var conv = ReplyToLua(Array(fake.out.bytes[replyStart...]))

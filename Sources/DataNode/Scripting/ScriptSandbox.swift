@@ -9,8 +9,6 @@ enum ScriptSandbox {
     /// removed after init; Debian's build also drops getfenv/setfenv/newproxy).
     static let removedGlobals = ["print", "dofile", "loadfile", "require", "module", "package", "os", "io",
                                  "debug", "getfenv", "setfenv", "newproxy"]
-    /// Library tables made read-only together with the globals.
-    static let protectedLibraries = ["string", "table", "math", "redis", "bit", "cjson", "cmsgpack", "struct", "coroutine"]
 
     static func makeEvalVM(_ server: Server) -> LuaVM {
         let vm = LuaVM()
@@ -50,18 +48,17 @@ enum ScriptSandbox {
         let loadAPI = LuaTable()
         loadAPI.set("redis", .table(RedisLuaAPI.makeLoadTable(vm, server)))
         loadAPI.metatable = errorMetatable(chunk: "user_function")
-        loadAPI.readonly = true
         if case .table(let r) = loadAPI.get("redis") {
             r.metatable = errorMetatable(chunk: "user_function")
-            r.readonly = true
         }
+        protect(loadAPI)
         replacePcall(vm, into: runtime)
         runtime.metatable = errorMetatable(chunk: "user_function")
         protect(runtime)
         let proxyMeta = LuaTable()
         proxyMeta.set("__index", .table(runtime))
         vm.globals.metatable = proxyMeta
-        vm.globals.readonly = true
+        protect(vm.globals)
         return (vm, runtime, loadAPI, proxyMeta)
     }
 
@@ -102,11 +99,17 @@ enum ScriptSandbox {
         return mt
     }
 
-    /// Makes the globals and every library table in them read-only.
+    /// Makes the globals read-only, with every table reachable from them and
+    /// their metatables (script_lua.c luaSetTableProtectionRecursively): a
+    /// script can neither add globals nor swap the erroring __index out.
     private static func protect(_ g: LuaTable) {
-        for name in protectedLibraries {
-            if case .table(let t) = g.get(name) { t.readonly = true }
-        }
+        if g.readonly { return }
         g.readonly = true
+        var k = LuaValue.nil_
+        while let (nk, v) = try? g.next(k) {
+            if case .table(let t) = v { protect(t) }
+            k = nk
+        }
+        if let mt = g.metatable { protect(mt) }
     }
 }

@@ -22,6 +22,9 @@ public final class ScriptingState {
     var callsSinceGC = 0
     /// math.random's state, shared by both VMs and never reseeded per run (7.0).
     var sharedRandom = Rand48()
+    /// DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call NOSCRIPT commands
+    /// (server.script_disable_deny_script, for tests that need to).
+    var disableDenyScripts = false
 
     init() {}
 

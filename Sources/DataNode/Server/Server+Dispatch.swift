@@ -162,7 +162,9 @@ extension Server {
             return
         }
         call(c, cmd, argv)
-        if blocking.hasReadyKeys { handleClientsBlockedOnKeys() }
+        // Not from inside a busy script (isInsideYieldingLongCommand): the
+        // keys it signalled are served once it ends, with its whole effect.
+        if blocking.hasReadyKeys && !scriptIsBusy { handleClientsBlockedOnKeys() }
     }
 
     /// Reads, writes or may replicate; EXEC counts what it queued.
@@ -204,8 +206,8 @@ extension Server {
     }
 
     /// Executes a command and does the bookkeeping around it (stats, slowlog, MONITOR, CLIENT REPLY).
-    /// `suppressPropagation`: a script's redis.set_repl turned propagation off.
-    public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]], suppressPropagation: Bool = false) {
+    /// `propagateTo`: where the command's own argv may go (a script's redis.set_repl).
+    public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]], propagateTo: PropagationFeed.Targets = .all) {
         // One wall-clock read gives both the command's frozen time and the
         // duration's start, as Redis's call() does with ustime() (in a
         // pipelined batch, the previous command's end reading).
@@ -231,7 +233,7 @@ extension Server {
         // reach its replicas as the bytes the master sent.
         if feed.isActive && keyspace.isMaster {
             let offsetBefore = replication.masterReplOffset
-            if suppressPropagation { feed.preventCommandPropagation() }
+            if propagateTo != .all { feed.restrictCommandPropagation(to: propagateTo) }
             propagate(c, cmd, argv, wrote: dirty > dirtyBefore)
             // Only a command that moved the stream moves WAIT's target.
             if replication.masterReplOffset != offsetBefore { c.replOffsetAfterWrite = replication.masterReplOffset }

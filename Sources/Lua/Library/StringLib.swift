@@ -13,6 +13,7 @@ extension LuaVM {
         let meta = LuaTable()
         meta.set("__index", .table(s))
         stringMetatable = meta
+        openStringDump(s)
 
         register(s, "len") { vm, base, nargs in
             vm.result(base, .number(Double(try vm.checkString(base, nargs, 0, "len").count)))
