@@ -73,6 +73,30 @@ final class PropagationFeedTests: XCTestCase {
         XCTAssertFalse(text().contains("srem"), text())
     }
 
+    /// redis.set_repl(REPL_AOF) inside a script: the command goes to the
+    /// AOF only, its unit's MULTI/EXEC to both.
+    func testCommandRestrictedToTheAOFSkipsReplicas() {
+        let (feed, text) = attached()
+        var aof: [String] = []
+        feed.aofSink = { _, argv in aof.append(argv.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")) }
+        feed.restrictCommandPropagation(to: .aof)
+        feed.commandFinished(db: 0, argv: argv("set c 3"), wrote: true, propagatesItself: false, outermost: false, rewrite: nil)
+        feed.commandFinished(db: 0, argv: argv("set d 4"), wrote: true, propagatesItself: false, outermost: true, rewrite: nil)
+        XCTAssertEqual(aof, ["MULTI", "set c 3", "set d 4", "EXEC"])
+        XCTAssertFalse(text().contains("$1\r\nc\r\n"), text())
+        XCTAssertTrue(text().contains("$1\r\nd\r\n"), text())
+    }
+
+    func testCommandRestrictedToReplicasSkipsTheAOF() {
+        let (feed, text) = attached()
+        var aof: [String] = []
+        feed.aofSink = { _, argv in aof.append(argv.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")) }
+        feed.restrictCommandPropagation(to: .replicas)
+        feed.commandFinished(db: 0, argv: argv("set b 2"), wrote: true, propagatesItself: false, outermost: true, rewrite: nil)
+        XCTAssertEqual(aof, [])
+        XCTAssertTrue(text().hasSuffix("*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n"), text())
+    }
+
     /// The bytes the hand-written encoder produced before the snapshot became
     /// a call of RDBWriter: small numbers as INT8/INT16/INT32 strings, the
     /// AUX fields in 7.0's order, the CRC-64 footer.

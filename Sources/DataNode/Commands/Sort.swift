@@ -98,8 +98,9 @@ enum SortCommands {
             client.replyError(StringReplies.wrongType)
             return
         }
-        if o.dontSort, case .set? = value, o.store != nil {
-            // A set's own order is not reproducible: a stored result is sorted instead.
+        if o.dontSort, case .set? = value, o.store != nil || client === server.scripting.scriptClient {
+            // A set's own order is not reproducible: a stored result, or one
+            // a script reads (it must replicate the same), is sorted instead.
             o.dontSort = false
             o.alpha = true
             o.by = nil

@@ -1,3 +1,4 @@
+import Protocol
 import Lua
 
 /// One function of a library.
@@ -73,14 +74,20 @@ enum LibraryMetadata {
             return .failure(ScriptError(message: "ERR Missing library metadata"))
         }
         guard let nl = code.firstIndex(of: 10) else { return .failure(ScriptError(message: "ERR Invalid library metadata")) }
-        let line = String(decoding: code[2..<nl], as: UTF8.self)
-        let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-        guard let engine = parts.first else { return .failure(ScriptError(message: "ERR Invalid library metadata")) }
+        // sdssplitargs over the whole line: quotes group (name="x"), and the
+        // engine is the first word less its "#!" (empty for "#! name=x").
+        guard let parts = splitArgs(Array(code[0..<nl])), let first = parts.first else {
+            return .failure(ScriptError(message: "ERR Invalid library metadata"))
+        }
+        let engine = String(decoding: first.dropFirst(2), as: UTF8.self)
         var name: String?
-        for p in parts.dropFirst() {
-            guard p.hasPrefix("name=") else { return .failure(ScriptError(message: "ERR Invalid metadata value given: \(p)")) }
+        for part in parts.dropFirst() {
+            let p = String(decoding: part, as: UTF8.self)
+            guard p.count >= 5, p.prefix(5).lowercased() == "name=" else {
+                return .failure(ScriptError(message: "ERR Invalid metadata value given: \(p)"))
+            }
             if name != nil { return .failure(ScriptError(message: "ERR Invalid metadata value, name argument was given multiple times")) }
-            name = String(p.dropFirst(5))
+            name = String(decoding: part.dropFirst(5), as: UTF8.self)
         }
         guard let name else { return .failure(ScriptError(message: "ERR Library name was not given")) }
         // The code keeps its first newline: line numbers count the metadata line.

@@ -212,7 +212,9 @@ extension Server {
         // duration's start, as Redis's call() does with ustime() (in a
         // pipelined batch, the previous command's end reading).
         let startUs = clock.commandStartUs()
-        keyspace.nowMs = clock.keyspaceMs(wallUs: startUs)
+        // Only the outermost call moves the keyspace's clock (7.0's
+        // fixed_time_expire): a script or an EXEC sees one instant throughout.
+        if callDepth == 0 { keyspace.nowMs = clock.keyspaceMs(wallUs: startUs) }
         let replyStart = c.out.bytes.count
         if callDepth == 0 { c.keptPushes.removeAll() }
         let errorsBefore = stats.totalErrorReplies

@@ -32,4 +32,5 @@ final class RedisTclSuiteTests: XCTestCase {
     func testLimitsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/limits") }
     /// UNLINK and FLUSHDB ASYNC, lazyfreed_objects for streams.
     func testLazyfreeSuitePasses() throws { try RedisTclSuite.assertPasses("unit/lazyfree") }
+    func testFunctionsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/functions") }
 }

@@ -122,4 +122,34 @@ enum ScriptingCases {
         ["FUNCTION", "LOAD", "REPLACE", "#!lua name=lib1\nredis.register_function('f5', function() return 'x' end)"],
         ["FUNCTION", "FLUSH", "SYNC"], ["FUNCTION", "LIST"], ["FUNCTION", "STATS"],
     ]
+
+    /// The sandbox's protection, string.dump, commands refused inside
+    /// scripts, and libraries' metadata lines (run with DEBUG enabled).
+    static let sandbox: [[String]] = [
+        ["EVAL", "local g = getmetatable(_G)\ng.__index = {}", "0"], ["EVAL", "setmetatable(_G, {})", "0"],
+        ["EVAL", "redis.call = function() return 1 end", "0"], ["EVAL", "cjson.encode = function() return 1 end", "0"],
+        ["EVAL", "print('x')", "0"], ["EVAL", "loadfile('x')", "0"], ["EVAL", "dofile('x')", "0"],
+        ["EVAL", "return type(string.dump)", "0"],
+        ["EVAL", "return loadstring(string.dump(function() return 1 end))()", "0"],
+        ["EVAL", "local f, e = loadstring(string.dump(function() end)) return {tostring(f), e}", "0"],
+        ["EVAL", "return {string.byte(string.dump(function() return 1 end), 1, 12)}", "0"],
+        ["EVAL", "return string.dump(string.len)", "0"], ["EVAL", "return string.dump()", "0"],
+        ["EVAL", "return {big_number='12\\r\\n3'}", "0"],
+        ["EVAL", "redis.call('cluster', 'reset', 'hard')", "0"],
+        ["CLUSTER", "INFO"], ["CLUSTER", "HELP"], ["CLUSTER"], ["CLUSTER", "FOO"], ["CLUSTER", "KEYSLOT", "a", "b"],
+        ["READONLY"], ["READWRITE"], ["ASKING"],
+        ["DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"], ["EVAL", "return redis.pcall('cluster', 'info')", "0"],
+        ["DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"], ["EVAL", "return redis.pcall('cluster', 'info')", "0"],
+        ["SADD", "s", "b", "c", "a", "aa"], ["EVAL", "return redis.call('sort', KEYS[1], 'by', '_')", "1", "s"],
+        ["EVAL", "redis.call('set', 'k', 'v', 'px', '1') redis.call('debug', 'sleep', '0.01') return redis.call('exists', 'k')", "0"],
+        ["FUNCTION", "LOAD", "REPLACE", "#!lua name=t\nredis.register_function('t', function() local g = getmetatable(_G) g.__index = {} end)"],
+        ["FCALL", "t", "0"],
+        ["FUNCTION", "LOAD", "REPLACE", "#!lua name=t\nredis.register_function('t', function() print('x') end)"],
+        ["FCALL", "t", "0"],
+        ["FUNCTION", "LOAD", "REPLACE", "#! name=t\nredis.register_function('t', function() end)"],
+        ["FUNCTION", "LOAD", "REPLACE", "#!lua name=\"q\"\nredis.register_function('q', function() return 1 end)"],
+        ["FUNCTION", "LOAD", "REPLACE", "#!lua NAME=u\nredis.register_function('u', function() return 1 end)"],
+        ["FUNCTION", "LOAD", "REPLACE", "#!lua name=\"v\nredis.register_function('v', function() return 1 end)"],
+        ["FUNCTION", "DELETE", "q"], ["FUNCTION", "DELETE", "u"],
+    ]
 }

@@ -25,6 +25,13 @@ final class ScriptingRealRedisTests: XCTestCase {
         try compare(ScriptingCases.functions, redis, try Harness())
     }
 
+    func testSandboxAndRefusedCommandsMatchRealRedis() throws {
+        let redis = try ServerRealRedis(extraArgs: ["--enable-debug-command", "yes"])
+        var config = ServerConfig()
+        config.enableDebugCommand = "yes"
+        try compare(ScriptingCases.sandbox, redis, try Harness(config: config))
+    }
+
     /// Redis's payload restores into Vigil and Vigil's into Redis: the
     /// libraries (code and functions) come out the same on both sides.
     func testFunctionDumpPayloadsCrossBothWays() throws {
