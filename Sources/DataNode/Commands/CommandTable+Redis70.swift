@@ -67,6 +67,7 @@ extension CommandTable {
         for c in all {
             c.propagationRewrite = PropagationRewrites.byCommand[c.fullName]
             c.isExec = c.fullName == "exec"
+            c.isScriptCall = ["eval", "eval_ro", "evalsha", "evalsha_ro", "fcall", "fcall_ro"].contains(c.fullName)
             c.allowedWhileSubscribed = CommandRejection.subscribedContextAllowed.contains(c.fullName)
             c.bypassesMultiQueue = Self.bypassingMultiQueue.contains(c.fullName)
             if c.isExec { c.onRejected = TransactionCommands.execAbort }

@@ -108,6 +108,9 @@ public final class Command {
     lazy var aclChannelArgs: ACLChannelArgs = Server.channelArgs(fullName)
     /// EXEC: its queued commands propagate, never EXEC itself.
     var isExec = false
+    /// EVAL, EVALSHA, FCALL and their _RO forms: a script's declared flags
+    /// replace the command's write/denyoom/stale (Server.effectiveFlags).
+    var isScriptCall = false
     /// Runs while a RESP2 client is in subscribed mode.
     var allowedWhileSubscribed = false
     /// Runs at once inside MULTI instead of being queued.

@@ -8,7 +8,7 @@ extension Server {
             if denied { return PersistenceState.loadingError }
         }
         if rdbDeniesWrites {
-            let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) })
+            let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { effectiveFlags($0.command, $0.argv).contains(.write) })
             if writes || cmd.fullName == "ping" { return PersistenceState.misconfError }
         }
         return nil

@@ -96,7 +96,7 @@ extension Server {
     func refusedForLackOfReplicas(_ c: Client, _ cmd: Command) -> Bool {
         let minReplicas = hot.minReplicasToWrite
         guard minReplicas > 0, keyspace.isMaster, !c.flags.contains(.master) else { return false }
-        let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) })
+        let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { effectiveFlags($0.command, $0.argv).contains(.write) })
         guard writes else { return false }
         return replication.replicas.refusesWrites(minReplicas: minReplicas, maxLagSeconds: config.int("min-replicas-max-lag"),
                                                   nowMs: clock.monotonicMs())

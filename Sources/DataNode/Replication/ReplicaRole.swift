@@ -46,11 +46,11 @@ extension Server {
     /// processCommand's replica checks: replica-read-only, then
     /// replica-serve-stale-data while the link is not up.
     func replicaRefusal(_ c: Client, _ cmd: Command) -> String? {
-        let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) })
+        let writes = cmd.flags.contains(.write) || (cmd.isExec && c.multiQueue.contains { effectiveFlags($0.command, $0.argv).contains(.write) })
         if writes && config.bool("replica-read-only") {
             return "READONLY You can't write against a read only replica."
         }
-        let deniesStale = !cmd.flags.contains(.stale) || (cmd.isExec && c.multiQueue.contains { !$0.command.flags.contains(.stale) })
+        let deniesStale = !cmd.flags.contains(.stale) || (cmd.isExec && c.multiQueue.contains { !effectiveFlags($0.command, $0.argv).contains(.stale) })
         if deniesStale && replication.link.state != .connected && !config.bool("replica-serve-stale-data") {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
         }

@@ -129,7 +129,7 @@ extension Server {
             c.replyError(EvalCommands.roWithWriteFlagError)
             return
         }
-        if let refusal = scriptPreRunRefusal(script.flags) {
+        if let refusal = scriptPreRunRefusal(script.flags, caller: c) {
             c.replyError(refusal)
             return
         }
@@ -168,19 +168,27 @@ extension Server {
     /// (unless allow-stale), so 7.0's
     /// processCommand refuses it with the texts any write command gets;
     /// compat-mode EVAL scripts are checked per call instead.
-    func scriptPreRunRefusal(_ flags: ScriptFlags) -> String? {
-        guard flags.declared else { return nil }
-        if !flags.noWrites && !keyspace.isMaster && config.replicaReadOnly {
-            return "READONLY You can't write against a read only replica."
-        }
+    static let masterDownError = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+
+    func scriptPreRunRefusal(_ flags: ScriptFlags, caller c: Client) -> String? {
+        let runningStale = replication.link.masterHost != nil && replication.link.state != .connected
+            && !config.bool("replica-serve-stale-data")
+        // A script without a shebang never runs on a stale replica (scriptPrepareForRun's compat branch).
+        guard flags.declared else { return runningStale ? Self.masterDownError : nil }
+        // processCommand's order: OOM, NOREPLICAS, READONLY, MASTERDOWN.
         if !flags.noWrites && !flags.allowOOM && hot.maxmemory > 0 && performEvictions() == .fail {
             return Self.oomError
         }
-        // Declared flags drop the command's `stale` unless allow-stale (scriptFlagsToCmdFlags).
-        if !flags.allowStale && replication.link.masterHost != nil && replication.link.state != .connected
-            && !config.bool("replica-serve-stale-data") {
-            return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+        if !flags.noWrites && hot.minReplicasToWrite > 0 && keyspace.isMaster && !c.flags.contains(.master)
+            && replication.replicas.refusesWrites(minReplicas: hot.minReplicasToWrite, maxLagSeconds: config.int("min-replicas-max-lag"),
+                                                  nowMs: clock.monotonicMs()) {
+            return "NOREPLICAS Not enough good replicas to write."
         }
+        if !flags.noWrites && !keyspace.isMaster && config.replicaReadOnly {
+            return "READONLY You can't write against a read only replica."
+        }
+        // Declared flags drop the command's `stale` unless allow-stale (scriptFlagsToCmdFlags).
+        if !flags.allowStale && runningStale { return Self.masterDownError }
         return nil
     }
 }

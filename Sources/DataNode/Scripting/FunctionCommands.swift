@@ -223,7 +223,7 @@ extension Server {
             c.replyError(EvalCommands.roWithWriteFlagError)
             return
         }
-        if let refusal = scriptPreRunRefusal(f.flags) {
+        if let refusal = scriptPreRunRefusal(f.flags, caller: c) {
             c.replyError(refusal)
             return
         }

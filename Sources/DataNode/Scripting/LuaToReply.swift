@@ -10,7 +10,7 @@ enum LuaToReply {
     /// less the slots the reply code already holds).
     static let maxDepth = 7995
 
-    static func write(_ v: LuaValue, to out: inout RESPWriter, scriptResp: Int, stats: (String) -> Void) {
+    static func write(_ v: LuaValue, to out: inout RESPWriter, scriptResp: Int, stats: (_ code: String, _ counted: Bool) -> Void) {
         // An explicit stack, not recursion: a table holding itself nests
         // thousands of levels before the limit.
         var work: [(LuaValue, Int)] = [(v, 0)]
@@ -49,10 +49,10 @@ enum LuaToReply {
 
     /// Writes the table's own header (or whole reply) and returns the values
     /// nested in it, to be written next.
-    private static func writeTable(_ t: LuaTable, _ out: inout RESPWriter, _ stats: (String) -> Void) -> [LuaValue] {
+    private static func writeTable(_ t: LuaTable, _ out: inout RESPWriter, _ stats: (_ code: String, _ counted: Bool) -> Void) -> [LuaValue] {
         if case .string(let e) = t.get(ReplyToLua.errKey) {
             out.error(bytes: e.bytes)
-            stats(String(decoding: e.bytes.prefix { $0 != 32 }, as: UTF8.self))
+            stats(String(decoding: e.bytes.prefix { $0 != 32 }, as: UTF8.self), t.get(ReplyToLua.ignoreStatsKey) == .bool(true))
             return []
         }
         if case .string(let s) = t.get(ReplyToLua.okKey) {

@@ -12,6 +12,9 @@ struct ReplyToLua {
 
     nonisolated(unsafe) static let okKey = LuaValue.str("ok")
     nonisolated(unsafe) static let errKey = LuaValue.str("err")
+    /// Set on an error a command replied or a script call was refused with:
+    /// the error stats counted it already, the script's reply must not again.
+    nonisolated(unsafe) static let ignoreStatsKey = LuaValue.str("ignore_error_stats_update")
     nonisolated(unsafe) static let mapKey = LuaValue.str("map")
     nonisolated(unsafe) static let setKey = LuaValue.str("set")
     nonisolated(unsafe) static let doubleKey = LuaValue.str("double")
@@ -58,7 +61,10 @@ struct ReplyToLua {
         case UInt8(ascii: "+"):
             return tagged(Self.okKey, .str(Array(line())))
         case UInt8(ascii: "-"):
-            return tagged(Self.errKey, .str(Array(line())))
+            let t = LuaTable(nhash: 2)
+            try? t.set(Self.errKey, .str(Array(line())))
+            try? t.set(Self.ignoreStatsKey, .bool(true))
+            return .table(t)
         case UInt8(ascii: "*"), UInt8(ascii: ">"):
             let n = length()
             if n < 0 { return .bool(false) }

@@ -23,6 +23,18 @@ extension Server {
             if raise { throw LuaError.value(e) }
             return vm.result(base, e)
         }
+        // scriptCall's own refusals: counted in the error stats and as a
+        // rejected call of the command now, so the script's reply is not.
+        func reject(_ msg: String, _ cmd: Command?) throws -> Int {
+            let text = msg.hasPrefix("-") ? String(msg.dropFirst()) : "ERR " + msg
+            stats.noteError(text)
+            cmd?.rejectedCalls += 1
+            commandStatsErrorMark = stats.totalErrorReplies
+            guard case .table(let t) = RedisLuaAPI.errorTable(text) else { return 0 }
+            try? t.set(ReplyToLua.ignoreStatsKey, .bool(true))
+            if raise { throw LuaError.value(.table(t)) }
+            return vm.result(base, .table(t))
+        }
         if nargs == 0 { return try fail(Self.scriptErrors.noArgs) }
         var argv: [[UInt8]] = []
         argv.reserveCapacity(nargs)
@@ -33,25 +45,25 @@ extension Server {
             default: return try fail(Self.scriptErrors.badArg)
             }
         }
-        guard var cmd = lookupCommand(argv[0]) else { return try fail(Self.scriptErrors.unknown) }
+        guard var cmd = lookupCommand(argv[0]) else { return try reject(Self.scriptErrors.unknown, nil) }
         if cmd.isContainer && argv.count >= 2 {
-            guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else { return try fail(Self.scriptErrors.unknown) }
+            guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else { return try reject(Self.scriptErrors.unknown, nil) }
             cmd = sub
         }
-        if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) { return try fail(Self.scriptErrors.arity) }
-        if cmd.flags.contains(.noscript) && !scripting.disableDenyScripts { return try fail(Self.scriptErrors.noscript) }
+        if !cmd.arityAccepts(argv.count) || (cmd.handler == nil && cmd.isContainer) { return try reject(Self.scriptErrors.arity, cmd) }
+        if cmd.flags.contains(.noscript) && !scripting.disableDenyScripts { return try reject(Self.scriptErrors.noscript, cmd) }
         // scriptVerifyAllowStale: a script allowed to run on a stale replica may still only call stale commands.
         if !cmd.flags.contains(.stale) && replication.link.masterHost != nil && replication.link.state != .connected
             && !config.bool("replica-serve-stale-data") {
-            return try fail(Self.scriptErrors.stale)
+            return try reject(Self.scriptErrors.stale, cmd)
         }
-        if let denied = scriptACLRefusal(run.caller, cmd, argv) { return try fail(denied) }
+        if let denied = scriptACLRefusal(run.caller, cmd, argv) { return try reject(denied, cmd) }
         let writes = !cmd.flags.isDisjoint(with: [.write, .mayReplicate])
-        if writes && run.readOnly { return try fail(Self.scriptErrors.readOnly) }
-        if writes && !run.wrote, let refusal = scriptWriteRefusal(isWrite: cmd.flags.contains(.write)) { return try fail("-" + refusal) }
+        if writes && run.readOnly { return try reject(Self.scriptErrors.readOnly, cmd) }
+        if writes && !run.wrote, let refusal = scriptWriteRefusal(isWrite: cmd.flags.contains(.write)) { return try reject("-" + refusal, cmd) }
         if !run.wrote && cmd.flags.contains(.denyoom) && !run.flags.allowOOM && hot.maxmemory > 0,
            run.oomAtStart {
-            return try fail("-" + Self.oomError)
+            return try reject("-" + Self.oomError, cmd)
         }
         let fake = scriptClient(for: run)
         let replyStart = fake.out.bytes.count
@@ -102,13 +114,19 @@ extension Server {
         }
     }
 
-    /// READONLY / MISCONF refusals for a script's first write
-    /// (scriptVerifyWriteCommandAllow): the disk errors only stop a command
-    /// flagged write, as they stop one sent by a client.
+    /// READONLY / MISCONF / NOREPLICAS refusals for a script's first write
+    /// (scriptVerifyWriteCommandAllow): only a command flagged write is
+    /// stopped by them (a may-replicate one, PUBLISH, is not).
     func scriptWriteRefusal(isWrite: Bool) -> String? {
-        if !keyspace.isMaster && config.replicaReadOnly { return "READONLY You can't write against a read only replica." }
         guard isWrite else { return nil }
-        return diskErrorRefusal
+        if !keyspace.isMaster && config.replicaReadOnly { return "READONLY You can't write against a read only replica." }
+        if let disk = diskErrorRefusal { return disk }
+        if hot.minReplicasToWrite > 0 && keyspace.isMaster
+            && replication.replicas.refusesWrites(minReplicas: hot.minReplicasToWrite, maxLagSeconds: config.int("min-replicas-max-lag"),
+                                                  nowMs: clock.monotonicMs()) {
+            return "NOREPLICAS Not enough good replicas to write."
+        }
+        return nil
     }
 
     /// The one client scripts run commands through; it starts each run in

@@ -40,13 +40,16 @@ extension Server {
         }
         do {
             let results = try vm.call(function, args)
-            LuaToReply.write(results.first ?? .nil_, to: &c.out, scriptResp: run.resp) { [unowned self] code in
-                self.stats.noteError(code)
+            LuaToReply.write(results.first ?? .nil_, to: &c.out, scriptResp: run.resp) { [unowned self] code, counted in
+                // ERR_REPLY_FLAG_NO_STATS_UPDATE: the call still counts as failed.
+                if counted { self.failedCallUncounted = true } else { self.stats.noteError(code) }
             }
         } catch is LuaAbort {
             replyScriptError(c, run, message: Self.scriptKilledError)
         } catch let e as LuaError {
-            replyScriptError(c, run, message: errorMessage(e.value, run))
+            var counted = false
+            if case .table(let t) = e.value, t.get(ReplyToLua.ignoreStatsKey) == .bool(true) { counted = true }
+            replyScriptError(c, run, message: errorMessage(e.value, run), counted: counted)
         } catch {
             replyScriptError(c, run, message: "ERR \(error)")
         }
@@ -80,7 +83,15 @@ extension Server {
         return Int(rest.prefix { $0.isNumber })
     }
 
-    private func replyScriptError(_ c: Client, _ run: RunningScript, message: String) {
-        c.replyError("\(message) script: \(run.name), on @\(run.chunk):\(run.lastLine).")
+    /// `counted`: the error came from a command or a refused call, whose
+    /// error stats were updated then (the call still counts as failed).
+    private func replyScriptError(_ c: Client, _ run: RunningScript, message: String, counted: Bool = false) {
+        let text = "\(message) script: \(run.name), on @\(run.chunk):\(run.lastLine)."
+        if counted {
+            c.out.error(text)
+            failedCallUncounted = true
+        } else {
+            c.replyError(text)
+        }
     }
 }

@@ -217,7 +217,8 @@ extension Server {
         if callDepth == 0 { keyspace.nowMs = clock.keyspaceMs(wallUs: startUs) }
         let replyStart = c.out.bytes.count
         if callDepth == 0 { c.keptPushes.removeAll() }
-        let errorsBefore = stats.totalErrorReplies
+        // incrCommandStatsOnError(NULL, 0): errors before this call are not its own.
+        commandStatsErrorMark = stats.totalErrorReplies
         // Whether the command wrote is decided here, for every command alike:
         // it moved the dirty counter up (Redis's call() compares server.dirty;
         // one that reset it, SAVE or DEBUG RELOAD/LOADAOF, counts as no write).
@@ -256,8 +257,11 @@ extension Server {
         if !blocked {
             cmd.calls += 1
             cmd.microseconds += duration
-            if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
+            // Errors of the calls nested in it (a script's) were charged to them.
+            if stats.totalErrorReplies != commandStatsErrorMark || failedCallUncounted { cmd.failedCalls += 1 }
         }
+        commandStatsErrorMark = stats.totalErrorReplies
+        failedCallUncounted = false
         stats.totalCommandsProcessed += 1
         c.lastCommand = cmd
         if !blocked && hot.slowlogLogSlowerThan >= 0 && duration >= Int64(hot.slowlogLogSlowerThan) && !cmd.flags.contains(.skipSlowlog) {

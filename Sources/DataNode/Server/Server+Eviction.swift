@@ -125,7 +125,7 @@ extension Server {
     func oomRefusal(_ c: Client, _ cmd: Command) -> String? {
         guard performEvictions() == .fail else { return nil }
         var reject = cmd.flags.contains(.denyoom)
-            || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.denyoom) })
+            || (cmd.isExec && c.multiQueue.contains { effectiveFlags($0.command, $0.argv).contains(.denyoom) })
         if c.flags.contains(.multi) && !Self.oomExempt.contains(cmd.fullName) { reject = true }
         return reject ? Self.oomError : nil
     }

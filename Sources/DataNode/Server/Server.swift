@@ -90,6 +90,12 @@ public final class Server {
     /// How many call()s are running: EXEC's queue runs inside EXEC's call(),
     /// and only the outermost ends the propagation unit.
     var callDepth = 0
+    /// The error count when a command's stats last took their errors
+    /// (server.c incrCommandStatsOnError's prev_err_count): a call fails by
+    /// the errors since, not by those of the calls nested in it.
+    var commandStatsErrorMark = 0
+    /// A script replied with an error already counted (ERR_REPLY_FLAG_NO_STATS_UPDATE): its call failed all the same.
+    var failedCallUncounted = false
     /// A blocked client is being served (Redis raises fixed_time_expire and
     /// makes it current_client): what it invalidates for itself follows its reply.
     var servingBlockedClient = false
