@@ -223,8 +223,10 @@ extension LuaVM {
     }
 
     /// luaO_chunkid: how a chunk name appears in messages.
-    public static func chunkID(_ source: [UInt8]) -> String {
+    public static func chunkID(_ bytes: [UInt8]) -> String {
         let idsize = 80   // LUA_IDSIZE of the Debian build
+        // The source is a C string there: it ends at its first NUL (a binary chunk's "\27LuaQ").
+        let source = Array(bytes.prefix { $0 != 0 })
         if source.first == UInt8(ascii: "=") {
             return String(decoding: source.dropFirst().prefix(idsize - 1), as: UTF8.self)
         }

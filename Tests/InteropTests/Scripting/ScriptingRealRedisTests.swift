@@ -32,6 +32,35 @@ final class ScriptingRealRedisTests: XCTestCase {
         try compare(ScriptingCases.sandbox, redis, try Harness(config: config))
     }
 
+    /// Errors inside scripts reach the error stats once: a command's error
+    /// or a refused call when it happens (the refused command's
+    /// rejected_calls too), not again when the script replies with it.
+    func testScriptErrorStatsMatchRealRedis() throws {
+        let redis = try ServerRealRedis()
+        let h = try Harness()
+        let script: [[String]] = [
+            ["CONFIG", "RESETSTAT"], ["SET", "h", "x"],
+            ["EVAL", "return redis.call('incr','h')", "0"], ["EVAL", "return redis.pcall('incr','h')", "0"],
+            ["EVAL", "local t = redis.pcall('incr','h') return 1", "0"], ["EVAL", "return redis.call('nosuch')", "0"],
+            ["EVAL", "local t = redis.pcall('nosuch') return 1", "0"], ["EVAL", "return {redis.pcall('nosuch')}", "0"],
+            ["EVAL", "return redis.pcall('incr','h').ignore_error_stats_update", "0"], ["EVAL", "return redis.call()", "0"],
+            ["EVAL", "error({err='X y'})", "0"], ["EVAL", "return redis.pcall('set','k','v','px','x')", "0"],
+            ["EVAL", "return redis.pcall('get','a','b')", "0"],
+        ]
+        try compare(script, redis, h)
+        // usec figures differ by nature, and the order is the dictionary's; the counts must not.
+        let counts = { (text: String) -> [String] in
+            text.split(separator: "\r\n").filter { $0.hasPrefix("errorstat_") || $0.hasPrefix("cmdstat_") || $0.hasPrefix("total_error_replies") }
+                .map { $0.replacingOccurrences(of: #"usec=\d+,usec_per_call=[\d.]+,"#, with: "", options: .regularExpression) }
+                .sorted()
+        }
+        for section in ["errorstats", "commandstats", "stats"] {
+            let want = counts(String(decoding: try redis.raw(["INFO", section]), as: UTF8.self))
+            let got = counts(String(decoding: h.raw(["INFO", section]), as: UTF8.self))
+            XCTAssertEqual(got, want, section)
+        }
+    }
+
     /// Redis's payload restores into Vigil and Vigil's into Redis: the
     /// libraries (code and functions) come out the same on both sides.
     func testFunctionDumpPayloadsCrossBothWays() throws {
