@@ -35,6 +35,16 @@ final class MonitorClientCommandsTests: XCTestCase {
         XCTAssertTrue(String(decoding: stats, as: UTF8.self).contains("cmdstat_dbsize:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0"))
     }
 
+    /// EVAL and FCALL are skip_monitor but feed themselves first, so that the
+    /// commands a script runs show after it (from the "lua" client).
+    func testScriptIsFedBeforeTheCommandsItRuns() throws {
+        let (h, m) = try monitoring()
+        m.out.bytes.removeAll()
+        _ = h.raw(["EVAL", "redis.call('set','k','v') return 1", "0"])
+        XCTAssertEqual(withoutTimestamps(String(decoding: m.out.bytes, as: UTF8.self)),
+                       "+TS [0] \"EVAL\" \"redis.call('set','k','v') return 1\" \"0\"\r\n+TS [0] \"set\" \"k\" \"v\"\r\n")
+    }
+
     func testConnectionCommandsFromMonitorAreAnsweredAndFed() throws {
         let (h, m) = try monitoring()
         XCTAssertEqual(withoutTimestamps(reply(h, "PING", on: m)), "+PONG\r\n+TS [0] \"PING\"\r\n")

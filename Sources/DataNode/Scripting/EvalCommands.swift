@@ -106,6 +106,9 @@ extension Server {
     }
 
     func evalCommand(_ c: Client, _ argv: [[UInt8]], bySha: Bool, readOnlyCommand: Bool) {
+        // EVAL is skip_monitor: it feeds MONITOR itself, first, so that the
+        // commands the script runs show after it (eval.c evalCommand).
+        if !monitors.isEmpty { feedMonitors(c, argv) }
         guard let keyCount = numKeys(c, argv, fcall: false) else { return }
         let script: CachedScript
         let sha: String

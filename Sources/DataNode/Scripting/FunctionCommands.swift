@@ -214,6 +214,8 @@ enum FunctionCommands {
 
 extension Server {
     func fcallCommand(_ c: Client, _ argv: [[UInt8]], readOnlyCommand: Bool) {
+        // Fed to MONITOR before the commands the function runs (fcallCommandGeneric).
+        if !monitors.isEmpty { feedMonitors(c, argv) }
         guard let f = scripting.libraries.function(String(decoding: argv[1], as: UTF8.self)) else {
             c.replyError("ERR Function not found")
             return
