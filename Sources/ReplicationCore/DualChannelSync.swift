@@ -11,7 +11,7 @@
 /// snapshot arrives, while it loads (the shell reads between keys), and
 /// while it applies the backlog (a slice per loop turn, `.continueStream`).
 /// The master's per-replica buffer only holds what the replica has not read
-/// yet, which stays near empty.
+/// yet, which stays near empty while the replica's own buffer has room.
 ///
 /// On the wire: the replica adds `capa vigil-dual-channel` to its
 /// `REPLCONF capa` (a Redis master ignores unknown capabilities); a Vigil
@@ -21,6 +21,16 @@
 /// `PSYNC ? -1`, and receives `+FULLRESYNC <replid> <offset>` and the payload
 /// there. The main link's bytes after `+VIGILDUALSYNC` are the stream from
 /// `<offset> + 1` on.
+///
+/// Where the stream waits: on the replica, up to its own limit; past it
+/// the replica stops reading the main link until the snapshot is loaded,
+/// and the rest waits in the master's buffer for it, under the master's
+/// own `client-output-buffer-limit replica` (unchanged: Redis's 256mb hard,
+/// 64mb for 60 s soft by default), as Valkey 8 does. A sync thus holds
+/// the replica's limit plus the master's, where the plain protocol holds
+/// the master's alone; and the master's part is the newest stream only,
+/// held only for the end of the snapshot phase (its soft-limit timer runs
+/// from the moment its buffer passes 64mb, not from the fork).
 public enum DualChannel {
     public static let capability = "vigil-dual-channel"
     public static let offerReply = "+VIGILDUALSYNC"
@@ -34,16 +44,21 @@ public enum DualChannel {
         enabled && replicaAnnounced && psync
     }
 
-    /// The most stream a replica buffers during the snapshot:
-    /// `vigil-dual-channel-buffer-limit` when set, else its own
-    /// `client-output-buffer-limit replica` hard limit (0 there: no limit).
+    /// The most stream a replica buffers during the snapshot before it stops
+    /// reading the main link: `vigil-dual-channel-buffer-limit` when set,
+    /// else its own `client-output-buffer-limit replica` hard limit (0
+    /// there: no limit). The default is the memory its operator already
+    /// allows one replica's stream on this node, the same as the master's
+    /// budget for us, so that the two sides together hold twice what the
+    /// plain protocol does without either node holding more than its own
+    /// limits say.
     public static func bufferLimit(configured: Int, replicaHardLimit: Int) -> Int {
         configured > 0 ? configured : replicaHardLimit
     }
 
-    /// Whether `buffered` bytes of stream exceed `limit` (0: no limit).
-    public static func overflows(buffered: Int, limit: Int) -> Bool {
-        limit > 0 && buffered > limit
+    /// Whether `buffered` bytes of stream fill `limit` (0: no limit).
+    public static func isFull(buffered: Int, limit: Int) -> Bool {
+        limit > 0 && buffered >= limit
     }
 }
 
@@ -65,6 +80,9 @@ public struct DualChannelSync: Sendable, Equatable {
 
     public let token: String
     public internal(set) var phase: Phase = .connecting
+    /// The buffered stream filled our limit: the main link is not read
+    /// until the snapshot is loaded (the master holds what follows).
+    public internal(set) var holdingMainLink = false
     var input: [UInt8] = []
 
     public init(token: String) { self.token = token }
