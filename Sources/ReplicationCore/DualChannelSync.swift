@@ -6,7 +6,7 @@
 /// replica`, the replica is dropped and asks for a full sync again, forever.
 /// Here the snapshot travels on a second connection while the master writes
 /// the live stream to the main link at once; the replica buffers it (under
-/// its own limit) and applies it from the snapshot's offset on once the
+/// its own limit, if it has one) and applies it from the snapshot's offset on once the
 /// snapshot is loaded. It keeps reading the main link throughout: while the
 /// snapshot arrives, while it loads (the shell reads between keys), and
 /// while it applies the backlog (a slice per loop turn, `.continueStream`).
@@ -22,15 +22,22 @@
 /// there. The main link's bytes after `+VIGILDUALSYNC` are the stream from
 /// `<offset> + 1` on.
 ///
-/// Where the stream waits: on the replica, up to its own limit; past it
-/// the replica stops reading the main link until the snapshot is loaded,
-/// and the rest waits in the master's buffer for it, under the master's
-/// own `client-output-buffer-limit replica` (unchanged: Redis's 256mb hard,
-/// 64mb for 60 s soft by default), as Valkey 8 does. A sync thus holds
-/// the replica's limit plus the master's, where the plain protocol holds
-/// the master's alone; and the master's part is the newest stream only,
-/// held only for the end of the snapshot phase (its soft-limit timer runs
-/// from the moment its buffer passes 64mb, not from the fork).
+/// Where the stream waits: on the replica, which by default sets it no limit
+/// of its own. That is Redis's rule for what a replica reads from its
+/// master (the master client's query buffer is exempt from
+/// client-query-buffer-limit): the bound on a replica's stream is the
+/// master's `client-output-buffer-limit replica`, which protects the master
+/// from a replica that does not read. This buffer is that same stream, read
+/// before the snapshot is loaded rather than after, and the replica holds it
+/// only for the snapshot phase (fork to load); its cost is the replica's
+/// memory, the write rate times that phase. A replica given a limit
+/// (`vigil-dual-channel-buffer-limit`) stops reading the main link when its
+/// buffer reaches it, until the snapshot is loaded, and the rest waits in the
+/// master's buffer for it under the master's own limits (as Valkey 8 does,
+/// whose replica limit is its replica hard limit): the two together then
+/// hold the replica's limit plus the master's, where the plain protocol
+/// holds the master's alone; the master's soft-limit timer runs only from
+/// the moment its buffer passes the soft limit, not from the fork.
 public enum DualChannel {
     public static let capability = "vigil-dual-channel"
     public static let offerReply = "+VIGILDUALSYNC"
@@ -42,18 +49,6 @@ public enum DualChannel {
     /// asked with PSYNC (an old SYNC replica knows nothing of it).
     public static func masterOffers(enabled: Bool, replicaAnnounced: Bool, psync: Bool) -> Bool {
         enabled && replicaAnnounced && psync
-    }
-
-    /// The most stream a replica buffers during the snapshot before it stops
-    /// reading the main link: `vigil-dual-channel-buffer-limit` when set,
-    /// else its own `client-output-buffer-limit replica` hard limit (0
-    /// there: no limit). The default is the memory its operator already
-    /// allows one replica's stream on this node, the same as the master's
-    /// budget for us, so that the two sides together hold twice what the
-    /// plain protocol does without either node holding more than its own
-    /// limits say.
-    public static func bufferLimit(configured: Int, replicaHardLimit: Int) -> Int {
-        configured > 0 ? configured : replicaHardLimit
     }
 
     /// Whether `buffered` bytes of stream fill `limit` (0: no limit).

@@ -43,12 +43,18 @@ final class DualChannelTests: XCTestCase {
         XCTAssertFalse(DualChannel.masterOffers(enabled: true, replicaAnnounced: true, psync: false))
     }
 
-    func testTheReplicaBufferLimitDefaultsToItsReplicaOutputHardLimit() {
-        XCTAssertEqual(DualChannel.bufferLimit(configured: 0, replicaHardLimit: 256 << 20), 256 << 20)
-        XCTAssertEqual(DualChannel.bufferLimit(configured: 1 << 20, replicaHardLimit: 256 << 20), 1 << 20)
+    func testTheReplicasOwnBufferIsFullOnlyAtAConfiguredLimit() {
         XCTAssertFalse(DualChannel.isFull(buffered: 1 << 30, limit: 0), "0 means no limit")
         XCTAssertTrue(DualChannel.isFull(buffered: 10, limit: 10))
         XCTAssertFalse(DualChannel.isFull(buffered: 9, limit: 10))
+    }
+
+    func testWithoutALimitTheReplicaReadsTheWholeStreamOfTheSnapshotPhase() {
+        var h = dualHarness()
+        offered(&h)
+        for _ in 0..<1000 { h.receive(LinkHarness.command("SET", "k", String(repeating: "v", count: 1000))) }
+        XCTAssertFalse(h.effects.contains(.holdMainLink))
+        XCTAssertEqual(h.link.state, .transfer)
     }
 
     func testTheOfferOpensASnapshotConnectionThatNamesTheTokenThenAsksForAFullResync() {

@@ -56,8 +56,7 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             masterAuth: c.masterauth.isEmpty ? nil : Array(c.masterauth.utf8),
             timeoutSeconds: c.int("repl-timeout"),
             dualChannel: c.bool("vigil-dual-channel-replication"),
-            dualChannelBufferLimit: DualChannel.bufferLimit(configured: c.int("vigil-dual-channel-buffer-limit"),
-                                                           replicaHardLimit: server.hot.outputLimits[1].hard),
+            dualChannelBufferLimit: c.int("vigil-dual-channel-buffer-limit"),
             loadTarget: .choose(setting: c.replDisklessLoad, datasetIsEmpty: server.databases.allSatisfy { $0.count == 0 }))
     }
 
