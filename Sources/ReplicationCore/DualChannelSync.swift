@@ -6,12 +6,12 @@
 /// replica`, the replica is dropped and asks for a full sync again, forever.
 /// Here the snapshot travels on a second connection while the master writes
 /// the live stream to the main link at once; the replica buffers it (under
-/// its own limit) and applies it from the snapshot's offset on once the
+/// its own limit, if it has one) and applies it from the snapshot's offset on once the
 /// snapshot is loaded. It keeps reading the main link throughout: while the
 /// snapshot arrives, while it loads (the shell reads between keys), and
 /// while it applies the backlog (a slice per loop turn, `.continueStream`).
 /// The master's per-replica buffer only holds what the replica has not read
-/// yet, which stays near empty.
+/// yet, which stays near empty while the replica's own buffer has room.
 ///
 /// On the wire: the replica adds `capa vigil-dual-channel` to its
 /// `REPLCONF capa` (a Redis master ignores unknown capabilities); a Vigil
@@ -21,6 +21,23 @@
 /// `PSYNC ? -1`, and receives `+FULLRESYNC <replid> <offset>` and the payload
 /// there. The main link's bytes after `+VIGILDUALSYNC` are the stream from
 /// `<offset> + 1` on.
+///
+/// Where the stream waits: on the replica, which by default sets it no limit
+/// of its own. That is Redis's rule for what a replica reads from its
+/// master (the master client's query buffer is exempt from
+/// client-query-buffer-limit): the bound on a replica's stream is the
+/// master's `client-output-buffer-limit replica`, which protects the master
+/// from a replica that does not read. This buffer is that same stream, read
+/// before the snapshot is loaded rather than after, and the replica holds it
+/// only for the snapshot phase (fork to load); its cost is the replica's
+/// memory, the write rate times that phase. A replica given a limit
+/// (`vigil-dual-channel-buffer-limit`) stops reading the main link when its
+/// buffer reaches it, until the snapshot is loaded, and the rest waits in the
+/// master's buffer for it under the master's own limits (as Valkey 8 does,
+/// whose replica limit is its replica hard limit): the two together then
+/// hold the replica's limit plus the master's, where the plain protocol
+/// holds the master's alone; the master's soft-limit timer runs only from
+/// the moment its buffer passes the soft limit, not from the fork.
 public enum DualChannel {
     public static let capability = "vigil-dual-channel"
     public static let offerReply = "+VIGILDUALSYNC"
@@ -34,16 +51,9 @@ public enum DualChannel {
         enabled && replicaAnnounced && psync
     }
 
-    /// The most stream a replica buffers during the snapshot:
-    /// `vigil-dual-channel-buffer-limit` when set, else its own
-    /// `client-output-buffer-limit replica` hard limit (0 there: no limit).
-    public static func bufferLimit(configured: Int, replicaHardLimit: Int) -> Int {
-        configured > 0 ? configured : replicaHardLimit
-    }
-
-    /// Whether `buffered` bytes of stream exceed `limit` (0: no limit).
-    public static func overflows(buffered: Int, limit: Int) -> Bool {
-        limit > 0 && buffered > limit
+    /// Whether `buffered` bytes of stream fill `limit` (0: no limit).
+    public static func isFull(buffered: Int, limit: Int) -> Bool {
+        limit > 0 && buffered >= limit
     }
 }
 
@@ -65,6 +75,9 @@ public struct DualChannelSync: Sendable, Equatable {
 
     public let token: String
     public internal(set) var phase: Phase = .connecting
+    /// The buffered stream filled our limit: the main link is not read
+    /// until the snapshot is loaded (the master holds what follows).
+    public internal(set) var holdingMainLink = false
     var input: [UInt8] = []
 
     public init(token: String) { self.token = token }

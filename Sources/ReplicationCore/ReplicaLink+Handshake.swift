@@ -11,10 +11,12 @@ extension ReplicaLink {
         if state == .connected && catchingUp { return [] }
         if (state == .transfer || state == .loading) && dual != nil {
             // The live stream waits here for the snapshot, and while it loads,
-            // up to our own limit: the master's buffer for us stays small.
+            // up to our own limit; then in the master's buffer for us.
             let limit = settings.dualChannelBufferLimit
-            if DualChannel.overflows(buffered: input.count, limit: limit) {
-                return dualFailed("the stream buffered during the snapshot (\(input.count) bytes) exceeds this replica's limit (\(limit) bytes)")
+            if !dual!.holdingMainLink && DualChannel.isFull(buffered: input.count, limit: limit) {
+                dual!.holdingMainLink = true
+                return [.log(.notice, "Replication buffer limit has been reached (\(input.count) bytes, limit \(limit)): stopped reading the master link until the snapshot is loaded; the master holds the rest of the stream meanwhile"),
+                        .holdMainLink]
             }
             return []
         }
@@ -233,6 +235,7 @@ extension ReplicaLink {
         let swapped = swapsDataset
         payload = nil
         let wasDual = dual != nil
+        let held = dual?.holdingMainLink == true
         dual = nil
         guard success else {
             let failed: ReplicaLinkEffect = .log(.warning, "Failed trying to load the MASTER synchronization DB from \((wasDual ? .disk : payloadTarget).sourceName): \(error)")
@@ -254,6 +257,7 @@ extension ReplicaLink {
         history.clearSecond()
         var fx: [ReplicaLinkEffect] = attach + [.resetBacklog(offset: history.offset),
                                        .log(.notice, "MASTER <-> REPLICA sync: Finished with success")]
+        if held { fx.append(.releaseMainLink) }
         startStreaming(nowMs: nowMs, readOffset: history.offset)
         // A diskless master holds the stream until our first ACK (a
         // dual-channel one does not, but the ACK tells it where we are).

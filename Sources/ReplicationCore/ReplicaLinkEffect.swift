@@ -39,4 +39,9 @@ public enum ReplicaLinkEffect: Sendable, Equatable {
     case sendSnapshot([UInt8])
     /// Close the snapshot connection; no `snapshotClosed` input follows.
     case closeSnapshot
+    /// Dual-channel sync: stop reading the main link (the buffered stream
+    /// filled this replica's limit); the master's buffer holds what follows.
+    case holdMainLink
+    /// Read the main link again (the snapshot is loaded).
+    case releaseMainLink
 }

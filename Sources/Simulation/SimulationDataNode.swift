@@ -138,7 +138,7 @@ final class SimulationDataNode {
             case .continueStream:
                 // Simulated time does not pass within a step: the rest applies now.
                 run(link.continueStream(nowMs: sim.now), sim)
-            case .connectSnapshot, .sendSnapshot, .closeSnapshot:
+            case .connectSnapshot, .sendSnapshot, .closeSnapshot, .holdMainLink, .releaseMainLink:
                 // Simulated links keep ReplicaLinkSettings' default (dual channel
                 // off): they never announce the capability, so no master offers it.
                 preconditionFailure("dual-channel effect without the capability: \(e)")

@@ -43,12 +43,18 @@ final class DualChannelTests: XCTestCase {
         XCTAssertFalse(DualChannel.masterOffers(enabled: true, replicaAnnounced: true, psync: false))
     }
 
-    func testTheReplicaBufferLimitDefaultsToItsReplicaOutputHardLimit() {
-        XCTAssertEqual(DualChannel.bufferLimit(configured: 0, replicaHardLimit: 256 << 20), 256 << 20)
-        XCTAssertEqual(DualChannel.bufferLimit(configured: 1 << 20, replicaHardLimit: 256 << 20), 1 << 20)
-        XCTAssertFalse(DualChannel.overflows(buffered: 1 << 30, limit: 0), "0 means no limit")
-        XCTAssertTrue(DualChannel.overflows(buffered: 11, limit: 10))
-        XCTAssertFalse(DualChannel.overflows(buffered: 10, limit: 10))
+    func testTheReplicasOwnBufferIsFullOnlyAtAConfiguredLimit() {
+        XCTAssertFalse(DualChannel.isFull(buffered: 1 << 30, limit: 0), "0 means no limit")
+        XCTAssertTrue(DualChannel.isFull(buffered: 10, limit: 10))
+        XCTAssertFalse(DualChannel.isFull(buffered: 9, limit: 10))
+    }
+
+    func testWithoutALimitTheReplicaReadsTheWholeStreamOfTheSnapshotPhase() {
+        var h = dualHarness()
+        offered(&h)
+        for _ in 0..<1000 { h.receive(LinkHarness.command("SET", "k", String(repeating: "v", count: 1000))) }
+        XCTAssertFalse(h.effects.contains(.holdMainLink))
+        XCTAssertEqual(h.link.state, .transfer)
     }
 
     func testTheOfferOpensASnapshotConnectionThatNamesTheTokenThenAsksForAFullResync() {
@@ -102,24 +108,39 @@ final class DualChannelTests: XCTestCase {
         XCTAssertNil(h.link.dual)
     }
 
-    func testAStreamBeyondTheReplicasOwnLimitAbandonsTheDualSyncAndTheNextAttemptIsPlain() {
+    func testAStreamThatFillsTheReplicasOwnLimitHoldsTheMainLinkUntilTheSnapshotIsLoaded() {
         var h = dualHarness(limit: 40)
         offered(&h)
+        let set = LinkHarness.command("SET", "k", "v")
+        h.receive(set)
+        XCTAssertFalse(h.effects.contains(.holdMainLink))
+        h.receive(set)
+        XCTAssertEqual(h.effects.filter { $0 == .holdMainLink }.count, 1)
+        XCTAssertTrue(h.logs.contains { $0.hasPrefix("Replication buffer limit has been reached (54 bytes, limit 40)") })
+        XCTAssertEqual(h.link.state, .transfer, "the sync goes on: the master holds the rest")
+        XCTAssertFalse(h.effects.contains(.close))
+        XCTAssertFalse(h.link.plainNextAttempt)
+        // Bytes that were in flight when the link was held are kept.
+        h.receive(set)
+        XCTAssertEqual(h.effects.filter { $0 == .holdMainLink }.count, 1, "held once")
+        h.run { $0.snapshotReceived(Array("+FULLRESYNC \(LinkHarness.masterId) 100\r\n$3\r\nabc".utf8), nowMs: $1) }
+        XCTAssertFalse(h.effects.contains(.releaseMainLink), "still held while the snapshot loads")
+        h.run { $0.payloadLoaded(success: true, nowMs: $1) }
+        XCTAssertTrue(h.effects.contains(.releaseMainLink))
+        XCTAssertEqual(h.applied, [["SET", "k", "v"], ["SET", "k", "v"], ["SET", "k", "v"]])
+        XCTAssertEqual(h.link.history.offset, 100 + Int64(3 * set.count))
+        XCTAssertEqual(h.link.state, .connected)
+    }
+
+    func testAnUnheldDualSyncDoesNotReleaseTheMainLinkAfterItsLoad() {
+        var h = dualHarness(limit: 1 << 20)
+        offered(&h)
         h.receive(LinkHarness.command("SET", "k", "v"))
-        XCTAssertEqual(h.link.state, .transfer)
-        h.receive(LinkHarness.command("SET", "k", "v"))
-        XCTAssertEqual(h.link.state, .connect)
-        XCTAssertTrue(h.effects.contains(.close))
-        XCTAssertTrue(h.effects.contains(.closeSnapshot))
-        XCTAssertTrue(h.logs.contains { $0.hasPrefix("Dual-channel sync failed: the stream buffered during the snapshot (54 bytes) exceeds this replica's limit (40 bytes)") })
-        XCTAssertTrue(h.link.plainNextAttempt)
-        h.clear()
-        h.tick(after: 1000)
-        h.run { $0.connected(nowMs: $1) }
-        h.receive("+PONG\r\n")
-        XCTAssertTrue(h.sentText.last!.hasSuffix(Self.plainCapa), "the retry is Redis's plain full resync")
-        h.receive("+OK\r\n+OK\r\n")
-        XCTAssertFalse(h.link.plainNextAttempt, "only one attempt is plain")
+        h.run { $0.snapshotReceived(Array("+FULLRESYNC \(LinkHarness.masterId) 100\r\n$3\r\nabc".utf8), nowMs: $1) }
+        h.run { $0.payloadLoaded(success: true, nowMs: $1) }
+        XCTAssertFalse(h.effects.contains(.holdMainLink))
+        XCTAssertFalse(h.effects.contains(.releaseMainLink))
+        XCTAssertEqual(h.applied, [["SET", "k", "v"]])
     }
 
     func testALostSnapshotConnectionFallsBackToAPlainFullResync() {
@@ -133,6 +154,19 @@ final class DualChannelTests: XCTestCase {
         XCTAssertFalse(h.effects.contains(.closeSnapshot), "it is closed already")
         XCTAssertTrue(h.logs.contains("Dual-channel sync failed: the snapshot connection was lost (Connection reset by peer). Retrying with a plain full resync."))
         XCTAssertTrue(h.link.plainNextAttempt)
+    }
+
+    func testAfterAFailedDualSyncOnlyTheNextAttemptIsPlain() {
+        var h = dualHarness()
+        offered(&h)
+        h.run { $0.snapshotClosed(reason: "Connection reset by peer", nowMs: $1) }
+        h.clear()
+        h.tick(after: 1000)
+        h.run { $0.connected(nowMs: $1) }
+        h.receive("+PONG\r\n")
+        XCTAssertTrue(h.sentText.last!.hasSuffix(Self.plainCapa), "the retry is Redis's plain full resync")
+        h.receive("+OK\r\n+OK\r\n")
+        XCTAssertFalse(h.link.plainNextAttempt, "only one attempt is plain")
     }
 
     func testAMasterThatGoesAwayMidSyncClosesTheSnapshotConnectionAndTheCronRetries() {
@@ -196,19 +230,31 @@ final class DualChannelTests: XCTestCase {
         XCTAssertEqual(h.link.history.offset, 100 + Int64(set.count))
     }
 
-    func testAStreamBeyondTheReplicasOwnLimitWhileTheSnapshotLoadsAbandonsTheSync() {
+    func testAStreamThatFillsTheReplicasOwnLimitWhileTheSnapshotLoadsHoldsTheMainLinkAndTheLoadGoesOn() {
+        var h = dualHarness(limit: 40)
+        loading(&h)
+        let set = LinkHarness.command("SET", "k", "v")
+        h.receive(set)
+        h.receive(set)
+        XCTAssertEqual(h.effects.filter { $0 == .holdMainLink }.count, 1)
+        XCTAssertEqual(h.link.state, .loading, "the loader goes on")
+        XCTAssertFalse(h.effects.contains(.close))
+        h.clear()
+        h.run { $0.payloadLoaded(success: true, nowMs: $1) }
+        XCTAssertEqual(h.effects.filter { $0 == .releaseMainLink }.count, 1)
+        XCTAssertEqual(h.applied, [["SET", "k", "v"], ["SET", "k", "v"]])
+    }
+
+    func testAFailedLoadOfAHeldDualSyncClosesTheLinkRatherThanReleasingIt() {
         var h = dualHarness(limit: 40)
         loading(&h)
         h.receive(LinkHarness.command("SET", "k", "v"))
-        XCTAssertEqual(h.link.state, .loading)
         h.receive(LinkHarness.command("SET", "k", "v"))
-        XCTAssertEqual(h.link.state, .connect, "the loader sees the link left loading and stops")
-        XCTAssertTrue(h.effects.contains(.close))
-        XCTAssertTrue(h.logs.contains { $0.hasPrefix("Dual-channel sync failed: the stream buffered during the snapshot (54 bytes) exceeds this replica's limit (40 bytes)") })
-        XCTAssertTrue(h.link.plainNextAttempt)
         h.clear()
         h.run { $0.payloadLoaded(success: false, nowMs: $1) }
-        XCTAssertTrue(h.effects.isEmpty, "the abandoned load's end changes nothing")
+        XCTAssertTrue(h.effects.contains(.close))
+        XCTAssertFalse(h.effects.contains(.releaseMainLink))
+        XCTAssertEqual(h.link.state, .connect)
     }
 
     func testALargeBufferedStreamIsAppliedInSlicesAfterTheLoad() {

@@ -259,7 +259,7 @@ private let numericEntries: [ConfigEntry] = [
     num("proto-max-bulk-len", nil, [], 1 << 20, longMax, 512 << 20, .memory),
     num("stream-node-max-entries", nil, [], 0, longMax, 100),
     num("repl-backlog-size", nil, [], 1, longMax, 1 << 20, .memory, apply: .replBacklogMinimum),
-    // 0: the replica's own client-output-buffer-limit replica hard limit.
+    // 0: no limit of the replica's own (why: ReplicationCore/DualChannelSync.swift).
     num("vigil-dual-channel-buffer-limit", nil, .hidden, 0, longMax, 0, .memory),
     // unsigned long long
     num("maxmemory", nil, [], 0, ullongMax, 0, unsigned: true, .memory),

@@ -56,8 +56,7 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             masterAuth: c.masterauth.isEmpty ? nil : Array(c.masterauth.utf8),
             timeoutSeconds: c.int("repl-timeout"),
             dualChannel: c.bool("vigil-dual-channel-replication"),
-            dualChannelBufferLimit: DualChannel.bufferLimit(configured: c.int("vigil-dual-channel-buffer-limit"),
-                                                           replicaHardLimit: server.hot.outputLimits[1].hard),
+            dualChannelBufferLimit: c.int("vigil-dual-channel-buffer-limit"),
             loadTarget: .choose(setting: c.replDisklessLoad, datasetIsEmpty: server.databases.allSatisfy { $0.count == 0 }))
     }
 
@@ -83,7 +82,8 @@ final class ReplicaLinkDriver: ConnectionDelegate {
             case .loadPayload:
                 // The plain protocol's link is not read while loading (7.0
                 // removes its read handler: the stream waits at the master);
-                // a dual-channel one is, into the buffer of ReplicaLink.
+                // a dual-channel one is, into the buffer of ReplicaLink,
+                // until that buffer is full (then the link holds it paused).
                 let readingMaster = link.dual != nil
                 if !readingMaster { connection?.pauseReading() }
                 let db = server.loadReceivedPayload(&payload, target: payloadTarget, readingMaster: readingMaster)
@@ -107,6 +107,10 @@ final class ReplicaLinkDriver: ConnectionDelegate {
                 snapshot?.enqueue(bytes)
             case .closeSnapshot:
                 closeSnapshot()
+            case .holdMainLink:
+                connection?.pauseReading()
+            case .releaseMainLink:
+                connection?.resumeReading()
             case .disconnectReplicas:
                 for c in server.clients.values where c.flags.contains(.replica) {
                     server.freeClient(c, reason: "replication id changed")

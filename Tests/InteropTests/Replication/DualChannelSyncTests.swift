@@ -16,8 +16,8 @@ import XCTest
 /// machine): below that no design can keep a stalled reader's buffer small.
 /// Large: Redis's default limits on the master, a dataset of
 /// VIGIL_DUALSYNC_KEYS keys and redis-benchmark writing; the plain protocol
-/// loops on the 256 MB hard limit, the dual-channel replica (its own buffer
-/// limit raised) converges at the first full sync.
+/// loops on the 256 MB hard limit, the dual-channel replica (every setting
+/// at its default too) converges at the first full sync.
 final class DualChannelSyncTests: XCTestCase {
     private var fixture = ProcessFixture()
     private var writing = WriterSwitch()
@@ -30,8 +30,8 @@ final class DualChannelSyncTests: XCTestCase {
 
     // MARK: tight limits
 
-    private func masterUnderLoad(diskless: Bool = false) throws -> ProcessFixture.Started {
-        let node = try fixture.startVigil(["--client-output-buffer-limit", "replica 8mb 4mb 2",
+    private func masterUnderLoad(diskless: Bool = false, limits: String = "replica 8mb 4mb 2") throws -> ProcessFixture.Started {
+        let node = try fixture.startVigil(["--client-output-buffer-limit", limits,
                                            "--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0",
                                            "--rdb-key-save-delay", "1000", "--enable-debug-command", "yes"])
         let c = try ProcessFixture.connect(node.port)
@@ -115,6 +115,17 @@ final class DualChannelSyncTests: XCTestCase {
         XCTAssertEqual(try convergeUnderLoad(master, [first, second], "second replica joining mid-sync, tight limits"), 2)
     }
 
+    /// A replica given its own limit (4 MB, well under the 25 MB or so the
+    /// snapshot phase streams) stops reading the main link when its buffer
+    /// is full; the master holds the rest under its limits (raised here to
+    /// 64mb 32mb 10 so that they hold it) and the sync still converges at once.
+    func testAReplicaWithItsOwnLimitHoldsTheMainLinkAndTheMasterHoldsTheRest() throws {
+        let master = try masterUnderLoad(limits: "replica 64mb 32mb 10")
+        let replica = try slowLoadingReplica(of: master, ["--vigil-dual-channel-buffer-limit", "4mb"])
+        XCTAssertEqual(try convergeUnderLoad(master, [replica], "replica limit 4mb, master limits 64mb 32mb 10"), 1)
+        XCTAssertTrue(replica.process.logText.contains("Replication buffer limit has been reached"), replica.process.logTail(lines: 40))
+    }
+
     func testUnderTheSameLoadThePlainProtocolLoopsOnTheOutputLimit() throws {
         let master = try masterUnderLoad()
         let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(master.port), "--vigil-dual-channel-replication", "no"])
@@ -153,14 +164,12 @@ final class DualChannelSyncTests: XCTestCase {
         return (node, load)
     }
 
-    /// The replica buffers the stream of the whole sync on its side, so its
-    /// own limit (vigil-dual-channel-buffer-limit, by default its replica
-    /// hard limit, the same 256 MB the plain protocol overflows) is raised:
-    /// the master's limits stay Redis's defaults.
+    /// Every setting at its default on both nodes: the replica buffers the
+    /// stream of the snapshot phase with no limit of its own (as a Redis
+    /// replica reads its master), so the master's buffer for it stays small.
     func testWithRedisDefaultLimitsALargeDualChannelSyncUnderBenchmarkConvergesAtTheFirstFullSync() throws {
         let (master, load) = try masterWithDefaultsUnderBenchmark()
-        let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(master.port), "--enable-debug-command", "yes",
-                                              "--vigil-dual-channel-buffer-limit", "1gb"])
+        let replica = try fixture.startVigil(["--replicaof", "127.0.0.1", String(master.port), "--enable-debug-command", "yes"])
         let m = try ProcessFixture.connect(master.port, ioTimeoutMs: 60_000)
         let r = try ProcessFixture.connect(replica.port, ioTimeoutMs: 60_000)
         defer { m.close(); r.close() }
@@ -178,6 +187,7 @@ final class DualChannelSyncTests: XCTestCase {
         try sync.assertSameValues(keys, "after a large dual-channel full sync under redis-benchmark")
         XCTAssertEqual(fullSyncs, 1)
         XCTAssertLessThan(peak, 64 << 20, "the master's buffer for the replica stays under even its soft limit")
+        XCTAssertFalse(replica.process.logText.contains("Dual-channel sync failed"), replica.process.logTail(lines: 40))
         XCTAssertFalse(master.process.logText.contains("for overcoming of output buffer limits"), master.process.logTail(lines: 40))
     }
 
