@@ -6,9 +6,9 @@ import Glibc
 /// directory: that new process is ours although we did not launch it, and
 /// only its directory says so (the scratch directory's name carries our pid
 /// and a random suffix, so no other program runs there).
-enum ScratchDirectoryProcesses {
+public enum ScratchDirectoryProcesses {
     /// The pids (other than ours) running in `dir`.
-    static func pids(in dir: String) -> [Int32] {
+    public static func pids(in dir: String) -> [Int32] {
         let me = getpid()
         let target = (dir as NSString).standardizingPath
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
@@ -22,7 +22,7 @@ enum ScratchDirectoryProcesses {
     }
 
     /// SIGTERM to each, SIGKILL to those still alive after `grace` seconds.
-    static func stop(in dir: String, grace: Double = 5) {
+    public static func stop(in dir: String, grace: Double = 5) {
         let found = pids(in: dir)
         guard !found.isEmpty else { return }
         for pid in found { kill(pid, SIGTERM) }

@@ -50,7 +50,7 @@ public struct ActiveExpire {
                     let when = db.expires.value(at: db.expireCursor)
                     checked += 1
                     sampled += 1
-                    if when <= context.nowMs {
+                    if when < context.nowMs {   // activeExpireCycleTryExpire: now > t
                         db.deleteExpired(key)   // swaps the last entry into this slot: don't advance
                         expired += 1
                     } else {

@@ -55,10 +55,12 @@ public final class Database {
 
     public func expireTime(_ key: Key) -> Int64? { expires[key] }
 
-    /// True when the key has a TTL in the past (regardless of role).
+    /// True when the key's expire time has passed (regardless of role). A key
+    /// lives through the millisecond of its expire time: Redis's keyIsExpired
+    /// is `now > when`, so SET PX 1 at ms t answers until t+1 and goes at t+2.
     public func isLogicallyExpired(_ key: Key) -> Bool {
         guard let when = expires[key] else { return false }
-        return when <= context.nowMs
+        return when < context.nowMs
     }
 
     /// Deletes the key if it is expired (on a master); returns true if it is
@@ -67,7 +69,7 @@ public final class Database {
     public func expireIfNeeded(_ key: Key) -> Bool {
         // Most keys have no TTL: skip hashing the key a second time.
         if expires.isEmpty { return false }
-        guard let when = expires[key], when <= context.nowMs else { return false }
+        guard let when = expires[key], when < context.nowMs else { return false }
         if !context.isMaster { return !context.obeyingMaster }
         deleteExpired(key)
         return true
@@ -207,7 +209,7 @@ public final class Database {
         var tries = 0
         while let i = dict.randomPosition(using: &g) {
             let k = dict.key(at: i)
-            if let when = expires[k], when <= context.nowMs {
+            if let when = expires[k], when < context.nowMs {
                 if context.isMaster {
                     deleteExpired(k)
                     continue

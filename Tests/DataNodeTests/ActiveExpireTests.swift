@@ -69,10 +69,22 @@ final class ActiveExpireTests: XCTestCase {
         XCTAssertEqual(ctx.keyspaceHits + ctx.keyspaceMisses, 0, "reaping is not an access")
     }
 
+    /// activeExpireCycleTryExpire is `now > when`: a key lives through the
+    /// millisecond of its expire time.
+    func testAKeyIsNotReapedInTheMillisecondOfItsExpireTime() {
+        let (ctx, dbs) = makeDbs(1)
+        fill(dbs[0], prefix: "k", count: 100, ttlMs: 10)
+        ctx.nowMs = t0 + 10
+        var ae = ActiveExpire()
+        XCTAssertEqual(runUntilQuiet(&ae, dbs), 0)
+        ctx.nowMs = t0 + 11
+        XCTAssertEqual(runUntilQuiet(&ae, dbs), 100)
+    }
+
     func testOneCycleKeepsGoingWhileTheSampleIsMostlyStale() {
         let (ctx, dbs) = makeDbs(1)
         fill(dbs[0], prefix: "k", count: 2_000, ttlMs: 10)
-        ctx.nowMs = t0 + 10   // due exactly now
+        ctx.nowMs = t0 + 11   // one ms past their expire time
         var ae = ActiveExpire()
         XCTAssertEqual(ae.run(.slow, dbs: dbs, hz: 10) { 0 }, 2_000, "all stale: one cycle reaps them all")
         XCTAssertEqual(dbs[0].count, 0)
@@ -95,7 +107,7 @@ final class ActiveExpireTests: XCTestCase {
     func testTimeLimitStopsTheSlowCycleAndEnablesTheFastOne() {
         let (ctx, dbs) = makeDbs(1)
         fill(dbs[0], prefix: "k", count: 10_000, ttlMs: 1)
-        ctx.nowMs = t0 + 1
+        ctx.nowMs = t0 + 2
         var ae = ActiveExpire()
         // Every clock read is 100 ms later: the first check (after 16 loops) is over the limit.
         var us: Int64 = 0
@@ -119,7 +131,7 @@ final class ActiveExpireTests: XCTestCase {
     func testFastCycleIsRateLimited() {
         let (ctx, dbs) = makeDbs(1)
         fill(dbs[0], prefix: "k", count: 10_000, ttlMs: 1)
-        ctx.nowMs = t0 + 1
+        ctx.nowMs = t0 + 2
         var ae = ActiveExpire()
         var us: Int64 = 0
         ae.run(.slow, dbs: dbs, hz: 10) { us += 100_000; return us }
@@ -174,7 +186,7 @@ final class ActiveExpireTests: XCTestCase {
             db.setKey(k, .string(StringValue(Array("v".utf8))))
             db.setExpire(k, at: t0 + (i % 3 == 0 ? 10 : 10_000_000))
         }
-        ctx.nowMs = t0 + 10
+        ctx.nowMs = t0 + 11
         var ae = ActiveExpire()
         for _ in 0..<5_000 where db.count > 2_000 { ae.run(.slow, dbs: dbs, hz: 10) { 0 } }
         XCTAssertEqual(db.count, 2_000)

@@ -71,7 +71,8 @@ final class DumpRestoreTests: XCTestCase {
     }
 
     func testRestoreWithTtlSetsRelativeExpiry() throws {
-        let h = try Harness()
+        // A clock that stands still: the TTL counts from a fresh reading, equal to the command's time.
+        let h = try Harness(clock: NodeClock(manualWallUs: 1_700_000_000_000_000))
         XCTAssertEqual(restore(h, "k", "5000", payload("v")), .ok)
         XCTAssertEqual(h.server.databases[0].expireTime(Key("k")), h.server.keyspace.nowMs + 5000)
     }

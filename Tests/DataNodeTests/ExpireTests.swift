@@ -16,8 +16,12 @@ final class ExpireTests: XCTestCase {
     /// The command clock of the last command.
     func lastNow(_ h: Harness) -> Int64 { h.server.keyspace.nowMs }
 
+    /// A server on a clock that stands still: relative expires count from a
+    /// fresh reading (mstime()), which then equals the command's frozen time.
+    func harness() throws -> Harness { try Harness(clock: NodeClock(manualWallUs: 1_700_000_000_000_000)) }
+
     func testExpireSetsRelativeTimes() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         XCTAssertEqual(h.rawString("EXPIRE", "k", "100"), ":1\r\n")
         XCTAssertEqual(expireTime(h, "k"), lastNow(h) + 100_000)
@@ -33,7 +37,7 @@ final class ExpireTests: XCTestCase {
     }
 
     func testExpireBumpsDirtyOnlyOnChange() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         var dirty = h.server.dirty
         h.call("EXPIRE", "k", "100")
@@ -52,7 +56,7 @@ final class ExpireTests: XCTestCase {
     }
 
     func testExpireInThePastDeletes() throws {
-        let h = try Harness()
+        let h = try harness()
         for k in ["a", "b", "c", "d", "e"] { put(h, k) }
         XCTAssertEqual(h.rawString("EXPIRE", "a", "-1"), ":1\r\n")
         XCTAssertEqual(h.rawString("PEXPIRE", "b", "0"), ":1\r\n")
@@ -63,8 +67,24 @@ final class ExpireTests: XCTestCase {
         XCTAssertEqual(h.server.keyspace.expiredKeys, 0, "an explicit expire in the past is a delete, not an expiry")
     }
 
+    /// keyIsExpired is `now > when`, while an expire time given as now is
+    /// already expired (checkAlreadyExpired, `when <= now`).
+    func testAKeyLivesThroughTheMillisecondOfItsExpireTime() throws {
+        let clock = NodeClock(manualWallUs: 1_700_000_000_000_000)
+        let h = try Harness(clock: clock)
+        XCTAssertEqual(h.rawString("SET", "k", "v", "PX", "10"), "+OK\r\n")
+        clock.advance(us: 10_000)
+        XCTAssertEqual(h.rawString("EXISTS", "k"), ":1\r\n")
+        clock.advance(us: 1_000)
+        XCTAssertEqual(h.rawString("EXISTS", "k"), ":0\r\n")
+        put(h, "now")
+        XCTAssertEqual(h.rawString("PEXPIREAT", "now", String(clock.wallMs())), ":1\r\n")
+        XCTAssertEqual(h.rawString("EXISTS", "now"), ":0\r\n")
+        XCTAssertEqual(h.server.keyspace.expiredKeys, 1, "the PEXPIREAT was a delete, not an expiry")
+    }
+
     func testReplicaKeepsPastExpiresUntilMasterDeletes() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         h.server.keyspace.isMaster = false
         XCTAssertEqual(h.rawString("EXPIRE", "k", "-1"), ":1\r\n")
@@ -75,7 +95,7 @@ final class ExpireTests: XCTestCase {
     }
 
     func testOptionsErrorsInRedisOrder() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         let nxErr = "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"
         XCTAssertEqual(h.rawString("EXPIRE", "k", "1", "nx", "xx"), nxErr)
@@ -95,7 +115,7 @@ final class ExpireTests: XCTestCase {
     }
 
     func testOverflowErrors() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         XCTAssertEqual(h.rawString("EXPIRE", "k", "9223372036854775807"), "-ERR invalid expire time in 'expire' command\r\n")
         XCTAssertEqual(h.rawString("EXPIRE", "k", "-9223372036854775808"), "-ERR invalid expire time in 'expire' command\r\n")
@@ -115,7 +135,7 @@ final class ExpireTests: XCTestCase {
     }
 
     func testNXXXGTLT() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         // No TTL: XX and GT fail, NX and LT succeed.
         XCTAssertEqual(h.rawString("EXPIRE", "k", "100", "XX"), ":0\r\n")
@@ -138,7 +158,7 @@ final class ExpireTests: XCTestCase {
     }
 
     func testTTLFamily() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k"); put(h, "plain")
         XCTAssertEqual(h.rawString("TTL", "nokey"), ":-2\r\n")
         XCTAssertEqual(h.rawString("PTTL", "nokey"), ":-2\r\n")
@@ -165,7 +185,7 @@ final class ExpireTests: XCTestCase {
     }
 
     func testEXPIRETIMERounding() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         h.call("PEXPIREAT", "k", "99999999999499")
         XCTAssertEqual(h.rawString("EXPIRETIME", "k"), ":99999999999\r\n")
@@ -174,7 +194,7 @@ final class ExpireTests: XCTestCase {
     }
 
     func testPersist() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         XCTAssertEqual(h.rawString("PERSIST", "k"), ":0\r\n")
         XCTAssertEqual(h.rawString("PERSIST", "nokey"), ":0\r\n")
@@ -185,22 +205,22 @@ final class ExpireTests: XCTestCase {
         XCTAssertEqual(h.rawString("EXISTS", "k"), ":1\r\n")
         // Too late: the key expired before PERSIST came.
         h.call("PEXPIRE", "k", "5")
-        h.advanceClock(ms: 5)
+        h.advanceClock(ms: 6)
         XCTAssertEqual(h.rawString("PERSIST", "k"), ":0\r\n")
         XCTAssertEqual(h.server.databases[0].count, 0)
     }
 
     func testExpireOnExpiredKeyIsMissing() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         h.call("PEXPIRE", "k", "10")
-        h.advanceClock(ms: 10)
+        h.advanceClock(ms: 11)
         XCTAssertEqual(h.rawString("EXPIRE", "k", "100"), ":0\r\n")
         XCTAssertEqual(h.server.keyspace.expiredKeys, 1)
     }
 
     func testTTLCountsStatsWithoutTouching() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "k")
         let hits = h.server.keyspace.keyspaceHits, misses = h.server.keyspace.keyspaceMisses
         h.call("TTL", "k"); h.call("PTTL", "nokey"); h.call("EXPIRETIME", "k")
@@ -215,7 +235,7 @@ final class ExpireTests: XCTestCase {
 
 extension ExpireTests {
     func testWritableReplicaRenameOverStaleKeyDropsItsTTL() throws {
-        let h = try Harness()
+        let h = try harness()
         put(h, "src", "new"); put(h, "dst", "old")
         h.call("PEXPIRE", "dst", "5")
         h.server.keyspace.isMaster = false

@@ -122,7 +122,7 @@ final class KeyCommandsTests: XCTestCase {
     func testTouchAndType() throws {
         let h = try Harness()
         put(h, "a"); put(h, "b", ttlMs: 1)
-        h.advanceClock(ms: 1)
+        h.advanceClock(ms: 2)
         XCTAssertEqual(h.rawString("TOUCH", "a", "a", "b", "nokey"), ":2\r\n")
         XCTAssertEqual(h.rawString("TYPE", "a"), "+string\r\n")
         XCTAssertEqual(h.rawString("TYPE", "b"), "+none\r\n")
@@ -465,7 +465,7 @@ final class KeyCommandsTests: XCTestCase {
     func testLookupsTreatExpiredKeysAsMissing() throws {
         let h = try Harness()
         for k in ["a", "b", "c", "d", "e", "f", "g"] { put(h, k, "1", ttlMs: 100) }
-        h.advanceClock(ms: 100)
+        h.advanceClock(ms: 101)
         XCTAssertEqual(h.rawString("EXISTS", "a"), ":0\r\n")
         XCTAssertEqual(h.rawString("TYPE", "b"), "+none\r\n")
         XCTAssertEqual(h.rawString("OBJECT", "ENCODING", "c"), "$-1\r\n")

@@ -28,6 +28,9 @@ public final class Harness {
     public func raw(_ args: [String], on c: Client? = nil) -> [UInt8] {
         let c = c ?? client
         c.out.bytes.removeAll()
+        // Each command arrives in a read of its own: its time is read afresh,
+        // not carried from the previous command's end (time moves between calls).
+        server.clock.endBatch()
         server.processCommand(c, args.map { Array($0.utf8) })
         let b = c.out.bytes
         c.out.bytes.removeAll()
@@ -48,6 +51,7 @@ public final class Harness {
     public func call(bytes args: [[UInt8]], on c: Client? = nil) -> RESPValue {
         let c = c ?? client
         c.out.bytes.removeAll()
+        server.clock.endBatch()
         server.processCommand(c, args)
         let b = c.out.bytes
         c.out.bytes.removeAll()

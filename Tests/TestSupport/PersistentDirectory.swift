@@ -16,11 +16,21 @@ public final class PersistentDirectory {
         path = try makeScratchDirectory(tag)
     }
 
-    deinit {
+    deinit { stopAll() }
+
+    /// Stops its servers and removes the directory (again harmless). For a
+    /// test whose teardown must run first: XCTest keeps a test's teardown
+    /// blocks, and what they capture, until the process exits, so a
+    /// directory captured by one never reaches its deinit.
+    public func stopAll() {
         for p in processes.reversed() {
             p.terminate()
             p.removeLog()
         }
+        processes.removeAll()
+        // A BGSAVE or rewrite child outlives a server killed mid-save (as
+        // Redis's does: it finishes its file); it runs in this directory.
+        ScratchDirectoryProcesses.stop(in: path)
         try? FileManager.default.removeItem(atPath: path)
     }
 

@@ -59,7 +59,7 @@ enum DumpRestoreCommands {
         }
         KeyCommands.dropStaleEntry(db, key)
         let deleted = options.replace && db.delete(key)
-        let now = server.keyspace.nowMs
+        let now = server.clock.keyspaceMs()   // mstime(), as restoreCommand
         if ttl != 0 && !options.absttl { ttl = ttl &+ now }
         // checkAlreadyExpired: a replica keeps what its master sends.
         if ttl != 0 && ttl <= now && server.keyspace.isMaster {

@@ -66,7 +66,8 @@ extension KeyCommands {
             }
             when *= 1000
         }
-        let base = relative ? server.keyspace.nowMs : 0
+        // Redis passes mstime() (a fresh reading) as the base, not the command's frozen time.
+        let base = relative ? server.clock.keyspaceMs() : 0
         guard when <= Int64.max - base else {
             client.replyError(timeError)
             return
@@ -95,7 +96,8 @@ extension KeyCommands {
         }
         // A time in the past deletes the key, except on a replica, which waits
         // for its master's DEL.
-        if when <= server.keyspace.nowMs && server.keyspace.isMaster {
+        // checkAlreadyExpired: `when <= mstime()`, read afresh.
+        if when <= server.clock.keyspaceMs() && server.keyspace.isMaster {
             db.delete(key)
             server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
         } else {
@@ -120,7 +122,7 @@ extension KeyCommands {
             client.out.integer(-1)
             return
         }
-        let ttl = max(0, absolute ? when : when - server.keyspace.nowMs)
+        let ttl = max(0, absolute ? when : when - server.clock.keyspaceMs())
         // (ttl + 500) / 1000 without overflowing near Int64.max.
         client.out.integer(milliseconds ? ttl : ttl / 1000 + (ttl % 1000 >= 500 ? 1 : 0))
     }

@@ -80,13 +80,14 @@ enum StringCommands {
         }
         var when: Int64 = 0
         if let arg = opts.expire {
-            guard let ms = StringSetOptions.absoluteExpire(arg, flags: opts.flags, now: server.keyspace.nowMs,
+            guard let ms = StringSetOptions.absoluteExpire(arg, flags: opts.flags, now: server.clock.keyspaceMs(),
                                                            command: "getex", client: client) else { return }
             when = ms
         }
         client.out.bulk(s)
         let f = opts.flags
-        if !f.isDisjoint(with: [.exat, .pxat]) && when <= server.keyspace.nowMs && server.keyspace.isMaster {
+        // checkAlreadyExpired reads the clock afresh.
+        if !f.isDisjoint(with: [.exat, .pxat]) && when <= server.clock.keyspaceMs() && server.keyspace.isMaster {
             // An absolute time already past deletes the key now (not counted as expired).
             db.delete(key)
             server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
@@ -163,7 +164,9 @@ enum StringCommands {
         let f = opts.flags
         var when: Int64 = 0
         if let arg = opts.expire {
-            guard let ms = StringSetOptions.absoluteExpire(arg, flags: f, now: server.keyspace.nowMs,
+            // EX/PX count from a fresh clock reading (mstime()), not the command's
+            // frozen time: the key then lives at least its full TTL.
+            guard let ms = StringSetOptions.absoluteExpire(arg, flags: f, now: server.clock.keyspaceMs(),
                                                            command: command, client: client) else { return }
             when = ms
         }

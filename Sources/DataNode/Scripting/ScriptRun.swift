@@ -16,6 +16,10 @@ extension Server {
                                 startMs: clock.monotonicMs(), flags: flags, readOnly: readOnly)
         run.oomAtStart = hot.maxmemory > 0 && eviction.overLimitSinceUs != 0
         scripting.running = run
+        // Keys expire against the script's start (scriptTimeSnapshot, a fresh
+        // mstime()) for the whole run; the caller's frozen time comes back after.
+        let callerNowMs = keyspace.nowMs
+        keyspace.nowMs = clock.keyspaceMs()
         vm.random = scripting.sharedRandom
         let fake = scriptClient(for: run)
         if fake.dbIndex != c.dbIndex { fake.dbIndex = c.dbIndex }
@@ -29,6 +33,7 @@ extension Server {
             vm.hookInterval = 0
         }
         defer {
+            keyspace.nowMs = callerNowMs
             scripting.sharedRandom = vm.random
             scripting.running = nil
             if run.timedOut { scriptTimedOutEnded(run) }

@@ -210,10 +210,10 @@ extension Server {
     public func call(_ c: Client, _ cmd: Command, _ argv: [[UInt8]], propagateTo: PropagationFeed.Targets = .all) {
         // One wall-clock read gives both the command's frozen time and the
         // duration's start, as Redis's call() does with ustime() (in a
-        // pipelined batch, the previous command's end reading).
+        // pipelined batch, the previous command's end reading). Only the
+        // outermost call freezes the time (fixed_time_expire): the commands of
+        // EXEC and of a script see keys expire against their caller's time.
         let startUs = clock.commandStartUs()
-        // Only the outermost call moves the keyspace's clock (7.0's
-        // fixed_time_expire): a script or an EXEC sees one instant throughout.
         if callDepth == 0 { keyspace.nowMs = clock.keyspaceMs(wallUs: startUs) }
         let replyStart = c.out.bytes.count
         if callDepth == 0 { c.keptPushes.removeAll() }

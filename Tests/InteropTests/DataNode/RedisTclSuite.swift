@@ -8,6 +8,11 @@ import XCTest
 /// The suite's source (the Debian tarball, extracted by `--fetch-only`, as
 /// .ci/run does) and tclsh are interop peers: missing, they skip, or fail under
 /// VIGIL_REQUIRE_INTEROP=1. The tests never download anything.
+///
+/// The suites are mostly waiting (servers starting, `after` and `wait_for`
+/// loops), so they run side by side: the first assertion runs every suite
+/// RedisTclSuiteTests lists in one script invocation (`--parallel`), and each
+/// test then asserts its own suite's result from that batch.
 enum RedisTclSuite {
     struct Failure: Decodable {
         let kind: String
@@ -28,6 +33,9 @@ enum RedisTclSuite {
         let log: String
     }
 
+    /// Suites run at once: each mostly sleeps, so more than the cores.
+    static let parallel = 4
+
     /// The script's exit status when the suite's source or tclsh is missing.
     private static let missingPeer: Int32 = 3
 
@@ -36,28 +44,106 @@ enum RedisTclSuite {
             .appendingPathComponent("../../../scripts/redis-tcl-tests").standardized.path
     }
 
-    /// Runs `suite` and fails the test for each err, exception, hang or early
-    /// stop, naming the Redis test and why.
+    /// The file whose test methods are the list of suites the batch runs.
+    private static var listFile: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("RedisTclSuiteTests.swift").path
+    }
+
+    /// Each `func testX() throws { try RedisTclSuite.assertPasses("unit/x") }`
+    /// of RedisTclSuiteTests.swift as (method, suite): the test methods are the
+    /// one list, so adding a suite stays a one-line change.
+    static func listedSuites() -> [(method: String, suite: String)] {
+        guard let text = try? String(contentsOfFile: listFile, encoding: .utf8),
+              let re = try? NSRegularExpression(pattern: #"^[ \t]*func (test\w+)\(\)[^{]*\{\s*try RedisTclSuite\.assertPasses\("([^"]+)"\)"#,
+                                               options: .anchorsMatchLines)
+        else { return [] }
+        let ns = text as NSString
+        return re.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
+            (ns.substring(with: $0.range(at: 1)), ns.substring(with: $0.range(at: 2)))
+        }
+    }
+
+    /// The listed suites this process will assert: those of the methods named
+    /// on the test binary's command line (`swift test --filter` names each
+    /// selected test), or all of them when none of this class's are named.
+    static func selectedSuites(arguments: [String] = CommandLine.arguments) -> [String] {
+        let listed = listedSuites()
+        let named = Set(arguments.flatMap { $0.split(separator: ",") }.compactMap { spec -> String? in
+            guard let r = spec.range(of: "RedisTclSuiteTests/") else { return nil }
+            return String(spec[r.upperBound...])
+        })
+        let chosen = listed.filter { named.isEmpty || named.contains($0.method) }
+        return (chosen.isEmpty ? listed : chosen).map(\.suite)
+    }
+
+    /// A suite's result and the end of its harness output (the logs go with the batch's directory).
+    private struct Outcome {
+        let result: Result
+        let logTail: String
+    }
+
+    /// What one script invocation gave: each suite's outcome, or why there is none.
+    private enum Batch {
+        case ran([String: Outcome])
+        case peerMissing(String)
+        case noResult(String)
+    }
+
+    /// Run once per process, on the first assertion.
+    nonisolated(unsafe) private static var batch: (suites: Set<String>, outcome: Batch)?
+
+    private static func run(_ suites: [String], python: String, server: String) throws -> Batch {
+        let dir = try makeScratchDirectory("tcl-suite")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let json = dir + "/result.json"
+        // The harnesses find their servers' ports themselves (each binds a port
+        // before use), each in its own range.
+        let run = try ToolRun.run(python, [script, "--no-fetch", "--server", server, "--json", json,
+                                           "--parallel", String(parallel), "--logs", dir + "/logs"] + suites,
+                                  timeout: 1800)
+        if run.status == missingPeer {
+            return .peerMissing(run.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let data = FileManager.default.contents(atPath: json),
+              let results = try? JSONDecoder().decode([Result].self, from: data) else {
+            return .noResult("scripts/redis-tcl-tests wrote no result (exit \(run.status)):\n\(run.stdout)\n\(run.stderr)")
+        }
+        var outcomes: [String: Outcome] = [:]
+        for r in results {
+            let log = (try? String(contentsOfFile: r.log, encoding: .utf8)) ?? ""
+            outcomes[r.suite] = Outcome(result: r, logTail: String(log.suffix(2000)))
+        }
+        return .ran(outcomes)
+    }
+
+    /// Fails the test for each err, exception, hang or early stop of `suite`,
+    /// naming the Redis test and why. Runs the batch first if this process has
+    /// not; a suite outside it (not listed) runs alone.
     static func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let python = try Interop.tool("python3", purpose: "scripts/redis-tcl-tests", file: file, line: line)
         _ = try Interop.tool("tclsh", purpose: "Redis's Tcl test suite (apt-get install tcl)", file: file, line: line)
         let server = try Interop.built("vigil-server", file: file, line: line)
-        let dir = try makeScratchDirectory("tcl-suite")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let json = dir + "/result.json"
-        // The harness finds its servers' ports itself (it binds each before use).
-        let run = try ToolRun.run(python, [script, "--no-fetch", "--server", server, "--json", json,
-                                           "--logs", dir + "/logs", suite],
-                                  timeout: 900)
-        if run.status == missingPeer {
-            throw Interop.unavailable(run.stderr.trimmingCharacters(in: .whitespacesAndNewlines), file: file, line: line)
+        if batch == nil {
+            let suites = selectedSuites()
+            batch = (Set(suites), suites.isEmpty ? .ran([:]) : try run(suites, python: python, server: server))
         }
-        guard let data = FileManager.default.contents(atPath: json),
-              let result = try JSONDecoder().decode([Result].self, from: data).first else {
-            XCTFail("scripts/redis-tcl-tests wrote no result (exit \(run.status)):\n\(run.stdout)\n\(run.stderr)", file: file, line: line)
-            return
+        let outcome = batch!.suites.contains(suite) ? batch!.outcome : try run([suite], python: python, server: server)
+        switch outcome {
+        case .peerMissing(let why):
+            throw Interop.unavailable(why, file: file, line: line)
+        case .noResult(let why):
+            XCTFail(why, file: file, line: line)
+        case .ran(let outcomes):
+            guard let o = outcomes[suite] else {
+                XCTFail("scripts/redis-tcl-tests gave no result for \(suite)", file: file, line: line)
+                return
+            }
+            check(o.result, logTail: o.logTail, file: file, line: line)
         }
-        let log = (try? String(contentsOfFile: result.log, encoding: .utf8)) ?? ""
+    }
+
+    private static func check(_ result: Result, logTail: String, file: StaticString, line: UInt) {
+        let suite = result.suite
         for f in result.failures {
             XCTFail("\(suite): [\(f.kind)] \(f.test): \(f.why)", file: file, line: line)
         }
@@ -65,9 +151,9 @@ enum RedisTclSuite {
         XCTAssertEqual(result.exception, 0, "\(suite): exceptions", file: file, line: line)
         XCTAssertEqual(result.skip, 0, "\(suite): skipped tests", file: file, line: line)
         XCTAssertTrue(result.completed && !result.timed_out,
-                      "\(suite) stopped before its end; its output ends:\n\(log.suffix(2000))", file: file, line: line)
+                      "\(suite) stopped before its end; its output ends:\n\(logTail)", file: file, line: line)
         if result.failures.isEmpty {
-            XCTAssertEqual(result.exit, 0, "\(suite): the harness's exit status; its output ends:\n\(log.suffix(2000))",
+            XCTAssertEqual(result.exit, 0, "\(suite): the harness's exit status; its output ends:\n\(logTail)",
                            file: file, line: line)
         }
         XCTAssertGreaterThan(result.ok, 0, "\(suite): no test passed, so none ran", file: file, line: line)

@@ -43,23 +43,6 @@ final class FullDiskInteropTests: XCTestCase {
         vigil ? try disk.dir.startVigil(args) : try disk.dir.startRedis(args)
     }
 
-    private func info(_ c: RedisConnection, _ field: String) throws -> String? {
-        guard case .bulkString(let b?) = try c.call("INFO", "persistence") else { return nil }
-        for line in String(decoding: b, as: UTF8.self).split(separator: "\r\n") where line.hasPrefix(field + ":") {
-            return String(line.dropFirst(field.count + 1))
-        }
-        return nil
-    }
-
-    private func waitFor(_ c: RedisConnection, _ field: String, _ value: String) throws {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if try info(c, field) == value { return }
-            usleep(20_000)
-        }
-        XCTFail("\(field) never became \(value)")
-    }
-
     /// The log's messages (without pid, role and time) that contain one of `words`.
     private func messages(_ node: PersistentDirectory.Running, containing words: [String]) -> [String] {
         node.process.logText.split(separator: "\n").compactMap { line in
@@ -85,8 +68,8 @@ final class FullDiskInteropTests: XCTestCase {
         try fillDataset(c)
         _ = try c.call("CONFIG", "SET", "save", "3600 1")
         var seen = ["\(try c.call("BGSAVE"))"]
-        try waitFor(c, "rdb_bgsave_in_progress", "0")
-        seen.append(try info(c, "rdb_last_bgsave_status") ?? "none")
+        try c.waitForInfo("rdb_bgsave_in_progress", "0", section: "persistence")
+        seen.append(try c.infoField("rdb_last_bgsave_status", section: "persistence") ?? "none")
         seen.append("\(try c.call("SET", "a", "b"))")
         seen.append("\(try c.call("PING"))")
         seen += messages(node, containing: ["Write error saving DB", "Background saving error"])
@@ -111,7 +94,7 @@ final class FullDiskInteropTests: XCTestCase {
         _ = disk.fill()
         var seen = ["\(try c.call("BGREWRITEAOF"))"]
         for field in ["aof_last_bgrewrite_status", "aof_rewrites", "aof_rewrites_consecutive_failures", "aof_last_write_status"] {
-            seen.append("\(field):\(try info(c, field) ?? "none")")
+            seen.append("\(field):\(try c.infoField(field, section: "persistence") ?? "none")")
         }
         seen += messages(node, containing: ["manifest"])
         seen += disk.dir.files()
@@ -156,15 +139,15 @@ final class FullDiskInteropTests: XCTestCase {
             }
             acknowledged.append(key)
         }
-        run.statusWhileFull = try info(c, "aof_last_write_status") ?? "none"
+        run.statusWhileFull = try c.infoField("aof_last_write_status", section: "persistence") ?? "none"
         for cmd in [["PING"], ["EVAL", "return redis.call('SET', 'x', '1')", "0"], ["EVAL", "return redis.call('GET', 'before')", "0"],
                     ["MULTI"], ["SET", "y", "1"], ["EXEC"]] {
             run.others.append("\(try c.call(cmd))")
         }
         run.toldWhy = !messages(node, containing: ["Short write while writing to the AOF file", "Error writing to the AOF file: No space left on device"]).isEmpty
         unlink(filler)
-        try waitFor(c, "aof_last_write_status", "ok")
-        run.statusAfter = try info(c, "aof_last_write_status") ?? "none"
+        try c.waitForInfo("aof_last_write_status", "ok", section: "persistence")
+        run.statusAfter = try c.infoField("aof_last_write_status", section: "persistence") ?? "none"
         run.toldSolved = !messages(node, containing: ["AOF write error looks solved, Redis can write again."]).isEmpty
         XCTAssertEqual(try c.call("SET", "after", "1"), .simpleString(Array("OK".utf8)))
         acknowledged.append("after")

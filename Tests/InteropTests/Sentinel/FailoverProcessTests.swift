@@ -70,26 +70,8 @@ final class FailoverProcessTests: XCTestCase {
     }
 
     func testForcedFailoverWithTheMasterAliveSkipsThePriorityZeroReplica() throws {
-        let vigil = try LocalDeployment.requireBinaries()
         // The priority-0 replica is listed first and is as up to date as the other.
-        let (d, sentinels) = try Self.deploy(priorities: [0, 50], vigil)
-        defer { d.tearDown() }
-        let (never, chosen) = (d.replicaPorts[0], d.replicaPorts[1])
-        let watcher = try EventWatcher(sentinels)
-        let start = Date()
-        defer {
-            watcher.printTraceIfAsked(since: start)
-            watcher.close()
-        }
-        XCTAssertEqual(try sentinels[0].call("SENTINEL", "FAILOVER", d.masterName), .simple("OK"))
-        try d.expectSwitch(watcher, sentinels, from: d.masterPort, to: chosen, since: start)
-        XCTAssertEqual(LocalDeployment.leaders(watcher), [sentinels[0].label], "a forced failover asks no one")
-        XCTAssertEqual(try LocalDeployment.replication(port: chosen)["role"], "master")
-        try d.waitForReplica(never, following: chosen, pumping: watcher)
-        // The old master, alive all along, is converted once the others have had time to hear of the switch.
-        try d.waitForReplica(d.masterPort, following: chosen, seconds: 15, pumping: watcher)
-        // What each sentinel wrote during the failover brings it back the same, from another directory.
-        try d.restartCheck(sentinels, vigil: vigil, step: "forced failover")
+        try ForcedFailover(priorities: [0, 50]).run(step: "forced failover")
     }
 
     func testPriorityZeroReplicaIsNotPromotedEvenWithTheBestOffset() throws {

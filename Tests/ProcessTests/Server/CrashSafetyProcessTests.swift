@@ -85,8 +85,8 @@ final class CrashSafetyProcessTests: XCTestCase {
                 node.process.kill(signal: SIGKILL)
             case (_, .writer):
                 kill(writer, SIGKILL)
-                try waitUntil("the parent to reap the killed child") { try self.info(c, "rdb_bgsave_in_progress") == "0" }
-                XCTAssertEqual(try info(c, "rdb_last_bgsave_status"), "err", context)
+                try waitUntil("the parent to reap the killed child") { try c.infoField("rdb_bgsave_in_progress", section: "persistence") == "0" }
+                XCTAssertEqual(try c.infoField("rdb_last_bgsave_status", section: "persistence"), "err", context)
                 XCTAssertNil(fileSize(temp), "the parent removes a killed child's temp file")
                 node.process.kill(signal: SIGKILL)
             case (_, .parent):
@@ -119,7 +119,7 @@ final class CrashSafetyProcessTests: XCTestCase {
         try populate(c)
         XCTAssertEqual(try c.call("BGREWRITEAOF"),
                        .simpleString(Array("Background append only file rewriting started".utf8)))
-        try waitUntil("the first rewrite") { try self.info(c, "aof_rewrite_in_progress") == "0" && self.info(c, "aof_rewrites") == "1" }
+        try waitUntil("the first rewrite") { try c.infoField("aof_rewrite_in_progress", section: "persistence") == "0" && c.infoField("aof_rewrites", section: "persistence") == "1" }
         let base = try XCTUnwrap(d.files().first { $0.hasSuffix(".base.rdb") })
         let size = try XCTUnwrap(d.read(base)).count
         var forks = 1  // rewrites in this server's log
@@ -140,8 +140,8 @@ final class CrashSafetyProcessTests: XCTestCase {
             switch victim {
             case .writer:
                 kill(child, SIGKILL)
-                try waitUntil("the parent to reap the killed child") { try self.info(c, "aof_rewrite_in_progress") == "0" }
-                XCTAssertEqual(try info(c, "aof_last_bgrewrite_status"), "err", context)
+                try waitUntil("the parent to reap the killed child") { try c.infoField("aof_rewrite_in_progress", section: "persistence") == "0" }
+                XCTAssertEqual(try c.infoField("aof_last_bgrewrite_status", section: "persistence"), "err", context)
                 _ = try c.call("SET", "after-failed-rewrite:\(round)", "1")
             case .parent:
                 break
@@ -218,14 +218,6 @@ final class CrashSafetyProcessTests: XCTestCase {
     private func fileSize(_ path: String) -> Int? {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : nil
-    }
-
-    private func info(_ c: RedisConnection, _ field: String) throws -> String? {
-        guard case .bulkString(let b?) = try c.call("INFO", "persistence") else { return nil }
-        for line in String(decoding: b, as: UTF8.self).split(separator: "\r\n") where line.hasPrefix(field + ":") {
-            return String(line.dropFirst(field.count + 1))
-        }
-        return nil
     }
 
     private func waitUntil(_ what: String, timeout: Double = 20, _ cond: () throws -> Bool) throws {

@@ -14,24 +14,6 @@ final class PersistenceFaultProcessTests: XCTestCase {
     private let rdbMisconf = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
     private let aofEverysec = ["--appendonly", "yes", "--appendfsync", "everysec"]
 
-    private func info(_ c: RedisConnection, _ field: String) throws -> String? {
-        guard case .bulkString(let b?) = try c.call("INFO", "persistence") else { return nil }
-        for line in String(decoding: b, as: UTF8.self).split(separator: "\r\n") where line.hasPrefix(field + ":") {
-            return String(line.dropFirst(field.count + 1))
-        }
-        return nil
-    }
-
-    /// Polls INFO until `field` reads `value` (a background step ends on its own time).
-    private func waitFor(_ c: RedisConnection, _ field: String, _ value: String) throws {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if try info(c, field) == value { return }
-            usleep(20_000)
-        }
-        XCTFail("\(field) never became \(value): \(try info(c, field) ?? "absent")")
-    }
-
     private func waitForLog(_ node: PersistentDirectory.Running, _ line: String) {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -52,20 +34,21 @@ final class PersistenceFaultProcessTests: XCTestCase {
         XCTAssertEqual(try c.call("SET", "k", "v"), ok)
         XCTAssertEqual(try c.call("CONFIG", "SET", fault.0, fault.1), ok)
         // With save points set and saving failing, SIGTERM would (rightly) not
-        // stop it: they go before the directory stops its server.
+        // stop it: they go before the directory stops its server, here rather
+        // than in its deinit (XCTest holds this block, and `d`, to the end).
         addTeardownBlock {
             _ = try? c.call("CONFIG", "SET", "save", "")
-            withExtendedLifetime(d) {}
+            d.stopAll()
         }
         XCTAssertEqual(try c.call("BGSAVE"), .simpleString(Array("Background saving started".utf8)))
-        try waitFor(c, "rdb_bgsave_in_progress", "0")
+        try c.waitForInfo("rdb_bgsave_in_progress", "0", section: "persistence")
         return (node, c)
     }
 
     func testBgsaveOnFullDiskReportsErrLogsWhyAndLeavesNoFile() throws {
         let d = try PersistentDirectory("fault-bgsave-enospc")
         let (node, c) = try failedBgsave(d, fault: ("debug-fault-disk-write", "enospc"))
-        XCTAssertEqual(try info(c, "rdb_last_bgsave_status"), "err")
+        XCTAssertEqual(try c.infoField("rdb_last_bgsave_status", section: "persistence"), "err")
         waitForLog(node, "Background saving error")
         XCTAssertTrue(node.process.logText.contains("# Write error saving DB on disk(rdbSaveRio): No space left on device"), node.process.logTail())
         let left = (try? FileManager.default.contentsOfDirectory(atPath: d.path)) ?? []
@@ -106,14 +89,14 @@ final class PersistenceFaultProcessTests: XCTestCase {
         let (_, c) = try failedBgsave(d, fault: ("debug-fault-disk-write", "enospc"))
         XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-disk-write", "none"), ok)
         XCTAssertEqual(try c.call("BGSAVE"), .simpleString(Array("Background saving started".utf8)))
-        try waitFor(c, "rdb_last_bgsave_status", "ok")
+        try c.waitForInfo("rdb_last_bgsave_status", "ok", section: "persistence")
         XCTAssertEqual(try c.call("SET", "a", "b"), ok)
     }
 
     func testBgsaveFsyncFailureIsAFailedSave() throws {
         let d = try PersistentDirectory("fault-bgsave-fsync")
         let (node, c) = try failedBgsave(d, fault: ("debug-fault-fsync", "eio"))
-        XCTAssertEqual(try info(c, "rdb_last_bgsave_status"), "err")
+        XCTAssertEqual(try c.infoField("rdb_last_bgsave_status", section: "persistence"), "err")
         waitForLog(node, "Background saving error")
         XCTAssertTrue(node.process.logText.contains("Write error saving DB on disk(fsync): Input/output error"), node.process.logTail())
     }
@@ -133,7 +116,7 @@ final class PersistenceFaultProcessTests: XCTestCase {
         let c = try node.connect()
         XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-fork", "eagain"), ok)
         XCTAssertEqual(try c.call("BGSAVE"), error("ERR"))
-        XCTAssertEqual(try info(c, "rdb_last_bgsave_status"), "err")
+        XCTAssertEqual(try c.infoField("rdb_last_bgsave_status", section: "persistence"), "err")
         XCTAssertTrue(node.process.logText.contains("# Can't save in background: fork: Resource temporarily unavailable"), node.process.logTail())
     }
 
@@ -144,7 +127,7 @@ final class PersistenceFaultProcessTests: XCTestCase {
         XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-fork", "enomem"), ok)
         XCTAssertEqual(try c.call("BGREWRITEAOF"),
                        error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information."))
-        XCTAssertEqual(try info(c, "aof_last_bgrewrite_status"), "err")
+        XCTAssertEqual(try c.infoField("aof_last_bgrewrite_status", section: "persistence"), "err")
         XCTAssertTrue(node.process.logText.contains("# Can't rewrite append only file in background: fork: Cannot allocate memory"), node.process.logTail())
     }
 
@@ -158,9 +141,9 @@ final class PersistenceFaultProcessTests: XCTestCase {
             let before = d.files()
             XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-disk-write", "enospc"), ok)
             XCTAssertEqual(try c.call("BGREWRITEAOF"), .simpleString(Array("Background append only file rewriting started".utf8)))
-            try waitFor(c, "aof_rewrite_in_progress", "0")
-            XCTAssertEqual(try info(c, "aof_last_bgrewrite_status"), "err", preamble)
-            XCTAssertEqual(try info(c, "aof_rewrites_consecutive_failures"), "1", preamble)
+            try c.waitForInfo("aof_rewrite_in_progress", "0", section: "persistence")
+            XCTAssertEqual(try c.infoField("aof_last_bgrewrite_status", section: "persistence"), "err", preamble)
+            XCTAssertEqual(try c.infoField("aof_rewrites_consecutive_failures", section: "persistence"), "1", preamble)
             waitForLog(node, "# Background AOF rewrite terminated with error")
             XCTAssertTrue(node.process.logText.contains("# Write error writing append only file on disk: No space left on device"), node.process.logTail())
             XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-disk-write", "none"), ok)
@@ -180,7 +163,7 @@ final class PersistenceFaultProcessTests: XCTestCase {
         let misconf = error("MISCONF Errors writing to the AOF file: No space left on device")
         XCTAssertEqual(try c.call("SET", "second", "2"), misconf)
         XCTAssertEqual(try c.call("PING"), misconf)
-        XCTAssertEqual(try info(c, "aof_last_write_status"), "err")
+        XCTAssertEqual(try c.infoField("aof_last_write_status", section: "persistence"), "err")
         XCTAssertTrue(node.process.logText.contains("# Error writing to the AOF file: No space left on device"), node.process.logTail())
     }
 
@@ -192,7 +175,7 @@ final class PersistenceFaultProcessTests: XCTestCase {
         XCTAssertEqual(try c.call("SET", "first", "1"), ok)
         XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-disk-write", "none"), ok)
         // The cron retries the buffered write once a second.
-        try waitFor(c, "aof_last_write_status", "ok")
+        try c.waitForInfo("aof_last_write_status", "ok", section: "persistence")
         waitForLog(node, "AOF write error looks solved, Redis can write again.")
         XCTAssertEqual(try c.call("SET", "second", "2"), ok)
         node.process.terminate()
@@ -230,7 +213,7 @@ final class PersistenceFaultProcessTests: XCTestCase {
         XCTAssertEqual(try c.call("CONFIG", "SET", "debug-fault-fsync", "eio"), ok)
         XCTAssertEqual(try c.call("SET", "a", "1"), ok)
         // The background fsync runs within a second or so of the write.
-        try waitFor(c, "aof_last_write_status", "err")
+        try c.waitForInfo("aof_last_write_status", "err", section: "persistence")
         XCTAssertEqual(try c.call("SET", "b", "2"), error("MISCONF Errors writing to the AOF file: Input/output error"))
         waitForLog(node, "# Fail to fsync the AOF file: Input/output error")
     }

@@ -16,11 +16,6 @@ final class PersistenceProcessTests: XCTestCase {
         super.tearDown()
     }
 
-    private func info(_ c: RedisConnection, _ name: String) throws -> String? {
-        let text = try c.call("INFO", "persistence").string ?? ""
-        return text.split(separator: "\r\n").first { $0.hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)) }
-    }
-
     private func waitUntil(_ what: String, timeout: Double = 20, _ cond: () throws -> Bool) throws {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
@@ -47,7 +42,7 @@ final class PersistenceProcessTests: XCTestCase {
         _ = try c.call("RPUSH", "l", "a", "b")
         _ = try c.call("SET", "t", "x", "EX", "1000")
         XCTAssertEqual(try c.call("SAVE"), .simple("OK"))
-        XCTAssertEqual(try info(c, "rdb_changes_since_last_save"), "0")
+        XCTAssertEqual(try c.infoField("rdb_changes_since_last_save", section: "persistence"), "0")
         _ = try? c.call("SHUTDOWN", "NOSAVE")
         try waitForExit(s.process)
         let r = try restart(in: s.dir, ["--save", ""])
@@ -56,7 +51,7 @@ final class PersistenceProcessTests: XCTestCase {
         XCTAssertEqual(try c2.call("HGET", "h", "f"), .bulk("1"))
         XCTAssertEqual(try c2.call("LRANGE", "l", "0", "-1"), .array([.bulk("a"), .bulk("b")]))
         if case .integer(let ttl) = try c2.call("TTL", "t") { XCTAssertGreaterThan(ttl, 900) } else { XCTFail("TTL") }
-        XCTAssertEqual(try info(c2, "rdb_last_load_keys_loaded"), "4")
+        XCTAssertEqual(try c2.infoField("rdb_last_load_keys_loaded", section: "persistence"), "4")
         let log = r.process.logText
         XCTAssertTrue(log.contains("Loading RDB produced by version 7.0.15"), log)
         XCTAssertTrue(log.contains("Done loading RDB, keys loaded: 4, keys expired: 0."), log)
@@ -70,15 +65,15 @@ final class PersistenceProcessTests: XCTestCase {
         // 2 ms per key: about a second of saving.
         _ = try c.call("CONFIG", "SET", "rdb-key-save-delay", "2000")
         XCTAssertEqual(try c.call("BGSAVE"), .simple("Background saving started"))
-        XCTAssertEqual(try info(c, "rdb_bgsave_in_progress"), "1")
+        XCTAssertEqual(try c.infoField("rdb_bgsave_in_progress", section: "persistence"), "1")
         XCTAssertEqual(try c.call("SET", "during", "1"), .simple("OK"), "the parent keeps serving")
         XCTAssertEqual(try c.call("BGSAVE"), .err("ERR Background save already in progress"))
         XCTAssertEqual(try c.call("BGSAVE", "SCHEDULE"), .err("ERR Background save already in progress"))
         XCTAssertEqual(try c.call("SAVE"), .err("ERR Background save already in progress"))
-        try waitUntil("the BGSAVE to end") { try info(c, "rdb_bgsave_in_progress") == "0" }
-        XCTAssertEqual(try info(c, "rdb_last_bgsave_status"), "ok")
-        XCTAssertEqual(try info(c, "rdb_changes_since_last_save"), "1", "the write made during the save stays dirty")
-        XCTAssertNotEqual(try info(c, "rdb_last_cow_size"), "0", "the child reports its copy-on-write size")
+        try waitUntil("the BGSAVE to end") { try c.infoField("rdb_bgsave_in_progress", section: "persistence") == "0" }
+        XCTAssertEqual(try c.infoField("rdb_last_bgsave_status", section: "persistence"), "ok")
+        XCTAssertEqual(try c.infoField("rdb_changes_since_last_save", section: "persistence"), "1", "the write made during the save stays dirty")
+        XCTAssertNotEqual(try c.infoField("rdb_last_cow_size", section: "persistence"), "0", "the child reports its copy-on-write size")
         let log = s.process.logText
         XCTAssertTrue(log.contains("Background saving started by pid "), log)
         XCTAssertTrue(log.contains(":C ") && log.contains("DB saved on disk"), log)
@@ -130,7 +125,7 @@ final class PersistenceProcessTests: XCTestCase {
         XCTAssertEqual(try c.call("CONFIG", "SET", "dir", gone), .simple("OK"))
         try FileManager.default.removeItem(atPath: gone)
         XCTAssertEqual(try c.call("BGSAVE"), .simple("Background saving started"))
-        try waitUntil("the BGSAVE to fail") { try info(c, "rdb_last_bgsave_status") == "err" }
+        try waitUntil("the BGSAVE to fail") { try c.infoField("rdb_last_bgsave_status", section: "persistence") == "err" }
         let misconf = RESPValue.err("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
         XCTAssertEqual(try c.call("SET", "k", "v"), misconf)
         XCTAssertEqual(try c.call("GET", "k"), .bulkString(nil))
@@ -227,8 +222,8 @@ final class PersistenceProcessTests: XCTestCase {
         try waitUntil("the temp file") { FileManager.default.fileExists(atPath: s.dir + "/temp-\(childPid).rdb") }
         usleep(200_000)
         XCTAssertEqual(Glibc.kill(childPid, SIGKILL), 0)
-        try waitUntil("the parent to see the kill") { try info(c, "rdb_bgsave_in_progress") == "0" }
-        XCTAssertEqual(try info(c, "rdb_last_bgsave_status"), "err")
+        try waitUntil("the parent to see the kill") { try c.infoField("rdb_bgsave_in_progress", section: "persistence") == "0" }
+        XCTAssertEqual(try c.infoField("rdb_last_bgsave_status", section: "persistence"), "err")
         XCTAssertTrue(s.process.logText.contains("Background saving terminated by signal 9"), s.process.logText)
         XCTAssertFalse(FileManager.default.fileExists(atPath: s.dir + "/temp-\(childPid).rdb"))
         s.process.kill(signal: SIGKILL)

@@ -89,6 +89,30 @@ struct DiffCommand: Sendable {
 
     var name: String { args.first.map { String(decoding: $0, as: UTF8.self).uppercased() } ?? "" }
 
+    /// Relative TTLs up to this many ms are waited out after the command.
+    static let shortTTLMs: Int64 = 200
+
+    /// A relative expiry in ms of at most `shortTTLMs` that this command may
+    /// set (PSETEX, PEXPIRE, a PX option; junk can compose `PX 1`). Whether a
+    /// later command still sees such a key depends on how many milliseconds
+    /// each server took to get there, not on their rules (those are pinned by
+    /// ExpiryBoundaryRealRedisTests), so the session waits until both copies
+    /// are certainly expired.
+    var shortRelativeTTLMs: Int64? {
+        func ms(_ i: Int) -> Int64? {
+            guard i < args.count, let v = Int64(String(decoding: args[i], as: UTF8.self)),
+                  v > 0, v <= Self.shortTTLMs else { return nil }
+            return v
+        }
+        switch name {
+        case "PSETEX", "PEXPIRE": return ms(2)
+        case "SET", "GETEX":
+            let px = args.indices.dropFirst(2).filter { String(decoding: args[$0], as: UTF8.self).uppercased() == "PX" }
+            return px.compactMap { ms($0 + 1) }.max()
+        default: return nil
+        }
+    }
+
     /// `A> SET "k1" "v"` for logs (A = RESP2 connection, B = RESP3 connection).
     var display: String {
         (conn == 0 ? "A> " : "B> ") + args.map(Self.quote).joined(separator: " ")

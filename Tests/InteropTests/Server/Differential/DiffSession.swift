@@ -83,6 +83,7 @@ final class DiffSession {
     /// Fresh connections, RESP3 on index 1, both servers emptied.
     private func reconnect() throws {
         for c in redis + vigilConns { c.close() }
+        queuedShortTTLMs.removeAll()
         do {
             redis = try (0..<2).map { _ in try ProcessFixture.connect(redisPort, ioTimeoutMs: 5000) }
         } catch {
@@ -110,8 +111,29 @@ final class DiffSession {
             let before = mismatches.count
             if let relative = cmd.relativeExpireMs { try moveAwayFromCurrentExpiry(&cmd, relativeMs: relative) }
             let redisReply = try run(cmd)
+            waitOutShortTTL(cmd, redisReply: redisReply)
             generator.observe(cmd, redisReply: redisReply)
             if mismatches.count > before { try resync(&generator) }
+        }
+    }
+
+    /// Per connection, the longest short TTL queued in its MULTI: it starts at EXEC.
+    private var queuedShortTTLMs: [Int: Int64] = [:]
+
+    /// See `DiffCommand.shortRelativeTTLMs`: sleeps past a short TTL once it runs.
+    private func waitOutShortTTL(_ cmd: DiffCommand, redisReply: [UInt8]) {
+        var wait = cmd.shortRelativeTTLMs
+        if wait != nil && redisReply == Array("+QUEUED\r\n".utf8) {
+            queuedShortTTLMs[cmd.conn] = max(queuedShortTTLMs[cmd.conn] ?? 0, wait!)
+            return
+        }
+        if cmd.name == "EXEC" || cmd.name == "DISCARD" || redisReply.starts(with: Array("-EXECABORT".utf8)) {
+            let queued = queuedShortTTLMs.removeValue(forKey: cmd.conn)
+            if cmd.name == "EXEC" { wait = queued }
+        }
+        if let ms = wait {
+            remember("(waited \(ms + 2) ms: a \(ms) ms TTL has run out on both servers)")
+            usleep(UInt32(ms + 2) * 1000)
         }
     }
 
@@ -311,6 +333,7 @@ final class DiffSession {
         for conn in 0..<2 { _ = try exchange(conn, [asBytes("DISCARD")]) }
         _ = try exchange(0, [asBytes("FLUSHALL")])
         generator.resetConnectionState()
+        queuedShortTTLMs.removeAll()
         remember("(resync: DISCARD on both connections, FLUSHALL)")
     }
 

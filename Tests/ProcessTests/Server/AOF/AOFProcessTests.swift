@@ -11,19 +11,11 @@ import XCTest
 final class AOFProcessTests: XCTestCase {
     private let resp = ["--appendonly", "yes", "--aof-use-rdb-preamble", "no"]
 
-    private func info(_ c: RedisConnection, _ field: String) throws -> String? {
-        guard case .bulkString(let b?) = try c.call("INFO", "persistence") else { return nil }
-        for line in String(decoding: b, as: UTF8.self).split(separator: "\r\n") where line.hasPrefix(field + ":") {
-            return String(line.dropFirst(field.count + 1))
-        }
-        return nil
-    }
-
     private func waitForRewrite(_ c: RedisConnection, rewrites: Int) throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if try info(c, "aof_rewrite_in_progress") == "0", try info(c, "aof_rewrites") == String(rewrites),
-               try info(c, "aof_rewrite_scheduled") == "0" { return }
+            if try c.infoField("aof_rewrite_in_progress", section: "persistence") == "0", try c.infoField("aof_rewrites", section: "persistence") == String(rewrites),
+               try c.infoField("aof_rewrite_scheduled", section: "persistence") == "0" { return }
             usleep(20_000)
         }
         XCTFail("rewrite \(rewrites) did not finish")
@@ -74,7 +66,7 @@ final class AOFProcessTests: XCTestCase {
         let c = try d.startVigil(resp + ["--rdb-key-save-delay", "50000"]).connect()
         for i in 0..<10 { _ = try c.call("SET", "k\(i)", "v") }
         XCTAssertEqual(try c.call("BGREWRITEAOF"), .simpleString(Array("Background append only file rewriting started".utf8)))
-        XCTAssertEqual(try info(c, "aof_rewrite_in_progress"), "1")
+        XCTAssertEqual(try c.infoField("aof_rewrite_in_progress", section: "persistence"), "1")
         XCTAssertEqual(try c.call("BGREWRITEAOF"), .error(Array("ERR Background append only file rewriting already in progress".utf8)))
         try waitForRewrite(c, rewrites: 1)
     }
@@ -156,7 +148,7 @@ final class AOFProcessTests: XCTestCase {
         try PersistenceDataset.populate(c)
         XCTAssertEqual(try c.call("CONFIG", "SET", "appendonly", "yes"), .simpleString(Array("OK".utf8)))
         try waitForRewrite(c, rewrites: 1)
-        XCTAssertEqual(try info(c, "aof_enabled"), "1")
+        XCTAssertEqual(try c.infoField("aof_enabled", section: "persistence"), "1")
         XCTAssertEqual(manifest(d), "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
         _ = try c.call("SET", "later", "x")
         let before = try PersistenceDataset.fingerprint(c)
