@@ -255,9 +255,13 @@ final class ReplicaLinkDriver: ConnectionDelegate {
     }
 
     func connectionDidRead(_ connection: Connection) {
-        let bytes = connection.input.readableArray
-        connection.input.clear()
-        run { $0.received(bytes, nowMs: $1) }
+        // The link copies what it keeps; the buffer is emptied before any
+        // effect runs (a payload load reads the link into it again).
+        run { link, now in
+            let fx = connection.input.withReadableBytes { link.received($0, nowMs: now) }
+            connection.input.clear()
+            return fx
+        }
     }
 
     func connectionDidClose(_ connection: Connection, reason: String) {
