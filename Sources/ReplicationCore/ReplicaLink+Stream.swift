@@ -59,10 +59,15 @@ extension ReplicaLink {
     }
 
     /// The credited bytes not yet forwarded, as one `.forward`: one copy per
-    /// call rather than one per command (they lie side by side in `input`).
+    /// call rather than one per command (they lie side by side in `input`),
+    /// into a buffer that is reused once the shell has let go of the last
+    /// one (a fresh 64 KiB array per read costs page faults).
     private mutating func forwardCredited(_ fx: inout [ReplicaLinkEffect]) {
         guard creditEnd > forwardStart else { return }
-        fx.append(.forward(Array(input[forwardStart..<creditEnd])))
+        forwardBuffer.removeAll(keepingCapacity: true)
+        let (start, end) = (forwardStart, creditEnd)
+        input.withUnsafeBytes { forwardBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+        fx.append(.forward(forwardBuffer))
         forwardStart = creditEnd
     }
 

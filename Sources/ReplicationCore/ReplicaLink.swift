@@ -57,6 +57,7 @@ public struct ReplicaLink: Sendable {
     /// up to `forwardStart`.
     var creditEnd = 0
     var forwardStart = 0
+    var forwardBuffer: [UInt8] = []
     /// A `.continueStream` is outstanding: what arrives meanwhile is only
     /// buffered, so that reading the link costs nothing and keeps the
     /// master's buffer for us empty while the backlog is applied.
