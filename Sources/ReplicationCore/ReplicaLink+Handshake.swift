@@ -4,6 +4,11 @@ import CoreKit
 /// slaveTryPartialResynchronization, readSyncBulkPayload).
 extension ReplicaLink {
     public mutating func received(_ bytes: [UInt8], nowMs: Int64) -> [ReplicaLinkEffect] {
+        bytes.withUnsafeBytes { received($0, nowMs: nowMs) }
+    }
+
+    /// The same, from the connection's own buffer: no copy made for the call.
+    public mutating func received(_ bytes: UnsafeRawBufferPointer, nowMs: Int64) -> [ReplicaLinkEffect] {
         guard state.hasConnection else { return [] }
         lastIOMs = nowMs
         if state == .connected { readOffset += Int64(bytes.count) }
@@ -284,9 +289,10 @@ extension ReplicaLink {
         hasCachedMaster = false
         parsePos = 0
         commandStart = 0
+        creditEnd = 0
+        forwardStart = 0
         catchingUp = false
         inMulti = false
-        multiBytes.removeAll()
     }
 }
 

@@ -26,6 +26,7 @@ extension ReplicaLink {
         let sliceEnd = parsePos + Self.streamSliceBytes
         while state == .connected && parsePos < input.count {
             if parsePos >= sliceEnd {
+                forwardCredited(&fx)
                 compactInput()
                 catchingUp = true
                 fx.append(.continueStream)
@@ -37,55 +38,79 @@ extension ReplicaLink {
             parsePos += consumed
             switch event {
             case .needMore:
+                forwardCredited(&fx)
                 compactInput()
                 return fx
             case .skipped:
                 continue
             case .error(let message):
+                forwardCredited(&fx)
                 // The master client is closed on a protocol error, as any client.
                 fx.append(.log(.warning, "Protocol error (\(message)) from client: master"))
                 fx += linkLost(reconnect: true, nowMs: lastIOMs)
                 return fx
             case .command(let argv):
-                let raw = Array(input[commandStart..<parsePos])
-                commandStart = parsePos
-                fx += streamCommand(argv, raw: raw)
+                streamCommand(argv, into: &fx)
             }
         }
+        forwardCredited(&fx)
         compactInput()
         return fx
     }
 
-    /// Drops the applied bytes once they are at least half of the buffer:
-    /// compacting after every slice of a large backlog would copy it over
-    /// and over.
-    private mutating func compactInput() {
-        guard commandStart > 0, commandStart >= input.count - commandStart else { return }
-        input.removeFirst(commandStart)
-        parsePos -= commandStart
-        commandStart = 0
+    /// The credited bytes not yet forwarded, as one `.forward`: one copy per
+    /// call rather than one per command (they lie side by side in `input`),
+    /// into a buffer that is reused once the shell has let go of the last
+    /// one (a fresh 64 KiB array per read costs page faults).
+    private mutating func forwardCredited(_ fx: inout [ReplicaLinkEffect]) {
+        guard creditEnd > forwardStart else { return }
+        forwardBuffer.removeAll(keepingCapacity: true)
+        let (start, end) = (forwardStart, creditEnd)
+        input.withUnsafeBytes { forwardBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+        fx.append(.forward(forwardBuffer))
+        forwardStart = creditEnd
     }
 
-    private mutating func streamCommand(_ argv: [[UInt8]], raw: [UInt8]) -> [ReplicaLinkEffect] {
-        var fx: [ReplicaLinkEffect] = []
-        let name = argv[0].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-        if name == Array("replconf".utf8) {
-            if argv.count >= 2 && argv[1].map({ $0 | 0x20 }) == Array("getack".utf8) && !prePsync {
+    /// Drops the forwarded bytes once they are at least half of the buffer:
+    /// compacting after every slice of a large backlog would copy it over
+    /// and over. An open transaction's bytes stay until its EXEC forwards them.
+    private mutating func compactInput() {
+        guard forwardStart > 0, forwardStart >= input.count - forwardStart else { return }
+        input.removeFirst(forwardStart)
+        parsePos -= forwardStart
+        commandStart -= forwardStart
+        creditEnd -= forwardStart
+        forwardStart = 0
+    }
+
+    private mutating func streamCommand(_ argv: [[UInt8]], into fx: inout [ReplicaLinkEffect]) {
+        let name = argv[0]
+        if Self.named(name, Self.replconf) {
+            if argv.count >= 2 && Self.named(argv[1], Self.getack) && !prePsync {
                 // The ACK reports what was applied before this command.
                 lastAckMs = lastIOMs
                 fx.append(.send(Wire.ack(history.offset)))
             }
         } else {
             fx.append(.apply(argv))
-            if name == Array("multi".utf8) { inMulti = true }
-            else if name == Array("exec".utf8) || name == Array("discard".utf8) { inMulti = false }
+            if Self.named(name, Self.multi) { inMulti = true }
+            else if Self.named(name, Self.exec) || Self.named(name, Self.discard) { inMulti = false }
         }
-        multiBytes += raw
+        commandStart = parsePos
         if !inMulti {
-            history.offset += Int64(multiBytes.count)
-            fx.append(.forward(multiBytes))
-            multiBytes.removeAll(keepingCapacity: true)
+            history.offset += Int64(parsePos - creditEnd)
+            creditEnd = parsePos
         }
-        return fx
+    }
+
+    private static let replconf = Array("replconf".utf8), getack = Array("getack".utf8)
+    private static let multi = Array("multi".utf8), exec = Array("exec".utf8), discard = Array("discard".utf8)
+
+    /// ASCII case-insensitive equality with a lowercase name, without a lowercased copy.
+    @inline(__always)
+    private static func named(_ arg: [UInt8], _ lower: [UInt8]) -> Bool {
+        guard arg.count == lower.count else { return false }
+        for i in 0..<arg.count where arg[i] | 0x20 != lower[i] { return false }
+        return true
     }
 }

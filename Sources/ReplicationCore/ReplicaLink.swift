@@ -52,13 +52,18 @@ public struct ReplicaLink: Sendable {
     var parser = RequestParser()
     var parsePos = 0
     var commandStart = 0
+    /// Applied bytes of the stream in `input`: credited to the offset up to
+    /// `creditEnd` (a transaction's at its EXEC), handed on (`.forward`)
+    /// up to `forwardStart`.
+    var creditEnd = 0
+    var forwardStart = 0
+    var forwardBuffer: [UInt8] = []
     /// A `.continueStream` is outstanding: what arrives meanwhile is only
     /// buffered, so that reading the link costs nothing and keeps the
     /// master's buffer for us empty while the backlog is applied.
     var catchingUp = false
     /// Inside the master's MULTI: applied bytes are credited at EXEC.
     var inMulti = false
-    var multiBytes: [UInt8] = []
 
     public init(history: ReplicationHistory, settings: ReplicaLinkSettings) {
         self.history = history
@@ -250,12 +255,13 @@ public struct ReplicaLink: Sendable {
         // A transaction cut short is dropped: its bytes were never credited,
         // so the PSYNC asks for them again.
         inMulti = false
-        multiBytes.removeAll()
         input.removeAll()
         parser = RequestParser()
         parser.isMaster = true
         parsePos = 0
         commandStart = 0
+        creditEnd = 0
+        forwardStart = 0
         catchingUp = false
         linkDownSinceMs = nowMs
         state = .connect

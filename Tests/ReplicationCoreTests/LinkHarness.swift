@@ -49,6 +49,7 @@ struct LinkHarness {
     var sent: [[UInt8]] { effects.compactMap { if case .send(let b) = $0 { return b } else { return nil } } }
     var sentText: [String] { sent.map { String(decoding: $0, as: UTF8.self) } }
     var applied: [[String]] { effects.compactMap { if case .apply(let a) = $0 { return a.map { String(decoding: $0, as: UTF8.self) } } else { return nil } } }
+    var forwarded: [[UInt8]] { effects.compactMap { if case .forward(let b) = $0 { return b } else { return nil } } }
     var payload: [UInt8] { effects.flatMap { if case .appendPayload(let b) = $0 { return b } else { return [] } } }
 
     mutating func clear() { effects.removeAll() }

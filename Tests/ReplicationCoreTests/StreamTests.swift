@@ -147,4 +147,33 @@ final class StreamTests: XCTestCase {
         h.receive(small)
         XCTAssertEqual(h.applied.count, 1, "caught up: what arrives is applied at once again")
     }
+
+    func testCommandsOfOneReadAreForwardedAsOneRunStoppingBeforeAnOpenTransaction() {
+        var h = LinkHarness()
+        h.fullSync(offset: 0)
+        h.clear()
+        let set = LinkHarness.command("SET", "a", "1"), multi = LinkHarness.command("MULTI")
+        let incr = LinkHarness.command("INCR", "n"), exec = LinkHarness.command("EXEC")
+        h.receive(set + set + multi + incr)
+        XCTAssertEqual(h.forwarded, [set + set])
+        XCTAssertEqual(h.link.history.offset, Int64(2 * set.count))
+        h.receive(exec + set)
+        XCTAssertEqual(h.forwarded, [set + set, multi + incr + exec + set])
+        XCTAssertEqual(h.link.history.offset, Int64(3 * set.count + multi.count + incr.count + exec.count))
+    }
+
+    func testATransactionCutBySliceEndsIsForwardedWholeAtItsExec() {
+        var h = LinkHarness()
+        h.fullSync(offset: 0)
+        h.clear()
+        let before = LinkHarness.command("SET", "a", String(repeating: "1", count: ReplicaLink.streamSliceBytes))
+        let multi = LinkHarness.command("MULTI"), exec = LinkHarness.command("EXEC")
+        let inside = LinkHarness.command("SET", "b", String(repeating: "2", count: ReplicaLink.streamSliceBytes / 2))
+        let transaction = multi + inside + inside + inside + exec
+        h.receive(before + transaction)
+        while h.link.streamPending { h.run { $0.continueStream(nowMs: $1) } }
+        XCTAssertEqual(h.forwarded, [before, transaction])
+        XCTAssertEqual(h.applied.count, 6)
+        XCTAssertEqual(h.link.history.offset, Int64(before.count + transaction.count))
+    }
 }

@@ -37,8 +37,10 @@ final class ReplicaLinkDriver: ConnectionDelegate {
     private var payloadTarget: PayloadLoadTarget { link.dual == nil ? link.payloadTarget : .parser }
 
     /// Feeds one input to the link and carries out its effects.
-    func run(_ input: (inout ReplicaLink, Int64) -> [ReplicaLinkEffect]) {
-        refreshSettings()
+    /// `refreshing: false` for the stream's reads: no setting is consulted
+    /// while commands are applied, and the next tick refreshes them.
+    func run(refreshing: Bool = true, _ input: (inout ReplicaLink, Int64) -> [ReplicaLinkEffect]) {
+        if refreshing { refreshSettings() }
         let effects = input(&link, nowMs)
         perform(effects)
         if link.state == .connected && masterClient == nil { createMasterClient() }
@@ -259,9 +261,13 @@ final class ReplicaLinkDriver: ConnectionDelegate {
     }
 
     func connectionDidRead(_ connection: Connection) {
-        let bytes = connection.input.readableArray
-        connection.input.clear()
-        run { $0.received(bytes, nowMs: $1) }
+        // The link copies what it keeps; the buffer is emptied before any
+        // effect runs (a payload load reads the link into it again).
+        run(refreshing: link.state != .connected) { link, now in
+            let fx = connection.input.withReadableBytes { link.received($0, nowMs: now) }
+            connection.input.clear()
+            return fx
+        }
     }
 
     func connectionDidClose(_ connection: Connection, reason: String) {
