@@ -68,16 +68,20 @@ public final class ACLUser {
     /// selector walks the keys afresh (finding them costs less than keeping them).
     public func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
                       keys: ACLKeys, channels: ACLChannelArgs) -> ACLVerdict {
-        if selectors.count == 1 {
-            return selectors[0].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+        // Selectors are checked where they lie: copying one out of the array
+        // retained and released its four arrays on every command.
+        selectors.withUnsafeBufferPointer { selectors in
+            if selectors.count == 1 {
+                return selectors[0].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+            }
+            var relevant = ACLVerdict.deniedCommand
+            for i in selectors.indices {
+                let v = selectors[i].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+                if v == .ok { return .ok }
+                if v.rank > relevant.rank || (v.rank == relevant.rank && v.position > relevant.position) { relevant = v }
+            }
+            return relevant
         }
-        var relevant = ACLVerdict.deniedCommand
-        for s in selectors {
-            let v = s.check(catalog, id: id, argv: argv, keys: keys, channels: channels)
-            if v == .ok { return .ok }
-            if v.rank > relevant.rank || (v.rank == relevant.rank && v.position > relevant.position) { relevant = v }
-        }
-        return relevant
     }
 
     /// ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the
