@@ -56,7 +56,10 @@ public enum ACLVerdict: Equatable {
 extension ACLSelector {
     /// ACLSelectorCheckKey.
     public func allowsKey(_ key: [UInt8], read: Bool, write: Bool) -> Bool {
-        if allKeys { return true }
+        allKeys || Self.anyAllows(keyPatterns, key, read: read, write: write)
+    }
+
+    private static func anyAllows(_ keyPatterns: [ACLKeyPattern], _ key: [UInt8], read: Bool, write: Bool) -> Bool {
         for p in keyPatterns {
             if read && !p.read { continue }
             if write && !p.write { continue }
@@ -91,9 +94,11 @@ extension ACLSelector {
             if !allowed.contains(where: { $0.lowercased() == arg }) { return .deniedCommand }
         }
         if !allKeys {
+            // The visitor holds the patterns alone: capturing self copied the whole selector.
+            let patterns = keyPatterns
             var denied = -1
             keys { k in
-                if allowsKey(argv[k.position], read: k.read, write: k.write) { return true }
+                if Self.anyAllows(patterns, argv[k.position], read: k.read, write: k.write) { return true }
                 denied = k.position
                 return false
             }
