@@ -12,6 +12,11 @@ public struct ACLKeyRef: Equatable {
     }
 }
 
+/// A command line's key arguments, offered one at a time in the order Redis
+/// lists them: the visitor returns false to stop. The checks below walk the
+/// argument vector in place, so a permission check builds no key list.
+public typealias ACLKeys = (_ visit: (ACLKeyRef) -> Bool) -> Void
+
 /// Which arguments of a command name channels (ACLDoesCommandHaveChannels).
 public enum ACLChannelArgs {
     case none
@@ -51,7 +56,10 @@ public enum ACLVerdict: Equatable {
 extension ACLSelector {
     /// ACLSelectorCheckKey.
     public func allowsKey(_ key: [UInt8], read: Bool, write: Bool) -> Bool {
-        if allKeys { return true }
+        allKeys || Self.anyAllows(keyPatterns, key, read: read, write: write)
+    }
+
+    private static func anyAllows(_ keyPatterns: [ACLKeyPattern], _ key: [UInt8], read: Bool, write: Bool) -> Bool {
         for p in keyPatterns {
             if read && !p.read { continue }
             if write && !p.write { continue }
@@ -75,24 +83,26 @@ extension ACLSelector {
         return channels.contains { literal ? $0 == channel : stringMatch(pattern: $0, string: channel, nocase: false) }
     }
 
-    /// ACLSelectorCheckCmd. `keys` is computed at most once per check by the caller's cache.
-    /// `oneKey`, when given, is the command's only key and `keys` is not asked.
-    func check(_ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: () -> [ACLKeyRef], oneKey: ACLKeyRef? = nil,
-               channels kind: ACLChannelArgs) -> ACLVerdict {
-        let entry = catalog.entries[id]
-        if !allCommands && !entry.noAuth && !bit(id) {
+    /// ACLSelectorCheckCmd; the first key this selector refuses is reported.
+    func check(_ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: ACLKeys, channels kind: ACLChannelArgs) -> ACLVerdict {
+        // The command bit first: the catalog entry is read only for a command the bits refuse.
+        if !allCommands && !bit(id), case let entry = catalog.entries[id], !entry.noAuth {
             guard argv.count >= 2, let allowed = firstArgs[id] else { return .deniedCommand }
             let idx = entry.parent != nil ? 2 : 1
             guard idx < argv.count else { return .deniedCommand }
             let arg = String(decoding: argv[idx], as: UTF8.self).lowercased()
             if !allowed.contains(where: { $0.lowercased() == arg }) { return .deniedCommand }
         }
-        if !allKeys, let k = oneKey {
-            if !allowsKey(argv[k.position], read: k.read, write: k.write) { return .deniedKey(k.position) }
-        } else if !allKeys {
-            for k in keys() where !allowsKey(argv[k.position], read: k.read, write: k.write) {
-                return .deniedKey(k.position)
+        if !allKeys {
+            // The visitor holds the patterns alone: capturing self copied the whole selector.
+            let patterns = keyPatterns
+            var denied = -1
+            keys { k in
+                if Self.anyAllows(patterns, argv[k.position], read: k.read, write: k.write) { return true }
+                denied = k.position
+                return false
             }
+            if denied >= 0 { return .deniedKey(denied) }
         }
         if !allChannels {
             switch kind {

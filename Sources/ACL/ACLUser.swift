@@ -64,50 +64,34 @@ public final class ACLUser {
     }
 
     /// ACLCheckAllUserCommandPerm: some selector must allow the command, its
-    /// keys and its channels; otherwise the most specific failure.
+    /// keys and its channels; otherwise the most specific failure. Each
+    /// selector walks the keys afresh (finding them costs less than keeping them).
     public func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
-                      keys: () -> [ACLKeyRef], channels: ACLChannelArgs) -> ACLVerdict {
-        // One selector (most users) asks for the keys at most once: no cache to build.
-        if selectors.count == 1 {
-            return selectors[0].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+                      keys: ACLKeys, channels: ACLChannelArgs) -> ACLVerdict {
+        // Selectors are checked where they lie: copying one out of the array
+        // retained and released its four arrays on every command.
+        selectors.withUnsafeBufferPointer { selectors in
+            if selectors.count == 1 {
+                return selectors[0].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+            }
+            var relevant = ACLVerdict.deniedCommand
+            for i in selectors.indices {
+                let v = selectors[i].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+                if v == .ok { return .ok }
+                if v.rank > relevant.rank || (v.rank == relevant.rank && v.position > relevant.position) { relevant = v }
+            }
+            return relevant
         }
-        var cached: [ACLKeyRef]?
-        let keysOnce = { () -> [ACLKeyRef] in
-            if let k = cached { return k }
-            let k = keys(); cached = k; return k
-        }
-        var relevant = ACLVerdict.deniedCommand
-        for s in selectors {
-            let v = s.check(catalog, id: id, argv: argv, keys: keysOnce, channels: channels)
-            if v == .ok { return .ok }
-            if v.rank > relevant.rank || (v.rank == relevant.rank && v.position > relevant.position) { relevant = v }
-        }
-        return relevant
-    }
-
-    /// The same for a command whose only key is `key` (GET, most single-key
-    /// commands): no key list is built, for a one-selector user.
-    public func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]], oneKey key: ACLKeyRef,
-                      channels: ACLChannelArgs) -> ACLVerdict {
-        if selectors.count == 1 {
-            return selectors[0].check(catalog, id: id, argv: argv, keys: { [key] }, oneKey: key, channels: channels)
-        }
-        return check(catalog, command: id, argv: argv, keys: { [key] }, channels: channels)
     }
 
     /// ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the
     /// command and also every key for the access asked (SORT's BY and GET
     /// read keys no key spec names).
     public func checkWithUnrestrictedKeyAccess(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
-                                               keys: () -> [ACLKeyRef], channels: ACLChannelArgs,
+                                               keys: ACLKeys, channels: ACLChannelArgs,
                                                read: Bool, write: Bool) -> Bool {
-        var cached: [ACLKeyRef]?
-        let keysOnce = { () -> [ACLKeyRef] in
-            if let k = cached { return k }
-            let k = keys(); cached = k; return k
-        }
         for s in selectors where s.hasUnrestrictedKeyAccess(read: read, write: write) {
-            if s.check(catalog, id: id, argv: argv, keys: keysOnce, channels: channels) == .ok { return true }
+            if s.check(catalog, id: id, argv: argv, keys: keys, channels: channels) == .ok { return true }
         }
         return false
     }

@@ -13,7 +13,9 @@ final class ACLPermissionTests: XCTestCase {
 
     private func check(_ u: ACLUser, _ argv: [String], keys: [ACLKeyRef] = [], channels: ACLChannelArgs = .none) -> ACLVerdict {
         let name = argv.count > 1 && catalog.lookup(argv[0] + "|" + argv[1]) != nil ? argv[0] + "|" + argv[1] : argv[0]
-        return u.check(catalog, command: catalog.lookup(name)!, argv: argv.map { Array($0.utf8) }, keys: { keys }, channels: channels)
+        return u.check(catalog, command: catalog.lookup(name)!, argv: argv.map { Array($0.utf8) }, keys: { visit in
+            for k in keys where !visit(k) { return }
+        }, channels: channels)
     }
 
     func testWriteOnlyPatternAllowsWritesAndRefusesReads() throws {

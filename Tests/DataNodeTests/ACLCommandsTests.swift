@@ -150,6 +150,30 @@ final class ACLCommandsTests: XCTestCase {
         XCTAssertEqual(h.call(args: ["SORT", "mylist", "BY", "v*", "GET", "#"], on: c), .array([.bulk("1")]))
     }
 
+    /// SET's key flags depend on its arguments (VARIABLE_FLAGS): with GET it
+    /// reads the key too (answers as redis-server 7.0.15 gives them).
+    func testSetWithGetAlsoNeedsReadAccessToItsKey() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("ACL", "SETUSER", "u", "on", "+set", "%W~k*"), .ok)
+        XCTAssertEqual(h.call("ACL", "DRYRUN", "u", "set", "k", "v"), .ok)
+        XCTAssertEqual(h.call("ACL", "DRYRUN", "u", "set", "k", "v", "GET"), .bulk("This user has no permissions to access the 'k' key"))
+        XCTAssertEqual(h.call("ACL", "DRYRUN", "u", "set", "k", "v", "get"), .bulk("This user has no permissions to access the 'k' key"))
+    }
+
+    func testTheFirstRefusedKeyInArgumentOrderIsReported() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("ACL", "SETUSER", "u", "on", "+mset", "~m*"), .ok)
+        XCTAssertEqual(h.call("ACL", "DRYRUN", "u", "mset", "m1", "v", "x", "v", "y", "v"),
+                       .bulk("This user has no permissions to access the 'x' key"))
+    }
+
+    func testAKeyRefusedByTheRootSelectorIsAllowedByAnother() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("ACL", "SETUSER", "u", "on", "+get", "~a*", "(+get ~b*)"), .ok)
+        XCTAssertEqual(h.call("ACL", "DRYRUN", "u", "get", "b1"), .ok)
+        XCTAssertEqual(h.call("ACL", "DRYRUN", "u", "get", "c"), .bulk("This user has no permissions to access the 'c' key"))
+    }
+
     func testAclSubcommandArityErrorsEchoTheSubcommandAsTyped() throws {
         let h = try Harness()
         XCTAssertEqual(h.rawString("ACL", "CAT", "a", "b"),

@@ -96,128 +96,195 @@ extension String {
 /// Key extraction as Redis's getKeysFromCommandWithSpecs: the key specs when
 /// they are complete and their flags fixed, else the command's own key
 /// finder (the getkeys_proc of SORT, MIGRATE, ZUNIONSTORE, SET, ...).
+/// Keys are offered one at a time, walking argv in place: a restricted
+/// user's permission check runs this before every command and allocates nothing.
 enum KeyExtraction {
+    /// Receives a key's argv position and flags; false stops the walk.
+    typealias Visitor = (_ position: Int, _ flags: KeySpecFlags) -> Bool
+
     /// nil: no way to find keys for this command ("no key arguments").
     static func hasKeys(_ spec: CommandSpec, _ specs: [KeySpec]) -> Bool {
         nativeFinders[spec.fullName] != nil || specs.contains { !$0.flags.contains(.notKey) }
+    }
+
+    /// A command's keys from what it caches (the parsed specs, its native
+    /// finder): ACL checks and client tracking run this per command.
+    @inline(__always)
+    static func forEachKey(_ cmd: Command, _ argv: [[UInt8]], _ body: Visitor) {
+        forEachKey(cmd.parsedKeySpecs, suffice: cmd.keySpecsSuffice, native: cmd.nativeKeyFinder, argv, body)
     }
 
     static func keys(_ spec: CommandSpec, _ argv: [[UInt8]]) -> [KeyReference] {
         keys(spec, KeySpec.parseAll(spec.keySpecs), argv)
     }
 
-    /// A command's keys from what it caches (the parsed specs, its native
-    /// finder): ACL checks and client tracking run this per command.
-    static func keys(_ cmd: Command, _ argv: [[UInt8]]) -> [KeyReference] {
-        if cmd.keySpecsSuffice, let found = keysUsingSpecs(cmd.spec, cmd.parsedKeySpecs, argv) { return found }
-        if let native = cmd.nativeKeyFinder { return native(argv) }
-        return []
+    /// With the specs already parsed.
+    static func keys(_ spec: CommandSpec, _ specs: [KeySpec], _ argv: [[UInt8]]) -> [KeyReference] {
+        collect { forEachKey(specs, suffice: specsSuffice(specs), native: nativeFinders[spec.fullName], argv, $0) }
     }
 
-    /// Whether `keysUsingSpecs` is tried first (some key spec, none with variable flags).
+    /// Whether the key specs are tried first (some key spec, none with variable flags).
     static func specsSuffice(_ specs: [KeySpec]) -> Bool {
         specs.contains { !$0.flags.contains(.notKey) } && !specs.contains { $0.flags.contains(.variableFlags) }
     }
 
-    /// With the specs already parsed.
-    static func keys(_ spec: CommandSpec, _ specs: [KeySpec], _ argv: [[UInt8]]) -> [KeyReference] {
-        if specsSuffice(specs), let found = keysUsingSpecs(spec, specs, argv) { return found }
-        if let native = nativeFinders[spec.fullName] { return native(argv) }
-        return []
+    static func forEachKey(_ specs: [KeySpec], suffice: Bool, native: Finder?, _ argv: [[UInt8]], _ body: Visitor) {
+        if suffice && specsResolve(specs, argv) {
+            for ks in specs {
+                guard case .keys(let first, let last, let step) = resolve(ks, argv) else { continue }
+                var i = first
+                while i <= last {
+                    if !body(i, ks.flags) { return }
+                    i += step
+                }
+            }
+        } else if let native {
+            native.forEachKey(argv, body)
+        }
     }
 
-    /// getKeysUsingKeySpecs; nil when a spec cannot be resolved (unknown,
-    /// incomplete, or out of bounds), which sends the caller to the native finder.
-    static func keysUsingSpecs(_ spec: CommandSpec, _ specs: [KeySpec], _ argv: [[UInt8]]) -> [KeyReference]? {
-        let argc = argv.count
+    private static func collect(_ walk: (Visitor) -> Void) -> [KeyReference] {
         var out: [KeyReference] = []
-        for ks in specs {
-            if ks.flags.contains(.notKey) { continue }
-            var first = 0
-            switch ks.begin {
-            case .index(let pos):
-                first = pos
-            case .keyword(let kw, let startFrom):
-                let start = startFrom > 0 ? startFrom : argc + startFrom
-                let end = startFrom > 0 ? argc - 1 : 0
-                var i = start
-                // Redis's loop stops before `end`: the last argument is never
-                // taken as the keyword when searching forward.
-                while i != end {
-                    if i >= argc || i < 1 { break }
-                    if String(decoding: argv[i], as: UTF8.self).lowercased() == kw.lowercased() {
-                        first = i + 1
-                        break
-                    }
-                    i = start <= end ? i + 1 : i - 1
-                }
-                if first == 0 { continue }
-            case .unknown:
-                return nil
-            }
-            var last = 0, step = 1
-            switch ks.find {
-            case .range(let lastKey, let keyStep, let limit):
-                step = keyStep
-                if lastKey >= 0 {
-                    last = first + lastKey
-                } else if limit == 0 {
-                    last = argc + lastKey
-                } else {
-                    last = first + ((argc - first) / limit + lastKey)
-                }
-            case .keynum(let keynumIndex, let firstKey, let keyStep):
-                step = keyStep
-                guard keynumIndex < argc, first + keynumIndex < argc,
-                      let n = parseStrictInt64(argv[first + keynumIndex]), n >= 0, n <= Int64(Int32.max) else { return nil }
-                first += firstKey
-                last = first + Int(n) - 1
-            case .unknown:
-                return nil
-            }
-            if last >= argc || last < first || first >= argc { return nil }
-            var i = first
-            while i <= last {
-                out.append(KeyReference(position: i, flags: ks.flags))
-                i += max(step, 1)
-            }
-            if ks.flags.contains(.incomplete) { return nil }
-        }
+        walk { out.append(KeyReference(position: $0, flags: $1)); return true }
         return out
+    }
+
+    /// Where one key spec finds its keys in a command line.
+    enum Resolution {
+        case keys(first: Int, last: Int, step: Int)
+        /// A keyword spec whose keyword is absent, or a NOT_KEY spec.
+        case none
+        /// Unknown, incomplete or out of bounds: the native finder decides.
+        case unresolved
+    }
+
+    /// getKeysUsingKeySpecs succeeds: every spec resolves. The specs are
+    /// walked twice (here, then for the keys) so that no key is offered
+    /// before a later spec sends the command to its native finder.
+    static func specsResolve(_ specs: [KeySpec], _ argv: [[UInt8]]) -> Bool {
+        for ks in specs {
+            if case .unresolved = resolve(ks, argv) { return false }
+        }
+        return true
+    }
+
+    /// One spec of getKeysUsingKeySpecs.
+    static func resolve(_ ks: KeySpec, _ argv: [[UInt8]]) -> Resolution {
+        if ks.flags.contains(.notKey) { return .none }
+        let argc = argv.count
+        var first = 0
+        switch ks.begin {
+        case .index(let pos):
+            first = pos
+        case .keyword(let kw, let startFrom):
+            let start = startFrom > 0 ? startFrom : argc + startFrom
+            let end = startFrom > 0 ? argc - 1 : 0
+            var i = start
+            // Redis's loop stops before `end`: the last argument is never
+            // taken as the keyword when searching forward.
+            while i != end {
+                if i >= argc || i < 1 { break }
+                if keywordEquals(argv[i], kw) {
+                    first = i + 1
+                    break
+                }
+                i = start <= end ? i + 1 : i - 1
+            }
+            if first == 0 { return .none }
+        case .unknown:
+            return .unresolved
+        }
+        var last = 0, step = 1
+        switch ks.find {
+        case .range(let lastKey, let keyStep, let limit):
+            step = keyStep
+            if lastKey >= 0 {
+                last = first + lastKey
+            } else if limit == 0 {
+                last = argc + lastKey
+            } else {
+                last = first + ((argc - first) / limit + lastKey)
+            }
+        case .keynum(let keynumIndex, let firstKey, let keyStep):
+            step = keyStep
+            guard keynumIndex < argc, first + keynumIndex < argc,
+                  let n = parseStrictInt64(argv[first + keynumIndex]), n >= 0, n <= Int64(Int32.max) else { return .unresolved }
+            first += firstKey
+            last = first + Int(n) - 1
+        case .unknown:
+            return .unresolved
+        }
+        if last >= argc || last < first || first >= argc { return .unresolved }
+        if ks.flags.contains(.incomplete) { return .unresolved }
+        return .keys(first: first, last: last, step: max(step, 1))
+    }
+
+    /// strcasecmp against a spec's keyword (ASCII, as Redis compares).
+    static func keywordEquals(_ arg: [UInt8], _ keyword: String) -> Bool {
+        var i = 0
+        for k in keyword.utf8 {
+            guard i < arg.count else { return false }
+            var c = arg[i], l = k
+            if c >= 65 && c <= 90 { c += 32 }
+            if l >= 65 && l <= 90 { l += 32 }
+            if c != l { return false }
+            i += 1
+        }
+        return i == arg.count
     }
 
     // MARK: native key finders (Redis's getkeys_proc functions)
 
-    typealias Finder = @Sendable ([[UInt8]]) -> [KeyReference]
+    /// A getkeys_proc. A case rather than a stored closure: calling a closure
+    /// kept in a table with a visitor made Swift box the visitor on every call.
+    enum Finder {
+        /// genericGetKeys.
+        case generic(store: Int, count: Int, first: Int)
+        case sort, sortRO, migrate, georadius, xread, set, bitfield
+
+        /// Offers the keys it finds, in its order, to the visitor.
+        func forEachKey(_ argv: [[UInt8]], _ visit: Visitor) {
+            switch self {
+            case .generic(let store, let count, let first): KeyExtraction.generic(argv, visit, store: store, count: count, first: first)
+            case .sort: KeyExtraction.sortKeys(argv, visit)
+            case .sortRO: _ = visit(1, [.ro, .access])
+            case .migrate: KeyExtraction.migrateKeys(argv, visit)
+            case .georadius: KeyExtraction.georadiusKeys(argv, visit)
+            case .xread: KeyExtraction.xreadKeys(argv, visit)
+            case .set: KeyExtraction.setKeys(argv, visit)
+            case .bitfield: KeyExtraction.bitfieldKeys(argv, visit)
+            }
+        }
+    }
 
     static let nativeFinders: [String: Finder] = [
-        "zunionstore": { generic($0, store: 1, count: 2, first: 3) },
-        "zinterstore": { generic($0, store: 1, count: 2, first: 3) },
-        "zdiffstore": { generic($0, store: 1, count: 2, first: 3) },
-        "zunion": { generic($0, store: 0, count: 1, first: 2) },
-        "zinter": { generic($0, store: 0, count: 1, first: 2) },
-        "zdiff": { generic($0, store: 0, count: 1, first: 2) },
-        "zintercard": { generic($0, store: 0, count: 1, first: 2) },
-        "sintercard": { generic($0, store: 0, count: 1, first: 2) },
-        "lmpop": { generic($0, store: 0, count: 1, first: 2) },
-        "zmpop": { generic($0, store: 0, count: 1, first: 2) },
-        "blmpop": { generic($0, store: 0, count: 2, first: 3) },
-        "bzmpop": { generic($0, store: 0, count: 2, first: 3) },
-        "eval": { generic($0, store: 0, count: 2, first: 3) },
-        "evalsha": { generic($0, store: 0, count: 2, first: 3) },
-        "eval_ro": { generic($0, store: 0, count: 2, first: 3) },
-        "evalsha_ro": { generic($0, store: 0, count: 2, first: 3) },
-        "fcall": { generic($0, store: 0, count: 2, first: 3) },
-        "fcall_ro": { generic($0, store: 0, count: 2, first: 3) },
-        "sort": sortKeys,
-        "sort_ro": { _ in [KeyReference(position: 1, flags: [.ro, .access])] },
-        "migrate": migrateKeys,
-        "georadius": georadiusKeys,
-        "georadiusbymember": georadiusKeys,
-        "xread": xreadKeys,
-        "xreadgroup": xreadKeys,
-        "set": setKeys,
-        "bitfield": bitfieldKeys,
+        "zunionstore": .generic(store: 1, count: 2, first: 3),
+        "zinterstore": .generic(store: 1, count: 2, first: 3),
+        "zdiffstore": .generic(store: 1, count: 2, first: 3),
+        "zunion": .generic(store: 0, count: 1, first: 2),
+        "zinter": .generic(store: 0, count: 1, first: 2),
+        "zdiff": .generic(store: 0, count: 1, first: 2),
+        "zintercard": .generic(store: 0, count: 1, first: 2),
+        "sintercard": .generic(store: 0, count: 1, first: 2),
+        "lmpop": .generic(store: 0, count: 1, first: 2),
+        "zmpop": .generic(store: 0, count: 1, first: 2),
+        "blmpop": .generic(store: 0, count: 2, first: 3),
+        "bzmpop": .generic(store: 0, count: 2, first: 3),
+        "eval": .generic(store: 0, count: 2, first: 3),
+        "evalsha": .generic(store: 0, count: 2, first: 3),
+        "eval_ro": .generic(store: 0, count: 2, first: 3),
+        "evalsha_ro": .generic(store: 0, count: 2, first: 3),
+        "fcall": .generic(store: 0, count: 2, first: 3),
+        "fcall_ro": .generic(store: 0, count: 2, first: 3),
+        "sort": .sort,
+        "sort_ro": .sortRO,
+        "migrate": .migrate,
+        "georadius": .georadius,
+        "georadiusbymember": .georadius,
+        "xread": .xread,
+        "xreadgroup": .xread,
+        "set": .set,
+        "bitfield": .bitfield,
     ]
 
     /// C's atoi: leading spaces, sign, digits; 0 when none.
@@ -239,104 +306,102 @@ enum KeyExtraction {
     }
 
     /// genericGetKeys: `count` keys from `first`, plus an optional destination.
-    static func generic(_ argv: [[UInt8]], store: Int, count: Int, first: Int) -> [KeyReference] {
-        guard count < argv.count else { return [] }
+    static func generic(_ argv: [[UInt8]], _ visit: Visitor, store: Int, count: Int, first: Int) {
+        guard count < argv.count else { return }
         let n = atoi(argv[count])
-        if n < 1 || n > (argv.count - first) { return [] }
-        var out = (0..<n).map { KeyReference(position: first + $0, flags: [.ro, .access]) }
-        if store > 0 { out.append(KeyReference(position: store, flags: [.ow, .update])) }
-        return out
-    }
-
-    static func isWord(_ a: [UInt8], _ w: String) -> Bool {
-        String(decoding: a, as: UTF8.self).lowercased() == w
+        if n < 1 || n > (argv.count - first) { return }
+        for i in 0..<n where !visit(first + i, [.ro, .access]) { return }
+        if store > 0 { _ = visit(store, [.ow, .update]) }
     }
 
     /// The sorted key, and the last STORE destination (LIMIT/GET/BY arguments skipped).
-    static let sortKeys: Finder = { argv in
-        var out = [KeyReference(position: 1, flags: [.ro, .access])]
+    static func sortKeys(_ argv: [[UInt8]], _ visit: Visitor) {
         var store: Int?
         var i = 2
         while i < argv.count {
-            if isWord(argv[i], "limit") { i += 2 }
-            else if isWord(argv[i], "get") || isWord(argv[i], "by") { i += 1 }
-            else if isWord(argv[i], "store") && i + 1 < argv.count { store = i + 1 }
+            if argEquals(argv[i], "limit") { i += 2 }
+            else if argEquals(argv[i], "get") || argEquals(argv[i], "by") { i += 1 }
+            else if argEquals(argv[i], "store") && i + 1 < argv.count { store = i + 1 }
             i += 1
         }
-        if let s = store { out.append(KeyReference(position: s, flags: [.ow, .update])) }
-        return out
+        if !visit(1, [.ro, .access]) { return }
+        if let s = store { _ = visit(s, [.ow, .update]) }
     }
 
     /// The key at 3, or with KEYS (key argument empty) everything after it.
-    static let migrateKeys: Finder = { argv in
+    static func migrateKeys(_ argv: [[UInt8]], _ visit: Visitor) {
         var first = 3, num = 1
         if argv.count > 6 {
             var i = 6
             while i < argv.count {
-                if isWord(argv[i], "keys") {
-                    if !argv[3].isEmpty { return [] }
+                if argEquals(argv[i], "keys") {
+                    if !argv[3].isEmpty { return }
                     first = i + 1
                     num = argv.count - first
                     break
                 }
-                if isWord(argv[i], "auth") { i += 1 } else if isWord(argv[i], "auth2") { i += 2 }
+                if argEquals(argv[i], "auth") { i += 1 } else if argEquals(argv[i], "auth2") { i += 2 }
                 i += 1
             }
         }
-        return (0..<num).map { KeyReference(position: first + $0, flags: [.rw, .access, .delete]) }
+        for k in 0..<num where !visit(first + k, [.rw, .access, .delete]) { return }
     }
 
-    static let georadiusKeys: Finder = { argv in
+    static func georadiusKeys(_ argv: [[UInt8]], _ visit: Visitor) {
         var stored = -1
         var i = 5
         while i < argv.count {
-            if (isWord(argv[i], "store") || isWord(argv[i], "storedist")) && i + 1 < argv.count {
+            if (argEquals(argv[i], "store") || argEquals(argv[i], "storedist")) && i + 1 < argv.count {
                 stored = i + 1
                 i += 1
             }
             i += 1
         }
-        var out = [KeyReference(position: 1, flags: [.ro, .access])]
-        if stored != -1 { out.append(KeyReference(position: stored, flags: [.ow, .update])) }
-        return out
+        if !visit(1, [.ro, .access]) { return }
+        if stored != -1 { _ = visit(stored, [.ow, .update]) }
     }
 
-    static let xreadKeys: Finder = { argv in
+    static func xreadKeys(_ argv: [[UInt8]], _ visit: Visitor) {
         var streamsPos = -1
         var i = 1
         while i < argv.count {
-            if isWord(argv[i], "block") || isWord(argv[i], "count") { i += 1 }
-            else if isWord(argv[i], "group") { i += 2 }
-            else if isWord(argv[i], "noack") {}
-            else if isWord(argv[i], "streams") { streamsPos = i; break }
+            if argEquals(argv[i], "block") || argEquals(argv[i], "count") { i += 1 }
+            else if argEquals(argv[i], "group") { i += 2 }
+            else if argEquals(argv[i], "noack") {}
+            else if argEquals(argv[i], "streams") { streamsPos = i; break }
             else { break }
             i += 1
         }
         let num = argv.count - streamsPos - 1
-        if streamsPos == -1 || num == 0 || num % 2 != 0 { return [] }
-        return (0..<(num / 2)).map { KeyReference(position: streamsPos + 1 + $0, flags: []) }
+        if streamsPos == -1 || num == 0 || num % 2 != 0 { return }
+        for k in 0..<(num / 2) where !visit(streamsPos + 1 + k, []) { return }
     }
 
     /// SET's key is read too when GET is given.
-    static let setKeys: Finder = { argv in
-        for a in argv.dropFirst(3) where isWord(a, "get") {
-            return [KeyReference(position: 1, flags: [.rw, .access, .update])]
+    static func setKeys(_ argv: [[UInt8]], _ visit: Visitor) {
+        var i = 3
+        while i < argv.count {
+            if argEquals(argv[i], "get") {
+                _ = visit(1, [.rw, .access, .update])
+                return
+            }
+            i += 1
         }
-        return [KeyReference(position: 1, flags: [.ow, .update])]
+        _ = visit(1, [.ow, .update])
     }
 
     /// BITFIELD is read-only when it only has GET (and OVERFLOW) operations.
-    static let bitfieldKeys: Finder = { argv in
+    static func bitfieldKeys(_ argv: [[UInt8]], _ visit: Visitor) {
         var readonly = true
         var i = 2
         while i < argv.count {
             let remaining = argv.count - i - 1
-            if isWord(argv[i], "get") && remaining >= 2 { i += 2 }
-            else if (isWord(argv[i], "set") || isWord(argv[i], "incrby")) && remaining >= 3 { readonly = false; break }
-            else if isWord(argv[i], "overflow") && remaining >= 1 { i += 1 }
+            if argEquals(argv[i], "get") && remaining >= 2 { i += 2 }
+            else if (argEquals(argv[i], "set") || argEquals(argv[i], "incrby")) && remaining >= 3 { readonly = false; break }
+            else if argEquals(argv[i], "overflow") && remaining >= 1 { i += 1 }
             else { readonly = false; break }
             i += 1
         }
-        return [KeyReference(position: 1, flags: readonly ? [.ro, .access] : [.rw, .access, .update])]
+        _ = visit(1, readonly ? [.ro, .access] : [.rw, .access, .update])
     }
 }

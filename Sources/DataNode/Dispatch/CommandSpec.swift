@@ -102,8 +102,6 @@ public final class Command {
     lazy var parsedKeySpecs: [KeySpec] = KeySpec.parseAll(spec.keySpecs)
     lazy var keySpecsSuffice: Bool = KeyExtraction.specsSuffice(parsedKeySpecs)
     lazy var nativeKeyFinder: KeyExtraction.Finder? = KeyExtraction.nativeFinders[fullName]
-    /// Its only key's place when a fixed index names it (the check's fast path).
-    lazy var aclOneKey: ACLKeyRef? = Server.oneKey(parsedKeySpecs)
     /// Which of its arguments name channels, for the same check.
     lazy var aclChannelArgs: ACLChannelArgs = Server.channelArgs(fullName)
     /// EXEC: its queued commands propagate, never EXEC itself.

@@ -41,10 +41,7 @@ extension Server {
         if cmd.aclID < 0 { cmd.aclID = acl.catalog.lookup(cmd.fullName) ?? Int.max }
         // Not in redis-server's table: no rule can allow it.
         guard cmd.aclID != Int.max else { return .deniedCommand }
-        if let one = cmd.aclOneKey, one.position < argv.count {
-            return u.check(acl.catalog, command: cmd.aclID, argv: argv, oneKey: one, channels: cmd.aclChannelArgs)
-        }
-        return u.check(acl.catalog, command: cmd.aclID, argv: argv, keys: { Self.aclKeyRefs(cmd, argv) },
+        return u.check(acl.catalog, command: cmd.aclID, argv: argv, keys: { visit in Self.aclKeys(cmd, argv, visit) },
                        channels: cmd.aclChannelArgs)
     }
 
@@ -55,25 +52,17 @@ extension Server {
         if cmd.aclID < 0 { cmd.aclID = acl.catalog.lookup(cmd.fullName) ?? Int.max }
         guard cmd.aclID != Int.max else { return false }
         return u.checkWithUnrestrictedKeyAccess(acl.catalog, command: cmd.aclID, argv: argv,
-                                                keys: { Self.aclKeyRefs(cmd, argv) },
+                                                keys: { visit in Self.aclKeys(cmd, argv, visit) },
                                                 channels: cmd.aclChannelArgs, read: read, write: write)
     }
 
-    private static func aclKeyRefs(_ cmd: Command, _ argv: [[UInt8]]) -> [ACLKeyRef] {
-        KeyExtraction.keys(cmd, argv).map { aclKeyRef($0.position, $0.flags) }
-    }
-
-    static func aclKeyRef(_ position: Int, _ flags: KeySpecFlags) -> ACLKeyRef {
-        ACLKeyRef(position: position, read: flags.contains(.access), write: !flags.isDisjoint(with: [.insert, .delete, .update]))
-    }
-
-    /// The key of a command with exactly one key spec, at a fixed index and
-    /// naming one key (GET, INCR, HSET...): where getKeysUsingKeySpecs would
-    /// find it whenever argv is that long.
-    static func oneKey(_ specs: [KeySpec]) -> ACLKeyRef? {
-        guard specs.count == 1, let ks = specs.first, ks.flags.isDisjoint(with: [.notKey, .variableFlags, .incomplete]),
-              case .index(let pos) = ks.begin, pos > 0, case .range(lastKey: 0, _, _) = ks.find else { return nil }
-        return aclKeyRef(pos, ks.flags)
+    /// The command's keys as the ACL engine sees them, found in place.
+    @inline(__always)
+    private static func aclKeys(_ cmd: Command, _ argv: [[UInt8]], _ visit: (ACLKeyRef) -> Bool) {
+        KeyExtraction.forEachKey(cmd, argv) { position, flags in
+            visit(ACLKeyRef(position: position, read: flags.contains(.access),
+                            write: !flags.isDisjoint(with: [.insert, .delete, .update])))
+        }
     }
 
     static func channelArgs(_ name: String) -> ACLChannelArgs {

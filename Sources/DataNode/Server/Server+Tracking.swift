@@ -46,8 +46,9 @@ extension Server {
     /// keys the script declared (`rememberScriptCallerKeys`).
     func trackingRememberKeys(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) {
         guard c.tracking.remembersReads, !cmd.flags.contains(.pubsub) else { return }
-        for ref in tracking.keyReferences(cmd, argv) where ref.position < argv.count {
-            tracking.remember(Key(argv[ref.position]), id: c.id)
+        KeyExtraction.forEachKey(cmd, argv) { position, _ in
+            if position < argv.count { tracking.remember(Key(argv[position]), id: c.id) }
+            return true
         }
     }
 

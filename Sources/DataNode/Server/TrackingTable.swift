@@ -53,10 +53,6 @@ public final class TrackingTable {
         }
     }
 
-    func keyReferences(_ cmd: Command, _ argv: [[UInt8]]) -> [KeyReference] {
-        KeyExtraction.keys(cmd, argv)
-    }
-
     /// Drops the key's entry and returns who had read it.
     func take(_ key: Key) -> [Int]? {
         guard let ids = keys.remove(key) else { return nil }

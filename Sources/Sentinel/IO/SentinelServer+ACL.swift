@@ -81,7 +81,7 @@ extension SentinelServer {
             let target = (args.count > 4 ? spec.subcommands[args[4].lowercased()] : nil) ?? spec
             guard let id = acl.catalog.lookup(target.name) else { return replyError(c, "ERR Command '\(args[3])' not found") }
             let argv = args[3...].map { Array($0.utf8) }
-            switch u.check(acl.catalog, command: id, argv: argv, keys: { [] }, channels: CommandTable.channelArgs(target.name)) {
+            switch u.check(acl.catalog, command: id, argv: argv, keys: { _ in }, channels: CommandTable.channelArgs(target.name)) {
             case .ok: c.reply(.simple("OK"))
             case .deniedCommand: c.reply(.bulk("This user has no permissions to run the '\(target.name)' command"))
             case .deniedKey(let i): c.reply(.bulk("This user has no permissions to access the '\(args[3 + i])' key"))

@@ -194,7 +194,7 @@ final class SentinelServer {
             return replyError(c, CommandRejection.noAuth)
         }
         if let u = c.user, let id = acl.catalog.lookup(target.name),
-           u.check(acl.catalog, command: id, argv: args.map { Array($0.utf8) }, keys: { [] },
+           u.check(acl.catalog, command: id, argv: args.map { Array($0.utf8) }, keys: { _ in },
                    channels: CommandTable.channelArgs(target.name)) != .ok {
             return replyError(c, "NOPERM this user has no permissions to run the '\(target.name)' command")
         }
