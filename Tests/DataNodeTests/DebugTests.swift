@@ -86,6 +86,17 @@ final class DebugTests: XCTestCase {
         XCTAssertFalse(h.server.activeExpireEnabled)
     }
 
+    func testPauseCronSkipsTheCronsWork() throws {
+        let h = try harness()
+        XCTAssertEqual(h.call("DEBUG", "PAUSE-CRON", "1"), .ok)
+        let loops = h.server.cronLoops
+        h.server.cron()
+        XCTAssertEqual(h.server.cronLoops, loops)
+        XCTAssertEqual(h.call("DEBUG", "PAUSE-CRON", "0"), .ok)
+        h.server.cron()
+        XCTAssertEqual(h.server.cronLoops, loops + 1)
+    }
+
     func testChangeReplId() throws {
         let h = try harness()
         let before = h.server.replication.replicationId

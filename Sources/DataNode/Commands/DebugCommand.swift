@@ -24,6 +24,7 @@ enum DebugCommands {
         ("digest-value", { $0 >= 2 }, digestValue),
         ("reload", { $0 >= 2 }, DebugReload.run),
         ("loadaof", { $0 == 2 }, DebugLoadAOF.run),
+        ("pause-cron", { $0 == 3 }, DebugCron.pauseCron),
     ]
 
     static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -81,6 +82,8 @@ enum DebugCommands {
             "    default.",
             "SLEEP <seconds>",
             "    Stop the server for <seconds>. Decimals allowed.",
+            "PAUSE-CRON <0|1>",
+            "    Stop periodic cron job processing.",
         ])
     }
 

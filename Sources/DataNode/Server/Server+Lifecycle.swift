@@ -68,6 +68,7 @@ extension Server {
     func cron() {
         // A load in progress serves clients, not timers (processEventsWhileBlocked).
         if persistence.loading { return }
+        if cronPaused { return }
         cronLoops += 1
         persistenceCron()
         keyspace.nowMs = clock.keyspaceMs()

@@ -48,6 +48,8 @@ public final class Server {
     /// fork(2), replaceable so tests can make it fail.
     public var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
+    /// DEBUG PAUSE-CRON: the cron runs but skips all its work.
+    public var cronPaused = false
     /// Where every time reading comes from (the real clocks unless a test injects one).
     public let clock: NodeClock
     /// Added to the wall clock for key expiry: lets tests move time without sleeping.

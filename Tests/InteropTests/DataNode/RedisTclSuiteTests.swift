@@ -31,5 +31,7 @@ final class RedisTclSuiteTests: XCTestCase {
     func testQuitSuitePasses() throws { try RedisTclSuite.assertPasses("unit/quit") }
     func testLimitsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/limits") }
     /// UNLINK and FLUSHDB ASYNC, lazyfreed_objects for streams.
+    /// Client-side caching: CLIENT TRACKING modes, redirection, tracking-table-max-keys (DEBUG PAUSE-CRON).
+    func testTrackingSuitePasses() throws { try RedisTclSuite.assertPasses("unit/tracking") }
     func testLazyfreeSuitePasses() throws { try RedisTclSuite.assertPasses("unit/lazyfree") }
 }
