@@ -131,6 +131,12 @@ extension Server {
             rejectCommand(c, "ERR Replica can't interact with the keyspace", cmd)
             return
         }
+        // Client eviction comes first: it may free memory key eviction would otherwise take.
+        if hot.maxmemoryClients != 0 {
+            evictClients()
+            // Evicted itself: the command is dropped with the client.
+            if c.isFreed { return }
+        }
         if hot.maxmemory > 0, let refusal = oomRefusal(c, cmd) {
             rejectCommand(c, refusal, cmd)
             return
@@ -213,7 +219,10 @@ extension Server {
         keyspace.nowMs = clock.keyspaceMs(wallUs: startUs)
         let replyStart = c.out.bytes.count
         if callDepth == 0 { c.keptPushes.removeAll() }
-        let errorsBefore = stats.totalErrorReplies
+        // incrCommandStatsOnError: a command failed if errors were replied
+        // since the last command finished, so errors of commands run inside
+        // it (EXEC's queue, a script's calls) count for those, not for it.
+        errorsAtLastCallEnd = stats.totalErrorReplies
         // Whether the command wrote is decided here, for every command alike:
         // it moved the dirty counter up (Redis's call() compares server.dirty;
         // one that reset it, SAVE or DEBUG RELOAD/LOADAOF, counts as no write).
@@ -252,8 +261,9 @@ extension Server {
         if !blocked {
             cmd.calls += 1
             cmd.microseconds += duration
-            if stats.totalErrorReplies != errorsBefore { cmd.failedCalls += 1 }
+            if stats.totalErrorReplies != errorsAtLastCallEnd { cmd.failedCalls += 1 }
         }
+        errorsAtLastCallEnd = stats.totalErrorReplies
         stats.totalCommandsProcessed += 1
         c.lastCommand = cmd
         if !blocked && hot.slowlogLogSlowerThan >= 0 && duration >= Int64(hot.slowlogLogSlowerThan) && !cmd.flags.contains(.skipSlowlog) {
