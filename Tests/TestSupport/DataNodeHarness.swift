@@ -11,6 +11,10 @@ public final class Harness {
     public let client: Client
 
     public init(config: ServerConfig = ServerConfig(), clock: NodeClock = NodeClock()) throws {
+        var config = config
+        // With save points FLUSHALL saves in the foreground, into the runner's
+        // working directory: in-process servers keep none.
+        config.saveParams = []
         server = try Server(config: config, configFile: nil, clock: clock)
         // A fork here would copy the test runner, and the child would write its
         // snapshot into the runner's working directory (a full resync asked by
