@@ -236,6 +236,9 @@ extension Server {
             && !Self.scriptReadCommands.contains(cmd.fullName) {
             trackingRememberKeys(c, cmd, argv)
         }
+        if !keyspace.isMaster && !c.flags.contains(.master) && dirty > dirtyBefore {
+            rememberWritableReplicaExpires(c, cmd, argv)
+        }
         // A replica produces no stream of its own: its master's commands
         // reach its replicas as the bytes the master sent.
         if feed.isActive && keyspace.isMaster {

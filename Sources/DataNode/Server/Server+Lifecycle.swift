@@ -76,6 +76,8 @@ extension Server {
         infoSampler.cron(stats: stats, nowMs: clock.monotonicMs())
         if activeExpireEnabled && keyspace.isMaster {
             runActiveExpireCycle(.slow, hz: config.hz)
+        } else if activeExpireEnabled && !writableReplicaExpires.isEmpty {
+            expireWritableReplicaKeys()
         }
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         aofCron()

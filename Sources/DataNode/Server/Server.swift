@@ -52,6 +52,8 @@ public final class Server {
     /// fork(2), replaceable so tests can make it fail.
     public var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
+    /// Writable replica: keys its own clients gave a TTL, by database (Server+WritableReplicaExpiry).
+    var writableReplicaExpires: [Key: Set<Int>] = [:]
     /// The error reply count when the last call() finished (failed_calls).
     var errorsAtLastCallEnd = 0
     /// DEBUG PAUSE-CRON: the cron runs but skips all its work.

@@ -41,5 +41,7 @@ final class RedisTclSuiteTests: XCTestCase {
     func testListSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/list") }
     /// MULTI/EXEC, WATCH, and BGREWRITEAOF / CONFIG SET appendonly scheduled from inside EXEC.
     func testMultiSuitePasses() throws { try RedisTclSuite.assertPasses("unit/multi") }
+    /// Expiry, including keys a writable replica's own clients gave a TTL (16 s on a debug build).
+    func testExpireSuitePasses() throws { try RedisTclSuite.assertPasses("unit/expire") }
     func testLazyfreeSuitePasses() throws { try RedisTclSuite.assertPasses("unit/lazyfree") }
 }
