@@ -384,7 +384,7 @@ public final class ListValue {
         let inPlace = withNode(i) { n -> Bool in
             let off = n.offset(ofEntry: k)
             let oldSize = ListEntry.sizeAt(n.base! + off)
-            guard n.count == 1 || fill.allowsBytes(n.byteCount - oldSize + newSize) else { return false }
+            guard n.count == 1 || (fill.allowsBytes(n.byteCount - oldSize + newSize) && fill.packs(newSize)) else { return false }
             e.withUnsafeBytes { n.replace(at: off, with: $0) }
             return true
         }
@@ -512,10 +512,20 @@ public final class ListValue {
 public struct ListFill: Sendable {
     public let maxBytes: Int
     public let maxCount: Int
+    /// Entries this big or bigger get a node of their own (quicklist's
+    /// "plain" nodes); taken from `packedThreshold` when the fill is made.
+    public let plainBytes: Int
+
+    /// Redis's process-wide packed_threshold (1 GiB; DEBUG
+    /// QUICKLIST-PACKED-THRESHOLD changes it). Read once per ListFill, so the
+    /// push path pays no global access.
+    nonisolated(unsafe) public static var packedThreshold = defaultPackedThreshold
+    public static let defaultPackedThreshold = 1 << 30
 
     /// Redis clamps fill to -5...32767 (quicklistSetFill); negative values
     /// pick 4, 8, 16, 32 or 64 KiB, positive ones an entry count under 8 KiB.
     public init(_ fill: Int) {
+        plainBytes = Self.packedThreshold
         let f = min(max(fill, -5), 32767)
         if f < 0 {
             maxBytes = 4096 << (-f - 1)
@@ -529,11 +539,16 @@ public struct ListFill: Sendable {
     /// An empty node always takes an element (a huge one gets a node of its own).
     @inline(__always)
     public func allows(_ n: ListNode, adding size: Int) -> Bool {
-        n.count == 0 || (Int(n.count) < maxCount && n.byteCount + size <= maxBytes)
+        n.count == 0 || (Int(n.count) < maxCount && n.byteCount + size <= maxBytes
+                         && packs(size) && !(n.count == 1 && n.byteCount >= plainBytes))
     }
 
     @inline(__always)
     public func allowsBytes(_ bytes: Int) -> Bool { bytes <= maxBytes }
+
+    /// Whether an entry of `size` bytes may share a node (isLargeElement).
+    @inline(__always)
+    public func packs(_ size: Int) -> Bool { size < plainBytes }
 }
 
 /// One entry: the length as LEB128, the bytes, then the length again with its

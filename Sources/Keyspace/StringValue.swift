@@ -28,8 +28,17 @@ public struct StringValue {
 
     /// Encodes as Redis's tryObjectEncoding: integers up to 20 chars as `int`,
     /// up to 44 bytes as `embstr`, longer as `raw`.
+    /// Like trimStringObjectIfNeeded, a value with more than a tenth of its
+    /// buffer spare is copied to a buffer of its size: an argument buffer
+    /// the parser reused may be far larger than the value it now holds.
+    /// (Spare room under 32 bytes is malloc's rounding: a copy would keep it.)
     public init(_ bytes: __shared [UInt8]) {
-        self.init(bytes: bytes, encoding: bytes.withUnsafeBytes { Self.encoding(of: $0) })
+        let encoding = bytes.withUnsafeBytes { Self.encoding(of: $0) }
+        if bytes.count > InlineValueBytes.capacity && bytes.capacity - bytes.count > max(bytes.count / 10, 32) {
+            self.init(bytes: bytes.withUnsafeBufferPointer { Array($0) }, encoding: encoding)
+        } else {
+            self.init(bytes: bytes, encoding: encoding)
+        }
     }
 
     /// As init(_ bytes:), copying bytes the caller holds (a loader decoding

@@ -62,6 +62,8 @@ public final class Connection: FileEventHandler {
     }
 
     public var pendingOutputBytes: Int { output.count - sentIndex }
+    /// What the output queue holds allocated, sent bytes and spare room included.
+    public var outputCapacity: Int { output.capacity }
 
     /// Queues bytes for sending.
     public func enqueue<C: Collection>(_ bytes: C) where C.Element == UInt8 {
@@ -70,19 +72,47 @@ public final class Connection: FileEventHandler {
         markPending()
     }
 
-    /// Queues a whole buffer, taking it without copying when nothing is pending.
-    /// `bytes` is left empty (with capacity kept where possible) for reuse.
-    public func enqueue(taking bytes: inout [UInt8]) {
-        if isClosed || bytes.isEmpty { return }
-        if pendingOutputBytes == 0 {
-            swap(&output, &bytes)
-            sentIndex = 0
-            bytes.removeAll(keepingCapacity: true)
-        } else {
-            output.append(contentsOf: bytes)
-            bytes.removeAll(keepingCapacity: true)
+    /// Writes a caller's buffer now, queueing only what the socket does not
+    /// take. `bytes` is emptied but keeps `reserve` bytes for the next
+    /// replies, as Redis's fixed per-client reply buffer: memory measured
+    /// between two replies does not grow with the second, and a big reply's
+    /// room is given back once written, as Redis frees its reply blocks.
+    public func send(draining bytes: inout [UInt8], reserve: Int) {
+        defer {
+            if bytes.capacity > 2 * reserve {
+                bytes = []
+                bytes.reserveCapacity(reserve)
+            } else {
+                bytes.removeAll(keepingCapacity: true)
+            }
         }
-        markPending()
+        if isClosed || bytes.isEmpty { return }
+        if pendingOutputBytes > 0 || isConnecting {
+            output.append(contentsOf: bytes)
+            flush()
+            return
+        }
+        var sent = 0
+        while sent < bytes.count {
+            let start = sent
+            let n = bytes.withUnsafeBytes { p in Glibc.write(fd, p.baseAddress! + start, p.count - start) }
+            if n > 0 {
+                sent += n
+                totalBytesWritten += n
+            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                close(reason: "Error writing to client: \(String(cString: strerror(errno)))")
+                return
+            }
+        }
+        guard sent < bytes.count else { return }
+        output.removeAll(keepingCapacity: true)
+        sentIndex = 0
+        output.append(contentsOf: bytes[sent...])
+        loop.setInterest(fd: fd, readable: !closing && !readPaused, writable: true)
     }
 
     private func markPending() {

@@ -21,7 +21,13 @@ public struct ReplicationBacklog: Sendable {
     public init(size: Int, startingAfter offset: Int64) {
         self.size = max(size, Self.minimumSize)
         endOffset = offset
+        // Redis's first replication buffer block (PROTO_REPLY_CHUNK_BYTES) is
+        // there from the start: memory measured once a replica is attached
+        // does not then grow with the first writes.
+        ring.reserveCapacity(Self.firstBlockSize)
     }
+
+    public static let firstBlockSize = 16 * 1024
 
     /// repl_backlog_first_byte_offset: the next byte's offset when empty.
     public var firstByteOffset: Int64 { endOffset - Int64(histlen) + 1 }

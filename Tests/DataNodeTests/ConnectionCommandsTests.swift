@@ -131,6 +131,14 @@ final class ConnectionCommandsTests: XCTestCase {
         XCTAssertEqual(h.call("AUTH", "default", "secret"), .ok)
     }
 
+    func testResetTurnsTrackingOff() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("CLIENT", "TRACKING", "on"), .ok)
+        XCTAssertEqual(h.rawString("RESET"), "+RESET\r\n")
+        XCTAssertFalse(h.client.tracking.isOn)
+        XCTAssertEqual(h.server.tracking.clientCount, 0)
+    }
+
     func testResetRestoresFreshState() throws {
         let h = try Harness()
         let other = h.newClient()

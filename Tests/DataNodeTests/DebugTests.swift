@@ -86,6 +86,34 @@ final class DebugTests: XCTestCase {
         XCTAssertFalse(h.server.activeExpireEnabled)
     }
 
+    func testPauseCronSkipsTheCronsWork() throws {
+        let h = try harness()
+        XCTAssertEqual(h.call("DEBUG", "PAUSE-CRON", "1"), .ok)
+        let loops = h.server.cronLoops
+        h.server.cron()
+        XCTAssertEqual(h.server.cronLoops, loops)
+        XCTAssertEqual(h.call("DEBUG", "PAUSE-CRON", "0"), .ok)
+        h.server.cron()
+        XCTAssertEqual(h.server.cronLoops, loops + 1)
+    }
+
+    func testQuicklistPackedThresholdGivesBigElementsTheirOwnNode() throws {
+        let h = try harness()
+        defer { ListFill.packedThreshold = ListFill.defaultPackedThreshold }
+        XCTAssertEqual(h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5b"), .ok)
+        h.call("RPUSH", "l", "aa", "bb", String(repeating: "e", count: 10), "cc")
+        guard case .list(let l)? = h.server.databases[0].dict[Key("l")] else { return XCTFail("no list") }
+        XCTAssertEqual(l.nodeCount, 3, "aa bb | eeeeeeeeee | cc")
+        XCTAssertEqual(h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0"), .ok)
+        h.call("RPUSH", "m", "aa", "bb", String(repeating: "e", count: 10), "cc")
+        guard case .list(let m)? = h.server.databases[0].dict[Key("m")] else { return XCTFail("no list") }
+        XCTAssertEqual(m.nodeCount, 1)
+        XCTAssertEqual(h.rawString("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"),
+                       "-ERR argument must be a memory value bigger than 1 and smaller than 4gb\r\n")
+        XCTAssertEqual(h.rawString("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "x"),
+                       "-ERR argument must be a memory value bigger than 1 and smaller than 4gb\r\n")
+    }
+
     func testChangeReplId() throws {
         let h = try harness()
         let before = h.server.replication.replicationId

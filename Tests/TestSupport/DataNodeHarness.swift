@@ -11,6 +11,11 @@ public final class Harness {
     public let client: Client
 
     public init(config: ServerConfig = ServerConfig(), clock: NodeClock = NodeClock()) throws {
+        var config = config
+        // With save points FLUSHALL saves in the foreground, into the runner's
+        // working directory: in-process servers keep none unless a test sets its own.
+        func points(_ c: ServerConfig) -> [[Int]] { c.saveParams.map { [$0.seconds, $0.changes] } }
+        if points(config) == points(ServerConfig()) { config.saveParams = [] }
         server = try Server(config: config, configFile: nil, clock: clock)
         // A fork here would copy the test runner, and the child would write its
         // snapshot into the runner's working directory (a full resync asked by

@@ -71,6 +71,7 @@ extension Server {
         aof.rewrites += 1
         var pipeFds: [Int32] = [-1, -1]
         _ = pipe(&pipeFds)
+        let startUs = clock.monotonicUs()
         let pid = forkChild()
         let forkErrno = errno
         if pid == 0 {
@@ -95,6 +96,8 @@ extension Server {
             log.warning("Can't rewrite append only file in background: fork: \(String(cString: strerror(forkErrno)))")
             return false
         }
+        // redisFork's statistics count every child: total_forks, latest_fork_usec, "fork".
+        noteFork(durationUs: clock.monotonicUs() - startUs)
         aof.childInfoFd = pipeFds[0]
         log.notice("Background append only file rewriting started by pid \(pid)")
         aof.childPid = pid

@@ -191,6 +191,10 @@ extension Server {
         if hasActiveChildProcess && aof.childPid == -1 {
             aof.rewriteScheduled = true
             log.warning("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.")
+        } else if callDepth > 1 {
+            // Inside EXEC: no fork in the middle of a transaction; the cron starts it.
+            aof.rewriteScheduled = true
+            log.warning("AOF was enabled during a transaction. An AOF background was scheduled to start when possible.")
         } else {
             if aof.childPid != -1 {
                 log.warning("AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF and starting a rewrite now.")

@@ -166,6 +166,7 @@ enum ConnectionCommands {
             c.replyError("ERR can only reset normal client connections")
             return
         }
+        if c.tracking.isOn { server.disableTracking(c) }
         c.dbIndex = 0
         c.proto = 2
         c.user = "default"

@@ -25,6 +25,8 @@ enum DebugCommands {
         ("reload", { $0 >= 2 }, DebugReload.run),
         ("loadaof", { $0 == 2 }, DebugLoadAOF.run),
         ("set-disable-deny-scripts", { $0 == 3 }, setDisableDenyScripts),
+        ("pause-cron", { $0 == 3 }, DebugCron.pauseCron),
+        ("quicklist-packed-threshold", { $0 == 3 }, DebugQuicklist.packedThreshold),
     ]
 
     static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -80,8 +82,13 @@ enum DebugCommands {
             "    Setting it to 0 disables expiring keys in background when they are not",
             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
             "    default.",
+            "QUICKLIST-PACKED-THRESHOLD <size>",
+            "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+            "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
             "SLEEP <seconds>",
             "    Stop the server for <seconds>. Decimals allowed.",
+            "PAUSE-CRON <0|1>",
+            "    Stop periodic cron job processing.",
         ])
     }
 

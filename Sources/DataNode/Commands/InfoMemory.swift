@@ -16,7 +16,7 @@ extension Server {
     /// The figures INFO memory and MEMORY STATS share.
     struct MemoryFigures {
         var used = 0, peak = 0, startup = 0, rss = 0, active = 0
-        var clientsNormal = 0, clientsReplicas = 0, overhead = 0, dataset = 0
+        var clientsNormal = 0, clientsReplicas = 0, overhead = 0, dataset = 0, notCountedForEvict = 0
     }
 
     func memoryFigures() -> MemoryFigures {
@@ -27,10 +27,10 @@ extension Server {
         m.startup = infoSampler.startupMemory
         m.rss = Self.residentSetBytes()
         m.active = Int(vigil_allocator_active())
-        for c in clients.values {
-            let bytes = c.out.bytes.capacity + (c.connection.map { $0.input.storage.count + $0.pendingOutputBytes } ?? 0)
-            if c.flags.contains(.replica) { m.clientsReplicas += bytes } else { m.clientsNormal += bytes }
-        }
+        // As Redis: replicas count their output (the replication buffer), the rest everything they hold.
+        for c in clients.values where !c.flags.contains(.replica) { m.clientsNormal += c.memoryUsage }
+        m.clientsReplicas = replicaOutputMemory
+        m.notCountedForEvict = memoryNotCountedForEvict
         var tables = 0
         for db in databases { tables += db.count * Self.estimatedKeyOverhead + db.expires.count * Self.estimatedExpireOverhead }
         m.overhead = m.startup + m.clientsNormal + m.clientsReplicas + tables
@@ -76,7 +76,7 @@ extension Server {
             ("rss_overhead_bytes", "0"),
             ("mem_fragmentation_ratio", ratio(rss, used)),
             ("mem_fragmentation_bytes", String(rss - used)),
-            ("mem_not_counted_for_evict", "0"),
+            ("mem_not_counted_for_evict", String(m.notCountedForEvict)),
             ("mem_replication_backlog", "0"),
             ("mem_total_replication_buffers", String(clientsReplicas)),
             ("mem_clients_slaves", String(clientsReplicas)),

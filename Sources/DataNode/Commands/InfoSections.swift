@@ -121,7 +121,7 @@ extension Server {
             ("expired_keys", String(keyspace.expiredKeys)),
             ("expired_stale_perc", ServerCommands.format2(keyspace.expiredStalePercent * 100)),
             ("expired_time_cap_reached_count", String(keyspace.expiredTimeCapReachedCount)),
-            ("expire_cycle_cpu_milliseconds", "0"),
+            ("expire_cycle_cpu_milliseconds", String(st.expireCycleTimeUsedUs / 1000)),
             ("evicted_keys", String(st.evictedKeys)),
             ("evicted_clients", String(st.evictedClients)),
             ("total_eviction_exceeded_time", String(evictionExceededTimes.total)),

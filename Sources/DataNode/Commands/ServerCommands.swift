@@ -1,4 +1,5 @@
 import CVigilShim
+import Glibc
 import Protocol
 
 /// Server-group commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE,
@@ -63,9 +64,14 @@ enum ServerCommands {
             s.signalWaitedKeys(db: db.id)
             removed += db.removeAll()
         }
-        // Redis counts one more change so that even an empty FLUSHALL is
-        // propagated and makes the next save happen.
-        s.dirty += removed + 1
+        s.dirty += removed
+        // flushAllDataAndResetRDB: a snapshot being written is stale now, and
+        // with save points the empty dataset is saved at once (which zeroes
+        // the dirty counter).
+        if let child = s.backgroundChild, child.kind == .rdb { kill(child.pid, SIGUSR1) }
+        if !s.config.saveParams.isEmpty { _ = s.saveInForeground() }
+        // Replayed even when nothing was removed (the replica's may not be empty).
+        if s.feed.isActive { s.feed.forceCommandPropagation() }
         c.out.ok()
     }
 

@@ -43,6 +43,9 @@ public final class Client: ConnectionDelegate {
     public var parser: RequestParser
     /// Replies not yet handed to the connection.
     public var out: RESPWriter
+    /// What the reply buffer holds from the start, as Redis's per-client
+    /// buffer (PROTO_REPLY_CHUNK_BYTES).
+    public static let replyBufferBytes = 16 * 1024
     public var flags: ClientFlags = []
     /// The client the AOF loader replays commands through (Redis's CLIENT_ID_AOF).
     public var isAOFLoader = false
@@ -120,7 +123,7 @@ public final class Client: ConnectionDelegate {
         self.localAddress = localAddress
         db = server.databases[0]
         parser = RequestParser(maxBulkLength: server.config.protoMaxBulkLen)
-        out = RESPWriter(proto: 2, capacity: 16 * 1024)
+        out = RESPWriter(proto: 2, capacity: Self.replyBufferBytes)
         authenticated = ConnectionCommands.startsAuthenticated(server)
         parser.authRequired = !authenticated
         createdMs = server.clock.monotonicMs()

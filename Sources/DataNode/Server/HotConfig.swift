@@ -24,6 +24,8 @@ struct HotConfig {
     var evictionTenacity: Int
     var lazyfreeLazyEviction: Bool
     var replicaIgnoreMaxmemory: Bool
+    /// maxmemory-clients as stored: bytes, or minus a percentage of maxmemory.
+    var maxmemoryClients: Int
     /// min-replicas-to-write: every command checks it.
     var minReplicasToWrite: Int
     /// notify-keyspace-events as NOTIFY_* bits: every write tests it.
@@ -42,6 +44,7 @@ struct HotConfig {
         evictionTenacity = c.int("maxmemory-eviction-tenacity")
         lazyfreeLazyEviction = c.lazyfreeLazyEviction
         replicaIgnoreMaxmemory = c.replicaIgnoreMaxmemory
+        maxmemoryClients = c.int("maxmemory-clients")
         minReplicasToWrite = c.int("min-replicas-to-write")
         notifyKeyspaceEvents = c.notifyKeyspaceEvents
         var limits = [ClassLimit](repeating: ClassLimit(), count: 3)

@@ -131,6 +131,12 @@ extension Server {
             rejectCommand(c, "ERR Replica can't interact with the keyspace", cmd)
             return
         }
+        // Client eviction comes first: it may free memory key eviction would otherwise take.
+        if hot.maxmemoryClients != 0 {
+            evictClients()
+            // Evicted itself: the command is dropped with the client.
+            if c.isFreed { return }
+        }
         if hot.maxmemory > 0, let refusal = oomRefusal(c, cmd) {
             rejectCommand(c, refusal, cmd)
             return
@@ -231,6 +237,9 @@ extension Server {
         if cmd.flags.contains(.readonly) && c.tracking.isOn && !c.tracking.flags.contains(.bcast)
             && !Self.scriptReadCommands.contains(cmd.fullName) {
             trackingRememberKeys(c, cmd, argv)
+        }
+        if !keyspace.isMaster && !c.flags.contains(.master) && dirty > dirtyBefore {
+            rememberWritableReplicaExpires(c, cmd, argv)
         }
         // A replica produces no stream of its own: its master's commands
         // reach its replicas as the bytes the master sent.

@@ -23,8 +23,27 @@ extension Server {
         guard limit > 0 else { return 0 }
         // The slack can only lower the figure: under the limit without it, done.
         if eviction.usedMemoryModel == nil && Int(vigil_used_memory()) <= limit { return 0 }
-        let used = usedMemory()
+        let used = max(usedMemory() - memoryNotCountedForEvict, 0)
         return used > limit ? used - limit : 0
+    }
+
+    /// freeMemoryGetNotCountedMemory: what replicas have still to receive and
+    /// the AOF buffer. Evicting keys to make room for them would only add
+    /// DELs to them: a feedback loop that could empty the dataset.
+    var memoryNotCountedForEvict: Int {
+        var n = replicaOutputMemory
+        if aof.state != .off { n += aof.buffer.capacity }
+        return n
+    }
+
+    /// The replicas' output queues as allocated (INFO's mem_clients_slaves).
+    var replicaOutputMemory: Int {
+        var n = 0
+        for id in replication.replicaIds {
+            guard let c = clients[id] else { continue }
+            n += c.out.bytes.capacity + (c.connection?.outputCapacity ?? 0)
+        }
+        return n
     }
 
     /// isSafeToPerformEvictions: a replica ignoring maxmemory (the default)
@@ -52,13 +71,18 @@ extension Server {
         var freed = 0
         var evicted = 0
         while freed < toFree {
-            guard let (db, key) = eviction.selector.select(databases, policy: policy, samples: hot.maxmemorySamples) else {
+            guard let (db, key) = selectEvictionVictim(policy) else {
                 // Nothing left that the policy may evict.
                 return .fail
             }
+            // Only the deletion counts as freed, as in Redis: the invalidation
+            // messages and DELs it then sends grow client buffers, and counting
+            // that growth would evict more keys to make room for their own
+            // invalidations (a loop that can drain the dataset).
             let before = usedMemory()
-            evictKey(db, key)
+            removeEvictedKey(db, key)
             freed += before - usedMemory()
+            signalEvictedKey(db, key)
             evicted += 1
             if evicted % 16 == 0 {
                 if let limitUs, clock.monotonicUs() - startUs > limitUs {
@@ -73,18 +97,33 @@ extension Server {
         return .ok
     }
 
-    /// Deletes one key for eviction: statistics, WATCH/tracking invalidation,
-    /// and a DEL (UNLINK under lazyfree-lazy-eviction) to replicas and the AOF,
-    /// outside any transaction.
-    func evictKey(_ db: Database, _ key: Key) {
+    /// The key to evict next, as a copy of its own (Redis's keyobj): the
+    /// dict's key is then released by the deletion and counted as freed.
+    /// Sharing the dict's storage, a long key name would free nothing until
+    /// after the measurement, and eviction would go on far past the limit.
+    func selectEvictionVictim(_ policy: EvictionPolicy) -> (Database, Key)? {
+        guard let (db, found) = eviction.selector.select(databases, policy: policy, samples: hot.maxmemorySamples) else {
+            return nil
+        }
+        return (db, found.bytes.withUnsafeBytes { Key($0) })
+    }
+
+    /// Deletes one key for eviction, a lazy free included (as dbAsyncDelete is).
+    func removeEvictedKey(_ db: Database, _ key: Key) {
         let value = db.dict.remove(key)
         _ = db.expires.remove(key)
+        if hot.lazyfreeLazyEviction, let value { lazyFree(value) }
+    }
+
+    /// What follows an eviction: statistics, WATCH/tracking invalidation, and
+    /// a DEL (UNLINK under lazyfree-lazy-eviction) to replicas and the AOF,
+    /// outside any transaction.
+    func signalEvictedKey(_ db: Database, _ key: Key) {
         stats.evictedKeys += 1
         keyspace.onModified?(db, key)
         // Redis signals an eviction with no client: NOLOOP does not hide it.
         if tracking.created { tracking.clearModifier(of: key) }
         notifyKeyspaceEvent(ConfigNotifyFlags.evicted, "evicted", key, db: db.id)
-        if hot.lazyfreeLazyEviction, let value { lazyFree(value) }
         if feed.isActive {
             feed.propagateNow(db: db.id, [Array(evictKeyCommandName.utf8), key.bytes])
         }

@@ -1,3 +1,4 @@
+import Keyspace
 import CVigilShim
 import Glibc
 import Reactor
@@ -48,9 +49,7 @@ extension Server {
     func beforeSleep() {
         if replication.getAckPending || !replication.waiting.isEmpty { serveReplicationWaiters() }
         if blocking.hasWaiters || !blocking.unblocked.isEmpty { handleBlockedClientsBeforeSleep() }
-        if activeExpireEnabled {
-            activeExpire.run(.fast, dbs: databases, hz: hot.hz) { clock.monotonicUs() }
-        }
+        if activeExpireEnabled { runActiveExpireCycle(.fast, hz: hot.hz) }
         if tracking.broadcastPending { trackingBroadcastInvalidationMessages() }
         // The AOF is written (and under `always` synced) before any reply goes out.
         if aof.fd != -1 { flushAppendOnlyFile(force: false) }
@@ -60,6 +59,8 @@ extension Server {
             pendingWrites.removeAll(keepingCapacity: true)
             for c in list { flushClient(c) }
         }
+        // After the writes: what is still queued is what clients hold.
+        if hot.maxmemoryClients != 0 { evictClients() }
         lazyfree.drain()
     }
 
@@ -68,12 +69,15 @@ extension Server {
     func cron() {
         // A load in progress serves clients, not timers (processEventsWhileBlocked).
         if persistence.loading { return }
+        if cronPaused { return }
         cronLoops += 1
         persistenceCron()
         keyspace.nowMs = clock.keyspaceMs()
         infoSampler.cron(stats: stats, nowMs: clock.monotonicMs())
         if activeExpireEnabled && keyspace.isMaster {
-            activeExpire.run(.slow, dbs: databases, hz: config.hz) { clock.monotonicUs() }
+            runActiveExpireCycle(.slow, hz: config.hz)
+        } else if activeExpireEnabled && !writableReplicaExpires.isEmpty {
+            expireWritableReplicaKeys()
         }
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         aofCron()
@@ -98,5 +102,18 @@ extension Server {
                 if c.softLimitReachedMs != 0 { checkOutputBufferLimits(c) }
             }
         }
+    }
+}
+
+extension Server {
+    /// activeExpireCycle with its bookkeeping: the cycle's time in INFO's
+    /// expire_cycle_cpu_milliseconds and as the "expire-cycle" latency event.
+    func runActiveExpireCycle(_ kind: ActiveExpire.Kind, hz: Int) {
+        let startUs = clock.monotonicUs()
+        activeExpire.run(kind, dbs: databases, hz: hz) { clock.monotonicUs() }
+        let elapsedUs = clock.monotonicUs() - startUs
+        stats.expireCycleTimeUsedUs += elapsedUs
+        latency.addSampleIfNeeded("expire-cycle", latencyMs: Int(elapsedUs / 1000), thresholdMs: config.latencyMonitorThreshold,
+                                  unixTime: Int(clock.wallMs() / 1000))
     }
 }

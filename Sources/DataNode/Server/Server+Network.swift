@@ -115,13 +115,15 @@ extension Server {
         guard let conn = c.connection, !c.isFreed else { return }
         // Already closing after its last reply: nothing more reaches it.
         if conn.closing { c.out.bytes.removeAll(keepingCapacity: true) }
+        var hadOutput = false
         if !c.out.bytes.isEmpty && !c.flags.contains(.streamHeld) {
             stats.netOutputBytes += c.out.bytes.count
-            conn.enqueue(taking: &c.out.bytes)
-        }
-        let hadOutput = conn.pendingOutputBytes > 0
-        if hadOutput {
             stats.totalWritesProcessed += 1
+            hadOutput = true
+            conn.send(draining: &c.out.bytes, reserve: Client.replyBufferBytes)
+        } else if conn.pendingOutputBytes > 0 {
+            stats.totalWritesProcessed += 1
+            hadOutput = true
             conn.flush()
         }
         // Redis closes such a client when a write leaves nothing pending; one

@@ -15,6 +15,10 @@ public final class Server {
     }
     /// Config values read on every command, cached: the config table is keyed by name.
     private(set) var hot: HotConfig
+
+    /// Rebuilds `hot` when something it reads besides the config changed
+    /// (DEBUG QUICKLIST-PACKED-THRESHOLD).
+    func refreshHotConfig() { hot = HotConfig(config) }
     public let configFile: String?
     public let loop: EventLoop
     public let log: Logger
@@ -48,6 +52,10 @@ public final class Server {
     /// fork(2), replaceable so tests can make it fail.
     public var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
+    /// Writable replica: keys its own clients gave a TTL, by database (Server+WritableReplicaExpiry).
+    var writableReplicaExpires: [Key: Set<Int>] = [:]
+    /// DEBUG PAUSE-CRON: the cron runs but skips all its work.
+    public var cronPaused = false
     /// Where every time reading comes from (the real clocks unless a test injects one).
     public let clock: NodeClock
     /// Added to the wall clock for key expiry: lets tests move time without sleeping.

@@ -35,6 +35,18 @@ final class RedisTclSuiteTests: XCTestCase {
     func testQuitSuitePasses() throws { try RedisTclSuite.assertPasses("unit/quit") }
     func testLimitsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/limits") }
     /// UNLINK and FLUSHDB ASYNC, lazyfreed_objects for streams.
+    /// Client-side caching: CLIENT TRACKING modes, redirection, tracking-table-max-keys (DEBUG PAUSE-CRON).
+    func testTrackingSuitePasses() throws { try RedisTclSuite.assertPasses("unit/tracking") }
+    /// used_memory growth per byte stored by SET (values up to 16 KiB); the defrag tests need jemalloc and are left out by the suite itself.
+    func testMemefficiencySuitePasses() throws { try RedisTclSuite.assertPasses("unit/memefficiency") }
+    /// errorstats, commandstats' failed/rejected calls (inside MULTI and scripts too).
+    func testInfoSuitePasses() throws { try RedisTclSuite.assertPasses("unit/info") }
+    /// Lists, plain nodes through DEBUG QUICKLIST-PACKED-THRESHOLD (16 s on a debug build).
+    func testListSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/list") }
+    /// MULTI/EXEC, WATCH, and BGREWRITEAOF / CONFIG SET appendonly scheduled from inside EXEC.
+    func testMultiSuitePasses() throws { try RedisTclSuite.assertPasses("unit/multi") }
+    /// Expiry, including keys a writable replica's own clients gave a TTL (16 s on a debug build).
+    func testExpireSuitePasses() throws { try RedisTclSuite.assertPasses("unit/expire") }
     func testLazyfreeSuitePasses() throws { try RedisTclSuite.assertPasses("unit/lazyfree") }
     func testFunctionsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/functions") }
 }
