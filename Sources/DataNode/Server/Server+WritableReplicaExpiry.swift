@@ -9,9 +9,11 @@ extension Server {
     func rememberWritableReplicaExpires(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) {
         let db = c.db
         guard db.expires.count > 0 else { return }
-        for ref in KeyExtraction.keys(cmd, argv) where ref.position < argv.count {
-            let key = Key(argv[ref.position])
+        KeyExtraction.forEachKey(cmd, argv) { position, _ in
+            guard position < argv.count else { return true }
+            let key = Key(argv[position])
             if db.expires[key] != nil { writableReplicaExpires[key, default: []].insert(db.id) }
+            return true
         }
     }
 
@@ -25,7 +27,7 @@ extension Server {
             for id in ids where id < databases.count {
                 let db = databases[id]
                 guard let when = db.expires[key] else { continue }
-                if when <= now { db.deleteExpired(key) } else { keep.insert(id) }
+                if when < now { db.deleteExpired(key) }  // activeExpireCycleTryExpire: now > t else { keep.insert(id) }
             }
             writableReplicaExpires[key] = keep.isEmpty ? nil : keep
         }
