@@ -9,11 +9,15 @@ public struct AccessPolicy: Sendable, Equatable {
     public var lfuLogFactor = 10
     /// lfu-decay-time: minutes of idleness per counter decrement (0: never decays).
     public var lfuDecayTime = 1
+    /// Values 0..<10000 are Redis's shared objects (not with maxmemory under
+    /// an LRU or LFU policy): their access stamp is shared (SharedIntegers.swift).
+    public var sharesIntegers = true
 
-    public init(lfu: Bool = false, lfuLogFactor: Int = 10, lfuDecayTime: Int = 1) {
+    public init(lfu: Bool = false, lfuLogFactor: Int = 10, lfuDecayTime: Int = 1, sharesIntegers: Bool = true) {
         self.lfu = lfu
         self.lfuLogFactor = lfuLogFactor
         self.lfuDecayTime = lfuDecayTime
+        self.sharesIntegers = sharesIntegers
     }
 
     /// LFU_INIT_VAL: new keys start here so they are not evicted at once.

@@ -27,6 +27,8 @@ public final class KeyspaceContext {
     public var accessPolicy = AccessPolicy()
     /// State of the LFU counter's coin flips (xorshift; not security-relevant).
     public var randomState: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// Access stamps of Redis's shared integer objects (SharedIntegers.swift).
+    public var sharedIntegerStamps: [UInt32] = []
 
     public init() {}
 }
@@ -104,6 +106,7 @@ public final class Database {
         let ctx = context
         if let v = touch ? dict.valueRecordingAccess(key, { ctx.accessStamp($0) }) : dict[key] {
             context.keyspaceHits += 1
+            if touch, let n = ctx.sharedInteger(v) { ctx.touchSharedInteger(n) }
             return v
         }
         context.keyspaceMisses += 1
@@ -115,7 +118,9 @@ public final class Database {
     public func lookupWrite(_ key: Key) -> Value? {
         if expireIfNeeded(key) { return nil }
         let ctx = context
-        return dict.valueRecordingAccess(key) { ctx.accessStamp($0) }
+        let v = dict.valueRecordingAccess(key) { ctx.accessStamp($0) }
+        if let v, let n = ctx.sharedInteger(v) { ctx.touchSharedInteger(n) }
+        return v
     }
 
     /// Lookup without side effects on stats (TYPE, EXISTS use their own rules).

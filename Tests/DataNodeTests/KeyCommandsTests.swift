@@ -440,6 +440,50 @@ final class KeyCommandsTests: XCTestCase {
                        "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n")
     }
 
+    /// Redis keeps one object per integer 0..<10000, access stamp included:
+    /// reading any key holding 9 is an access of every key holding 9.
+    func testKeysHoldingTheSameSmallIntegerShareOneAccessTime() throws {
+        let h = try Harness()
+        alignClock(h, unit: 1000)
+        XCTAssertEqual(h.rawString("SET", "a", "9"), "+OK\r\n")
+        XCTAssertEqual(h.rawString("INCRBY", "b", "9"), ":9\r\n")
+        XCTAssertEqual(h.rawString("SET", "big", "10000"), "+OK\r\n")
+        XCTAssertEqual(h.rawString("GET", "big"), "$5\r\n10000\r\n")
+        h.advanceClock(ms: 5_000)
+        XCTAssertEqual(h.rawString("OBJECT", "IDLETIME", "big"), ":5\r\n")
+        let idleA = h.rawString("OBJECT", "IDLETIME", "a")
+        XCTAssertEqual(idleA, h.rawString("OBJECT", "IDLETIME", "b"), "one shared 9")
+        XCTAssertNotEqual(idleA, ":0\r\n")
+        XCTAssertEqual(h.rawString("GET", "b"), "$1\r\n9\r\n")
+        XCTAssertEqual(h.rawString("OBJECT", "IDLETIME", "a"), ":0\r\n", "reading b touched the shared 9")
+        XCTAssertEqual(h.rawString("OBJECT", "IDLETIME", "big"), ":5\r\n", "10000 is not shared")
+    }
+
+    /// COPY makes a private integer; INCR of it to 0..<10000 stores the shared one again.
+    func testIncrementingACopiedSmallIntegerSharesItAgain() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.rawString("SET", "a", "9"), "+OK\r\n")
+        XCTAssertEqual(h.rawString("COPY", "a", "b"), ":1\r\n")
+        XCTAssertEqual(h.rawString("OBJECT", "REFCOUNT", "b"), ":1\r\n")
+        XCTAssertEqual(h.rawString("INCR", "b"), ":10\r\n")
+        XCTAssertEqual(h.rawString("OBJECT", "REFCOUNT", "b"), ":2147483647\r\n")
+    }
+
+    /// With maxmemory under an LRU policy Redis stops sharing integers, so
+    /// every key keeps its own access time.
+    func testSmallIntegersKeepTheirOwnAccessTimeUnderAnLRUMemoryLimit() throws {
+        let h = try Harness()
+        h.server.config.maxmemory = 1 << 30
+        h.server.config.maxmemoryPolicy = "allkeys-lru"
+        alignClock(h, unit: 1000)
+        XCTAssertEqual(h.rawString("SET", "a", "9"), "+OK\r\n")
+        XCTAssertEqual(h.rawString("SET", "b", "9"), "+OK\r\n")
+        h.advanceClock(ms: 5_000)
+        XCTAssertEqual(h.rawString("GET", "b"), "$1\r\n9\r\n")
+        XCTAssertEqual(h.rawString("OBJECT", "IDLETIME", "a"), ":5\r\n")
+        XCTAssertEqual(h.rawString("OBJECT", "REFCOUNT", "a"), ":1\r\n")
+    }
+
     func testObjectFreqUnderLFU() throws {
         let h = try Harness()
         h.server.config.maxmemoryPolicy = "allkeys-lfu"

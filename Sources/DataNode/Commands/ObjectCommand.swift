@@ -70,23 +70,29 @@ extension KeyCommands {
     }
 
     static func objectIdletime(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
-        guard let (db, key, _) = objectLookup(client, argv) else { return }
+        guard let (db, key, v) = objectLookup(client, argv) else { return }
         server.syncAccessPolicy()
         if server.keyspace.accessPolicy.lfu {
             client.replyError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
             return
         }
-        client.out.integer(db.dict.stamp(of: key).map { server.keyspace.idleSeconds($0) } ?? 0)
+        client.out.integer(stamp(server, db, key, v).map { server.keyspace.idleSeconds($0) } ?? 0)
     }
 
     static func objectFreq(_ server: Server, _ client: Client, _ argv: [[UInt8]]) {
-        guard let (db, key, _) = objectLookup(client, argv) else { return }
+        guard let (db, key, v) = objectLookup(client, argv) else { return }
         server.syncAccessPolicy()
         if !server.keyspace.accessPolicy.lfu {
             client.replyError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
             return
         }
-        client.out.integer(Int64(db.dict.stamp(of: key).map { server.keyspace.lfuDecayed($0) } ?? 0))
+        client.out.integer(Int64(stamp(server, db, key, v).map { server.keyspace.lfuDecayed($0) } ?? 0))
+    }
+
+    /// The stamp Redis's object carries: the shared one for a shared integer.
+    private static func stamp(_ server: Server, _ db: Database, _ key: Key, _ v: Value) -> UInt32? {
+        if let n = server.keyspace.sharedInteger(v) { return server.keyspace.sharedIntegerStamp(n) }
+        return db.dict.stamp(of: key)
     }
 
     /// Redis stops sharing integers when maxmemory is set with an LRU or LFU policy.

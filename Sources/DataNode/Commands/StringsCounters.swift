@@ -67,12 +67,10 @@ extension StringCommands {
             client.replyError("ERR increment or decrement would overflow")
             return
         }
-        // Rewrite the digits in place (Redis reuses the object the same way); the TTL stays.
-        modifyString(db, key) { s in
-            let unshared = s.unshared
-            s = StringValue(integer: value)
-            if unshared { s.unshared = true }
-        }
+        // The TTL stays. Redis rewrites a private integer in place only when
+        // the result is not a shared one (0..<10000); otherwise the key gets
+        // the shared object, so a COPY's private integer becomes shared again.
+        modifyString(db, key) { s in s = StringValue(integer: value) }
         server.notifyKeyspaceEvent(Notify.string, "incrby", key, db: db.id)
         server.dirty += 1
         client.out.integer(value)

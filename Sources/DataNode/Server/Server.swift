@@ -171,6 +171,7 @@ public final class Server {
         }
         loop.beforeSleep.append { [unowned(unsafe) self] in self.beforeSleep() }
         syncAccessPolicy()
+        keyspace.createSharedIntegers()
     }
 
     deinit {
@@ -214,7 +215,8 @@ extension Server {
     public func syncAccessPolicy() {
         let policy = AccessPolicy(lfu: config.maxmemoryPolicy.hasSuffix("-lfu"),
                                   lfuLogFactor: config.int("lfu-log-factor"),
-                                  lfuDecayTime: config.int("lfu-decay-time"))
+                                  lfuDecayTime: config.int("lfu-decay-time"),
+                                  sharesIntegers: KeyCommands.sharesIntegers(self))
         if keyspace.accessPolicy != policy { keyspace.accessPolicy = policy }
     }
 }
