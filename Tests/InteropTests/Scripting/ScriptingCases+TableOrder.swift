@@ -14,5 +14,9 @@ extension ScriptingCases {
         ["EVAL", "local o = {} local t = {} for i = 1, 30 do t[i * 7 % 31] = i end for k in pairs(t) do o[#o+1] = k end return o", "0"],
         ["EVAL", "local o = {} for k in pairs(redis.call('ping')) do o[#o+1] = k end return o", "0"],
         ["EVAL", "local o = {} for k, v in pairs(ARGV) do o[#o+1] = k .. '=' .. v end return o", "0", "a", "b", "c"],
+        ["EVAL", "ARGV.x = 'y' ARGV[5] = 'e' ARGV.z = 'w' local o = {} for k, v in pairs(ARGV) do o[#o+1] = k .. '=' .. v end return o", "0", "a", "b", "c"],
+        ["EVAL", "local o = {} for k, v in pairs(redis.pcall('nosuch')) do o[#o+1] = k end return o", "0"],
+        ["EVAL", "redis.call('hset', 'order-h', 'a', '1', 'b', '2', 'c', '3', 'foo', 'x', 'bar', 'y') redis.setresp(3) local o = {} for k, v in pairs(redis.call('hgetall', 'order-h').map) do o[#o+1] = k end return o", "0"],
+        ["EVAL", "redis.call('rpush', 'order-l', 'a', 'b', 'c') local r = redis.call('lrange', 'order-l', 0, -1) r.n = 1 r[20] = 2 local o = {} for k in pairs(r) do o[#o+1] = tostring(k) end return o", "0"],
     ]
 }
