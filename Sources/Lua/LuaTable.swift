@@ -12,6 +12,10 @@ public final class LuaTable {
 
     /// The array part; its count is Lua's sizearray.
     var arr: [LuaValue] = []
+    /// When not negative, `arr[0..<fill]` are all set and the rest nil: the
+    /// border luaH_getn's binary search would find is `fill`, known without
+    /// searching (appends keep it so). Negative when holes make it unknown.
+    private var fill = 0
     var hash = LuaHash()
     public var metatable: LuaTable?
     /// Writes raise `readonlyError` (Redis 7.0's Lua protects its globals and
@@ -27,6 +31,7 @@ public final class LuaTable {
     /// Empties the table (the collector breaking a cycle).
     func clear() {
         arr = []
+        fill = 0
         hash = LuaHash()
         metatable = nil
     }
@@ -76,7 +81,7 @@ public final class LuaTable {
 
     public func set(int i: Int, _ value: LuaValue) throws {
         if readonly { throw LuaError.message(LuaTable.readonlyError) }
-        if UInt(bitPattern: i &- 1) < UInt(arr.count) { arr[i &- 1] = value; return }
+        if UInt(bitPattern: i &- 1) < UInt(arr.count) { storeArray(i &- 1, value); return }
         let d = Double(i)
         if let idx = hash.find(number: d) { hash.setValue(at: idx, value); return }
         try insert(.number(d), value)
@@ -86,7 +91,7 @@ public final class LuaTable {
         switch key {
         case .number(let d):
             if let i = Int(exactly: d) {
-                if UInt(bitPattern: i &- 1) < UInt(arr.count) { arr[i &- 1] = value; return }
+                if UInt(bitPattern: i &- 1) < UInt(arr.count) { storeArray(i &- 1, value); return }
                 // -0 is stored as 0
                 let k = Double(i)
                 if let idx = hash.find(number: k) { hash.setValue(at: idx, value); return }
@@ -97,6 +102,28 @@ public final class LuaTable {
         }
         if let idx = hash.find(key) { hash.setValue(at: idx, value); return }
         try insert(key, value)
+    }
+
+    @inline(__always) private func storeArray(_ i: Int, _ v: LuaValue) {
+        arr[i] = v
+        let f = fill
+        if f < 0 { return }
+        if v.isNil {
+            if i == f &- 1 { fill = i } else if i < f { fill = -1 }
+        } else if i == f {
+            fill = f &+ 1
+        } else if i > f {
+            fill = -1
+        }
+    }
+
+    /// `fill` for the array part as it is.
+    private func measureFill() -> Int {
+        var f = 0
+        while f < arr.count && !arr[f].isNil { f += 1 }
+        var k = f
+        while k < arr.count { if !arr[k].isNil { return -1 }; k += 1 }
+        return f
     }
 
     /// A key in neither part: a free node, or a rehash and then wherever the
@@ -178,6 +205,7 @@ public final class LuaTable {
             for (j, v) in zip(arraySize..., moved) where !v.isNil { try? rawSet(.number(Double(j + 1)), v) }
         }
         for n in oldNodes.reversed() where !n.value.isNil { try? rawSet(n.key, n.value) }
+        fill = measureFill()
     }
 
     /// OP_SETLIST's luaH_resizearray: the array part grows to `n` before a
@@ -191,6 +219,7 @@ public final class LuaTable {
     /// The border `#t` reports, found as 5.1's luaH_getn finds it.
     public var length: Int {
         var j = arr.count
+        if fill >= 0 && fill < j { return fill }
         if j > 0 && arr[j - 1].isNil {
             // a border inside the array part: binary search
             var i = 0

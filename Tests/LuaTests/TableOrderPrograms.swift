@@ -66,6 +66,16 @@ enum TableOrderPrograms {
         for i = 1, 30, 2 do q[i] = nil end
         q.a = 1 q.b = 2 q[31] = 31 dump(q) print(#q)
         """#),
+        ("length as the array part fills and empties", #"""
+        local t = {}
+        for i = 1, 20 do t[#t + 1] = i end
+        local o = {}
+        t[20] = nil o[#o + 1] = #t t[19] = nil o[#o + 1] = #t t[5] = nil o[#o + 1] = #t
+        t[19] = 19 o[#o + 1] = #t t[5] = 5 o[#o + 1] = #t t[20] = 20 o[#o + 1] = #t
+        for i = 20, 1, -1 do t[i] = nil if i % 3 == 0 then o[#o + 1] = #t end end
+        t[3] = 3 o[#o + 1] = #t t[1] = 1 o[#o + 1] = #t t[2] = 2 o[#o + 1] = #t
+        print(table.concat(o, " "))
+        """#),
         ("assigning nil to an absent key", dump + #"""
         local t = {} t.x = nil t.y = 1 t.z = nil t.w = 2 dump(t)
         """#),
