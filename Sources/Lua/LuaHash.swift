@@ -6,7 +6,9 @@
 /// booleans, keys land in the same nodes as in redis-server's Lua, so `next`
 /// (and everything built on it: pairs, cjson, cmsgpack) walks them in the
 /// same order. A cleared field keeps its key with a nil value until the next
-/// rehash, so a traversal may clear fields as it goes.
+/// rehash, so a traversal may clear fields as it goes. (Lua's collector also
+/// retires cleared string keys, after which re-adding one takes a free node
+/// rather than its old one; ours does not, so only that case can differ.)
 struct LuaHash {
     struct Node {
         var key: LuaValue
