@@ -499,8 +499,13 @@ final class Compiler {
             }
             line(l)
             var narr = 0, nhash = 0
-            for it in items { if case .positional = it { narr += 1 } else { nhash += 1 } }
-            emit(.newtable, r, Int32(narr), Int32(nhash))
+            for (i, it) in items.enumerated() {
+                if case .positional(let v) = it {
+                    // a trailing call or `...` is sized when it runs, as in lparser.c
+                    if !(i == items.count - 1 && v.isMulti) { narr += 1 }
+                } else { nhash += 1 }
+            }
+            emit(.newtable, r, Int32(TableSizeHint.rounded(narr)), Int32(TableSizeHint.rounded(nhash)))
             var pending: Int32 = 0
             var stored: Int32 = 0
             for (i, it) in items.enumerated() {

@@ -355,6 +355,7 @@ extension LuaVM {
                     case .setlist:
                         guard case .table(let t) = r[a] else { continue }
                         let n = i.b == 0 ? mtop - (base + a) - 1 : Int(i.b)
+                        t.reserveArray(Int(i.c) + n)
                         var j = 1
                         while j <= n { try t.set(int: Int(i.c) + j, r[a + j]); j += 1 }
                     case .closure:

@@ -69,7 +69,7 @@ final class LuaHeap {
                 if t.mark == e { continue }
                 t.mark = e
                 for x in t.arr { if x.isCollectable || x.isCoroutine { work.append(x) } }
-                for s in t.hash.slots {
+                for s in t.hash.nodes {
                     if s.key.isCollectable || s.key.isCoroutine { work.append(s.key) }
                     if s.value.isCollectable || s.value.isCoroutine { work.append(s.value) }
                 }

@@ -1,16 +1,22 @@
-/// A Lua table: an array part for the keys 1...n and a hash part for the rest.
-/// Removing a hash key leaves a tombstone (the key with a nil value) so that a
-/// `next` traversal may clear fields as it goes, as Lua allows.
+/// A Lua table with Lua 5.1's layout: an array part for keys 1...n (holes
+/// allowed) and a hash part (`LuaHash`). The sizes of both are decided as
+/// ltable.c decides them, when a key finds no free node: the array part
+/// becomes the largest power of two more than half used, the rest goes to the
+/// hash part. Keeping the same sizes and placements as redis-server's Lua is
+/// what makes `next` visit keys in the same order.
 public final class LuaTable {
     /// More entries than this in one table is an error ("table overflow"),
     /// never an unbounded allocation. The host sets it once at start-up
     /// (the interpreter runs on one thread).
     nonisolated(unsafe) public static var maxEntries = 1 << 24
 
+    /// The array part; its count is Lua's sizearray.
     var arr: [LuaValue] = []
+    /// When not negative, `arr[0..<fill]` are all set and the rest nil: the
+    /// border luaH_getn's binary search would find is `fill`, known without
+    /// searching (appends keep it so). Negative when holes make it unknown.
+    private var fill = 0
     var hash = LuaHash()
-    /// Live (non-nil) entries of the hash part.
-    var hashLive = 0
     public var metatable: LuaTable?
     /// Writes raise `readonlyError` (Redis 7.0's Lua protects its globals and
     /// library tables so); the host's own `set(_:String,_:)` still writes.
@@ -25,14 +31,17 @@ public final class LuaTable {
     /// Empties the table (the collector breaking a cycle).
     func clear() {
         arr = []
+        fill = 0
         hash = LuaHash()
-        hashLive = 0
         metatable = nil
     }
 
+    /// lua_createtable / OP_NEWTABLE: the array part holds `narr` slots, the
+    /// hash part room for `nhash` keys.
     public init(narr: Int = 0, nhash: Int = 0) {
-        if narr > 0 { arr.reserveCapacity(min(narr, 1 << 16)) }
-        if nhash > 0 { hash.resize(to: min(nhash, 1 << 16)) }
+        let cap = LuaTable.maxEntries
+        if narr > 0 { arr = Array(repeating: .nil_, count: min(narr, cap)) }
+        if nhash > 0 { hash = LuaHash(size: min(nhash, cap)) }
     }
 
     @inline(__always) public subscript(key: LuaValue) -> LuaValue {
@@ -40,20 +49,19 @@ public final class LuaTable {
     }
 
     @inline(__always) public func get(_ key: LuaValue) -> LuaValue {
-        if case .number(let d) = key {
-            let i = Int(exactly: d) ?? 0
-            if i >= 1 && i <= arr.count { return arr[i - 1] }
-            if hash.isEmpty { return .nil_ }
-            return hash.get(.number(d == 0 ? 0 : d))
+        switch key {
+        case .string(let s): return hash.get(string: s)
+        case .number(let d):
+            if let i = Int(exactly: d) { return get(int: i) }
+            return hash.get(number: d)
+        case .nil_: return .nil_
+        default: return hash.get(key)
         }
-        if hash.isEmpty { return .nil_ }
-        return hash.get(key)
     }
 
     @inline(__always) public func get(int i: Int) -> LuaValue {
-        if i >= 1 && i <= arr.count { return arr[i - 1] }
-        if hash.isEmpty { return .nil_ }
-        return hash.get(.number(Double(i)))
+        if UInt(bitPattern: i &- 1) < UInt(arr.count) { return arr[i &- 1] }
+        return hash.get(number: Double(i))
     }
 
     @inline(__always) public func get(string s: LuaString) -> LuaValue {
@@ -63,77 +71,168 @@ public final class LuaTable {
     public func get(_ s: String) -> LuaValue { get(.str(s)) }
 
     /// Raw assignment; the key must not be nil or NaN (callers check and raise).
+    /// As in Lua, assigning nil to an absent key still creates the key.
     public func set(_ key: LuaValue, _ value: LuaValue) throws {
         if readonly { throw LuaError.message(LuaTable.readonlyError) }
-        if case .number(let d) = key, let i = Int(exactly: d) {
-            try set(int: i, value)
-            return
-        }
-        try setHash(key, value)
+        try rawSet(key, value)
     }
 
-    public func set(_ s: String, _ value: LuaValue) { try? setHash(.str(s), value) }
+    public func set(_ s: String, _ value: LuaValue) { try? rawSet(.str(s), value) }
 
     public func set(int i: Int, _ value: LuaValue) throws {
         if readonly { throw LuaError.message(LuaTable.readonlyError) }
-        let n = arr.count
-        if i >= 1 && i <= n {
-            arr[i - 1] = value
-            if i == n && value.isNil {
-                // keep the array part free of trailing holes
-                var k = n - 1
-                while k > 0 && arr[k - 1].isNil { k -= 1 }
-                arr.removeSubrange(k..<n)
+        if UInt(bitPattern: i &- 1) < UInt(arr.count) { storeArray(i &- 1, value); return }
+        let d = Double(i)
+        if let idx = hash.find(number: d) { hash.setValue(at: idx, value); return }
+        try insert(.number(d), value)
+    }
+
+    private func rawSet(_ key: LuaValue, _ value: LuaValue) throws {
+        switch key {
+        case .number(let d):
+            if let i = Int(exactly: d) {
+                if UInt(bitPattern: i &- 1) < UInt(arr.count) { storeArray(i &- 1, value); return }
+                // -0 is stored as 0
+                let k = Double(i)
+                if let idx = hash.find(number: k) { hash.setValue(at: idx, value); return }
+                try insert(.number(k), value)
+                return
             }
-            return
+        default: break
         }
-        if i == n + 1 {
-            if value.isNil { if !hash.isEmpty { try setHash(.number(Double(i)), value) }; return }
-            if n >= LuaTable.maxEntries { throw LuaError.message("table overflow") }
-            arr.append(value)
-            if !hash.isEmpty { migrate() }
-            return
-        }
-        try setHash(.number(Double(i)), value)
+        if let idx = hash.find(key) { hash.setValue(at: idx, value); return }
+        try insert(key, value)
     }
 
-    private func migrate() {
-        // keys n+1, n+2... that sit in the hash part move to the array part
-        while true {
-            let k = LuaValue.number(Double(arr.count + 1))
-            guard let idx = hash.find(k) else { return }
-            let v = hash.value(at: idx)
-            if v.isNil { return }
-            hash.setValue(at: idx, .nil_)
-            hashLive -= 1
-            arr.append(v)
+    @inline(__always) private func storeArray(_ i: Int, _ v: LuaValue) {
+        arr[i] = v
+        let f = fill
+        if f < 0 { return }
+        if v.isNil {
+            if i == f &- 1 { fill = i } else if i < f { fill = -1 }
+        } else if i == f {
+            fill = f &+ 1
+        } else if i > f {
+            fill = -1
         }
     }
 
-    private func setHash(_ key: LuaValue, _ value: LuaValue) throws {
-        var key = key
-        if case .number(let d) = key, d == 0 { key = .number(0) }
-        if let idx = hash.find(key) {
-            let wasNil = hash.value(at: idx).isNil
-            hash.setValue(at: idx, value)
-            if wasNil && !value.isNil { hashLive += 1 } else if !wasNil && value.isNil { hashLive -= 1 }
-            return
-        }
-        if value.isNil { return }
-        if hashLive + arr.count >= LuaTable.maxEntries { throw LuaError.message("table overflow") }
-        hash.insert(key, value, live: hashLive)
-        hashLive += 1
+    /// `fill` for the array part as it is.
+    private func measureFill() -> Int {
+        var f = 0
+        while f < arr.count && !arr[f].isNil { f += 1 }
+        var k = f
+        while k < arr.count { if !arr[k].isNil { return -1 }; k += 1 }
+        return f
     }
 
-    /// The border `#t` reports (the length of the array part, extended into the hash part).
+    /// A key in neither part: a free node, or a rehash and then wherever the
+    /// new sizes put it.
+    private func insert(_ key: LuaValue, _ value: LuaValue) throws {
+        if let idx = hash.newKey(key) { hash.setValue(at: idx, value); return }
+        try rehash(adding: key)
+        try rawSet(key, value)
+    }
+
+    // MARK: sizing (ltable.c's rehash)
+
+    /// Highest power-of-two slice index: keys above 2^maxBits stay in the hash part.
+    private static let maxBits = 26
+
+    /// Slice `b` of `nums` counts the integer keys k with 2^(b-1) < k <= 2^b.
+    @inline(__always) private static func slice(of key: LuaValue) -> Int? {
+        guard case .number(let d) = key, let k = Int(exactly: d), k > 0, k <= 1 << maxBits else { return nil }
+        return k == 1 ? 0 : Int.bitWidth - (k - 1).leadingZeroBitCount
+    }
+
+    private func rehash(adding key: LuaValue) throws {
+        var nums = [Int](repeating: 0, count: LuaTable.maxBits + 1)
+        // the array part, slice by slice
+        var arrayKeys = 0
+        var i = 1
+        var lg = 0
+        var limit = 1
+        while lg <= LuaTable.maxBits {
+            let lim = min(limit, arr.count)
+            if i > lim { break }
+            var used = 0
+            while i <= lim { if !arr[i - 1].isNil { used += 1 }; i += 1 }
+            nums[lg] += used
+            arrayKeys += used
+            lg += 1
+            limit *= 2
+        }
+        var total = arrayKeys
+        var candidates = arrayKeys
+        for n in hash.nodes where !n.value.isNil {
+            if let b = LuaTable.slice(of: n.key) { nums[b] += 1; candidates += 1 }
+            total += 1
+        }
+        if let b = LuaTable.slice(of: key) { nums[b] += 1; candidates += 1 }
+        total += 1
+        if total > LuaTable.maxEntries { throw LuaError.message("table overflow") }
+        let (arraySize, inArray) = LuaTable.computeSizes(nums, candidates)
+        resize(arraySize: arraySize, hashSize: total - inArray)
+    }
+
+    /// The largest power of two n such that more than half of 1...n are
+    /// keys, and how many keys that array part would hold.
+    private static func computeSizes(_ nums: [Int], _ candidates: Int) -> (Int, Int) {
+        var a = 0, na = 0, n = 0
+        var b = 0
+        var twoToB = 1
+        while twoToB / 2 < candidates && b < nums.count {
+            if nums[b] > 0 {
+                a += nums[b]
+                if a > twoToB / 2 { n = twoToB; na = a }
+            }
+            b += 1
+            twoToB *= 2
+        }
+        return (n, na)
+    }
+
+    /// New sizes for both parts; every key is reinserted, the hash part's
+    /// from its last node to its first, as ltable.c's resize does.
+    private func resize(arraySize: Int, hashSize: Int) {
+        let oldNodes = hash.nodes
+        let oldSize = arr.count
+        if arraySize > oldSize { arr.append(contentsOf: repeatElement(.nil_, count: arraySize - oldSize)) }
+        hash = LuaHash(size: hashSize)
+        if arraySize < oldSize {
+            let moved = arr[arraySize...]
+            arr.removeSubrange(arraySize...)
+            for (j, v) in zip(arraySize..., moved) where !v.isNil { try? rawSet(.number(Double(j + 1)), v) }
+        }
+        for n in oldNodes.reversed() where !n.value.isNil { try? rawSet(n.key, n.value) }
+        fill = measureFill()
+    }
+
+    /// OP_SETLIST's luaH_resizearray: the array part grows to `n` before a
+    /// constructor stores its items (the hash part is rebuilt at its size).
+    func reserveArray(_ n: Int) {
+        if n > arr.count { resize(arraySize: min(n, LuaTable.maxEntries), hashSize: hash.count) }
+    }
+
+    // MARK: length and traversal
+
+    /// The border `#t` reports, found as 5.1's luaH_getn finds it.
     public var length: Int {
-        let n = arr.count
-        if hashLive == 0 { return n }
-        var j = n + 1
-        if get(int: j).isNil { return n }
-        // unbounded search, as Lua does beyond the array part
+        var j = arr.count
+        if fill >= 0 && fill < j { return fill }
+        if j > 0 && arr[j - 1].isNil {
+            // a border inside the array part: binary search
+            var i = 0
+            while j - i > 1 {
+                let m = (i + j) / 2
+                if arr[m - 1].isNil { j = m } else { i = m }
+            }
+            return i
+        }
+        if hash.isEmpty { return j }
+        // unbounded search beyond the array part
         var i = j
-        j *= 2
+        j += 1
         while !get(int: j).isNil {
             i = j
             if j > Int.max / 2 { var k = 1; while !get(int: k).isNil { k += 1 }; return k - 1 }
@@ -147,45 +246,39 @@ public final class LuaTable {
     }
 
     /// Lua's `next`: nil key starts; returns nil when the traversal is over;
-    /// throws when the key is not in the table.
+    /// throws when the key is not in the table. The array part comes first,
+    /// then the hash part's nodes in index order.
     public func next(_ key: LuaValue) throws -> (LuaValue, LuaValue)? {
-        var start = 0
+        var i: Int
         switch key {
-        case .nil_: start = 0
+        case .nil_: i = 0
         case .number(let d):
-            if let i = Int(exactly: d), i >= 1, i <= arr.count { start = i; break }
-            return try nextInHash(after: key)
+            if let k = Int(exactly: d), k >= 1, k <= arr.count { i = k; break }
+            i = try arr.count + hashIndex(of: key) + 1
         default:
-            return try nextInHash(after: key)
+            i = try arr.count + hashIndex(of: key) + 1
         }
-        var i = start
         while i < arr.count {
             if !arr[i].isNil { return (.number(Double(i + 1)), arr[i]) }
             i += 1
         }
-        return nextFrom(0)
+        guard let n = hash.nextLive(from: i - arr.count) else { return nil }
+        return (hash.key(at: n), hash.value(at: n))
     }
 
-    private func nextInHash(after key: LuaValue) throws -> (LuaValue, LuaValue)? {
+    private func hashIndex(of key: LuaValue) throws -> Int {
         var k = key
         if case .number(let d) = k, d == 0 { k = .number(0) }
         guard let idx = hash.find(k) else { throw LuaError.message("invalid key to 'next'") }
-        return nextFrom(idx + 1)
-    }
-
-    private func nextFrom(_ start: Int) -> (LuaValue, LuaValue)? {
-        guard let i = hash.nextLive(from: start) else { return nil }
-        return (hash.key(at: i), hash.value(at: i))
+        return idx
     }
 
     /// Largest positive numeric key (table.maxn).
     public var maxn: Double {
         var m: Double = 0
-        if !arr.isEmpty { m = Double(arr.count) }
-        var i = 0
-        while let j = hash.nextLive(from: i) {
-            if case .number(let d) = hash.key(at: j), d > m { m = d }
-            i = j + 1
+        for (i, v) in arr.enumerated() where !v.isNil { m = Double(i + 1) }
+        for n in hash.nodes where !n.value.isNil {
+            if case .number(let d) = n.key, d > m { m = d }
         }
         return m
     }

@@ -6,9 +6,16 @@ public final class LuaString: Hashable, CustomStringConvertible, Sendable {
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        hash = Int(truncatingIfNeeded: h)
+        // luaS_newlstr's hash as Redis's Lua computes it (every byte, last to
+        // first; stock 5.1 samples long strings): table layout, and so `next`
+        // order, depends on it.
+        var h = UInt32(truncatingIfNeeded: bytes.count)
+        var l = bytes.count
+        while l > 0 {
+            h ^= (h &<< 5) &+ (h &>> 2) &+ UInt32(bytes[l - 1])
+            l -= 1
+        }
+        hash = Int(h)
     }
 
     public convenience init(_ s: String) { self.init(Array(s.utf8)) }

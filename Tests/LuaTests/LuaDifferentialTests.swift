@@ -40,6 +40,13 @@ final class LuaDifferentialTests: XCTestCase {
         }
     }
 
+    func testTableTraversalOrderIsLua51s() throws {
+        let lua = try RealLua.path()
+        for (name, source) in TableOrderPrograms.programs {
+            _ = try compare(name, source, lua: lua)
+        }
+    }
+
     func testGeneratedProgramsPrintWhatLua51Prints() throws {
         let lua = try RealLua.path()
         let count = Int(ProcessInfo.processInfo.environment["VIGIL_LUA_DIFF_COUNT"] ?? "") ?? 300

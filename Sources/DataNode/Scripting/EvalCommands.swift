@@ -137,9 +137,9 @@ extension Server {
             return
         }
         let vm = evalVM
-        let keys = LuaTable(narr: keyCount)
+        let keys = LuaTable()
         for i in 0..<keyCount { try? keys.set(int: i + 1, .str(argv[3 + i])) }
-        let args = LuaTable(narr: argv.count - 3 - keyCount)
+        let args = LuaTable()
         for (i, a) in argv.dropFirst(3 + keyCount).enumerated() { try? args.set(int: i + 1, .str(a)) }
         vm.globals.set("KEYS", .table(keys))
         vm.globals.set("ARGV", .table(args))

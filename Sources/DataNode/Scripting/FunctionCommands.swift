@@ -229,9 +229,9 @@ extension Server {
             c.replyError(refusal)
             return
         }
-        let keys = LuaTable(narr: keyCount)
+        let keys = LuaTable()
         for i in 0..<keyCount { try? keys.set(int: i + 1, .str(argv[3 + i])) }
-        let args = LuaTable(narr: argv.count - 3 - keyCount)
+        let args = LuaTable()
         for (i, a) in argv.dropFirst(3 + keyCount).enumerated() { try? args.set(int: i + 1, .str(a)) }
         runScript(c, vm: functionEnv.vm, function: f.callback, args: [.table(keys), .table(args)], name: f.name,
                   isFunction: true, flags: f.flags, readOnly: readOnlyCommand || f.flags.noWrites, argv: argv)

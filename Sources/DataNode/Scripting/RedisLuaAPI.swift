@@ -24,7 +24,7 @@ enum RedisLuaAPI {
             guard nargs == 1, case .string(let st) = vm.arg(base, nargs, 0) else {
                 return vm.result(base, errorTable("ERR wrong number or type of arguments"))
             }
-            let r = LuaTable(nhash: 1)
+            let r = LuaTable()
             try r.set(ReplyToLua.okKey, .string(st))
             return vm.result(base, .table(r))
         }
@@ -108,7 +108,7 @@ enum RedisLuaAPI {
     }
 
     static func errorTable(_ message: String) -> LuaValue {
-        let t = LuaTable(nhash: 1)
+        let t = LuaTable()
         t.set("err", .str(message))
         return .table(t)
     }

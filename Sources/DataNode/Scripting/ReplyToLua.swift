@@ -61,19 +61,21 @@ struct ReplyToLua {
         case UInt8(ascii: "+"):
             return tagged(Self.okKey, .str(Array(line())))
         case UInt8(ascii: "-"):
-            let t = LuaTable(nhash: 2)
+            // every table starts empty, as lua_newtable makes Redis's: their
+            // layout, and so the order pairs walks them, grows as Redis's does
+            let t = LuaTable()
             try? t.set(Self.errKey, .str(Array(line())))
             try? t.set(Self.ignoreStatsKey, .bool(true))
             return .table(t)
         case UInt8(ascii: "*"), UInt8(ascii: ">"):
             let n = length()
             if n < 0 { return .bool(false) }
-            let t = LuaTable(narr: n)
+            let t = LuaTable()
             for i in 0..<n { try? t.set(int: i + 1, value()) }
             return .table(t)
         case UInt8(ascii: "%"):
             let n = length()
-            let m = LuaTable(nhash: n)
+            let m = LuaTable()
             for _ in 0..<n {
                 let k = value()
                 let v = value()
@@ -82,7 +84,7 @@ struct ReplyToLua {
             return tagged(Self.mapKey, .table(m))
         case UInt8(ascii: "~"):
             let n = length()
-            let s = LuaTable(nhash: n)
+            let s = LuaTable()
             for _ in 0..<n {
                 let k = value()
                 if !k.isNil { try? s.set(k, .bool(true)) }
@@ -109,7 +111,7 @@ struct ReplyToLua {
             let n = length()
             let body = bytes[pos..<pos + n]
             pos += n + 2
-            let v = LuaTable(nhash: 2)
+            let v = LuaTable()
             v.set("format", .str(Array(body.prefix(3))))
             v.set("string", .str(Array(body.dropFirst(4))))
             return tagged(Self.verbatimKey, .table(v))
@@ -125,7 +127,7 @@ struct ReplyToLua {
     }
 
     private func tagged(_ key: LuaValue, _ v: LuaValue) -> LuaValue {
-        let t = LuaTable(nhash: 1)
+        let t = LuaTable()
         try? t.set(key, v)
         return .table(t)
     }

@@ -32,6 +32,12 @@ final class ScriptingRealRedisTests: XCTestCase {
         try compare(ScriptingCases.sandbox, redis, try Harness(config: config))
     }
 
+    /// Tables built by scripts are walked in Lua 5.1's order, so what
+    /// cjson and cmsgpack encode and what pairs collects match Redis's bytes.
+    func testTableTraversalOrderMatchesRealRedis() throws {
+        try compare(ScriptingCases.tableOrder, try ServerRealRedis(), try Harness())
+    }
+
     /// Errors inside scripts reach the error stats once: a command's error
     /// or a refused call when it happens (the refused command's
     /// rejected_calls too), not again when the script replies with it.
