@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RESPClient", "Protocol"]),
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "Deployment", "RESPClient", "Protocol", "TestSupport"]),
-        .testTarget(name: "ACLTests", dependencies: ["ACL"]),
+        .testTarget(name: "ACLTests", dependencies: ["ACL", "CoreKit"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "CoreKit", "Protocol"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "Keyspace", "TestSupport"]),
         .testTarget(name: "DataNodeTests", dependencies: ["ACL", "DataNode", "Keyspace", "Protocol", "ServerKit", "Deployment", "TestSupport"]),

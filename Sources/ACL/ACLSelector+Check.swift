@@ -63,7 +63,7 @@ extension ACLSelector {
         for p in keyPatterns {
             if read && !p.read { continue }
             if write && !p.write { continue }
-            if stringMatch(pattern: p.pattern, string: key, nocase: false) { return true }
+            if p.matches(key) { return true }
         }
         return false
     }

@@ -1,4 +1,7 @@
 import CoreKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a rule was refused (ACLSetUserStringError's texts).
 public enum ACLRuleError: Error, Equatable {
@@ -23,9 +26,34 @@ public enum ACLRuleError: Error, Equatable {
 
 /// A key pattern with the access it grants.
 public struct ACLKeyPattern: Equatable {
-    public var pattern: [UInt8]
+    public var pattern: [UInt8] { didSet { prefix = Self.literalPrefix(of: pattern) } }
     public var read: Bool
     public var write: Bool
+    /// Most key patterns are a literal prefix and one final `*` (`~app:*`):
+    /// for those a byte comparison gives the glob matcher's answer without
+    /// its per-byte work on every command. nil: the pattern needs the glob.
+    public private(set) var prefix: [UInt8]?
+
+    public init(pattern: [UInt8], read: Bool, write: Bool) {
+        self.pattern = pattern
+        self.read = read
+        self.write = write
+        self.prefix = Self.literalPrefix(of: pattern)
+    }
+
+    static func literalPrefix(of p: [UInt8]) -> [UInt8]? {
+        guard p.last == UInt8(ascii: "*") else { return nil }
+        let head = p.dropLast()
+        let special: Set<UInt8> = [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "\\")]
+        return head.contains(where: special.contains) ? nil : Array(head)
+    }
+
+    @inline(__always) func matches(_ key: [UInt8]) -> Bool {
+        guard let prefix else { return stringMatch(pattern: pattern, string: key, nocase: false) }
+        // An empty key matches no pattern in stringmatchlen, not even `*`.
+        guard !key.isEmpty, key.count >= prefix.count else { return false }
+        return key.withUnsafeBytes { k in prefix.withUnsafeBytes { p in memcmp(k.baseAddress!, p.baseAddress!, p.count) == 0 } }
+    }
 
     var text: String {
         let p = String(decoding: pattern, as: UTF8.self)

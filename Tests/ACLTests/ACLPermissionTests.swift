@@ -1,4 +1,5 @@
 import ACL
+import CoreKit
 import XCTest
 
 /// Which commands, keys and channels a user may use (ACLCheckAllUserCommandPerm).
@@ -23,6 +24,22 @@ final class ACLPermissionTests: XCTestCase {
         XCTAssertEqual(check(u, ["set", "k", "v"], keys: [ACLKeyRef(position: 1, read: false, write: true)]), .ok)
         XCTAssertEqual(check(u, ["get", "k"], keys: [ACLKeyRef(position: 1, read: true, write: false)]), .deniedKey(1))
         XCTAssertEqual(check(u, ["exists", "k"], keys: [ACLKeyRef(position: 1, read: false, write: false)]), .ok)
+    }
+
+    /// A literal prefix and a final `*` are compared as bytes: the answer must
+    /// be the glob matcher's for every key, and patterns with another special
+    /// character still go through the glob.
+    func testKeyPatternsAnswerAsTheGlobMatcherDoes() throws {
+        let patterns = ["key:*", "*", "k?y:*", "a\\*", "[ab]*", "key:", "KEY:*", "x*y*", "ke]*"]
+        let keys = ["key:", "key:1", "ke", "KEY:1", "kxy:9", "a*", "ab", "b", "", "key", "xay", "ke]z"]
+        for pattern in patterns {
+            let allowed = keys.filter { stringMatch(pattern: Array(pattern.utf8), string: Array($0.utf8), nocase: false) }
+            let u = try user(["+@all", "%R~" + pattern])  // not "~*": that one is allkeys
+            for key in keys {
+                let verdict = check(u, ["get", key], keys: [ACLKeyRef(position: 1, read: true, write: false)])
+                XCTAssertEqual(verdict, allowed.contains(key) ? .ok : .deniedKey(1), "pattern \(pattern) key \(key)")
+            }
+        }
     }
 
     func testSubcommandRuleAllowsOnlyThatSubcommand() throws {
