@@ -92,10 +92,20 @@ public final class Connection: FileEventHandler {
             flush()
             return
         }
-        var sent = 0
-        while sent < bytes.count {
-            let start = sent
-            let n = bytes.withUnsafeBytes { p in Glibc.write(fd, p.baseAddress! + start, p.count - start) }
+        guard let sent = write(bytes, from: 0), sent < bytes.count else { return }
+        output.removeAll(keepingCapacity: true)
+        sentIndex = 0
+        output.append(contentsOf: bytes[sent...])
+        loop.setInterest(fd: fd, readable: !closing && !readPaused, writable: true)
+    }
+
+    /// Writes `buffer[start...]` until the socket stops taking bytes; returns
+    /// the index reached, or nil after closing the connection on an error.
+    private func write(_ buffer: [UInt8], from start: Int) -> Int? {
+        var sent = start
+        while sent < buffer.count {
+            let at = sent
+            let n = buffer.withUnsafeBytes { p in Glibc.write(fd, p.baseAddress! + at, p.count - at) }
             if n > 0 {
                 sent += n
                 totalBytesWritten += n
@@ -105,14 +115,10 @@ public final class Connection: FileEventHandler {
                 continue
             } else {
                 close(reason: "Error writing to client: \(String(cString: strerror(errno)))")
-                return
+                return nil
             }
         }
-        guard sent < bytes.count else { return }
-        output.removeAll(keepingCapacity: true)
-        sentIndex = 0
-        output.append(contentsOf: bytes[sent...])
-        loop.setInterest(fd: fd, readable: !closing && !readPaused, writable: true)
+        return sent
     }
 
     private func markPending() {
@@ -136,23 +142,8 @@ public final class Connection: FileEventHandler {
     public func flush() -> Bool {
         flushQueued = false
         if isClosed || isConnecting { return !isClosed }
-        while sentIndex < output.count {
-            let start = sentIndex
-            let n = output.withUnsafeBytes { p in
-                Glibc.write(fd, p.baseAddress! + start, p.count - start)
-            }
-            if n > 0 {
-                sentIndex += n
-                totalBytesWritten += n
-            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                break
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                close(reason: "Error writing to client: \(String(cString: strerror(errno)))")
-                return false
-            }
-        }
+        guard let sent = write(output, from: sentIndex) else { return false }
+        sentIndex = sent
         if sentIndex == output.count {
             if output.capacity > 1024 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
             sentIndex = 0
