@@ -10,9 +10,10 @@ import XCTest
 /// VIGIL_REQUIRE_INTEROP=1. The tests never download anything.
 ///
 /// The suites are mostly waiting (servers starting, `after` and `wait_for`
-/// loops), so they run side by side: the first assertion runs every suite
-/// RedisTclSuiteTests lists in one script invocation (`--parallel`), and each
-/// test then asserts its own suite's result from that batch.
+/// loops), so they run side by side: the first assertion runs every suite of
+/// `RedisTclSuiteTests.suites` in one script invocation (`--parallel`), and
+/// each test then asserts its own suite's result from that batch. (One suite
+/// alone: `scripts/redis-tcl-tests unit/x`.)
 enum RedisTclSuite {
     struct Failure: Decodable {
         let kind: String
@@ -44,38 +45,6 @@ enum RedisTclSuite {
             .appendingPathComponent("../../../scripts/redis-tcl-tests").standardized.path
     }
 
-    /// The file whose test methods are the list of suites the batch runs.
-    private static var listFile: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("RedisTclSuiteTests.swift").path
-    }
-
-    /// Each `func testX() throws { try RedisTclSuite.assertPasses("unit/x") }`
-    /// of RedisTclSuiteTests.swift as (method, suite): the test methods are the
-    /// one list, so adding a suite stays a one-line change.
-    static func listedSuites() -> [(method: String, suite: String)] {
-        guard let text = try? String(contentsOfFile: listFile, encoding: .utf8),
-              let re = try? NSRegularExpression(pattern: #"^[ \t]*func (test\w+)\(\)[^{]*\{\s*try RedisTclSuite\.assertPasses\("([^"]+)"\)"#,
-                                               options: .anchorsMatchLines)
-        else { return [] }
-        let ns = text as NSString
-        return re.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
-            (ns.substring(with: $0.range(at: 1)), ns.substring(with: $0.range(at: 2)))
-        }
-    }
-
-    /// The listed suites this process will assert: those of the methods named
-    /// on the test binary's command line (`swift test --filter` names each
-    /// selected test), or all of them when none of this class's are named.
-    static func selectedSuites(arguments: [String] = CommandLine.arguments) -> [String] {
-        let listed = listedSuites()
-        let named = Set(arguments.flatMap { $0.split(separator: ",") }.compactMap { spec -> String? in
-            guard let r = spec.range(of: "RedisTclSuiteTests/") else { return nil }
-            return String(spec[r.upperBound...])
-        })
-        let chosen = listed.filter { named.isEmpty || named.contains($0.method) }
-        return (chosen.isEmpty ? listed : chosen).map(\.suite)
-    }
-
     /// A suite's result and the end of its harness output (the logs go with the batch's directory).
     private struct Outcome {
         let result: Result
@@ -90,7 +59,7 @@ enum RedisTclSuite {
     }
 
     /// Run once per process, on the first assertion.
-    nonisolated(unsafe) private static var batch: (suites: Set<String>, outcome: Batch)?
+    nonisolated(unsafe) private static var batch: Batch?
 
     private static func run(_ suites: [String], python: String, server: String) throws -> Batch {
         let dir = try makeScratchDirectory("tcl-suite")
@@ -117,18 +86,20 @@ enum RedisTclSuite {
     }
 
     /// Fails the test for each err, exception, hang or early stop of `suite`,
-    /// naming the Redis test and why. Runs the batch first if this process has
-    /// not; a suite outside it (not listed) runs alone.
-    static func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// naming the Redis test and why. Runs the batch of `all` first if this
+    /// process has not.
+    static func assertPasses(_ suite: String, of all: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        guard all.contains(suite) else {
+            XCTFail("\(suite) is not in the batch's list of suites", file: file, line: line)
+            return
+        }
         let python = try Interop.tool("python3", purpose: "scripts/redis-tcl-tests", file: file, line: line)
         _ = try Interop.tool("tclsh", purpose: "Redis's Tcl test suite (apt-get install tcl)", file: file, line: line)
         let server = try Interop.built("vigil-server", file: file, line: line)
         if batch == nil {
-            let suites = selectedSuites()
-            batch = (Set(suites), suites.isEmpty ? .ran([:]) : try run(suites, python: python, server: server))
+            batch = try run(all, python: python, server: server)
         }
-        let outcome = batch!.suites.contains(suite) ? batch!.outcome : try run([suite], python: python, server: server)
-        switch outcome {
+        switch batch! {
         case .peerMissing(let why):
             throw Interop.unavailable(why, file: file, line: line)
         case .noResult(let why):

@@ -5,48 +5,81 @@ import XCTest
 /// list only once `scripts/redis-tcl-tests SUITE` reports it passing. Also
 /// passing but left out for time (over 20 s each on a debug build):
 /// unit/geo, unit/hyperloglog, unit/type/list-2, unit/type/list-3.
-///
-/// The methods are the list: the first test runs every suite named here, side
-/// by side, in one batch (RedisTclSuite.listedSuites reads this file), so keep
-/// each on the one-line shape `func testXSuitePasses() throws { try RedisTclSuite.assertPasses("unit/x") }`.
 final class RedisTclSuiteTests: XCTestCase {
-    func testAuthSuitePasses() throws { try RedisTclSuite.assertPasses("unit/auth") }
-    func testAclSuitePasses() throws { try RedisTclSuite.assertPasses("unit/acl") }
+    /// What the first test runs, side by side, in one batch; each test below
+    /// asserts one of them.
+    static let suites = [
+        "unit/auth",
+        "unit/acl",
+        "unit/acl-v2",
+        "unit/pubsub",
+        "unit/pubsubshard",
+        "unit/keyspace",
+        "unit/type/string",
+        "unit/type/incr",
+        "unit/type/stream",
+        "unit/type/stream-cgroups",
+        "unit/type/hash",
+        "unit/type/zset",
+        "unit/sort",
+        "unit/scan",
+        "unit/bitops",
+        "unit/bitfield",
+        "unit/protocol",
+        "unit/info-command",
+        "unit/quit",
+        "unit/limits",
+        "unit/tracking",
+        "unit/memefficiency",
+        "unit/info",
+        "unit/type/list",
+        "unit/multi",
+        "unit/expire",
+        "unit/lazyfree",
+        "unit/functions",
+    ]
+
+    private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        try RedisTclSuite.assertPasses(suite, of: Self.suites, file: file, line: line)
+    }
+
+    func testAuthSuitePasses() throws { try assertPasses("unit/auth") }
+    func testAclSuitePasses() throws { try assertPasses("unit/acl") }
     /// Selectors, key permissions by access, DRYRUN, SORT's BY/GET rules.
-    func testAclV2SuitePasses() throws { try RedisTclSuite.assertPasses("unit/acl-v2") }
+    func testAclV2SuitePasses() throws { try assertPasses("unit/acl-v2") }
     /// Pub/sub, and keyspace notifications (notify-keyspace-events).
-    func testPubsubSuitePasses() throws { try RedisTclSuite.assertPasses("unit/pubsub") }
-    func testPubsubshardSuitePasses() throws { try RedisTclSuite.assertPasses("unit/pubsubshard") }
-    func testKeyspaceSuitePasses() throws { try RedisTclSuite.assertPasses("unit/keyspace") }
-    func testStringSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/string") }
-    func testIncrSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/incr") }
+    func testPubsubSuitePasses() throws { try assertPasses("unit/pubsub") }
+    func testPubsubshardSuitePasses() throws { try assertPasses("unit/pubsubshard") }
+    func testKeyspaceSuitePasses() throws { try assertPasses("unit/keyspace") }
+    func testStringSuitePasses() throws { try assertPasses("unit/type/string") }
+    func testIncrSuitePasses() throws { try assertPasses("unit/type/incr") }
     /// Streams: XADD/XRANGE/XREAD/XTRIM/XSETID..., their AOF rewrite and propagation (DEBUG LOADAOF).
-    func testStreamSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/stream") }
+    func testStreamSuitePasses() throws { try assertPasses("unit/type/stream") }
     /// Consumer groups: XREADGROUP, PEL, XCLAIM/XAUTOCLAIM, XINFO, blocking, lag and entries-read.
-    func testStreamCgroupsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/stream-cgroups") }
-    func testHashSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/hash") }
-    func testZsetSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/zset") }
-    func testSortSuitePasses() throws { try RedisTclSuite.assertPasses("unit/sort") }
-    func testScanSuitePasses() throws { try RedisTclSuite.assertPasses("unit/scan") }
-    func testBitopsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/bitops") }
-    func testBitfieldSuitePasses() throws { try RedisTclSuite.assertPasses("unit/bitfield") }
-    func testProtocolSuitePasses() throws { try RedisTclSuite.assertPasses("unit/protocol") }
-    func testInfoCommandSuitePasses() throws { try RedisTclSuite.assertPasses("unit/info-command") }
-    func testQuitSuitePasses() throws { try RedisTclSuite.assertPasses("unit/quit") }
-    func testLimitsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/limits") }
-    /// UNLINK and FLUSHDB ASYNC, lazyfreed_objects for streams.
+    func testStreamCgroupsSuitePasses() throws { try assertPasses("unit/type/stream-cgroups") }
+    func testHashSuitePasses() throws { try assertPasses("unit/type/hash") }
+    func testZsetSuitePasses() throws { try assertPasses("unit/type/zset") }
+    func testSortSuitePasses() throws { try assertPasses("unit/sort") }
+    func testScanSuitePasses() throws { try assertPasses("unit/scan") }
+    func testBitopsSuitePasses() throws { try assertPasses("unit/bitops") }
+    func testBitfieldSuitePasses() throws { try assertPasses("unit/bitfield") }
+    func testProtocolSuitePasses() throws { try assertPasses("unit/protocol") }
+    func testInfoCommandSuitePasses() throws { try assertPasses("unit/info-command") }
+    func testQuitSuitePasses() throws { try assertPasses("unit/quit") }
+    func testLimitsSuitePasses() throws { try assertPasses("unit/limits") }
     /// Client-side caching: CLIENT TRACKING modes, redirection, tracking-table-max-keys (DEBUG PAUSE-CRON).
-    func testTrackingSuitePasses() throws { try RedisTclSuite.assertPasses("unit/tracking") }
+    func testTrackingSuitePasses() throws { try assertPasses("unit/tracking") }
     /// used_memory growth per byte stored by SET (values up to 16 KiB); the defrag tests need jemalloc and are left out by the suite itself.
-    func testMemefficiencySuitePasses() throws { try RedisTclSuite.assertPasses("unit/memefficiency") }
+    func testMemefficiencySuitePasses() throws { try assertPasses("unit/memefficiency") }
     /// errorstats, commandstats' failed/rejected calls (inside MULTI and scripts too).
-    func testInfoSuitePasses() throws { try RedisTclSuite.assertPasses("unit/info") }
+    func testInfoSuitePasses() throws { try assertPasses("unit/info") }
     /// Lists, plain nodes through DEBUG QUICKLIST-PACKED-THRESHOLD (16 s on a debug build).
-    func testListSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/list") }
+    func testListSuitePasses() throws { try assertPasses("unit/type/list") }
     /// MULTI/EXEC, WATCH, and BGREWRITEAOF / CONFIG SET appendonly scheduled from inside EXEC.
-    func testMultiSuitePasses() throws { try RedisTclSuite.assertPasses("unit/multi") }
+    func testMultiSuitePasses() throws { try assertPasses("unit/multi") }
     /// Expiry, including keys a writable replica's own clients gave a TTL (16 s on a debug build).
-    func testExpireSuitePasses() throws { try RedisTclSuite.assertPasses("unit/expire") }
-    func testLazyfreeSuitePasses() throws { try RedisTclSuite.assertPasses("unit/lazyfree") }
-    func testFunctionsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/functions") }
+    func testExpireSuitePasses() throws { try assertPasses("unit/expire") }
+    /// UNLINK and FLUSHDB ASYNC, lazyfreed_objects for streams.
+    func testLazyfreeSuitePasses() throws { try assertPasses("unit/lazyfree") }
+    func testFunctionsSuitePasses() throws { try assertPasses("unit/functions") }
 }
