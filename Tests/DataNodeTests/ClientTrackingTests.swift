@@ -337,6 +337,19 @@ final class ClientTrackingTests: XCTestCase {
                        "-ERR Prefix 'ax' overlaps with an existing prefix 'a'. Prefixes for a single client must not overlap.\r\n")
     }
 
+    func testAPrefixOfSeveralExistingOnesIsRefusedNamingTheFirstInOrder() throws {
+        let h = try Harness()
+        h.call("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "b", "PREFIX", "ac", "PREFIX", "ab", "PREFIX", "c")
+        XCTAssertEqual(h.rawString("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a"),
+                       "-ERR Prefix 'a' overlaps with an existing prefix 'ab'. Prefixes for a single client must not overlap.\r\n")
+        XCTAssertEqual(h.rawString("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "bz"),
+                       "-ERR Prefix 'bz' overlaps with an existing prefix 'b'. Prefixes for a single client must not overlap.\r\n")
+        XCTAssertEqual(h.call("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "ad", "PREFIX", "d"), .ok)
+        XCTAssertEqual(h.call("CLIENT", "TRACKINGINFO"),
+                       .array([.bulk("flags"), .array([.bulk("on"), .bulk("bcast")]), .bulk("redirect"), .integer(0),
+                               .bulk("prefixes"), .array(["ab", "ac", "ad", "b", "c", "d"].map { .bulk($0) })]))
+    }
+
     func testPrefixesAddUpAcrossTrackingOn() throws {
         let h = try Harness()
         h.call("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "b")

@@ -76,23 +76,35 @@ enum ClientTrackingCommands {
         if (r.options.contains(.optin) && current.flags.contains(.optout)) || (r.options.contains(.optout) && current.flags.contains(.optin)) {
             return "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode."
         }
-        if bcast { return prefixCollision(r.prefixes, existing: current.prefixes.map(\.bytes)) }
+        if bcast { return prefixCollision(r.prefixes, existing: current.prefixes) }
         return nil
     }
 
     /// checkPrefixCollisionsOrReply: a new prefix may not overlap one the
     /// client has, nor a later one of the same command. The texts stop at a
     /// NUL as Redis's %s does.
-    static func prefixCollision(_ prefixes: [[UInt8]], existing: [[UInt8]]) -> String? {
+    static func prefixCollision(_ prefixes: [[UInt8]], existing: [Key]) -> String? {
         func text(_ b: [UInt8]) -> String { String(decoding: b.prefix { $0 != 0 }, as: UTF8.self) }
         for (i, p) in prefixes.enumerated() {
-            if let old = existing.first(where: { TrackingTable.overlaps($0, p) }) {
-                return "ERR Prefix '\(text(p))' overlaps with an existing prefix '\(text(old))'. Prefixes for a single client must not overlap."
+            if let old = overlappingPrefix(p, in: existing) {
+                return "ERR Prefix '\(text(p))' overlaps with an existing prefix '\(text(old.bytes))'. Prefixes for a single client must not overlap."
             }
             for q in prefixes[(i + 1)...] where TrackingTable.overlaps(p, q) {
                 return "ERR Prefix '\(text(p))' overlaps with another provided prefix '\(text(q))'. Prefixes for a single client must not overlap."
             }
         }
+        return nil
+    }
+
+    /// The first of a client's prefixes (kept sorted, none overlapping
+    /// another) that `p` overlaps, as Redis's walk of them finds it. Only the
+    /// neighbours of `p`'s place can: a prefix of `p` sorts right before it
+    /// (anything between would extend that prefix too), and its extensions
+    /// right from it.
+    static func overlappingPrefix(_ p: [UInt8], in sorted: [Key]) -> Key? {
+        let at = TrackingTable.insertionIndex(of: p, in: sorted)
+        if at > 0 && TrackingTable.overlaps(sorted[at - 1].bytes, p) { return sorted[at - 1] }
+        if at < sorted.count && TrackingTable.overlaps(sorted[at].bytes, p) { return sorted[at] }
         return nil
     }
 

@@ -18,10 +18,10 @@ extension Server {
         tracking.noteCreated()
         if options.contains(.bcast) {
             c.tracking.flags.insert(.bcast)
+            // Kept in radix order, each put in its place (no re-sort per call).
             for p in prefixes.isEmpty ? [Key([UInt8]())] : prefixes where tracking.subscribe(id: c.id, prefix: p) {
-                c.tracking.prefixes.append(p)
+                c.tracking.prefixes.insert(p, at: TrackingTable.insertionIndex(of: p.bytes, in: c.tracking.prefixes))
             }
-            c.tracking.prefixes.sort(by: TrackingTable.radixOrder)
         }
         c.tracking.flags.formUnion(options.intersection([.optin, .optout, .noloop]))
     }

@@ -132,6 +132,16 @@ public final class TrackingTable {
         a.bytes.lexicographicallyPrecedes(b.bytes)
     }
 
+    /// Where `p` goes in keys sorted by radixOrder: after those before it.
+    static func insertionIndex(of p: [UInt8], in sorted: [Key]) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid].bytes.lexicographicallyPrecedes(p) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
     /// stringCheckPrefix: one is a prefix of the other (equal ones included).
     static func overlaps(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         let n = min(a.count, b.count)
