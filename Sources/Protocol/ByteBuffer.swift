@@ -6,6 +6,9 @@ public struct ByteBuffer: Sendable {
     public private(set) var storage: [UInt8]
     public private(set) var readerIndex: Int = 0
     public private(set) var writerIndex: Int = 0
+    /// Readable bytes a reserveReadable caller waits for (0: none), so reads
+    /// fill the exact room instead of doubling it for their usual chunk.
+    private var awaitedReadable = 0
 
     public init(capacity: Int = 16 * 1024) {
         storage = [UInt8](repeating: 0, count: max(capacity, 16))
@@ -20,9 +23,43 @@ public struct ByteBuffer: Sendable {
         if storage.count - writerIndex >= n { return }
         if readerIndex > 0 { compact() }
         if storage.count - writerIndex >= n { return }
-        var newCap = storage.count * 2
+        var newCap = max(storage.count * 2, 16)
         while newCap - writerIndex < n { newCap *= 2 }
-        storage.append(contentsOf: repeatElement(0, count: newCap - storage.count))
+        grow(to: newCap)
+    }
+
+    /// Gives back room beyond `n` bytes (never dropping unread ones; 0 frees
+    /// it all when nothing is unread): for a caller that knows the room will
+    /// not be needed soon.
+    public mutating func shrink(to n: Int) {
+        let target = max(n, readableBytes)
+        if target >= storage.count { return }
+        grow(to: target)
+    }
+
+    /// A new storage of `newCap` bytes holding the unread bytes at the front
+    /// (one zero-filled allocation and one copy, also fast in debug builds).
+    private mutating func grow(to newCap: Int) {
+        var bigger = [UInt8](repeating: 0, count: newCap)
+        let r = readerIndex, n = readableBytes
+        if n > 0 {
+            bigger.withUnsafeMutableBytes { dst in
+                storage.withUnsafeBytes { src in
+                    dst.baseAddress!.copyMemory(from: src.baseAddress! + r, byteCount: n)
+                }
+            }
+        }
+        storage = bigger
+        readerIndex = 0
+        writerIndex = n
+    }
+
+    /// Room for `n` readable bytes in all (those unread plus those to come),
+    /// allocated exactly rather than doubled: for one message of known size.
+    public mutating func reserveReadable(_ n: Int) {
+        awaitedReadable = n
+        if storage.count - readerIndex >= n { return }
+        if storage.count >= n { compact() } else { grow(to: n) }
     }
 
     /// Moves unread bytes to the front.
@@ -44,7 +81,8 @@ public struct ByteBuffer: Sendable {
     /// without moving the writer, for read(2)-style error returns).
     @discardableResult
     public mutating func writeWithUnsafeMutableBytes(minimum: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
-        reserveWritable(minimum)
+        let missing = awaitedReadable - readableBytes
+        reserveWritable(missing > 0 ? min(minimum, missing) : minimum)
         let w = writerIndex
         let n = storage.withUnsafeMutableBytes { p in
             body(UnsafeMutableRawBufferPointer(rebasing: p[w...]))
@@ -72,11 +110,12 @@ public struct ByteBuffer: Sendable {
 
     public mutating func moveReaderIndex(forwardBy n: Int) {
         precondition(n >= 0 && n <= readableBytes)
+        if n > 0 { awaitedReadable = 0 }
         readerIndex += n
         if readerIndex == writerIndex { readerIndex = 0; writerIndex = 0 }
     }
 
-    public mutating func clear() { readerIndex = 0; writerIndex = 0 }
+    public mutating func clear() { readerIndex = 0; writerIndex = 0; awaitedReadable = 0 }
 
     /// Drops storage grown for one big burst, so idle connections stay small.
     public mutating func shrinkIfIdle(to cap: Int = 16 * 1024) {

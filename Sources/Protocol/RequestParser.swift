@@ -58,6 +58,12 @@ public struct RequestParser: Sendable {
         return n
     }
 
+    /// The bytes of the bulk being waited for, with its CRLF, once its length
+    /// is read (0 otherwise). Those already received are in the caller's buffer.
+    public var awaitedBulkBytes: Int {
+        remaining > 0 && bulkLength >= 0 ? bulkLength + 2 : 0
+    }
+
     /// What is kept for reuse, so an idle client holds a few KiB at most.
     public static let maxReusedArgs = 64
     public static let maxReusedArgBytes = 1024

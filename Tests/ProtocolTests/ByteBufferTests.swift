@@ -84,4 +84,32 @@ final class ByteBufferTests: XCTestCase {
         buf.clear()
         XCTAssertTrue(buf.isEmpty)
     }
+
+    func testReservingForAKnownMessageAllocatesExactlyItsSize() {
+        var buf = ByteBuffer(capacity: 16)
+        buf.append("abcdef")
+        buf.moveReaderIndex(forwardBy: 2)
+        buf.reserveReadable(100_000)
+        XCTAssertEqual(buf.capacity, 100_000)
+        XCTAssertEqual(buf.readableArray, b("cdef"))
+    }
+
+    func testReadsForAnAwaitedMessageFillItsRoomWithoutRegrowing() {
+        var buf = ByteBuffer(capacity: 16)
+        buf.reserveReadable(40_000)
+        // A read asking its usual 16 KiB chunk takes what room is left instead of doubling it.
+        for _ in 0..<3 {
+            buf.writeWithUnsafeMutableBytes(minimum: 16 * 1024) { p in
+                let n = min(p.count, 16 * 1024)
+                for i in 0..<n { p[i] = 1 }
+                return n
+            }
+        }
+        XCTAssertEqual(buf.readableBytes, 40_000)
+        XCTAssertEqual(buf.capacity, 40_000)
+        // Once the message is consumed, reads grow the buffer as usual again.
+        buf.moveReaderIndex(forwardBy: 40_000)
+        buf.writeWithUnsafeMutableBytes(minimum: 64 * 1024) { _ in 0 }
+        XCTAssertGreaterThanOrEqual(buf.capacity, 64 * 1024)
+    }
 }

@@ -121,26 +121,21 @@ enum ClientCommands {
 
         var events = ""
         var fd: Int32 = -1
-        var qbuf = 0, qbufFree = 0, inputCapacity = 0, omem = 0
+        var qbuf = 0, qbufFree = 0, omem = 0
         if let conn = c.connection {
             fd = conn.fd
             if !conn.isClosed && !conn.readPaused && !conn.closing { events += "r" }
             if conn.pendingOutputBytes > 0 { events += "w" }
             qbuf = max(conn.input.readableBytes, c.inputBatchBytes)
             qbufFree = max(0, conn.input.capacity - qbuf)
-            inputCapacity = conn.input.capacity
             omem = conn.pendingOutputBytes
         }
         let inMulti = c.flags.contains(.multi)
         // Redis's argv_len_sum: of the running top-level command (inside EXEC
         // that is EXEC's one 4-byte word), else of what the parser holds.
         let argvMem = isSelf ? (inMulti ? 4 : argv.reduce(0) { $0 + $1.count }) : c.parser.partialArgumentBytes
-        // mstate.argv_len_sums: each queued command's argv bytes plus a pointer per argument.
-        var multiMem = 0
-        for q in c.multiQueue {
-            multiMem += q.argv.reduce(0) { $0 + $1.count } + 8 * q.argv.count
-        }
-        let totMem = c.out.bytes.capacity + inputCapacity + omem + argvMem + multiMem
+        let multiMem = c.multiMemory
+        let totMem = c.memoryUsage(argvBytes: argvMem)
         let cmd = isSelf ? (running ?? (inMulti ? "exec" : (argv.count >= 2 ? "client|" + asciiLowercased(argv[1]) : "client")) ) : c.lastCommandName
 
         var line = ClientInfoLine()

@@ -96,6 +96,7 @@ enum ConfigCommands {
         if changed.contains("latency-monitor-threshold") || changed.contains("latency-tracking") {
             s.latency.configure(thresholdMs: config.latencyMonitorThreshold, tracking: config.latencyTracking)
         }
+        if changed.contains("maxmemory-clients") { s.recountClientMemory() }
         if changed.contains("maxmemory-policy") || changed.contains("lfu-log-factor") || changed.contains("lfu-decay-time") {
             s.syncAccessPolicy()
         }

@@ -26,6 +26,7 @@ enum DebugCommands {
         ("loadaof", { $0 == 2 }, DebugLoadAOF.run),
         ("set-disable-deny-scripts", { $0 == 3 }, setDisableDenyScripts),
         ("pause-cron", { $0 == 3 }, DebugCron.pauseCron),
+        ("replybuffer", { $0 == 4 }, DebugCron.replyBuffer),
         ("quicklist-packed-threshold", { $0 == 3 }, DebugQuicklist.packedThreshold),
     ]
 
@@ -89,6 +90,12 @@ enum DebugCommands {
             "    Stop the server for <seconds>. Decimals allowed.",
             "PAUSE-CRON <0|1>",
             "    Stop periodic cron job processing.",
+            "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+            "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+            "    In case NEVER is provided the last observed peak will never be reset",
+            "    In case RESET is provided the peak reset time will be restored to the default value",
+            "REPLYBUFFER RESIZING <0|1>",
+            "    Enable or disable the reply buffer resize cron job",
         ])
     }
 

@@ -28,7 +28,7 @@ extension Server {
         m.rss = Self.residentSetBytes()
         m.active = Int(vigil_allocator_active())
         // As Redis: replicas count their output (the replication buffer), the rest everything they hold.
-        for c in clients.values where !c.flags.contains(.replica) { m.clientsNormal += c.memoryUsage }
+        for c in clients.values where !c.flags.contains(.replica) { m.clientsNormal += c.memoryUsage() }
         m.clientsReplicas = replicaOutputMemory
         m.notCountedForEvict = memoryNotCountedForEvict
         var tables = 0

@@ -151,8 +151,8 @@ extension Server {
             ("total_writes_processed", String(st.totalWritesProcessed)),
             ("io_threaded_reads_processed", "0"),
             ("io_threaded_writes_processed", "0"),
-            ("reply_buffer_shrinks", "0"),
-            ("reply_buffer_expands", "0"),
+            ("reply_buffer_shrinks", String(st.replyBufferShrinks)),
+            ("reply_buffer_expands", String(st.replyBufferExpands)),
         ]
     }
 

@@ -101,6 +101,19 @@ public final class Client: ConnectionDelegate {
     public var softLimitReachedMs: Int64 = 0
     /// Queued in the server's pending-write list.
     var pendingWrite = false
+    /// This client's share of Server.clientsMemoryTotal (maxmemory-clients).
+    var countedMemory = 0
+    /// The reply buffer's current size, its peak use this period, and when
+    /// the period began (Client+ReplyBuffer).
+    /// The most the query buffer held since clientsCron last looked.
+    var queryBufferPeak = 0
+    /// A new client's peak starts full, so its first visit only starts the
+    /// first period (Redis's effective start: its first reset is due at once).
+    var replyBufferSize = Client.replyBufferBytes
+    var replyBufferPeak = Client.replyBufferBytes
+    var replyBufferPeakResetMs: Int64 = .min / 2
+    /// REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME.
+    static let replyBufferPeakResetDefaultMs: Int64 = 5000
     /// Removed from the server (closed or being closed).
     public private(set) var isFreed = false
 

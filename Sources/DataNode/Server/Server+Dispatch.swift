@@ -7,6 +7,9 @@ import ServerKit
 extension Server {
     // MARK: input
 
+    /// PROTO_MBULK_BIG_ARG: arguments from this size on get their room up front.
+    static let bigArgumentBytes = 32 * 1024
+
     /// Parses and runs every complete command in the client's input buffer.
     func processInput(_ c: Client) {
         guard let conn = c.connection else { return }
@@ -19,6 +22,7 @@ extension Server {
         defer { clock.endBatch() }
         stats.totalReadsProcessed += 1
         c.inputBatchBytes = conn.input.readableBytes
+        if c.inputBatchBytes > c.queryBufferPeak { c.queryBufferPeak = c.inputBatchBytes }
         defer { c.inputBatchBytes = 0 }
         while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) && !c.flags.contains(.blocked) {
             let (ev, consumed) = conn.input.withReadableBytes { c.parser.parse($0) }
@@ -29,12 +33,21 @@ extension Server {
             switch ev {
             case .command(let argv):
                 processCommand(c, argv)
+                // Its output growth counts before the next command's eviction check.
+                updateClientMemory(c)
             case .skipped:
                 continue
             case .needMore:
-                conn.input.shrinkIfIdle()
+                // Room for a big argument's whole payload at once, as Redis
+                // sizes its query buffer on reading the length (the argument
+                // then arrives without regrowing, and counts as memory the
+                // client holds from the start).
+                let awaited = c.parser.awaitedBulkBytes
+                if awaited >= Self.bigArgumentBytes { conn.input.reserveReadable(awaited) }
                 checkQueryBufferLimit(c)
                 if !c.out.bytes.isEmpty { c.markPendingWrite() }
+                // A big argument still arriving counts as it arrives.
+                updateClientMemory(c)
                 return
             case .error(let message):
                 log.verbose("Protocol error (\(message)) from client: id=\(c.id) addr=\(c.address)")
@@ -44,7 +57,10 @@ extension Server {
         }
         // A blocked (or closing) client's input piles up unprocessed: still bounded.
         if c.flags.contains(.blocked) || c.flags.contains(.closeAfterReply) { checkQueryBufferLimit(c) }
-        if !c.isFreed { c.markPendingWrite() }
+        if !c.isFreed {
+            c.markPendingWrite()
+            updateClientMemory(c)
+        }
     }
 
     public func unpauseClients() {

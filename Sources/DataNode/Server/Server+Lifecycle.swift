@@ -57,7 +57,10 @@ extension Server {
         if !pendingWrites.isEmpty {
             let list = pendingWrites
             pendingWrites.removeAll(keepingCapacity: true)
-            for c in list { flushClient(c) }
+            for c in list {
+                flushClient(c)
+                updateClientMemory(c)
+            }
         }
         // After the writes: what is still queued is what clients hold.
         if hot.maxmemoryClients != 0 { evictClients() }
@@ -88,20 +91,7 @@ extension Server {
         // Once a second from the first cron on, as run_with_period(1000) in
         // serverCron: the PING schedule counts from start-up, not from the first replica.
         if (cronLoops - 1) % max(hot.hz, 1) == 0 { masterReplicationCron() }
-        // Idle timeout and soft output limits, a slice of clients per call.
-        let now = clock.monotonicMs()
-        let idleTimeout = hot.timeout
-        if idleTimeout > 0 || cronLoops % max(hot.hz, 1) == 0 {
-            for c in Array(clients.values) {
-                if idleTimeout > 0 && !c.flags.contains(.master) && !c.flags.contains(.replica)
-                    && !c.flags.contains(.pubsub) && !c.flags.contains(.blocked) && now - c.lastInteractionMs > Int64(idleTimeout) * 1000 {
-                    log.verbose("Closing idle client")
-                    freeClient(c, reason: "idle timeout")
-                    continue
-                }
-                if c.softLimitReachedMs != 0 { checkOutputBufferLimits(c) }
-            }
-        }
+        clientsCron()
     }
 }
 

@@ -120,7 +120,8 @@ extension Server {
             stats.netOutputBytes += c.out.bytes.count
             stats.totalWritesProcessed += 1
             hadOutput = true
-            conn.send(draining: &c.out.bytes, reserve: Client.replyBufferBytes)
+            c.noteReplyBufferPeak()
+            conn.send(draining: &c.out.bytes, reserve: c.replyBufferSize)
         } else if conn.pendingOutputBytes > 0 {
             stats.totalWritesProcessed += 1
             hadOutput = true

@@ -18,6 +18,7 @@ extension Server {
         guard !c.isFreed else { return }
         c.markFreed()
         clients[c.id] = nil
+        forgetClientMemory(c)
         unwatchAll(c)
         unsubscribeAll(c)
         if c.tracking.isOn { disableTracking(c) }

@@ -70,6 +70,13 @@ public final class Server {
     public internal(set) var clients: [Int: Client] = [:]
     var nextClientId = 1
     var pendingWrites: [Client] = []
+    /// The memory normal and pub/sub clients hold, as last counted (maxmemory-clients).
+    var clientsMemoryTotal = 0
+    /// Client ids clientsCron has still to visit this round.
+    var clientsCronQueue: [Int] = []
+    /// DEBUG REPLYBUFFER RESIZING / PEAK-RESET-TIME (ms, -1 never).
+    var replyBufferResizing = true
+    var replyBufferPeakResetMs: Int64 = Client.replyBufferPeakResetDefaultMs
     public var monitors: [Client] = []
     /// Pub/sub subscribers: channels, patterns, shard channels.
     public var pubsub = PubSubRegistry<Key, Client>()

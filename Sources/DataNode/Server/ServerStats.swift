@@ -11,6 +11,8 @@ public struct ServerStats {
     public var expiredKeys: Int { 0 }
     public var evictedKeys = 0
     public var evictedClients = 0
+    public var replyBufferShrinks = 0
+    public var replyBufferExpands = 0
     /// Time spent in active expiry cycles (expire_cycle_cpu_milliseconds).
     public var expireCycleTimeUsedUs: Int64 = 0
     public var clientQueryBufferLimitDisconnections = 0

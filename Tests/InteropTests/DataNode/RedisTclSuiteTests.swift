@@ -37,6 +37,8 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/expire",
         "unit/lazyfree",
         "unit/functions",
+        "unit/querybuf",
+        "unit/replybufsize",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -82,4 +84,8 @@ final class RedisTclSuiteTests: XCTestCase {
     /// UNLINK and FLUSHDB ASYNC, lazyfreed_objects for streams.
     func testLazyfreeSuitePasses() throws { try assertPasses("unit/lazyfree") }
     func testFunctionsSuitePasses() throws { try assertPasses("unit/functions") }
+    /// Query buffers shrink after a big argument and are freed when idle.
+    func testQuerybufSuitePasses() throws { try assertPasses("unit/querybuf") }
+    /// Reply buffers shrink for idle clients and grow back (DEBUG REPLYBUFFER).
+    func testReplybufsizeSuitePasses() throws { try assertPasses("unit/replybufsize") }
 }
