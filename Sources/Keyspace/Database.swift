@@ -14,6 +14,10 @@ public final class KeyspaceContext {
     /// A replica is running a command from its master's stream: keys the
     /// master has not deleted yet exist for it, whatever their TTL says.
     public var obeyingMaster = false
+    /// Clients are paused (CLIENT PAUSE, a failover): the dataset stays as it
+    /// is, so expired keys read as missing but stay until the pause ends
+    /// (then the new master's DEL or our own expiry removes them).
+    public var keepsExpiredKeys = false
     /// Called after a key is deleted because it expired (propagation, notifications).
     public var onExpired: ((Database, Key) -> Void)?
     /// Called for every modified key (WATCH invalidation, client tracking).
@@ -73,6 +77,7 @@ public final class Database {
         if expires.isEmpty { return false }
         guard let when = expires[key], when < context.nowMs else { return false }
         if !context.isMaster { return !context.obeyingMaster }
+        if context.keepsExpiredKeys { return true }
         deleteExpired(key)
         return true
     }

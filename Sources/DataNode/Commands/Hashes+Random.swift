@@ -59,10 +59,11 @@ extension HashCommands {
         }
         let size = h.count
 
-        // Picks with repetition: each one independent.
+        // Picks with repetition: each one independent. A huge count stops
+        // once the reply puts the client over its output limit.
         if !unique || count == 1 {
             header(count)
-            h.randomPairs(count, using: &server.rng, emit)
+            RandomPicks.inBatches(count, server, client) { h.randomPairs($0, using: &server.rng, emit) }
             return
         }
         // The whole hash, in storage order.
@@ -85,6 +86,18 @@ extension HashCommands {
 
 /// Random choices shared by HRANDFIELD, SRANDMEMBER and SPOP.
 enum RandomPicks {
+    /// Picks with repetition made `batch` at a time, stopping when the
+    /// client's output limit closes it (the count is the caller's, unbounded).
+    static func inBatches(_ count: Int, _ server: Server, _ client: Client, batch: Int = 1000, _ pick: (Int) -> Void) {
+        var left = count
+        while left > 0 {
+            let n = min(left, batch)
+            pick(n)
+            left -= n
+            if server.replyLimitReached(client) { return }
+        }
+    }
+
     /// HRANDFIELD's and SRANDMEMBER's count: an integer whose magnitude fits
     /// (Int64.min has none); nil after replying the error.
     static func parseCount(_ client: Client, _ arg: [UInt8]) -> Int64? {

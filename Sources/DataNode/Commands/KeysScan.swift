@@ -17,7 +17,11 @@ extension KeyCommands {
             found.append(key)
         }
         client.out.arrayHeader(found.count)
-        for k in found { client.out.bulk(k) }
+        for (i, k) in found.enumerated() {
+            client.out.bulk(k)
+            // A reply over the client's output limit stops here: it is closing.
+            if i % 1000 == 999 && server.replyLimitReached(client) { return }
+        }
     }
 
     /// SCAN cursor [MATCH pattern] [COUNT n] [TYPE name]. The cursor is

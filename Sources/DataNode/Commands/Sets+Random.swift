@@ -152,7 +152,7 @@ extension SetCommands {
         let size = set.count
         if !unique || count == 1 {
             client.out.arrayHeader(count)
-            set.randomMembers(count, using: &server.rng) { bulk(client, $0) }
+            RandomPicks.inBatches(count, server, client) { set.randomMembers($0, using: &server.rng) { bulk(client, $0) } }
             return
         }
         if count >= size {

@@ -160,10 +160,7 @@ extension SortedSetCommands {
         // Case 1: repeats allowed (or a single pick).
         if !unique || count == 1 {
             header(count)
-            var left = count
-            while left > 0 {
-                let batch = min(left, 1000)
-                left -= batch
+            RandomPicks.inBatches(count, server, client) { batch in
                 var picks: [Int] = []
                 picks.reserveCapacity(batch)
                 for _ in 0..<batch { picks.append(Int.random(in: 0..<size, using: &server.rng)) }

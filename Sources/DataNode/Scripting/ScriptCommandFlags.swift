@@ -24,7 +24,8 @@ extension Server {
     func effectiveFlags(_ cmd: Command, _ argv: [[UInt8]]) -> CommandFlags {
         guard cmd.isScriptCall, let f = declaredScriptFlags(cmd, argv) else { return cmd.flags }
         var flags = cmd.flags
-        flags.subtract([.stale, .denyoom, .write])
+        // may_replicate too: declared flags say whether it writes.
+        flags.subtract([.stale, .denyoom, .write, .mayReplicate])
         // no-writes implies allow-oom.
         if !f.allowOOM && !f.noWrites { flags.insert(.denyoom) }
         if !f.noWrites { flags.insert(.write) }

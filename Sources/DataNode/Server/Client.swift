@@ -101,6 +101,8 @@ public final class Client: ConnectionDelegate {
     public var softLimitReachedMs: Int64 = 0
     /// Queued in the server's pending-write list.
     var pendingWrite = false
+    /// Why a client marked closeASAP while running its commands is closed.
+    var closeReason = ""
     /// This client's share of Server.clientsMemoryTotal (maxmemory-clients).
     var countedMemory = 0
     /// The reply buffer's current size, its peak use this period, and when

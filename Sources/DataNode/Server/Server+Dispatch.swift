@@ -23,7 +23,12 @@ extension Server {
         stats.totalReadsProcessed += 1
         c.inputBatchBytes = conn.input.readableBytes
         if c.inputBatchBytes > c.queryBufferPeak { c.queryBufferPeak = c.inputBatchBytes }
-        defer { c.inputBatchBytes = 0 }
+        let outerInputClient = inputClientId
+        inputClientId = c.id
+        defer {
+            c.inputBatchBytes = 0
+            inputClientId = outerInputClient
+        }
         while !c.isFreed && !conn.closing && !conn.readPaused && !c.flags.contains(.closeAfterReply) && !c.flags.contains(.blocked) {
             let (ev, consumed) = conn.input.withReadableBytes { c.parser.parse($0) }
             if consumed > 0 {
@@ -33,6 +38,10 @@ extension Server {
             switch ev {
             case .command(let argv):
                 processCommand(c, argv)
+                if c.flags.contains(.closeASAP) && !c.isFreed {
+                    freeClient(c, reason: c.closeReason)
+                    return
+                }
                 // Its output growth counts before the next command's eviction check.
                 updateClientMemory(c)
             case .skipped:
@@ -45,6 +54,10 @@ extension Server {
                 let awaited = c.parser.awaitedBulkBytes
                 if awaited >= Self.bigArgumentBytes { conn.input.reserveReadable(awaited) }
                 checkQueryBufferLimit(c)
+                if c.flags.contains(.closeASAP) {
+                    freeClient(c, reason: c.closeReason)
+                    return
+                }
                 if !c.out.bytes.isEmpty { c.markPendingWrite() }
                 // A big argument still arriving counts as it arrives.
                 updateClientMemory(c)
@@ -57,6 +70,7 @@ extension Server {
         }
         // A blocked (or closing) client's input piles up unprocessed: still bounded.
         if c.flags.contains(.blocked) || c.flags.contains(.closeAfterReply) { checkQueryBufferLimit(c) }
+        if c.flags.contains(.closeASAP) && !c.isFreed { freeClient(c, reason: c.closeReason) }
         if !c.isFreed {
             c.markPendingWrite()
             updateClientMemory(c)
@@ -169,10 +183,7 @@ extension Server {
         if pause.isSet, let conn = c.connection {
             if clock.monotonicMs() >= pause.endMs {
                 unpauseClients()
-            } else if pause.pausesAll || !cmd.flags.isDisjoint(with: [.write, .mayReplicate])
-                        || (inMulti && cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) }) {
-                // WRITE pauses what may replicate (PFCOUNT, PUBLISH too); EXEC
-                // only when its queue writes (a queue of reads runs, as in 7.0.15).
+            } else if pause.pausesAll || pausedForWrites(c, cmd, argv) {
                 pausedClients.append((c, argv))
                 conn.pauseReading()
                 return
@@ -187,6 +198,17 @@ extension Server {
         // Not from inside a busy script (isInsideYieldingLongCommand): the
         // keys it signalled are served once it ends, with its whole effect.
         if blocking.hasReadyKeys && !scriptIsBusy { handleClientsBlockedOnKeys() }
+    }
+
+    /// CLIENT PAUSE WRITE holds what may replicate (PFCOUNT, PUBLISH too),
+    /// judged by the flags it runs under: a script's declared ones (a
+    /// no-writes EVAL runs), EXEC's queue's (a queue of reads runs).
+    func pausedForWrites(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) -> Bool {
+        let writing: CommandFlags = [.write, .mayReplicate]
+        if cmd.isExec && c.flags.contains(.multi) {
+            return c.multiQueue.contains { !effectiveFlags($0.command, $0.argv).isDisjoint(with: writing) }
+        }
+        return !effectiveFlags(cmd, argv).isDisjoint(with: writing)
     }
 
     /// Reads, writes or may replicate; EXEC counts what it queued.
@@ -312,6 +334,8 @@ extension Server {
             currentClientId = previousClient
         }
         checkOutputBufferLimits(c)
+        // Closing: the rest of a transaction still runs, its replies go nowhere.
+        if c.flags.contains(.closeASAP) { c.out.bytes.removeAll(keepingCapacity: true) }
     }
 
     /// resetClient: CLIENT CACHING covers the next command (or the whole

@@ -49,7 +49,8 @@ extension Server {
     func beforeSleep() {
         if replication.getAckPending || !replication.waiting.isEmpty { serveReplicationWaiters() }
         if blocking.hasWaiters || !blocking.unblocked.isEmpty { handleBlockedClientsBeforeSleep() }
-        if activeExpireEnabled { runActiveExpireCycle(.fast, hz: hot.hz) }
+        // Paused clients keep the dataset constant: no active expiry either.
+        if activeExpireEnabled && !pause.isSet { runActiveExpireCycle(.fast, hz: hot.hz) }
         if tracking.broadcastPending { trackingBroadcastInvalidationMessages() }
         // The AOF is written (and under `always` synced) before any reply goes out.
         if aof.fd != -1 { flushAppendOnlyFile(force: false) }
@@ -77,12 +78,14 @@ extension Server {
         persistenceCron()
         keyspace.nowMs = clock.keyspaceMs()
         infoSampler.cron(stats: stats, nowMs: clock.monotonicMs())
-        if activeExpireEnabled && keyspace.isMaster {
+        if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
+        if pause.isSet {
+            // Paused clients keep the dataset constant (activeExpireCycle returns at once).
+        } else if activeExpireEnabled && keyspace.isMaster {
             runActiveExpireCycle(.slow, hz: config.hz)
         } else if activeExpireEnabled && !writableReplicaExpires.isEmpty {
             expireWritableReplicaKeys()
         }
-        if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         aofCron()
         trackingLimitUsedSlots()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }

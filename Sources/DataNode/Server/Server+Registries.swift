@@ -38,11 +38,26 @@ extension Server {
         log.verbose("Client closed connection id=\(c.id) addr=\(c.address): \(reason)")
     }
 
-    /// Closes a client asynchronously (output limit, CLIENT KILL): no more replies.
+    /// Closes a client asynchronously (output limit, CLIENT KILL): no more
+    /// replies. The client whose input is being run finishes its command
+    /// first (a transaction runs whole, as Redis's freeClientAsync lets it),
+    /// its replies dropped, and is freed as soon as it returns.
     public func closeClientAsap(_ c: Client, reason: String) {
         c.flags.insert(.closeASAP)
         c.out.bytes.removeAll(keepingCapacity: false)
+        if c.id == inputClientId {
+            c.closeReason = reason
+            return
+        }
         freeClient(c, reason: reason)
+    }
+
+    /// A reply being built has put its client over its output limit (now
+    /// closing): commands that can answer with huge replies stop building
+    /// them, as Redis's check of CLIENT_CLOSE_ASAP mid-reply.
+    func replyLimitReached(_ c: Client) -> Bool {
+        checkOutputBufferLimits(c)
+        return c.isFreed || c.flags.contains(.closeASAP)
     }
 
 

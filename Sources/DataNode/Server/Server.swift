@@ -72,6 +72,8 @@ public final class Server {
     var pendingWrites: [Client] = []
     /// The memory normal and pub/sub clients hold, as last counted (maxmemory-clients).
     var clientsMemoryTotal = 0
+    /// The client whose input processInput is running (0: none).
+    var inputClientId = 0
     /// Client ids clientsCron has still to visit this round.
     var clientsCronQueue: [Int] = []
     /// DEBUG REPLYBUFFER RESIZING / PEAK-RESET-TIME (ms, -1 never).
@@ -89,7 +91,9 @@ public final class Server {
     /// it. An id rather than a reference: no retain and release per command.
     var currentClientId = 0
     /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
-    public var pause = ClientPauseState()
+    public var pause = ClientPauseState() {
+        didSet { keyspace.keepsExpiredKeys = pause.isSet }
+    }
     var pausedClients: [(client: Client, argv: [[UInt8]])] = []
     /// Clients blocked on keys (Blocking.swift).
     public let blocking = BlockingRegistry()

@@ -39,6 +39,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/functions",
         "unit/querybuf",
         "unit/replybufsize",
+        "unit/obuf-limits",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -88,4 +89,6 @@ final class RedisTclSuiteTests: XCTestCase {
     func testQuerybufSuitePasses() throws { try assertPasses("unit/querybuf") }
     /// Reply buffers shrink for idle clients and grow back (DEBUG REPLYBUFFER).
     func testReplybufsizeSuitePasses() throws { try assertPasses("unit/replybufsize") }
+    /// Output limits (hard, soft, per class); a transaction over its limit runs whole; huge replies stop at the limit.
+    func testObufLimitsSuitePasses() throws { try assertPasses("unit/obuf-limits") }
 }
