@@ -97,4 +97,17 @@ extension RESPValue {
         if case .error = self { return true }
         return false
     }
+
+    func testSecretsGivenToConfigSetNeverReachTheSlowLog() throws {
+        let h = try Harness()
+        XCTAssertEqual(h.call("CONFIG", "SET", "slowlog-log-slower-than", "0"), .ok)
+        XCTAssertEqual(h.call("SLOWLOG", "RESET"), .ok)
+        XCTAssertEqual(h.call("CONFIG", "SET", "masterauth", "s3cret", "maxmemory-policy", "noeviction"), .ok)
+        // A SET that fails is redacted too.
+        _ = h.rawString("CONFIG", "SET", "requirepass", "s3cret", "no-such-directive", "1")
+        let log = h.rawString("SLOWLOG", "GET", "2")
+        XCTAssertFalse(log.contains("s3cret"), log)
+        XCTAssertTrue(log.contains("$6\r\nCONFIG\r\n$3\r\nSET\r\n$11\r\nrequirepass\r\n$10\r\n(redacted)\r\n$17\r\nno-such-directive\r\n$1\r\n1\r\n"), log)
+        XCTAssertTrue(log.contains("$10\r\nmasterauth\r\n$10\r\n(redacted)\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n"), log)
+    }
 }

@@ -22,6 +22,9 @@ enum ConfigCommands {
         }
     }
 
+    /// config.c's SENSITIVE_CONFIG directives.
+    static let sensitiveConfigs: Set<String> = ["masteruser", "masterauth", "requirepass"]
+
     static func set(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
         guard argv.count % 2 == 0 else {
             c.replyError("ERR syntax error")
@@ -31,6 +34,8 @@ enum ConfigCommands {
         var i = 2
         while i < argv.count {
             pairs.append((argv[i], argv[i + 1]))
+            // Secrets never reach SLOWLOG or MONITOR, even from a failing SET.
+            if sensitiveConfigs.contains(asciiLowercased(argv[i])) { c.redactedArgs.append(i + 1) }
             i += 2
         }
         var config = s.config
