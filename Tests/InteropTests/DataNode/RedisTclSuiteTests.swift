@@ -49,4 +49,6 @@ final class RedisTclSuiteTests: XCTestCase {
     func testExpireSuitePasses() throws { try RedisTclSuite.assertPasses("unit/expire") }
     func testLazyfreeSuitePasses() throws { try RedisTclSuite.assertPasses("unit/lazyfree") }
     func testFunctionsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/functions") }
+    /// EVAL and FCALL both ways, SCRIPT DEBUG SYNC's request parsing and a debugger `redis` of 100 arguments (73 s on a debug build).
+    func testScriptingSuitePasses() throws { try RedisTclSuite.assertPasses("unit/scripting") }
 }
