@@ -57,7 +57,8 @@ final class DebugHookTests: XCTestCase {
         local function inner()
           return 1
         end
-        return inner()
+        local r = inner()
+        return r
         """, chunkName: "user_script")
         var seen: [String] = []
         vm.lineHook = { vm, line in
