@@ -34,6 +34,7 @@ extension Server {
         }
         let forked = !c.flags.contains(.luaDebugSync)
         if forked {
+            let startUs = clock.monotonicUs()
             let pid = forkChild()
             if pid < 0 {
                 c.replyError("ERR Fork() failed: can't run EVAL in debugging mode: \(Self.errorText(errno))")
@@ -41,6 +42,8 @@ extension Server {
                 return
             }
             if pid > 0 {
+                // redisFork counts every fork (INFO total_forks, latest_fork_usec).
+                noteFork(durationUs: clock.monotonicUs() - startUs)
                 scripting.debugChildren.append(pid)
                 closeClientAsap(c, reason: "forked for debugging")
                 return
