@@ -178,6 +178,33 @@ final class ScriptDebugProcessTests: XCTestCase {
         }
     }
 
+    func testShutdownKillsTheForkedSessionsStillRunning() throws {
+        let vigil = try fixture.startVigil()
+        let c = try ProcessFixture.connect(vigil.port)
+        XCTAssertEqual(try c.call("SCRIPT", "DEBUG", "YES"), .ok)
+        try c.send(["EVAL", "return 1", "0"])
+        _ = try c.readRawReply()
+        try ProcessFixture.connect(vigil.port).send(["SHUTDOWN", "NOSAVE"])
+        // The child held the session's socket; killed, it closes without an <endsession>.
+        XCTAssertThrowsError(try c.readRawReply())
+        XCTAssertTrue(vigil.process.logText.contains("Killing debugging session"), vigil.process.logTail())
+    }
+
+    func testAScriptRunningPastTheTimeoutWithoutAStopIsStoppedAsAnEndlessLoop() throws {
+        let vigil = try fixture.startVigil(["--busy-reply-threshold", "100"])
+        let c = try ProcessFixture.connect(vigil.port, ioTimeoutMs: 30_000)
+        XCTAssertEqual(try c.call("SCRIPT", "DEBUG", "SYNC"), .ok)
+        try c.send(["EVAL", "local i = 0\nwhile true do\n  i = i + 1\nend", "0"])
+        _ = try c.readRawReply()
+        try c.send(["continue"])
+        XCTAssertEqual(String(decoding: try c.readRawReply(), as: UTF8.self),
+                       "*2\r\n+* Stopped at 3, stop reason = timeout reached, infinite loop?\r\n+-> 3     i = i + 1\r\n")
+        try c.send(["abort"])
+        XCTAssertEqual(String(decoding: try c.readRawReply(), as: UTF8.self), "*1\r\n+<endsession>\r\n")
+        guard case .error(let e) = try c.readReply() else { return XCTFail("no error for the aborted script") }
+        XCTAssertTrue(String(decoding: e, as: UTF8.self).hasPrefix("ERR script aborted for user request script: "))
+    }
+
     func testAShutdownSignalEndsASynchronousSessionAndTheServerExits() throws {
         let vigil = try fixture.startVigil()
         let c = try ProcessFixture.connect(vigil.port)
