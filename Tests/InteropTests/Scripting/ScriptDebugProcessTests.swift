@@ -96,7 +96,8 @@ final class ScriptDebugProcessTests: XCTestCase {
         // eval of a failing redis.call crashes redis-server 7.0.15 (it formats
         // the error table as a NULL string): only vigil-server is asked.
         let commands: [[String]] = [["nosuch"], ["maxlen", "99999999999"], ["maxlen", "-5"], ["eval", "error('boom')"], ["eval", "("],
-                                    ["eval", "redis.call('nosuch')"], ["redis"], ["redis", "set"], ["print", "nothere"], ["list", "x", "y"]]
+                                    ["eval", "redis.call('nosuch')"], ["redis"], ["redis", "set"], ["print", "nothere"], ["list", "x", "y"],
+                                    ["break", "-9223372036854775808"], ["list", "-9223372036854775808", "9223372036854775807"]]
         let t = try session(port: vigil.port, mode: "SYNC", commands: commands + [["continue"]])
         XCTAssertEqual(t[1], "nosuch -> *1\r\n+<error> Unknown Redis Lua debugger command or wrong number of arguments.\r\n")
         XCTAssertEqual(t[2], "maxlen 99999999999 -> *1\r\n+<value> replies are truncated at 1215752191 bytes.\r\n")
@@ -104,6 +105,7 @@ final class ScriptDebugProcessTests: XCTestCase {
         XCTAssertEqual(t[4], "eval error('boom') -> *1\r\n+<error> ldb_eval:1: boom\r\n")
         XCTAssertEqual(t[6], "eval redis.call('nosuch') -> *1\r\n+<error> ERR Unknown Redis command called from script\r\n")
         XCTAssertEqual(t[7], "redis -> *1\r\n+<error> Unknown Redis Lua debugger command or wrong number of arguments.\r\n")
+        XCTAssertEqual(t[11], "break -9223372036854775808 -> *1\r\n+No breakpoint in the specified line.\r\n")
         XCTAssertEqual(Array(t.suffix(2)), ["$2\r\nv1\r\n", "EOF"])
         XCTAssertEqual(try ProcessFixture.connect(vigil.port).call("GET", "k"), .bulkString(Array("v1".utf8)))
     }

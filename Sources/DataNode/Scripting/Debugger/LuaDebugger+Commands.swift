@@ -141,7 +141,7 @@ extension LuaDebugger {
                 } else {
                     log("Wrong line number.")
                 }
-            } else if let i = breakpoints.firstIndex(where: { Int64($0) == -line }) {
+            } else if let i = breakpoints.firstIndex(where: { -Int64($0) == line }) {
                 breakpoints.remove(at: i)
                 log("Breakpoint removed.")
             } else {
