@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import DataNode
 
@@ -42,5 +43,18 @@ final class LuaDebuggerRequestTests: XCTestCase {
         XCTAssertEqual(DebuggerRequest.atoi(Array("-7".utf8)), -7)
         XCTAssertEqual(DebuggerRequest.atoi(Array("99999999999".utf8)), 1_215_752_191)
         XCTAssertEqual(DebuggerRequest.atoi(Array("99999999999999999999999".utf8)), -1)
+    }
+
+    func testRandomAndTruncatedRequestsNeverTrapTheReader() {
+        var rng = SeededRandom(seed: 17)
+        let pieces = ["*", "$", "\r\n", "\0", "1", "2", "-1", "1025", "step", "x", "\r", "\n"].map { Array($0.utf8) }
+        for _ in 0..<20_000 {
+            var buf: [UInt8] = []
+            for _ in 0..<rng.below(12) { buf += pieces[rng.below(pieces.count)] }
+            let r = DebuggerRequest.parse(buf)
+            if case .command(let argv) = r { XCTAssertFalse(argv.isEmpty) }
+        }
+        let whole = Array("*2\r\n$4\r\nstep\r\n$2\r\nab\r\n".utf8)
+        for cut in 1..<whole.count { XCTAssertEqual(DebuggerRequest.parse(Array(whole[..<cut])), .incomplete, "cut at \(cut)") }
     }
 }

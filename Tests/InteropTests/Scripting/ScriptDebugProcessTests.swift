@@ -171,6 +171,15 @@ final class ScriptDebugProcessTests: XCTestCase {
                            "-NOSCRIPT No matching script. Please use EVAL.", "+OK", ":1"])
     }
 
+    func testScriptDebugBehindAPipelinedReplyIsRefused() throws {
+        let t = try compared(purpose: "SCRIPT DEBUG in a pipeline on redis-server") { port in
+            let s = try RawSocket(port: port)
+            s.send(Array("*1\r\n$4\r\nPING\r\n*3\r\n$6\r\nSCRIPT\r\n$5\r\nDEBUG\r\n$3\r\nYES\r\n".utf8))
+            return [String(decoding: s.read(), as: UTF8.self)]
+        }
+        XCTAssertEqual(t, ["+PONG\r\n-ERR SCRIPT DEBUG must be called outside a pipeline\r\n"])
+    }
+
     private func raw(_ v: RESPValue) -> [UInt8] {
         switch v {
         case .simpleString(let b): return [UInt8(ascii: "+")] + b
