@@ -206,3 +206,9 @@ int64_t vigil_realtime_us(void) {
     struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
+
+/* A forked debugging session keeps running when the parent is told to stop. */
+void vigil_ignore_shutdown_signals(void) {
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+}

@@ -23,6 +23,16 @@ struct VarName {
     let name: String
 }
 
+/// A local variable's name and register over the instructions where it is
+/// in scope (Lua's LocVar): what a debugger's "print" shows.
+public struct LocalVarInfo {
+    public let name: String
+    public let register: Int
+    /// The first instruction where it is visible, and the first where it no longer is.
+    public var startPC: Int
+    public var endPC: Int
+}
+
 /// Where a closure's upvalue comes from when the CLOSURE instruction runs:
 /// the creating function's register (holding a cell) or one of its upvalues.
 struct UpvalDesc {
@@ -38,6 +48,7 @@ final class Proto {
     var protos: [Proto] = []
     var upvals: [UpvalDesc] = []
     var upvalNames: [String] = []
+    var localVars: [LocalVarInfo] = []
     var numParams = 0
     var isVararg = false
     var maxStack = 2

@@ -10,6 +10,8 @@ final class Compiler {
         var breakLists: [[Int]] = []
         var line: Int32 = 0
         var owned: Set<ObjectIdentifier> = []
+        /// Indices in proto.localVars of the locals in scope, innermost last.
+        var activeLocals: [Int] = []
         init(parent: FuncState?) { self.parent = parent }
     }
 
@@ -89,11 +91,29 @@ final class Compiler {
         return p
     }
 
-    func declareLocal(_ v: LocalVar, reg: Int32) {
+    @discardableResult
+    func declareLocal(_ v: LocalVar, reg: Int32) -> Int {
+        noteLocal(v.name.description, reg: reg)
         v.register = reg
         fs.owned.insert(ObjectIdentifier(v))
         fs.activeTop = max(fs.activeTop, reg + 1)
         if fs.freereg < fs.activeTop { fs.freereg = fs.activeTop }
+        return fs.activeLocals.last!
+    }
+
+    /// Records a local's name and register from the next instruction on, for
+    /// debuggers (Lua's locvars); `closeLocals` ends its range.
+    @discardableResult
+    func noteLocal(_ name: String, reg: Int32) -> Int {
+        fs.proto.localVars.append(LocalVarInfo(name: name, register: Int(reg), startPC: pc, endPC: Int.max))
+        fs.activeLocals.append(fs.proto.localVars.count - 1)
+        return fs.proto.localVars.count - 1
+    }
+
+    func closeLocals(downTo count: Int) {
+        while fs.activeLocals.count > count {
+            fs.proto.localVars[fs.activeLocals.removeLast()].endPC = pc
+        }
     }
 
     func upvalIndex(_ v: LocalVar, _ f: FuncState) -> Int32 {
@@ -116,10 +136,12 @@ final class Compiler {
 
     func block(_ stats: [Stat]) {
         let savedTop = fs.activeTop, savedFree = fs.freereg
+        let savedLocals = fs.activeLocals.count
         for s in stats {
             statement(s)
             fs.freereg = fs.activeTop
         }
+        closeLocals(downTo: savedLocals)
         fs.activeTop = savedTop
         fs.freereg = savedFree
     }
@@ -169,9 +191,11 @@ final class Compiler {
             let start = pc
             fs.breakLists.append([])
             let savedTop = fs.activeTop, savedFree = fs.freereg
+            let savedLocals = fs.activeLocals.count
             for s in body { statement(s); fs.freereg = fs.activeTop }
             let back = jumpIfFalse(cond)
             for j in back { patch(j, to: start) }
+            closeLocals(downTo: savedLocals)
             fs.activeTop = savedTop; fs.freereg = savedFree
             patchHere(fs.breakLists.removeLast())
         case .ifChain(let clauses, let elseBlock, let l):
@@ -193,18 +217,24 @@ final class Compiler {
             exp2reg(limit, allocReg())
             if let s = step { exp2reg(s, allocReg()) } else { emit(.loadk, allocReg(), constant(.number(1))) }
             fs.activeTop = base + 3
-            declareLocal(v, reg: allocReg())
+            let savedLocals = fs.activeLocals.count
+            for (j, n) in ["(for index)", "(for limit)", "(for step)"].enumerated() { noteLocal(n, reg: base + Int32(j)) }
+            let loopVar = declareLocal(v, reg: allocReg())
             line(l)
             let prep = emit(.forprep, base, 0)
             let bodyStart = pc
+            fs.proto.localVars[loopVar].startPC = bodyStart
             if v.captured { emit(.newcell, v.register) }
             fs.breakLists.append([])
             block(body)
             line(l)
             patch(prep, to: pc)
+            // the loop variable's scope ends before FORLOOP, the control values' after it
+            closeLocals(downTo: savedLocals + 3)
             let loop = emit(.forloop, base, 0)
             patch(loop, to: bodyStart)
             patchHere(fs.breakLists.removeLast())
+            closeLocals(downTo: savedLocals)
             fs.activeTop = savedTop
         case .genFor(let vars, let es, let body, let l):
             line(l)
@@ -212,6 +242,8 @@ final class Compiler {
             let base = fs.freereg
             explist(es, want: 3)
             fs.activeTop = base + 3
+            let savedLocals = fs.activeLocals.count
+            for (j, n) in ["(for generator)", "(for state)", "(for control)"].enumerated() { noteLocal(n, reg: base + Int32(j)) }
             for v in vars { declareLocal(v, reg: allocReg()) }
             reserve(3)  // room for the iterator call
             fs.freereg -= 3
@@ -222,10 +254,12 @@ final class Compiler {
             block(body)
             line(l)
             patch(j, to: pc)
+            closeLocals(downTo: savedLocals + 3)
             emit(.tforloop, base, 0, Int32(vars.count))
             let back = jump()
             patch(back, to: bodyStart)
             patchHere(fs.breakLists.removeLast())
+            closeLocals(downTo: savedLocals)
             fs.activeTop = savedTop
         case .ret(let es, let l):
             line(l)
@@ -360,7 +394,12 @@ final class Compiler {
     func closure(_ body: FuncBody, into r: Int32) {
         let p = function(body, parent: fs)
         fs.proto.protos.append(p)
+        // Lua places CLOSURE on the function's `end` line (a debugger stepping
+        // over `local function f() ... end` stops there).
+        let saved = fs.line
+        line(body.lastLine)
         emit(.closure, r, Int32(fs.proto.protos.count - 1))
+        fs.line = saved
     }
 
     // MARK: expressions

@@ -50,8 +50,18 @@ public final class LuaVM {
     /// Called every `hookInterval` instructions when set; throw `LuaAbort` to stop the script
     /// (pcall cannot catch it) or a `LuaError` to raise an error in it.
     public var hook: ((LuaVM) throws -> Void)?
-    public var hookInterval = 0 { didSet { budget = hookInterval > 0 ? hookInterval : Int.max } }
+    public var hookInterval = 0 { didSet { resetBudget() } }
     var budget = Int.max
+    /// Called before the first instruction of each new source line a Lua
+    /// function reaches (and on every backward jump and function entry, as
+    /// Lua's line hook), with that line; `hook` then still runs every
+    /// `hookInterval` instructions. Neither runs while one of them runs.
+    public var lineHook: ((LuaVM, Int) throws -> Void)? { didSet { hookPCs.removeAll(); resetBudget() } }
+    /// Instructions left before `hook` runs while a line hook looks at every one.
+    var countLeft = Int.max
+    /// Per frame depth: the instruction the line hook last looked at.
+    var hookPCs: [Int] = []
+    var inHook = false
 
     /// Nested Lua frames (Lua 5.1's LUAI_MAXCALLS) and Swift re-entries (LUAI_MAXCCALLS).
     public var maxFrames = 20000
@@ -536,8 +546,30 @@ public final class LuaVM {
     /// Tables, closures and cells made by scripts that are still alive.
     public var liveObjects: Int { heap.count }
 
+    func resetBudget() {
+        countLeft = hookInterval > 0 ? hookInterval : Int.max
+        budget = lineHook != nil ? 1 : countLeft
+    }
+
     func runHook() throws {
-        budget = hookInterval > 0 ? hookInterval : Int.max
-        if let h = hook { try h(self) }
+        guard let lh = lineHook else {
+            budget = hookInterval > 0 ? hookInterval : Int.max
+            if !inHook, let h = hook {
+                inHook = true
+                defer { inHook = false }
+                try h(self)
+            }
+            return
+        }
+        budget = 1
+        if inHook { return }
+        inHook = true
+        defer { inHook = false }
+        countLeft -= 1
+        if countLeft <= 0 {
+            countLeft = hookInterval > 0 ? hookInterval : Int.max
+            if let h = hook { try h(self) }
+        }
+        if let line = newLineReached() { try lh(self, line) }
     }
 }

@@ -48,6 +48,7 @@ int vigil_listen_unix(const char *path, int perm);
 void vigil_install_shutdown_signals(void);
 int vigil_shutdown_requested(void);
 void vigil_clear_shutdown(void);
+void vigil_ignore_shutdown_signals(void);
 void vigil_ignore_sigpipe(void);
 /* As redis-server's main: a hang-up (a closed terminal, an orphaned process
  * group with a stopped saving child) neither ends the server nor its child. */

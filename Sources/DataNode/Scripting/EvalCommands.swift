@@ -11,6 +11,7 @@ enum EvalCommands {
         "evalsha_ro": { s, c, argv in s.evalCommand(c, argv, bySha: true, readOnlyCommand: true) },
         "script|load": scriptLoad, "script|exists": scriptExists, "script|flush": scriptFlush,
         "script|kill": { s, c, _ in s.killRunningScript(c, function: false) },
+        "script|debug": Server.scriptDebug,
         "script|help": { _, c, argv in ServerCommands.replyHelp(c, argv, helpLines) },
     ]
 
@@ -109,6 +110,20 @@ extension Server {
         // EVAL is skip_monitor: it feeds MONITOR itself, first, so that the
         // commands the script runs show after it (eval.c evalCommand).
         if !monitors.isEmpty { feedMonitors(c, argv) }
+        if c.flags.contains(.luaDebug) {
+            if !bySha {
+                evalWithDebugging(c, argv, readOnlyCommand: readOnlyCommand)
+            } else if argv[1].count != 40 {
+                c.replyError(EvalCommands.noScriptError)
+            } else {
+                c.replyError("ERR Please use EVAL instead of EVALSHA for debugging")
+            }
+            return
+        }
+        runEval(c, argv, bySha: bySha, readOnlyCommand: readOnlyCommand)
+    }
+
+    func runEval(_ c: Client, _ argv: [[UInt8]], bySha: Bool, readOnlyCommand: Bool) {
         guard let keyCount = numKeys(c, argv, fcall: false) else { return }
         let script: CachedScript
         let sha: String

@@ -55,8 +55,16 @@ enum RedisLuaAPI {
         if !forFunctions {
             vm.register(t, "replicate_commands") { vm, base, _ in vm.result(base, .bool(true)) }
             // Without a SCRIPT DEBUG session these do nothing, as in Redis.
-            vm.register(t, "breakpoint") { vm, base, _ in vm.result(base, .bool(false)) }
-            vm.register(t, "debug") { _, _, _ in 0 }
+            vm.register(t, "breakpoint") { vm, base, _ in
+                guard let session = s._withUnsafeGuaranteedRef({ $0.scripting.debugger }) else { return vm.result(base, .bool(false)) }
+                session.luaBreakpoint = true
+                return vm.result(base, .bool(true))
+            }
+            vm.register(t, "debug") { vm, base, nargs in
+                guard let session = s._withUnsafeGuaranteedRef({ $0.scripting.debugger }) else { return 0 }
+                session.debugCall((0..<nargs).map { vm.arg(base, nargs, $0) })
+                return 0
+            }
         }
         t.set("REPL_NONE", .number(0))
         t.set("REPL_AOF", .number(1))

@@ -18,7 +18,9 @@ extension Server {
     func scriptRedisCall(_ vm: LuaVM, _ base: Int, _ nargs: Int, raise: Bool) throws -> Int {
         guard let run = scripting.running else { throw RedisLuaAPI.raised("redis.call is only available while a script runs") }
         if let l = vm.callerLine { run.lastLine = l }
+        let session = scripting.debugger
         func fail(_ msg: String) throws -> Int {
+            if let d = session, d.isLogging { d.log("<error> " + msg) }
             let e = RedisLuaAPI.errorTable(msg.hasPrefix("-") ? String(msg.dropFirst()) : "ERR " + msg)
             if raise { throw LuaError.value(e) }
             return vm.result(base, e)
@@ -27,6 +29,7 @@ extension Server {
         // rejected call of the command now, so the script's reply is not.
         func reject(_ msg: String, _ cmd: Command?) throws -> Int {
             let text = msg.hasPrefix("-") ? String(msg.dropFirst()) : "ERR " + msg
+            if let d = session, d.isLogging { d.log("<error> " + msg) }
             stats.noteError(text)
             cmd?.rejectedCalls += 1
             commandStatsErrorMark = stats.totalErrorReplies
@@ -45,6 +48,7 @@ extension Server {
             default: return try fail(Self.scriptErrors.badArg)
             }
         }
+        if let d = session, d.isLogging { d.logCommand(argv) }
         guard var cmd = lookupCommand(argv[0]) else { return try reject(Self.scriptErrors.unknown, nil) }
         if cmd.isContainer && argv.count >= 2 {
             guard let sub = cmd.subcommands[asciiLowercased(argv[1])] else { return try reject(Self.scriptErrors.unknown, nil) }
@@ -71,9 +75,11 @@ extension Server {
         call(fake, cmd, argv, propagateTo: PropagationFeed.Targets(rawValue: run.replFlags))
         if dirty != dirtyBefore { run.wrote = true }
         if cmd.flags.contains(.readonly) { rememberScriptCallerKeys(run) }
-        var conv = ReplyToLua(Array(fake.out.bytes[replyStart...]))
+        let reply = Array(fake.out.bytes[replyStart...])
+        var conv = ReplyToLua(reply)
         fake.out.bytes.removeAll(keepingCapacity: true)
         let (value, isError) = conv.convert()
+        if let d = session, d.isLogging { d.logTrimmed(Array("<reply> ".utf8) + DebuggerFormat.reply(reply)) }
         if isError && raise { throw LuaError.value(value) }
         return vm.result(base, value)
     }

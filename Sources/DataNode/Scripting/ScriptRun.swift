@@ -24,7 +24,10 @@ extension Server {
         let fake = scriptClient(for: run)
         if fake.dbIndex != c.dbIndex { fake.dbIndex = c.dbIndex }
         let threshold = config.int("busy-reply-threshold")
-        if threshold > 0 {
+        let debugger = isFunction ? nil : scripting.debugger
+        if let session = debugger {
+            installDebuggerHooks(session, on: vm, run: run)
+        } else if threshold > 0 {
             vm.hookInterval = Self.scriptHookInterval
             let s = Unmanaged.passUnretained(self)
             vm.hook = { vm in try s._withUnsafeGuaranteedRef { try $0.scriptHook(vm, thresholdMs: Int64(threshold)) } }
@@ -33,6 +36,11 @@ extension Server {
             vm.hookInterval = 0
         }
         defer {
+            if debugger != nil {
+                vm.lineHook = nil
+                vm.hook = nil
+                vm.hookInterval = 0
+            }
             keyspace.nowMs = callerNowMs
             scripting.sharedRandom = vm.random
             scripting.running = nil

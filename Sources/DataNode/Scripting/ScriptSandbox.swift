@@ -21,7 +21,7 @@ enum ScriptSandbox {
             vm.result(base, vm.arg(base, nargs, 0))
         }))
         replacePcall(vm)
-        g.metatable = errorMetatable(chunk: "user_script")
+        g.metatable = errorMetatable()
         protect(g)
         return vm
     }
@@ -47,13 +47,13 @@ enum ScriptSandbox {
         runtime.set("redis", .table(RedisLuaAPI.makeRuntimeTable(vm, server, forFunctions: true)))
         let loadAPI = LuaTable()
         loadAPI.set("redis", .table(RedisLuaAPI.makeLoadTable(vm, server)))
-        loadAPI.metatable = errorMetatable(chunk: "user_function")
+        loadAPI.metatable = errorMetatable()
         if case .table(let r) = loadAPI.get("redis") {
-            r.metatable = errorMetatable(chunk: "user_function")
+            r.metatable = errorMetatable()
         }
         protect(loadAPI)
         replacePcall(vm, into: runtime)
-        runtime.metatable = errorMetatable(chunk: "user_function")
+        runtime.metatable = errorMetatable()
         protect(runtime)
         let proxyMeta = LuaTable()
         proxyMeta.set("__index", .table(runtime))
@@ -88,12 +88,13 @@ enum ScriptSandbox {
     }
 
     /// __index raising Redis's text for a global that does not exist.
-    static func errorMetatable(chunk: String) -> LuaTable {
+    static func errorMetatable() -> LuaTable {
         let mt = LuaTable()
         mt.set("__index", .function(LuaNative("__index") { vm, base, nargs in
             let key = vm.arg(base, nargs, 1)
             let name = key.stringBytes.map { String(decoding: $0, as: UTF8.self) } ?? LuaVM.rawToString(key)
-            let at = vm.currentLine.map { "\(chunk):\($0): " } ?? ""
+            // The position is the running function's own (a debugger's ldb_eval code names itself).
+            let at = vm.frameInfo(level: 0).map { "\($0.chunk):\($0.currentLine): " } ?? ""
             throw LuaError.value(.str("\(at)Script attempted to access nonexistent global variable '\(name)'"))
         }))
         return mt

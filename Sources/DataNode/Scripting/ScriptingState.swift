@@ -25,6 +25,10 @@ public final class ScriptingState {
     /// DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call NOSCRIPT commands
     /// (server.script_disable_deny_script, for tests that need to).
     var disableDenyScripts = false
+    /// The SCRIPT DEBUG session of the running EVAL.
+    var debugger: LuaDebugger?
+    /// Forked debugging sessions not yet reaped.
+    var debugChildren: [Int32] = []
 
     init() {}
 

@@ -29,6 +29,10 @@ public struct ClientFlags: OptionSet, Sendable {
     /// A replica in a full resync: its output (the stream since its
     /// snapshot's offset) waits until the snapshot went out.
     public static let streamHeld = ClientFlags(rawValue: 1 << 14)
+    /// SCRIPT DEBUG YES or SYNC: its next EVAL runs under the debugger.
+    public static let luaDebug = ClientFlags(rawValue: 1 << 15)
+    /// SCRIPT DEBUG SYNC: the session blocks the server instead of forking.
+    public static let luaDebugSync = ClientFlags(rawValue: 1 << 16)
 }
 
 /// CLIENT REPLY modes.

@@ -37,6 +37,7 @@ extension Server {
     /// SHUTDOWN's work; returns an error text when the shutdown cannot proceed.
     public func prepareForShutdown(save: Bool?, now: Bool, force: Bool) -> String? {
         log.warning("User requested shutdown...")
+        killDebugChildren()
         // prepareForShutdown's order: the AOF is flushed and fsynced, then the final RDB is saved.
         flushAppendOnlyFileForShutdown()
         if !saveForShutdown(save: save, force: force) { return "ERR Errors trying to SHUTDOWN. Check logs." }
@@ -76,6 +77,7 @@ extension Server {
         if cronPaused { return }
         cronLoops += 1
         persistenceCron()
+        if !scripting.debugChildren.isEmpty { reapDebugChildren() }
         keyspace.nowMs = clock.keyspaceMs()
         infoSampler.cron(stats: stats, nowMs: clock.monotonicMs())
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }

@@ -40,6 +40,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/querybuf",
         "unit/replybufsize",
         "unit/obuf-limits",
+        "unit/scripting",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -91,4 +92,6 @@ final class RedisTclSuiteTests: XCTestCase {
     func testReplybufsizeSuitePasses() throws { try assertPasses("unit/replybufsize") }
     /// Output limits (hard, soft, per class); a transaction over its limit runs whole; huge replies stop at the limit.
     func testObufLimitsSuitePasses() throws { try assertPasses("unit/obuf-limits") }
+    /// EVAL and FCALL both ways, SCRIPT DEBUG SYNC's request parsing and a debugger `redis` of 100 arguments (73 s on a debug build).
+    func testScriptingSuitePasses() throws { try assertPasses("unit/scripting") }
 }
