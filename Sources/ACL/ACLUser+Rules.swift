@@ -2,6 +2,7 @@
 extension ACLUser {
     func apply(_ op: [UInt8], catalog: ACLCatalog, pubsubDefaultAll: Bool) throws(ACLRuleError) {
         if op.isEmpty { return }
+        defer { refreshPlan() }
         let lower = String(decoding: op, as: UTF8.self).lowercased()
         switch lower {
         case "on": enabled = true

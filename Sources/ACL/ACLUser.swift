@@ -10,8 +10,10 @@ public final class ACLUser {
     /// SHA-256 hex, insertion order.
     public internal(set) var passwords: [String] = []
     public internal(set) var selectors: [ACLSelector] {
-        didSet { unrestricted = Self.isUnrestricted(selectors) }
+        didSet { refreshPlan() }
     }
+    /// What the permission check before every command reads.
+    public private(set) var plan: ACLCheckPlan
     /// One selector allowing every command, key and channel (the default
     /// user's usual rules): the permission check has nothing to do, and it is
     /// asked before every command.
@@ -21,11 +23,16 @@ public final class ACLUser {
         self.name = name
         let root = [ACLSelector(catalog: catalog, allChannels: allChannels)]
         selectors = root
-        unrestricted = Self.isUnrestricted(root)
+        let p = ACLCheckPlan(root)
+        plan = p
+        unrestricted = p.unrestricted
     }
 
-    private static func isUnrestricted(_ selectors: [ACLSelector]) -> Bool {
-        selectors.count == 1 && selectors[0].allCommands && selectors[0].allKeys && selectors[0].allChannels
+    /// A rule that throws halfway through an in-place change of a selector
+    /// skips didSet: ACLUser.apply calls this on every exit.
+    func refreshPlan() {
+        plan = ACLCheckPlan(selectors)
+        unrestricted = plan.unrestricted
     }
 
     /// ACLCopyUser: everything but the name.
@@ -66,22 +73,10 @@ public final class ACLUser {
     /// ACLCheckAllUserCommandPerm: some selector must allow the command, its
     /// keys and its channels; otherwise the most specific failure. Each
     /// selector walks the keys afresh (finding them costs less than keeping them).
+    @inline(__always)
     public func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
                       keys: ACLKeys, channels: ACLChannelArgs) -> ACLVerdict {
-        // Selectors are checked where they lie: copying one out of the array
-        // retained and released its four arrays on every command.
-        selectors.withUnsafeBufferPointer { selectors in
-            if selectors.count == 1 {
-                return selectors[0].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
-            }
-            var relevant = ACLVerdict.deniedCommand
-            for i in selectors.indices {
-                let v = selectors[i].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
-                if v == .ok { return .ok }
-                if v.rank > relevant.rank || (v.rank == relevant.rank && v.position > relevant.position) { relevant = v }
-            }
-            return relevant
-        }
+        plan.check(catalog, command: id, argv: argv, keys: keys, channels: channels)
     }
 
     /// ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the

@@ -109,12 +109,16 @@ public final class ACLUsers {
     public func load(fileText: String, path: String, replaced: inout [ACLUser]) -> String? {
         var errors = ""
         var fresh: [String: ACLUser] = [:]
-        let lines = fileText.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on bytes, as sdssplitlen: a String splits by Character, and
+        // "\r\n" is one Character, so a CRLF file would read as one line.
+        let lines = fileText.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         for (i, raw) in lines.enumerated() {
             let n = i + 1
             let line = raw.trimmingCharacters(" \t\r\n")
             if line.isEmpty { continue }
-            let argv = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            let argv = line.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
             if argv.allSatisfy(\.isEmpty) { continue }
             guard argv[0] == "user", argv.count >= 2 else {
                 errors += "\(path):\(n) should start with user keyword followed by the username. "
@@ -136,10 +140,18 @@ public final class ACLUsers {
                 errors += "\(path):\(n): Unmatched parenthesis in selector definition."
                 continue
             }
+            // An unknown command is named (it holds no secret); of the other
+            // errors only a line's first, as later ones may follow from it.
+            var syntaxError = false
             for op in merged {
                 let word = Array(String(decoding: op, as: UTF8.self).trimmingCharacters("\t\r\n").utf8)
                 do { try u.apply(word, catalog: catalog, pubsubDefaultAll: pubsubDefaultAll) } catch {
-                    errors += "\(path):\(n): \(error.text). "
+                    if error == .unknownCommand {
+                        errors += "\(path):\(n): Error in applying operation '\(String(decoding: word, as: UTF8.self))': \(error.text). "
+                    } else if !syntaxError {
+                        errors += "\(path):\(n): \(error.text). "
+                        syntaxError = true
+                    }
                 }
             }
         }

@@ -136,7 +136,7 @@ extension Server {
     /// queued. The NOPERM text for the reply, nil when still allowed.
     func aclDenialAtExec(_ c: Client, _ cmd: Command, _ argv: [[UInt8]]) -> String? {
         let u = aclUser(of: c)
-        if u.selectors.count == 1, u.root.allCommands, u.root.allKeys, u.root.allChannels { return nil }
+        if u.unrestricted { return nil }
         let reason: String
         switch aclVerdict(u, cmd, argv) {
         case .ok: return nil

@@ -155,6 +155,10 @@ public enum SentinelConfigLoader {
             o.requirepass = args[0].isEmpty ? nil : args[0]
         case "aclfile":
             o.aclfile = args[0]
+        case "acllog-max-len":
+            let (v, e) = int(args[0], ConfigNumericSpec(lower: 0, upper: Int64.max))
+            if let e { return e }
+            o.acllogMaxLen = v!
         case "unixsocket":
             o.unixsocket = args[0]
         case "unixsocketperm":

@@ -18,6 +18,8 @@ public struct SentinelServerOptions: Sendable {
     /// `user` lines, arguments after "user".
     public var users: [[String]] = []
     public var aclfile = ""
+    /// acllog-max-len: how many ACL LOG entries are kept.
+    public var acllogMaxLen = 128
     /// `unixsocket` (relative to `dir`, where the sentinel runs) and its mode.
     public var unixsocket = ""
     public var unixsocketperm = 0

@@ -58,8 +58,7 @@ extension SentinelServer {
             let hex = Array("0123456789abcdef")
             c.reply(.bulk(String((0..<chars).map { _ in hex[rng.below(16)] })))
         case "log":
-            if args.count == 3 && args[2].lowercased() == "reset" { return c.reply(.simple("OK")) }
-            c.reply(.array([]))
+            aclLogCommand(c, args, args.map { Array($0.utf8) })
         case "save", "load":
             if options.aclfile.isEmpty {
                 return replyError(c, "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.")

@@ -23,15 +23,19 @@ extension SentinelServer {
             return replyError(c, "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
         }
         let (user, pass) = args.count == 3 ? (args[1], args[2]) : ("default", args[1])
-        if authenticate(c, user: user, pass: pass) {
+        if authenticate(c, user: user, pass: pass, argv0: args[0]) {
             c.reply(.simple("OK"))
         } else {
             replyError(c, "WRONGPASS invalid username-password pair or user is disabled.")
         }
     }
 
-    func authenticate(_ c: ClientSession, user: String, pass: String) -> Bool {
-        guard let u = acl.user(user), u.accepts(password: Array(pass.utf8)) else { return false }
+    /// ACLAuthenticateUser: a failure is logged (reason auth, object argv[0] as typed).
+    func authenticate(_ c: ClientSession, user: String, pass: String, argv0: String) -> Bool {
+        guard let u = acl.user(user), u.accepts(password: Array(pass.utf8)) else {
+            addACLLog(c, reason: .auth, object: argv0, username: user)
+            return false
+        }
         c.user = u
         c.authenticated = true
         return true
@@ -62,7 +66,7 @@ extension SentinelServer {
                 return replyError(c, "ERR Syntax error in HELLO option '\(args[i])'")
             }
         }
-        if let (u, p) = authPair, !authenticate(c, user: u, pass: p) {
+        if let (u, p) = authPair, !authenticate(c, user: u, pass: p, argv0: args[0]) {
             return replyError(c, "WRONGPASS invalid username-password pair or user is disabled.")
         }
         if !c.authenticated {

@@ -42,6 +42,8 @@ final class SentinelServer {
     var totalCommands = 0
     var rejectedConnections = 0
     var totalErrorReplies = 0
+    /// ACL LOG: denied commands and failed logins.
+    var aclLog = ACLLog()
 
     init(options: SentinelServerOptions, configFile: String, core: SentinelCore, seed: UInt64) throws {
         loop = try EventLoop()
@@ -185,6 +187,9 @@ final class SentinelServer {
             }
             target = sub
         }
+        // Redis's c->lastcmd: set on lookup, so a refused command is the one
+        // CLIENT LIST and the ACL log's client info show.
+        c.lastCommand = target.name
         // SENTINEL FAILOVER <name> takes Vigil's COORDINATED option: the core parses what follows the name.
         let failoverOptions = target.name == "sentinel|failover" && args.count > target.arity
         if !failoverOptions && ((target.arity > 0 && args.count != target.arity) || (target.arity < 0 && args.count < -target.arity)) {
@@ -193,17 +198,12 @@ final class SentinelServer {
         if !c.authenticated && !target.flags.contains("no_auth") {
             return replyError(c, CommandRejection.noAuth)
         }
-        if let u = c.user, let id = acl.catalog.lookup(target.name),
-           u.check(acl.catalog, command: id, argv: args.map { Array($0.utf8) }, keys: { _ in },
-                   channels: CommandTable.channelArgs(target.name)) != .ok {
-            return replyError(c, "NOPERM this user has no permissions to run the '\(target.name)' command")
-        }
+        if !aclPermits(c, target, argv) { return }
         if c.proto == 2 && c.inPubSub && !CommandRejection.subscribedContextAllowed.contains(name) {
             return replyError(c, CommandRejection.subscribedContext(target.name))
         }
         if postponeIfPaused(c, argv) { return }
         totalCommands += 1
-        c.lastCommand = target.name
         switch name {
         case "ping": ping(c, args)
         case "auth": auth(c, args)
