@@ -105,8 +105,8 @@ extension Server {
         scripting.evalVM = nil
     }
 
-    nonisolated(unsafe) static let keysGlobal = LuaString("KEYS")
-    nonisolated(unsafe) static let argvGlobal = LuaString("ARGV")
+    static let keysGlobal = LuaString("KEYS")
+    static let argvGlobal = LuaString("ARGV")
 
     /// The cache key of an EVALSHA's sha: its lowercase text (lowercasing
     /// only when it has capitals, as clients send it lowercase).
