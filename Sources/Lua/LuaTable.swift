@@ -79,9 +79,17 @@ public final class LuaTable {
 
     public func set(_ s: String, _ value: LuaValue) { try? rawSet(.str(s), value) }
 
+    /// The host's write of a field it names with a string made once (KEYS,
+    /// ARGV on every EVAL): no string built and hashed per write.
+    public func set(_ s: LuaString, _ value: LuaValue) { try? rawSet(.string(s), value) }
+
     public func set(int i: Int, _ value: LuaValue) throws {
         if readonly { throw LuaError.message(LuaTable.readonlyError) }
         if UInt(bitPattern: i &- 1) < UInt(arr.count) { storeArray(i &- 1, value); return }
+        if i == arr.count &+ 1 && fill == arr.count && hash.isEmpty && !value.isNil && i <= LuaTable.appendLimit {
+            appendGrowing(value)
+            return
+        }
         let d = Double(i)
         if let idx = hash.find(number: d) { hash.setValue(at: idx, value); return }
         try insert(.number(d), value)
@@ -135,6 +143,25 @@ public final class LuaTable {
     }
 
     // MARK: sizing (ltable.c's rehash)
+
+    /// Keys above this never take the append path (they stay with rehash's
+    /// own limits: slices up to 2^maxBits, maxEntries).
+    private static var appendLimit: Int { min(1 << maxBits, maxEntries) }
+
+    /// Key n+1 stored in a table whose array part 1...n is full and whose
+    /// hash part has no nodes: every key is an array candidate, so rehash
+    /// would size the array part to the smallest power of two >= n+1 (more
+    /// than half of it used) and leave the hash part empty. That answer
+    /// without counting the keys (KEYS, ARGV and reply arrays grow so).
+    private func appendGrowing(_ v: LuaValue) {
+        let n = arr.count &+ 1
+        var size = 1
+        while size < n { size &*= 2 }
+        arr.reserveCapacity(size)
+        arr.append(v)
+        if size > n { arr.append(contentsOf: repeatElement(.nil_, count: size - n)) }
+        fill = n
+    }
 
     /// Highest power-of-two slice index: keys above 2^maxBits stay in the hash part.
     private static let maxBits = 26

@@ -540,11 +540,28 @@ public final class LuaVM {
             roots.append(.function(frames[i].closure))
             if let va = frames[i].varargs { roots.append(contentsOf: va) }
         }
-        return heap.collect(roots: roots)
+        let freed = heap.collect(roots: roots)
+        liveAfterCollect = heap.count
+        return freed
     }
 
     /// Tables, closures and cells made by scripts that are still alive.
     public var liveObjects: Int { heap.count }
+
+    /// What survived the last collection (-1: none yet).
+    private var liveAfterCollect = -1
+
+    /// The host's periodic step: a collection, unless no more objects are
+    /// registered than survived the last one. Reference counting frees all
+    /// garbage but cycles, so a heap that has not grown can hold at most as
+    /// many uncollected objects as were live then; one that grows is
+    /// collected as before. (Marking from the globals walks every library
+    /// table, far more work than a short script's run.)
+    @discardableResult
+    public func collectGarbageIfGrown() -> Int {
+        if liveAfterCollect >= 0 && heap.count <= liveAfterCollect { return 0 }
+        return collectGarbage()
+    }
 
     func resetBudget() {
         countLeft = hookInterval > 0 ? hookInterval : Int.max

@@ -39,4 +39,24 @@ final class GarbageCollectionTests: XCTestCase {
         vm.collectGarbage()
         XCTAssertEqual(try vm.call(f, []), [.number(7)])
     }
+
+    func testPeriodicCollectionSkipsAHeapNoLargerThanWhatLastSurvived() throws {
+        let vm = makeVM()
+        try vm.run("G = {} G.self = G")
+        vm.collectGarbage()
+        XCTAssertEqual(vm.liveObjects, 1)
+        // G's cycle is garbage now, but the heap holds no more than survived
+        try vm.run("G = nil")
+        XCTAssertEqual(vm.collectGarbageIfGrown(), 0)
+        XCTAssertEqual(vm.liveObjects, 1)
+    }
+
+    func testPeriodicCollectionFreesCyclesOnceTheHeapGrows() throws {
+        let vm = makeVM()
+        try vm.run("G = {} G.self = G")
+        vm.collectGarbage()
+        try vm.run("G = nil local t = {} t.self = t")
+        XCTAssertEqual(vm.collectGarbageIfGrown(), 2)
+        XCTAssertEqual(vm.liveObjects, 0)
+    }
 }

@@ -90,5 +90,16 @@ enum TableOrderPrograms {
         local t = {} for i = 1, 10 do table.insert(t, i) end table.remove(t, 3) table.insert(t, 1, 0)
         t.x = 1 dump(t) print(#t, table.maxn(t))
         """#),
+        ("arrays grown one key at a time, then given hash keys", dump + #"""
+        for n = 1, 17 do
+          local t = {} for i = 1, n do t[i] = i end
+          t.k = n t[n + 1] = -1 t[n + 3] = -3 dump(t) print(#t)
+        end
+        local a = {} for i = 1, 9 do a[i] = i * 10 end
+        a.x = 1 a.y = 2 a[10] = 100 a[11] = 110 dump(a) print(#a)
+        local c = {} c[1] = 1 c[2] = nil c[2] = 2 c[3] = 3 c.z = 0 dump(c) print(#c)
+        local h = {x = 1} for i = 1, 6 do h[i] = i end dump(h) print(#h)
+        local g = {} for i = 1, 5 do g[i] = i end g[3] = nil g[6] = 6 g[7] = 7 g.q = 1 dump(g)
+        """#),
     ]
 }

@@ -16,7 +16,10 @@ extension Server {
 
     /// writeCommandsDeniedByDiskError's RDB half.
     var rdbDeniesWrites: Bool {
-        PersistenceState.deniesWrites(stopWritesOnBgsaveError: config.stopWritesOnBgsaveError,
+        // Asked before every command: the save points (a copied array) only
+        // after the common answer, a last BGSAVE that did not fail.
+        if persistence.lastBgsaveOK { return false }
+        return PersistenceState.deniesWrites(stopWritesOnBgsaveError: config.stopWritesOnBgsaveError,
                                       hasSavePoints: !config.saveParams.isEmpty, lastBgsaveOK: persistence.lastBgsaveOK)
     }
 

@@ -106,6 +106,16 @@ extension Server {
         scripting.evalVM = nil
     }
 
+    static let keysGlobal = LuaString("KEYS")
+    static let argvGlobal = LuaString("ARGV")
+
+    /// The cache key of an EVALSHA's sha: its lowercase text (lowercasing
+    /// only when it has capitals, as clients send it lowercase).
+    static func shaKey(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? text.lowercased() : text
+    }
+
     func evalCommand(_ c: Client, _ argv: [[UInt8]], bySha: Bool, readOnlyCommand: Bool) {
         // EVAL is skip_monitor: it feeds MONITOR itself, first, so that the
         // commands the script runs show after it (eval.c evalCommand).
@@ -128,7 +138,7 @@ extension Server {
         let script: CachedScript
         let sha: String
         if bySha {
-            sha = String(decoding: argv[1], as: UTF8.self).lowercased()
+            sha = Self.shaKey(argv[1])
             guard argv[1].count == 40, let found = scripting.scripts[sha] else {
                 c.replyError(EvalCommands.noScriptError)
                 return
@@ -156,8 +166,8 @@ extension Server {
         for i in 0..<keyCount { try? keys.set(int: i + 1, .str(argv[3 + i])) }
         let args = LuaTable()
         for (i, a) in argv.dropFirst(3 + keyCount).enumerated() { try? args.set(int: i + 1, .str(a)) }
-        vm.globals.set("KEYS", .table(keys))
-        vm.globals.set("ARGV", .table(args))
+        vm.globals.set(Self.keysGlobal, .table(keys))
+        vm.globals.set(Self.argvGlobal, .table(args))
         runScript(c, vm: vm, function: script.function, args: [], name: sha, isFunction: false,
                   flags: script.flags, readOnly: readOnlyCommand || script.flags.noWrites, argv: argv)
         // The script's commands were propagated; EVAL itself never is.

@@ -75,13 +75,20 @@ extension Server {
         call(fake, cmd, argv, propagateTo: PropagationFeed.Targets(rawValue: run.replFlags))
         if dirty != dirtyBefore { run.wrote = true }
         if cmd.flags.contains(.readonly) { rememberScriptCallerKeys(run) }
-        let reply = Array(fake.out.bytes[replyStart...])
-        var conv = ReplyToLua(reply)
+        // The reply is read where it was written (the script client's buffer
+        // is empty before each call), then the buffer emptied for the next.
+        let (value, isError) = Self.replyToLua(fake.out.bytes, from: replyStart)
+        if let d = session, d.isLogging {
+            d.logTrimmed(Array("<reply> ".utf8) + DebuggerFormat.reply(Array(fake.out.bytes[replyStart...])))
+        }
         fake.out.bytes.removeAll(keepingCapacity: true)
-        let (value, isError) = conv.convert()
-        if let d = session, d.isLogging { d.logTrimmed(Array("<reply> ".utf8) + DebuggerFormat.reply(reply)) }
         if isError && raise { throw LuaError.value(value) }
         return vm.result(base, value)
+    }
+
+    private static func replyToLua(_ bytes: [UInt8], from start: Int) -> (value: LuaValue, isError: Bool) {
+        var conv = ReplyToLua(start == 0 ? bytes : Array(bytes[start...]))
+        return conv.convert()
     }
 
     /// redis.acl_check_cmd: may the calling user run this command line?

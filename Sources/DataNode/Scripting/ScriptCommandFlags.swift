@@ -11,7 +11,7 @@ extension Server {
         case "fcall", "fcall_ro":
             return scripting.libraries.function(String(decoding: argv[1], as: UTF8.self))?.flags
         case "evalsha", "evalsha_ro":
-            guard argv[1].count == 40, let s = scripting.scripts[String(decoding: argv[1], as: UTF8.self).lowercased()] else { return nil }
+            guard argv[1].count == 40, let s = scripting.scripts[Self.shaKey(argv[1])] else { return nil }
             return s.flags.declared ? s.flags : nil
         default:
             // EVAL: the cached script, else the body's own shebang.

@@ -23,14 +23,21 @@ extension Server {
         vm.random = scripting.sharedRandom
         let fake = scriptClient(for: run)
         if fake.dbIndex != c.dbIndex { fake.dbIndex = c.dbIndex }
-        let threshold = config.int("busy-reply-threshold")
         let debugger = isFunction ? nil : scripting.debugger
         if let session = debugger {
+            // Replaced by the threshold hook again on the next run (the defer below clears it).
             installDebuggerHooks(session, on: vm, run: run)
-        } else if threshold > 0 {
+        } else if config.busyReplyThreshold > 0 {
             vm.hookInterval = Self.scriptHookInterval
-            let s = Unmanaged.passUnretained(self)
-            vm.hook = { vm in try s._withUnsafeGuaranteedRef { try $0.scriptHook(vm, thresholdMs: Int64(threshold)) } }
+            // Installed once per VM (not a closure allocated per run): it
+            // reads the threshold when it fires, which CONFIG SET cannot
+            // change while the script runs.
+            if vm.hook == nil {
+                let s = Unmanaged.passUnretained(self)
+                vm.hook = { vm in
+                    try s._withUnsafeGuaranteedRef { try $0.scriptHook(vm, thresholdMs: Int64($0.config.busyReplyThreshold)) }
+                }
+            }
         } else {
             vm.hook = nil
             vm.hookInterval = 0
@@ -48,7 +55,7 @@ extension Server {
             scripting.callsSinceGC += 1
             if scripting.callsSinceGC >= 50 {
                 scripting.callsSinceGC = 0
-                vm.collectGarbage()
+                vm.collectGarbageIfGrown()
             }
         }
         do {
