@@ -81,6 +81,7 @@ extension Server {
         }
         if pause.isSet && clock.monotonicMs() >= pause.endMs { unpauseClients() }
         aofCron()
+        shrinkSparseKeyspaceTables()
         trackingLimitUsedSlots()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }
