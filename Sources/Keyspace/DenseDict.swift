@@ -45,10 +45,16 @@ public struct DenseDict<K: PrehashedKey, V> {
 
     /// Bytes of array capacity not holding an entry: arrays keep their
     /// capacity when entries go, so this is memory held but not used, like
-    /// free space inside an allocator (used_memory leaves it out).
+    /// free space inside an allocator (used_memory leaves it out). Each
+    /// array by its own capacity: they grow at different counts (the
+    /// allocator rounds each block up differently), and one array's spare
+    /// room taken for all of them made a growth step count up to ~100 KB
+    /// too much or too little at 4096 keys.
     public var slackBytes: Int {
-        let slot = MemoryLayout<K>.stride + MemoryLayout<V>.stride + (tracksAccess ? 4 : 0)
-        return (keys.capacity - keys.count) * slot + index.slackBytes
+        let n = keys.count
+        var bytes = (keys.capacity - n) * MemoryLayout<K>.stride + (values.capacity - n) * MemoryLayout<V>.stride
+        if tracksAccess { bytes += (stamps.capacity - n) * MemoryLayout<UInt32>.stride }
+        return bytes + index.slackBytes
     }
 
     /// The index's chain statistics (DEBUG HTSTATS).
