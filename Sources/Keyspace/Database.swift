@@ -42,9 +42,9 @@ public final class Database {
     public let id: Int
     public let context: KeyspaceContext
     /// Keeps an access stamp per key (OBJECT IDLETIME/FREQ, eviction).
-    public var dict = DenseDict<Key, Value>(tracksAccess: true)
+    public var dict = DenseDict<Key, Value>(tracksAccess: true, guardsMemory: true)
     /// Absolute expire time in ms since the epoch.
-    public var expires = DenseDict<Key, Int64>()
+    public var expires = DenseDict<Key, Int64>(guardsMemory: true)
     /// Running average TTL, as INFO keyspace's avg_ttl.
     public var avgTTL: Int64 = 0
     /// Where the active expire cycle resumes.

@@ -10,17 +10,23 @@
 public struct DenseDict<K: PrehashedKey, V> {
     public private(set) var keys: [K] = []
     public private(set) var values: [V] = []
-    private var index = PositionTable()
+    private var index: ChainedIndex
     /// Per-entry access stamps (Redis's robj.lru field: an LRU clock or an LFU
     /// counter), parallel to `keys`. Only a database's main dict keeps them
     /// (`tracksAccess`), so the member dicts of sets and hashes pay nothing.
     public private(set) var stamps: [UInt32] = []
     public let tracksAccess: Bool
 
-    public init(tracksAccess: Bool = false) { self.tracksAccess = tracksAccess }
+    /// `guardsMemory`: a database's keys or expires, whose index growth is
+    /// held back near maxmemory (ChainedIndex).
+    public init(tracksAccess: Bool = false, guardsMemory: Bool = false) {
+        self.tracksAccess = tracksAccess
+        index = ChainedIndex(guardsMemory: guardsMemory)
+    }
 
     public init(minimumCapacity: Int, tracksAccess: Bool = false) {
         self.tracksAccess = tracksAccess
+        index = ChainedIndex()
         keys.reserveCapacity(minimumCapacity)
         values.reserveCapacity(minimumCapacity)
         index.reserve(minimumCapacity)
@@ -39,10 +45,24 @@ public struct DenseDict<K: PrehashedKey, V> {
 
     /// Bytes of array capacity not holding an entry: arrays keep their
     /// capacity when entries go, so this is memory held but not used, like
-    /// free space inside an allocator (used_memory leaves it out).
+    /// free space inside an allocator (used_memory leaves it out). Each
+    /// array by its own capacity: they grow at different counts (the
+    /// allocator rounds each block up differently), and one array's spare
+    /// room taken for all of them made a growth step count up to ~100 KB
+    /// too much or too little at 4096 keys.
     public var slackBytes: Int {
-        let slot = MemoryLayout<K>.stride + MemoryLayout<V>.stride + (tracksAccess ? 4 : 0)
-        return (keys.capacity - keys.count) * slot
+        let n = keys.count
+        var bytes = (keys.capacity - n) * MemoryLayout<K>.stride + (values.capacity - n) * MemoryLayout<V>.stride
+        if tracksAccess { bytes += (stamps.capacity - n) * MemoryLayout<UInt32>.stride }
+        return bytes + index.slackBytes
+    }
+
+    /// The index's chain statistics (DEBUG HTSTATS).
+    public var indexStats: HashTableStats { index.stats }
+
+    /// serverCron's tryResizeHashTables: an index under 10% full shrinks.
+    public mutating func shrinkIndexIfSparse() {
+        if index.isSparse { index.shrinkToFit() }
     }
     public var isEmpty: Bool { keys.isEmpty }
 
@@ -97,7 +117,7 @@ public struct DenseDict<K: PrehashedKey, V> {
     }
 
     /// Starts loading the part of the index an insert of `key` will probe
-    /// (PositionTable.prefetch). Mutating only so that a dict held in a class
+    /// (ChainedIndex.prefetch). Mutating only so that a dict held in a class
     /// property is reached in place: called as non-mutating, the whole struct
     /// was copied per call (a retain and release of each of its arrays).
     @inline(__always)
@@ -134,7 +154,9 @@ public struct DenseDict<K: PrehashedKey, V> {
             keys.swapAt(i, last)
             values.swapAt(i, last)
             if tracksAccess { stamps.swapAt(i, last) }
-            index.reposition(hash: keys[i].prehash, from: last, to: i)
+            index.moveLast(hash: keys[i].prehash, to: i)
+        } else {
+            index.dropLast()
         }
         keys.removeLast()
         if tracksAccess { stamps.removeLast() }

@@ -4,7 +4,7 @@ import XCTest
 @testable import Keyspace
 
 /// DenseDict against a Dictionary model under random inserts, overwrites and
-/// deletes (its index is a hand-written open-addressing table).
+/// deletes (its index is a hand-written chained table).
 final class DenseDictTests: XCTestCase {
     func testRandomOperationsMatchADictionaryModel() {
         var rng = FastRandom(seed: 42)
@@ -30,7 +30,7 @@ final class DenseDictTests: XCTestCase {
     }
 
     func testKeysWithEqualHashTagsAreStillDistinguished() {
-        // Many keys share a probe run; lookups must compare the bytes on a tag match.
+        // Many keys share a bucket; lookups must compare the bytes on a tag match.
         var d = DenseDict<Key, Int>()
         for i in 0..<10_000 { d.set(Key(Array("key:\(i)".utf8)), i) }
         for i in stride(from: 0, to: 10_000, by: 3) { XCTAssertEqual(d.remove(Key(Array("key:\(i)".utf8))), i) }

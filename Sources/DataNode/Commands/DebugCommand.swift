@@ -28,6 +28,7 @@ enum DebugCommands {
         ("pause-cron", { $0 == 3 }, DebugCron.pauseCron),
         ("replybuffer", { $0 == 4 }, DebugCron.replyBuffer),
         ("quicklist-packed-threshold", { $0 == 3 }, DebugQuicklist.packedThreshold),
+        ("htstats", { $0 == 3 }, DebugHTStats.run),
     ]
 
     static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -53,6 +54,8 @@ enum DebugCommands {
             "    unit tests to simulate Redis errors.",
             "LOG <message>",
             "    Write <message> to the server log.",
+            "HTSTATS <dbid>",
+            "    Return hash table statistics of the specified Redis database.",
             "LOADAOF",
             "    Flush the AOF buffers on disk and reload the AOF in memory.",
             "OBJECT <key>",

@@ -16,7 +16,7 @@ extension Server {
     }
 
     func infoErrorStats() -> [(String, String)] {
-        stats.errorCounts.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map {
+        stats.errorCodesInOrder.map {
             ("errorstat_" + Self.safeInfoString($0), "count=\(stats.errorCounts[$0]!)")
         }
     }

@@ -89,6 +89,7 @@ extension Server {
             expireWritableReplicaKeys()
         }
         aofCron()
+        shrinkSparseKeyspaceTables()
         trackingLimitUsedSlots()
         if blocking.hasWaiters { handleBlockedClientsTimeout() }
         if replication.link.state != .none { replicaLinkDriver.run { $0.tick(nowMs: $1) } }

@@ -48,7 +48,9 @@ public final class Server {
     /// RDB saving and loading state (Persistence/).
     var persistence = PersistenceState()
     /// The forked BGSAVE or AOF rewrite, if one runs.
-    var backgroundChild: BackgroundChild?
+    var backgroundChild: BackgroundChild? {
+        didSet { updateDictResizePolicy() }
+    }
     /// fork(2), replaceable so tests can make it fail.
     public var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
@@ -183,6 +185,14 @@ public final class Server {
         loop.beforeSleep.append { [unowned(unsafe) self] in self.beforeSleep() }
         syncAccessPolicy()
         keyspace.createSharedIntegers()
+        installKeyspaceGrowthCheck()
+        updateDictResizePolicy()
+        // The Swift runtime builds a generic type's metadata on first use and
+        // keeps it, in 16 KB pages; lazily initialized statics (uname, the
+        // executable path) stay too. Rendered once here, INFO's share of both
+        // is start-up memory, as Redis's fixed structures are: otherwise the
+        // first INFO grew used_memory just after reporting it.
+        _ = infoText(InfoSelection(arguments: ["everything"]))
     }
 
     deinit {

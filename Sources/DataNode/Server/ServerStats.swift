@@ -6,6 +6,11 @@ public struct ServerStats {
     public var totalErrorReplies = 0
     /// Error replies by their first word ("ERR", "WRONGTYPE"...), for INFO errorstats.
     public var errorCounts: [String: Int] = [:]
+    /// The codes of errorCounts in byte order, as INFO errorstats lists them
+    /// (Redis keeps them in a radix tree): ordered when a code first
+    /// appears, so INFO does no sorting, whose first run grew the Swift
+    /// runtime's type metadata by a 16 KB page after used_memory was read.
+    public private(set) var errorCodesInOrder: [String] = []
     public var netInputBytes = 0
     public var netOutputBytes = 0
     public var expiredKeys: Int { 0 }
@@ -29,8 +34,14 @@ public struct ServerStats {
         var code = Substring(message)
         if let sp = message.firstIndex(of: " ") { code = message[..<sp] }
         // Redis caps distinct error codes at 128 to keep the table bounded.
-        if errorCounts[String(code)] != nil || errorCounts.count < 128 {
-            errorCounts[String(code), default: 0] += 1
+        let name = String(code)
+        if let n = errorCounts[name] {
+            errorCounts[name] = n + 1
+        } else if errorCounts.count < 128 {
+            errorCounts[name] = 1
+            var at = 0
+            while at < errorCodesInOrder.count && errorCodesInOrder[at].utf8.lexicographicallyPrecedes(name.utf8) { at += 1 }
+            errorCodesInOrder.insert(name, at: at)
         }
     }
 }
