@@ -27,6 +27,7 @@ enum DebugCommands {
         ("set-disable-deny-scripts", { $0 == 3 }, setDisableDenyScripts),
         ("pause-cron", { $0 == 3 }, DebugCron.pauseCron),
         ("quicklist-packed-threshold", { $0 == 3 }, DebugQuicklist.packedThreshold),
+        ("htstats-key", { $0 == 3 }, DebugHashTableStats.key),
     ]
 
     static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -52,6 +53,8 @@ enum DebugCommands {
             "    unit tests to simulate Redis errors.",
             "LOG <message>",
             "    Write <message> to the server log.",
+            "HTSTATS-KEY <key>",
+            "    Like HTSTATS but for the hash table stored at <key>'s value.",
             "LOADAOF",
             "    Flush the AOF buffers on disk and reload the AOF in memory.",
             "OBJECT <key>",

@@ -47,8 +47,11 @@ public final class Server {
     public var lastSaveUnix: Int
     /// RDB saving and loading state (Persistence/).
     var persistence = PersistenceState()
-    /// The forked BGSAVE or AOF rewrite, if one runs.
-    var backgroundChild: BackgroundChild?
+    /// The forked BGSAVE or AOF rewrite, if one runs. While it does, hash
+    /// tables avoid resizing (updateDictResizePolicy): copy-on-write pages.
+    var backgroundChild: BackgroundChild? {
+        didSet { DictResizePolicy.current = backgroundChild == nil ? .enable : .avoid }
+    }
     /// fork(2), replaceable so tests can make it fail.
     public var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
