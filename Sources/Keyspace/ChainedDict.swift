@@ -15,11 +15,11 @@ public enum DictResizePolicy: Sendable {
 }
 
 /// Redis's dict.c: chained buckets in power-of-two tables, incremental
-/// rehashing into a second table (one bucket per operation), SCAN's
-/// reverse-binary cursor over both tables, and dictGetSomeKeys /
-/// dictGetFairRandomKey sampling. Kept faithful because clients see its
-/// behaviour: DEBUG HTSTATS-KEY reports it, SSCAN's guarantees rely on its
-/// bucket layout, and random picks stay fair when a shrink leaves a long chain.
+/// rehashing into a second table (one bucket per operation, also driven by
+/// random picks), the resize policy while a fork child runs, and SCAN's
+/// reverse-binary cursor over both tables. Kept faithful because clients see
+/// its behaviour: DEBUG HTSTATS-KEY reports it and SSCAN's guarantees rely on
+/// its bucket layout.
 ///
 /// Entries live in dense parallel arrays addressed by Int32 indices (no object
 /// per entry): a bucket holds the index of its first entry and `links` the
@@ -325,98 +325,21 @@ public struct ChainedDict<K: PrehashedKey, V> {
 
     // MARK: random picks
 
-    /// dictGetRandomKey: a random non-empty bucket, then a random entry of its chain.
+    /// GETFAIR_NUM_ENTRIES: dictGetFairRandomKey samples this many entries,
+    /// taking as many rehash steps first (dictGetSomeKeys).
+    public static var fairSampleSize: Int { 15 }
+
+    /// A random entry for SRANDMEMBER and SPOP (dictGetFairRandomKey's place),
+    /// after the same rehash work: up to 15 steps, so that reads alone finish a
+    /// rehash. Redis samples a run of buckets to approximate a uniform pick
+    /// whatever the chain lengths; entries here are dense, so the pick is
+    /// exactly uniform and O(1), a long chain included.
     public mutating func randomEntry<G: RandomNumberGenerator>(using g: inout G) -> Int? {
         if keys.isEmpty { return nil }
-        if isRehashing { rehash(1) }
-        var he: Int32
-        if isRehashing {
-            let s0 = size0, total = slots
-            repeat {
-                // No entries below rehashIndex in table 0.
-                let h = rehashIndex + Int(g.next() % UInt64(total - rehashIndex))
-                he = h >= s0 ? table1[h - s0] : table0[h]
-            } while he == -1
-        } else {
-            let m = UInt64(size0 - 1)
-            repeat { he = table0[Int(g.next() & m)] } while he == -1
-        }
-        var length = 0
-        var e = he
-        while e != -1 {
-            length += 1
-            e = links[Int(e)]
-        }
-        var k = Int(g.next() % UInt64(length))
-        e = he
-        while k > 0 {
-            e = links[Int(e)]
-            k -= 1
-        }
-        return Int(e)
-    }
-
-    /// dictGetSomeKeys: up to `out.count` entries from a random run of buckets
-    /// (both tables while rehashing), after as many rehash steps. A chain is
-    /// read to its end by reservoir sampling, so its tail is reachable too.
-    /// Returns how many it stored.
-    public mutating func sampleEntries<G: RandomNumberGenerator>(into out: UnsafeMutableBufferPointer<Int32>, using g: inout G) -> Int {
-        let count = min(out.count, keys.count)
-        var maxSteps = count * 10
-        for _ in 0..<count {
+        for _ in 0..<min(Self.fairSampleSize, keys.count) {
             if isRehashing { rehash(1) } else { break }
         }
-        let tables = isRehashing ? 2 : 1
-        var maxMask = size0 - 1
-        if tables > 1 && maxMask < size1 - 1 { maxMask = size1 - 1 }
-        var i = Int(g.next() & UInt64(maxMask))
-        var emptyRun = 0
-        var stored = 0
-        walk: while stored < count && maxSteps > 0 {
-            maxSteps -= 1
-            for t in 0..<tables {
-                // Buckets of table 0 below rehashIndex are empty; when table 1 is
-                // the smaller one and i is past it, jump to rehashIndex.
-                if tables == 2 && t == 0 && i < rehashIndex {
-                    if i >= size1 { i = rehashIndex } else { continue }
-                }
-                if i >= (t == 0 ? size0 : size1) { continue }
-                var e = head(t, i)
-                if e == -1 {
-                    emptyRun += 1
-                    if emptyRun >= 5 && emptyRun > count {
-                        i = Int(g.next() & UInt64(maxMask))
-                        emptyRun = 0
-                    }
-                } else {
-                    emptyRun = 0
-                    while e != -1 {
-                        if stored < count {
-                            out[stored] = e
-                        } else {
-                            let r = Int(g.next() % UInt64(stored + 1))
-                            if r < count { out[r] = e }
-                        }
-                        e = links[Int(e)]
-                        stored += 1
-                    }
-                    if stored >= count { break walk }
-                }
-            }
-            i = (i + 1) & maxMask
-        }
-        return min(stored, count)
-    }
-
-    /// dictGetFairRandomKey: one of 15 sampled entries, so an entry's chance
-    /// does not depend on the length of the chain it sits in.
-    public mutating func fairRandomEntry<G: RandomNumberGenerator>(using g: inout G) -> Int? {
-        if keys.isEmpty { return nil }
-        let n = withUnsafeTemporaryAllocation(of: Int32.self, capacity: 15) { buf -> Int32 in
-            let stored = sampleEntries(into: buf, using: &g)
-            return stored == 0 ? -1 : buf[Int(g.next() % UInt64(stored))]
-        }
-        return n == -1 ? randomEntry(using: &g) : Int(n)
+        return Int(g.next() % UInt64(keys.count))
     }
 
     // MARK: scan

@@ -389,17 +389,17 @@ public final class SetValue {
         }
     }
 
-    /// setTypeRandomElement: a hashtable's fair random key (dictGetFairRandomKey,
-    /// which also advances a rehash), else a uniform position. The set is not empty.
+    /// setTypeRandomElement: a uniform pick (for a hashtable, after the rehash
+    /// steps dictGetFairRandomKey takes). The set is not empty.
     public func randomMember<G: RandomNumberGenerator>(using g: inout G) -> SetMember {
-        if case .table(let t) = kind { return .key(t.dict.key(at: t.dict.fairRandomEntry(using: &g)!)) }
+        if case .table(let t) = kind { return .key(t.dict.key(at: t.dict.randomEntry(using: &g)!)) }
         return member(at: Int.random(in: 0..<count, using: &g))
     }
 
     /// SPOP's step: a random member (as randomMember) removed, as setTypeRemove.
     public func popRandom<G: RandomNumberGenerator>(using g: inout G) -> SetMember {
         if case .table(let t) = kind {
-            let k = t.dict.key(at: t.dict.fairRandomEntry(using: &g)!)
+            let k = t.dict.key(at: t.dict.randomEntry(using: &g)!)
             t.remove(k)
             return .key(k)
         }
@@ -407,26 +407,26 @@ public final class SetValue {
     }
 
     /// `count` distinct members drawn at random from a hashtable (SRANDMEMBER's
-    /// CASE 4: fair picks until enough are new); nil for the other encodings.
+    /// CASE 4: random picks until enough are new); nil for the other encodings.
     public func distinctTableMembers<G: RandomNumberGenerator>(_ count: Int, using g: inout G) -> [Key]? {
         guard case .table(let t) = kind else { return nil }
         var seen = Set<Int>(minimumCapacity: count)
         var out: [Key] = []
         out.reserveCapacity(count)
         while out.count < count {
-            let e = t.dict.fairRandomEntry(using: &g)!
+            let e = t.dict.randomEntry(using: &g)!
             if seen.insert(e).inserted { out.append(t.dict.key(at: e)) }
         }
         return out
     }
 
-    /// `count` independent picks (repeats allowed): fair random keys of a
-    /// hashtable, else uniform positions (the packed strings indexed once).
+    /// `count` independent uniform picks (repeats allowed); a hashtable's take
+    /// its rehash steps, the packed strings are indexed once.
     public func randomMembers<G: RandomNumberGenerator>(_ count: Int, using g: inout G, _ body: (SetMember) -> Void) {
         let n = self.count
         guard n > 0 else { return }
         if case .table(let t) = kind {
-            for _ in 0..<count { body(.key(t.dict.key(at: t.dict.fairRandomEntry(using: &g)!))) }
+            for _ in 0..<count { body(.key(t.dict.key(at: t.dict.randomEntry(using: &g)!))) }
             return
         }
         guard case .strings = kind else {

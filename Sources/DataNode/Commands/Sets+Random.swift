@@ -161,9 +161,9 @@ extension SetCommands {
             return
         }
         client.out.arrayHeader(count)
-        // CASE 4 (a set much bigger than the count): fair picks from the table
-        // until enough are distinct. CASE 3 draws distinct positions, the
-        // uniform subset Redis gets by emptying a copy at random.
+        // CASE 4 (a set much bigger than the count): picks from the table
+        // (each with its rehash steps) until enough are distinct. CASE 3 draws
+        // distinct positions, the uniform subset Redis gets by emptying a copy.
         if count * RandomPicks.subStrategyMul <= size, let keys = set.distinctTableMembers(count, using: &server.rng) {
             for k in keys { client.out.bulk(k) }
             return
