@@ -26,6 +26,8 @@ final class RedisTclSuiteTests: XCTestCase {
     func testStreamCgroupsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/stream-cgroups") }
     func testHashSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/hash") }
     func testZsetSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/zset") }
+    /// Sets, including SRANDMEMBER's fairness on a long chain left by a shrink during a BGSAVE (DEBUG HTSTATS-KEY).
+    func testSetSuitePasses() throws { try RedisTclSuite.assertPasses("unit/type/set") }
     func testSortSuitePasses() throws { try RedisTclSuite.assertPasses("unit/sort") }
     func testScanSuitePasses() throws { try RedisTclSuite.assertPasses("unit/scan") }
     func testBitopsSuitePasses() throws { try RedisTclSuite.assertPasses("unit/bitops") }
