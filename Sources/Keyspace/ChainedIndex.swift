@@ -181,7 +181,7 @@ public struct ChainedIndex {
 
     /// Chain lengths for DEBUG HTSTATS.
     public var stats: HashTableStats {
-        var s = HashTableStats(size: heads.count, count: links.count)
+        var s = HashTableStats(size: heads.count, used: links.count)
         for head in heads {
             var n = 0
             var r = head

@@ -254,8 +254,8 @@ public final class SetValue {
     /// One-way switch to a real hashtable.
     public func convertToTable() {
         if case .table = kind { return }
-        var d = DenseDict<Key, Void>(minimumCapacity: count)
-        forEach { d.set($0.asKey, ()) }
+        var d = ChainedDict<Key, Void>(minimumCapacity: count)
+        forEach { d.insert($0.asKey, ()) }
         packed.release()
         kind = .table(SetTable(d))
     }
@@ -290,7 +290,7 @@ public final class SetValue {
     @discardableResult
     public func add(_ member: [UInt8], maxIntsetEntries: Int) -> Bool {
         switch kind {
-        case .table(let t): return t.dict.set(Key(member), ())
+        case .table(let t): return t.dict.insert(Key(member), ())
         case .strings: return addString(member)
         default:
             if let v = parseStrictInt64(member) { return addInt(v, maxIntsetEntries: maxIntsetEntries) }
@@ -304,7 +304,7 @@ public final class SetValue {
     @discardableResult
     public func add(_ member: UnsafeRawBufferPointer, maxIntsetEntries: Int) -> Bool {
         switch kind {
-        case .table(let t): return t.dict.set(Key(member), ())
+        case .table(let t): return t.dict.insert(Key(member), ())
         case .strings where member.count <= Self.smallMaxBytes: return addPackedString(member)
         case .strings: return add(Array(member), maxIntsetEntries: maxIntsetEntries)
         default:
@@ -317,7 +317,7 @@ public final class SetValue {
     @discardableResult
     public func add(_ member: SetMember, maxIntsetEntries: Int) -> Bool {
         switch (kind, member) {
-        case (.table(let t), .key(let k)): return t.dict.set(k, ())
+        case (.table(let t), .key(let k)): return t.dict.insert(k, ())
         case (.strings, .key(let k)) where k.count <= Self.smallMaxBytes:
             return k.withUnsafeBytes { addPackedString($0) }
         case (.table, .int), (.strings, _): return add(member.bytes, maxIntsetEntries: maxIntsetEntries)
@@ -355,7 +355,7 @@ public final class SetValue {
     @discardableResult
     public func remove(_ member: [UInt8]) -> Bool {
         switch kind {
-        case .table(let t): return t.dict.remove(Key(member)) != nil
+        case .table(let t): return t.remove(Key(member))
         case .strings:
             guard let off = member.withUnsafeBytes({ stringOffset($0) }) else { return false }
             stringRemove(offset: off)
@@ -369,7 +369,7 @@ public final class SetValue {
     @discardableResult
     public func remove(_ member: SetMember) -> Bool {
         switch (kind, member) {
-        case (.table(let t), .key(let k)): return t.dict.remove(k) != nil
+        case (.table(let t), .key(let k)): return t.remove(k)
         case (.strings, .key(let k)):
             guard let off = k.withUnsafeBytes({ stringOffset($0) }) else { return false }
             stringRemove(offset: off)
@@ -389,11 +389,46 @@ public final class SetValue {
         }
     }
 
-    /// `count` independent uniform picks (repeats allowed), each O(1): the
-    /// packed strings are indexed once.
+    /// setTypeRandomElement: a uniform pick (for a hashtable, after the rehash
+    /// steps dictGetFairRandomKey takes). The set is not empty.
+    public func randomMember<G: RandomNumberGenerator>(using g: inout G) -> SetMember {
+        if case .table(let t) = kind { return .key(t.dict.key(at: t.dict.randomEntry(using: &g)!)) }
+        return member(at: Int.random(in: 0..<count, using: &g))
+    }
+
+    /// SPOP's step: a random member (as randomMember) removed, as setTypeRemove.
+    public func popRandom<G: RandomNumberGenerator>(using g: inout G) -> SetMember {
+        if case .table(let t) = kind {
+            let k = t.dict.key(at: t.dict.randomEntry(using: &g)!)
+            t.remove(k)
+            return .key(k)
+        }
+        return remove(at: Int.random(in: 0..<count, using: &g))
+    }
+
+    /// `count` distinct members drawn at random from a hashtable (SRANDMEMBER's
+    /// CASE 4: random picks until enough are new); nil for the other encodings.
+    public func distinctTableMembers<G: RandomNumberGenerator>(_ count: Int, using g: inout G) -> [Key]? {
+        guard case .table(let t) = kind else { return nil }
+        var seen = Set<Int>(minimumCapacity: count)
+        var out: [Key] = []
+        out.reserveCapacity(count)
+        while out.count < count {
+            let e = t.dict.randomEntry(using: &g)!
+            if seen.insert(e).inserted { out.append(t.dict.key(at: e)) }
+        }
+        return out
+    }
+
+    /// `count` independent uniform picks (repeats allowed); a hashtable's take
+    /// its rehash steps, the packed strings are indexed once.
     public func randomMembers<G: RandomNumberGenerator>(_ count: Int, using g: inout G, _ body: (SetMember) -> Void) {
         let n = self.count
         guard n > 0 else { return }
+        if case .table(let t) = kind {
+            for _ in 0..<count { body(.key(t.dict.key(at: t.dict.randomEntry(using: &g)!))) }
+            return
+        }
         guard case .strings = kind else {
             for _ in 0..<count { body(member(at: Int.random(in: 0..<n, using: &g))) }
             return
@@ -409,7 +444,7 @@ public final class SetValue {
         switch kind {
         case .table(let t):
             let k = t.dict.key(at: index)
-            t.dict.remove(k)
+            t.remove(k)
             return .key(k)
         case .strings:
             let off = stringOffset(at: index)
@@ -483,7 +518,7 @@ public final class SetValue {
     }
 
     /// The hashtable's dictionary (nil for the compact forms), for SSCAN's cursor.
-    public var tableDict: DenseDict<Key, Void>? {
+    public var tableDict: ChainedDict<Key, Void>? {
         if case .table(let t) = kind { return t.dict }
         return nil
     }
@@ -491,6 +526,14 @@ public final class SetValue {
 
 /// The hashtable encoding's storage, boxed so that a small set pays one pointer for it.
 public final class SetTable {
-    public var dict: DenseDict<Key, Void>
-    public init(_ dict: DenseDict<Key, Void>) { self.dict = dict }
+    public var dict: ChainedDict<Key, Void>
+    public init(_ dict: ChainedDict<Key, Void>) { self.dict = dict }
+
+    /// setTypeRemove: the delete, then a shrink if the table became sparse.
+    @discardableResult
+    public func remove(_ k: Key) -> Bool {
+        guard dict.remove(k) != nil else { return false }
+        dict.shrinkIfSparse()
+        return true
+    }
 }

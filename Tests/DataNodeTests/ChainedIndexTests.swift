@@ -90,8 +90,8 @@ final class ChainedIndexTests: XCTestCase {
 
     func testStatsCountEveryEntryOnceAcrossTheChains() {
         let s = filled(3000).indexStats
-        XCTAssertEqual(s.count, 3000)
-        XCTAssertEqual(s.totalChainLength, 3000)
+        XCTAssertEqual(s.used, 3000)
+        XCTAssertEqual(s.totalChain, 3000)
         XCTAssertEqual(s.chainLengths.reduce(0, +), s.size)
         XCTAssertEqual(s.size - s.chainLengths[0], s.slots)
     }

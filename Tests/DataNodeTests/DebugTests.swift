@@ -64,6 +64,19 @@ final class DebugTests: XCTestCase {
         XCTAssertEqual(parts("big"), ["1", "raw", "86"])
     }
 
+    func testHtstatsKeyReportsTheTableOfAHashtableSet() throws {
+        let h = try harness()
+        XCTAssertEqual(h.rawString("DEBUG", "HTSTATS-KEY", "nokey"), "-ERR no such key\r\n")
+        h.call("SADD", "ints", "1", "2")
+        XCTAssertEqual(h.rawString("DEBUG", "HTSTATS-KEY", "ints"),
+                       "-ERR The value stored at the specified key is not represented using an hash table\r\n")
+        h.call(args: ["SADD", "s"] + (0..<200).map { "m:\($0)" })
+        guard case .bulkString(let text?) = h.call("DEBUG", "HTSTATS-KEY", "s") else { return XCTFail("no text") }
+        let lines = String(decoding: text, as: UTF8.self).split(separator: "\n").map(String.init)
+        // Converted at 129 members into a table presized for them: 256 buckets.
+        XCTAssertEqual(Array(lines.prefix(3)), ["Hash table 0 stats (main hash table):", " table size: 256", " number of elements: 200"])
+    }
+
     func testSerializedLengthOfIntegers() {
         func len(_ s: String) -> Int { DebugCommands.serializedLength(.string(StringValue(Array(s.utf8)))) }
         XCTAssertEqual(len("127"), 2)

@@ -4,9 +4,9 @@ import XCTest
 /// The text of DEBUG HTSTATS / HTSTATS-KEY, as dict.c's _dictGetStatsHt prints it.
 final class HashTableStatsTests: XCTestCase {
     func testTextFollowsRedisLayoutAndRounding() {
-        var s = HashTableStats(size: 8, count: 7)
+        var s = HashTableStats(size: 8, used: 7)
         for length in [0, 0, 0, 1, 1, 2, 3, 0] { s.addChain(length: length) }
-        XCTAssertEqual(s.text, """
+        XCTAssertEqual(HashTableStatsText.render([s]), """
             Hash table 0 stats (main hash table):
              table size: 8
              number of elements: 7
@@ -24,20 +24,21 @@ final class HashTableStatsTests: XCTestCase {
     }
 
     func testAnEmptyTableHasNoStats() {
-        XCTAssertEqual(HashTableStats(size: 4, count: 0).text,
+        XCTAssertEqual(HashTableStatsText.render([HashTableStats(size: 4, used: 0)]),
                        "Hash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n")
     }
 
     func testChainsOfFiftyOrMoreAreCountedButNotListed() {
-        var s = HashTableStats(size: 1, count: 60)
+        var s = HashTableStats(size: 1, used: 60)
         s.addChain(length: 60)
-        XCTAssertEqual(s.maxChainLength, 60)
-        XCTAssertFalse(s.text.contains("49:"))
-        XCTAssertTrue(s.text.hasSuffix(" Chain length distribution:\n"))
+        XCTAssertEqual(s.maxChain, 60)
+        let text = HashTableStatsText.render([s])
+        XCTAssertFalse(text.contains("49:"))
+        XCTAssertTrue(text.hasSuffix(" Chain length distribution:\n"))
     }
 
     func testPercentagesRoundAsPrintfDoes() {
-        XCTAssertEqual(HashTableStats.twoDecimals(Float(1) / Float(3) * 100), "33.33")
-        XCTAssertEqual(HashTableStats.twoDecimals(Float(2) / Float(3)), "0.67")
+        XCTAssertEqual(HashTableStatsText.fixed2(Double(Float(1) / Float(3) * 100)), "33.33")
+        XCTAssertEqual(HashTableStatsText.fixed2(Double(Float(2) / Float(3))), "0.67")
     }
 }

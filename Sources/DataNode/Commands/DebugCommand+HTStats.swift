@@ -14,6 +14,7 @@ enum DebugHTStats {
             return
         }
         let db = s.databases[Int(id)]
-        c.out.verbatim("[Dictionary HT]\n" + db.dict.indexStats.text + "[Expires HT]\n" + db.expires.indexStats.text)
+        c.out.verbatim("[Dictionary HT]\n" + HashTableStatsText.render([db.dict.indexStats])
+                       + "[Expires HT]\n" + HashTableStatsText.render([db.expires.indexStats]))
     }
 }

@@ -29,6 +29,7 @@ enum DebugCommands {
         ("replybuffer", { $0 == 4 }, DebugCron.replyBuffer),
         ("quicklist-packed-threshold", { $0 == 3 }, DebugQuicklist.packedThreshold),
         ("htstats", { $0 == 3 }, DebugHTStats.run),
+        ("htstats-key", { $0 == 3 }, DebugHashTableStats.key),
     ]
 
     static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -56,6 +57,8 @@ enum DebugCommands {
             "    Write <message> to the server log.",
             "HTSTATS <dbid>",
             "    Return hash table statistics of the specified Redis database.",
+            "HTSTATS-KEY <key>",
+            "    Like HTSTATS but for the hash table stored at <key>'s value.",
             "LOADAOF",
             "    Flush the AOF buffers on disk and reload the AOF in memory.",
             "OBJECT <key>",

@@ -98,6 +98,10 @@ enum RandomPicks {
         }
     }
 
+    /// SRANDMEMBER_SUB_STRATEGY_MUL: a set at most this many times the count
+    /// is sampled by subtraction (CASE 3), a bigger one by picking (CASE 4).
+    static let subStrategyMul = 3
+
     /// HRANDFIELD's and SRANDMEMBER's count: an integer whose magnitude fits
     /// (Int64.min has none); nil after replying the error.
     static func parseCount(_ client: Client, _ arg: [UInt8]) -> Int64? {

@@ -24,7 +24,7 @@ extension SetCommands {
             return
         case .set(let s): set = s
         }
-        let m = set.remove(at: Int.random(in: 0..<set.count, using: &server.rng))
+        let m = set.popRandom(using: &server.rng)
         server.notifyKeyspaceEvent(Notify.set, "spop", key, db: client.db.id)
         bulk(client, m)
         // A random effect replays as its result.
@@ -90,7 +90,7 @@ extension SetCommands {
         let remaining = size - count
         if remaining * spopMoveStrategyMul > count {
             for _ in 0..<count {
-                let m = set.remove(at: Int.random(in: 0..<set.count, using: &server.rng))
+                let m = set.popRandom(using: &server.rng)
                 bulk(client, m)
                 popped(m.bytes)
             }
@@ -100,7 +100,7 @@ extension SetCommands {
             let maxIntset = server.config.setMaxIntsetEntries
             var survivors: SetValue? = nil
             for _ in 0..<remaining {
-                let m = set.remove(at: Int.random(in: 0..<set.count, using: &server.rng))
+                let m = set.popRandom(using: &server.rng)
                 if survivors == nil {
                     survivors = SetValue.forFirstMember(m.bytes)
                 }
@@ -127,7 +127,7 @@ extension SetCommands {
         switch lookupRead(client, argv[1]) {
         case .missing: client.out.nullBulk()
         case .wrongType: client.replyError(wrongType)
-        case .set(let s): bulk(client, s.member(at: Int.random(in: 0..<s.count, using: &server.rng)))
+        case .set(let s): bulk(client, s.randomMember(using: &server.rng))
         }
     }
 
@@ -161,6 +161,13 @@ extension SetCommands {
             return
         }
         client.out.arrayHeader(count)
+        // CASE 4 (a set much bigger than the count): picks from the table
+        // (each with its rehash steps) until enough are distinct. CASE 3 draws
+        // distinct positions, the uniform subset Redis gets by emptying a copy.
+        if count * RandomPicks.subStrategyMul <= size, let keys = set.distinctTableMembers(count, using: &server.rng) {
+            for k in keys { client.out.bulk(k) }
+            return
+        }
         for i in RandomPicks.distinctPositions(count, of: size, using: &server.rng) {
             bulk(client, set.member(at: i))
         }

@@ -1,3 +1,4 @@
+import Keyspace
 import Glibc
 
 /// The one forked child a server may have at a time, as Redis's
@@ -20,7 +21,13 @@ struct BackgroundChild {
         case disk, sockets
     }
 
-    static func systemFork() -> pid_t { fork() }
+    /// fork(2); the child never resizes a hash table (updateDictResizePolicy
+    /// in a fork child), so its pages stay shared with the parent's.
+    static func systemFork() -> pid_t {
+        let pid = fork()
+        if pid == 0 { DictResizing.policy = .forbid }
+        return pid
+    }
 }
 
 /// What the child sends on its pipe: Redis's child_info_data, reduced to

@@ -43,6 +43,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/replybufsize",
         "unit/obuf-limits",
         "unit/scripting",
+        "unit/type/set",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -96,4 +97,6 @@ final class RedisTclSuiteTests: XCTestCase {
     func testObufLimitsSuitePasses() throws { try assertPasses("unit/obuf-limits") }
     /// EVAL and FCALL both ways, SCRIPT DEBUG SYNC's request parsing and a debugger `redis` of 100 arguments (73 s on a debug build).
     func testScriptingSuitePasses() throws { try assertPasses("unit/scripting") }
+    /// Sets, SRANDMEMBER on a table with a long chain (DEBUG HTSTATS-KEY, incremental rehash, resizing held during BGSAVE).
+    func testSetSuitePasses() throws { try assertPasses("unit/type/set") }
 }
