@@ -36,13 +36,6 @@ public struct EvictionPool {
         entries.insert(entry, at: k - 1)
     }
 
-    /// False when `insert` would drop a candidate of this score: the pool is
-    /// full and its lowest score is not below it.
-    @inline(__always)
-    public func admits(score: UInt64) -> Bool {
-        entries.count < Self.capacity || entries[0].score < score
-    }
-
     /// Takes the highest-scoring entry out of the pool.
     public mutating func popBest() -> Entry? { entries.popLast() }
 

@@ -58,34 +58,30 @@ public struct EvictionSelector {
         // sample: a small dict is ranked whole, never by draws that may miss a key.
         let whole = count <= samples
         for draw in 0..<(whole ? count : samples) {
-            let i: Int
+            let key: Key
             var expireAt: Int64 = 0
             // Sampled from the main dict, the stamp is at hand; from the
             // expires dict it takes a lookup (only LRU/LFU read it).
             var stamp: UInt32? = nil
             if policy.volatileOnly {
-                guard let p = whole ? draw : db.expires.randomPosition(using: &rng) else { return }
-                i = p
+                guard let i = whole ? draw : db.expires.randomPosition(using: &rng) else { return }
+                key = db.expires.key(at: i)
                 expireAt = db.expires.value(at: i)
             } else {
-                guard let p = whole ? draw : db.dict.randomPosition(using: &rng) else { return }
-                i = p
+                guard let i = whole ? draw : db.dict.randomPosition(using: &rng) else { return }
+                key = db.dict.key(at: i)
                 if db.dict.tracksAccess { stamp = db.dict.stamps[i] }
             }
-            func key() -> Key { policy.volatileOnly ? db.expires.key(at: i) : db.dict.key(at: i) }
             let score: UInt64
             switch policy.ranking {
             case .lru:
-                score = ctx.idleMilliseconds(stamp ?? db.dict.stamp(of: key()) ?? 0)
+                score = ctx.idleMilliseconds(stamp ?? db.dict.stamp(of: key) ?? 0)
             case .lfu:
-                score = 255 - UInt64(ctx.lfuDecayed(stamp ?? db.dict.stamp(of: key()) ?? 0))
+                score = 255 - UInt64(ctx.lfuDecayed(stamp ?? db.dict.stamp(of: key) ?? 0))
             default:
                 score = UInt64.max - UInt64(bitPattern: expireAt)
             }
-            // Most samples rank below all of a full pool: their key (a cache
-            // miss into the key array) is then never read.
-            guard pool.admits(score: score) else { continue }
-            pool.insert(score: score, key: key(), db: db.id)
+            pool.insert(score: score, key: key, db: db.id)
         }
     }
 }
