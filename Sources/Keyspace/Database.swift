@@ -57,6 +57,10 @@ public final class Database {
 
     public var count: Int { dict.count }
 
+    /// Array capacity of the key tables holding no entry (DenseDict.slackBytes),
+    /// which used_memory leaves out.
+    public var slackBytes: Int { dict.slackBytes + expires.slackBytes }
+
     // MARK: expiry
 
     public func expireTime(_ key: Key) -> Int64? { expires[key] }

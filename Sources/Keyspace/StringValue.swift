@@ -21,6 +21,8 @@ public struct StringValue {
     @usableFromInline
     enum Storage {
         case inline(InlineValueBytes)
+        /// 22...44 bytes (Redis's embstr range) in one block of their own.
+        case compact(CompactValueBytes, StringEncoding, Bool)
         case heap([UInt8], StringEncoding, Bool)
     }
 
@@ -61,6 +63,8 @@ public struct StringValue {
     @inlinable public init(bytes: __shared [UInt8], encoding: StringEncoding, unshared: Bool) {
         if bytes.count <= InlineValueBytes.capacity {
             storage = .inline(bytes.withUnsafeBytes { InlineValueBytes($0, encoding: encoding, unshared: unshared) })
+        } else if bytes.count <= CompactValueBytes.capacity {
+            storage = .compact(bytes.withUnsafeBytes { CompactValueBytes.make($0) }, encoding, unshared)
         } else {
             storage = .heap(bytes, encoding, unshared)
         }
@@ -70,6 +74,8 @@ public struct StringValue {
     @inlinable public init(_ raw: UnsafeRawBufferPointer, encoding: StringEncoding) {
         if raw.count <= InlineValueBytes.capacity {
             storage = .inline(InlineValueBytes(raw, encoding: encoding, unshared: false))
+        } else if raw.count <= CompactValueBytes.capacity {
+            storage = .compact(CompactValueBytes.make(raw), encoding, false)
         } else {
             storage = .heap(Array(raw), encoding, false)
         }
@@ -84,6 +90,7 @@ public struct StringValue {
         @inlinable get {
             switch storage {
             case .inline(let x): return x.encoding
+            case .compact(_, let e, _): return e
             case .heap(_, let e, _): return e
             }
         }
@@ -92,6 +99,8 @@ public struct StringValue {
             case .inline(var x):
                 x.encoding = newValue
                 storage = .inline(x)
+            case .compact(let b, _, let u):
+                storage = .compact(b, newValue, u)
             case .heap(let a, _, let u):
                 storage = .heap(a, newValue, u)
             }
@@ -104,6 +113,7 @@ public struct StringValue {
         get {
             switch storage {
             case .inline(let x): return x.unshared
+            case .compact(_, _, let u): return u
             case .heap(_, _, let u): return u
             }
         }
@@ -112,6 +122,8 @@ public struct StringValue {
             case .inline(var x):
                 x.unshared = newValue
                 storage = .inline(x)
+            case .compact(let b, let e, _):
+                storage = .compact(b, e, newValue)
             case .heap(let a, let e, _):
                 storage = .heap(a, e, newValue)
             }
@@ -121,6 +133,7 @@ public struct StringValue {
     @inlinable public var count: Int {
         switch storage {
         case .inline(let x): return x.count
+        case .compact(let b, _, _): return Int(b.header)
         case .heap(let a, _, _): return a.count
         }
     }
@@ -129,6 +142,7 @@ public struct StringValue {
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         switch storage {
         case .inline(let x): return try x.withUnsafeBytes(body)
+        case .compact(let b, _, _): return try b.withUnsafeBytes(body)
         case .heap(let a, _, _): return try a.withUnsafeBytes(body)
         }
     }
@@ -140,6 +154,7 @@ public struct StringValue {
         get {
             switch storage {
             case .heap(let a, _, _): return a
+            case .compact(let b, _, _): return b.withUnsafeBytes { Array($0) }
             case .inline(let x): return x.withUnsafeBytes { Array($0) }
             }
         }
@@ -153,5 +168,31 @@ public struct StringValue {
             defer { self = StringValue(bytes: b, encoding: e, unshared: u) }
             yield &b
         }
+    }
+}
+
+/// The bytes of a string value in Redis's embstr range past the inline
+/// capacity (22...44): a 16-byte object header, a length byte and the bytes,
+/// in one block. An array would add its 32-byte header: a 32-byte value took
+/// an 80-byte malloc chunk and takes 64 here, which is more keys under the
+/// same maxmemory (Redis's embstr object of such a value is 64 bytes too).
+/// Never written after it is made, so copies of a value share it safely.
+@usableFromInline
+final class CompactValueBytes: ManagedBuffer<UInt8, UInt8> {
+    /// OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
+    @usableFromInline static let capacity = 44
+
+    /// A block holding a copy of `raw` (at most `capacity` bytes).
+    @inlinable static func make(_ raw: UnsafeRawBufferPointer) -> CompactValueBytes {
+        let b = create(minimumCapacity: raw.count) { _ in UInt8(truncatingIfNeeded: raw.count) }
+        b.withUnsafeMutablePointerToElements { p in
+            if raw.count > 0 { UnsafeMutableRawPointer(p).copyMemory(from: raw.baseAddress!, byteCount: raw.count) }
+        }
+        return unsafeDowncast(b, to: CompactValueBytes.self)
+    }
+
+    @inlinable @inline(__always)
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeMutablePointers { h, p in try body(UnsafeRawBufferPointer(start: p, count: Int(h.pointee))) }
     }
 }

@@ -137,7 +137,7 @@ final class InlineBytesTests: XCTestCase {
         s.bytes.append(contentsOf: [0, 1])
         XCTAssertEqual(s.count, 22)
         XCTAssertEqual(s.bytes, bytes(20) + [0, 1])
-        if case .inline = s.storage { XCTFail("22 bytes should live in an array") }
+        if case .inline = s.storage { XCTFail("22 bytes should live out of line") }
         s.bytes.removeLast(2)
         XCTAssertEqual(s.bytes, bytes(20))
         if case .heap = s.storage { XCTFail("20 bytes should be inline again") }
