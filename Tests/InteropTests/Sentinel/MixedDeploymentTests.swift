@@ -135,6 +135,14 @@ final class MixedDeploymentTests: XCTestCase {
                 }
             }
         }
+        // And links to every other sentinel (a loaded machine connects them late).
+        try LocalDeployment.waitUntil(12, "sentinel links on both sentinels") {
+            try [v, r].allSatisfy { n in
+                (try n.call("SENTINEL", "SENTINELS", d.masterName).elements ?? []).allSatisfy {
+                    LocalDeployment.pairs($0).contains { $0 == ("flags", "sentinel") }
+                }
+            }
+        }
         compareMaps("MASTER", LocalDeployment.pairs(try v.call("SENTINEL", "MASTER", d.masterName)),
                     LocalDeployment.pairs(try r.call("SENTINEL", "MASTER", d.masterName)))
 
