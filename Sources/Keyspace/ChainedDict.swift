@@ -345,17 +345,22 @@ public struct ChainedDict<K: PrehashedKey, V> {
     /// rehashing, of its expansions in the larger table) and returns the next
     /// cursor (0: done). Entries present from start to end are visited at least
     /// once across resizes; no rehash happens during the visit.
+    /// Every entry of one bucket; the next link is read first, so `visit` may delete the entry.
+    private func visitChain(table t: Int, bucket: Int, _ visit: (Int) -> Void) {
+        var e = head(t, bucket)
+        while e != -1 {
+            let next = links[Int(e)]
+            visit(Int(e))
+            e = next
+        }
+    }
+
     public func scan(cursor: UInt64, _ visit: (Int) -> Void) -> UInt64 {
         if keys.isEmpty { return 0 }
         var v = cursor
         if !isRehashing {
             let m0 = UInt64(size0 - 1)
-            var e = table0[Int(v & m0)]
-            while e != -1 {
-                let next = links[Int(e)]
-                visit(Int(e))
-                e = next
-            }
+            visitChain(table: 0, bucket: Int(v & m0), visit)
             v |= ~m0
             v = Self.reversed(Self.reversed(v) &+ 1)
             return v
@@ -363,19 +368,9 @@ public struct ChainedDict<K: PrehashedKey, V> {
         // t0 the smaller table, t1 the larger.
         let (small, large) = size0 <= size1 ? (0, 1) : (1, 0)
         let m0 = UInt64(mask(small)), m1 = UInt64(mask(large))
-        var e = head(small, Int(v & m0))
-        while e != -1 {
-            let next = links[Int(e)]
-            visit(Int(e))
-            e = next
-        }
+        visitChain(table: small, bucket: Int(v & m0), visit)
         repeat {
-            e = head(large, Int(v & m1))
-            while e != -1 {
-                let next = links[Int(e)]
-                visit(Int(e))
-                e = next
-            }
+            visitChain(table: large, bucket: Int(v & m1), visit)
             v |= ~m1
             v = Self.reversed(Self.reversed(v) &+ 1)
         } while v & (m0 ^ m1) != 0
