@@ -8,7 +8,9 @@ import Glibc
 public enum CLIMain {
     public static let version = "vigil-cli 7.0.15 (vigil)"
 
-    public static func run(arguments: [String], environment: [String: String], io: CLIOutput = .standard) -> Int32 {
+    /// `lines` replaces standard input as the source of prompt lines (tests).
+    public static func run(arguments: [String], environment: [String: String], io: CLIOutput = .standard,
+                           lines: CLILineSource? = nil) -> Int32 {
         let options: CLIOptions
         do {
             options = try CLIOptions.parse(arguments, environment: environment)
@@ -24,12 +26,37 @@ public enum CLIMain {
             io.print(version + "\n\n" + CLIOptions.usage)
             return 0
         }
+        if options.ldb && options.evalFile == nil {
+            io.printError("Options --ldb and --ldb-sync-mode require --eval.\n")
+            io.printError("Try \(CommandLine.arguments.first ?? "vigil-cli") --help for more information.\n")
+            return 1
+        }
         let stdoutIsTTY = isatty(1) != 0 || environment["FAKETTY"] != nil
         let mode = options.output ?? (stdoutIsTTY ? .standard : .raw)
         if options.passwordOnCommandLine && !options.noAuthWarning {
             io.printError("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n")
         }
         let session = CLISession(options: options, mode: mode, io: io)
+        session.debuggerOutput = LuaDebuggerOutput(term: environment["TERM"])
+        func promptLines() -> CLILineSource {
+            if let lines { return lines }
+            if isatty(0) != 0 {
+                return TerminalLineSource(historyPath: TerminalLineSource.defaultHistoryPath(environment: environment))
+            }
+            return FileLineSource(fd: 0)
+        }
+
+        if let file = options.evalFile {
+            vigil_ignore_sigpipe()
+            guard session.connect() else { return 1 }
+            // One source for every restart: a pipe's lines are read ahead.
+            var source: CLILineSource?
+            return CLIEvalMode.run(session: session, file: file, words: options.command) {
+                let lines = source ?? promptLines()
+                source = lines
+                return CLIRepl(session: session, lines: lines)
+            }
+        }
 
         if options.command.isEmpty {
             vigil_ignore_sigpipe()
@@ -39,13 +66,7 @@ public enum CLIMain {
                 if s != 0 { vigil_clear_shutdown() }
                 return s
             }
-            let lines: CLILineSource
-            if isatty(0) != 0 {
-                lines = TerminalLineSource(historyPath: TerminalLineSource.defaultHistoryPath(environment: environment))
-            } else {
-                lines = FileLineSource(fd: 0)
-            }
-            let repl = CLIRepl(session: session, lines: lines)
+            let repl = CLIRepl(session: session, lines: promptLines())
             repl.clearScreen = { io.print("\u{1b}[H\u{1b}[2J") }
             return repl.run()
         }

@@ -17,6 +17,11 @@ public struct CLIOptions: Equatable, Sendable {
     public var noAuthWarning = false
     /// `-x`: the last argument is read from stdin.
     public var lastArgFromStdin = false
+    /// `--eval FILE`: the words after the options are keys, `,`, then arguments.
+    public var evalFile: String?
+    /// `--ldb` / `--ldb-sync-mode`: run the --eval script under the Lua debugger.
+    public var ldb = false
+    public var ldbSync = false
     public var showHelp = false
     public var showVersion = false
     /// The `-a`/`--pass` option was used (redis-cli then warns).
@@ -63,6 +68,11 @@ public struct CLIOptions: Equatable, Sendable {
             case "-x": o.lastArgFromStdin = true
             case "--no-auth-warning": o.noAuthWarning = true
             case "-v", "--version": o.showVersion = true
+            case "--eval" where !last: o.evalFile = try value()
+            case "--ldb", "--ldb-sync-mode":
+                o.ldb = true
+                o.ldbSync = o.ldbSync || a == "--ldb-sync-mode"
+                o.output = .raw
             default:
                 if a.hasPrefix("-") { throw ParseError.unrecognized(a) }
                 o.command = Array(args[i...])
@@ -96,6 +106,11 @@ public struct CLIOptions: Equatable, Sendable {
           --raw              Use raw formatting for replies (default when STDOUT is
                              not a tty).
           --no-raw           Force formatted output even when STDOUT is not a tty.
+          --eval <file>      Send an EVAL command using the Lua script at <file>.
+          --ldb              Used with --eval enable the Redis Lua debugger.
+          --ldb-sync-mode    Like --ldb but uses the synchronous Lua debugger, in
+                             this mode the server is blocked and script changes are
+                             not rolled back from the server memory.
           --help             Output this help and exit.
           -v, --version      Output version and exit.
 
@@ -104,6 +119,7 @@ public struct CLIOptions: Equatable, Sendable {
           vigil-cli -r 100 -i 1 info | grep used_memory_human:
           cat /etc/passwd | vigil-cli -x set mypasswd
           vigil-cli -3 hgetall myhash
+          vigil-cli --eval /tmp/script.lua key1 key2 , arg1 arg2 arg3
 
         When no command is given, vigil-cli starts in interactive mode.
         Type "quit" or "exit" to leave it.

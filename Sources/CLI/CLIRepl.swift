@@ -18,6 +18,8 @@ public final class CLIRepl {
     public let lines: CLILineSource
     /// Clears the terminal for `clear`.
     public var clearScreen: () -> Void = {}
+    /// `restart` was typed in an `--eval` session: the caller runs the script again.
+    public private(set) var restartRequested = false
 
     public init(session: CLISession, lines: CLILineSource) {
         self.session = session
@@ -27,10 +29,10 @@ public final class CLIRepl {
     /// Runs until end of input or quit/exit; returns the exit status.
     public func run() -> Int32 {
         session.interactive = true
-        session.connect()
+        if session.connection == nil { session.connect() }
         while let line = lines.readLine(prompt: session.prompt) {
             if line.isEmpty { continue }
-            guard let argv = splitArgs(line) else {
+            guard let argv = session.debugging ? Self.debuggerArgs(line) ?? splitArgs(line) : splitArgs(line) else {
                 session.io.print("Invalid argument(s)\n")
                 lines.remember(line)
                 continue
@@ -54,6 +56,15 @@ public final class CLIRepl {
                                      port: Int(atoiPrefix(String(decoding: argv[2], as: UTF8.self))))
                 continue
             }
+            if first == "restart" {
+                if session.options.evalFile != nil {
+                    session.startDebugging()
+                    restartRequested = true
+                    return 0
+                }
+                session.io.print("Use 'restart' only in Lua debugging mode.\n")
+                continue
+            }
             if argv.count == 1 && first == "clear" {
                 clearScreen()
                 continue
@@ -61,12 +72,22 @@ public final class CLIRepl {
             let start = vigil_monotonic_us()
             let outcome = session.issue(Array(argv[skip...]), repeatCount: repeatCount)
             if outcome == .interrupted { return 1 }
+            if session.debugSessionEnded { session.finishDebugSession(syncMode: session.options.ldbSync) }
             let elapsed = Double(vigil_monotonic_us() - start) / 1_000_000
             if elapsed >= 0.5 && session.mode == .standard {
                 session.io.print(String(format: "(%.2fs)\n", elapsed))
             }
         }
         return 0
+    }
+
+    /// While debugging, `eval <code>` / `e <code>` pass the rest of the line
+    /// as one argument, spaces and quotes included.
+    static func debuggerArgs(_ line: [UInt8]) -> [[UInt8]]? {
+        for prefix in ["eval ", "e "] where line.starts(with: prefix.utf8) {
+            return [Array(line[..<(prefix.utf8.count - 1)]), Array(line[prefix.utf8.count...])]
+        }
+        return nil
     }
 
     /// strtol over the whole word (redis-cli's `N command` prefix); nil when

@@ -18,7 +18,8 @@ public final class CLISession {
     public private(set) var host: String
     public private(set) var port: Int
     public let options: CLIOptions
-    public let mode: ReplyFormatter.Mode
+    /// Raw while a Lua debugging session runs, standard again after it (as redis-cli switches).
+    public private(set) var mode: ReplyFormatter.Mode
     public let io: CLIOutput
     public private(set) var connection: RedisConnection?
     /// The database the connection is in (shown in the prompt).
@@ -40,6 +41,22 @@ public final class CLISession {
     /// How often a wait on the server checks `pendingSignal` (a signal
     /// usually cuts the wait short anyway, by interrupting poll).
     public var signalPollMs = 1000
+
+    /// Lua debugger state (redis-cli's eval_ldb*): a `SCRIPT DEBUG YES|SYNC`
+    /// arms it for the next EVAL, whose replies are then debugger output.
+    public private(set) var debugging = false
+    private var debugOnNextEval = false
+    /// Set when the debugger's `<endsession>` arrived: the EVAL's reply is
+    /// still to be read (`finishDebugSession`).
+    public private(set) var debugSessionEnded = false
+    /// Shown instead of the address while `--ldb` debugs (redis-cli leaves
+    /// its prompt alone for the rest of a session).
+    public var promptOverride: String?
+    public var debuggerOutput = LuaDebuggerOutput(term: nil)
+    /// The server closes the connection after a debugging session's reply;
+    /// the next command connects afresh without an error (redis-cli finds
+    /// the closed connection while reloading its help, before that command).
+    private var reconnectBeforeNextCommand = false
 
     public init(options: CLIOptions, mode: ReplyFormatter.Mode, io: CLIOutput) {
         self.options = options
@@ -63,6 +80,7 @@ public final class CLISession {
         connection = nil
         db = 0
         inTransaction = false
+        reconnectBeforeNextCommand = false
         let conn: RedisConnection
         do {
             conn = try RedisConnection(host: host, port: port, connectTimeoutMs: connectTimeoutMs, ioTimeoutMs: nil)
@@ -116,6 +134,7 @@ public final class CLISession {
 
     public var prompt: String {
         guard connection != nil else { return "not connected> " }
+        if let promptOverride { return promptOverride }
         var p = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         if db != 0 { p += "[\(db)]" }
         if inTransaction { p += "(TX)" }
@@ -128,7 +147,7 @@ public final class CLISession {
     /// each reply; reconnects first if the connection is gone.
     public func issue(_ args: [[UInt8]], repeatCount: Int) -> Outcome {
         guard !args.isEmpty else { return .ok }
-        if connection?.isOpen != true {
+        if connection?.isOpen != true || reconnectBeforeNextCommand {
             if !connect() { return .failed }
         }
         do {
@@ -140,6 +159,14 @@ public final class CLISession {
         }
     }
 
+    /// Sends one command and reads its reply without printing it; nil when
+    /// the connection failed.
+    func issueSilently(_ args: [String]) -> RESPValue? {
+        if connection?.isOpen != true, !connect() { return nil }
+        guard let conn = connection else { return nil }
+        return try? conn.call(args)
+    }
+
     public func issue(_ args: [String], repeatCount: Int = 1) -> Outcome {
         issue(args.map { Array($0.utf8) }, repeatCount: repeatCount)
     }
@@ -148,6 +175,11 @@ public final class CLISession {
         let name = lowercased(args[0])
         let verbatim = Self.printsVerbatim(args)
         let streams = name == "subscribe" || name == "psubscribe" || name == "ssubscribe" || name == "monitor"
+        if args.count == 3 && name == "script" && lowercased(args[1]) == "debug" {
+            let how = lowercased(args[2])
+            debugOnNextEval = how == "yes" || how == "sync"
+        }
+        if name == "eval" && debugOnNextEval { startDebugging() }
         var left = repeatCount
         while left != 0 {
             if left > 0 { left -= 1 }
@@ -161,11 +193,47 @@ public final class CLISession {
                 return .ok
             }
             guard let reply = try readReply() else { return .interrupted }
-            io.out(ReplyFormatter.format(reply, mode: mode, verbatim: verbatim))
+            if debugging && (mode == .raw || verbatim) {
+                var (text, ended) = debuggerOutput.format(reply)
+                if verbatim { text.removeLast() }
+                io.out(text)
+                if ended { endDebugging() }
+            } else {
+                io.out(ReplyFormatter.format(reply, mode: mode, verbatim: verbatim))
+            }
             try track(name, args, reply)
             if options.interval > 0 { usleep(UInt32(clamping: Int(options.interval * 1_000_000))) }
         }
         return .ok
+    }
+
+    // MARK: Lua debugger
+
+    /// The next EVAL's replies are the debugger's (`--ldb`, `restart`).
+    public func startDebugging() {
+        debugging = true
+        mode = .raw
+    }
+
+    private func endDebugging() {
+        debugOnNextEval = false
+        debugging = false
+        debugSessionEnded = true
+        mode = .standard
+        promptOverride = nil
+    }
+
+    /// After `<endsession>`: reads and prints the EVAL's own reply (in the
+    /// standard form, as redis-cli switched to it), then says the session ended.
+    public func finishDebugSession(syncMode: Bool, announce: Bool = true) {
+        debugSessionEnded = false
+        if let reply = try? readReply() {
+            io.out(ReplyFormatter.format(reply, mode: mode))
+        }
+        reconnectBeforeNextCommand = true
+        if announce {
+            io.print("\n(Lua debugging session ended\(syncMode ? "" : " -- dataset changes rolled back"))\n\n")
+        }
     }
 
     /// Prints replies until SIGINT (interactive) or the connection fails.

@@ -33,6 +33,17 @@ final class CLIOptionsTests: XCTestCase {
         XCTAssertEqual(try CLIOptions.parse(["--pass", "x"]).password, "x")
     }
 
+    func testEvalTakesAFileAndLdbSwitchesToRawOutput() throws {
+        let o = try CLIOptions.parse(["--ldb-sync-mode", "--eval", "s.lua", "k", ",", "a"])
+        XCTAssertEqual(o.evalFile, "s.lua")
+        XCTAssertTrue(o.ldb)
+        XCTAssertTrue(o.ldbSync)
+        XCTAssertEqual(o.output, .raw)
+        XCTAssertEqual(o.command, ["k", ",", "a"])
+        XCTAssertFalse(try CLIOptions.parse(["--ldb", "--eval", "s.lua"]).ldbSync)
+        XCTAssertThrowsError(try CLIOptions.parse(["--eval"]))
+    }
+
     func testNumbersReadLikeAtoi() throws {
         XCTAssertEqual(try CLIOptions.parse(["-p", "abc"]).port, 0)
         XCTAssertEqual(try CLIOptions.parse(["-p", "12ab"]).port, 12)

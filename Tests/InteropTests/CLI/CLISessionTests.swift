@@ -22,7 +22,7 @@ final class ScriptedLines: CLILineSource {
 
 final class CLISessionTests: XCTestCase {
     private var server: NodeProcess?
-    private var port = 0
+    var port = 0
 
     override func setUpWithError() throws {
         let (s, p) = try startRealRedis(extraArguments: ["--enable-debug-command", "yes"])
@@ -183,7 +183,7 @@ final class CLISessionTests: XCTestCase {
 
     // MARK: Differential against the real redis-cli
 
-    private func runRedisCli(_ exe: String, _ args: [String], stdin: String? = nil) throws -> (out: String, err: String, status: Int32) {
+    func runRedisCli(_ exe: String, _ args: [String], stdin: String? = nil) throws -> (out: String, err: String, status: Int32) {
         let run = try ToolRun.run(exe, ["-p", String(port)] + args, stdin: stdin, timeout: 30)
         return (run.stdout, run.stderr, run.status)
     }
