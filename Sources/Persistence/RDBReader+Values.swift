@@ -168,7 +168,20 @@ extension RDBReader {
             }
             return .zset(makeZset(entries))
         case RDBType.hashZipmap:
-            throw corrupt("Hash zipmap encoding (RDB type 9, Redis < 2.6) is not supported", at: typeOffset)
+            // Converted on load as Redis does: a listpack hash, or a table
+            // when a field or value is longer or the pairs more than the limits allow.
+            let blob = try readString()
+            guard let pairs = ZipmapReader.pairs(blob) else { throw corrupt("Zipmap integrity check failed.", at: at) }
+            let h = HashValue()
+            let longest = pairs.reduce(0) { max($0, $1.field.count, $1.value.count) }
+            if pairs.count > limits.hashMaxListpackEntries || longest > limits.hashMaxListpackValue { h.convertToTable() }
+            for (field, value) in pairs {
+                if h.contains(field) {
+                    throw corrupt("Hash zipmap with dup elements, or big length (\(field.count))", at: at)
+                }
+                h.set(field, value, maxEntries: limits.hashMaxListpackEntries, maxValue: limits.hashMaxListpackValue)
+            }
+            return .hash(h)
         case RDBType.module, RDBType.module2:
             let id = try readLength()
             throw corrupt("The RDB file contains module data I can't load: no matching module type '\(moduleName(id))'", at: typeOffset)

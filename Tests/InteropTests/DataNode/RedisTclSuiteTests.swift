@@ -44,6 +44,9 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/obuf-limits",
         "unit/scripting",
         "unit/type/set",
+        "integration/convert-zipmap-hash-on-load",
+        "integration/convert-ziplist-hash-on-load",
+        "integration/convert-ziplist-zset-on-load",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -99,4 +102,8 @@ final class RedisTclSuiteTests: XCTestCase {
     func testScriptingSuitePasses() throws { try assertPasses("unit/scripting") }
     /// Sets, SRANDMEMBER on a table with a long chain (DEBUG HTSTATS-KEY, incremental rehash, resizing held during BGSAVE).
     func testSetSuitePasses() throws { try assertPasses("unit/type/set") }
+    /// Hashes and zsets from RDB files of Redis < 2.6 and < 7.0 (zipmap, ziplist) load converted.
+    func testConvertZipmapHashOnLoadSuitePasses() throws { try assertPasses("integration/convert-zipmap-hash-on-load") }
+    func testConvertZiplistHashOnLoadSuitePasses() throws { try assertPasses("integration/convert-ziplist-hash-on-load") }
+    func testConvertZiplistZsetOnLoadSuitePasses() throws { try assertPasses("integration/convert-ziplist-zset-on-load") }
 }

@@ -157,4 +157,40 @@ final class DumpRestoreInteropTests: XCTestCase {
             }
         }
     }
+
+    /// Payloads of type 9 (zipmap hashes from Redis < 2.6) restore as Redis
+    /// 7.0 converts them, to the same encoding, and the same malformed ones are refused.
+    func testZipmapPayloadsRestoreAsRedisConvertsThem() throws {
+        let (server, c) = try connectRedis()
+        defer { server.cleanUp(); c.close() }
+        let h = try Harness()
+        func payload(_ z: [UInt8]) -> [UInt8] { CorruptionFixtures.seal([9] + ZipmapFixture.rdbString(z)) }
+        var counted = ZipmapFixture.zipmap([("a", "1"), ("b", "2")])
+        counted[0] = 254
+        var wrongCount = counted
+        wrongCount[0] = 7
+        let many = (0..<200).map { ("field\($0)", "v\($0)") }
+        let cases: [(String, [UInt8])] = [
+            ("small", ZipmapFixture.zipmap([("f1", "v1"), ("field2", "value two")], free: 3)),
+            ("long value", ZipmapFixture.zipmap([("k", String(repeating: "x", count: 300)), ("n", "1")])),
+            ("many pairs", ZipmapFixture.zipmap(many)),
+            ("counted", counted),
+            ("wrong count", wrongCount),
+            ("empty", [0, 0xFF]),
+            ("duplicate", ZipmapFixture.zipmap([("a", "1"), ("a", "2")])),
+            ("truncated", Array(ZipmapFixture.zipmap([("a", "1")]).dropLast())),
+        ]
+        for (name, z) in cases {
+            let key = b("zm:" + name)
+            for cmd in [[b("RESTORE"), key, b("0"), payload(z)], [b("OBJECT"), b("ENCODING"), key]] {
+                XCTAssertEqual(h.call(bytes: cmd), try c.call(cmd), "\(name): \(String(decoding: cmd[0], as: UTF8.self))")
+            }
+            // A table's order follows each server's hash seed: compare the pairs;
+            // a listpack keeps the zipmap's order on both.
+            XCTAssertEqual(try read(key) { h.call(bytes: $0) }, try read(key) { try c.call($0) }, "\(name): the hash")
+            if try c.call([b("OBJECT"), b("ENCODING"), key]).string == "listpack" {
+                XCTAssertEqual(h.call(bytes: [b("HGETALL"), key]), try c.call([b("HGETALL"), key]), "\(name): listpack order")
+            }
+        }
+    }
 }
