@@ -97,7 +97,9 @@ let package = Package(
         // Runs many simulation seeds and prints acknowledged writes lost per configuration and fault.
         .executableTarget(name: "vigil-sim", dependencies: ["Simulation"], swiftSettings: hotPath),
                 .target(name: "Sentinel", dependencies: ["ACL", "SentinelCore", "Protocol", "Reactor", "CVigilShim", "ServerKit", "CoreKit"]),
-        .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel", "CVigilAlloc"]),
+        // Exported symbols let the crash report and the watchdog name the functions in their stack traces.
+        .executableTarget(name: "vigil-server", dependencies: ["DataNode", "Sentinel", "CVigilAlloc"],
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "vigil-sentinel", dependencies: ["Sentinel"]),
         .executableTarget(name: "vigil-cli", dependencies: ["CLI"]),
         .executableTarget(name: "vigil-check-aof", dependencies: ["Persistence"]),
@@ -105,7 +107,8 @@ let package = Package(
         .target(name: "Operator", dependencies: ["Deployment", "RESPClient", "Protocol", "CVigilShim"]),
         // `vigil` is also a multi-call binary (`vigil server ...`, `vigil sentinel ...`), so that
         // `swift run vigil up` builds everything the deployment runs.
-        .executableTarget(name: "vigil", dependencies: ["Operator", "DataNode", "Sentinel", "CVigilAlloc"]),
+        .executableTarget(name: "vigil", dependencies: ["Operator", "DataNode", "Sentinel", "CVigilAlloc"],
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         // redis-check-rdb's twin: the walk and report are Persistence.RDBCheck.
         .executableTarget(name: "vigil-check-rdb", dependencies: ["Persistence", "ServerKit"]),
         // Helpers every test tier shares (real-Redis peers, the interop policy, process fixtures, the in-process data node).

@@ -18,6 +18,10 @@ public final class NodeProcess: @unchecked Sendable {
     public var isRunning: Bool { process.isRunning }
     /// Exit status once the process has ended (or the signal that ended it).
     public var terminationStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+    /// The signal that ended the process, nil while it runs or when it exited.
+    public var terminationSignal: Int32? {
+        process.isRunning || process.terminationReason != .uncaughtSignal ? nil : process.terminationStatus
+    }
 
     /// Everything the process wrote to stdout and stderr so far.
     public var logText: String {

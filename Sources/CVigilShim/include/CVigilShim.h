@@ -85,4 +85,19 @@ void vigil_inject_fsync_errno(int e);
 // prctl(PR_SET_PDEATHSIG, sig) (parent_death.c): the signal this process gets
 // when the thread that started it ends.
 int vigil_set_parent_death_signal(int sig);
+
+// The crash report and the software watchdog (crash_log.c), written to the
+// log file ("" for standard output; nothing when daemonized then) in the
+// server's log format. `name` is what "<name> crashed by signal" says.
+void vigil_crashlog_configure(const char *path, const char *name, int daemonized);
+void vigil_crashlog_set_role(char role);
+// 0 debug, 1 verbose, 2 notice, 3 warning: the watchdog logs at warning.
+void vigil_crashlog_set_level(int level);
+// crash-log-enabled: report SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT, then die of it.
+void vigil_crashlog_enable(int on);
+// watchdog-period: 0 stops it; else a SIGALRM after period_ms logs the stack.
+void vigil_watchdog_enable(int period_ms);
+// Re-arms the alarm (the cron does it each run).
+void vigil_watchdog_schedule(int period_ms);
+void vigil_debug_segfault(void);
 #endif

@@ -102,6 +102,8 @@ enum ConfigCommands {
             s.latency.configure(thresholdMs: config.latencyMonitorThreshold, tracking: config.latencyTracking)
         }
         if changed.contains("maxmemory-clients") { s.recountClientMemory() }
+        if changed.contains("crash-log-enabled") { CrashReporting.applyCrashLog(s) }
+        if changed.contains("watchdog-period") { CrashReporting.applyWatchdog(s) }
         if changed.contains("maxmemory-policy") || changed.contains("lfu-log-factor") || changed.contains("lfu-decay-time") {
             s.syncAccessPolicy()
         }

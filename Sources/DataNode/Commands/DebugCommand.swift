@@ -1,3 +1,4 @@
+import CVigilShim
 import Glibc
 import Keyspace
 import Protocol
@@ -6,7 +7,7 @@ import Protocol
 /// exactly these). Whether DEBUG may run at all (enable-debug-command) is
 /// checked by dispatch, before authentication, as for every protected command.
 enum DebugCommands {
-    static let handlers: [String: CommandHandler] = ["debug": debug]
+    static let handlers: [String: CommandHandler] = ["debug": debugCommand]
 
     typealias Sub = (name: String, check: @Sendable (Int) -> Bool, run: CommandHandler)
 
@@ -30,9 +31,11 @@ enum DebugCommands {
         ("quicklist-packed-threshold", { $0 == 3 }, DebugQuicklist.packedThreshold),
         ("htstats", { $0 == 3 }, DebugHTStats.run),
         ("htstats-key", { $0 == 3 }, DebugHashTableStats.key),
+        ("segfault", { $0 == 2 }, { _, _, _ in vigil_debug_segfault() }),
     ]
 
-    static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+    /// Named as Redis's: stack traces in the crash report and the watchdog's show it.
+    static func debugCommand(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
         let name = asciiLowercased(argv[1])
         guard let sub = subcommands.first(where: { $0.name == name }), sub.check(argv.count) else {
             ServerCommands.replySubcommandSyntaxError(c, argv)
@@ -85,6 +88,8 @@ enum DebugCommands {
             "      existing RDB file.",
             "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
             "      file to the database.",
+            "SEGFAULT",
+            "    Crash the server with sigsegv.",
             "SET-ACTIVE-EXPIRE <0|1>",
             "    Setting it to 0 disables expiring keys in background when they are not",
             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",

@@ -99,6 +99,14 @@ extension ServerConfig {
 
     public var dynamicHz: Bool { bool(ConfigSlot.dynamicHz) }
 
+    public var crashLogEnabled: Bool { bool(ConfigSlot.crashLogEnabled) }
+
+    /// Milliseconds the loop may block before the watchdog logs the stack; 0 is off.
+    public var watchdogPeriod: Int {
+        get { int(ConfigSlot.watchdogPeriod) }
+        set { setNumber(ConfigSlot.watchdogPeriod, newValue) }
+    }
+
     /// no, yes or local.
     public var enableDebugCommand: String {
         get { enumName(ConfigSlot.enableDebugCommand) }
@@ -379,6 +387,8 @@ enum ConfigSlot {
     static let listCompressDepth = ConfigTable.slot("list-compress-depth")
     static let listMaxListpackSize = ConfigTable.slot("list-max-listpack-size")
     static let logfile = ConfigTable.slot("logfile")
+    static let crashLogEnabled = ConfigTable.slot("crash-log-enabled")
+    static let watchdogPeriod = ConfigTable.slot("watchdog-period")
     static let loglevel = ConfigTable.slot("loglevel")
     static let masterauth = ConfigTable.slot("masterauth")
     static let masteruser = ConfigTable.slot("masteruser")

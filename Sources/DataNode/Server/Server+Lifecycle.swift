@@ -76,6 +76,8 @@ extension Server {
         if persistence.loading { return }
         if cronPaused { return }
         cronLoops += 1
+        // Software watchdog: the alarm goes off only if the loop stops coming back here.
+        if config.watchdogPeriod > 0 { vigil_watchdog_schedule(Int32(clamping: config.watchdogPeriod)) }
         persistenceCron()
         if !scripting.debugChildren.isEmpty { reapDebugChildren() }
         keyspace.nowMs = clock.keyspaceMs()

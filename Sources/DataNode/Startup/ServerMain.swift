@@ -43,6 +43,7 @@ public enum ServerMain {
             return 1
         }
         let log = server.log
+        CrashReporting.start(server)
         if let failure = server.loadUsersAtStartup() {
             for line in failure { log.warning(line) }
             return 1

@@ -47,6 +47,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "integration/convert-zipmap-hash-on-load",
         "integration/convert-ziplist-hash-on-load",
         "integration/convert-ziplist-zset-on-load",
+        "integration/logging",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -106,4 +107,6 @@ final class RedisTclSuiteTests: XCTestCase {
     func testConvertZipmapHashOnLoadSuitePasses() throws { try assertPasses("integration/convert-zipmap-hash-on-load") }
     func testConvertZiplistHashOnLoadSuitePasses() throws { try assertPasses("integration/convert-ziplist-hash-on-load") }
     func testConvertZiplistZsetOnLoadSuitePasses() throws { try assertPasses("integration/convert-ziplist-zset-on-load") }
+    /// The crash report on SIGABRT and DEBUG SEGFAULT, the watchdog's stack naming debugCommand.
+    func testLoggingSuitePasses() throws { try assertPasses("integration/logging") }
 }
