@@ -131,7 +131,7 @@ let package = Package(
         // Simulation: the sentinel core driven by a seeded, simulated network and clock.
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SentinelCore", "ReplicationCore", "Sentinel", "Protocol"]),
         // Processes: only our built binaries, on loopback.
-        .testTarget(name: "ProcessTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Deployment", "TestSupport"]),
+        .testTarget(name: "ProcessTests", dependencies: ["RESPClient", "Protocol", "DataNode", "Persistence", "Deployment", "TestSupport"]),
         // Interop: needs a real Redis binary or client (redis-server, redis-sentinel,
         // redis-cli, redis-benchmark, redis-py).
         .testTarget(name: "InteropTests", dependencies: ["Lua", "DataNode", "Persistence", "Keyspace", "CLI", "RESPClient", "Protocol", "Deployment", "TestSupport"]),

@@ -3,10 +3,13 @@
 public struct RDBError: Error, Equatable, CustomStringConvertible, Sendable {
     public var offset: Int
     public var message: String
+    /// A line the server logs before the error itself (the checksums of a CRC error).
+    public var warning: String?
 
-    public init(offset: Int, message: String) {
+    public init(offset: Int, message: String, warning: String? = nil) {
         self.offset = offset
         self.message = message
+        self.warning = warning
     }
 
     public var description: String { "\(message) (at offset \(offset))" }

@@ -175,7 +175,8 @@ public struct RDBReader {
                     let stored = try readLE(8)
                     if stored != 0 {
                         if stored != computed {
-                            throw RDBError(offset: pos - 8, message: "Wrong RDB checksum expected: (\(hex(stored))) got (\(hex(computed))). Aborting now.")
+                            throw RDBError(offset: pos - 8, message: "RDB CRC error",
+                                           warning: "Wrong RDB checksum expected: (\(hex(computed))) but got (\(hex(stored))). Aborting now.")
                         }
                         summary.checksumVerified = true
                     }

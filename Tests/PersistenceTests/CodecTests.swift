@@ -141,7 +141,8 @@ final class CodecTests: XCTestCase {
     func testWrongChecksumNamesBothValues() {
         let f = Array("REDIS0010".utf8) + [0xFF, 0xA8, 0xFD, 0x37, 0xFE, 0x89, 0xA7, 0x7E, 0xEB]
         XCTAssertThrowsError(try RDBReader.load(f)) { e in
-            XCTAssertEqual((e as? RDBError)?.message, "Wrong RDB checksum expected: (eb7ea789fe37fda8) got (eb7ea789fe37fda9). Aborting now.")
+            XCTAssertEqual((e as? RDBError)?.message, "RDB CRC error")
+            XCTAssertEqual((e as? RDBError)?.warning, "Wrong RDB checksum expected: (eb7ea789fe37fda9) but got (eb7ea789fe37fda8). Aborting now.")
         }
     }
 

@@ -63,6 +63,7 @@ extension Server {
             log.notice("Done loading RDB, keys loaded: \(loaded), keys expired: 0.")
             return reader.offset
         } catch let e as RDBError {
+            if let w = e.warning { log.warning(w) }
             log.warning("\(e.message) (offset \(e.offset))")
             return nil
         } catch {

@@ -19,6 +19,7 @@ extension Server {
         case .noFile:
             return true
         case .failed:
+            reportUnreadableFile(config.dbfilename)
             return false
         case .loaded:
             let seconds = Double(clock.monotonicUs() - startUs) / 1_000_000
@@ -26,6 +27,18 @@ extension Server {
             restoreReplicationInfo()
             return true
         }
+    }
+
+    /// rdbReportError for a file loaded at start-up: Redis runs its
+    /// checker on the file (the report on standard output, as
+    /// redis-check-rdb prints it) before the server stops.
+    func reportUnreadableFile(_ path: String) {
+        guard let bytes = try? RDBReader.readFile(path) else { return }
+        let check = RDBCheck(bytes: bytes, name: path, nowMs: clock.wallMs(), limits: rdbLoadLimits)
+        guard !check.ok else { return }
+        var report = check.lines.map { $0 + "\n" }.joined()
+        report.withUTF8 { _ = Glibc.write(1, $0.baseAddress, $0.count) }
+        if check.terminatedByCorruption { log.warning("Terminating server after rdb file reading failure.") }
     }
 
     /// rdbLoad: keys already expired are dropped on a master, as Redis does.
@@ -95,6 +108,7 @@ extension Server {
             if e.message.hasPrefix("Unexpected EOF") {
                 log.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.")
             }
+            if let w = e.warning { log.warning(w) }
             log.warning("Internal error in RDB reading offset \(e.offset) of file \(file) -> \(e.message)")
             return .failed
         } catch {

@@ -48,6 +48,8 @@ final class RedisTclSuiteTests: XCTestCase {
         "integration/convert-ziplist-hash-on-load",
         "integration/convert-ziplist-zset-on-load",
         "integration/logging",
+        "integration/redis-cli",
+        "integration/dismiss-mem",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -109,4 +111,8 @@ final class RedisTclSuiteTests: XCTestCase {
     func testConvertZiplistZsetOnLoadSuitePasses() throws { try assertPasses("integration/convert-ziplist-zset-on-load") }
     /// The crash report on SIGABRT and DEBUG SEGFAULT, the watchdog's stack naming debugCommand.
     func testLoggingSuitePasses() throws { try assertPasses("integration/logging") }
+    /// The real redis-cli against vigil-server: pipes, --pipe mass insertion, -x, --rdb transfer.
+    func testRedisCliSuitePasses() throws { try assertPasses("integration/redis-cli") }
+    /// Forked children (BGSAVE, replication) with big keys of each type.
+    func testDismissMemSuitePasses() throws { try assertPasses("integration/dismiss-mem") }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Persistence
 import Protocol
 import RESPClient
 import Deployment
@@ -182,6 +183,38 @@ final class PersistenceProcessTests: XCTestCase {
         XCTAssertTrue(log.contains("Internal error in RDB reading offset "), log)
         XCTAssertTrue(log.contains(path), log)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), truncated, "the file is left as it was")
+    }
+
+    /// As redis-server does when its dump does not load: the checker's
+    /// report of the file on standard output, then the server stops; both
+    /// servers print the same report for the same damaged files.
+    func testAnUnloadableFileGetsTheCheckersReportAsRedisPrintsIt() throws {
+        let redis = try Interop.tool("redis-server", purpose: "comparing the start-up report on a damaged dump")
+        let vigil = try Interop.built("vigil-server")
+        let dir = try makeScratchDirectory("damaged-dump")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // SELECT 0, "k" -> "v", "s" -> a set of one member, then the checksum.
+        let body: [UInt8] = Array("REDIS0010".utf8) + [0xFE, 0] + [0, 1, 0x6B, 1, 0x76] + [2, 1, 0x73, 1, 1, 0x6D, 0xFF]
+        var crc = CRC64.checksum(body)
+        var good = body
+        for _ in 0..<8 { good.append(UInt8(crc & 0xFF)); crc >>= 8 }
+        var badChecksum = good
+        badChecksum[badChecksum.count - 1] ^= 1
+        var badValue = good
+        badValue[20] = 0  // the set's member count: an empty set is corrupt
+        for (name, file) in [("bad checksum", badChecksum), ("empty set", badValue)] {
+            try Data(file).write(to: URL(fileURLWithPath: dir + "/dump.rdb"))
+            var outputs: [[String]] = []
+            for exe in [redis, vigil] {
+                let run = try ToolRun.run(exe, ["--port", String(Ports.free()), "--dir", dir, "--save", ""], timeout: 20)
+                XCTAssertEqual(run.status, 1, "\(name): \(exe) exit status")
+                let lines = run.stdout.split(separator: "\n").map(String.init)
+                outputs.append(lines.filter { $0.hasPrefix("[") || $0.hasPrefix("---") }
+                               + lines.filter { $0.hasSuffix("Terminating server after rdb file reading failure.") }.map { _ in "terminating" })
+            }
+            XCTAssertEqual(outputs[1], outputs[0], name)
+            XCTAssertTrue(outputs[1].contains("--- RDB ERROR DETECTED ---"), "\(name): \(outputs[1])")
+        }
     }
 
     /// Keys are inserted a few keys after they are read (the loader
