@@ -18,6 +18,13 @@ public final class KeyspaceContext {
     /// is, so expired keys read as missing but stay until the pause ends
     /// (then the new master's DEL or our own expiry removes them).
     public var keepsExpiredKeys = false
+    /// An AOF is being replayed: no key counts as expired (Redis's
+    /// keyIsExpired while loading), so each command of the file applies to
+    /// what it applied to when it was written; expired keys go after the load.
+    public var loading = false
+    /// checkAlreadyExpired's condition: a command giving a time already past
+    /// deletes the key (not on a replica, not while an AOF replays).
+    public var deletesPastExpiry: Bool { isMaster && !loading }
     /// Called after a key is deleted because it expired (propagation, notifications).
     public var onExpired: ((Database, Key) -> Void)?
     /// Called for every modified key (WATCH invalidation, client tracking).
@@ -69,7 +76,7 @@ public final class Database {
     /// lives through the millisecond of its expire time: Redis's keyIsExpired
     /// is `now > when`, so SET PX 1 at ms t answers until t+1 and goes at t+2.
     public func isLogicallyExpired(_ key: Key) -> Bool {
-        guard let when = expires[key] else { return false }
+        guard !context.loading, let when = expires[key] else { return false }
         return when < context.nowMs
     }
 
@@ -78,7 +85,7 @@ public final class Database {
     @discardableResult
     public func expireIfNeeded(_ key: Key) -> Bool {
         // Most keys have no TTL: skip hashing the key a second time.
-        if expires.isEmpty { return false }
+        if expires.isEmpty || context.loading { return false }
         guard let when = expires[key], when < context.nowMs else { return false }
         if !context.isMaster { return !context.obeyingMaster }
         if context.keepsExpiredKeys { return true }

@@ -29,6 +29,8 @@ public final class AppendOnlyFile {
     public internal(set) var lastWriteOK = true
     var lastWriteErrno: Int32 = 0
     var lastWriteErrorLogUnix = 0
+    /// DEBUG AOF-FLUSH-SLEEP: microseconds to sleep before each write of the buffer (tests).
+    var flushSleepUs = 0
     /// The background fsync's last status as the loop last saw it (to log a failure once).
     var bioFsyncFailed = false
 

@@ -71,7 +71,11 @@ extension Server {
         if total == 0 { return .empty }
         // startLoading: -LOADING to clients and loading_* in INFO until the last file is in.
         startLoading(totalBytes: total)
-        defer { persistence.loading = false }
+        keyspace.loading = true
+        defer {
+            persistence.loading = false
+            keyspace.loading = false
+        }
         var ret = AOFLoadStatus.ok
         var baseSize = 0
         var loadedBefore = 0

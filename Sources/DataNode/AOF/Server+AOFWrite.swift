@@ -63,6 +63,7 @@ extension Server {
             log.notice("Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.")
         }
         aof.flushPostponedStart = 0
+        if aof.flushSleepUs > 0 { usleep(UInt32(clamping: aof.flushSleepUs)) }
         let expected = aof.buffer.count
         var written = 0
         var writeErrno: Int32 = 0

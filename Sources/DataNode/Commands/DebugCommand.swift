@@ -32,6 +32,10 @@ enum DebugCommands {
         ("htstats", { $0 == 3 }, DebugHTStats.run),
         ("htstats-key", { $0 == 3 }, DebugHashTableStats.key),
         ("segfault", { $0 == 2 }, { _, _, _ in vigil_debug_segfault() }),
+        ("aof-flush-sleep", { $0 == 3 }, { s, c, argv in
+            s.aof.flushSleepUs = Int(KeyExtraction.atoi(argv[2]))
+            c.out.ok()
+        }),
     ]
 
     /// Named as Redis's: stack traces in the crash report and the watchdog's show it.
@@ -46,6 +50,8 @@ enum DebugCommands {
 
     static func help(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
         ServerCommands.replyHelp(c, argv, [
+            "AOF-FLUSH-SLEEP <microsec>",
+            "    Server will sleep before flushing the AOF, this is used for testing.",
             "CHANGE-REPL-ID",
             "    Change the replication IDs of the instance.",
             "    Dangerous: should be used only for testing the replication subsystem.",

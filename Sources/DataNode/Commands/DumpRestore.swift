@@ -62,7 +62,7 @@ enum DumpRestoreCommands {
         let now = server.clock.keyspaceMs()   // mstime(), as restoreCommand
         if ttl != 0 && !options.absttl { ttl = ttl &+ now }
         // checkAlreadyExpired: a replica keeps what its master sends.
-        if ttl != 0 && ttl <= now && server.keyspace.isMaster {
+        if ttl != 0 && ttl <= now && server.keyspace.deletesPastExpiry {
             if deleted {
                 if server.feed.isActive { server.feed.replaceCommand(with: [del, argv[1]]) }
                 server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)

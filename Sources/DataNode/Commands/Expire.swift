@@ -95,9 +95,9 @@ extension KeyCommands {
             }
         }
         // A time in the past deletes the key, except on a replica, which waits
-        // for its master's DEL.
+        // for its master's DEL, and in an AOF replay (the key goes after it).
         // checkAlreadyExpired: `when <= mstime()`, read afresh.
-        if when <= server.clock.keyspaceMs() && server.keyspace.isMaster {
+        if when <= server.clock.keyspaceMs() && server.keyspace.deletesPastExpiry {
             db.delete(key)
             server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)
         } else {

@@ -87,7 +87,7 @@ enum StringCommands {
         client.out.bulk(s)
         let f = opts.flags
         // checkAlreadyExpired reads the clock afresh.
-        if !f.isDisjoint(with: [.exat, .pxat]) && when <= server.clock.keyspaceMs() && server.keyspace.isMaster {
+        if !f.isDisjoint(with: [.exat, .pxat]) && when <= server.clock.keyspaceMs() && server.keyspace.deletesPastExpiry {
             // An absolute time already past deletes the key now (not counted as expired).
             db.delete(key)
             server.notifyKeyspaceEvent(Notify.generic, "del", key, db: db.id)

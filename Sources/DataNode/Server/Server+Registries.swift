@@ -35,7 +35,8 @@ extension Server {
         pausedClients.removeAll { $0.client === c }
         if c.flags.contains(.blocked) { blockedClientFreed(c) }
         if let conn = c.connection, !conn.isClosed { conn.close(reason: reason) }
-        log.verbose("Client closed connection id=\(c.id) addr=\(c.address): \(reason)")
+        // Clients without a connection (the AOF loader's, a script's) were never connected.
+        if c.connection != nil { log.verbose("Client closed connection id=\(c.id) addr=\(c.address): \(reason)") }
     }
 
     /// Closes a client asynchronously (output limit, CLIENT KILL): no more

@@ -6,7 +6,8 @@ import XCTest
 /// passing but left out for time (over 20 s each on a debug build):
 /// unit/geo, unit/hyperloglog, unit/type/list-2, unit/type/list-3,
 /// unit/maxmemory (160-290 s: its replica-buffer tests push a million
-/// commands; redis-server takes ~100 s for the suite on the same machine).
+/// commands; redis-server takes ~100 s for the suite on the same machine),
+/// integration/aof (40 tests, ~66 s).
 final class RedisTclSuiteTests: XCTestCase {
     /// What the first test runs, side by side, in one batch; each test below
     /// asserts one of them.

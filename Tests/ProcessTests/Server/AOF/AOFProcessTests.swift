@@ -141,6 +141,34 @@ final class AOFProcessTests: XCTestCase {
         XCTAssertTrue(node.process.logText.contains("Revert incomplete MULTI/EXEC transaction in AOF file appendonly.aof.1.incr.aof"))
     }
 
+    /// While an AOF replays no key is expired yet (keyIsExpired while
+    /// loading): a PEXPIREAT in the past keeps the key for the commands after
+    /// it, which extend it, and the key goes once loaded; as redis-server does
+    /// with the same file (aof.tcl "AOF+EXPIRE").
+    func testAPastExpireInTheAofAppliesToTheKeyAsWrittenThenExpiresAfterLoading() throws {
+        let d = try PersistentDirectory("aof-past-expire")
+        func command(_ args: String...) -> String {
+            "*\(args.count)\r\n" + args.map { "$\($0.utf8.count)\r\n\($0)\r\n" }.joined()
+        }
+        let file = command("SELECT", "0") + command("RPUSH", "list", "foo") + command("PEXPIREAT", "list", "1000")
+            + command("RPUSH", "list", "bar") + command("SET", "s", "v", "PXAT", "1000") + command("APPEND", "s", "w")
+            + command("SET", "kept", "1")
+        var answers: [[RESPValue]] = []
+        try FileManager.default.createDirectory(atPath: d.path + "/appendonlydir", withIntermediateDirectories: true)
+        for real in [true, false] {
+            d.write(Array(file.utf8), to: "appendonly.aof.1.incr.aof")
+            d.write(Array("file appendonly.aof.1.incr.aof seq 1 type i\n".utf8), to: "appendonly.aof.manifest")
+            let args = resp + ["--aof-load-truncated", "no"]
+            let node = real ? try d.startRedis(args) : try d.startVigil(args)
+            let c = try node.connect()
+            answers.append([try c.call("EXISTS", "kept"), try c.call("LLEN", "list"), try c.call("GET", "s"),
+                            try c.call("DBSIZE")])
+            node.process.terminate()
+        }
+        XCTAssertEqual(answers[1], answers[0], "vigil-server (second) vs redis-server (first)")
+        XCTAssertEqual(answers[1], [.integer(1), .integer(0), .bulkString(nil), .integer(1)])
+    }
+
     func testTurningAppendonlyOnAtRuntimeRewritesFirst() throws {
         let d = try PersistentDirectory("aof-runtime")
         let node = try d.startVigil(["--aof-use-rdb-preamble", "no"])
