@@ -34,7 +34,7 @@ public enum DumpPayload {
         guard version <= maxVersion else { throw RDBError(offset: n - 10, message: versionOrChecksumError) }
         var stored: UInt64 = 0
         for i in 0..<8 { stored |= UInt64(payload[n - 8 + i]) << (8 * UInt64(i)) }
-        guard CRC64.checksum(Array(payload[0..<(n - 8)])) == stored else {
+        guard !limits.verifiesChecksum || CRC64.checksum(Array(payload[0..<(n - 8)])) == stored else {
             throw RDBError(offset: n - 8, message: versionOrChecksumError)
         }
         var r = RDBReader(bytes: Array(payload[0..<(n - 10)]), limits: limits)
@@ -42,7 +42,8 @@ public enum DumpPayload {
             guard let v = try r.readTypedValue() else { throw RDBError(offset: r.offset, message: badFormatError) }
             return v
         } catch let e as RDBError {
-            throw RDBError(offset: e.offset, message: badFormatError)
+            // What was wrong stays with the error for the log (RESTORE logs it).
+            throw RDBError(offset: e.offset, message: badFormatError, warning: e.message)
         }
     }
 }

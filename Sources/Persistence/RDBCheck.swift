@@ -49,6 +49,15 @@ public struct RDBCheck {
 
     public static let eofError = "Unexpected EOF reading RDB file"
 
+    /// rdbReportError's line for a corruption: where Redis reports it from,
+    /// for the reasons whose place is known.
+    public static func internalErrorText(_ message: String) -> String {
+        guard let known = reportLines.first(where: { message.hasPrefix($0.prefix) }) else {
+            return "Internal error in RDB reading offset 0 -> " + message
+        }
+        return "Internal error in RDB reading offset 0, function at rdb.c:\(known.line) -> " + message
+    }
+
     /// Checks `bytes` as the file `name`; `nowMs` decides "already expired".
     public init(bytes: [UInt8], name: String, nowMs: Int64, limits: RDBLimits = RDBLimits()) {
         info(0, "Checking RDB file \(name)")
@@ -177,8 +186,8 @@ public struct RDBCheck {
         var message = e.message
         if message.hasPrefix("Short read") {
             message = Self.eofError
-        } else if let known = Self.reportLines.first(where: { message.hasPrefix($0.prefix) }) {
-            message = "Internal error in RDB reading offset 0, function at rdb.c:\(known.line) -> " + message
+        } else if Self.reportLines.contains(where: { message.hasPrefix($0.prefix) }) {
+            message = Self.internalErrorText(message)
             terminatedByCorruption = true
         } else if doing == "read-object-value" && message != Self.eofError {
             terminatedByCorruption = true

@@ -25,6 +25,9 @@ public struct RDBLimits: Sendable {
     public var zsetMaxListpackValue = 64
     public var setMaxIntsetEntries = 512
     public var listMaxListpackSize = -2
+    /// DEBUG SET-SKIP-CHECKSUM-VALIDATION 1 turns this off: RDB files and
+    /// RESTORE payloads load whatever their CRC says.
+    public var verifiesChecksum = true
 
     public init() {}
 }

@@ -75,6 +75,8 @@ extension RDBReader {
             var elements: [[UInt8]] = []
             for _ in 0..<nodes {
                 let blob = try readString()
+                // An empty node is what rdbLoadObject takes for a failed read.
+                if blob.isEmpty { throw shortRead() }
                 guard let els = ZiplistReader.elements(blob) else { throw corrupt("Ziplist integrity check failed.", at: at) }
                 for e in els { elements.append(e.asBytes) }
             }
@@ -88,6 +90,7 @@ extension RDBReader {
                 let container = try readLength()
                 guard container == 1 || container == 2 else { throw corrupt("Quicklist integrity check failed.", at: at) }
                 let blob = try readStringSpan()
+                if withBytes(of: blob, { $0.isEmpty }) { throw shortRead() }
                 let ok = withBytes(of: blob) { raw -> Bool in
                     if container == 1 {
                         list.pushBack(raw, fill: fill)

@@ -28,6 +28,8 @@ public struct RDBSummary {
     public var resizeHints: [Int: (keys: Int, expires: Int)] = [:]
     /// Empty collections Redis skips with "rdbLoadObject skipping empty key".
     public var emptyKeysSkipped = 0
+    /// The first ten of them, which Redis names in its log.
+    public var emptyKeysNamed: [[UInt8]] = []
     public var keysLoaded = 0
     /// Whether the trailing checksum was present and non-zero (and so verified).
     public var checksumVerified = false
@@ -174,7 +176,7 @@ public struct RDBReader {
                     let computed = CRC64.update(0, bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[0..<pos]) })
                     let stored = try readLE(8)
                     if stored != 0 {
-                        if stored != computed {
+                        if stored != computed && limits.verifiesChecksum {
                             throw RDBError(offset: pos - 8, message: "RDB CRC error",
                                            warning: "Wrong RDB checksum expected: (\(hex(computed))) but got (\(hex(stored))). Aborting now.")
                         }
@@ -227,6 +229,7 @@ public struct RDBReader {
                     onProgress?(pos)
                 } else {
                     summary.emptyKeysSkipped += 1
+                    if summary.emptyKeysNamed.count < 10 { summary.emptyKeysNamed.append(key.bytes) }
                 }
                 meta = RDBKeyMeta()
             }

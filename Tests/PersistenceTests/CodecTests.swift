@@ -117,6 +117,17 @@ final class CodecTests: XCTestCase {
         XCTAssertThrowsError(try value([2, 0]))
     }
 
+    /// Redis names the first ten empty keys it skips in its log.
+    func testEmptyCollectionsInAFileAreSkippedAndTheFirstTenNamed() throws {
+        var f = Array("REDIS0010".utf8) + [0xFE, 0]
+        for i in 0..<12 { f += [2, 2, 0x73, 0x30 + UInt8(i % 10), 0] }  // "s0".."s9", "s0", "s1": empty sets
+        f += [0, 1, 0x6B, 1, 0x76, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0]
+        let summary = try RDBReader.load(f).summary
+        XCTAssertEqual(summary.emptyKeysSkipped, 12)
+        XCTAssertEqual(summary.keysLoaded, 1)
+        XCTAssertEqual(summary.emptyKeysNamed.map { String(decoding: $0, as: UTF8.self) }, (0..<10).map { "s\($0)" })
+    }
+
     func testNewerVersionOrWrongChecksumIsRefusedWithRedisMessage() {
         var p = DumpPayload.encode(.string(StringValue(Array("x".utf8))))
         p[p.count - 10] = 11

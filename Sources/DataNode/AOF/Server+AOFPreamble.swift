@@ -60,7 +60,7 @@ extension Server {
                 loaded += 1
             }
             logRDBAux(summary)
-            log.notice("Done loading RDB, keys loaded: \(loaded), keys expired: 0.")
+            logDoneLoading(summary, loaded: loaded, expired: 0)
             return reader.offset
         } catch let e as RDBError {
             if let w = e.warning { log.warning(w) }

@@ -32,6 +32,10 @@ enum DebugCommands {
         ("htstats", { $0 == 3 }, DebugHTStats.run),
         ("htstats-key", { $0 == 3 }, DebugHashTableStats.key),
         ("segfault", { $0 == 2 }, { _, _, _ in vigil_debug_segfault() }),
+        ("set-skip-checksum-validation", { $0 == 3 }, { s, c, argv in
+            s.skipChecksumValidation = KeyExtraction.atoi(argv[2]) != 0
+            c.out.ok()
+        }),
         ("aof-flush-sleep", { $0 == 3 }, { s, c, argv in
             s.aof.flushSleepUs = Int(KeyExtraction.atoi(argv[2]))
             c.out.ok()
@@ -103,6 +107,8 @@ enum DebugCommands {
             "QUICKLIST-PACKED-THRESHOLD <size>",
             "    Sets the threshold for elements to be inserted as plain vs packed nodes",
             "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+            "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+            "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
             "SLEEP <seconds>",
             "    Stop the server for <seconds>. Decimals allowed.",
             "PAUSE-CRON <0|1>",

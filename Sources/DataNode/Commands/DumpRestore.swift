@@ -51,6 +51,8 @@ enum DumpRestoreCommands {
         do {
             value = try DumpPayload.decode(argv[3], limits: server.rdbLoadLimits)
         } catch let e as RDBError {
+            // As rdbReportError in a RESTORE: the reason at verbose level, the client gets Bad data format.
+            if let why = e.warning { server.log.verbose(RDBCheck.internalErrorText(why)) }
             client.replyError("ERR " + e.message)
             return
         } catch {
@@ -184,6 +186,7 @@ extension Server {
         l.zsetMaxListpackValue = config.zsetMaxListpackValue
         l.setMaxIntsetEntries = config.setMaxIntsetEntries
         l.listMaxListpackSize = config.listMaxListpackSize
+        l.verifiesChecksum = !skipChecksumValidation
         return l
     }
 }

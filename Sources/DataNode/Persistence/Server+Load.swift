@@ -41,6 +41,19 @@ extension Server {
         if check.terminatedByCorruption { log.warning("Terminating server after rdb file reading failure.") }
     }
 
+    /// rdbLoadRio's closing lines: the empty collections it skipped (an old
+    /// bug could write them), named, then the counts, a warning when any was skipped.
+    func logDoneLoading(_ summary: RDBSummary, loaded: Int, expired: Int) {
+        for key in summary.emptyKeysNamed {
+            log.warning("rdbLoadObject skipping empty key: \(String(decoding: key, as: UTF8.self))")
+        }
+        if summary.emptyKeysSkipped > 0 {
+            log.warning("Done loading RDB, keys loaded: \(loaded), keys expired: \(expired), empty keys skipped: \(summary.emptyKeysSkipped).")
+        } else {
+            log.notice("Done loading RDB, keys loaded: \(loaded), keys expired: \(expired).")
+        }
+    }
+
     /// rdbLoad: keys already expired are dropped on a master, as Redis does.
     /// `serveEvents` answers clients every loading-process-events-interval-bytes.
     func loadRDB(merge: Bool, serveEvents: Bool) -> LoadOutcome {
@@ -120,7 +133,7 @@ extension Server {
         persistence.loadedReplicationInfo = LoadedReplicationInfo(aux: summary.auxValue)
         persistence.lastLoadKeysLoaded = loaded
         persistence.lastLoadKeysExpired = expired
-        log.notice("Done loading RDB, keys loaded: \(loaded), keys expired: \(expired).")
+        logDoneLoading(summary, loaded: loaded, expired: expired)
         return .loaded
     }
 

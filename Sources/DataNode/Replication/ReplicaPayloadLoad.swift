@@ -63,7 +63,7 @@ extension Server {
                 if let at = k.meta.expireAtMs { db.setExpire(k.key, at: at) }
             }
             if let v = summary.auxValue("redis-ver") { log.notice("Loading RDB produced by version \(v)") }
-            log.notice("Done loading RDB, keys loaded: \(summary.keysLoaded), keys expired: 0.")
+            logDoneLoading(summary, loaded: summary.keysLoaded, expired: 0)
             return Int(summary.auxValue("repl-stream-db") ?? "0") ?? 0
         } catch is SyncAbandoned {
             log.warning("MASTER <-> REPLICA sync: loading stopped, the sync was abandoned meanwhile")

@@ -86,7 +86,7 @@ extension Server {
             return nil
         }
         logAuxFields(summary, nowUnix: Int(clock.wallMs() / 1000))
-        log.notice("Done loading RDB, keys loaded: \(summary.keysLoaded), keys expired: 0.")
+        logDoneLoading(summary, loaded: summary.keysLoaded, expired: 0)
         emptyAllDatabases()
         flushFunctions()
         for code in functions {

@@ -54,6 +54,8 @@ public final class Server {
     /// fork(2), replaceable so tests can make it fail.
     public var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true
+    /// DEBUG SET-SKIP-CHECKSUM-VALIDATION: RDB files and RESTORE payloads load without their CRC checked.
+    public var skipChecksumValidation = false
     /// Writable replica: keys its own clients gave a TTL, by database (Server+WritableReplicaExpiry).
     var writableReplicaExpires: [Key: Set<Int>] = [:]
     /// DEBUG PAUSE-CRON: the cron runs but skips all its work.
