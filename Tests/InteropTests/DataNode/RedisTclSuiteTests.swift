@@ -44,6 +44,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/obuf-limits",
         "unit/scripting",
         "unit/type/set",
+        "unit/pause",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -99,4 +100,6 @@ final class RedisTclSuiteTests: XCTestCase {
     func testScriptingSuitePasses() throws { try assertPasses("unit/scripting") }
     /// Sets, SRANDMEMBER on a table with a long chain (DEBUG HTSTATS-KEY, incremental rehash, resizing held during BGSAVE).
     func testSetSuitePasses() throws { try assertPasses("unit/type/set") }
+    /// CLIENT PAUSE RO/WRITE/ALL, and a paused replica's master stream read but held until unpause.
+    func testPauseSuitePasses() throws { try assertPasses("unit/pause") }
 }
