@@ -85,4 +85,10 @@ void vigil_inject_fsync_errno(int e);
 // prctl(PR_SET_PDEATHSIG, sig) (parent_death.c): the signal this process gets
 // when the thread that started it ends.
 int vigil_set_parent_death_signal(int sig);
+// The process title (proc_title.c), as redis-server's setproctitle.c: init
+// takes the process's real argv (once, before the title is set) and moves
+// argv[1...] and environ out of the way; set writes a title of up to 255
+// bytes over argv's memory. Init returns 0 or an errno.
+int vigil_proc_title_init(int argc, char **argv);
+void vigil_proc_title_set(const char *title);
 #endif

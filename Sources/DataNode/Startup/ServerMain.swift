@@ -59,6 +59,7 @@ public enum ServerMain {
             log.warning("Failed listening on port \(config.port) (tcp), aborting.")
             return 1
         }
+        server.refreshProcTitle()
         if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
         server.logBanner()
         log.notice("Server initialized")

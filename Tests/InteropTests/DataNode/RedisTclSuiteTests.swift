@@ -45,6 +45,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/scripting",
         "unit/type/set",
         "unit/pause",
+        "unit/other",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -102,4 +103,7 @@ final class RedisTclSuiteTests: XCTestCase {
     func testSetSuitePasses() throws { try assertPasses("unit/type/set") }
     /// CLIENT PAUSE RO/WRITE/ALL, and a paused replica's master stream read but held until unpause.
     func testPauseSuitePasses() throws { try assertPasses("unit/pause") }
+
+    /// SAVE/BGSAVE/FLUSHALL/DEBUG RELOAD/APPEND fuzzing/RESET/the process title (proc-title-template over argv).
+    func testOtherSuitePasses() throws { try assertPasses("unit/other") }
 }
