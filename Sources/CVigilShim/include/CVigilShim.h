@@ -48,6 +48,12 @@ int vigil_listen_unix(const char *path, int perm);
 void vigil_install_shutdown_signals(void);
 int vigil_shutdown_requested(void);
 void vigil_clear_shutdown(void);
+// The data node's handler (shutdown_signals.c), as redis-server's: it logs
+// "Received SIGTERM scheduling shutdown..." itself (to `path`, stdout when
+// empty, nothing unless enabled), and a second SIGINT while one is pending
+// removes temp-<pid>.rdb and exits with status 1.
+void vigil_install_server_shutdown_signals(void);
+void vigil_shutdown_signal_log(const char *path, int enabled);
 void vigil_ignore_shutdown_signals(void);
 void vigil_ignore_sigpipe(void);
 /* As redis-server's main: a hang-up (a closed terminal, an orphaned process

@@ -46,6 +46,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/type/set",
         "unit/pause",
         "unit/other",
+        "unit/shutdown",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -106,4 +107,7 @@ final class RedisTclSuiteTests: XCTestCase {
 
     /// SAVE/BGSAVE/FLUSHALL/DEBUG RELOAD/APPEND fuzzing/RESET/the process title (proc-title-template over argv).
     func testOtherSuitePasses() throws { try assertPasses("unit/other") }
+
+    /// SIGTERM/SIGINT handled by the cron (SHUTDOWN ABORT before it), a second SIGINT during the final save, failed saves.
+    func testShutdownSuitePasses() throws { try assertPasses("unit/shutdown") }
 }
