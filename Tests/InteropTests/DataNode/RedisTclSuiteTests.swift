@@ -5,6 +5,7 @@ import XCTest
 /// list only once `scripts/redis-tcl-tests SUITE` reports it passing. Also
 /// passing but left out for time (over 20 s each on a debug build):
 /// unit/geo, unit/hyperloglog, unit/type/list-2, unit/type/list-3,
+/// integration/failover (21 s),
 /// unit/maxmemory (160-290 s: its replica-buffer tests push a million
 /// commands; redis-server takes ~100 s for the suite on the same machine).
 final class RedisTclSuiteTests: XCTestCase {
