@@ -28,9 +28,14 @@ extension Server {
         replication.link.pauseStream(streamPause())
     }
 
-    /// The pause ended: the stream's held command runs, and what followed it.
+    /// The pause ended: the stream's held command runs, and what followed
+    /// it, before the loop sleeps (as Redis runs unblocked clients), not
+    /// inside the command that unpaused. A pause begun meanwhile keeps it held.
     func unpauseReplicationStream() {
         guard replication.link.streamPause != nil else { return }
-        replicaLinkDriver.run(refreshing: false) { link, _ in link.unpauseStream() }
+        loop.runBeforeSleep { [unowned self] in
+            guard !pause.isSet, replication.link.streamPause != nil else { return }
+            replicaLinkDriver.run(refreshing: false) { link, _ in link.unpauseStream() }
+        }
     }
 }
