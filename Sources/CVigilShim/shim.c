@@ -180,19 +180,6 @@ int vigil_listen_unix(const char *path, int perm) {
     return fd;
 }
 
-static volatile sig_atomic_t shutdown_requested = 0;
-static void on_shutdown_signal(int sig) { shutdown_requested = sig; }
-
-void vigil_install_shutdown_signals(void) {
-    struct sigaction act;
-    memset(&act, 0, sizeof(act));
-    sigemptyset(&act.sa_mask);
-    act.sa_handler = on_shutdown_signal;
-    sigaction(SIGTERM, &act, NULL);
-    sigaction(SIGINT, &act, NULL);
-}
-int vigil_shutdown_requested(void) { return shutdown_requested; }
-void vigil_clear_shutdown(void) { shutdown_requested = 0; }
 void vigil_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 void vigil_ignore_sighup(void) { signal(SIGHUP, SIG_IGN); }
 

@@ -293,6 +293,8 @@ extension ReplicaLink {
         forwardStart = 0
         catchingUp = false
         inMulti = false
+        queued.removeAll()
+        heldCommand = nil
     }
 }
 

@@ -23,6 +23,8 @@ extension ReplicaLink {
 
     mutating func applyStream() -> [ReplicaLinkEffect] {
         var fx: [ReplicaLinkEffect] = []
+        // A held command stops the stream until the pause ends (what follows is only buffered).
+        if heldCommand != nil { return fx }
         let sliceEnd = parsePos + Self.streamSliceBytes
         while state == .connected && parsePos < input.count {
             if parsePos >= sliceEnd {
@@ -50,6 +52,12 @@ extension ReplicaLink {
                 fx += linkLost(reconnect: true, nowMs: lastIOMs)
                 return fx
             case .command(let argv):
+                if let pause = streamPause, pause.holds(argv, queuedWrite: queuedWrite(pause)) {
+                    heldCommand = argv
+                    forwardCredited(&fx)
+                    compactInput()
+                    return fx
+                }
                 streamCommand(argv, into: &fx)
             }
         }
@@ -93,8 +101,15 @@ extension ReplicaLink {
             }
         } else {
             fx.append(.apply(argv))
-            if Self.named(name, Self.multi) { inMulti = true }
-            else if Self.named(name, Self.exec) || Self.named(name, Self.discard) { inMulti = false }
+            if Self.named(name, Self.multi) {
+                inMulti = true
+                queued.removeAll()
+            } else if Self.named(name, Self.exec) || Self.named(name, Self.discard) {
+                inMulti = false
+                queued.removeAll()
+            } else if inMulti {
+                queued.append(Array(argv.prefix(2)))
+            }
         }
         commandStart = parsePos
         if !inMulti {
@@ -102,6 +117,31 @@ extension ReplicaLink {
             creditEnd = parsePos
         }
     }
+
+    /// Whether the open transaction queued a command a WRITE pause holds (for its EXEC).
+    private func queuedWrite(_ pause: StreamPause) -> Bool {
+        inMulti && queued.contains { pause.isWrite($0, queuedWrite: false) }
+    }
+
+    // MARK: CLIENT PAUSE
+
+    /// CLIENT PAUSE (or a pause widened to ALL): the next command it holds stops the stream.
+    public mutating func pauseStream(_ pause: StreamPause) {
+        streamPause = pause
+    }
+
+    /// The pause ended: the held command runs, then what was buffered behind it.
+    public mutating func unpauseStream() -> [ReplicaLinkEffect] {
+        streamPause = nil
+        guard state == .connected, let argv = heldCommand else { return [] }
+        heldCommand = nil
+        var fx: [ReplicaLinkEffect] = []
+        streamCommand(argv, into: &fx)
+        return fx + applyStream()
+    }
+
+    /// A command of the stream waits for the pause to end.
+    public var streamHeld: Bool { heldCommand != nil }
 
     private static let replconf = Array("replconf".utf8), getack = Array("getack".utf8)
     private static let multi = Array("multi".utf8), exec = Array("exec".utf8), discard = Array("discard".utf8)

@@ -64,6 +64,14 @@ public struct ReplicaLink: Sendable {
     var catchingUp = false
     /// Inside the master's MULTI: applied bytes are credited at EXEC.
     var inMulti = false
+    /// The open transaction's commands (name and subcommand): what a pause
+    /// that began inside it judges its EXEC by.
+    var queued: [[[UInt8]]] = []
+    /// The replica's CLIENT PAUSE, nil when none (StreamPause.swift).
+    public internal(set) var streamPause: StreamPause?
+    /// The command the pause holds, parsed and not applied: nothing after it
+    /// is applied until the pause ends.
+    var heldCommand: [[UInt8]]?
 
     public init(history: ReplicationHistory, settings: ReplicaLinkSettings) {
         self.history = history
@@ -255,6 +263,9 @@ public struct ReplicaLink: Sendable {
         // A transaction cut short is dropped: its bytes were never credited,
         // so the PSYNC asks for them again.
         inMulti = false
+        queued.removeAll()
+        // A held command was never credited either.
+        heldCommand = nil
         input.removeAll()
         parser = RequestParser()
         parser.isMaster = true

@@ -48,6 +48,12 @@ int vigil_listen_unix(const char *path, int perm);
 void vigil_install_shutdown_signals(void);
 int vigil_shutdown_requested(void);
 void vigil_clear_shutdown(void);
+// The data node's handler (shutdown_signals.c), as redis-server's: it logs
+// "Received SIGTERM scheduling shutdown..." itself (to `path`, stdout when
+// empty, nothing unless enabled), and a second SIGINT while one is pending
+// removes temp-<pid>.rdb and exits with status 1.
+void vigil_install_server_shutdown_signals(void);
+void vigil_shutdown_signal_log(const char *path, int enabled);
 void vigil_ignore_shutdown_signals(void);
 void vigil_ignore_sigpipe(void);
 /* As redis-server's main: a hang-up (a closed terminal, an orphaned process
@@ -100,4 +106,11 @@ void vigil_watchdog_enable(int period_ms);
 // Re-arms the alarm (the cron does it each run).
 void vigil_watchdog_schedule(int period_ms);
 void vigil_debug_segfault(void);
+
+// The process title (proc_title.c), as redis-server's setproctitle.c: init
+// takes the process's real argv (once, before the title is set) and moves
+// argv[1...] and environ out of the way; set writes a title of up to 255
+// bytes over argv's memory. Init returns 0 or an errno.
+int vigil_proc_title_init(int argc, char **argv);
+void vigil_proc_title_set(const char *title);
 #endif

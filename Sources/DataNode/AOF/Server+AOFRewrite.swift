@@ -78,6 +78,7 @@ extension Server {
             // The child: no event loop, no clients; write and leave.
             close(pipeFds[0])
             log.role = "C"
+            setProcTitle("redis-aof-rewrite")
             let tmp = AOFFileNames.rewriteTemp(childPid: getpid())
             if rewriteAppendOnlyFile(into: tmp) {
                 log.notice("Successfully created the temporary AOF base file \(tmp)")

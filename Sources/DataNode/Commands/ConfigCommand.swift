@@ -94,6 +94,9 @@ enum ConfigCommands {
     static func applyServerChanges(_ s: Server, _ changed: Set<String>) {
         let config = s.config
         if changed.contains("requirepass") { s.acl.setRequirePass(config.requirepassBytes) }
+        // CONFIG SET proc-title-template applies whatever set-proc-title says, as Redis's updateProcTitleTemplate.
+        if changed.contains("proc-title-template") { s.setProcTitle() }
+        else if changed.contains("port") || changed.contains("bind") { s.refreshProcTitle() }
         if changed.contains("acl-pubsub-default") { s.acl.pubsubDefaultAll = config.aclPubsubDefault == "allchannels" }
         if changed.contains("loglevel"), let level = Logger.Level(name: config.loglevel) {
             s.log.level = level

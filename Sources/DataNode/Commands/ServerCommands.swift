@@ -159,9 +159,9 @@ enum ServerCommands {
             return
         }
         if abort {
-            // A shutdown only waits (and can be aborted) while lagging replicas
-            // catch up; without one pending there is nothing to abort.
-            c.replyError("ERR No shutdown in progress.")
+            // Only a signal's shutdown waits to be carried out (by the cron);
+            // vigil does not wait for lagging replicas (shutdown-timeout).
+            if s.abortSignalledShutdown() { c.out.ok() } else { c.replyError("ERR No shutdown in progress.") }
             return
         }
         // Past its time limit a script holds the dataset: only NOSAVE may end the process.

@@ -115,35 +115,11 @@ extension ServerConfig {
     /// validateProcTitleTemplate: the template must expand (known {variables},
     /// `{{` for a brace) to something other than spaces, with an empty title.
     private func procTitleExpands(_ t: [UInt8]) -> Bool {
-        var out: [UInt8] = []
-        var p = 0
-        while p < t.count {
-            guard let open = t[p...].firstIndex(of: UInt8(ascii: "{")) else {
-                out += t[p...]
-                break
-            }
-            out += t[p..<open]
-            let sv = open + 1
-            if sv >= t.count { return false }
-            if t[sv] == UInt8(ascii: "{") {
-                out.append(UInt8(ascii: "{"))
-                p = sv + 1
-                continue
-            }
-            guard let close = t[sv...].firstIndex(of: UInt8(ascii: "}")) else { return false }
-            switch String(decoding: t[sv..<close], as: UTF8.self) {
-            case "title": break
-            case "listen-addr": out += Array("*:\(int("port"))".utf8)
-            case "server-mode": if bool("cluster-enabled") { out += Array("[cluster]".utf8) }
-            case "config-file": break
-            case "port": out += Array("\(int("port"))".utf8)
-            case "tls-port": out += Array("\(int("tls-port"))".utf8)
-            case "unixsocket": out += bytes("unixsocket")
-            default: return false
-            }
-            p = close + 1
-        }
-        return out.contains { $0 != 32 }
+        let unixsocket = String(decoding: bytes("unixsocket"), as: UTF8.self)
+        let vars = ProcTitleTemplate.Variables(
+            title: "", listenAddr: ProcTitleTemplate.Variables.listenAddr(bind: [], port: int("port"), tlsPort: int("tls-port"), unixsocket: unixsocket),
+            serverMode: bool("cluster-enabled") ? "[cluster]" : "", port: int("port"), tlsPort: int("tls-port"), unixsocket: unixsocket)
+        return ProcTitleTemplate(t).isValid(vars)
     }
 
     private mutating func setSpecial(_ kind: ConfigSpecialKind, _ args: [[UInt8]], _ file: inout ConfigFileReadState?) -> Result<ConfigValue, Failure> {

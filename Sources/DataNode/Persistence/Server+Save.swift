@@ -129,6 +129,7 @@ extension Server {
     /// running anything of the parent's (no atexit, no buffered output).
     private func runSaveChild(infoFd: Int32) -> Never {
         log.role = "C"
+        setProcTitle("redis-rdb-bgsave")
         var sampler = CopyOnWriteSampler()
         var lastReportUs = clock.monotonicUs()
         var written = 0

@@ -33,6 +33,9 @@ extension Server {
     /// The demoted node's PSYNC was answered: done, or back to master.
     func failoverLinkProgress() {
         guard replication.failover.state == .inProgress, let accepted = replication.link.psyncAccepted else { return }
+        // Taken once: the abort's own link work (replicationUnsetMaster)
+        // comes back here before the failover state is cleared.
+        replication.link.psyncAccepted = nil
         if accepted {
             clearFailover()
         } else {

@@ -126,6 +126,7 @@ extension Server {
         let startUs = clock.monotonicUs()
         let pid = forkChild()
         if pid == 0 {
+            setProcTitle("redis-rdb-to-slaves")
             close(data[0])
             close(exitFds[1])
             runTransferChild(ctx, dbs, mark: mark, to: data[1], exitPipe: exitFds[0])

@@ -86,6 +86,7 @@ extension Server {
             processCommand(c, argv)
             processInput(c)
         }
+        unpauseReplicationStream()
     }
 
     // MARK: dispatch

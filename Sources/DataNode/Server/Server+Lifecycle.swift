@@ -15,16 +15,6 @@ extension Server {
         }
         while !exiting {
             loop.runOnce(maxWaitMs: 100)
-            if vigil_shutdown_requested() != 0 && !exiting {
-                let sig = vigil_shutdown_requested()
-                vigil_clear_shutdown()
-                log.warning("Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
-                if prepareForShutdown(save: nil, now: false, force: false) == nil {
-                    exiting = true
-                } else {
-                    log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more information")
-                }
-            }
         }
         for l in tcpListeners { l.close() }
         unixListener?.close()
@@ -75,6 +65,8 @@ extension Server {
         // A load in progress serves clients, not timers (processEventsWhileBlocked).
         if persistence.loading { return }
         if cronPaused { return }
+        handleShutdownSignal()
+        if exiting { return }
         cronLoops += 1
         // Software watchdog: the alarm goes off only if the loop stops coming back here.
         if config.watchdogPeriod > 0 { vigil_watchdog_schedule(Int32(clamping: config.watchdogPeriod)) }

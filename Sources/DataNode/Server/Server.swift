@@ -96,7 +96,11 @@ public final class Server {
     var currentClientId = 0
     /// CLIENT PAUSE: until (monotonic ms) and whether only writes are paused.
     public var pause = ClientPauseState() {
-        didSet { keyspace.keepsExpiredKeys = pause.isSet }
+        didSet {
+            keyspace.keepsExpiredKeys = pause.isSet
+            // The master client is paused too: the link holds its stream.
+            if pause.isSet { pauseReplicationStream() }
+        }
     }
     var pausedClients: [(client: Client, argv: [[UInt8]])] = []
     /// Clients blocked on keys (Blocking.swift).

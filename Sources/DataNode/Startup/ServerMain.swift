@@ -34,7 +34,7 @@ public enum ServerMain {
         if config.daemonize { daemonize() }
         vigil_ignore_sigpipe()
         vigil_ignore_sighup()
-        vigil_install_shutdown_signals()
+        Server.installShutdownSignals(config: config)
         let server: Server
         do {
             server = try Server(config: config, configFile: loaded.configFile)
@@ -60,6 +60,7 @@ public enum ServerMain {
             log.warning("Failed listening on port \(config.port) (tcp), aborting.")
             return 1
         }
+        server.refreshProcTitle()
         if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
         server.logBanner()
         log.notice("Server initialized")

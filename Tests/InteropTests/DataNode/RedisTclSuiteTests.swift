@@ -5,6 +5,7 @@ import XCTest
 /// list only once `scripts/redis-tcl-tests SUITE` reports it passing. Also
 /// passing but left out for time (over 20 s each on a debug build):
 /// unit/geo, unit/hyperloglog, unit/type/list-2, unit/type/list-3,
+/// integration/failover (21 s),
 /// unit/maxmemory (160-290 s: its replica-buffer tests push a million
 /// commands; redis-server takes ~100 s for the suite on the same machine),
 /// integration/aof (40 tests, ~66 s).
@@ -51,6 +52,9 @@ final class RedisTclSuiteTests: XCTestCase {
         "integration/logging",
         "integration/redis-cli",
         "integration/dismiss-mem",
+        "unit/pause",
+        "unit/other",
+        "unit/shutdown",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -116,4 +120,12 @@ final class RedisTclSuiteTests: XCTestCase {
     func testRedisCliSuitePasses() throws { try assertPasses("integration/redis-cli") }
     /// Forked children (BGSAVE, replication) with big keys of each type.
     func testDismissMemSuitePasses() throws { try assertPasses("integration/dismiss-mem") }
+    /// CLIENT PAUSE RO/WRITE/ALL, and a paused replica's master stream read but held until unpause.
+    func testPauseSuitePasses() throws { try assertPasses("unit/pause") }
+
+    /// SAVE/BGSAVE/FLUSHALL/DEBUG RELOAD/APPEND fuzzing/RESET/the process title (proc-title-template over argv).
+    func testOtherSuitePasses() throws { try assertPasses("unit/other") }
+
+    /// SIGTERM/SIGINT handled by the cron (SHUTDOWN ABORT before it), a second SIGINT during the final save, failed saves.
+    func testShutdownSuitePasses() throws { try assertPasses("unit/shutdown") }
 }

@@ -77,6 +77,23 @@ final class FailoverCommandTests: XCTestCase {
         XCTAssertEqual(try sync.info(r, "sync_partial_ok"), "1")
     }
 
+    /// The target refuses the PSYNC (its default user lacks it): the failover
+    /// aborts once, the master is a master again with writes unpaused.
+    func testAVigilMasterWhoseTargetRejectsThePsyncAbortsOnceAndStaysMaster() throws {
+        let (master, m) = try start(vigil: true, [])
+        defer { m.close() }
+        let (replica, r) = try start(vigil: true, ["--replicaof", "127.0.0.1", String(master.port)])
+        defer { r.close() }
+        try ReplicationSync(master: m, replicas: [r]).waitCaughtUp()
+        try waitUntilOnline(m)
+        XCTAssertEqual(try r.call(["ACL", "SETUSER", "default", "-psync"]).string, "OK")
+        XCTAssertEqual(try m.call(["FAILOVER", "TO", "127.0.0.1", String(replica.port)]).string, "OK")
+        try waitForRole(m, "master")
+        XCTAssertEqual(try m.call(["SET", "after", "1"]).string, "OK", "writes are unpaused")
+        let aborts = master.process.logText.components(separatedBy: "aborted: Failover target rejected psync request").count - 1
+        XCTAssertEqual(aborts, 1, master.process.logTail())
+    }
+
     func testFailoverToANamedVigilReplica() throws {
         try failover(masterIsVigil: true, replicaIsVigil: true, named: true)
     }

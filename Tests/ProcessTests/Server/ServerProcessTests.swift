@@ -17,7 +17,8 @@ final class ServerProcessTests: XCTestCase {
     }
 
     /// `pid:role dd Mon yyyy hh:mm:ss.mmm <level char> message`, as Redis's serverLogRaw.
-    static let logLine = #"^([0-9]+):[MSCX] [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} [.*#-] \S.*$"#
+    /// A line of serverLog, or of serverLogFromHandler (`pid:signal-handler (unix time) msg`).
+    static let logLine = #"^([0-9]+):(?:[MSCX] [0-9]{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} [.*#-]|signal-handler \([0-9]+\)) \S.*$"#
 
     private func write(_ text: String, to path: String) throws {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
