@@ -1,121 +1,22 @@
 // The crash report and the software watchdog (Redis's sigsegvHandler and
-// watchdogSignalHandler in debug.c): written from signal handlers, so only
-// async-signal-safe calls here — no Swift, no malloc, no stdio, no
-// localtime (the timezone offset is taken once, when configured).
+// watchdogSignalHandler in debug.c), written from signal handlers through
+// handler_log.c: no Swift, no malloc, no stdio.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <execinfo.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/time.h>
-#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 #include "CVigilShim.h"
+#include "handler_log.h"
 
-static char log_path[4096];     // "" writes to standard output
 static char product[128] = "Vigil";
-static volatile char log_role = 'M';
-static volatile int log_level = 2;      // 0 debug .. 3 warning
-static volatile int log_daemonized = 0; // stdout is /dev/null then: skip it
-static long tz_offset = 0;              // seconds east of UTC when configured
 static char alt_stack[65536];           // so a stack overflow still gets its report
 static int configured = 0;              // servers run inside a test process never are
-
-// MARK: writing
-
-typedef struct { char b[512]; size_t n; } line_t;
-
-static void put(line_t *l, const char *s) {
-    while (*s && l->n < sizeof(l->b)) l->b[l->n++] = *s++;
-}
-
-static void put_num(line_t *l, long long v, int width) {
-    char d[24]; int n = 0;
-    unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
-    do { d[n++] = '0' + u % 10; u /= 10; } while (u);
-    while (n < width) d[n++] = '0';
-    if (v < 0 && l->n < sizeof(l->b)) l->b[l->n++] = '-';
-    while (n && l->n < sizeof(l->b)) l->b[l->n++] = d[--n];
-}
-
-static void put_hex(line_t *l, uintptr_t v) {
-    if (v == 0) { put(l, "(nil)"); return; }
-    char d[20]; int n = 0;
-    while (v) { d[n++] = "0123456789abcdef"[v & 15]; v >>= 4; }
-    put(l, "0x");
-    while (n && l->n < sizeof(l->b)) l->b[l->n++] = d[--n];
-}
-
-static int open_log(void) {
-    if (log_path[0] == '\0') return log_daemonized ? -1 : STDOUT_FILENO;
-    return open(log_path, O_APPEND | O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-}
-
-static void close_log(int fd) {
-    if (fd != STDOUT_FILENO && fd >= 0) close(fd);
-}
-
-static void write_all(int fd, const char *p, size_t n) {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return;
-        p += w; n -= (size_t)w;
-    }
-}
-
-static void write_text(const char *s) {
-    int fd = open_log();
-    if (fd < 0) return;
-    write_all(fd, s, strlen(s));
-    close_log(fd);
-}
-
-// "pid:role dd Mon yyyy hh:mm:ss.mmm # " as the server's own log lines.
-static void put_prefix(line_t *l) {
-    static const char *months[] = {"Jan","Feb","Mar","Apr","May","Jun","Jul","Aug","Sep","Oct","Nov","Dec"};
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    long long t = (long long)ts.tv_sec + tz_offset;
-    long long days = t / 86400, secs = t % 86400;
-    if (secs < 0) { secs += 86400; days -= 1; }
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    long long doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    long long day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
-    long long year = yoe + era * 400 + (month <= 2);
-    put_num(l, getpid(), 0);
-    char role[3] = {':', log_role, ' '};
-    for (int i = 0; i < 3; i++) l->b[l->n++] = role[i];
-    put_num(l, day, 2); put(l, " "); put(l, months[month - 1]); put(l, " "); put_num(l, year, 4); put(l, " ");
-    put_num(l, secs / 3600, 2); put(l, ":"); put_num(l, secs / 60 % 60, 2); put(l, ":"); put_num(l, secs % 60, 2);
-    put(l, "."); put_num(l, ts.tv_nsec / 1000000, 3); put(l, " # ");
-}
-
-static void log_line(line_t *l) {
-    put(l, "\n");
-    int fd = open_log();
-    if (fd < 0) return;
-    write_all(fd, l->b, l->n);
-    close_log(fd);
-}
-
-// serverLogFromHandler's form: "pid:signal-handler (unixtime) message".
-static void log_from_handler(const char *msg) {
-    if (log_level > 3) return;
-    line_t l = { .n = 0 };
-    put_num(&l, getpid(), 0);
-    put(&l, ":signal-handler (");
-    put_num(&l, (long long)time(NULL), 0);
-    put(&l, ") ");
-    put(&l, msg);
-    log_line(&l);
-}
 
 static void *instruction_pointer(void *secret) {
 #if defined(__x86_64__)
@@ -131,17 +32,18 @@ static void *instruction_pointer(void *secret) {
 static void log_stack_trace(void *eip, int uplevel) {
     void *trace[100];
     int size = backtrace(trace, 100);
-    int fd = open_log();
+    int fd = hlog_open();
     if (fd < 0) return;
     const char *head = "\n------ STACK TRACE ------\n";
-    write_all(fd, head, strlen(head));
+    ssize_t ignored = write(fd, head, strlen(head));
     if (eip) {
-        write_all(fd, "EIP:\n", 5);
+        ignored = write(fd, "EIP:\n", 5);
         backtrace_symbols_fd(&eip, 1, fd);
     }
-    write_all(fd, "\nBacktrace:\n", 12);
+    ignored = write(fd, "\nBacktrace:\n", 12);
+    (void)ignored;
     if (size > uplevel) backtrace_symbols_fd(trace + uplevel, size - uplevel, fd);
-    close_log(fd);
+    hlog_close(fd);
 }
 
 // MARK: the crash report
@@ -149,30 +51,30 @@ static void log_stack_trace(void *eip, int uplevel) {
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 static void crash_handler(int sig, siginfo_t *info, void *secret) {
-    write_text("\n\n=== VIGIL BUG REPORT START: Cut & paste starting from here ===\n");
-    line_t l = { .n = 0 };
-    put_prefix(&l); put(&l, product); put(&l, " crashed by signal: "); put_num(&l, sig, 0);
-    put(&l, ", si_code: "); put_num(&l, info->si_code, 0);
-    log_line(&l);
+    hlog_write_text("\n\n=== VIGIL BUG REPORT START: Cut & paste starting from here ===\n");
+    hlog_line_t l = { .n = 0 };
+    hlog_put_prefix(&l); hlog_put(&l, product); hlog_put(&l, " crashed by signal: "); hlog_put_num(&l, sig, 0);
+    hlog_put(&l, ", si_code: "); hlog_put_num(&l, info->si_code, 0);
+    hlog_write_line(&l);
     if (sig == SIGSEGV || sig == SIGBUS) {
-        l.n = 0; put_prefix(&l); put(&l, "Accessing address: "); put_hex(&l, (uintptr_t)info->si_addr);
-        log_line(&l);
+        l.n = 0; hlog_put_prefix(&l); hlog_put(&l, "Accessing address: "); hlog_put_hex(&l, (uintptr_t)info->si_addr);
+        hlog_write_line(&l);
     }
     if (info->si_code == SI_USER && info->si_pid != -1) {
-        l.n = 0; put_prefix(&l); put(&l, "Killed by PID: "); put_num(&l, info->si_pid, 0);
-        put(&l, ", UID: "); put_num(&l, info->si_uid, 0);
-        log_line(&l);
+        l.n = 0; hlog_put_prefix(&l); hlog_put(&l, "Killed by PID: "); hlog_put_num(&l, info->si_pid, 0);
+        hlog_put(&l, ", UID: "); hlog_put_num(&l, info->si_uid, 0);
+        hlog_write_line(&l);
     }
     void *eip = instruction_pointer(secret);
     if (eip) {
-        l.n = 0; put_prefix(&l); put(&l, "Crashed running the instruction at: "); put_hex(&l, (uintptr_t)eip);
-        log_line(&l);
+        l.n = 0; hlog_put_prefix(&l); hlog_put(&l, "Crashed running the instruction at: "); hlog_put_hex(&l, (uintptr_t)eip);
+        hlog_write_line(&l);
     }
     // Jumping to an unmapped address: unwinding from there would fault again.
     log_stack_trace(eip == info->si_addr ? NULL : eip, 1);
-    write_text("\n=== VIGIL BUG REPORT END. Make sure to include from START to END. ===\n\n"
-               "       Please report the crash to Vigil's developers, with the log lines\n"
-               "       from START to END and the server's configuration.\n\n");
+    hlog_write_text("\n=== VIGIL BUG REPORT END. Make sure to include from START to END. ===\n\n"
+                    "       Please report the crash to Vigil's developers, with the log lines\n"
+                    "       from START to END and the server's configuration.\n\n");
     // Die of the same signal (a core dump where enabled), as Redis does.
     struct sigaction act;
     memset(&act, 0, sizeof act);
@@ -183,20 +85,11 @@ static void crash_handler(int sig, siginfo_t *info, void *secret) {
     kill(getpid(), sig);
 }
 
-void vigil_crashlog_configure(const char *path, const char *name, int daemonized) {
-    size_t n = strlen(path);
-    if (n >= sizeof log_path) n = sizeof log_path - 1;
-    memcpy(log_path, path, n);
-    log_path[n] = '\0';
-    n = strlen(name);
+void vigil_crashlog_configure(const char *name) {
+    size_t n = strlen(name);
     if (n >= sizeof product) n = sizeof product - 1;
     memcpy(product, name, n);
     product[n] = '\0';
-    log_daemonized = daemonized;
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    tz_offset = tm.tm_gmtoff;
     // backtrace() loads libgcc on its first call, which allocates: do it
     // now, not first inside a handler.
     void *warm[2];
@@ -208,10 +101,6 @@ void vigil_crashlog_configure(const char *path, const char *name, int daemonized
     sigaltstack(&ss, NULL);
     configured = 1;
 }
-
-void vigil_crashlog_set_role(char role) { log_role = role; }
-
-void vigil_crashlog_set_level(int level) { log_level = level; }
 
 void vigil_crashlog_enable(int on) {
     if (!configured) return;
@@ -233,9 +122,9 @@ void vigil_crashlog_enable(int on) {
 static void watchdog_handler(int sig, siginfo_t *info, void *secret) {
     (void)sig; (void)info;
     int saved = errno;
-    log_from_handler("\n--- WATCHDOG TIMER EXPIRED ---");
+    hlog_from_handler("\n--- WATCHDOG TIMER EXPIRED ---");
     log_stack_trace(instruction_pointer(secret), 1);
-    log_from_handler("--------\n");
+    hlog_from_handler("--------\n");
     errno = saved;
 }
 

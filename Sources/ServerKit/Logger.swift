@@ -7,11 +7,11 @@ import Glibc
 public final class Logger {
     public typealias Level = LogLevel
 
-    public var level: Level { didSet { onChange?(self) } }
+    public var level: Level
     /// "M" master, "S" replica, "X" sentinel, "C" child process.
-    public var role: Character { didSet { onChange?(self) } }
-    /// Told of level and role changes (the crash report writes lines of its own).
-    public var onChange: ((Logger) -> Void)?
+    public var role: Character { didSet { onRoleChange?(self) } }
+    /// Told of role changes (the crash report writes lines of its own).
+    public var onRoleChange: ((Logger) -> Void)?
     private let path: String
 
     /// An empty `path` (or one that cannot be opened) logs to stdout, as Redis does.

@@ -49,11 +49,9 @@ void vigil_install_shutdown_signals(void);
 int vigil_shutdown_requested(void);
 void vigil_clear_shutdown(void);
 // The data node's handler (shutdown_signals.c), as redis-server's: it logs
-// "Received SIGTERM scheduling shutdown..." itself (to `path`, stdout when
-// empty, nothing unless enabled), and a second SIGINT while one is pending
-// removes temp-<pid>.rdb and exits with status 1.
+// "Received SIGTERM scheduling shutdown..." itself (to the handler log), and
+// a second SIGINT while one is pending removes temp-<pid>.rdb and exits with status 1.
 void vigil_install_server_shutdown_signals(void);
-void vigil_shutdown_signal_log(const char *path, int enabled);
 void vigil_ignore_shutdown_signals(void);
 void vigil_ignore_sigpipe(void);
 /* As redis-server's main: a hang-up (a closed terminal, an orphaned process
@@ -92,13 +90,14 @@ void vigil_inject_fsync_errno(int e);
 // when the thread that started it ends.
 int vigil_set_parent_death_signal(int sig);
 
-// The crash report and the software watchdog (crash_log.c), written to the
-// log file ("" for standard output; nothing when daemonized then) in the
-// server's log format. `name` is what "<name> crashed by signal" says.
-void vigil_crashlog_configure(const char *path, const char *name, int daemonized);
-void vigil_crashlog_set_role(char role);
-// 0 debug, 1 verbose, 2 notice, 3 warning: the watchdog logs at warning.
-void vigil_crashlog_set_level(int level);
+// Where lines written from signal handlers go (handler_log.c): the log file
+// by name ("" for standard output; nowhere then when daemonized), each line
+// with the role the server's own lines carry.
+void vigil_handler_log_configure(const char *path, int daemonized);
+void vigil_handler_log_set_role(char role);
+// The crash report and the software watchdog (crash_log.c). `name` is what
+// "<name> crashed by signal" says; nothing acts before this is called.
+void vigil_crashlog_configure(const char *name);
 // crash-log-enabled: report SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT, then die of it.
 void vigil_crashlog_enable(int on);
 // watchdog-period: 0 stops it; else a SIGALRM after period_ms logs the stack.

@@ -6,11 +6,11 @@ import Glibc
 /// shutdown-on-sigint's flags; SHUTDOWN ABORT can cancel one not yet acted
 /// on (while DEBUG PAUSE-CRON holds the cron, say).
 extension Server {
-    /// Installs the handler and tells it where the log is (daemonized
-    /// without a logfile, it has nowhere to write, as serverLogFromHandler).
+    /// Installs the handler, and tells the signal handlers' log where the
+    /// log is (daemonized without a logfile, it has nowhere to write, as serverLogFromHandler).
     static func installShutdownSignals(config: ServerConfig) {
+        vigil_handler_log_configure(config.logfile, config.daemonize ? 1 : 0)
         vigil_install_server_shutdown_signals()
-        vigil_shutdown_signal_log(config.logfile, config.logfile.isEmpty && config.daemonize ? 0 : 1)
     }
 
     /// serverCron's shutdown_asap: a signal is pending and no shutdown runs.

@@ -2,23 +2,23 @@ import CVigilShim
 import ServerKit
 
 /// Redis's crash report and software watchdog (the C side is crash_log.c,
-/// since both run in signal handlers). Started by ServerMain for the
-/// process's own server only: a server that tests run inside their process
-/// leaves that process's signal handling alone (crash_log.c acts only once
-/// configured).
+/// since both run in signal handlers; they write through the handler log
+/// that Server.installShutdownSignals points at the log file). Started by
+/// ServerMain for the process's own server only: a server that tests run
+/// inside their process leaves that process's signal handling alone
+/// (crash_log.c acts only once configured).
 enum CrashReporting {
     static func start(_ s: Server) {
-        vigil_crashlog_configure(s.config.logfile, "Vigil \(Version.vigil)", s.config.daemonize ? 1 : 0)
+        vigil_crashlog_configure("Vigil \(Version.vigil)")
         follow(s.log)
-        s.log.onChange = follow
+        s.log.onRoleChange = follow
         applyCrashLog(s)
         applyWatchdog(s)
     }
 
-    /// The report's lines carry the log's role and obey its level, as the server's do.
+    /// The report's lines carry the role the server's own lines carry.
     private static func follow(_ log: Logger) {
-        vigil_crashlog_set_role(CChar(bitPattern: log.role.asciiValue ?? UInt8(ascii: "M")))
-        vigil_crashlog_set_level(Int32(log.level.rawValue))
+        vigil_handler_log_set_role(CChar(bitPattern: log.role.asciiValue ?? UInt8(ascii: "M")))
     }
 
     /// crash-log-enabled: handlers for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT, or the defaults.

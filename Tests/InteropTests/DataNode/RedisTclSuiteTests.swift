@@ -8,7 +8,9 @@ import XCTest
 /// integration/failover (21 s),
 /// unit/maxmemory (160-290 s: its replica-buffer tests push a million
 /// commands; redis-server takes ~100 s for the suite on the same machine),
-/// integration/aof (40 tests, ~66 s).
+/// integration/aof (40 tests, ~66 s), integration/rdb (~34 s),
+/// integration/block-repl (~27 s), integration/replication-2 (~19 s),
+/// integration/psync2-pingoff (~19 s).
 final class RedisTclSuiteTests: XCTestCase {
     /// What the first test runs, side by side, in one batch; each test below
     /// asserts one of them.
@@ -52,6 +54,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "integration/logging",
         "integration/redis-cli",
         "integration/dismiss-mem",
+        "integration/redis-benchmark",
         "unit/pause",
         "unit/other",
         "unit/shutdown",
@@ -120,6 +123,8 @@ final class RedisTclSuiteTests: XCTestCase {
     func testRedisCliSuitePasses() throws { try assertPasses("integration/redis-cli") }
     /// Forked children (BGSAVE, replication) with big keys of each type.
     func testDismissMemSuitePasses() throws { try assertPasses("integration/dismiss-mem") }
+    /// The real redis-benchmark against vigil-server (-t, --dbnum, -r keyspace, -P pipelines).
+    func testRedisBenchmarkSuitePasses() throws { try assertPasses("integration/redis-benchmark") }
     /// CLIENT PAUSE RO/WRITE/ALL, and a paused replica's master stream read but held until unpause.
     func testPauseSuitePasses() throws { try assertPasses("unit/pause") }
 
