@@ -30,6 +30,7 @@ enum DebugCommands {
         ("quicklist-packed-threshold", { $0 == 3 }, DebugQuicklist.packedThreshold),
         ("htstats", { $0 == 3 }, DebugHTStats.run),
         ("htstats-key", { $0 == 3 }, DebugHashTableStats.key),
+        ("config-rewrite-force-all", { $0 == 2 }, ConfigCommands.rewriteForceAll),
     ]
 
     static func debug(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
@@ -46,6 +47,9 @@ enum DebugCommands {
             "CHANGE-REPL-ID",
             "    Change the replication IDs of the instance.",
             "    Dangerous: should be used only for testing the replication subsystem.",
+            "CONFIG-REWRITE-FORCE-ALL",
+            "    Like CONFIG REWRITE but writes all configuration options, including",
+            "    keywords not listed in original configuration file or default values.",
             "DIGEST",
             "    Output a hex signature representing the current DB content.",
             "DIGEST-VALUE <key> [<key> ...]",
