@@ -275,6 +275,27 @@ final class MigrateRealRedisTests: XCTestCase {
         }
     }
 
+    func testKeyPermissionsAreCheckedLikeRedis() throws {
+        let s = try sources()
+        let (tport, _) = try redis()
+        let port = String(tport)
+        try s.both("ACL", "SETUSER", "limited", "on", "nopass", "~a*", "+@all")
+        try s.both("MSET", "a1", "v", "b1", "v")
+        try s.both("AUTH", "limited", "any")
+        let cases: [[String]] = [
+            ["MIGRATE", "127.0.0.1", port, "b1", "0", "5000", "COPY"],
+            ["MIGRATE", "127.0.0.1", port, "", "0", "5000", "COPY", "KEYS", "a1", "b1"],
+            ["MIGRATE", "127.0.0.1", port, "", "0", "5000", "COPY", "REPLACE", "KEYS", "a1"],
+        ]
+        var ours: [RESPValue] = [], theirs: [RESPValue] = []
+        for cmd in cases {
+            ours.append(try s.ours.call(cmd))
+            theirs.append(try s.theirs.call(cmd))
+        }
+        XCTAssertEqual(ours.map { $0.string?.hasPrefix("NOPERM") ?? false }, [true, true, false], "\(ours)")
+        XCTAssertEqual(ours, theirs)
+    }
+
     func testCommandGetkeysMatchesRedis() throws {
         let s = try sources()
         let cases: [[String]] = [
