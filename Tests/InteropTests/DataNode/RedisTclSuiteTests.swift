@@ -47,6 +47,7 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/scripting",
         "unit/type/set",
         "unit/slowlog",
+        "unit/introspection-2",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -104,4 +105,6 @@ final class RedisTclSuiteTests: XCTestCase {
     func testSetSuitePasses() throws { try assertPasses("unit/type/set") }
     /// SLOWLOG, with AUTH/AUTH2 secrets of MIGRATE, ACL SETUSER and CONFIG SET redacted.
     func testSlowlogSuitePasses() throws { try assertPasses("unit/slowlog") }
+    /// OBJECT IDLETIME/FREQ, TOUCH, COMMAND GETKEYS/INFO/DOCS/LIST (MIGRATE among the movablekeys commands).
+    func testIntrospection2SuitePasses() throws { try assertPasses("unit/introspection-2") }
 }
