@@ -57,27 +57,18 @@ private struct MigrateRun {
     var host: [UInt8] { argv[1] }
     var port: [UInt8] { argv[2] }
 
-    init(server: Server, client: Client, argv: [[UInt8]], args: MigrateArguments, found: [(key: [UInt8], value: Value)]) {
-        self.server = server
-        self.client = client
-        self.argv = argv
-        self.args = args
-        self.found = found
-    }
-
     /// How an attempt ended when it did not reply: Redis's socket_err label.
     struct SocketError {
         var writing: Bool
         var failure: SyncSocketIO.Failure
-        /// The command already became DEL for acknowledged keys: the socket was closed before.
-        var argvRewritten = false
     }
 
     mutating func execute() {
         var mayRetry = true
         while true {
             guard let err = attempt(mayRetry: &mayRetry) else { return }
-            if !err.argvRewritten { server.migrateSockets.close(host: host, port: port) }
+            // Closing also makes the next attempt send SELECT again.
+            server.migrateSockets.close(host: host, port: port)
             if err.failure != .timedOut && mayRetry {
                 mayRetry = false
                 continue
@@ -187,14 +178,13 @@ private struct MigrateRun {
             return SocketError(writing: false, failure: f)
         }
         if socketFailure != nil { server.migrateSockets.close(host: host, port: port) }
-        var rewritten = false
-        if !args.copy && !acknowledged.isEmpty {
-            if server.feed.isActive { server.feed.replaceCommand(with: [PropagationRewrites.del] + acknowledged) }
-            rewritten = true
+        // Replicas and the AOF see the keys the target acknowledged deleted.
+        if !args.copy && !acknowledged.isEmpty && server.feed.isActive {
+            server.feed.replaceCommand(with: [PropagationRewrites.del] + acknowledged)
         }
         if !errorFromTarget, let f = socketFailure {
             mayRetry = false
-            return SocketError(writing: false, failure: f, argvRewritten: rewritten)
+            return SocketError(writing: false, failure: f)
         }
         if !errorFromTarget {
             cs.lastDbId = args.dbid
