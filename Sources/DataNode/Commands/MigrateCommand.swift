@@ -6,7 +6,8 @@ import Protocol
 /// RESTORE commands carrying DUMP payloads, over a cached connection, with
 /// blocking IO on the server's thread as Redis does. Keys the target
 /// acknowledged are deleted here (unless COPY) and reach replicas and the
-/// AOF as one DEL.
+/// AOF as one DEL. Always RESTORE: RESTORE-ASKING is for cluster mode, which
+/// this server never runs in.
 enum MigrateCommand {
     static let handlers: [String: CommandHandler] = ["migrate": migrate]
 
