@@ -24,6 +24,13 @@ final class ConfigCommandTests: XCTestCase {
         XCTAssertEqual(h.rawString("CONFIG", "SET", "maxmemory"), "-ERR wrong number of arguments for 'config|set' command\r\n")
     }
 
+    func testSetOfALoadingSensitiveParameterIsRefusedWhileLoading() throws {
+        let h = try Harness()
+        h.server.persistence.loading = true
+        XCTAssertEqual(h.rawString("CONFIG", "SET", "appendonly", "yes"), "-LOADING Redis is loading the dataset in memory\r\n")
+        XCTAssertEqual(h.call("CONFIG", "SET", "loglevel", "debug"), .ok)
+    }
+
     func testSetIsAllOrNothing() throws {
         let h = try Harness()
         XCTAssertEqual(h.call("CONFIG", "SET", "hz", "20", "maxmemory", "abc").isErrorReply, true)

@@ -110,6 +110,19 @@ final class ConfigRewriteTests: XCTestCase {
         XCTAssertFalse(text.contains("databases"), "defaults absent from the file stay absent")
     }
 
+    /// DEBUG CONFIG-REWRITE-FORCE-ALL's rewrite: defaults are written too,
+    /// and the file loads back to the same configuration.
+    func testForcedRewriteWritesEveryParameterAndLoadsBackTheSame() throws {
+        let path = write("force.conf", "port 7002\ndir \(tmp)\n")
+        var c = try ConfigLoader.load(arguments: [path]).config
+        try c.rewrite(path: path, forceAll: true)
+        let text = read(path)
+        XCTAssertTrue(text.contains("databases 16\n"), text)
+        XCTAssertTrue(text.contains("hz 10\n"), text)
+        var reloaded = try ConfigLoader.load(arguments: [path]).config
+        XCTAssertEqual(reloaded.get(patterns: ["*"]).map { "\($0.0)=\($0.1)" }, c.get(patterns: ["*"]).map { "\($0.0)=\($0.1)" })
+    }
+
     func testRewriteCommentsLinesItCannotUse() throws {
         let path = write("u.conf", "port 7002\nuser bob on >pw\n")
         let c = try ConfigLoader.load(arguments: [path]).config

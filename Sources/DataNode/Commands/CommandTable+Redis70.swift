@@ -18,7 +18,7 @@ extension CommandTable {
             HyperLogLogCommands.handlers, SortCommands.handlers,
             ReplicationCommands.handlers,
             AOFCommands.handlers,
-            DumpRestoreCommands.handlers,
+            DumpRestoreCommands.handlers, MigrateCommand.handlers,
             MemoryCommands.handlers,
             PersistenceCommands.handlers,
             StreamCommands.handlers,

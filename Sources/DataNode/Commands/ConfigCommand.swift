@@ -40,7 +40,7 @@ enum ConfigCommands {
         }
         var config = s.config
         var changed: [String] = []
-        let error = config.set(pairs: pairs, clientIsLocal: isLocal(c), loading: false) { names, newConfig in
+        let error = config.set(pairs: pairs, clientIsLocal: isLocal(c), loading: s.persistence.loading) { names, newConfig in
             changed = names
             return applyProcessChanges(s, names, newConfig)
         }
@@ -166,6 +166,23 @@ enum ConfigCommands {
         } catch {
             s.log.warning("CONFIG-REWRITE failed: \(error)")
             c.replyError("ERR Rewriting config file: \(error)")
+        }
+    }
+
+    /// DEBUG CONFIG-REWRITE-FORCE-ALL: rewriteConfig(configfile, 1). Without
+    /// a config file Redis's fopen(NULL) fails with EFAULT.
+    static func rewriteForceAll(_ s: Server, _ c: Client, _ argv: [[UInt8]]) {
+        guard let path = s.configFile else {
+            c.replyError("ERR CONFIG-REWRITE-FORCE-ALL failed: Bad address")
+            return
+        }
+        do {
+            try s.config.rewrite(path: path, aclUsers: s.acl.sorted.map { $0.describe(s.acl.catalog) }, forceAll: true)
+            c.out.ok()
+        } catch let e as ConfigError {
+            c.replyError("ERR CONFIG-REWRITE-FORCE-ALL failed: \(e.reason)")
+        } catch {
+            c.replyError("ERR CONFIG-REWRITE-FORCE-ALL failed: \(error)")
         }
     }
 

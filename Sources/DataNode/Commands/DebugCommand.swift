@@ -40,6 +40,7 @@ enum DebugCommands {
             s.aof.flushSleepUs = Int(KeyExtraction.atoi(argv[2]))
             c.out.ok()
         }),
+        ("config-rewrite-force-all", { $0 == 2 }, ConfigCommands.rewriteForceAll),
     ]
 
     /// Named as Redis's: stack traces in the crash report and the watchdog's show it.
@@ -59,6 +60,9 @@ enum DebugCommands {
             "CHANGE-REPL-ID",
             "    Change the replication IDs of the instance.",
             "    Dangerous: should be used only for testing the replication subsystem.",
+            "CONFIG-REWRITE-FORCE-ALL",
+            "    Like CONFIG REWRITE but writes all configuration options, including",
+            "    keywords not listed in original configuration file or default values.",
             "DIGEST",
             "    Output a hex signature representing the current DB content.",
             "DIGEST-VALUE <key> [<key> ...]",

@@ -3,9 +3,8 @@ import Persistence
 import Protocol
 
 /// DUMP and RESTORE (cluster.c's dumpCommand/restoreCommand): values cross
-/// between servers in the RDB payload format with its version and CRC footer.
-/// MIGRATE (a client connection to another server from inside a command) is
-/// not implemented.
+/// between servers in the RDB payload format with its version and CRC footer
+/// (MIGRATE sends its keys as RESTOREs of these payloads: MigrateCommand.swift).
 enum DumpRestoreCommands {
     static let handlers: [String: CommandHandler] = [
         "dump": dump, "restore": restore, "restore-asking": restore,

@@ -133,7 +133,7 @@ extension Server {
             ("pubsubshard_channels", String(pubsub.shardChannels.count)),
             ("latest_fork_usec", String(persistence.latestForkUs)),
             ("total_forks", String(persistence.totalForks)),
-            ("migrate_cached_sockets", "0"),
+            ("migrate_cached_sockets", String(migrateSockets.count)),
             ("slave_expires_tracked_keys", "0"),
             ("active_defrag_hits", "0"),
             ("active_defrag_misses", "0"),

@@ -14,8 +14,11 @@ extension ServerConfig {
     /// file's `user` lines as Redis does (unless `aclfile` is set, which drops
     /// them); nil leaves `user` lines as they are. Errors carry strerror's
     /// text in `reason`, for "ERR Rewriting config file: <reason>".
-    public func rewrite(path: String, aclUsers: [String]? = nil) throws {
+    /// `forceAll` (DEBUG CONFIG-REWRITE-FORCE-ALL) writes every parameter,
+    /// defaults included.
+    public func rewrite(path: String, aclUsers: [String]? = nil, forceAll: Bool = false) throws {
         var state = try ConfigRewriteState(readingFile: path)
+        state.forceWrite = forceAll
         for (i, e) in ConfigTable.entries.enumerated() { rewriteEntry(i, e, &state) }
         if let aclUsers {
             if !aclfile.isEmpty {

@@ -23,6 +23,22 @@ public struct CommandTable {
         return commands[asciiLowercased(name)]
     }
 
+    /// rename-command: the command answers to `newName` only (its own name,
+    /// in COMMAND INFO, SLOWLOG, ACL rules, stays), or to nothing when
+    /// `newName` is empty. false when `newName` is taken.
+    mutating func rename(_ command: Command, from oldName: String, to newName: String) -> Bool {
+        let old = oldName.lowercased(), new = newName.lowercased()
+        commands[old] = nil
+        _ = byBytes.remove(Key(Array(old.utf8)))
+        _ = byBytes.remove(Key(Array(old.uppercased().utf8)))
+        if new.isEmpty { return true }
+        if commands[new] != nil { return false }
+        commands[new] = command
+        _ = byBytes.set(Key(Array(new.utf8)), command)
+        _ = byBytes.set(Key(Array(new.uppercased().utf8)), command)
+        return true
+    }
+
     /// All commands and subcommands, sorted by full name.
     public var all: [Command] {
         var out: [Command] = []

@@ -91,6 +91,7 @@ extension Server {
         // Once a second from the first cron on, as run_with_period(1000) in
         // serverCron: the PING schedule counts from start-up, not from the first replica.
         if (cronLoops - 1) % max(hot.hz, 1) == 0 { masterReplicationCron() }
+        if (cronLoops - 1) % max(hot.hz, 1) == 0 { migrateSockets.closeIdle(nowSeconds: clock.monotonicMs() / 1000) }
         clientsCron()
     }
 }

@@ -112,6 +112,8 @@ public final class Server {
     /// maxmemory enforcement (Server+Eviction.swift) and deferred frees (LazyFree.swift).
     public let eviction = EvictionState()
     public let lazyfree = LazyFreeQueue()
+    /// MIGRATE's connections to its targets.
+    public let migrateSockets = MigrateSocketCache()
     /// EVAL's script cache and VM, the function libraries, the running script (Scripting/).
     public let scripting = ScriptingState()
     /// How many call()s are running: EXEC's queue runs inside EXEC's call(),

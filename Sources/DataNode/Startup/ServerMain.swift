@@ -31,13 +31,21 @@ public enum ServerMain {
             writeStderr("Module loading is not supported by vigil-server: loadmodule \(config.loadModules.map(\.text).joined(separator: ", "))\n")
             return 1
         }
+        // A bad rename-command line is a config file error, reported before daemonizing.
+        let commands: CommandTable
+        do {
+            commands = try CommandTable(renaming: config.renamedCommands)
+        } catch {
+            writeStderr("\(error)\n")
+            return 1
+        }
         if config.daemonize { daemonize() }
         vigil_ignore_sigpipe()
         vigil_ignore_sighup()
         Server.installShutdownSignals(config: config)
         let server: Server
         do {
-            server = try Server(config: config, configFile: loaded.configFile)
+            server = try Server(config: config, configFile: loaded.configFile, commands: commands)
         } catch {
             writeStderr("Failed creating the event loop: \(error)\n")
             return 1

@@ -87,6 +87,11 @@ let propagationStreamCases: [PropagationStreamCase] = [
                   "restore r2 100000 \(dumpArgument("w"))", "restore r2 0 \(dumpArgument("x")) replace",
                   "restore r3 1 \(dumpArgument("v")) absttl", "restore r2 1 \(dumpArgument("v")) absttl replace",
                   "restore r4 99999999999000 \(dumpArgument("v")) ABSTTL", "restore-asking ra 0 \(dumpArgument("v"))"]),
+    // $TARGET: a third server's port (a real redis-server both nodes migrate to); hex: is the empty key.
+    c("migrate", ["mset a 1 b 2 c 3 d 4", "pexpire a 100000", "migrate 127.0.0.1 $TARGET a 0 5000 replace",
+                  "migrate 127.0.0.1 $TARGET b 0 5000 copy replace", "migrate 127.0.0.1 $TARGET nosuch 0 5000",
+                  "migrate 127.0.0.1 $TARGET c 99 5000 replace", "select 3", "set e 5", "select 0",
+                  "migrate 127.0.0.1 $TARGET hex: 0 5000 replace keys b nosuch c d"]),
     c("stream adds, trims, deletes", ["xadd s 1-1 a 1", "xadd s 1-* b 2", "xadd s maxlen = 5 2-0 c 3", "xadd s maxlen ~ 1 3-0 d 4",
                                       "xadd s minid ~ 0 limit 5 4-0 f 6", "xtrim s maxlen 10", "xtrim s maxlen ~ 0",
                                       "xtrim s maxlen 1", "xdel s 4-0 99-1", "xdel s 99-1",

@@ -13,6 +13,8 @@ import XCTest
 /// random SPOP.
 final class PropagationStreamTests: XCTestCase {
     private var fixture: ProcessFixture!
+    /// Where the MIGRATE case moves keys to.
+    private var migrateTarget = 0
 
     override func setUp() { fixture = ProcessFixture() }
     override func tearDown() { fixture.stopAll() }
@@ -27,6 +29,7 @@ final class PropagationStreamTests: XCTestCase {
         let args = ["--repl-ping-replica-period", "3600", "--repl-diskless-sync", "no"]
         guard let real = try fixture.optionalRedis(args, purpose: "the propagation stream comparison") else { return nil }
         let vigil = try fixture.startVigil(["--repl-ping-replica-period", "3600"])
+        migrateTarget = try fixture.startRedis().port
         return (Node(port: real.port, reader: try ReplicationStreamReader(port: real.port, psync: psync)),
                 Node(port: vigil.port, reader: try ReplicationStreamReader(port: vigil.port, psync: psync)))
     }
@@ -112,7 +115,7 @@ final class PropagationStreamTests: XCTestCase {
                 blockers.append(b)
                 try waitForBlocked(conn, count: 1, testCase.name)
             default:
-                replies.append(try conn.call(step.map(stepArgument)))
+                replies.append(try conn.call(step.map { $0 == "$TARGET" ? Array(String(migrateTarget).utf8) : stepArgument($0) }))
             }
         }
         // Blocked clients were served by the pushes: their replies are owed.
