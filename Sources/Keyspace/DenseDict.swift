@@ -1,3 +1,5 @@
+import CVigilPrefetch
+
 /// A hash map whose entries live in dense arrays, so that a random entry is
 /// O(1) (RANDOMKEY, expire sampling, SPOP, SRANDMEMBER) and a cursor over the
 /// array survives inserts and deletes (SCAN). Deletion moves the last entry
@@ -162,6 +164,14 @@ public struct DenseDict<K: PrehashedKey, V> {
         if tracksAccess { stamps.removeLast() }
         removed = values.removeLast()
         return removed
+    }
+
+    /// Asks for the lines of the entry at `i` that sampling reads (its stamp,
+    /// its key). Mutating for the reason `prefetch` is.
+    @inline(__always)
+    public mutating func prefetchEntry(at i: Int) {
+        if tracksAccess { stamps.withUnsafeBufferPointer { vigil_prefetch_for_read($0.baseAddress! + i) } }
+        keys.withUnsafeBufferPointer { vigil_prefetch_for_read($0.baseAddress! + i) }
     }
 
     public mutating func removeAll() {

@@ -52,6 +52,9 @@ public struct EvictionSelector {
 
     /// evictionPoolPopulate: scores `samples` random keys of one database.
     mutating func populate(_ db: Database, policy: EvictionPolicy, samples: Int) {
+        if !policy.volatileOnly && db.dict.tracksAccess && policy.ranking != .ttl {
+            return populateFromMainDict(db, lfu: policy.ranking == .lfu, samples: samples)
+        }
         let ctx = db.context
         let count = policy.volatileOnly ? db.expires.count : db.dict.count
         // dictGetSomeKeys hands back every key of a dict no larger than the
@@ -82,6 +85,31 @@ public struct EvictionSelector {
                 score = UInt64.max - UInt64(bitPattern: expireAt)
             }
             pool.insert(score: score, key: key, db: db.id)
+        }
+    }
+
+    /// populate for allkeys-lru/lfu. The draws are made and their entries
+    /// asked for first, so that the cache misses of the samples overlap
+    /// instead of following one another; a key is read only when its
+    /// candidate goes into the pool (most fall below a full pool's lowest
+    /// score). The scores and the pool's order are evictionPoolPopulate's.
+    mutating func populateFromMainDict(_ db: Database, lfu: Bool, samples: Int) {
+        let ctx = db.context
+        let count = db.dict.count
+        let whole = count <= samples
+        let n = whole ? count : samples
+        if n == 0 { return }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { draws in
+            for j in 0..<n {
+                let i = whole ? j : Int.random(in: 0..<count, using: &rng)
+                draws[j] = i
+                db.dict.prefetchEntry(at: i)
+            }
+            for i in draws {
+                let stamp = db.dict.stamps[i]
+                let score = lfu ? 255 - UInt64(ctx.lfuDecayed(stamp)) : ctx.idleMilliseconds(stamp)
+                if pool.accepts(score) { pool.insert(score: score, key: db.dict.key(at: i), db: db.id, position: i) }
+            }
         }
     }
 }
