@@ -15,7 +15,15 @@ public struct EvictionSelector {
 
     public init() {}
 
-    public mutating func select(_ databases: [Database], policy: EvictionPolicy, samples: Int) -> (Database, Key)? {
+    /// The chosen key, and its position in the database's main dict when
+    /// selection saw it there (the deletion then needs no hash lookup).
+    public struct Victim {
+        public var db: Database
+        public var key: Key
+        public var position: Int?
+    }
+
+    public mutating func select(_ databases: [Database], policy: EvictionPolicy, samples: Int) -> Victim? {
         switch policy.ranking {
         case .none:
             return nil
@@ -24,9 +32,9 @@ public struct EvictionSelector {
                 nextDB = (nextDB + 1) % databases.count
                 let db = databases[nextDB]
                 if policy.volatileOnly {
-                    if let i = db.expires.randomPosition(using: &rng) { return (db, db.expires.key(at: i)) }
+                    if let i = db.expires.randomPosition(using: &rng) { return Victim(db: db, key: db.expires.key(at: i)) }
                 } else if let i = db.dict.randomPosition(using: &rng) {
-                    return (db, db.dict.key(at: i))
+                    return Victim(db: db, key: db.dict.key(at: i), position: i)
                 }
             }
             return nil
@@ -43,8 +51,15 @@ public struct EvictionSelector {
                 // Entries whose key was deleted since they were sampled are ghosts: skip them.
                 while let best = pool.popBest() {
                     let db = databases[best.db]
-                    let present = policy.volatileOnly ? db.expires.contains(best.key) : db.dict.contains(best.key)
-                    if present { return (db, best.key) }
+                    if policy.volatileOnly {
+                        if db.expires.contains(best.key) { return Victim(db: db, key: best.key) }
+                    } else {
+                        // The deletion's cache misses start here, all at once.
+                        db.dict.prefetchRemoval(of: best.key, at: best.position)
+                        if let i = db.dict.position(of: best.key, hint: best.position) {
+                            return Victim(db: db, key: best.key, position: i)
+                        }
+                    }
                 }
             }
         }
