@@ -64,7 +64,9 @@ extension Server {
         }
         let policy = hot.evictionPolicy
         if policy == .noeviction { return noteEvictionEpisode(.fail) }
-        keyspace.nowMs = clock.keyspaceMs()
+        // In a pipelined batch, the previous command's end reading: the
+        // time the command about to run will be given (call()) anyway.
+        keyspace.nowMs = clock.keyspaceMs(wallUs: clock.commandStartUs())
         let startUs = clock.monotonicUs()
         let limitUs = evictionTimeLimitUs(tenacity: hot.evictionTenacity)
         var freed = 0
