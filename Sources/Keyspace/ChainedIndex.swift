@@ -81,6 +81,27 @@ public struct ChainedIndex {
         heads.withUnsafeBufferPointer { vigil_prefetch_for_write($0.baseAddress! + (Int(truncatingIfNeeded: Self.tag(hash)) & mask)) }
     }
 
+    /// Asks for the line of the link at `position` (a removal by position reads it).
+    @inline(__always)
+    public func prefetchLink(_ position: Int) {
+        links.withUnsafeBufferPointer { vigil_prefetch_for_write($0.baseAddress! + position) }
+    }
+
+    /// Unlinks the entry at `position`, whose key hashes to `hash`: its
+    /// chain is walked by reference (tag and position), no key is read.
+    public mutating func unlink(position p: Int, hash: Int) {
+        let t = Self.tag(hash)
+        let b = Int(truncatingIfNeeded: t) & mask
+        let want = Self.ref(t, p)
+        if heads[b] == want {
+            heads[b] = links[p]
+        } else {
+            var q = Self.position(heads[b])
+            while links[q] != want { q = Self.position(links[q]) }
+            links[q] = links[p]
+        }
+    }
+
     /// Unlinks `key`; returns the position it had. The caller then fills the
     /// hole: `moveLast(hash:to:)` when the last entry moves into it, or
     /// `dropLast()` when the hole was the last position.

@@ -1,3 +1,5 @@
+import CVigilPrefetch
+
 /// A hash map whose entries live in dense arrays, so that a random entry is
 /// O(1) (RANDOMKEY, expire sampling, SPOP, SRANDMEMBER) and a cursor over the
 /// array survives inserts and deletes (SCAN). Deletion moves the last entry
@@ -148,11 +150,24 @@ public struct DenseDict<K: PrehashedKey, V> {
     @discardableResult
     public mutating func remove(_ key: K) -> V? {
         guard let i = index.remove(key, in: keys) else { return nil }
+        return fillHole(i)
+    }
+
+    /// Removes the entry at `i` (a position just found for its key: no hash
+    /// lookup, its chain is walked by position alone).
+    public mutating func remove(at i: Int) -> V {
+        index.unlink(position: i, hash: keys[i].prehash)
+        return fillHole(i)
+    }
+
+    /// The last entry moves into the unlinked position `i`. Swapped through
+    /// buffer pointers: Array's own swapAt copies, a retain and release of
+    /// each value, and the removed one is mostly out of the cache.
+    private mutating func fillHole(_ i: Int) -> V {
         let last = keys.count - 1
-        let removed: V
         if i != last {
-            keys.swapAt(i, last)
-            values.swapAt(i, last)
+            keys.withUnsafeMutableBufferPointer { $0.swapAt(i, last) }
+            values.withUnsafeMutableBufferPointer { $0.swapAt(i, last) }
             if tracksAccess { stamps.swapAt(i, last) }
             index.moveLast(hash: keys[i].prehash, to: i)
         } else {
@@ -160,8 +175,38 @@ public struct DenseDict<K: PrehashedKey, V> {
         }
         keys.removeLast()
         if tracksAccess { stamps.removeLast() }
-        removed = values.removeLast()
-        return removed
+        return values.removeLast()
+    }
+
+    /// The position of `key`, trying `hint` (where it was once seen) before
+    /// a hash lookup.
+    @inline(__always)
+    public func position(of key: K, hint: Int) -> Int? {
+        if hint >= 0 && hint < keys.count && keys[hint] == key { return hint }
+        return index.find(key, in: keys)
+    }
+
+    /// Asks for the lines of the entry at `i` that sampling reads (its stamp,
+    /// its key). Mutating for the reason `prefetch` is.
+    @inline(__always)
+    public mutating func prefetchEntry(at i: Int) {
+        if tracksAccess { stamps.withUnsafeBufferPointer { vigil_prefetch_for_read($0.baseAddress! + i) } }
+        keys.withUnsafeBufferPointer { vigil_prefetch_for_read($0.baseAddress! + i) }
+    }
+
+    /// Asks for every line `remove(at:)` of `key`, thought to be at `hint`,
+    /// will touch: the entry, its bucket and link, and the bucket of the
+    /// last entry that moves into its place. Issued together, their misses
+    /// overlap instead of each waiting for the one before.
+    @inline(__always)
+    public mutating func prefetchRemoval(of key: K, at hint: Int) {
+        guard hint >= 0 && hint < keys.count else { return }
+        keys.withUnsafeBufferPointer { vigil_prefetch_for_read($0.baseAddress! + hint) }
+        values.withUnsafeBufferPointer { vigil_prefetch_for_write($0.baseAddress! + hint) }
+        if tracksAccess { stamps.withUnsafeBufferPointer { vigil_prefetch_for_write($0.baseAddress! + hint) } }
+        index.prefetch(hash: key.prehash)
+        index.prefetchLink(hint)
+        index.prefetch(hash: keys[keys.count - 1].prehash)
     }
 
     public mutating func removeAll() {

@@ -10,6 +10,10 @@ public struct EvictionPool {
         public var score: UInt64
         public var key: Key
         public var db: Int
+        /// Where the key was in the dict it was sampled from: a hint (a
+        /// deletion moves the dict's last entry), which spares the victim's
+        /// hash lookup when it still holds the key.
+        public var position: Int
     }
 
     /// Non-nil entries are packed at the front, in ascending score order.
@@ -23,10 +27,10 @@ public struct EvictionPool {
     /// not below the candidate's; a candidate worse than all of a full pool is
     /// dropped, otherwise it goes in, pushing out the best-kept (lowest score)
     /// entry when the pool is full.
-    public mutating func insert(score: UInt64, key: Key, db: Int) {
+    public mutating func insert(score: UInt64, key: Key, db: Int, position: Int = -1) {
         var k = 0
         while k < entries.count && entries[k].score < score { k += 1 }
-        let entry = Entry(score: score, key: key, db: db)
+        let entry = Entry(score: score, key: key, db: db, position: position)
         if entries.count < Self.capacity {
             entries.insert(entry, at: k)
             return
@@ -34,6 +38,14 @@ public struct EvictionPool {
         if k == 0 { return }
         entries.remove(at: 0)
         entries.insert(entry, at: k - 1)
+    }
+
+    /// Whether `insert` would take a candidate of this score (a full pool
+    /// drops one not above its lowest): sampling reads a candidate's key
+    /// only when it goes in.
+    @inline(__always)
+    public func accepts(_ score: UInt64) -> Bool {
+        entries.count < Self.capacity || entries[0].score < score
     }
 
     /// Takes the highest-scoring entry out of the pool.

@@ -15,7 +15,15 @@ public struct EvictionSelector {
 
     public init() {}
 
-    public mutating func select(_ databases: [Database], policy: EvictionPolicy, samples: Int) -> (Database, Key)? {
+    /// The chosen key, and its position in the database's main dict when
+    /// selection saw it there (the deletion then needs no hash lookup).
+    public struct Victim {
+        public var db: Database
+        public var key: Key
+        public var position: Int?
+    }
+
+    public mutating func select(_ databases: [Database], policy: EvictionPolicy, samples: Int) -> Victim? {
         switch policy.ranking {
         case .none:
             return nil
@@ -24,9 +32,9 @@ public struct EvictionSelector {
                 nextDB = (nextDB + 1) % databases.count
                 let db = databases[nextDB]
                 if policy.volatileOnly {
-                    if let i = db.expires.randomPosition(using: &rng) { return (db, db.expires.key(at: i)) }
+                    if let i = db.expires.randomPosition(using: &rng) { return Victim(db: db, key: db.expires.key(at: i)) }
                 } else if let i = db.dict.randomPosition(using: &rng) {
-                    return (db, db.dict.key(at: i))
+                    return Victim(db: db, key: db.dict.key(at: i), position: i)
                 }
             }
             return nil
@@ -43,8 +51,15 @@ public struct EvictionSelector {
                 // Entries whose key was deleted since they were sampled are ghosts: skip them.
                 while let best = pool.popBest() {
                     let db = databases[best.db]
-                    let present = policy.volatileOnly ? db.expires.contains(best.key) : db.dict.contains(best.key)
-                    if present { return (db, best.key) }
+                    if policy.volatileOnly {
+                        if db.expires.contains(best.key) { return Victim(db: db, key: best.key) }
+                    } else {
+                        // The deletion's cache misses start here, all at once.
+                        db.dict.prefetchRemoval(of: best.key, at: best.position)
+                        if let i = db.dict.position(of: best.key, hint: best.position) {
+                            return Victim(db: db, key: best.key, position: i)
+                        }
+                    }
                 }
             }
         }
@@ -52,6 +67,9 @@ public struct EvictionSelector {
 
     /// evictionPoolPopulate: scores `samples` random keys of one database.
     mutating func populate(_ db: Database, policy: EvictionPolicy, samples: Int) {
+        if !policy.volatileOnly && db.dict.tracksAccess && policy.ranking != .ttl {
+            return populateFromMainDict(db, lfu: policy.ranking == .lfu, samples: samples)
+        }
         let ctx = db.context
         let count = policy.volatileOnly ? db.expires.count : db.dict.count
         // dictGetSomeKeys hands back every key of a dict no larger than the
@@ -82,6 +100,31 @@ public struct EvictionSelector {
                 score = UInt64.max - UInt64(bitPattern: expireAt)
             }
             pool.insert(score: score, key: key, db: db.id)
+        }
+    }
+
+    /// populate for allkeys-lru/lfu. The draws are made and their entries
+    /// asked for first, so that the cache misses of the samples overlap
+    /// instead of following one another; a key is read only when its
+    /// candidate goes into the pool (most fall below a full pool's lowest
+    /// score). The scores and the pool's order are evictionPoolPopulate's.
+    mutating func populateFromMainDict(_ db: Database, lfu: Bool, samples: Int) {
+        let ctx = db.context
+        let count = db.dict.count
+        let whole = count <= samples
+        let n = whole ? count : samples
+        if n == 0 { return }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { draws in
+            for j in 0..<n {
+                let i = whole ? j : Int.random(in: 0..<count, using: &rng)
+                draws[j] = i
+                db.dict.prefetchEntry(at: i)
+            }
+            for i in draws {
+                let stamp = db.dict.stamps[i]
+                let score = lfu ? 255 - UInt64(ctx.lfuDecayed(stamp)) : ctx.idleMilliseconds(stamp)
+                if pool.accepts(score) { pool.insert(score: score, key: db.dict.key(at: i), db: db.id, position: i) }
+            }
         }
     }
 }

@@ -55,4 +55,44 @@ final class DenseDictTests: XCTestCase {
         } while cursor != 0
         for i in 0..<1000 where !deleted.contains(i) { XCTAssertTrue(seen.contains(i), "missed m\(i)") }
     }
+
+    func testRemovingByPositionMatchesADictionaryModel() {
+        // Eviction deletes by position: chains of a table held at 6 entries
+        // per bucket are walked by reference, the moved last entry relinked.
+        DictResizing.policy = .avoid
+        defer { DictResizing.policy = .enable }
+        var rng = FastRandom(seed: 7)
+        var d = DenseDict<Key, Int>(tracksAccess: true)
+        var model: [Key: Int] = [:]
+        for i in 0..<4096 { d.set(Key(Array("p\(i)".utf8)), i) { _ in UInt32(i) }; model[Key(Array("p\(i)".utf8))] = i }
+        for step in 0..<20_000 {
+            if step % 2 == 0, let i = d.randomPosition(using: &rng) {
+                let k = d.key(at: i)
+                XCTAssertEqual(d.remove(at: i), model.removeValue(forKey: k))
+                XCTAssertNil(d.stamp(of: k))
+            } else {
+                let k = Key(Array("p\(Int.random(in: 0..<8192, using: &rng))".utf8))
+                d.set(k, step) { _ in UInt32(step) }
+                model[k] = step
+            }
+        }
+        XCTAssertEqual(d.count, model.count)
+        for (k, v) in model { XCTAssertEqual(d[k], v) }
+        for i in 0..<d.count {
+            XCTAssertEqual(d.position(of: d.key(at: i)), i)
+            XCTAssertEqual(d.stamp(of: d.key(at: i)), UInt32(d.value(at: i)))
+        }
+    }
+
+    func testAPositionHintIsTrustedOnlyWhenItStillHoldsTheKey() {
+        var d = DenseDict<Key, Int>()
+        for i in 0..<100 { d.set(Key(Array("h\(i)".utf8)), i) }
+        let k = Key(Array("h10".utf8))
+        XCTAssertEqual(d.position(of: k, hint: 10), 10)
+        // Another key's position, or one past the end: found by lookup.
+        XCTAssertEqual(d.position(of: k, hint: 11), 10)
+        XCTAssertEqual(d.position(of: k, hint: 500), 10)
+        d.remove(k)
+        XCTAssertNil(d.position(of: k, hint: 10))
+    }
 }

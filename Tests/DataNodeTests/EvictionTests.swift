@@ -1,3 +1,4 @@
+import CoreKit
 import Protocol
 import TestSupport
 import XCTest
@@ -122,6 +123,19 @@ final class EvictionPoolTests: XCTestCase {
         pool.insert(score: 1, key: Key("low"), db: 0)
         XCTAssertFalse(pool.entries.contains { $0.key == Key("low") })
         XCTAssertEqual(pool.entries.count, EvictionPool.capacity)
+    }
+
+    func testAcceptsExactlyTheCandidatesInsertTakes() {
+        var rng = FastRandom(seed: 3)
+        var pool = EvictionPool()
+        for n in 0..<400 {
+            let score = UInt64.random(in: 0..<64, using: &rng)
+            let before = pool.entries
+            let accepted = pool.accepts(score)
+            pool.insert(score: score, key: Key("c\(n)"), db: 0, position: n)
+            XCTAssertEqual(accepted, pool.entries != before, "score \(score) into \(before.map(\.score))")
+            if n % 3 == 0 { _ = pool.popBest() }
+        }
     }
 
     func testTenacityTimeLimits() {

@@ -1,4 +1,5 @@
 import CVigilShim
+import Keyspace
 import Reactor
 import ServerKit
 
@@ -168,9 +169,15 @@ extension Server {
             // Evicted itself: the command is dropped with the client.
             if c.isFreed { return }
         }
-        if hot.maxmemory > 0, let refusal = oomRefusal(c, cmd) {
-            rejectCommand(c, refusal, cmd)
-            return
+        if hot.maxmemory > 0 {
+            // A write's first key: the bucket its lookup will probe is asked
+            // for before eviction runs, so that miss overlaps eviction's own.
+            let k = cmd.spec.firstKey
+            if k > 0 && k < argv.count && cmd.flags.contains(.write) { c.db.prefetchSlot(for: Key(argv[k])) }
+            if let refusal = oomRefusal(c, cmd) {
+                rejectCommand(c, refusal, cmd)
+                return
+            }
         }
         if tracking.clientCount > 0 { trackingLimitUsedSlots() }
         if let refusal = aofWriteRefusal, cmd.flags.contains(.write) || cmd.fullName == "ping" || (cmd.isExec && c.multiQueue.contains { $0.command.flags.contains(.write) }) {

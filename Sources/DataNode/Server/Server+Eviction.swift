@@ -64,13 +64,15 @@ extension Server {
         }
         let policy = hot.evictionPolicy
         if policy == .noeviction { return noteEvictionEpisode(.fail) }
-        keyspace.nowMs = clock.keyspaceMs()
+        // In a pipelined batch, the previous command's end reading: the
+        // time the command about to run will be given (call()) anyway.
+        keyspace.nowMs = clock.keyspaceMs(wallUs: clock.commandStartUs())
         let startUs = clock.monotonicUs()
         let limitUs = evictionTimeLimitUs(tenacity: hot.evictionTenacity)
         var freed = 0
         var evicted = 0
         while freed < toFree {
-            guard let (db, key) = selectEvictionVictim(policy) else {
+            guard let (db, key, position) = selectEvictionVictim(policy) else {
                 // Nothing left that the policy may evict.
                 return noteEvictionEpisode(.fail)
             }
@@ -79,7 +81,7 @@ extension Server {
             // that growth would evict more keys to make room for their own
             // invalidations (a loop that can drain the dataset).
             let before = usedMemoryChangingWith(db)
-            removeEvictedKey(db, key)
+            removeEvictedKey(db, key, at: position)
             freed += before - usedMemoryChangingWith(db)
             signalEvictedKey(db, key)
             evicted += 1
@@ -109,19 +111,21 @@ extension Server {
     /// dict's key is then released by the deletion and counted as freed.
     /// Sharing the dict's storage, a long key name would free nothing until
     /// after the measurement, and eviction would go on far past the limit.
-    func selectEvictionVictim(_ policy: EvictionPolicy) -> (Database, Key)? {
-        guard let (db, found) = eviction.selector.select(databases, policy: policy, samples: hot.maxmemorySamples) else {
+    /// With it, the key's position in the main dict when selection saw it there.
+    func selectEvictionVictim(_ policy: EvictionPolicy) -> (Database, Key, Int?)? {
+        guard let victim = eviction.selector.select(databases, policy: policy, samples: hot.maxmemorySamples) else {
             return nil
         }
         // Copied from its bytes, not through `bytes` (an array made and freed
         // per eviction, for an inline key that has no storage to release).
-        return (db, found.withUnsafeBytes { Key($0) })
+        return (victim.db, victim.key.withUnsafeBytes { Key($0) }, victim.position)
     }
 
-    /// Deletes one key for eviction, a lazy free included (as dbAsyncDelete is).
-    func removeEvictedKey(_ db: Database, _ key: Key) {
-        let value = db.dict.remove(key)
-        _ = db.expires.remove(key)
+    /// Deletes one key for eviction, a lazy free included (as dbAsyncDelete
+    /// is); `position`, when known, spares the main dict's hash lookup.
+    func removeEvictedKey(_ db: Database, _ key: Key, at position: Int?) {
+        let value = position.map { db.dict.remove(at: $0) } ?? db.dict.remove(key)
+        if !db.expires.isEmpty { _ = db.expires.remove(key) }
         if hot.lazyfreeLazyEviction, let value { lazyFree(value) }
     }
 
