@@ -18,6 +18,9 @@ public final class ScriptingState {
     var scriptClient: Client?
     /// Set while a script or function runs.
     var running: RunningScript?
+    /// The argument array redis.call fills, kept empty between calls so
+    /// that each call does not allocate one.
+    var callArgv: [[UInt8]] = []
     /// Script runs since the last collection: Redis steps its collector every 50.
     var callsSinceGC = 0
     /// math.random's state, shared by both VMs and never reseeded per run (7.0).
