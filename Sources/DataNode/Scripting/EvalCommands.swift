@@ -105,6 +105,8 @@ extension Server {
         scripting.scripts.removeAll()
         scripting.scriptsMemory = 0
         scripting.evalVM = nil
+        scripting.keysTable = nil
+        scripting.argvTable = nil
         scripting.lastShaScript = nil
         scripting.lastShaArgument = []
     }
@@ -181,16 +183,31 @@ extension Server {
             return
         }
         let vm = evalVM
-        let keys = LuaTable()
+        let keys = recycledArgumentTable(&scripting.keysTable, global: Self.keysGlobal, vm)
         for i in 0..<keyCount { try? keys.set(int: i + 1, .str(argv[3 + i])) }
-        let args = LuaTable()
+        let args = recycledArgumentTable(&scripting.argvTable, global: Self.argvGlobal, vm)
         for (i, a) in argv.dropFirst(3 + keyCount).enumerated() { try? args.set(int: i + 1, .str(a)) }
         vm.globals.set(Self.keysGlobal, .table(keys))
         vm.globals.set(Self.argvGlobal, .table(args))
+        scripting.keysTable = keys
+        scripting.argvTable = args
         runScript(c, vm: vm, function: script.function, args: [], name: sha, isFunction: false,
                   flags: script.flags, readOnly: readOnlyCommand || script.flags.noWrites, argv: argv)
         // The script's commands were propagated; EVAL itself never is.
         feed.preventCommandPropagation()
+    }
+
+    /// The KEYS or ARGV table of the last run, emptied, when nothing else
+    /// holds it any more (the script kept no reference to it and made it no
+    /// more than an array): a table nobody can tell from a new one, without
+    /// the allocations of one. Otherwise a new table, as lua_newtable makes.
+    private func recycledArgumentTable(_ slot: inout LuaTable?, global: LuaString, _ vm: LuaVM) -> LuaTable {
+        guard var t = slot else { return LuaTable() }
+        slot = nil
+        // The globals' reference goes (the node stays: the table is set again below).
+        vm.globals.set(global, .nil_)
+        if isKnownUniquelyReferenced(&t) && t.clearPlainArray() { return t }
+        return LuaTable()
     }
 
     /// numkeys with EVAL's or FCALL's errors; nil after replying.

@@ -25,6 +25,10 @@ public final class ScriptingState {
     var libraries = FunctionLibraries()
     /// The client scripts run their commands through (one per server, as Redis's lua_client).
     var scriptClient: Client?
+    /// The KEYS and ARGV tables the last EVAL set, reused by the next when
+    /// nothing else holds them (Server.recycledArgumentTable).
+    var keysTable: LuaTable?
+    var argvTable: LuaTable?
     /// Set while a script or function runs.
     var running: RunningScript?
     /// The argument array redis.call fills, kept empty between calls so
