@@ -1,3 +1,4 @@
+import Glibc
 import Keyspace
 import Lua
 import Protocol
@@ -126,9 +127,14 @@ extension Server {
         return Key(bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 })
     }
 
+    /// memcmp, not Array's element-by-element ==.
+    private static func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && (a.isEmpty || a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
+    }
+
     /// The cached script an EVALSHA argument names (any case), if any.
     func cachedScript(sha argument: [UInt8]) -> CachedScript? {
-        if let last = scripting.lastShaScript, argument == scripting.lastShaArgument { return last }
+        if let last = scripting.lastShaScript, Self.sameBytes(argument, scripting.lastShaArgument) { return last }
         guard argument.count == 40, let found = scripting.scripts[Self.shaKey(argument)] else { return nil }
         // A copy: keeping the client's argument would stop the parser reusing its buffer.
         scripting.lastShaArgument.removeAll(keepingCapacity: true)
