@@ -35,6 +35,13 @@ extension LuaVM {
             x >= 0 ? r[Int(x)] : k[Int(-1 - x)]
         }
 
+        /// A number stored over a register that holds a number already (what
+        /// arithmetic and numeric loops keep doing) has no old value to
+        /// release: the outlined destroy of the old value is skipped.
+        @inline(__always) func storeNumber(_ p: UnsafeMutablePointer<LuaValue>, _ d: Double) {
+            if case .number = p.pointee { p.initialize(to: .number(d)) } else { p.pointee = .number(d) }
+        }
+
         while true {
             do {
                 while true {
@@ -116,32 +123,32 @@ extension LuaVM {
                         let res = try index(obj, key, slot: 0)
                         stack[base + a] = res
                     case .add:
-                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { r[a] = .number(x + y); continue }
+                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { storeNumber(r + a, x + y); continue }
                         frames[fi].pc = pc - 1
                         let res = try arithSlow(.add, rk(i.b, r), rk(i.c, r))
                         stack[base + a] = res
                     case .sub:
-                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { r[a] = .number(x - y); continue }
+                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { storeNumber(r + a, x - y); continue }
                         frames[fi].pc = pc - 1
                         let res = try arithSlow(.sub, rk(i.b, r), rk(i.c, r))
                         stack[base + a] = res
                     case .mul:
-                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { r[a] = .number(x * y); continue }
+                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { storeNumber(r + a, x * y); continue }
                         frames[fi].pc = pc - 1
                         let res = try arithSlow(.mul, rk(i.b, r), rk(i.c, r))
                         stack[base + a] = res
                     case .div:
-                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { r[a] = .number(x / y); continue }
+                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { storeNumber(r + a, x / y); continue }
                         frames[fi].pc = pc - 1
                         let res = try arithSlow(.div, rk(i.b, r), rk(i.c, r))
                         stack[base + a] = res
                     case .mod:
-                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { r[a] = .number(LuaVM.mod(x, y)); continue }
+                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { storeNumber(r + a, LuaVM.mod(x, y)); continue }
                         frames[fi].pc = pc - 1
                         let res = try arithSlow(.mod, rk(i.b, r), rk(i.c, r))
                         stack[base + a] = res
                     case .pow:
-                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { r[a] = .number(LuaVM.pow(x, y)); continue }
+                        if case .number(let x) = rk(i.b, r), case .number(let y) = rk(i.c, r) { storeNumber(r + a, LuaVM.pow(x, y)); continue }
                         frames[fi].pc = pc - 1
                         let res = try arithSlow(.pow, rk(i.b, r), rk(i.c, r))
                         stack[base + a] = res
@@ -336,9 +343,9 @@ extension LuaVM {
                     case .forloop:
                         if case .number(let idx0) = r[a], case .number(let limit) = r[a + 1], case .number(let step) = r[a + 2] {
                             let idx = idx0 + step
-                            r[a] = .number(idx)
+                            storeNumber(r + a, idx)
                             if step > 0 ? idx <= limit : limit <= idx {
-                                r[a + 3] = .number(idx)
+                                storeNumber(r + a + 3, idx)
                                 pc += Int(i.b)
                             }
                         }

@@ -70,6 +70,16 @@ public final class LuaTable {
 
     public func get(_ s: String) -> LuaValue { get(.str(s)) }
 
+    /// Empties a table that is a plain array (no hash part, no metatable,
+    /// writable), keeping its array's room: refilled by appends, it is laid
+    /// out as a new table filled so. False, and unchanged, for any other table.
+    public func clearPlainArray() -> Bool {
+        guard metatable == nil, !readonly, hash.isEmpty else { return false }
+        arr.removeAll(keepingCapacity: true)
+        fill = 0
+        return true
+    }
+
     /// Raw assignment; the key must not be nil or NaN (callers check and raise).
     /// As in Lua, assigning nil to an absent key still creates the key.
     public func set(_ key: LuaValue, _ value: LuaValue) throws {

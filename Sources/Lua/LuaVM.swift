@@ -151,6 +151,31 @@ public final class LuaVM {
         return Array(UnsafeBufferPointer(start: stack + fslot, count: n))
     }
 
+    /// Calls `f` from Swift and returns its first result (nil when it returns
+    /// none): a host that keeps one value builds no array of them.
+    /// The registers of the called function are emptied after it: what it
+    /// left in them is not kept alive until a later call overwrites them (so
+    /// a table the host handed in is then held by the host alone).
+    public func callFirst(_ f: LuaValue, _ args: [LuaValue]) throws -> LuaValue {
+        let fslot = top
+        try ensureStack(fslot + args.count + 64)
+        stack[fslot] = f
+        for (i, a) in args.enumerated() { stack[fslot + 1 + i] = a }
+        top = fslot + 1 + args.count
+        var window = fslot + 1 + args.count
+        if case .function(let fn) = f, !fn.isNative {
+            window = max(window, fslot + 1 + unsafeDowncast(fn, to: LuaClosure.self).proto.maxStack)
+        }
+        defer {
+            var i = fslot
+            let end = min(window, stackSize)
+            while i < end { stack[i] = .nil_; i += 1 }
+            top = fslot
+        }
+        let n = try call(at: fslot, nargs: args.count, nresults: -1)
+        return n > 0 ? stack[fslot] : .nil_
+    }
+
     /// Calls the value at `fslot` with `nargs` arguments above it; results land
     /// from `fslot` (exactly `nresults` of them unless it is -1); returns their count.
     func call(at fslot: Int, nargs: Int, nresults: Int) throws -> Int {

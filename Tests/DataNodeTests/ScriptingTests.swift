@@ -26,6 +26,21 @@ final class ScriptingTests: XCTestCase {
                        .array([bulk("k"), bulk("a"), bulk("b")]))
     }
 
+    func testChangesAScriptMakesToKeysAndArgvDoNotReachTheNextRun() throws {
+        let h = try Harness()
+        h.call("EVAL", "KEYS.extra = 1 KEYS[3] = 'z' ARGV[1] = nil setmetatable(ARGV, {}) return 1", "2", "a", "b", "x")
+        XCTAssertEqual(h.call("EVAL", "return {#KEYS, #ARGV, tostring(KEYS.extra), tostring(KEYS[3]), tostring(getmetatable(ARGV))}",
+                              "1", "k", "v"),
+                       .array([.integer(1), .integer(1), bulk("nil"), bulk("nil"), bulk("nil")]))
+    }
+
+    func testKeysOfAnEarlierRunWithMoreKeysAreNotVisibleInTheNext() throws {
+        let h = try Harness()
+        h.call("EVAL", "return #KEYS", "5", "a", "b", "c", "d", "e")
+        XCTAssertEqual(h.call("EVAL", "local n = 0 for _ in pairs(KEYS) do n = n + 1 end return {n, #KEYS, KEYS[1]}", "1", "k"),
+                       .array([.integer(1), .integer(1), bulk("k")]))
+    }
+
     func testNumbersAreTruncatedToIntegers() throws {
         let h = try Harness()
         XCTAssertEqual(h.call("EVAL", "return {3.99, -3.99}", "0"), .array([.integer(3), .integer(-3)]))

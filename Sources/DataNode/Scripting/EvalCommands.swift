@@ -1,3 +1,5 @@
+import Glibc
+import Keyspace
 import Lua
 import Protocol
 
@@ -46,7 +48,7 @@ enum EvalCommands {
         c.out.arrayHeader(argv.count - 2)
         for a in argv.dropFirst(2) {
             let sha = String(decoding: a, as: UTF8.self).lowercased()
-            c.out.integer(s.scripting.scripts[sha] != nil ? 1 : 0)
+            c.out.integer(s.scripting.scripts.contains(Key(sha)) ? 1 : 0)
         }
     }
 
@@ -76,7 +78,7 @@ extension Server {
     /// Compiles `body` into the cache (if new) and returns its sha1.
     func cacheScript(_ body: [UInt8]) -> Result<String, ScriptError> {
         let sha = RedisLuaAPI.sha1Hex(body)
-        if scripting.scripts[sha] != nil { return .success(sha) }
+        if scripting.scripts.contains(Key(sha)) { return .success(sha) }
         let parsed: (flags: ScriptFlags, body: [UInt8])
         switch ScriptShebang.parse(body) {
         case .success(let p): parsed = p
@@ -91,7 +93,7 @@ extension Server {
         }
         // Compiled functions are roots of the collector while cached.
         vm.registry.set("f_" + sha, fn)
-        scripting.scripts[sha] = CachedScript(body: body, function: fn, flags: parsed.flags)
+        scripting.scripts.set(Key(sha), CachedScript(sha: sha, body: body, function: fn, flags: parsed.flags))
         scripting.scriptsMemory += Self.cachedScriptOverhead + body.count
         return .success(sha)
     }
@@ -104,16 +106,41 @@ extension Server {
         scripting.scripts.removeAll()
         scripting.scriptsMemory = 0
         scripting.evalVM = nil
+        scripting.keysTable = nil
+        scripting.argvTable = nil
+        scripting.lastShaScript = nil
+        scripting.lastShaArgument = []
     }
 
     static let keysGlobal = LuaString("KEYS")
     static let argvGlobal = LuaString("ARGV")
 
-    /// The cache key of an EVALSHA's sha: its lowercase text (lowercasing
+    /// The cache key of an EVALSHA's sha: its lowercase bytes (lowercasing
     /// only when it has capitals, as clients send it lowercase).
-    static func shaKey(_ bytes: [UInt8]) -> String {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? text.lowercased() : text
+    static func shaKey(_ bytes: [UInt8]) -> Key {
+        var hasCapitals = false
+        for b in bytes where b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") {
+            hasCapitals = true
+            break
+        }
+        guard hasCapitals else { return Key(bytes) }
+        return Key(bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 })
+    }
+
+    /// memcmp, not Array's element-by-element ==.
+    private static func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && (a.isEmpty || a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } })
+    }
+
+    /// The cached script an EVALSHA argument names (any case), if any.
+    func cachedScript(sha argument: [UInt8]) -> CachedScript? {
+        if let last = scripting.lastShaScript, Self.sameBytes(argument, scripting.lastShaArgument) { return last }
+        guard argument.count == 40, let found = scripting.scripts[Self.shaKey(argument)] else { return nil }
+        // A copy: keeping the client's argument would stop the parser reusing its buffer.
+        scripting.lastShaArgument.removeAll(keepingCapacity: true)
+        scripting.lastShaArgument.append(contentsOf: argument)
+        scripting.lastShaScript = found
+        return found
     }
 
     func evalCommand(_ c: Client, _ argv: [[UInt8]], bySha: Bool, readOnlyCommand: Bool) {
@@ -138,12 +165,12 @@ extension Server {
         let script: CachedScript
         let sha: String
         if bySha {
-            sha = Self.shaKey(argv[1])
-            guard argv[1].count == 40, let found = scripting.scripts[sha] else {
+            guard let found = cachedScript(sha: argv[1]) else {
                 c.replyError(EvalCommands.noScriptError)
                 return
             }
             script = found
+            sha = found.sha
         } else {
             switch cacheScript(argv[1]) {
             case .success(let h): sha = h
@@ -151,7 +178,7 @@ extension Server {
                 c.replyError(e.message)
                 return
             }
-            script = scripting.scripts[sha]!
+            script = scripting.scripts[Key(sha)]!
         }
         if readOnlyCommand && script.flags.declared && !script.flags.noWrites {
             c.replyError(EvalCommands.roWithWriteFlagError)
@@ -162,16 +189,31 @@ extension Server {
             return
         }
         let vm = evalVM
-        let keys = LuaTable()
+        let keys = recycledArgumentTable(&scripting.keysTable, global: Self.keysGlobal, vm)
         for i in 0..<keyCount { try? keys.set(int: i + 1, .str(argv[3 + i])) }
-        let args = LuaTable()
+        let args = recycledArgumentTable(&scripting.argvTable, global: Self.argvGlobal, vm)
         for (i, a) in argv.dropFirst(3 + keyCount).enumerated() { try? args.set(int: i + 1, .str(a)) }
         vm.globals.set(Self.keysGlobal, .table(keys))
         vm.globals.set(Self.argvGlobal, .table(args))
+        scripting.keysTable = keys
+        scripting.argvTable = args
         runScript(c, vm: vm, function: script.function, args: [], name: sha, isFunction: false,
                   flags: script.flags, readOnly: readOnlyCommand || script.flags.noWrites, argv: argv)
         // The script's commands were propagated; EVAL itself never is.
         feed.preventCommandPropagation()
+    }
+
+    /// The KEYS or ARGV table of the last run, emptied, when nothing else
+    /// holds it any more (the script kept no reference to it and made it no
+    /// more than an array): a table nobody can tell from a new one, without
+    /// the allocations of one. Otherwise a new table, as lua_newtable makes.
+    private func recycledArgumentTable(_ slot: inout LuaTable?, global: LuaString, _ vm: LuaVM) -> LuaTable {
+        guard var t = slot else { return LuaTable() }
+        slot = nil
+        // The globals' reference goes (the node stays: the table is set again below).
+        vm.globals.set(global, .nil_)
+        if isKnownUniquelyReferenced(&t) && t.clearPlainArray() { return t }
+        return LuaTable()
     }
 
     /// numkeys with EVAL's or FCALL's errors; nil after replying.

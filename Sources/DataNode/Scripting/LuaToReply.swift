@@ -11,6 +11,11 @@ enum LuaToReply {
     static let maxDepth = 7995
 
     static func write(_ v: LuaValue, to out: inout RESPWriter, scriptResp: Int, stats: (_ code: String, _ counted: Bool) -> Void) {
+        // Most scripts return a string, number or boolean: no work list for those.
+        guard case .table = v else {
+            writeScalar(v, to: &out, scriptResp: scriptResp)
+            return
+        }
         // An explicit stack, not recursion: a table holding itself nests
         // thousands of levels before the limit.
         var work: [(LuaValue, Int)] = [(v, 0)]
@@ -19,23 +24,30 @@ enum LuaToReply {
                 out.error("ERR reached lua stack limit")
                 continue
             }
-            switch value {
-            case .string(let s):
-                out.bulk(s.bytes)
-            case .number(let d):
-                out.integer(truncated(d))
-            case .bool(let b):
-                if scriptResp == 2 {
-                    if b { out.integer(1) } else { out.nullBulk() }
-                } else {
-                    out.boolean(b)
-                }
-            case .table(let t):
+            if case .table(let t) = value {
                 let children = writeTable(t, &out, stats)
                 for c in children.reversed() { work.append((c, depth + 1)) }
-            default:
-                out.nullBulk()
+            } else {
+                writeScalar(value, to: &out, scriptResp: scriptResp)
             }
+        }
+    }
+
+    @inline(__always)
+    private static func writeScalar(_ value: LuaValue, to out: inout RESPWriter, scriptResp: Int) {
+        switch value {
+        case .string(let s):
+            out.bulk(s.bytes)
+        case .number(let d):
+            out.integer(truncated(d))
+        case .bool(let b):
+            if scriptResp == 2 {
+                if b { out.integer(1) } else { out.nullBulk() }
+            } else {
+                out.boolean(b)
+            }
+        default:
+            out.nullBulk()
         }
     }
 

@@ -42,7 +42,8 @@ struct ReplyToLua {
 
     private mutating func length() -> Int {
         let l = line()
-        return parseStrictInt64(Array(l)).map { Int($0) } ?? -1
+        // parsed where it lies: no array made per length or integer reply
+        return parseStrictInt64(l).map { Int($0) } ?? -1
     }
 
     private mutating func value() -> LuaValue {
@@ -51,7 +52,7 @@ struct ReplyToLua {
         switch type {
         case UInt8(ascii: ":"):
             let l = line()
-            return .number(Double(parseStrictInt64(Array(l)) ?? 0))
+            return .number(Double(parseStrictInt64(l) ?? 0))
         case UInt8(ascii: "$"):
             let n = length()
             if n < 0 { return .bool(false) }

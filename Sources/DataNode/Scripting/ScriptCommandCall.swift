@@ -39,7 +39,10 @@ extension Server {
             return vm.result(base, .table(t))
         }
         if nargs == 0 { return try fail(Self.scriptErrors.noArgs) }
-        var argv: [[UInt8]] = []
+        // The array of the last call, emptied with its room kept (taken out
+        // of the state so that it is the only reference and no copy is made).
+        var argv = scripting.callArgv
+        scripting.callArgv = []
         argv.reserveCapacity(nargs)
         for i in 0..<nargs {
             switch vm.arg(base, nargs, i) {
@@ -82,6 +85,9 @@ extension Server {
             d.logTrimmed(Array("<reply> ".utf8) + DebuggerFormat.reply(Array(fake.out.bytes[replyStart...])))
         }
         fake.out.bytes.removeAll(keepingCapacity: true)
+        // Emptied now, not at the next call: the arguments are not held after the script.
+        argv.removeAll(keepingCapacity: true)
+        scripting.callArgv = argv
         if isError && raise { throw LuaError.value(value) }
         return vm.result(base, value)
     }

@@ -1,3 +1,5 @@
+import Keyspace
+
 /// The flags an EVAL/EVALSHA/FCALL (and _RO) line runs under when its script
 /// declares flags (server.c getCommandFlags, eval.c evalGetCommandFlags,
 /// function.c fcallGetCommandFlags, script.c scriptFlagsToCmdFlags): what
@@ -11,11 +13,11 @@ extension Server {
         case "fcall", "fcall_ro":
             return scripting.libraries.function(String(decoding: argv[1], as: UTF8.self))?.flags
         case "evalsha", "evalsha_ro":
-            guard argv[1].count == 40, let s = scripting.scripts[Self.shaKey(argv[1])] else { return nil }
+            guard let s = cachedScript(sha: argv[1]) else { return nil }
             return s.flags.declared ? s.flags : nil
         default:
             // EVAL: the cached script, else the body's own shebang.
-            if let s = scripting.scripts[RedisLuaAPI.sha1Hex(argv[1])] { return s.flags.declared ? s.flags : nil }
+            if let s = scripting.scripts[Key(RedisLuaAPI.sha1Hex(argv[1]))] { return s.flags.declared ? s.flags : nil }
             guard case .success(let p) = ScriptShebang.parse(argv[1]), p.flags.declared else { return nil }
             return p.flags
         }

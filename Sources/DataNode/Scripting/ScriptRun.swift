@@ -59,8 +59,10 @@ extension Server {
             }
         }
         do {
-            let results = try vm.call(function, args)
-            LuaToReply.write(results.first ?? .nil_, to: &c.out, scriptResp: run.resp) { [unowned self] code, counted in
+            // The first result only, and a non-escaping closure holding self
+            // (no array of results, no unowned reference counted per run).
+            let result = try vm.callFirst(function, args)
+            LuaToReply.write(result, to: &c.out, scriptResp: run.resp) { code, counted in
                 // ERR_REPLY_FLAG_NO_STATS_UPDATE: the call still counts as failed.
                 if counted { self.failedCallUncounted = true } else { self.stats.noteError(code) }
             }

@@ -1,3 +1,4 @@
+import Keyspace
 import Lua
 
 /// Everything scripting keeps between commands: the EVAL VM and its script
@@ -5,8 +6,16 @@ import Lua
 public final class ScriptingState {
     /// The VM all EVAL scripts share; SCRIPT FLUSH replaces it.
     var evalVM: LuaVM?
-    /// EVAL and SCRIPT LOAD bodies by lowercase sha1.
-    var scripts: [String: CachedScript] = [:]
+    /// EVAL and SCRIPT LOAD bodies by the bytes of their lowercase sha1: an
+    /// EVALSHA's argument is looked up as it came (no String built and
+    /// SipHashed per call, which was a twentieth of a short script's run).
+    var scripts = DenseDict<Key, CachedScript>()
+    /// The last EVALSHA's argument, as it came, and the script it named: a
+    /// client running one script again and again finds it by comparing
+    /// bytes, without hashing them (entries are only ever added until
+    /// SCRIPT FLUSH, which forgets this too).
+    var lastShaArgument: [UInt8] = []
+    var lastShaScript: CachedScript?
     /// Bytes the cache holds (INFO used_memory_scripts_eval).
     var scriptsMemory = 0
     /// The VM all function libraries share; FUNCTION FLUSH replaces it.
@@ -16,8 +25,15 @@ public final class ScriptingState {
     var libraries = FunctionLibraries()
     /// The client scripts run their commands through (one per server, as Redis's lua_client).
     var scriptClient: Client?
+    /// The KEYS and ARGV tables the last EVAL set, reused by the next when
+    /// nothing else holds them (Server.recycledArgumentTable).
+    var keysTable: LuaTable?
+    var argvTable: LuaTable?
     /// Set while a script or function runs.
     var running: RunningScript?
+    /// The argument array redis.call fills, kept empty between calls so
+    /// that each call does not allocate one.
+    var callArgv: [[UInt8]] = []
     /// Script runs since the last collection: Redis steps its collector every 50.
     var callsSinceGC = 0
     /// math.random's state, shared by both VMs and never reseeded per run (7.0).
@@ -46,6 +62,8 @@ struct FunctionEnvironment {
 
 /// One EVAL body, compiled once.
 struct CachedScript {
+    /// Its lowercase sha1, as error replies name the script.
+    let sha: String
     let body: [UInt8]
     let function: LuaValue
     let flags: ScriptFlags
