@@ -53,8 +53,10 @@ public final class Connection: FileEventHandler {
     }
 
     /// Opens an outgoing connection; `connectionDidConnect` or `connectionDidClose` follows.
-    public static func connect(host: String, port: Int, loop: EventLoop, delegate: ConnectionDelegate) throws -> Connection {
-        let fd = try Socket.connectNonBlocking(host: host, port: port)
+    /// `source`: the local address to connect from, nil for any.
+    public static func connect(host: String, port: Int, source: String? = nil, loop: EventLoop,
+                               delegate: ConnectionDelegate) throws -> Connection {
+        let fd = try Socket.connectNonBlocking(host: host, port: port, source: source)
         Socket.setNoDelay(fd)
         let c = Connection(fd: fd, loop: loop, connecting: true)
         c.delegate = delegate

@@ -31,7 +31,8 @@ int vigil_local_port(int fd);
 // accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC; writes the peer "ip:port" into addr (size addrlen).
 int vigil_accept(int fd, char *addr, int addrlen);
 // Non-blocking connect; returns fd (connect in progress or done) or -1.
-int vigil_connect_tcp(const char *host, int port, int nonblocking);
+/* `source`: the local address to connect from (NULL or "": any). */
+int vigil_connect_tcp(const char *host, int port, int nonblocking, const char *source);
 // 0 when a non-blocking connect finished fine, else the pending socket error.
 int vigil_socket_error(int fd);
 int vigil_set_nonblocking(int fd, int on);

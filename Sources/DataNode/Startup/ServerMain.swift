@@ -59,6 +59,10 @@ public enum ServerMain {
             log.warning("Failed listening on port \(config.port) (tcp), aborting.")
             return 1
         }
+        if server.tcpListeners.isEmpty && server.unixListener == nil {
+            log.warning("Configured to not listen anywhere, exiting.")
+            return 1
+        }
         if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
         server.logBanner()
         log.notice("Server initialized")
@@ -66,6 +70,7 @@ public enum ServerMain {
         let dataLoaded = config.appendonly ? server.loadAppendOnlyAtStartup() : server.loadDataAtStartup()
         if !dataLoaded { return 1 }
         log.notice("Ready to accept connections")
+        server.applyOOMScoreAdj()
         return server.run()
     }
 
