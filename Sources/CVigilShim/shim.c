@@ -42,6 +42,8 @@ uint32_t vigil_epollin(void) { return EPOLLIN; }
 uint32_t vigil_epollout(void) { return EPOLLOUT; }
 uint32_t vigil_epollerr(void) { return EPOLLERR; }
 uint32_t vigil_epollhup(void) { return EPOLLHUP; }
+uint32_t vigil_epollet(void) { return EPOLLET; }
+uint32_t vigil_epollrdhup(void) { return EPOLLRDHUP; }
 
 static void format_addr(struct sockaddr_storage *sa, char *out, int outlen) {
     char ip[INET6_ADDRSTRLEN] = "?";

@@ -5,6 +5,14 @@ import Glibc
 public protocol FileEventHandler: AnyObject {
     func readable()
     func writable()
+    /// Edge-triggered handlers only: the last `readable()` may have left
+    /// bytes in the socket (its read was not short), so the loop calls it
+    /// again next round without waiting for an event.
+    var mayHaveMoreInput: Bool { get }
+}
+
+extension FileEventHandler {
+    public var mayHaveMoreInput: Bool { false }
 }
 
 /// One epoll loop per process, like Redis's `ae`: file events, a timer heap and
@@ -15,6 +23,16 @@ public final class EventLoop {
     private let epfd: Int32
     private var handlers: [FileEventHandler?] = []
     private var interest: [UInt32] = []
+    /// Registered edge-triggered (EPOLLET): reported when input arrives, not
+    /// again while it stays unread.
+    private var edgeTriggered: [Bool] = []
+    /// Edge-triggered fds whose peer has closed (or failed): the end of
+    /// input comes after the bytes a short read took, with no edge of its
+    /// own, so they are served each round until their handler closes them.
+    private var peerGone: [Bool] = []
+    /// Edge-triggered fds whose input was not drained, in the order they were
+    /// served: they are served again, first, on the next round.
+    private var carriedOver: [(fd: Int32, handler: ObjectIdentifier)] = []
     private var events = [vigil_event](repeating: vigil_event(), count: 256)
     /// A call from inside a handler (a long script serving clients) must not
     /// overwrite the events its caller is still dispatching.
@@ -43,17 +61,29 @@ public final class EventLoop {
 
     // MARK: file events
 
-    public func register(fd: Int32, handler: FileEventHandler, readable: Bool = true, writable: Bool = false) {
+    /// `edgeTriggered`: the fd is reported when input arrives rather than
+    /// whenever some is unread, so that the order of a round's events is the
+    /// order their input came in. A level-triggered fd served in one round is
+    /// queued again at once, ahead of any fd whose input comes in later; a
+    /// server slow to come back to epoll_wait would then serve a command sent
+    /// after another client's before it. The handler must say when its read
+    /// may have left input behind (`mayHaveMoreInput`).
+    public func register(fd: Int32, handler: FileEventHandler, readable: Bool = true, writable: Bool = false,
+                         edgeTriggered edge: Bool = false) {
         let idx = Int(fd)
         if idx >= handlers.count {
             let n = max(idx + 1, handlers.count * 2)
             handlers.append(contentsOf: repeatElement(nil, count: n - handlers.count))
             interest.append(contentsOf: repeatElement(0, count: n - interest.count))
+            edgeTriggered.append(contentsOf: repeatElement(false, count: n - edgeTriggered.count))
+            peerGone.append(contentsOf: repeatElement(false, count: n - peerGone.count))
         }
         handlers[idx] = handler
+        edgeTriggered[idx] = edge
+        peerGone[idx] = false
         let mask = Self.mask(readable, writable)
         interest[idx] = mask
-        _ = vigil_epoll_ctl(epfd, Int32(VIGIL_EPOLL_CTL_ADD), fd, mask)
+        _ = vigil_epoll_ctl(epfd, Int32(VIGIL_EPOLL_CTL_ADD), fd, mask | (edge ? Self.edgeFlags : 0))
     }
 
     public func setInterest(fd: Int32, readable: Bool, writable: Bool) {
@@ -62,7 +92,8 @@ public final class EventLoop {
         let mask = Self.mask(readable, writable)
         if interest[idx] == mask { return }
         interest[idx] = mask
-        _ = vigil_epoll_ctl(epfd, Int32(VIGIL_EPOLL_CTL_MOD), fd, mask)
+        // A MOD checks readiness anew: input already waiting is reported.
+        _ = vigil_epoll_ctl(epfd, Int32(VIGIL_EPOLL_CTL_MOD), fd, mask | (edgeTriggered[idx] ? Self.edgeFlags : 0))
     }
 
     public func unregister(fd: Int32) {
@@ -72,6 +103,9 @@ public final class EventLoop {
         interest[idx] = 0
         _ = vigil_epoll_ctl(epfd, Int32(VIGIL_EPOLL_CTL_DEL), fd, 0)
     }
+
+    /// EPOLLRDHUP tells a peer's close apart from more bytes.
+    private static let edgeFlags = vigil_epollet() | vigil_epollrdhup()
 
     private static func mask(_ r: Bool, _ w: Bool) -> UInt32 {
         (r ? vigil_epollin() : 0) | (w ? vigil_epollout() : 0)
@@ -126,6 +160,7 @@ public final class EventLoop {
         }
         var wait = maxWaitMs
         if let top = timers.peek { wait = max(0, min(wait, top.due - Self.monotonicMs())) }
+        if !carriedOver.isEmpty { wait = 0 }
         processFileEvents(maxWaitMs: wait)
         runDueTimers()
     }
@@ -143,22 +178,51 @@ public final class EventLoop {
             if nested { events = saved }
         }
         let n = events.withUnsafeMutableBufferPointer { p in
-            vigil_epoll_wait(epfd, p.baseAddress, Int32(p.count), Int32(wait))
+            vigil_epoll_wait(epfd, p.baseAddress, Int32(p.count), Int32(carriedOver.isEmpty ? wait : 0))
+        }
+        let errMask = vigil_epollerr() | vigil_epollhup()
+        // Known before any handler runs: a carried-over fd served first must know its peer left.
+        for i in 0..<Int(max(n, 0)) where events[i].events & (vigil_epollrdhup() | errMask) != 0 {
+            let idx = Int(events[i].fd)
+            if idx < peerGone.count { peerGone[idx] = true }
+        }
+        // Input left over from the last round came in before anything this
+        // round reports: it is served first.
+        var served: Set<Int32> = []
+        if !carriedOver.isEmpty {
+            let carried = carriedOver
+            carriedOver.removeAll(keepingCapacity: true)
+            for (fd, id) in carried {
+                let idx = Int(fd)
+                guard idx < handlers.count, let h = handlers[idx], ObjectIdentifier(h) == id,
+                      interest[idx] & vigil_epollin() != 0 else { continue }
+                served.insert(fd)
+                serveReadable(h, idx)
+            }
         }
         if n > 0 {
-            let errMask = vigil_epollerr() | vigil_epollhup()
             for i in 0..<Int(n) {
                 let ev = events[i]
                 let idx = Int(ev.fd)
                 // Read first, then write, as ae does; re-check after each since a handler may unregister.
-                if ev.events & (vigil_epollin() | errMask) != 0, idx < handlers.count, let h = handlers[idx] {
-                    h.readable()
+                if ev.events & (vigil_epollin() | errMask) != 0, idx < handlers.count, let h = handlers[idx],
+                   !served.contains(ev.fd) {
+                    serveReadable(h, idx)
                 }
                 if ev.events & (vigil_epollout() | errMask) != 0, idx < handlers.count, let h = handlers[idx],
                    interest[idx] & vigil_epollout() != 0 {
                     h.writable()
                 }
             }
+        }
+    }
+
+    @inline(__always)
+    private func serveReadable(_ h: FileEventHandler, _ idx: Int) {
+        h.readable()
+        // Still the same registration (the handler may have closed it) and input may remain.
+        if edgeTriggered[idx], let now = handlers[idx], now === h, h.mayHaveMoreInput || peerGone[idx] {
+            carriedOver.append((Int32(idx), ObjectIdentifier(h)))
         }
     }
 }

@@ -22,6 +22,8 @@ uint32_t vigil_epollin(void);
 uint32_t vigil_epollout(void);
 uint32_t vigil_epollerr(void);
 uint32_t vigil_epollhup(void);
+uint32_t vigil_epollet(void);
+uint32_t vigil_epollrdhup(void);
 
 // Returns a listening non-blocking socket bound to host:port or -1 (errno set).
 // host may be "*" / "0.0.0.0" / "::" / an address. backlog as listen(2).
