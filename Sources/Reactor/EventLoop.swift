@@ -33,9 +33,13 @@ public final class EventLoop {
     /// Edge-triggered fds whose input was not drained, in the order they were
     /// served: they are served again, first, on the next round.
     private var carriedOver: [(fd: Int32, handler: ObjectIdentifier)] = []
+    /// The round being served (carried-over fds, then the events), and the
+    /// next to serve: what a nested round (a handler serving the loop) takes over.
+    private var roundWork: [(fd: Int32, events: UInt32)] = []
+    private var roundNext = 0
     private var events = [vigil_event](repeating: vigil_event(), count: 256)
-    /// A call from inside a handler (a long script serving clients) must not
-    /// overwrite the events its caller is still dispatching.
+    /// Set while a round is served: a call from inside a handler (a long
+    /// script serving clients) is a nested round.
     private var dispatching = false
     private var timers = TimerHeap()
     private var timerCallbacks: [TimerID: () -> Int64?] = [:]
@@ -169,50 +173,72 @@ public final class EventLoop {
     /// with no timers and no before-sleep hooks: what a server runs while a
     /// long command keeps the loop (Redis's processEventsWhileBlocked).
     public func processFileEvents(maxWaitMs wait: Int64) {
+        let readMask = vigil_epollin() | vigil_epollerr() | vigil_epollhup()
+        let writeMask = vigil_epollout() | vigil_epollerr() | vigil_epollhup()
         let nested = dispatching
-        var saved: [vigil_event] = []
-        if nested { saved = events }
+        var outerWork: [(fd: Int32, events: UInt32)] = []
+        var outerNext = 0
+        if nested {
+            // The outer round's fds still to serve are ready, and an
+            // edge-triggered one will not be reported again: served here,
+            // they are not left waiting on the handler that called us (a
+            // busy script's SCRIPT KILL sent in the same round).
+            for k in roundNext..<roundWork.count where roundWork[k].events & readMask != 0 {
+                let idx = Int(roundWork[k].fd)
+                if idx < handlers.count, edgeTriggered[idx], let h = handlers[idx] {
+                    carriedOver.append((roundWork[k].fd, ObjectIdentifier(h)))
+                }
+            }
+            outerWork = roundWork
+            outerNext = roundNext
+        }
         dispatching = true
         defer {
             dispatching = nested
-            if nested { events = saved }
+            if nested {
+                roundWork = outerWork
+                roundNext = outerNext
+            }
         }
         let n = events.withUnsafeMutableBufferPointer { p in
             vigil_epoll_wait(epfd, p.baseAddress, Int32(p.count), Int32(carriedOver.isEmpty ? wait : 0))
         }
-        let errMask = vigil_epollerr() | vigil_epollhup()
         // Known before any handler runs: a carried-over fd served first must know its peer left.
-        for i in 0..<Int(max(n, 0)) where events[i].events & (vigil_epollrdhup() | errMask) != 0 {
+        for i in 0..<Int(max(n, 0)) where events[i].events & (vigil_epollrdhup() | vigil_epollerr() | vigil_epollhup()) != 0 {
             let idx = Int(events[i].fd)
             if idx < peerGone.count { peerGone[idx] = true }
         }
         // Input left over from the last round came in before anything this
         // round reports: it is served first.
-        var served: Set<Int32> = []
+        roundWork.removeAll(keepingCapacity: true)
+        var carried: Set<Int32> = []
         if !carriedOver.isEmpty {
-            let carried = carriedOver
-            carriedOver.removeAll(keepingCapacity: true)
-            for (fd, id) in carried {
+            for (fd, id) in carriedOver {
                 let idx = Int(fd)
                 guard idx < handlers.count, let h = handlers[idx], ObjectIdentifier(h) == id,
-                      interest[idx] & vigil_epollin() != 0 else { continue }
-                served.insert(fd)
+                      interest[idx] & vigil_epollin() != 0, carried.insert(fd).inserted else { continue }
+                roundWork.append((fd, vigil_epollin()))
+            }
+            carriedOver.removeAll(keepingCapacity: true)
+        }
+        for i in 0..<Int(max(n, 0)) {
+            let ev = events[i]
+            // Already served as carried over: only its write side is left.
+            let mask = carried.contains(ev.fd) ? ev.events & vigil_epollout() : ev.events
+            if mask != 0 { roundWork.append((ev.fd, mask)) }
+        }
+        roundNext = 0
+        while roundNext < roundWork.count {
+            let (fd, mask) = roundWork[roundNext]
+            roundNext += 1
+            let idx = Int(fd)
+            // Read first, then write, as ae does; re-check after each since a handler may unregister.
+            if mask & readMask != 0, idx < handlers.count, let h = handlers[idx] {
                 serveReadable(h, idx)
             }
-        }
-        if n > 0 {
-            for i in 0..<Int(n) {
-                let ev = events[i]
-                let idx = Int(ev.fd)
-                // Read first, then write, as ae does; re-check after each since a handler may unregister.
-                if ev.events & (vigil_epollin() | errMask) != 0, idx < handlers.count, let h = handlers[idx],
-                   !served.contains(ev.fd) {
-                    serveReadable(h, idx)
-                }
-                if ev.events & (vigil_epollout() | errMask) != 0, idx < handlers.count, let h = handlers[idx],
-                   interest[idx] & vigil_epollout() != 0 {
-                    h.writable()
-                }
+            if mask & writeMask != 0, idx < handlers.count, let h = handlers[idx],
+               interest[idx] & vigil_epollout() != 0 {
+                h.writable()
             }
         }
     }

@@ -6,11 +6,19 @@ import XCTest
 private final class OrderRecorder: ConnectionDelegate {
     var reads: [(fd: Int32, bytes: Int)] = []
     var total: [Int32: Int] = [:]
+    /// Called on a read, as a busy script serves the loop from inside its client's read.
+    var onRead: ((Connection) -> Void)?
+    var nestedReads = 0
+    private var depth = 0
     func connectionDidRead(_ c: Connection) {
         let n = c.input.readableBytes
         reads.append((c.fd, n))
+        if depth > 0 { nestedReads += 1 }
         total[c.fd, default: 0] += n
         c.input.moveReaderIndex(forwardBy: n)
+        depth += 1
+        onRead?(c)
+        depth -= 1
     }
     func connectionDidClose(_ c: Connection, reason: String) {}
 }
@@ -101,6 +109,26 @@ final class ReadOrderTests: XCTestCase {
         loop.runOnce(maxWaitMs: 0)
 
         XCTAssertEqual(recorder.reads.map(\.fd), [bigServed.fd, controlServed.fd])
+    }
+
+    /// A handler that serves the loop itself (a busy script) gets the rest
+    /// of its own round served there: an edge-triggered fd of that round
+    /// is not reported again, and would wait for the handler to return.
+    func testANestedRoundServesWhatTheRoundItInterruptedHadYetToServe() throws {
+        let (first, firstServed) = try connectClient()
+        let (second, secondServed) = try connectClient()
+        send(first, 10)
+        waitUnread(firstServed, 10)
+        send(second, 10)
+        waitUnread(secondServed, 10)
+        recorder.onRead = { [unowned self] c in
+            self.recorder.onRead = nil
+            for _ in 0..<5 { self.loop.processFileEvents(maxWaitMs: 0) }
+        }
+        loop.runOnce(maxWaitMs: 0)
+        XCTAssertEqual(recorder.total[firstServed.fd], 10)
+        XCTAssertEqual(recorder.total[secondServed.fd], 10)
+        XCTAssertEqual(recorder.nestedReads, 1, "the other connection was read only after the handler returned")
     }
 
     func testInputLeftByAFullReadIsServedWithoutNewInput() throws {

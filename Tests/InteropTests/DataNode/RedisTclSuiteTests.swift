@@ -44,6 +44,11 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/obuf-limits",
         "unit/scripting",
         "unit/type/set",
+        "unit/networking",
+        "unit/oom-score-adj",
+        "unit/client-eviction",
+        "unit/pendingquerybuf",
+        "unit/violations",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -99,4 +104,14 @@ final class RedisTclSuiteTests: XCTestCase {
     func testScriptingSuitePasses() throws { try assertPasses("unit/scripting") }
     /// Sets, SRANDMEMBER on a table with a long chain (DEBUG HTSTATS-KEY, incremental rehash, resizing held during BGSAVE).
     func testSetSuitePasses() throws { try assertPasses("unit/type/set") }
+    /// CONFIG SET port/bind (bind "" listens nowhere), bind-source-addr, protected mode whatever the bind.
+    func testNetworkingSuitePasses() throws { try assertPasses("unit/networking") }
+    /// /proc/self/oom_score_adj per role, relative and absolute, restored when off, a BGSAVE child's value.
+    func testOomScoreAdjSuitePasses() throws { try assertPasses("unit/oom-score-adj") }
+    /// maxmemory-clients: eviction by argv, query buffer, percentage of maxmemory, output and watched keys (12-20 s on a debug build).
+    func testClientEvictionSuitePasses() throws { try assertPasses("unit/client-eviction") }
+    /// A replica's memory after a 32 MB command in the stream stays near its master's.
+    func testPendingquerybufSuitePasses() throws { try assertPasses("unit/pendingquerybuf") }
+    /// Its large-memory tests are left out by the suite itself.
+    func testViolationsSuitePasses() throws { try assertPasses("unit/violations") }
 }
