@@ -41,9 +41,6 @@ public final class Connection: FileEventHandler {
     /// whose room it reserved): read in one go, as Redis sizes its read to
     /// the remaining bulk, rather than in chunks.
     public var expectedInput = 0
-    /// The last read filled what it asked for: more may be waiting (the loop
-    /// serves this connection again without an event; it is edge-triggered).
-    public private(set) var mayHaveMoreInput = false
     /// Set by `pause()`: no reads are attempted (used by CLIENT PAUSE, backpressure).
     public private(set) var readPaused = false
     public var totalBytesRead = 0
@@ -198,7 +195,6 @@ public final class Connection: FileEventHandler {
     // MARK: FileEventHandler
 
     public func readable() {
-        mayHaveMoreInput = false
         if isClosed || closing || readPaused || isConnecting { return }
         let chunk = readChunk
         let limit = max(chunk * 4, expectedInput)
@@ -209,12 +205,13 @@ public final class Connection: FileEventHandler {
         }
         if n > 0 {
             totalBytesRead += n
-            mayHaveMoreInput = n == asked
+            // Filled what it asked for: more may be waiting, with no edge to come (edge-triggered).
+            if n == asked { loop.inputRemains(fd: fd, handler: self) }
             delegate?.connectionDidRead(self)
         } else if n == 0 {
             close(reason: "Client closed connection")
         } else if errno == EINTR {
-            mayHaveMoreInput = true
+            loop.inputRemains(fd: fd, handler: self)
         } else if errno != EAGAIN && errno != EWOULDBLOCK {
             close(reason: "Reading from client: \(String(cString: strerror(errno)))")
         }

@@ -5,14 +5,6 @@ import Glibc
 public protocol FileEventHandler: AnyObject {
     func readable()
     func writable()
-    /// Edge-triggered handlers only: the last `readable()` may have left
-    /// bytes in the socket (its read was not short), so the loop calls it
-    /// again next round without waiting for an event.
-    var mayHaveMoreInput: Bool { get }
-}
-
-extension FileEventHandler {
-    public var mayHaveMoreInput: Bool { false }
 }
 
 /// One epoll loop per process, like Redis's `ae`: file events, a timer heap and
@@ -71,7 +63,7 @@ public final class EventLoop {
     /// queued again at once, ahead of any fd whose input comes in later; a
     /// server slow to come back to epoll_wait would then serve a command sent
     /// after another client's before it. The handler must say when its read
-    /// may have left input behind (`mayHaveMoreInput`).
+    /// may have left input behind (`inputRemains`).
     public func register(fd: Int32, handler: FileEventHandler, readable: Bool = true, writable: Bool = false,
                          edgeTriggered edge: Bool = false) {
         let idx = Int(fd)
@@ -246,10 +238,18 @@ public final class EventLoop {
     @inline(__always)
     private func serveReadable(_ h: FileEventHandler, _ idx: Int) {
         h.readable()
-        // Still the same registration (the handler may have closed it) and input may remain.
-        if edgeTriggered[idx], let now = handlers[idx], now === h, h.mayHaveMoreInput || peerGone[idx] {
-            carriedOver.append((Int32(idx), ObjectIdentifier(h)))
-        }
+        // A closed peer's end of input comes after the bytes, with no edge of its own.
+        if edgeTriggered[idx] && peerGone[idx] { inputRemains(fd: Int32(idx), handler: h) }
+    }
+
+    /// An edge-triggered handler's read may have left input in the socket
+    /// (it filled what it asked for): it is served again next round without
+    /// an event, whether it read in a round or outside one.
+    public func inputRemains(fd: Int32, handler: FileEventHandler) {
+        let idx = Int(fd)
+        guard idx >= 0, idx < handlers.count, edgeTriggered[idx], let h = handlers[idx], h === handler,
+              !carriedOver.contains(where: { $0.fd == fd }) else { return }
+        carriedOver.append((fd, ObjectIdentifier(h)))
     }
 }
 
