@@ -42,6 +42,8 @@ uint32_t vigil_epollin(void) { return EPOLLIN; }
 uint32_t vigil_epollout(void) { return EPOLLOUT; }
 uint32_t vigil_epollerr(void) { return EPOLLERR; }
 uint32_t vigil_epollhup(void) { return EPOLLHUP; }
+uint32_t vigil_epollet(void) { return EPOLLET; }
+uint32_t vigil_epollrdhup(void) { return EPOLLRDHUP; }
 
 static void format_addr(struct sockaddr_storage *sa, char *out, int outlen) {
     char ip[INET6_ADDRSTRLEN] = "?";
@@ -100,7 +102,24 @@ int vigil_accept(int fd, char *addr, int addrlen) {
     return c;
 }
 
-int vigil_connect_tcp(const char *host, int port, int nonblocking) {
+/* Binds `fd` to the first address of `source` in `family` (anetTcpGenericConnect's source_addr). */
+static int bind_source(int fd, int family, const char *source) {
+    struct addrinfo hints, *res, *p;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(source, NULL, &hints, &res) != 0) { errno = EADDRNOTAVAIL; return -1; }
+    int rc = -1;
+    for (p = res; p; p = p->ai_next) {
+        if (bind(fd, p->ai_addr, p->ai_addrlen) == 0) { rc = 0; break; }
+    }
+    int saved = errno;
+    freeaddrinfo(res);
+    errno = saved;
+    return rc;
+}
+
+int vigil_connect_tcp(const char *host, int port, int nonblocking, const char *source) {
     struct addrinfo hints, *res, *p;
     char portstr[16];
     int fd = -1;
@@ -112,6 +131,15 @@ int vigil_connect_tcp(const char *host, int port, int nonblocking) {
     for (p = res; p; p = p->ai_next) {
         fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), p->ai_protocol);
         if (fd < 0) continue;
+        if (source && *source) {
+            int yes = 1;
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+            /* As Redis: a source address that cannot be bound fails the connect. */
+            if (bind_source(fd, p->ai_family, source) != 0) {
+                int saved = errno; close(fd); errno = saved; fd = -1;
+                break;
+            }
+        }
         if (connect(fd, p->ai_addr, p->ai_addrlen) == 0 || (nonblocking && errno == EINPROGRESS)) break;
         int saved = errno; close(fd); errno = saved; fd = -1;
     }

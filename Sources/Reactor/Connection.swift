@@ -37,6 +37,10 @@ public final class Connection: FileEventHandler {
     /// Stop reading and close once the output is flushed.
     public private(set) var closing = false
     public var readChunk = 16 * 1024
+    /// Bytes the owner knows are on their way (the rest of a big argument,
+    /// whose room it reserved): read in one go, as Redis sizes its read to
+    /// the remaining bulk, rather than in chunks.
+    public var expectedInput = 0
     /// Set by `pause()`: no reads are attempted (used by CLIENT PAUSE, backpressure).
     public private(set) var readPaused = false
     public var totalBytesRead = 0
@@ -49,12 +53,14 @@ public final class Connection: FileEventHandler {
         self.fd = fd
         self.loop = loop
         self.isConnecting = connecting
-        loop.register(fd: fd, handler: self, readable: !connecting, writable: connecting)
+        loop.register(fd: fd, handler: self, readable: !connecting, writable: connecting, edgeTriggered: true)
     }
 
     /// Opens an outgoing connection; `connectionDidConnect` or `connectionDidClose` follows.
-    public static func connect(host: String, port: Int, loop: EventLoop, delegate: ConnectionDelegate) throws -> Connection {
-        let fd = try Socket.connectNonBlocking(host: host, port: port)
+    /// `source`: the local address to connect from, nil for any.
+    public static func connect(host: String, port: Int, source: String? = nil, loop: EventLoop,
+                               delegate: ConnectionDelegate) throws -> Connection {
+        let fd = try Socket.connectNonBlocking(host: host, port: port, source: source)
         Socket.setNoDelay(fd)
         let c = Connection(fd: fd, loop: loop, connecting: true)
         c.delegate = delegate
@@ -191,15 +197,22 @@ public final class Connection: FileEventHandler {
     public func readable() {
         if isClosed || closing || readPaused || isConnecting { return }
         let chunk = readChunk
+        let limit = max(chunk * 4, expectedInput)
+        var asked = 0
         let n = input.writeWithUnsafeMutableBytes(minimum: chunk) { p in
-            Glibc.read(fd, p.baseAddress!, min(p.count, chunk * 4))
+            asked = min(p.count, limit)
+            return Glibc.read(fd, p.baseAddress!, asked)
         }
         if n > 0 {
             totalBytesRead += n
+            // Filled what it asked for: more may be waiting, with no edge to come (edge-triggered).
+            if n == asked { loop.inputRemains(fd: fd, handler: self) }
             delegate?.connectionDidRead(self)
         } else if n == 0 {
             close(reason: "Client closed connection")
-        } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+        } else if errno == EINTR {
+            loop.inputRemains(fd: fd, handler: self)
+        } else if errno != EAGAIN && errno != EWOULDBLOCK {
             close(reason: "Reading from client: \(String(cString: strerror(errno)))")
         }
     }

@@ -40,8 +40,9 @@ public enum Socket {
     }
 
     /// Starts a non-blocking connect; completion is signalled by writability.
-    public static func connectNonBlocking(host: String, port: Int) throws -> Int32 {
-        let fd = vigil_connect_tcp(host, Int32(port), 1)
+    /// `source`: the local address to connect from (bind-source-addr), nil for any.
+    public static func connectNonBlocking(host: String, port: Int, source: String? = nil) throws -> Int32 {
+        let fd = vigil_connect_tcp(host, Int32(port), 1, source)
         if fd < 0 { throw SocketError.system("connect \(host):\(port)", vigil_errno()) }
         return fd
     }

@@ -77,14 +77,26 @@ extension ReplicaLink {
         input.withUnsafeBytes { forwardBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
         fx.append(.forward(forwardBuffer))
         forwardStart = creditEnd
+        // A big command's room is not kept for the next read's few KiB: the
+        // replica would hold it as long as the link lives.
+        if forwardBuffer.capacity > Self.keptBufferBytes { forwardBuffer = [] }
     }
+
+    /// The most room `input` and the forward buffer keep once emptied
+    /// (a big argument's arrives, is applied, and is given back, as the
+    /// master client's query buffer is resized in Redis's clientsCron).
+    static let keptBufferBytes = 1 << 20
 
     /// Drops the forwarded bytes once they are at least half of the buffer:
     /// compacting after every slice of a large backlog would copy it over
     /// and over. An open transaction's bytes stay until its EXEC forwards them.
     private mutating func compactInput() {
         guard forwardStart > 0, forwardStart >= input.count - forwardStart else { return }
-        input.removeFirst(forwardStart)
+        if forwardStart == input.count && input.capacity > Self.keptBufferBytes {
+            input = []
+        } else {
+            input.removeFirst(forwardStart)
+        }
         parsePos -= forwardStart
         commandStart -= forwardStart
         creditEnd -= forwardStart

@@ -40,6 +40,25 @@ final class StreamTests: XCTestCase {
         XCTAssertEqual(h.effects.last, .forward(cmd))
     }
 
+    /// unit/pendingquerybuf: a 32 MB SET left the replica holding twice as
+    /// much again in the link's buffers after it was applied.
+    func testABigCommandsRoomIsGivenBackOnceApplied() {
+        var h = LinkHarness()
+        h.fullSync(offset: 0)
+        h.clear()
+        let big = LinkHarness.command("SET", "key", String(repeating: "v", count: 4 << 20))
+        for start in stride(from: 0, to: big.count, by: 64 * 1024) {
+            h.receive(Array(big[start..<min(start + 64 * 1024, big.count)]))
+        }
+        XCTAssertEqual(h.applied.count, 1)
+        XCTAssertEqual(h.effects.last, .forward(big))
+        XCTAssertLessThanOrEqual(h.link.input.capacity, ReplicaLink.keptBufferBytes)
+        XCTAssertLessThanOrEqual(h.link.forwardBuffer.capacity, ReplicaLink.keptBufferBytes)
+        let small = LinkHarness.command("SET", "a", "1")
+        h.receive(small)
+        XCTAssertEqual(h.effects.last, .forward(small))
+    }
+
     func testAckGoesOutOncePerSecondWithTheAppliedOffset() {
         var h = LinkHarness()
         h.fullSync(offset: 50)

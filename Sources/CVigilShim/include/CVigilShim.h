@@ -22,6 +22,8 @@ uint32_t vigil_epollin(void);
 uint32_t vigil_epollout(void);
 uint32_t vigil_epollerr(void);
 uint32_t vigil_epollhup(void);
+uint32_t vigil_epollet(void);
+uint32_t vigil_epollrdhup(void);
 
 // Returns a listening non-blocking socket bound to host:port or -1 (errno set).
 // host may be "*" / "0.0.0.0" / "::" / an address. backlog as listen(2).
@@ -31,7 +33,8 @@ int vigil_local_port(int fd);
 // accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC; writes the peer "ip:port" into addr (size addrlen).
 int vigil_accept(int fd, char *addr, int addrlen);
 // Non-blocking connect; returns fd (connect in progress or done) or -1.
-int vigil_connect_tcp(const char *host, int port, int nonblocking);
+/* `source`: the local address to connect from (NULL or "": any). */
+int vigil_connect_tcp(const char *host, int port, int nonblocking, const char *source);
 // 0 when a non-blocking connect finished fine, else the pending socket error.
 int vigil_socket_error(int fd);
 int vigil_set_nonblocking(int fd, int on);

@@ -59,6 +59,7 @@ enum ConfigCommands {
     /// re-listen, which a later failure undoes.
     private static func applyProcessChanges(_ s: Server, _ changed: [String], _ config: ServerConfig) -> (name: String, error: String)? {
         var relistened = false
+        var oomApplied = false
         // The port in use: with `port 0` at start-up the kernel chose it.
         let oldPort = s.port
         let newPort = changed.contains("port") ? config.port : oldPort
@@ -69,6 +70,11 @@ enum ConfigCommands {
                 if chdir(config.dir) != 0 { refusal = ConfigCParse.strerror(errno) }
             case "appendonly":
                 refusal = applyAppendonly(s, config.appendonly)
+            case "oom-score-adj", "oom-score-adj-values":
+                // One updateOOMScoreAdj for both.
+                if oomApplied { continue }
+                oomApplied = true
+                if !s.applyOOMScoreAdj(config: config) { refusal = "Failed to set current oom_score_adj. Check server logs." }
             case "port", "bind":
                 if relistened { continue }
                 if s.relisten(port: newPort, bind: config.bind) {
@@ -84,6 +90,8 @@ enum ConfigCommands {
             if let refusal {
                 s.log.warning("Failed applying new configuration. Possibly related to new \(name) setting. Restoring previous settings.")
                 if relistened { _ = s.relisten(port: oldPort, bind: s.config.bind) }
+                // As restoreBackupConfig, which runs the apply functions again on the old values.
+                if oomApplied { s.applyOOMScoreAdj(config: s.config) }
                 return (name, refusal)
             }
         }

@@ -17,6 +17,24 @@ extension ServerConfig {
         set { values[ConfigSlot.bind] = .bind(newValue.map { Array($0.utf8) }) }
     }
 
+    /// oom-score-adj: off, relative (also spelled "yes") or absolute.
+    var oomScoreAdjMode: OOMScoreAdjuster.Mode {
+        OOMScoreAdjuster.Mode(rawValue: enumValue(ConfigSlot.oomScoreAdj)) ?? .off
+    }
+
+    /// oom-score-adj-values: master, replica, background child.
+    var oomScoreAdjValues: [Int] {
+        guard case .oomScoreAdjValues(let v) = values[ConfigSlot.oomScoreAdjValues] else { return [0, 200, 800] }
+        return v.map { Int($0) }
+    }
+
+    /// The local address outgoing connections (the replica's link to its
+    /// master) are made from; nil for any.
+    public var bindSourceAddr: String? {
+        let s = string(ConfigSlot.bindSourceAddr)
+        return s.isEmpty ? nil : s
+    }
+
     public var protectedMode: Bool {
         get { bool(ConfigSlot.protectedMode) }
         set { setBool(ConfigSlot.protectedMode, newValue) }
@@ -443,6 +461,9 @@ enum ConfigSlot {
     static let timeout = ConfigTable.slot("timeout")
     static let trackingTableMaxKeys = ConfigTable.slot("tracking-table-max-keys")
     static let unixsocket = ConfigTable.slot("unixsocket")
+    static let bindSourceAddr = ConfigTable.slot("bind-source-addr")
+    static let oomScoreAdj = ConfigTable.slot("oom-score-adj")
+    static let oomScoreAdjValues = ConfigTable.slot("oom-score-adj-values")
     static let unixsocketperm = ConfigTable.slot("unixsocketperm")
     static let zsetMaxListpackEntries = ConfigTable.slot("zset-max-listpack-entries")
     static let zsetMaxListpackValue = ConfigTable.slot("zset-max-listpack-value")

@@ -48,7 +48,10 @@ extension Server {
             errno = e
             return -1
         }
-        return forkProcess()
+        let pid = forkProcess()
+        // The child first tells the OOM killer it is the one to go first.
+        if pid == 0 { applyOOMScoreAdj(.backgroundChild) }
+        return pid
     }
 
     /// The sink an RDB (or an RDB-preamble AOF base) is written through.

@@ -123,7 +123,8 @@ final class ReplicaLinkDriver: ConnectionDelegate {
 
     private func open(host: String, port: Int) {
         do {
-            connection = try Connection.connect(host: host, port: port, loop: server.loop, delegate: self)
+            connection = try Connection.connect(host: host, port: port, source: server.config.bindSourceAddr,
+                                                loop: server.loop, delegate: self)
         } catch {
             // Reported like an asynchronous failure, after the lines the connect logs.
             let reason = (error as? SocketError).map { String(cString: strerror($0.errnoValue)) } ?? "\(error)"
@@ -136,7 +137,8 @@ final class ReplicaLinkDriver: ConnectionDelegate {
     private func openSnapshot(host: String, port: Int) {
         closeSnapshot()
         do {
-            snapshot = try Connection.connect(host: host, port: port, loop: server.loop, delegate: snapshotDelegate)
+            snapshot = try Connection.connect(host: host, port: port, source: server.config.bindSourceAddr,
+                                              loop: server.loop, delegate: snapshotDelegate)
         } catch {
             let reason = (error as? SocketError).map { String(cString: strerror($0.errnoValue)) } ?? "\(error)"
             server.loop.runBeforeSleep { [weak self] in

@@ -9,6 +9,7 @@ extension Server {
         replication.role = .replica
         log.role = "S"
         config.replicaof = (host, port)
+        applyOOMScoreAdj()
         replicaLinkDriver.run { $0.replicaOf(host: host, port: port, nowMs: $1, fromConfig: fromConfig) }
     }
 
@@ -40,6 +41,7 @@ extension Server {
         replication.role = .master
         log.role = "M"
         config.replicaof = nil
+        applyOOMScoreAdj()
         if replication.replicaIds.isEmpty { replication.noReplicasSinceMs = clock.monotonicMs() }
     }
 

@@ -53,7 +53,12 @@ extension Server {
                 // then arrives without regrowing, and counts as memory the
                 // client holds from the start).
                 let awaited = c.parser.awaitedBulkBytes
-                if awaited >= Self.bigArgumentBytes { conn.input.reserveReadable(awaited) }
+                if awaited >= Self.bigArgumentBytes {
+                    conn.input.reserveReadable(awaited)
+                    conn.expectedInput = awaited - conn.input.readableBytes
+                } else {
+                    conn.expectedInput = 0
+                }
                 checkQueryBufferLimit(c)
                 if c.flags.contains(.closeASAP) {
                     freeClient(c, reason: c.closeReason)

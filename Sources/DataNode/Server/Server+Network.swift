@@ -19,11 +19,11 @@ extension Server {
 
     /// One listener per bind address ("-" marks one that may fail), all or
     /// none. Port 0 asks the kernel for one, which every address then shares.
+    /// No address (`bind ""`) means no TCP socket at all, as listenToPort.
     func openTCPListeners(port: Int, bind: [String]) throws -> (listeners: [Listener], port: Int) {
-        let addrs = bind.isEmpty ? ["*", "-::*"] : bind
         var opened: [Listener] = []
         var firstPort = port
-        for raw in addrs {
+        for raw in bind {
             let optional = raw.hasPrefix("-")
             let host = optional ? String(raw.dropFirst()) : raw
             do {
@@ -97,13 +97,11 @@ extension Server {
         log.verbose("Accepted \(address)")
     }
 
-    /// Protected mode: no password, default bind, and a non-loopback peer.
+    /// Protected mode (7.0's clientAcceptHandler): no password for the
+    /// default user and a peer that is not local. Since 7.0 the bind
+    /// addresses play no part.
     func protectedModeRejects(_ c: Client) -> Bool {
-        guard config.protectedMode, acl.defaultUser.nopass, !c.flags.contains(.unixSocket) else { return false }
-        let explicitBind = !(config.bind.isEmpty || config.bind == ["*", "-::*"])
-        if explicitBind { return false }
-        let host = c.address.split(separator: ":").dropLast().joined(separator: ":")
-        return !(host == "127.0.0.1" || host == "::1" || host.hasPrefix("127."))
+        config.protectedMode && acl.defaultUser.nopass && !ConfigCommands.isLocal(c)
     }
 
     static let deniedMessage = "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside."

@@ -51,6 +51,8 @@ public final class Server {
     var backgroundChild: BackgroundChild? {
         didSet { updateDictResizePolicy() }
     }
+    /// What oom-score-adj changed in /proc/self/oom_score_adj (Server+OOMScore).
+    var oomScore = OOMScoreAdjuster()
     /// fork(2), replaceable so tests can make it fail.
     public var forkProcess: () -> Int32 = BackgroundChild.systemFork
     public var activeExpireEnabled = true

@@ -68,6 +68,10 @@ public enum ServerMain {
             log.warning("Failed listening on port \(config.port) (tcp), aborting.")
             return 1
         }
+        if server.tcpListeners.isEmpty && server.unixListener == nil {
+            log.warning("Configured to not listen anywhere, exiting.")
+            return 1
+        }
         server.refreshProcTitle()
         if !config.pidfile.isEmpty { writePidfile(config.pidfile) }
         server.logBanner()
@@ -76,6 +80,7 @@ public enum ServerMain {
         let dataLoaded = config.appendonly ? server.loadAppendOnlyAtStartup() : server.loadDataAtStartup()
         if !dataLoaded { return 1 }
         log.notice("Ready to accept connections")
+        server.applyOOMScoreAdj()
         return server.run()
     }
 

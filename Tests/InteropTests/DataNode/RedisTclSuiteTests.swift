@@ -62,6 +62,11 @@ final class RedisTclSuiteTests: XCTestCase {
         "unit/shutdown",
         "unit/slowlog",
         "unit/introspection-2",
+        "unit/networking",
+        "unit/oom-score-adj",
+        "unit/client-eviction",
+        "unit/pendingquerybuf",
+        "unit/violations",
     ]
 
     private func assertPasses(_ suite: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -141,4 +146,14 @@ final class RedisTclSuiteTests: XCTestCase {
     func testSlowlogSuitePasses() throws { try assertPasses("unit/slowlog") }
     /// OBJECT IDLETIME/FREQ, TOUCH, COMMAND GETKEYS/INFO/DOCS/LIST (MIGRATE among the movablekeys commands).
     func testIntrospection2SuitePasses() throws { try assertPasses("unit/introspection-2") }
+    /// CONFIG SET port/bind (bind "" listens nowhere), bind-source-addr, protected mode whatever the bind.
+    func testNetworkingSuitePasses() throws { try assertPasses("unit/networking") }
+    /// /proc/self/oom_score_adj per role, relative and absolute, restored when off, a BGSAVE child's value.
+    func testOomScoreAdjSuitePasses() throws { try assertPasses("unit/oom-score-adj") }
+    /// maxmemory-clients: eviction by argv, query buffer, percentage of maxmemory, output and watched keys (12-20 s on a debug build).
+    func testClientEvictionSuitePasses() throws { try assertPasses("unit/client-eviction") }
+    /// A replica's memory after a 32 MB command in the stream stays near its master's.
+    func testPendingquerybufSuitePasses() throws { try assertPasses("unit/pendingquerybuf") }
+    /// Its large-memory tests are left out by the suite itself.
+    func testViolationsSuitePasses() throws { try assertPasses("unit/violations") }
 }

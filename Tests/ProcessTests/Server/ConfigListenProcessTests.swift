@@ -87,6 +87,22 @@ final class ConfigListenProcessTests: XCTestCase {
         XCTAssertFalse(accepts(newPort))
     }
 
+    /// An empty bind list opens no TCP socket at all (7.0's listenToPort),
+    /// rather than falling back to the default addresses; redis-server alike.
+    func testConfigSetEmptyBindStopsListeningOverTCP() throws {
+        var servers = [try fixture.startVigil()]
+        if let redis = try fixture.optionalRedis(purpose: "CONFIG SET bind \"\" on redis-server") { servers.append(redis) }
+        for s in servers {
+            let c = try ProcessFixture.connect(s.port)
+            XCTAssertEqual(try c.call("CONFIG", "SET", "bind", ""), .simple("OK"))
+            XCTAssertEqual(try c.call("CONFIG", "GET", "bind"), .array([.bulk("bind"), .bulk("")]))
+            XCTAssertEqual(try c.call("PING"), .simple("PONG"), "the connection made before stays")
+            XCTAssertFalse(accepts(s.port), "port \(s.port) still accepts")
+            XCTAssertEqual(try c.call("CONFIG", "SET", "bind", "127.0.0.1"), .simple("OK"))
+            XCTAssertTrue(accepts(s.port))
+        }
+    }
+
     func testConfigSetPortZeroStopsListeningOverTCP() throws {
         let s = try fixture.startVigil()
         let c = try ProcessFixture.connect(s.port)
