@@ -88,6 +88,25 @@ public final class ACLCheckPlan {
         return denied >= 0 ? .deniedKey(denied) : .ok
     }
 
+    /// The same with the keys as a range: argv is read in place, one key
+    /// after another, with nothing called per key.
+    func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]], keyRange r: ACLKeyRange,
+               channels: ACLChannelArgs) -> ACLVerdict {
+        guard single, id < commands.count &* 64, commands[id &>> 6] & (1 &<< UInt64(id & 63)) != 0,
+              allChannels || channels == .none else {
+            return checkSelectors(catalog, command: id, argv: argv, keys: { r.visit($0) }, channels: channels)
+        }
+        if allKeys { return .ok }
+        return argv.withUnsafeBufferPointer { av in
+            var i = r.first
+            while i <= r.last {
+                if !allowsKey(av[i], read: r.read, write: r.write) { return .deniedKey(i) }
+                i &+= r.step
+            }
+            return .ok
+        }
+    }
+
     /// ACLSelectorCheckKey of the root, on the flat rules.
     @inline(__always)
     private func allowsKey(_ key: [UInt8], read: Bool, write: Bool) -> Bool {

@@ -17,6 +17,31 @@ public struct ACLKeyRef: Equatable {
 /// argument vector in place, so a permission check builds no key list.
 public typealias ACLKeys = (_ visit: (ACLKeyRef) -> Bool) -> Void
 
+/// The key arguments of the commonest command shapes (one key, or keys
+/// first...last by step, all asking the same access), found by the caller in
+/// place: checked without a visitor or a closure call per key.
+public struct ACLKeyRange {
+    public let first: Int
+    public let last: Int
+    public let step: Int
+    public let read: Bool
+    public let write: Bool
+    /// first > last: no key.
+    public init(first: Int, last: Int, step: Int, read: Bool, write: Bool) {
+        self.first = first; self.last = last; self.step = max(step, 1); self.read = read; self.write = write
+    }
+
+    /// The same keys offered to a visitor, for the selectors' general check.
+    @inline(__always)
+    func visit(_ body: (ACLKeyRef) -> Bool) {
+        var i = first
+        while i <= last {
+            if !body(ACLKeyRef(position: i, read: read, write: write)) { return }
+            i &+= step
+        }
+    }
+}
+
 /// Which arguments of a command name channels (ACLDoesCommandHaveChannels).
 public enum ACLChannelArgs {
     case none

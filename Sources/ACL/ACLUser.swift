@@ -79,6 +79,13 @@ public final class ACLUser {
         plan.check(catalog, command: id, argv: argv, keys: keys, channels: channels)
     }
 
+    /// The same, for a command whose keys the caller found as a range.
+    @inline(__always)
+    public func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
+                      keyRange: ACLKeyRange, channels: ACLChannelArgs) -> ACLVerdict {
+        plan.check(catalog, command: id, argv: argv, keyRange: keyRange, channels: channels)
+    }
+
     /// ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the
     /// command and also every key for the access asked (SORT's BY and GET
     /// read keys no key spec names).
