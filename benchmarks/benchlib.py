@@ -63,6 +63,12 @@ def rss_kb(pid):
     raise RuntimeError("no VmRSS for %d" % pid)
 
 
+def cpu_seconds(pid):
+    """A process's CPU time so far (utime + stime), from /proc."""
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_until(what, timeout, check):
     """Polls check() until it is true; an error while polling counts as not yet."""
     deadline = time.monotonic() + timeout
