@@ -133,12 +133,13 @@ public final class ACLCheckPlan {
     private func checkSelectors(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]], keys: ACLKeys,
                                 channels: ACLChannelArgs) -> ACLVerdict {
         selectors.withUnsafeBufferPointer { selectors in
+            let first = selectors.baseAddress!
             if selectors.count == 1 {
-                return selectors[0].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+                return ACLSelector.check(first, catalog, id: id, argv: argv, keys: keys, channels: channels)
             }
             var relevant = ACLVerdict.deniedCommand
             for i in selectors.indices {
-                let v = selectors[i].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+                let v = ACLSelector.check(first + i, catalog, id: id, argv: argv, keys: keys, channels: channels)
                 if v == .ok { return .ok }
                 if v.rank > relevant.rank || (v.rank == relevant.rank && v.position > relevant.position) { relevant = v }
             }

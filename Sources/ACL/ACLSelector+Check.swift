@@ -108,19 +108,23 @@ extension ACLSelector {
         return channels.contains { literal ? $0 == channel : stringMatch(pattern: $0, string: channel, nocase: false) }
     }
 
-    /// ACLSelectorCheckCmd; the first key this selector refuses is reported.
-    func check(_ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: ACLKeys, channels kind: ACLChannelArgs) -> ACLVerdict {
+    /// ACLSelectorCheckCmd for the selector at `s`; the first key it refuses
+    /// is reported. Read where it lies, field by field: a selector taken out
+    /// of its array (even through a buffer pointer) was copied whole per check.
+    static func check(_ s: UnsafePointer<ACLSelector>, _ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: ACLKeys,
+                      channels kind: ACLChannelArgs) -> ACLVerdict {
         // The command bit first: the catalog entry is read only for a command the bits refuse.
-        if !allCommands && !bit(id), case let entry = catalog.entries[id], !entry.noAuth {
-            guard argv.count >= 2, let allowed = firstArgs[id] else { return .deniedCommand }
+        if !s.pointee.allCommands && s.pointee.bits[id >> 6] & (1 << UInt64(id & 63)) == 0,
+           case let entry = catalog.entries[id], !entry.noAuth {
+            guard argv.count >= 2, let allowed = s.pointee.firstArgs[id] else { return .deniedCommand }
             let idx = entry.parent != nil ? 2 : 1
             guard idx < argv.count else { return .deniedCommand }
             let arg = String(decoding: argv[idx], as: UTF8.self).lowercased()
             if !allowed.contains(where: { $0.lowercased() == arg }) { return .deniedCommand }
         }
-        if !allKeys {
-            // The visitor holds the patterns alone: capturing self copied the whole selector.
-            let patterns = keyPatterns
+        if !s.pointee.allKeys {
+            // The visitor holds the patterns alone: capturing the selector copied it whole.
+            let patterns = s.pointee.keyPatterns
             var denied = -1
             keys { k in
                 if Self.anyAllows(patterns, argv[k.position], read: k.read, write: k.write) { return true }
@@ -129,13 +133,13 @@ extension ACLSelector {
             }
             if denied >= 0 { return .deniedKey(denied) }
         }
-        if !allChannels {
+        if !s.pointee.allChannels {
             switch kind {
             case .none: break
             case .publish:
-                if argv.count > 1 && !allowsChannel(argv[1], literal: false) { return .deniedChannel(1) }
+                if argv.count > 1 && !s.pointee.allowsChannel(argv[1], literal: false) { return .deniedChannel(1) }
             case .subscribe, .psubscribe:
-                for j in 1..<max(argv.count, 1) where !allowsChannel(argv[j], literal: kind == .psubscribe) {
+                for j in 1..<max(argv.count, 1) where !s.pointee.allowsChannel(argv[j], literal: kind == .psubscribe) {
                     return .deniedChannel(j)
                 }
             }

@@ -92,10 +92,14 @@ public final class ACLUser {
     public func checkWithUnrestrictedKeyAccess(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
                                                keys: ACLKeys, channels: ACLChannelArgs,
                                                read: Bool, write: Bool) -> Bool {
-        for s in selectors where s.hasUnrestrictedKeyAccess(read: read, write: write) {
-            if s.check(catalog, id: id, argv: argv, keys: keys, channels: channels) == .ok { return true }
+        selectors.withUnsafeBufferPointer { selectors in
+            for i in selectors.indices where selectors[i].hasUnrestrictedKeyAccess(read: read, write: write) {
+                if ACLSelector.check(selectors.baseAddress! + i, catalog, id: id, argv: argv, keys: keys, channels: channels) == .ok {
+                    return true
+                }
+            }
+            return false
         }
-        return false
     }
 
     /// ACLUserCheckChannelPerm: a subscription this user may hold.
