@@ -88,6 +88,25 @@ public final class ACLCheckPlan {
         return denied >= 0 ? .deniedKey(denied) : .ok
     }
 
+    /// The same with the keys as a range: argv is read in place, one key
+    /// after another, with nothing called per key.
+    func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]], keyRange r: ACLKeyRange,
+               channels: ACLChannelArgs) -> ACLVerdict {
+        guard single, id < commands.count &* 64, commands[id &>> 6] & (1 &<< UInt64(id & 63)) != 0,
+              allChannels || channels == .none else {
+            return checkSelectors(catalog, command: id, argv: argv, keys: { r.visit($0) }, channels: channels)
+        }
+        if allKeys { return .ok }
+        return argv.withUnsafeBufferPointer { av in
+            var i = r.first
+            while i <= r.last {
+                if !allowsKey(av[i], read: r.read, write: r.write) { return .deniedKey(i) }
+                i &+= r.step
+            }
+            return .ok
+        }
+    }
+
     /// ACLSelectorCheckKey of the root, on the flat rules.
     @inline(__always)
     private func allowsKey(_ key: [UInt8], read: Bool, write: Bool) -> Bool {
@@ -114,12 +133,13 @@ public final class ACLCheckPlan {
     private func checkSelectors(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]], keys: ACLKeys,
                                 channels: ACLChannelArgs) -> ACLVerdict {
         selectors.withUnsafeBufferPointer { selectors in
+            let first = selectors.baseAddress!
             if selectors.count == 1 {
-                return selectors[0].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+                return ACLSelector.check(first, catalog, id: id, argv: argv, keys: keys, channels: channels)
             }
             var relevant = ACLVerdict.deniedCommand
             for i in selectors.indices {
-                let v = selectors[i].check(catalog, id: id, argv: argv, keys: keys, channels: channels)
+                let v = ACLSelector.check(first + i, catalog, id: id, argv: argv, keys: keys, channels: channels)
                 if v == .ok { return .ok }
                 if v.rank > relevant.rank || (v.rank == relevant.rank && v.position > relevant.position) { relevant = v }
             }

@@ -17,6 +17,31 @@ public struct ACLKeyRef: Equatable {
 /// argument vector in place, so a permission check builds no key list.
 public typealias ACLKeys = (_ visit: (ACLKeyRef) -> Bool) -> Void
 
+/// The key arguments of the commonest command shapes (one key, or keys
+/// first...last by step, all asking the same access), found by the caller in
+/// place: checked without a visitor or a closure call per key.
+public struct ACLKeyRange {
+    public let first: Int
+    public let last: Int
+    public let step: Int
+    public let read: Bool
+    public let write: Bool
+    /// first > last: no key.
+    public init(first: Int, last: Int, step: Int, read: Bool, write: Bool) {
+        self.first = first; self.last = last; self.step = max(step, 1); self.read = read; self.write = write
+    }
+
+    /// The same keys offered to a visitor, for the selectors' general check.
+    @inline(__always)
+    func visit(_ body: (ACLKeyRef) -> Bool) {
+        var i = first
+        while i <= last {
+            if !body(ACLKeyRef(position: i, read: read, write: write)) { return }
+            i &+= step
+        }
+    }
+}
+
 /// Which arguments of a command name channels (ACLDoesCommandHaveChannels).
 public enum ACLChannelArgs {
     case none
@@ -83,19 +108,23 @@ extension ACLSelector {
         return channels.contains { literal ? $0 == channel : stringMatch(pattern: $0, string: channel, nocase: false) }
     }
 
-    /// ACLSelectorCheckCmd; the first key this selector refuses is reported.
-    func check(_ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: ACLKeys, channels kind: ACLChannelArgs) -> ACLVerdict {
+    /// ACLSelectorCheckCmd for the selector at `s`; the first key it refuses
+    /// is reported. Read where it lies, field by field: a selector taken out
+    /// of its array (even through a buffer pointer) was copied whole per check.
+    static func check(_ s: UnsafePointer<ACLSelector>, _ catalog: ACLCatalog, id: Int, argv: [[UInt8]], keys: ACLKeys,
+                      channels kind: ACLChannelArgs) -> ACLVerdict {
         // The command bit first: the catalog entry is read only for a command the bits refuse.
-        if !allCommands && !bit(id), case let entry = catalog.entries[id], !entry.noAuth {
-            guard argv.count >= 2, let allowed = firstArgs[id] else { return .deniedCommand }
+        if !s.pointee.allCommands && s.pointee.bits[id >> 6] & (1 << UInt64(id & 63)) == 0,
+           case let entry = catalog.entries[id], !entry.noAuth {
+            guard argv.count >= 2, let allowed = s.pointee.firstArgs[id] else { return .deniedCommand }
             let idx = entry.parent != nil ? 2 : 1
             guard idx < argv.count else { return .deniedCommand }
             let arg = String(decoding: argv[idx], as: UTF8.self).lowercased()
             if !allowed.contains(where: { $0.lowercased() == arg }) { return .deniedCommand }
         }
-        if !allKeys {
-            // The visitor holds the patterns alone: capturing self copied the whole selector.
-            let patterns = keyPatterns
+        if !s.pointee.allKeys {
+            // The visitor holds the patterns alone: capturing the selector copied it whole.
+            let patterns = s.pointee.keyPatterns
             var denied = -1
             keys { k in
                 if Self.anyAllows(patterns, argv[k.position], read: k.read, write: k.write) { return true }
@@ -104,13 +133,13 @@ extension ACLSelector {
             }
             if denied >= 0 { return .deniedKey(denied) }
         }
-        if !allChannels {
+        if !s.pointee.allChannels {
             switch kind {
             case .none: break
             case .publish:
-                if argv.count > 1 && !allowsChannel(argv[1], literal: false) { return .deniedChannel(1) }
+                if argv.count > 1 && !s.pointee.allowsChannel(argv[1], literal: false) { return .deniedChannel(1) }
             case .subscribe, .psubscribe:
-                for j in 1..<max(argv.count, 1) where !allowsChannel(argv[j], literal: kind == .psubscribe) {
+                for j in 1..<max(argv.count, 1) where !s.pointee.allowsChannel(argv[j], literal: kind == .psubscribe) {
                     return .deniedChannel(j)
                 }
             }

@@ -79,16 +79,27 @@ public final class ACLUser {
         plan.check(catalog, command: id, argv: argv, keys: keys, channels: channels)
     }
 
+    /// The same, for a command whose keys the caller found as a range.
+    @inline(__always)
+    public func check(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
+                      keyRange: ACLKeyRange, channels: ACLChannelArgs) -> ACLVerdict {
+        plan.check(catalog, command: id, argv: argv, keyRange: keyRange, channels: channels)
+    }
+
     /// ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the
     /// command and also every key for the access asked (SORT's BY and GET
     /// read keys no key spec names).
     public func checkWithUnrestrictedKeyAccess(_ catalog: ACLCatalog, command id: Int, argv: [[UInt8]],
                                                keys: ACLKeys, channels: ACLChannelArgs,
                                                read: Bool, write: Bool) -> Bool {
-        for s in selectors where s.hasUnrestrictedKeyAccess(read: read, write: write) {
-            if s.check(catalog, id: id, argv: argv, keys: keys, channels: channels) == .ok { return true }
+        selectors.withUnsafeBufferPointer { selectors in
+            for i in selectors.indices where selectors[i].hasUnrestrictedKeyAccess(read: read, write: write) {
+                if ACLSelector.check(selectors.baseAddress! + i, catalog, id: id, argv: argv, keys: keys, channels: channels) == .ok {
+                    return true
+                }
+            }
+            return false
         }
-        return false
     }
 
     /// ACLUserCheckChannelPerm: a subscription this user may hold.

@@ -379,15 +379,17 @@ enum KeyExtraction {
 
     /// SET's key is read too when GET is given.
     static func setKeys(_ argv: [[UInt8]], _ visit: Visitor) {
+        _ = visit(1, setKeyFlags(argv))
+    }
+
+    /// SET's one key reads the old value only with GET.
+    static func setKeyFlags(_ argv: [[UInt8]]) -> KeySpecFlags {
         var i = 3
         while i < argv.count {
-            if argEquals(argv[i], "get") {
-                _ = visit(1, [.rw, .access, .update])
-                return
-            }
+            if argEquals(argv[i], "get") { return [.rw, .access, .update] }
             i += 1
         }
-        _ = visit(1, [.ow, .update])
+        return [.ow, .update]
     }
 
     /// BITFIELD is read-only when it only has GET (and OVERFLOW) operations.

@@ -102,6 +102,9 @@ public final class Command {
     lazy var parsedKeySpecs: [KeySpec] = KeySpec.parseAll(spec.keySpecs)
     lazy var keySpecsSuffice: Bool = KeyExtraction.specsSuffice(parsedKeySpecs)
     lazy var nativeKeyFinder: KeyExtraction.Finder? = KeyExtraction.nativeFinders[fullName]
+    /// Where a restricted user's permission check finds the keys without walking the specs.
+    lazy var aclKeyShape: KeyExtraction.ACLKeyShape = KeyExtraction.aclKeyShape(parsedKeySpecs, suffice: keySpecsSuffice,
+                                                                                  native: nativeKeyFinder)
     /// Which of its arguments name channels, for the same check.
     lazy var aclChannelArgs: ACLChannelArgs = Server.channelArgs(fullName)
     /// EXEC: its queued commands propagate, never EXEC itself.

@@ -41,6 +41,9 @@ extension Server {
         if cmd.aclID < 0 { cmd.aclID = acl.catalog.lookup(cmd.fullName) ?? Int.max }
         // Not in redis-server's table: no rule can allow it.
         guard cmd.aclID != Int.max else { return .deniedCommand }
+        if let keys = KeyExtraction.aclKeyRange(cmd, argv) {
+            return u.check(acl.catalog, command: cmd.aclID, argv: argv, keyRange: keys, channels: cmd.aclChannelArgs)
+        }
         return u.check(acl.catalog, command: cmd.aclID, argv: argv, keys: { visit in Self.aclKeys(cmd, argv, visit) },
                        channels: cmd.aclChannelArgs)
     }
@@ -60,8 +63,8 @@ extension Server {
     @inline(__always)
     private static func aclKeys(_ cmd: Command, _ argv: [[UInt8]], _ visit: (ACLKeyRef) -> Bool) {
         KeyExtraction.forEachKey(cmd, argv) { position, flags in
-            visit(ACLKeyRef(position: position, read: flags.contains(.access),
-                            write: !flags.isDisjoint(with: [.insert, .delete, .update])))
+            let access = KeyExtraction.aclAccess(flags)
+            return visit(ACLKeyRef(position: position, read: access.read, write: access.write))
         }
     }
 
