@@ -62,4 +62,32 @@ final class AOFHistoryProcessTests: XCTestCase {
 
             """ + "appendonly.aof.1.base.rdb,appendonly.aof.1.incr.aof,appendonly.aof.2.incr.aof,appendonly.aof.3.incr.aof,appendonly.aof.manifest")
     }
+
+    /// CONFIG SET aof-disable-auto-gc no deletes the history kept while it was yes, at once.
+    func testTurningAutoGcBackOnDeletesTheKeptHistory() throws {
+        let args = ["--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--aof-disable-auto-gc", "yes"]
+        let result = try onBoth(args) { d, node in
+            let c = try node.connect()
+            _ = try c.call("SET", "k", "v")
+            _ = try c.call("BGREWRITEAOF")
+            try c.waitForInfo("aof_rewrite_in_progress", "0", section: "persistence")
+            let kept = manifest(d)
+            XCTAssertEqual(try c.call("CONFIG", "SET", "aof-disable-auto-gc", "no"), .simpleString(Array("OK".utf8)))
+            // The files themselves go in the background, as Redis's bio does.
+            let deadline = Date().addingTimeInterval(10)
+            while d.files().count > 3 && Date() < deadline { usleep(20_000) }
+            return kept + "--\n" + manifest(d) + d.files().joined(separator: ",")
+        }
+        XCTAssertEqual(result.vigil, result.redis)
+        XCTAssertEqual(result.vigil, """
+            file appendonly.aof.2.base.aof seq 2 type b
+            file appendonly.aof.1.incr.aof seq 1 type h
+            file appendonly.aof.1.base.aof seq 1 type h
+            file appendonly.aof.2.incr.aof seq 2 type i
+            --
+            file appendonly.aof.2.base.aof seq 2 type b
+            file appendonly.aof.2.incr.aof seq 2 type i
+
+            """ + "appendonly.aof.2.base.aof,appendonly.aof.2.incr.aof,appendonly.aof.manifest")
+    }
 }
