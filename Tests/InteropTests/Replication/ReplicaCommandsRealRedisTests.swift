@@ -90,6 +90,26 @@ final class ReplicaCommandsRealRedisTests: XCTestCase {
         }
     }
 
+    /// A key a writable replica's own client gave a TTL is deleted by the
+    /// replica's cron once it is due, in any database, even when the cron
+    /// saw it before it was due (expireSlaveKeys keeps it until then).
+    func testWritableReplicaDeletesItsOwnExpiredKeysInAnyDatabaseLikeRedis() throws {
+        let s = try bothServers()
+        defer { s.redis.close(); s.vigil.close() }
+        try both(s, ["REPLICAOF", "127.0.0.1", deadPort])
+        try both(s, ["CONFIG", "SET", "slave-read-only", "no"])
+        try both(s, ["SELECT", "5"])
+        // Several cron ticks (hz 10) see the key before it is due.
+        try both(s, ["SET", "k", "v", "PX", "600"])
+        try both(s, ["DBSIZE"])
+        for c in [s.redis, s.vigil] {
+            let deadline = Date().addingTimeInterval(5)
+            while try c.call(["DBSIZE"]) != .integer(0) && Date() < deadline { usleep(50_000) }
+        }
+        try both(s, ["DBSIZE"])
+        XCTAssertEqual(try s.vigil.infoField("expired_keys", section: "stats"), "1")
+    }
+
     private func fields(_ c: RedisConnection) throws -> [(String, String)] {
         let text = String(decoding: try c.call(["INFO", "replication"]).bytes ?? [], as: UTF8.self)
         return text.split(separator: "\r\n").dropFirst().compactMap { line in
