@@ -14,6 +14,9 @@ public final class KeyspaceContext {
     /// A replica is running a command from its master's stream: keys the
     /// master has not deleted yet exist for it, whatever their TTL says.
     public var obeyingMaster = false
+    /// replica-read-only: a read-only replica's write lookups never delete an
+    /// expired key either (lookupKey's is_ro_replica), a writable one's do.
+    public var replicaReadOnly = true
     /// Clients are paused (CLIENT PAUSE, a failover): the dataset stays as it
     /// is, so expired keys read as missing but stay until the pause ends
     /// (then the new master's DEL or our own expiry removes them).
@@ -82,12 +85,18 @@ public final class Database {
 
     /// Deletes the key if it is expired (on a master); returns true if it is
     /// logically expired, so callers treat it as missing.
+    /// `forceDelete`: a write lookup (LOOKUP_WRITE), which on a writable
+    /// replica deletes the expired key its own client is about to write, so
+    /// the write starts from nothing, TTL included.
     @discardableResult
-    public func expireIfNeeded(_ key: Key) -> Bool {
+    public func expireIfNeeded(_ key: Key, forceDelete: Bool = false) -> Bool {
         // Most keys have no TTL: skip hashing the key a second time.
         if expires.isEmpty || context.loading { return false }
         guard let when = expires[key], when < context.nowMs else { return false }
-        if !context.isMaster { return !context.obeyingMaster }
+        if !context.isMaster {
+            if context.obeyingMaster { return false }
+            if !forceDelete || context.replicaReadOnly { return true }
+        }
         if context.keepsExpiredKeys { return true }
         deleteExpired(key)
         return true
@@ -132,7 +141,7 @@ public final class Database {
 
     /// Write lookup: expires lazily, records the access, counts nothing.
     public func lookupWrite(_ key: Key) -> Value? {
-        if expireIfNeeded(key) { return nil }
+        if expireIfNeeded(key, forceDelete: true) { return nil }
         let ctx = context
         let v = dict.valueRecordingAccess(key) { ctx.accessStamp($0) }
         if let v, let n = ctx.sharedInteger(v) { ctx.touchSharedInteger(n) }

@@ -8,23 +8,15 @@ import ServerKit
 /// rewrite with the `aof-base` aux field, read back at loading. The only
 /// place the AOF meets the RDB codec.
 extension Server {
-    /// rdbSaveRio with RDBFLAGS_AOF_PREAMBLE: no replication aux fields.
+    /// rdbSaveRio with RDBFLAGS_AOF_PREAMBLE: no replication aux fields; the
+    /// same walk as a snapshot, rdb-key-save-delay included (tests slow a
+    /// rewrite with it to kill its child).
     func writeRDBPreamble(to sink: RDBSink) -> (ok: Bool, errno: Int32) {
-        var options = RDBOptions()
-        options.compression = config.rdbcompression
-        options.checksum = config.rdbchecksum
-        options.listMaxListpackSize = config.int("list-max-listpack-size")
-        let aux = RDBAux.standard(redisVersion: Version.redis, ctime: Int(time(nil)), usedMemory: Int(vigil_used_memory()),
+        var ctx = snapshotSaveContext()
+        ctx.aux = RDBAux.standard(redisVersion: Version.redis, ctime: Int(time(nil)), usedMemory: Int(vigil_used_memory()),
                                   replication: nil, aofBase: true)
-        let policy = config.maxmemoryPolicy
-        let access: RDBAccessInfo = policy.hasSuffix("-lru") ? .lru : policy.hasSuffix("-lfu") ? .lfu : .none
         do {
-            let w = RDBWriter(sink: sink, options: options)
-            try w.writeHeader()
-            for a in aux { try w.writeAux(a.name, a.value) }
-            for f in rdbFunctionCodes { try w.writeFunctionLibrary(f) }
-            try w.writeDatabases(databases, access: access)
-            try w.finish()
+            try SnapshotFormat.write(databases, ctx, to: sink)
             return (true, 0)
         } catch let e as RDBWriteError {
             return (false, e.errno)

@@ -113,6 +113,8 @@ enum ConfigCommands {
             s.latency.configure(thresholdMs: config.latencyMonitorThreshold, tracking: config.latencyTracking)
         }
         if changed.contains("maxmemory-clients") { s.recountClientMemory() }
+        // updateAofAutoGCEnabled: turning the gc back on removes the history kept meanwhile.
+        if changed.contains("aof-disable-auto-gc") && !config.bool("aof-disable-auto-gc") { s.deleteAppendOnlyHistoryFiles() }
         if changed.contains("crash-log-enabled") { CrashReporting.applyCrashLog(s) }
         if changed.contains("watchdog-period") { CrashReporting.applyWatchdog(s) }
         if changed.contains("maxmemory-policy") || changed.contains("lfu-log-factor") || changed.contains("lfu-decay-time") {

@@ -154,7 +154,7 @@ extension SetCommands {
         let db = client.db
         if set.count > 0 {
             // setKey's own write lookup expires a stale destination first.
-            if !db.expires.isEmpty { db.expireIfNeeded(dst) }
+            if !db.expires.isEmpty { db.expireIfNeeded(dst, forceDelete: true) }
             db.setKey(dst, .set(set))
             client.out.integer(set.count)
             server.notifyKeyspaceEvent(Notify.set, event, dst, db: db.id)

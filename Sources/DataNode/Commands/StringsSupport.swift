@@ -23,7 +23,7 @@ extension StringCommands {
     /// hash probe when the database holds no TTL at all.
     @inline(__always)
     static func expireBeforeOverwrite(_ db: Database, _ key: Key) {
-        if !db.expires.isEmpty { db.expireIfNeeded(key) }
+        if !db.expires.isEmpty { db.expireIfNeeded(key, forceDelete: true) }
     }
 
     /// Write lookup (lazy expiry, no hit/miss) that only extracts what `body`

@@ -27,7 +27,8 @@ extension Server {
             for id in ids where id < databases.count {
                 let db = databases[id]
                 guard let when = db.expires[key] else { continue }
-                if when < now { db.deleteExpired(key) }  // activeExpireCycleTryExpire: now > t else { keep.insert(id) }
+                // activeExpireCycleTryExpire: gone once now > t; kept until then.
+                if when < now { db.deleteExpired(key) } else { keep.insert(id) }
             }
             writableReplicaExpires[key] = keep.isEmpty ? nil : keep
         }

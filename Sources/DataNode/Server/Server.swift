@@ -11,6 +11,7 @@ public final class Server {
         didSet {
             hot = HotConfig(config)
             syncAccessPolicy()
+            keyspace.replicaReadOnly = config.replicaReadOnly
         }
     }
     /// Config values read on every command, cached: the config table is keyed by name.
@@ -194,6 +195,7 @@ public final class Server {
         }
         loop.beforeSleep.append { [unowned(unsafe) self] in self.beforeSleep() }
         syncAccessPolicy()
+        keyspace.replicaReadOnly = config.replicaReadOnly
         keyspace.createSharedIntegers()
         installKeyspaceGrowthCheck()
         updateDictResizePolicy()

@@ -21,9 +21,9 @@ final class ReplicaCommandsRealRedisTests: XCTestCase {
     /// A port nothing listens on: the link stays down.
     private let deadPort = "1"
 
-    private func bothServers() throws -> (redis: RedisConnection, vigil: RedisConnection) {
-        let redis = try fixture.startRedis()
-        let vigil = try fixture.startVigil()
+    private func bothServers(_ args: [String] = []) throws -> (redis: RedisConnection, vigil: RedisConnection) {
+        let redis = try fixture.startRedis(args)
+        let vigil = try fixture.startVigil(args)
         let r = try Interop.talking(to: "redis-server") { try ProcessFixture.connect(redis.port) }
         return (r, try ProcessFixture.connect(vigil.port))
     }
@@ -88,6 +88,47 @@ final class ReplicaCommandsRealRedisTests: XCTestCase {
             XCTAssertEqual(try value(c, "second_repl_offset"), "1")
             XCTAssertNotEqual(try value(c, "master_replid"), before)
         }
+    }
+
+    /// A key a writable replica's own client gave a TTL is deleted by the
+    /// replica's cron once it is due, in any database, even when the cron
+    /// saw it before it was due (expireSlaveKeys keeps it until then).
+    func testWritableReplicaDeletesItsOwnExpiredKeysInAnyDatabaseLikeRedis() throws {
+        let s = try bothServers()
+        defer { s.redis.close(); s.vigil.close() }
+        try both(s, ["REPLICAOF", "127.0.0.1", deadPort])
+        try both(s, ["CONFIG", "SET", "slave-read-only", "no"])
+        try both(s, ["SELECT", "5"])
+        // Several cron ticks (hz 10) see the key before it is due.
+        try both(s, ["SET", "k", "v", "PX", "600"])
+        try both(s, ["DBSIZE"])
+        for c in [s.redis, s.vigil] {
+            let deadline = Date().addingTimeInterval(5)
+            while try c.call(["DBSIZE"]) != .integer(0) && Date() < deadline { usleep(50_000) }
+        }
+        try both(s, ["DBSIZE"])
+        XCTAssertEqual(try s.vigil.infoField("expired_keys", section: "stats"), "1")
+    }
+
+    /// A write on a writable replica deletes the expired key it touches
+    /// first (lookupKeyWrite), so INCR starts a new key without the old TTL;
+    /// a read leaves the expired key in place (only the master deletes it).
+    func testWritableReplicaWriteRecreatesAnExpiredKeyWithoutItsTtlLikeRedis() throws {
+        let s = try bothServers(["--enable-debug-command", "yes"])
+        defer { s.redis.close(); s.vigil.close() }
+        try both(s, ["REPLICAOF", "127.0.0.1", deadPort])
+        try both(s, ["CONFIG", "SET", "replica-read-only", "no"])
+        try both(s, ["DEBUG", "SET-ACTIVE-EXPIRE", "0"])
+        try both(s, ["SET", "key1", "5", "PX", "10"])
+        try both(s, ["SET", "key2", "5", "PX", "10"])
+        usleep(100_000)
+        try both(s, ["DBSIZE"])
+        try both(s, ["INCR", "key1"])
+        try both(s, ["TTL", "key1"])
+        try both(s, ["GET", "key2"])
+        try both(s, ["DBSIZE"])
+        XCTAssertEqual(try s.vigil.call(["TTL", "key1"]), .integer(-1))
+        XCTAssertEqual(try s.vigil.call(["DBSIZE"]), .integer(2))
     }
 
     private func fields(_ c: RedisConnection) throws -> [(String, String)] {
