@@ -15,6 +15,22 @@ public struct RESPWriter: Sendable {
 
     @inlinable @inline(__always) mutating func crlf() { bytes.append(13); bytes.append(10) }
 
+    /// A value of this size or more makes room for itself by a quarter of
+    /// the buffer at a time rather than by doubling it.
+    @usableFromInline static let bigBulkBytes = 16 * 1024
+
+    /// Replies with big values pile up while a client does not read: the
+    /// buffer then costs about what it holds, as Redis's reply blocks of
+    /// their own size do, so that maxmemory-clients evicts the client and
+    /// used_memory sees the replies, not twice their room (copies stay
+    /// linear: each growth is at least a quarter).
+    @usableFromInline mutating func makeRoom(forBig n: Int) {
+        let needed = bytes.count + n + 32
+        if needed > bytes.capacity {
+            bytes.reserveCapacity(max(needed, bytes.capacity + bytes.capacity / 4))
+        }
+    }
+
     @inlinable @inline(__always) mutating func header(_ type: UInt8, _ n: Int) {
         bytes.append(type)
         appendDecimal(Int64(n), to: &bytes)
@@ -69,12 +85,14 @@ public struct RESPWriter: Sendable {
 
     /// The hot path: a stored value or argument, copied with one memcpy.
     @inlinable public mutating func bulk(_ b: [UInt8]) {
+        if b.count >= Self.bigBulkBytes { makeRoom(forBig: b.count) }
         header(UInt8(ascii: "$"), b.count)
         bytes.append(contentsOf: b)
         crlf()
     }
 
     @inlinable public mutating func bulk(_ b: ArraySlice<UInt8>) {
+        if b.count >= Self.bigBulkBytes { makeRoom(forBig: b.count) }
         header(UInt8(ascii: "$"), b.count)
         bytes.append(contentsOf: b)
         crlf()
@@ -82,12 +100,14 @@ public struct RESPWriter: Sendable {
 
     /// Bytes that live outside an array (a key or value held inline).
     @inlinable public mutating func bulk(_ b: UnsafeRawBufferPointer) {
+        if b.count >= Self.bigBulkBytes { makeRoom(forBig: b.count) }
         header(UInt8(ascii: "$"), b.count)
         bytes.append(contentsOf: b)
         crlf()
     }
 
     @inlinable public mutating func bulk<C: Collection>(_ b: C) where C.Element == UInt8 {
+        if b.count >= Self.bigBulkBytes { makeRoom(forBig: b.count) }
         header(UInt8(ascii: "$"), b.count)
         bytes.append(contentsOf: b)
         crlf()

@@ -172,4 +172,14 @@ final class RESPWriterTests: XCTestCase {
         XCTAssertEqual(both { $0.value(.bulkString(nil)) }.resp3, "_\r\n")
         XCTAssertEqual(both { $0.value(.array(nil)) }.resp3, "_\r\n")
     }
+
+    /// Piled-up big values cost about what they hold (Redis's reply blocks),
+    /// not up to twice that as a doubling buffer would.
+    func testBigBulkRepliesGrowTheBufferByAQuarterNotByDoubling() {
+        var w = RESPWriter()
+        let value = [UInt8](repeating: 0x78, count: 100_000)
+        for _ in 0..<17 { w.bulk(value) }
+        XCTAssertEqual(w.bytes.count, 17 * (100_000 + 11))
+        XCTAssertLessThanOrEqual(w.bytes.capacity, w.bytes.count * 5 / 4 + 64 * 1024)
+    }
 }

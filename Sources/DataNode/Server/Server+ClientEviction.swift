@@ -100,6 +100,12 @@ extension Server {
             let info = ClientCommands.infoLine(self, c, current: c, argv: [], running: c.lastCommandName)
             log.notice("Evicting client: \(info)")
             freeClient(c, reason: "client eviction")
+            // Its replies go now, as Redis frees a client's reply blocks: the
+            // object may live on to the end of the round (a pending-write
+            // list), and key eviction looks at used_memory next. (Not in
+            // freeClient: a client freed from inside its own send holds its
+            // buffer borrowed.)
+            c.out.bytes = []
             stats.evictedClients += 1
         }
         if clientsMemoryTotal >= limit { log.warning("Over client maxmemory after evicting all evictable clients") }

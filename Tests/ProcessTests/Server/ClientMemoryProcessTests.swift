@@ -115,6 +115,30 @@ final class ClientMemoryProcessTests: XCTestCase {
         XCTAssertEqual(try control.infoField("evicted_clients"), "1")
     }
 
+    /// Clients asking for big values without reading the replies (unit/maxmemory's
+    /// "output buffers of many MGET clients"): their pending replies count at
+    /// about their size, so maxmemory-clients evicts clients before used
+    /// memory reaches maxmemory and no key goes, as with redis-server.
+    func testClientsPilingUpBigRepliesAreEvictedBeforeAnyKey() throws {
+        let (port, control) = try startVigil(["--maxmemory", "11mb", "--maxmemory-policy", "allkeys-lru",
+                                              "--maxmemory-clients", "3mb"])
+        for j in 0..<50 { _ = try control.call("SETRANGE", String(j), "100000", "x") }
+        XCTAssertEqual(try control.call("CONFIG", "RESETSTAT"), .ok)
+        let readers = try (0..<20).map { _ in try RawSocket(port: port) }
+        let mget = Array("*2\r\n$4\r\nmget\r\n$1\r\n1\r\n".utf8)
+        func evicted() throws -> (keys: Int, clients: Int) {
+            (Int(try control.infoField("evicted_keys") ?? "") ?? -1, Int(try control.infoField("evicted_clients") ?? "") ?? -1)
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while try evicted() == (0, 0) && Date() < deadline {
+            for r in readers { _ = r.send(mget, timeoutMs: 50) }
+        }
+        let (keys, clients) = try evicted()
+        XCTAssertGreaterThan(clients, 0)
+        XCTAssertEqual(keys, 0, "keys evicted before clients")
+        XCTAssertEqual(try control.call("DBSIZE"), .integer(50))
+    }
+
     func testWatchedKeysCountTowardsAClientsMemory() throws {
         let (port, control) = try startVigil(["--maxmemory-clients", "150000"])
         let watcher = try RedisConnection(host: "127.0.0.1", port: port, connectTimeoutMs: 2000, ioTimeoutMs: 5000)
