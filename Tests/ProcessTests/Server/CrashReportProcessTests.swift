@@ -17,12 +17,6 @@ final class CrashReportProcessTests: XCTestCase {
         super.tearDown()
     }
 
-    private func waitForExit(_ p: NodeProcess, timeout: Double = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
-        return !p.isRunning
-    }
-
     private func waitForLog(_ p: NodeProcess, _ text: String, timeout: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while !p.logText.contains(text) && Date() < deadline { usleep(20_000) }
@@ -33,7 +27,7 @@ final class CrashReportProcessTests: XCTestCase {
         let s = try fixture.startVigil(["--enable-debug-command", "yes"])
         let c = try ProcessFixture.connect(s.port)
         try c.send(["DEBUG", "SEGFAULT"])
-        XCTAssertTrue(waitForExit(s.process))
+        XCTAssertTrue(s.process.waitForExit())
         XCTAssertEqual(s.process.terminationSignal, SIGSEGV)
         let log = s.process.logText
         for part in ["=== VIGIL BUG REPORT START", "crashed by signal: 11, si_code:", "# Accessing address: 0x",
@@ -46,7 +40,7 @@ final class CrashReportProcessTests: XCTestCase {
     func testAnAbortSentByAnotherProcessNamesItsSender() throws {
         let s = try fixture.startVigil()
         s.process.kill(signal: SIGABRT)
-        XCTAssertTrue(waitForExit(s.process))
+        XCTAssertTrue(s.process.waitForExit())
         XCTAssertEqual(s.process.terminationSignal, SIGABRT)
         let log = s.process.logText
         XCTAssertTrue(log.contains("crashed by signal: 6, si_code: 0"), log)
@@ -60,7 +54,7 @@ final class CrashReportProcessTests: XCTestCase {
         XCTAssertEqual(try ProcessFixture.connect(turnedOff.port).call("CONFIG", "SET", "crash-log-enabled", "no"), .simple("OK"))
         for s in [started, turnedOff] {
             try ProcessFixture.connect(s.port).send(["DEBUG", "SEGFAULT"])
-            XCTAssertTrue(waitForExit(s.process))
+            XCTAssertTrue(s.process.waitForExit())
             XCTAssertEqual(s.process.terminationSignal, SIGSEGV)
             XCTAssertFalse(s.process.logText.contains("BUG REPORT"), s.process.logText)
         }

@@ -24,12 +24,6 @@ final class ServerProcessTests: XCTestCase {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    private func waitForExit(_ p: NodeProcess, timeout: Double = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
-        return !p.isRunning
-    }
-
     func testConfigFileWithIncludeAndCommandLineOverrides() throws {
         let dir = try makeScratchDirectory("conf")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -77,7 +71,7 @@ final class ServerProcessTests: XCTestCase {
         let path = dir + "/bad.conf"
         try write("port \(Ports.free())\n# comment\n\nfrobnicate yes\n", to: path)
         let s = try fixture.launchVigilRaw([path])
-        XCTAssertTrue(waitForExit(s.process), "vigil-server kept running with an unknown directive")
+        XCTAssertTrue(s.process.waitForExit(), "vigil-server kept running with an unknown directive")
         XCTAssertEqual(s.process.terminationStatus, 1)
         let out = s.process.logText
         XCTAssertTrue(out.contains(path), "message names the file:\n\(out)")
@@ -88,18 +82,18 @@ final class ServerProcessTests: XCTestCase {
         // A bad value and an unknown --option fail the same way.
         try write("port notanumber\n", to: path)
         let s2 = try fixture.launchVigilRaw([path])
-        XCTAssertTrue(waitForExit(s2.process))
+        XCTAssertTrue(s2.process.waitForExit())
         XCTAssertEqual(s2.process.terminationStatus, 1)
         XCTAssertTrue(s2.process.logText.contains("port"), s2.process.logText)
 
         let s3 = try fixture.launchVigilRaw(["--port", String(Ports.free()), "--no-such-directive", "1"])
-        XCTAssertTrue(waitForExit(s3.process))
+        XCTAssertTrue(s3.process.waitForExit())
         XCTAssertEqual(s3.process.terminationStatus, 1)
         XCTAssertTrue(s3.process.logText.contains("no-such-directive"), s3.process.logText)
 
         // A missing file.
         let s4 = try fixture.launchVigilRaw([dir + "/missing.conf"])
-        XCTAssertTrue(waitForExit(s4.process))
+        XCTAssertTrue(s4.process.waitForExit())
         XCTAssertEqual(s4.process.terminationStatus, 1)
     }
 
@@ -109,7 +103,7 @@ final class ServerProcessTests: XCTestCase {
             let c = try ProcessFixture.connect(s.port)
             XCTAssertEqual(try c.call("SET", "k", "v"), .simple("OK"))
             s.process.kill(signal: sig)
-            XCTAssertTrue(waitForExit(s.process), "\(name) did not stop vigil-server")
+            XCTAssertTrue(s.process.waitForExit(), "\(name) did not stop vigil-server")
             XCTAssertEqual(s.process.terminationStatus, 0, "\(name) with a client connected: exit status\n\(s.process.crashExcerpt())")
             let log = s.process.logText
             XCTAssertTrue(log.contains("Received \(name) scheduling shutdown..."), "\(name):\n\(log)")
@@ -123,7 +117,7 @@ final class ServerProcessTests: XCTestCase {
         let c = try ProcessFixture.connect(s.port)
         try c.send(["SHUTDOWN", "NOSAVE"])
         XCTAssertThrowsError(try c.readReply(), "SHUTDOWN closes the connection without a reply")
-        XCTAssertTrue(waitForExit(s.process))
+        XCTAssertTrue(s.process.waitForExit())
         XCTAssertEqual(s.process.terminationStatus, 0)
         XCTAssertTrue(s.process.logText.contains("ready to exit"), s.process.logText)
     }
